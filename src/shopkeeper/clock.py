@@ -1,0 +1,51 @@
+"""The only place that reads the time.
+
+Services take a `Clock`; rules take `now` as an argument. Tests, the demo and
+`shopkeeper simulate` use a `SimulatedClock` to run weeks in seconds.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta, timezone
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+
+class SimulatedClock:
+    """A clock that only moves when told to. Always timezone-aware UTC."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._now = utc(start) if start else SystemClock().now()
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        with self._lock:
+            return self._now
+
+    def set(self, moment: datetime) -> None:
+        with self._lock:
+            self._now = utc(moment)
+
+    def advance(self, delta: timedelta | None = None, **parts: float) -> datetime:
+        step = delta if delta is not None else timedelta(**parts)
+        if step < timedelta(0):
+            raise ValueError("a simulated clock does not run backwards")
+        with self._lock:
+            self._now = self._now + step
+            return self._now
+
+
+def utc(moment: datetime) -> datetime:
+    """Naive datetimes are taken as UTC (that is how the database stores them)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)

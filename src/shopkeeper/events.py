@@ -1,0 +1,37 @@
+"""The append-only event log.
+
+Every state change appends an event in the same transaction as the change:
+the audit trail, the analytics source and the console's timeline. Nothing here
+updates or deletes a row.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from shopkeeper.db import Base, BigId
+
+
+class Event(Base):
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    type: Mapped[str] = mapped_column(String(64), index=True)
+    store_id: Mapped[int | None] = mapped_column(index=True)
+    subject: Mapped[str] = mapped_column(String(64), index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+def record(session: Session, at: datetime, type: str, subject: str, store_id: int | None = None, **data: Any) -> Event:
+    event = Event(at=at, type=type, store_id=store_id, subject=subject, data=data)
+    session.add(event)
+    return event
+
+
+def timeline(session: Session, subject: str) -> list[Event]:
+    return list(session.scalars(select(Event).where(Event.subject == subject).order_by(Event.at, Event.id)))

@@ -1,0 +1,11 @@
+"""Every table, imported in one place for Alembic and for tests."""
+
+from shopkeeper import auth, events, idempotency, timers  # noqa: F401
+from shopkeeper.catalog import models as catalog  # noqa: F401
+from shopkeeper.customers import models as customers  # noqa: F401
+from shopkeeper.db import Base
+from shopkeeper.fulfillment import models as fulfillment  # noqa: F401
+from shopkeeper.inventory import models as inventory  # noqa: F401
+from shopkeeper.orders import models as orders  # noqa: F401
+
+metadata = Base.metadata

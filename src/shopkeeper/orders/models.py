@@ -1,0 +1,131 @@
+"""Carts, orders, payments and the escrow/settlement ledger."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shopkeeper.db import Base, BigId
+
+
+class OrderStatus(StrEnum):
+    AWAITING_PAYMENT = "awaiting_payment"
+    PAID = "paid"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    COMPLETED = "completed"
+    CLOSED = "closed"
+
+
+class Cart(Base):
+    __tablename__ = "carts"
+    __table_args__ = (UniqueConstraint("buyer_id", "store_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("buyers.id"))
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    items: Mapped[list["CartItem"]] = relationship(order_by="CartItem.id", cascade="all, delete-orphan")
+
+
+class CartItem(Base):
+    __tablename__ = "cart_items"
+    __table_args__ = (UniqueConstraint("cart_id", "sku_id"), CheckConstraint("quantity > 0", name="quantity_positive"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    cart_id: Mapped[int] = mapped_column(ForeignKey("carts.id"), index=True)
+    sku_id: Mapped[int] = mapped_column(ForeignKey("skus.id"))
+    quantity: Mapped[int]
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    __table_args__ = (
+        Index("ix_orders_store_status", "store_id", "status"),
+        CheckConstraint("total_minor = goods_minor + shipping_minor - discount_minor", name="total_adds_up"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("buyers.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    currency: Mapped[str] = mapped_column(String(3))
+    goods_minor: Mapped[int]
+    shipping_minor: Mapped[int]
+    discount_minor: Mapped[int] = mapped_column(default=0)
+    total_minor: Mapped[int]
+    ship_to: Mapped[dict[str, Any]]  # address snapshot at checkout
+    placed_at: Mapped[datetime] = mapped_column(index=True)
+    pay_by: Mapped[datetime]
+    paid_at: Mapped[datetime | None]
+    ship_by: Mapped[datetime | None]
+    shipped_at: Mapped[datetime | None]
+    carrier: Mapped[str | None] = mapped_column(String(64))
+    tracking_number: Mapped[str | None] = mapped_column(String(64))
+    delivered_at: Mapped[datetime | None]
+    confirm_by: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    close_reason: Mapped[str | None] = mapped_column(String(32))
+    lines: Mapped[list["OrderLine"]] = relationship(order_by="OrderLine.id", cascade="all, delete-orphan")
+
+
+class OrderLine(Base):
+    """A snapshot of what was bought: later catalog edits do not change it."""
+
+    __tablename__ = "order_lines"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    sku_id: Mapped[int] = mapped_column(ForeignKey("skus.id"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"))
+    sku_code: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    options: Mapped[dict[str, Any]]
+    unit_price_minor: Mapped[int]
+    quantity: Mapped[int]
+    line_total_minor: Mapped[int]
+
+
+class Payment(Base):
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    provider: Mapped[str] = mapped_column(String(32))
+    amount_minor: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(16))  # pending | succeeded | rejected
+    provider_reference: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    settled_at: Mapped[datetime | None]
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class LedgerEntry(Base):
+    """Double-entry money movements. Entries of one transfer sum to zero.
+
+    Accounts: `provider` (money received from the payment provider, negative as
+    it is owed onward), `escrow` (held for the order until receipt) and
+    `store_balance` (the store's settled money).
+    """
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (Index("ix_ledger_store_account", "store_id", "account"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    transfer: Mapped[str] = mapped_column(String(48), index=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
+    account: Mapped[str] = mapped_column(String(32))
+    amount_minor: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(32))  # payment | release | refund

@@ -1,0 +1,34 @@
+"""Settings come from the environment, nowhere else."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Literal
+
+DEFAULT_DATABASE_URL = "sqlite:///shopkeeper.db"
+# A development secret: the simulated payment provider signs its callbacks with it.
+# Production sets SHOPKEEPER_PAYMENT_SECRET.
+DEV_PAYMENT_SECRET = "shopkeeper-dev-payment-secret"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    payment_secret: str = DEV_PAYMENT_SECRET
+    clock: Literal["system", "simulated"] = "system"
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        clock = os.environ.get("SHOPKEEPER_CLOCK", "system")
+        if clock not in ("system", "simulated"):
+            raise ValueError(f"SHOPKEEPER_CLOCK must be 'system' or 'simulated', not {clock!r}")
+        return cls(
+            database_url=os.environ.get("SHOPKEEPER_DATABASE_URL", DEFAULT_DATABASE_URL),
+            payment_secret=os.environ.get("SHOPKEEPER_PAYMENT_SECRET", DEV_PAYMENT_SECRET),
+            clock=clock,  # type: ignore[arg-type]
+            host=os.environ.get("SHOPKEEPER_HOST", "127.0.0.1"),
+            port=int(os.environ.get("SHOPKEEPER_PORT", "8000")),
+        )
