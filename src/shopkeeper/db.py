@@ -49,7 +49,8 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[Any]: JSON()}
+    # Every integer is 64-bit: ids, quantities and money in minor units alike.
+    type_annotation_map = {int: BigId, datetime: UTCDateTime(), dict[str, Any]: JSON(), list[Any]: JSON()}
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -74,16 +75,37 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Reads take no write lock, so they run beside writers under WAL.
+        deferred = connection.get_execution_options().get("read_only", False)
+        connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+class Database:
+    """One engine and its two kinds of session: writes (the default) and reads."""
+
+    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+        self.url = url
+        self.engine = make_engine(url, **engine_kwargs)
+        self.writes = sessionmaker(self.engine, expire_on_commit=False)
+        self.reads = sessionmaker(self.engine.execution_options(read_only=True), expire_on_commit=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One use case, one transaction: commit on success, roll back on any error."""
+        with _unit_of_work(self.writes) as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with _unit_of_work(self.reads) as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
 
 
 @contextmanager
-def unit_of_work(sessions: sessionmaker[Session]) -> Iterator[Session]:
-    """One use case, one transaction: commit on success, roll back on any error."""
+def _unit_of_work(sessions: sessionmaker[Session]) -> Iterator[Session]:
     session = sessions()
     try:
         yield session

@@ -16,10 +16,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Index, String, func, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from shopkeeper.clock import Clock, SimulatedClock
-from shopkeeper.db import Base, BigId, is_postgres, unit_of_work
+from shopkeeper.db import Base, BigId, Database, is_postgres
 
 log = logging.getLogger(__name__)
 
@@ -73,11 +73,11 @@ def _claim_next(session: Session, now: datetime) -> Timer | None:
     return session.scalars(query).first()
 
 
-def run_due_timers(sessions: sessionmaker[Session], clock: Clock, limit: int = 1000) -> int:
+def run_due_timers(db: Database, clock: Clock, limit: int = 1000) -> int:
     """Fire timers that are due now, earliest first; returns how many ran."""
     fired = 0
     while fired < limit:
-        with unit_of_work(sessions) as session:
+        with db.transaction() as session:
             now = clock.now()
             timer = _claim_next(session, now)
             if timer is None:
@@ -107,21 +107,21 @@ def _fire(session: Session, clock: Clock, timer: Timer, now: datetime) -> None:
     timer.status, timer.fired_at = "done", now
 
 
-def next_due_at(sessions: sessionmaker[Session]) -> datetime | None:
-    with unit_of_work(sessions) as session:
+def next_due_at(db: Database) -> datetime | None:
+    with db.read() as session:
         return session.scalar(select(func.min(Timer.due_at)).where(Timer.status == "pending"))
 
 
-def advance_to(sessions: sessionmaker[Session], clock: SimulatedClock, until: datetime) -> int:
+def advance_to(db: Database, clock: SimulatedClock, until: datetime) -> int:
     """Move a simulated clock to `until`, firing every timer at its own due time, in order."""
     fired = 0
     while True:
-        due = next_due_at(sessions)
+        due = next_due_at(db)
         if due is None or due > until:
             break
         if due > clock.now():
             clock.set(due)
-        ran = run_due_timers(sessions, clock)
+        ran = run_due_timers(db, clock)
         fired += ran
         if ran == 0:  # only failed-and-rescheduled timers remain at this instant
             break

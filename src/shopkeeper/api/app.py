@@ -1,0 +1,29 @@
+"""The FastAPI application: every domain's router, problem+json errors, the console."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from shopkeeper import __version__
+from shopkeeper.api import problems
+from shopkeeper.clock import Clock, SystemClock
+from shopkeeper.db import Database
+from shopkeeper.settings import Settings
+
+
+def create_app(db: Database, clock: Clock | None = None, settings: Settings | None = None) -> FastAPI:
+    from shopkeeper.api.routes import api_router
+    try:  # TEMP until console lands
+        from shopkeeper.console.routes import router as console_router
+    except ImportError:
+        from fastapi import APIRouter as _R; console_router = _R()
+
+    app = FastAPI(title="Shopkeeper", version=__version__,
+                  description="Rules and automation for an online store or marketplace.")
+    app.state.db = db
+    app.state.clock = clock or SystemClock()
+    app.state.settings = settings or Settings.from_env()
+    problems.install(app)
+    app.include_router(api_router, prefix="/api/v1")
+    app.include_router(console_router)
+    return app

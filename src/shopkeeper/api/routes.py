@@ -1,0 +1,14 @@
+"""Every domain's routes under one router (mounted at /api/v1)."""
+
+from fastapi import APIRouter
+
+from shopkeeper.api import admin
+from shopkeeper.catalog import api as catalog
+from shopkeeper.customers import api as customers
+from shopkeeper.fulfillment import api as fulfillment
+from shopkeeper.inventory import api as inventory
+from shopkeeper.orders import api as orders
+
+api_router = APIRouter()
+for module in (catalog, customers, inventory, fulfillment, orders, admin):
+    api_router.include_router(module.router)

@@ -1,0 +1,41 @@
+"""Input/output shapes shared by every domain's API."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from shopkeeper.api.deps import MAX_ID
+from shopkeeper.errors import InvalidInput
+from shopkeeper.money import Money, exponent
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Quantity = Annotated[int, Field(ge=1, le=9999)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Text = Annotated[str, StringConstraints(max_length=4000)]
+Amount = Annotated[Decimal, Field(ge=0, le=Decimal("1000000000"), allow_inf_nan=False)]
+
+
+class In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class MoneyOut(BaseModel):
+    amount: str = Field(description="major units, exact, e.g. '12.50'")
+    currency: str
+    minor: int = Field(description="integer minor units, e.g. 1250")
+
+    @classmethod
+    def of(cls, minor: int, currency: str) -> "MoneyOut":
+        money = Money(minor, currency)
+        return cls(amount=f"{money.amount:.{exponent(currency)}f}", currency=currency, minor=minor)
+
+
+def to_minor(amount: Decimal, currency: str, field: str = "amount") -> int:
+    """An exact amount in the currency's minor unit; more decimals than it has are refused, not rounded."""
+    scaled = amount.scaleb(exponent(currency))
+    if scaled != scaled.to_integral_value():
+        raise InvalidInput(f"{field} has more decimal places than {currency} allows")
+    return int(scaled)

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from shopkeeper.api.deps import Ctx, IdPath, Limit
+from shopkeeper.catalog import service
+from shopkeeper.catalog.models import Sku, Store
+from shopkeeper.catalog.schemas import (CategoryIn, CategoryOut, PriceChangeOut, PriceIn, ProductIn, ProductOut,
+                                        ProductPage, SkuOut, StoreIn, StoreOut)
+from shopkeeper.api.schemas import to_minor
+from shopkeeper.scope import get_or_404
+
+router = APIRouter(tags=["catalog"])
+
+
+@router.post("/stores", status_code=201)
+def create_store(body: StoreIn, ctx: Ctx) -> StoreOut:
+    with ctx.transaction() as session:
+        return StoreOut.of(service.create_store(session, ctx.now(), ctx.actor, body.name, body.rulebook, body.currency))
+
+
+@router.get("/stores")
+def list_stores(ctx: Ctx) -> list[StoreOut]:
+    with ctx.read() as session:
+        return [StoreOut.of(s) for s in service.list_stores(session, ctx.actor)]
+
+
+@router.get("/stores/{store_id}")
+def get_store(store_id: IdPath, ctx: Ctx) -> StoreOut:
+    with ctx.read() as session:
+        return StoreOut.of(service.get_store(session, ctx.actor, store_id))
+
+
+@router.post("/stores/{store_id}/categories", status_code=201)
+def create_category(store_id: IdPath, body: CategoryIn, ctx: Ctx) -> CategoryOut:
+    with ctx.transaction() as session:
+        return CategoryOut.of(service.create_category(session, ctx.actor, store_id, body.name, body.name_en, body.parent_id))
+
+
+@router.get("/stores/{store_id}/categories")
+def list_categories(store_id: IdPath, ctx: Ctx) -> list[CategoryOut]:
+    with ctx.read() as session:
+        return [CategoryOut.of(c) for c in service.list_categories(session, ctx.actor, store_id)]
+
+
+@router.post("/stores/{store_id}/products", status_code=201)
+def create_product(store_id: IdPath, body: ProductIn, ctx: Ctx) -> ProductOut:
+    with ctx.transaction() as session:
+        store = service.get_store(session, ctx.actor, store_id)
+        product, skus = service.create_product(session, ctx.now(), ctx.actor, store_id, body.spec(store.currency))
+        return ProductOut.of(product, skus, store.currency)
+
+
+@router.get("/stores/{store_id}/products")
+def list_products(store_id: IdPath, ctx: Ctx, limit: Limit = 50, cursor: IdPath | None = None) -> ProductPage:
+    """The listing is public to every principal, like a shop window."""
+    with ctx.read() as session:
+        store = get_or_404(session, Store, store_id, "store")
+        products = service.list_products(session, store_id, limit, cursor)
+        skus = service.skus_of(session, [p.id for p in products])
+        items = [ProductOut.of(p, skus[p.id], store.currency) for p in products]
+        return ProductPage(items=items, next_cursor=products[-1].id if len(products) == limit else None)
+
+
+@router.get("/products/{product_id}")
+def get_product(product_id: IdPath, ctx: Ctx) -> ProductOut:
+    with ctx.read() as session:
+        product, skus = service.get_product(session, ctx.actor, product_id)
+        store = get_or_404(session, Store, product.store_id, "store")
+        return ProductOut.of(product, skus, store.currency)
+
+
+@router.put("/skus/{sku_id}/price")
+def change_price(sku_id: IdPath, body: PriceIn, ctx: Ctx) -> SkuOut:
+    with ctx.transaction() as session:
+        sku = get_or_404(session, Sku, sku_id, "SKU")
+        store = get_or_404(session, Store, sku.store_id, "store")
+        sku = service.change_price(session, ctx.now(), ctx.actor, sku_id, to_minor(body.price, store.currency, "price"))
+        return SkuOut.of(sku, store.currency)
+
+
+@router.get("/skus/{sku_id}/price-history")
+def price_history(sku_id: IdPath, ctx: Ctx) -> list[PriceChangeOut]:
+    with ctx.read() as session:
+        sku = get_or_404(session, Sku, sku_id, "SKU")
+        store = service.get_store(session, ctx.actor, sku.store_id)
+        return [PriceChangeOut.of(c, store.currency) for c in service.price_history(session, sku_id)]

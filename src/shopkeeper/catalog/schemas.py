@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from shopkeeper.api.schemas import Amount, Id, In, MoneyOut, Name, Text, to_minor
+from shopkeeper.catalog.models import Category, PriceChange, Product, Sku, Store
+from shopkeeper.catalog.service import ProductSpec, SkuSpec
+
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+OptionText = Annotated[str, StringConstraints(max_length=60)]
+
+
+class StoreIn(In):
+    name: Name
+    rulebook: Annotated[str, StringConstraints(max_length=32)] = "default"
+    currency: Currency = "CNY"
+
+
+class StoreOut(BaseModel):
+    id: int
+    name: str
+    rulebook: str
+    currency: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, s: Store) -> "StoreOut":
+        return cls(id=s.id, name=s.name, rulebook=s.rulebook, currency=s.currency, created_at=s.created_at)
+
+
+class CategoryIn(In):
+    name: Name
+    name_en: Annotated[str, StringConstraints(max_length=120)] = ""
+    parent_id: Id | None = None
+
+
+class CategoryOut(BaseModel):
+    id: int
+    store_id: int
+    name: str
+    name_en: str
+    parent_id: int | None
+
+    @classmethod
+    def of(cls, c: Category) -> "CategoryOut":
+        return cls(id=c.id, store_id=c.store_id, name=c.name, name_en=c.name_en, parent_id=c.parent_id)
+
+
+class SkuIn(In):
+    code: Code
+    price: Amount
+    options: dict[OptionText, OptionText] = Field(default_factory=dict, max_length=10)
+    weight_grams: Annotated[int, Field(ge=0, le=1_000_000)] = 0
+    barcode: Annotated[str, StringConstraints(max_length=64)] | None = None
+    customs_name_zh: Annotated[str, StringConstraints(max_length=120)] | None = None
+    customs_name_en: Annotated[str, StringConstraints(max_length=120)] | None = None
+    hs_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{6,10}$")] | None = None
+    declared_value: Amount | None = None
+
+    def spec(self, currency: str) -> SkuSpec:
+        return SkuSpec(
+            code=self.code, price_minor=to_minor(self.price, currency, "price"), options=dict(self.options),
+            weight_grams=self.weight_grams, barcode=self.barcode, customs_name_zh=self.customs_name_zh,
+            customs_name_en=self.customs_name_en, hs_code=self.hs_code,
+            declared_value_minor=to_minor(self.declared_value, currency, "declared_value") if self.declared_value is not None else None,
+        )
+
+
+class ProductIn(In):
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    title_en: Annotated[str, StringConstraints(max_length=200)] = ""
+    description: Text = ""
+    category_id: Id | None = None
+    shipping_template_id: Id | None = None
+    skus: list[SkuIn] = Field(min_length=1, max_length=200)
+
+    def spec(self, currency: str) -> ProductSpec:
+        return ProductSpec(title=self.title, title_en=self.title_en, description=self.description,
+                           category_id=self.category_id, shipping_template_id=self.shipping_template_id,
+                           skus=[s.spec(currency) for s in self.skus])
+
+
+class SkuOut(BaseModel):
+    id: int
+    code: str
+    options: dict[str, str]
+    price: MoneyOut
+    weight_grams: int
+    barcode: str | None
+    customs_name_zh: str | None
+    customs_name_en: str | None
+    hs_code: str | None
+    declared_value: MoneyOut | None
+
+    @classmethod
+    def of(cls, s: Sku, currency: str) -> "SkuOut":
+        return cls(id=s.id, code=s.code, options=s.options, price=MoneyOut.of(s.price_minor, currency),
+                   weight_grams=s.weight_grams, barcode=s.barcode, customs_name_zh=s.customs_name_zh,
+                   customs_name_en=s.customs_name_en, hs_code=s.hs_code,
+                   declared_value=MoneyOut.of(s.declared_value_minor, currency) if s.declared_value_minor is not None else None)
+
+
+class ProductOut(BaseModel):
+    id: int
+    store_id: int
+    title: str
+    title_en: str
+    description: str
+    category_id: int | None
+    shipping_template_id: int | None
+    status: str
+    skus: list[SkuOut]
+
+    @classmethod
+    def of(cls, p: Product, skus: list[Sku], currency: str) -> "ProductOut":
+        return cls(id=p.id, store_id=p.store_id, title=p.title, title_en=p.title_en, description=p.description,
+                   category_id=p.category_id, shipping_template_id=p.shipping_template_id, status=p.status,
+                   skus=[SkuOut.of(s, currency) for s in skus])
+
+
+class ProductPage(BaseModel):
+    items: list[ProductOut]
+    next_cursor: int | None
+
+
+class PriceIn(In):
+    price: Amount
+
+
+class PriceChangeOut(BaseModel):
+    at: datetime
+    old: MoneyOut | None
+    new: MoneyOut
+
+    @classmethod
+    def of(cls, c: PriceChange, currency: str) -> "PriceChangeOut":
+        return cls(at=c.at, old=MoneyOut.of(c.old_minor, currency) if c.old_minor is not None else None,
+                   new=MoneyOut.of(c.new_minor, currency))

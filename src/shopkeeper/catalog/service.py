@@ -1,0 +1,168 @@
+"""Catalog use cases: stores, categories, products with SKUs, prices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from shopkeeper import events, rulebooks
+from shopkeeper.auth import Principal, Role
+from shopkeeper.catalog.models import Category, PriceChange, Product, Sku, Store
+from shopkeeper.errors import Conflict, InvalidInput, NotFound
+from shopkeeper.money import valid_currency
+from shopkeeper.scope import get_or_404, require_role, require_store_manager
+
+
+@dataclass(frozen=True)
+class SkuSpec:
+    code: str
+    price_minor: int
+    options: dict[str, str] = field(default_factory=dict)
+    weight_grams: int = 0
+    barcode: str | None = None
+    customs_name_zh: str | None = None
+    customs_name_en: str | None = None
+    hs_code: str | None = None
+    declared_value_minor: int | None = None
+
+
+@dataclass(frozen=True)
+class ProductSpec:
+    title: str
+    skus: list[SkuSpec]
+    title_en: str = ""
+    description: str = ""
+    category_id: int | None = None
+    shipping_template_id: int | None = None
+
+
+def create_store(session: Session, now: datetime, actor: Principal, name: str, rulebook: str, currency: str) -> Store:
+    require_role(actor, Role.OPERATOR)
+    rulebooks.load(rulebook)  # refuses an unknown rulebook
+    if not valid_currency(currency):
+        raise InvalidInput(f"{currency!r} is not an ISO 4217 currency code")
+    store = Store(name=name, rulebook=rulebook, currency=currency, created_at=now)
+    session.add(store)
+    session.flush()
+    events.record(session, now, "store.created", f"store:{store.id}", store.id, name=name, rulebook=rulebook)
+    return store
+
+
+def get_store(session: Session, actor: Principal, store_id: int) -> Store:
+    store = get_or_404(session, Store, store_id, "store")
+    if actor.role is Role.STAFF and actor.store_id != store_id:
+        raise NotFound(f"store {store_id} does not exist")
+    return store
+
+
+def list_stores(session: Session, actor: Principal) -> list[Store]:
+    query = select(Store).order_by(Store.id)
+    if actor.role is Role.STAFF:
+        query = query.where(Store.id == actor.store_id)
+    return list(session.scalars(query))
+
+
+def create_category(session: Session, actor: Principal, store_id: int, name: str, name_en: str = "", parent_id: int | None = None) -> Category:
+    require_store_manager(actor, store_id)
+    get_store(session, actor, store_id)
+    if parent_id is not None:
+        parent = session.get(Category, parent_id)
+        if parent is None or parent.store_id != store_id:
+            raise NotFound(f"category {parent_id} does not exist")
+    category = Category(store_id=store_id, name=name, name_en=name_en, parent_id=parent_id)
+    session.add(category)
+    session.flush()
+    return category
+
+
+def list_categories(session: Session, actor: Principal, store_id: int) -> list[Category]:
+    get_store(session, actor, store_id)
+    return list(session.scalars(select(Category).where(Category.store_id == store_id).order_by(Category.id)))
+
+
+def create_product(session: Session, now: datetime, actor: Principal, store_id: int, spec: ProductSpec) -> tuple[Product, list[Sku]]:
+    require_store_manager(actor, store_id)
+    get_store(session, actor, store_id)
+    _check_references(session, store_id, spec)
+    codes = [s.code for s in spec.skus]
+    if not codes:
+        raise InvalidInput("a product needs at least one SKU")
+    if len(set(codes)) != len(codes):
+        raise InvalidInput("SKU codes must be unique within the product")
+    taken = session.scalars(select(Sku.code).where(Sku.store_id == store_id, Sku.code.in_(codes))).all()
+    if taken:
+        raise Conflict(f"SKU code already used in this store: {', '.join(sorted(taken))}")
+    product = Product(store_id=store_id, title=spec.title, title_en=spec.title_en, description=spec.description,
+                      category_id=spec.category_id, shipping_template_id=spec.shipping_template_id,
+                      status="active", created_at=now)
+    session.add(product)
+    session.flush()
+    skus = [Sku(store_id=store_id, product_id=product.id, **vars(s)) for s in spec.skus]
+    session.add_all(skus)
+    try:
+        session.flush()
+    except IntegrityError as exc:  # two writers raced for the same code
+        raise Conflict("SKU code already used in this store") from exc
+    for sku in skus:
+        session.add(PriceChange(store_id=store_id, sku_id=sku.id, at=now, old_minor=None, new_minor=sku.price_minor))
+    events.record(session, now, "product.created", f"product:{product.id}", store_id, title=spec.title, skus=codes)
+    return product, skus
+
+
+def _check_references(session: Session, store_id: int, spec: ProductSpec) -> None:
+    from shopkeeper.fulfillment.models import ShippingTemplateRow
+
+    if spec.category_id is not None:
+        category = session.get(Category, spec.category_id)
+        if category is None or category.store_id != store_id:
+            raise NotFound(f"category {spec.category_id} does not exist")
+    if spec.shipping_template_id is not None:
+        template = session.get(ShippingTemplateRow, spec.shipping_template_id)
+        if template is None or template.store_id != store_id:
+            raise NotFound(f"shipping template {spec.shipping_template_id} does not exist")
+
+
+def get_product(session: Session, actor: Principal, product_id: int) -> tuple[Product, list[Sku]]:
+    """Products are public: any principal may read any store's listing."""
+    product = get_or_404(session, Product, product_id, "product")
+    skus = list(session.scalars(select(Sku).where(Sku.product_id == product_id).order_by(Sku.id)))
+    return product, skus
+
+
+def list_products(session: Session, store_id: int, limit: int, after: int | None) -> list[Product]:
+    query = select(Product).where(Product.store_id == store_id).order_by(Product.id).limit(limit)
+    if after is not None:
+        query = query.where(Product.id > after)
+    return list(session.scalars(query))
+
+
+def skus_of(session: Session, product_ids: list[int]) -> dict[int, list[Sku]]:
+    grouped: dict[int, list[Sku]] = {pid: [] for pid in product_ids}
+    for sku in session.scalars(select(Sku).where(Sku.product_id.in_(product_ids)).order_by(Sku.id)):
+        grouped[sku.product_id].append(sku)
+    return grouped
+
+
+def change_price(session: Session, now: datetime, actor: Principal, sku_id: int, price_minor: int) -> Sku:
+    sku = get_or_404(session, Sku, sku_id, "SKU")
+    require_store_manager(actor, sku.store_id)
+    if price_minor < 0:
+        raise InvalidInput("a price cannot be negative")
+    if price_minor != sku.price_minor:
+        session.add(PriceChange(store_id=sku.store_id, sku_id=sku.id, at=now, old_minor=sku.price_minor, new_minor=price_minor))
+        events.record(session, now, "sku.price_changed", f"sku:{sku.id}", sku.store_id, old=sku.price_minor, new=price_minor)
+        sku.price_minor = price_minor
+    return sku
+
+
+def price_history(session: Session, sku_id: int) -> list[PriceChange]:
+    return list(session.scalars(select(PriceChange).where(PriceChange.sku_id == sku_id).order_by(PriceChange.at, PriceChange.id)))
+
+
+def sku_snapshot(sku: Sku, product: Product) -> dict[str, Any]:
+    return {"sku_code": sku.code, "title": product.title, "options": dict(sku.options)}

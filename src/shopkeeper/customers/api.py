@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from shopkeeper.api.deps import Ctx, IdPath
+from shopkeeper.customers import service
+from shopkeeper.customers.schemas import AddressIn, AddressOut, BuyerIn, BuyerOut, PointsOut
+
+router = APIRouter(tags=["customers"])
+
+
+@router.post("/buyers", status_code=201)
+def create_buyer(body: BuyerIn, ctx: Ctx) -> BuyerOut:
+    with ctx.transaction() as session:
+        return BuyerOut.of(service.create_buyer(session, ctx.now(), ctx.actor, body.name, body.email, body.phone, body.member_level))
+
+
+@router.get("/buyers/{buyer_id}")
+def get_buyer(buyer_id: IdPath, ctx: Ctx) -> BuyerOut:
+    with ctx.read() as session:
+        return BuyerOut.of(service.get_buyer(session, ctx.actor, buyer_id))
+
+
+@router.post("/buyers/{buyer_id}/addresses", status_code=201)
+def add_address(buyer_id: IdPath, body: AddressIn, ctx: Ctx) -> AddressOut:
+    with ctx.transaction() as session:
+        return AddressOut.of(service.add_address(session, ctx.actor, buyer_id, **body.model_dump()))
+
+
+@router.get("/buyers/{buyer_id}/addresses")
+def list_addresses(buyer_id: IdPath, ctx: Ctx) -> list[AddressOut]:
+    with ctx.read() as session:
+        return [AddressOut.of(a) for a in service.list_addresses(session, ctx.actor, buyer_id)]
+
+
+@router.get("/buyers/{buyer_id}/points")
+def points(buyer_id: IdPath, ctx: Ctx) -> PointsOut:
+    with ctx.read() as session:
+        service.get_buyer(session, ctx.actor, buyer_id)
+        return PointsOut(buyer_id=buyer_id, balance=service.points_balance(session, buyer_id))

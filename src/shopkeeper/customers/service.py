@@ -1,0 +1,73 @@
+"""Customer use cases: buyers, addresses, points."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from shopkeeper import events
+from shopkeeper.auth import Principal, Role
+from shopkeeper.customers.models import Address, Buyer, PointsEntry
+from shopkeeper.errors import InvalidInput, NotFound
+from shopkeeper.scope import get_or_404, require_role
+
+MEMBER_LEVELS = ("regular", "silver", "gold", "platinum")
+
+
+def create_buyer(session: Session, now: datetime, actor: Principal, name: str, email: str | None = None,
+                 phone: str | None = None, member_level: str = "regular") -> Buyer:
+    require_role(actor, Role.OPERATOR)
+    if member_level not in MEMBER_LEVELS:
+        raise InvalidInput(f"member level must be one of {', '.join(MEMBER_LEVELS)}")
+    buyer = Buyer(name=name, email=email, phone=phone, member_level=member_level, created_at=now)
+    session.add(buyer)
+    session.flush()
+    events.record(session, now, "buyer.created", f"buyer:{buyer.id}", None, level=member_level)
+    return buyer
+
+
+def get_buyer(session: Session, actor: Principal, buyer_id: int) -> Buyer:
+    """Operators see every buyer; a buyer sees only themself."""
+    if actor.role is Role.STAFF or (actor.role is Role.BUYER and actor.buyer_id != buyer_id):
+        raise NotFound(f"buyer {buyer_id} does not exist")
+    return get_or_404(session, Buyer, buyer_id, "buyer")
+
+
+def add_address(session: Session, actor: Principal, buyer_id: int, recipient: str, country: str, region: str = "",
+                city: str = "", line1: str = "", postcode: str = "", phone: str = "") -> Address:
+    get_buyer(session, actor, buyer_id)
+    if len(country) != 2 or not country.isalpha():
+        raise InvalidInput("country must be an ISO 3166 alpha-2 code such as CN or US")
+    address = Address(buyer_id=buyer_id, recipient=recipient, country=country.upper(), region=region, city=city,
+                      line1=line1, postcode=postcode, phone=phone)
+    session.add(address)
+    session.flush()
+    return address
+
+
+def list_addresses(session: Session, actor: Principal, buyer_id: int) -> list[Address]:
+    get_buyer(session, actor, buyer_id)
+    return list(session.scalars(select(Address).where(Address.buyer_id == buyer_id).order_by(Address.id)))
+
+
+def buyer_address(session: Session, buyer_id: int, address_id: int) -> Address:
+    address = session.get(Address, address_id)
+    if address is None or address.buyer_id != buyer_id:
+        raise NotFound(f"address {address_id} does not exist")
+    return address
+
+
+def record_points(session: Session, now: datetime, buyer_id: int, delta: int, reason: str, subject: str | None = None) -> PointsEntry:
+    """Add (or, negative, spend) points; a balance never goes below zero."""
+    if delta < 0 and points_balance(session, buyer_id) + delta < 0:
+        raise InvalidInput("not enough points")
+    entry = PointsEntry(buyer_id=buyer_id, at=now, delta=delta, reason=reason, subject=subject)
+    session.add(entry)
+    events.record(session, now, "points.recorded", f"buyer:{buyer_id}", None, delta=delta, reason=reason)
+    return entry
+
+
+def points_balance(session: Session, buyer_id: int) -> int:
+    return int(session.scalar(select(func.coalesce(func.sum(PointsEntry.delta), 0)).where(PointsEntry.buyer_id == buyer_id)) or 0)

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field, StringConstraints
+
+from shopkeeper.api.deps import Ctx, IdPath
+from shopkeeper.api.schemas import Id, In
+from shopkeeper.catalog.models import Sku
+from shopkeeper.inventory import service
+from shopkeeper.inventory.models import Warehouse
+from shopkeeper.scope import get_or_404, require_store_manager
+
+router = APIRouter(tags=["inventory"])
+
+
+class WarehouseIn(In):
+    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")]
+    priority: Annotated[int, Field(ge=0, le=10_000)] = 100
+
+
+class WarehouseOut(BaseModel):
+    id: int
+    store_id: int
+    code: str
+    name: str
+    country: str
+    priority: int
+
+    @classmethod
+    def of(cls, w: Warehouse) -> "WarehouseOut":
+        return cls(id=w.id, store_id=w.store_id, code=w.code, name=w.name, country=w.country, priority=w.priority)
+
+
+class StockIn(In):
+    warehouse_id: Id
+    quantity: Annotated[int, Field(ge=-1_000_000, le=1_000_000)] = Field(description="positive: goods in; negative: correction")
+    note: Annotated[str, StringConstraints(max_length=200)] = ""
+
+
+class LevelOut(BaseModel):
+    sku_id: int
+    warehouse_id: int
+    available: int
+    reserved: int
+    on_hand: int
+
+    @classmethod
+    def of(cls, level: service.Level) -> "LevelOut":
+        return cls(sku_id=level.sku_id, warehouse_id=level.warehouse_id, available=level.available,
+                   reserved=level.reserved, on_hand=level.on_hand)
+
+
+@router.post("/stores/{store_id}/warehouses", status_code=201)
+def create_warehouse(store_id: IdPath, body: WarehouseIn, ctx: Ctx) -> WarehouseOut:
+    with ctx.transaction() as session:
+        from shopkeeper.catalog.service import get_store
+
+        get_store(session, ctx.actor, store_id)
+        return WarehouseOut.of(service.create_warehouse(session, ctx.actor, store_id, body.code, body.name, body.country, body.priority))
+
+
+@router.get("/stores/{store_id}/warehouses")
+def list_warehouses(store_id: IdPath, ctx: Ctx) -> list[WarehouseOut]:
+    with ctx.read() as session:
+        require_store_manager(ctx.actor, store_id)
+        return [WarehouseOut.of(w) for w in service.list_warehouses(session, store_id)]
+
+
+@router.post("/skus/{sku_id}/stock")
+def receive_stock(sku_id: IdPath, body: StockIn, ctx: Ctx) -> LevelOut:
+    with ctx.transaction() as session:
+        return LevelOut.of(service.receive(session, ctx.now(), ctx.actor, sku_id, body.warehouse_id, body.quantity, body.note))
+
+
+@router.get("/skus/{sku_id}/stock")
+def stock_levels(sku_id: IdPath, ctx: Ctx) -> list[LevelOut]:
+    with ctx.read() as session:
+        sku = get_or_404(session, Sku, sku_id, "SKU")
+        require_store_manager(ctx.actor, sku.store_id)
+        return [LevelOut.of(level) for level in service.levels(session, [sku_id])]

@@ -1,0 +1,136 @@
+"""Stock: reserve on order, release on close, consume on shipment.
+
+Every change is one conditional UPDATE per stock row, so the database, not a
+Python lock, keeps stock from going negative or being sold twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from shopkeeper import events
+from shopkeeper.auth import Principal
+from shopkeeper.catalog.models import Sku
+from shopkeeper.errors import InvalidInput, NotFound, OutOfStock
+from shopkeeper.inventory.models import Stock, StockMovement, Warehouse
+from shopkeeper.scope import get_or_404, require_store_manager
+
+
+@dataclass(frozen=True)
+class Level:
+    sku_id: int
+    warehouse_id: int
+    available: int
+    reserved: int
+
+    @property
+    def on_hand(self) -> int:
+        return self.available + self.reserved
+
+
+def create_warehouse(session: Session, actor: Principal, store_id: int, code: str, name: str, country: str, priority: int = 100) -> Warehouse:
+    require_store_manager(actor, store_id)
+    warehouse = Warehouse(store_id=store_id, code=code, name=name, country=country.upper(), priority=priority)
+    session.add(warehouse)
+    session.flush()
+    return warehouse
+
+
+def list_warehouses(session: Session, store_id: int) -> list[Warehouse]:
+    return list(session.scalars(select(Warehouse).where(Warehouse.store_id == store_id).order_by(Warehouse.priority, Warehouse.id)))
+
+
+def receive(session: Session, now: datetime, actor: Principal, sku_id: int, warehouse_id: int, quantity: int, note: str = "") -> Level:
+    """Goods in (入库), or a correction when `quantity` is negative."""
+    sku = get_or_404(session, Sku, sku_id, "SKU")
+    require_store_manager(actor, sku.store_id)
+    warehouse = session.get(Warehouse, warehouse_id)
+    if warehouse is None or warehouse.store_id != sku.store_id:
+        raise NotFound(f"warehouse {warehouse_id} does not exist")
+    if quantity == 0:
+        raise InvalidInput("quantity must not be zero")
+    stock = session.scalar(select(Stock).where(Stock.sku_id == sku_id, Stock.warehouse_id == warehouse_id))
+    if stock is None:
+        stock = Stock(store_id=sku.store_id, sku_id=sku_id, warehouse_id=warehouse_id, available=0, reserved=0)
+        session.add(stock)
+        session.flush()
+    changed = session.execute(
+        update(Stock).where(Stock.id == stock.id, Stock.available + quantity >= 0)
+        .values(available=Stock.available + quantity)
+    ).rowcount
+    if not changed:
+        raise InvalidInput("a correction cannot take available stock below zero")
+    kind = "receive" if quantity > 0 else "adjust"
+    _move(session, now, sku.store_id, sku_id, warehouse_id, kind, quantity, None, note)
+    session.refresh(stock)
+    return Level(sku_id, warehouse_id, stock.available, stock.reserved)
+
+
+def levels(session: Session, sku_ids: list[int]) -> list[Level]:
+    rows = session.scalars(select(Stock).where(Stock.sku_id.in_(sku_ids)).order_by(Stock.sku_id, Stock.warehouse_id))
+    return [Level(r.sku_id, r.warehouse_id, r.available, r.reserved) for r in rows]
+
+
+def available_by_sku(session: Session, sku_ids: list[int]) -> dict[int, int]:
+    rows = session.execute(select(Stock.sku_id, func.sum(Stock.available)).where(Stock.sku_id.in_(sku_ids)).group_by(Stock.sku_id))
+    found = {sku_id: int(total) for sku_id, total in rows}
+    return {sku_id: found.get(sku_id, 0) for sku_id in sku_ids}
+
+
+def reserve(session: Session, now: datetime, store_id: int, sku_id: int, quantity: int, order_id: int) -> int:
+    """Hold `quantity` units for an order; returns the warehouse they come from.
+
+    Warehouses are tried in priority order; the first that can cover the whole
+    line wins (splitting a line across warehouses is fulfillment's job later).
+    """
+    candidates = session.scalars(
+        select(Stock).join(Warehouse, Warehouse.id == Stock.warehouse_id)
+        .where(Stock.sku_id == sku_id, Stock.available >= quantity)
+        .order_by(Warehouse.priority, Warehouse.id)
+    ).all()
+    for stock in candidates:
+        taken = session.execute(
+            update(Stock).where(Stock.id == stock.id, Stock.available >= quantity)
+            .values(available=Stock.available - quantity, reserved=Stock.reserved + quantity)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if taken:
+            _move(session, now, store_id, sku_id, stock.warehouse_id, "reserve", quantity, order_id)
+            return stock.warehouse_id
+    raise OutOfStock(f"not enough stock of SKU {sku_id} for {quantity} more", sku_id=sku_id)
+
+
+def release(session: Session, now: datetime, store_id: int, sku_id: int, warehouse_id: int, quantity: int, order_id: int) -> None:
+    """Put reserved units back on sale (the order closed unshipped)."""
+    _shift_reserved(session, sku_id, warehouse_id, quantity, back_on_sale=True)
+    _move(session, now, store_id, sku_id, warehouse_id, "release", quantity, order_id)
+
+
+def consume(session: Session, now: datetime, store_id: int, sku_id: int, warehouse_id: int, quantity: int, order_id: int) -> None:
+    """Reserved units leave the warehouse (出库)."""
+    _shift_reserved(session, sku_id, warehouse_id, quantity, back_on_sale=False)
+    _move(session, now, store_id, sku_id, warehouse_id, "consume", quantity, order_id)
+
+
+def _shift_reserved(session: Session, sku_id: int, warehouse_id: int, quantity: int, back_on_sale: bool) -> None:
+    values = {"reserved": Stock.reserved - quantity}
+    if back_on_sale:
+        values["available"] = Stock.available + quantity
+    changed = session.execute(
+        update(Stock).where(Stock.sku_id == sku_id, Stock.warehouse_id == warehouse_id, Stock.reserved >= quantity)
+        .values(**values).execution_options(synchronize_session=False)
+    ).rowcount
+    if not changed:  # the books and the shelf disagree: never paper over it
+        raise RuntimeError(f"reservation of SKU {sku_id} in warehouse {warehouse_id} is smaller than {quantity}")
+
+
+def _move(session: Session, now: datetime, store_id: int, sku_id: int, warehouse_id: int, kind: str,
+          quantity: int, order_id: int | None, note: str = "") -> None:
+    session.add(StockMovement(store_id=store_id, sku_id=sku_id, warehouse_id=warehouse_id, at=now, kind=kind,
+                              quantity=quantity, order_id=order_id, note=note))
+    if order_id is None:
+        events.record(session, now, f"stock.{kind}", f"sku:{sku_id}", store_id, warehouse_id=warehouse_id, quantity=quantity)

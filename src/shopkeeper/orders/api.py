@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import JSONResponse
+
+from shopkeeper import events
+from shopkeeper.api.deps import Ctx, IdPath, Limit, Plat
+from shopkeeper.api.idempotent import run_once
+from shopkeeper.catalog.service import get_store
+from shopkeeper.orders import carts, ledger, payments, service
+from shopkeeper.orders.models import OrderStatus
+from shopkeeper.orders.schemas import (BalanceOut, CancelIn, CartItemIn, CartOut, EventOut, OrderIn, OrderOut, OrderPage,
+                                       PaymentOut, QuantityIn, ShipmentIn, SimulateIn)
+from shopkeeper.api.schemas import MoneyOut
+from shopkeeper.scope import require_store_manager
+
+router = APIRouter(tags=["orders"])
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+
+
+# --- carts ------------------------------------------------------------------------------------
+
+@router.get("/stores/{store_id}/cart")
+def get_cart(store_id: IdPath, ctx: Ctx) -> CartOut:
+    with ctx.read() as session:
+        return CartOut.of(store_id, carts.get_cart(session, ctx.actor, store_id))
+
+
+@router.post("/stores/{store_id}/cart/items")
+def add_to_cart(store_id: IdPath, body: CartItemIn, ctx: Ctx) -> CartOut:
+    with ctx.transaction() as session:
+        return CartOut.of(store_id, carts.add_item(session, ctx.actor, store_id, body.sku_id, body.quantity))
+
+
+@router.patch("/stores/{store_id}/cart/items/{sku_id}")
+def change_cart_quantity(store_id: IdPath, sku_id: IdPath, body: QuantityIn, ctx: Ctx) -> CartOut:
+    with ctx.transaction() as session:
+        return CartOut.of(store_id, carts.set_quantity(session, ctx.actor, store_id, sku_id, body.quantity))
+
+
+@router.delete("/stores/{store_id}/cart/items/{sku_id}")
+def remove_from_cart(store_id: IdPath, sku_id: IdPath, ctx: Ctx) -> CartOut:
+    with ctx.transaction() as session:
+        return CartOut.of(store_id, carts.set_quantity(session, ctx.actor, store_id, sku_id, 0))
+
+
+# --- orders -----------------------------------------------------------------------------------
+
+@router.post("/orders", status_code=201, response_model=OrderOut)
+def place_order(body: OrderIn, ctx: Ctx, idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    """Check out (the cart, or `lines` to buy now). Send an `Idempotency-Key` to retry safely."""
+
+    def use_case(session):  # type: ignore[no-untyped-def]
+        if body.from_cart:
+            order = carts.checkout(session, ctx.now(), ctx.actor, body.store_id, body.address_id)
+        else:
+            order = service.place_order(session, ctx.now(), ctx.actor, body.store_id, body.address_id,
+                                        [line.request() for line in body.lines or []])
+        return 201, OrderOut.of(order).model_dump(mode="json")
+
+    return run_once(ctx, f"key:{ctx.actor.key_id}:place-order", idempotency_key, body.model_dump(mode="json"), use_case)
+
+
+@router.get("/orders")
+def list_orders(
+    ctx: Ctx,
+    limit: Limit = 50,
+    cursor: Annotated[int | None, Query(ge=1)] = None,
+    store_id: Annotated[int | None, Query(ge=1)] = None,
+    status: OrderStatus | None = None,
+    buyer_id: Annotated[int | None, Query(ge=1)] = None,
+    placed_from: datetime | None = None,
+    placed_to: datetime | None = None,
+    number: Annotated[str | None, Query(max_length=32)] = None,
+) -> OrderPage:
+    """Newest first; pass `next_cursor` back as `cursor` for the next page."""
+    f = service.OrderFilter(store_id=store_id, status=status.value if status else None, buyer_id=buyer_id,
+                            placed_from=_aware(placed_from), placed_to=_aware(placed_to), number=number,
+                            limit=limit, before_id=cursor)
+    with ctx.read() as session:
+        found = service.list_orders(session, ctx.actor, f)
+        items = [OrderOut.of(o) for o in found]
+    return OrderPage(items=items, next_cursor=found[-1].id if len(found) == limit else None)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    from shopkeeper.clock import utc
+
+    return utc(moment) if moment else None
+
+
+@router.get("/orders/{order_id}")
+def get_order(order_id: IdPath, ctx: Ctx) -> OrderOut:
+    with ctx.read() as session:
+        return OrderOut.of(service.get_order(session, ctx.actor, order_id))
+
+
+@router.get("/orders/{order_id}/events")
+def order_events(order_id: IdPath, ctx: Ctx) -> list[EventOut]:
+    with ctx.read() as session:
+        order = service.get_order(session, ctx.actor, order_id)
+        return [EventOut(at=e.at, type=e.type, data=e.data) for e in events.timeline(session, service.subject(order))]
+
+
+@router.post("/orders/{order_id}/shipment")
+def ship(order_id: IdPath, body: ShipmentIn, ctx: Ctx) -> OrderOut:
+    with ctx.transaction() as session:
+        return OrderOut.of(service.ship(session, ctx.now(), ctx.actor, order_id, body.carrier, body.tracking_number))
+
+
+@router.post("/orders/{order_id}/delivery")
+def mark_delivered(order_id: IdPath, ctx: Ctx) -> OrderOut:
+    with ctx.transaction() as session:
+        return OrderOut.of(service.mark_delivered(session, ctx.now(), ctx.actor, order_id))
+
+
+@router.post("/orders/{order_id}/receipt")
+def confirm_receipt(order_id: IdPath, ctx: Ctx) -> OrderOut:
+    """确认收货: the buyer confirms; escrow is released to the store."""
+    with ctx.transaction() as session:
+        return OrderOut.of(service.confirm_receipt(session, ctx.now(), ctx.actor, order_id))
+
+
+@router.post("/orders/{order_id}/cancel")
+def cancel(order_id: IdPath, ctx: Ctx, body: CancelIn | None = None) -> OrderOut:
+    with ctx.transaction() as session:
+        return OrderOut.of(service.cancel(session, ctx.now(), ctx.actor, order_id, (body or CancelIn()).reason))
+
+
+# --- payments ---------------------------------------------------------------------------------
+
+@router.post("/orders/{order_id}/payments", status_code=201)
+def start_payment(order_id: IdPath, ctx: Ctx) -> PaymentOut:
+    with ctx.transaction() as session:
+        return PaymentOut.of(payments.start_payment(session, ctx.now(), ctx.actor, order_id))
+
+
+@router.get("/payments/{payment_id}")
+def get_payment(payment_id: IdPath, ctx: Ctx) -> PaymentOut:
+    with ctx.read() as session:
+        return PaymentOut.of(payments.get_payment(session, ctx.actor, payment_id))
+
+
+@router.post("/payments/{payment_id}/simulate")
+def simulate_provider(payment_id: IdPath, ctx: Ctx, body: SimulateIn | None = None) -> PaymentOut:
+    """The simulated provider's pay button: it sends us its signed notification, as a real one would."""
+    with ctx.read() as session:
+        payment = payments.get_payment(session, ctx.actor, payment_id)
+    raw = payments.notification_body(payment, payments.new_reference(), (body or SimulateIn()).outcome)
+    header = payments.sign(ctx.settings.payment_secret, raw, int(ctx.now().timestamp()))
+    with ctx.transaction() as session:
+        notification = payments.verify(ctx.settings.payment_secret, raw, header, ctx.now())
+        return PaymentOut.of(payments.handle_notification(session, ctx.now(), notification))
+
+
+@router.post("/payments/callback", response_model=PaymentOut, tags=["payments"])
+async def payment_callback(request: Request, platform: Plat, idempotency_key: IdempotencyKey = None,
+                           signature: Annotated[str | None, Header(alias=payments.SIGNATURE_HEADER)] = None) -> JSONResponse:
+    """The provider's notification. Signed with HMAC-SHA256; a replay changes nothing."""
+    raw = await request.body()
+    notification = payments.verify(platform.settings.payment_secret, raw, signature, platform.now())
+
+    def use_case(session):  # type: ignore[no-untyped-def]
+        return 200, PaymentOut.of(payments.handle_notification(session, platform.now(), notification)).model_dump(mode="json")
+
+    return await _in_thread(run_once, platform, "payment-callback", idempotency_key, raw.decode(errors="replace"), use_case)
+
+
+async def _in_thread(fn, *args):  # type: ignore[no-untyped-def]
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(fn, *args)
+
+
+# --- settlement -------------------------------------------------------------------------------
+
+@router.get("/stores/{store_id}/balance")
+def store_balance(store_id: IdPath, ctx: Ctx) -> BalanceOut:
+    with ctx.read() as session:
+        require_store_manager(ctx.actor, store_id)
+        store = get_store(session, ctx.actor, store_id)
+        sums = ledger.balances(session, store_id, store.currency)
+    return BalanceOut(store_id=store_id, escrow=MoneyOut.of(sums[ledger.ESCROW].minor, store.currency),
+                      store_balance=MoneyOut.of(sums[ledger.STORE_BALANCE].minor, store.currency))

@@ -1,0 +1,78 @@
+"""Per-store carts: add, change quantity, remove, and check out into an order."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shopkeeper.auth import Principal, Role
+from shopkeeper.catalog.models import Sku, Store
+from shopkeeper.errors import InvalidInput, NotFound
+from shopkeeper.orders import service as orders
+from shopkeeper.orders.models import Cart, CartItem, Order
+from shopkeeper.orders.rules import LineRequest
+from shopkeeper.scope import require_role
+
+MAX_QUANTITY = 9999
+
+
+def get_cart(session: Session, actor: Principal, store_id: int, create: bool = False) -> Cart:
+    require_role(actor, Role.BUYER)
+    if session.get(Store, store_id) is None:
+        raise NotFound(f"store {store_id} does not exist")
+    cart = session.scalar(select(Cart).where(Cart.buyer_id == actor.buyer_id, Cart.store_id == store_id))
+    if cart is None:
+        cart = Cart(buyer_id=actor.buyer_id, store_id=store_id)
+        if create:
+            session.add(cart)
+            session.flush()
+    return cart
+
+
+def add_item(session: Session, actor: Principal, store_id: int, sku_id: int, quantity: int) -> Cart:
+    cart = get_cart(session, actor, store_id, create=True)
+    sku = session.get(Sku, sku_id)
+    if sku is None or sku.store_id != store_id:
+        raise NotFound(f"SKU {sku_id} is not sold by store {store_id}")
+    item = next((i for i in cart.items if i.sku_id == sku_id), None)
+    new_quantity = quantity + (item.quantity if item else 0)
+    _check_quantity(new_quantity)
+    if item:
+        item.quantity = new_quantity
+    else:
+        cart.items.append(CartItem(sku_id=sku_id, quantity=quantity))
+    session.flush()
+    return cart
+
+
+def set_quantity(session: Session, actor: Principal, store_id: int, sku_id: int, quantity: int) -> Cart:
+    """Quantity 0 removes the item."""
+    cart = get_cart(session, actor, store_id)
+    item = next((i for i in cart.items if i.sku_id == sku_id), None)
+    if item is None:
+        raise NotFound(f"SKU {sku_id} is not in the cart")
+    if quantity == 0:
+        cart.items.remove(item)
+    else:
+        _check_quantity(quantity)
+        item.quantity = quantity
+    session.flush()
+    return cart
+
+
+def _check_quantity(quantity: int) -> None:
+    if not 0 < quantity <= MAX_QUANTITY:
+        raise InvalidInput(f"quantity must be between 1 and {MAX_QUANTITY}")
+
+
+def checkout(session: Session, now: datetime, actor: Principal, store_id: int, address_id: int) -> Order:
+    """Turn the whole cart into one order; the cart is emptied in the same transaction."""
+    cart = get_cart(session, actor, store_id)
+    if not cart.items:
+        raise InvalidInput("the cart is empty")
+    order = orders.place_order(session, now, actor, store_id, address_id,
+                               [LineRequest(i.sku_id, i.quantity) for i in cart.items])
+    cart.items.clear()
+    return order

@@ -1,0 +1,52 @@
+"""Escrow and settlement as a double-entry ledger.
+
+Paid money sits in `escrow` until receipt is confirmed, then moves to the
+store's `store_balance`; a refund moves it back to `provider`. Each transfer's
+entries sum to zero, so money is never created or lost.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from shopkeeper.money import Money
+from shopkeeper.orders.models import LedgerEntry
+
+PROVIDER, ESCROW, STORE_BALANCE = "provider", "escrow", "store_balance"
+ACCOUNTS = (PROVIDER, ESCROW, STORE_BALANCE)
+
+
+def transfer(session: Session, now: datetime, kind: str, store_id: int, order_id: int | None,
+             amount: Money, source: str, destination: str) -> str:
+    if amount.minor < 0:
+        raise ValueError("transfer a positive amount; swap the accounts instead")
+    reference = f"{kind}-{uuid.uuid4().hex[:16]}"
+    for account, minor in ((source, -amount.minor), (destination, amount.minor)):
+        session.add(LedgerEntry(transfer=reference, store_id=store_id, order_id=order_id, account=account,
+                                amount_minor=minor, currency=amount.currency, at=now, kind=kind))
+    return reference
+
+
+def hold_in_escrow(session: Session, now: datetime, store_id: int, order_id: int, amount: Money) -> str:
+    return transfer(session, now, "payment", store_id, order_id, amount, PROVIDER, ESCROW)
+
+
+def release_escrow(session: Session, now: datetime, store_id: int, order_id: int, amount: Money) -> str:
+    return transfer(session, now, "release", store_id, order_id, amount, ESCROW, STORE_BALANCE)
+
+
+def refund_from_escrow(session: Session, now: datetime, store_id: int, order_id: int, amount: Money) -> str:
+    return transfer(session, now, "refund", store_id, order_id, amount, ESCROW, PROVIDER)
+
+
+def balances(session: Session, store_id: int, currency: str, order_id: int | None = None) -> dict[str, Money]:
+    query = select(LedgerEntry.account, func.sum(LedgerEntry.amount_minor)).where(
+        LedgerEntry.store_id == store_id, LedgerEntry.currency == currency)
+    if order_id is not None:
+        query = query.where(LedgerEntry.order_id == order_id)
+    sums = dict(session.execute(query.group_by(LedgerEntry.account)).tuples().all())
+    return {account: Money(int(sums.get(account) or 0), currency) for account in ACCOUNTS}

@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, StringConstraints, model_validator
+
+from shopkeeper.api.schemas import Id, In, MoneyOut, Quantity
+from shopkeeper.orders.models import Cart, Order, OrderLine, Payment
+from shopkeeper.orders.rules import LineRequest, allowed_actions
+
+
+class LineIn(In):
+    sku_id: Id
+    quantity: Quantity
+
+    def request(self) -> LineRequest:
+        return LineRequest(self.sku_id, self.quantity)
+
+
+class OrderIn(In):
+    store_id: Id
+    address_id: Id
+    lines: list[LineIn] | None = Field(default=None, max_length=100, description="buy now; omit to check out the cart")
+    from_cart: bool = False
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "OrderIn":
+        if self.from_cart == (self.lines is not None):
+            raise ValueError("give either lines or from_cart: true")
+        return self
+
+
+class CartItemIn(In):
+    sku_id: Id
+    quantity: Quantity
+
+
+class QuantityIn(In):
+    quantity: Annotated[int, Field(ge=0, le=9999)]
+
+
+class CartOut(BaseModel):
+    store_id: int
+    items: list[dict[str, int]]
+
+    @classmethod
+    def of(cls, store_id: int, cart: Cart) -> "CartOut":
+        return cls(store_id=store_id, items=[{"sku_id": i.sku_id, "quantity": i.quantity} for i in cart.items])
+
+
+class LineOut(BaseModel):
+    sku_id: int
+    sku_code: str
+    title: str
+    options: dict[str, Any]
+    unit_price: MoneyOut
+    quantity: int
+    line_total: MoneyOut
+    warehouse_id: int
+
+    @classmethod
+    def of(cls, line: OrderLine, currency: str) -> "LineOut":
+        return cls(sku_id=line.sku_id, sku_code=line.sku_code, title=line.title, options=line.options,
+                   unit_price=MoneyOut.of(line.unit_price_minor, currency), quantity=line.quantity,
+                   line_total=MoneyOut.of(line.line_total_minor, currency), warehouse_id=line.warehouse_id)
+
+
+class OrderOut(BaseModel):
+    id: int
+    number: str
+    store_id: int
+    buyer_id: int
+    status: str
+    allowed_actions: list[str]
+    goods: MoneyOut
+    shipping: MoneyOut
+    discount: MoneyOut
+    total: MoneyOut
+    lines: list[LineOut]
+    ship_to: dict[str, Any]
+    placed_at: datetime
+    pay_by: datetime
+    paid_at: datetime | None
+    ship_by: datetime | None
+    shipped_at: datetime | None
+    carrier: str | None
+    tracking_number: str | None
+    delivered_at: datetime | None
+    confirm_by: datetime | None
+    completed_at: datetime | None
+    closed_at: datetime | None
+    close_reason: str | None
+
+    @classmethod
+    def of(cls, o: Order) -> "OrderOut":
+        c = o.currency
+        return cls(
+            id=o.id, number=o.number, store_id=o.store_id, buyer_id=o.buyer_id, status=o.status,
+            allowed_actions=allowed_actions(o.status), goods=MoneyOut.of(o.goods_minor, c),
+            shipping=MoneyOut.of(o.shipping_minor, c), discount=MoneyOut.of(o.discount_minor, c),
+            total=MoneyOut.of(o.total_minor, c), lines=[LineOut.of(line, c) for line in o.lines], ship_to=o.ship_to,
+            placed_at=o.placed_at, pay_by=o.pay_by, paid_at=o.paid_at, ship_by=o.ship_by, shipped_at=o.shipped_at,
+            carrier=o.carrier, tracking_number=o.tracking_number, delivered_at=o.delivered_at, confirm_by=o.confirm_by,
+            completed_at=o.completed_at, closed_at=o.closed_at, close_reason=o.close_reason,
+        )
+
+
+class OrderPage(BaseModel):
+    items: list[OrderOut]
+    next_cursor: int | None
+
+
+class PaymentOut(BaseModel):
+    id: int
+    order_id: int
+    provider: str
+    amount: MoneyOut
+    status: str
+    provider_reference: str | None
+    created_at: datetime
+    settled_at: datetime | None
+
+    @classmethod
+    def of(cls, p: Payment) -> "PaymentOut":
+        return cls(id=p.id, order_id=p.order_id, provider=p.provider, amount=MoneyOut.of(p.amount_minor, p.currency),
+                   status=p.status, provider_reference=p.provider_reference, created_at=p.created_at, settled_at=p.settled_at)
+
+
+class SimulateIn(In):
+    outcome: Literal["succeeded", "failed"] = "succeeded"
+
+
+class ShipmentIn(In):
+    carrier: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+    tracking_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+
+
+class CancelIn(In):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)] = "cancelled"
+
+
+class EventOut(BaseModel):
+    at: datetime
+    type: str
+    data: dict[str, Any]
+
+
+class BalanceOut(BaseModel):
+    store_id: int
+    escrow: MoneyOut
+    store_balance: MoneyOut
