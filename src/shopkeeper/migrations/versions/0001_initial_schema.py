@@ -54,6 +54,11 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_idempotent_responses')),
     sa.UniqueConstraint('scope', 'key', name=op.f('uq_idempotent_responses_scope_key'))
     )
+    op.create_table('simulated_now',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('now', shopkeeper.db.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_simulated_now'))
+    )
     op.create_table('stores',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
@@ -487,6 +492,7 @@ def downgrade() -> None:
 
     op.drop_table('timers')
     op.drop_table('stores')
+    op.drop_table('simulated_now')
     op.drop_table('idempotent_responses')
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_events_type'))

@@ -1,0 +1,35 @@
+# Two commands: `make run` (engine + console with demo data) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test install browser serve demo clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's Chromium for the console's browser tests; skipped (and the tests say why) where it cannot be installed.
+browser:
+	@if command -v chromium >/dev/null 2>&1 || [ -n "$$SHOPKEEPER_CHROMIUM" ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+			|| echo "could not install chromium; browser tests will skip"; \
+	else echo "no chromium and no way to install it here; browser tests will skip"; fi
+
+run: install
+	$(BIN)/shopkeeper db upgrade
+	$(BIN)/shopkeeper demo --if-empty
+	$(BIN)/shopkeeper serve
+
+test: install browser
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) shopkeeper.db shopkeeper.db-wal shopkeeper.db-shm

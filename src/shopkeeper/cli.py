@@ -1,0 +1,131 @@
+"""The `shopkeeper` command: serve, worker, simulate, demo, db upgrade, keys create."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from shopkeeper import migrate, simulation, timers
+from shopkeeper.auth import Role, create_key
+from shopkeeper.clock import Clock, SystemClock
+from shopkeeper.db import Database
+from shopkeeper.settings import Settings
+
+app = typer.Typer(help="Shopkeeper: the rules and automation an online store or marketplace runs on.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(keys_app, name="keys")
+out = Console()
+
+
+def _database() -> tuple[Settings, Database]:
+    settings = Settings.from_env()
+    return settings, Database(settings.database_url)
+
+
+def _clock(settings: Settings, db: Database) -> Clock:
+    return simulation.DatabaseClock(db) if settings.clock == "simulated" else SystemClock()
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration to SHOPKEEPER_DATABASE_URL."""
+    settings = Settings.from_env()
+    migrate.upgrade(settings.database_url)
+    out.print(f"[green]database is up to date[/green] ({settings.database_url})")
+
+
+@keys_app.command("create")
+def keys_create(
+    role: Annotated[Role, typer.Option(help="operator, staff or buyer")],
+    store: Annotated[Optional[int], typer.Option(help="the store of a staff key")] = None,
+    buyer: Annotated[Optional[int], typer.Option(help="the buyer of a buyer key")] = None,
+    label: str = "",
+) -> None:
+    """Create an API key and print it (it is stored hashed and cannot be shown again)."""
+    settings, db = _database()
+    with db.transaction() as session:
+        key = create_key(session, _clock(settings, db).now(), role, store, buyer, label)
+    out.print(key, soft_wrap=True)
+
+
+@app.command()
+def serve(
+    host: Annotated[Optional[str], typer.Option()] = None,
+    port: Annotated[Optional[int], typer.Option()] = None,
+    worker: Annotated[bool, typer.Option(help="run the timer worker in this process too")] = True,
+) -> None:
+    """Serve the REST API and the console (and, by default, the timer worker)."""
+    import uvicorn
+
+    from shopkeeper.api.app import create_app
+    from shopkeeper.worker import start_in_thread
+
+    settings, db = _database()
+    clock = _clock(settings, db)
+    host, port = host or settings.host, port or settings.port
+    with db.transaction() as session:
+        key = create_key(session, clock.now(), Role.OPERATOR, label="console")
+    stop = start_in_thread(db, clock) if worker else None
+    out.print(f"[bold green]Shopkeeper[/bold green] on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    out.print(f"Console, signed in as operator: http://{host}:{port}/login?key={key}", soft_wrap=True)
+    out.print(f"Operator API key: {key}", soft_wrap=True)
+    try:
+        uvicorn.run(create_app(db, clock, settings), host=host, port=port, log_level="info")
+    finally:
+        if stop:
+            stop.set()
+
+
+@app.command()
+def worker(poll: Annotated[float, typer.Option(help="seconds between polls when idle")] = 1.0) -> None:
+    """Fire due timers until interrupted."""
+    from shopkeeper.worker import run
+
+    logging.basicConfig(level=logging.INFO)
+    settings, db = _database()
+    out.print("timer worker running; Ctrl-C to stop")
+    try:
+        run(db, _clock(settings, db), threading.Event(), poll)
+    except KeyboardInterrupt:
+        pass
+
+
+@app.command()
+def simulate(days: Annotated[float, typer.Option(min=0, help="how far to move the simulated clock")] = 1.0) -> None:
+    """Advance the simulated clock, firing every timer at its own due time, in order."""
+    import shopkeeper.worker  # noqa: F401  (registers timer handlers)
+
+    _settings, db = _database()
+    clock = simulation.load(db)
+    start = clock.now()
+    fired = timers.advance_to(db, clock, start + timedelta(days=days))
+    simulation.save(db, clock)
+    out.print(f"simulated {start:%Y-%m-%d %H:%M} → {clock.now():%Y-%m-%d %H:%M} UTC; fired {fired} timers")
+
+
+@app.command()
+def demo(
+    days: Annotated[int, typer.Option(min=1, max=365)] = 30,
+    seed: int = 7,
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="do nothing if the database already has stores")] = False,
+) -> None:
+    """Build a realistic demo: a Taobao store and a cross-border store, buyers, and weeks of orders."""
+    from shopkeeper import demo as demo_data
+
+    _settings, db = _database()
+    if if_empty and demo_data.has_data(db):
+        out.print("demo data already present; leaving it as it is")
+        return
+    summary = demo_data.build(db, days=days, seed=seed, console=out)
+    out.print(summary)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from shopkeeper import rulebooks
+from shopkeeper.errors import NotAllowedInState
+from shopkeeper.orders.models import OrderStatus
+from shopkeeper.orders.rules import LineRequest, allowed_actions, merge_lines, next_status, ship_by
+
+T0 = datetime(2026, 11, 11, 0, 0, tzinfo=timezone.utc)
+
+
+def test_the_happy_path_walks_every_state_in_order() -> None:
+    status = OrderStatus.AWAITING_PAYMENT
+    for action, expected in [("pay", "paid"), ("ship", "shipped"), ("deliver", "delivered"), ("confirm_receipt", "completed")]:
+        status = next_status(status, action)
+        assert status == expected
+
+
+@pytest.mark.parametrize("status, action", [
+    ("awaiting_payment", "ship"), ("paid", "pay"), ("shipped", "close"), ("completed", "confirm_receipt"),
+    ("closed", "pay"), ("delivered", "ship"), ("awaiting_payment", "confirm_receipt"),
+])
+def test_a_wrong_transition_is_refused_with_a_stable_code(status: str, action: str) -> None:
+    with pytest.raises(NotAllowedInState) as refused:
+        next_status(status, action)
+    assert refused.value.code == "not-allowed-in-state"
+
+
+def test_closed_and_completed_are_final() -> None:
+    assert allowed_actions("closed") == [] and allowed_actions("completed") == []
+
+
+@pytest.mark.parametrize("book, hours", [("taobao", 72), ("tmall", 48)])
+def test_ship_by_follows_the_rulebook(book: str, hours: int) -> None:
+    # RULES.md §5.7 / §7.3: Taobao 72 h, Tmall 48 h after payment
+    assert ship_by(T0, rulebooks.load(book)) == T0 + timedelta(hours=hours)
+
+
+def test_every_rulebook_loads_with_positive_windows() -> None:
+    for name in rulebooks.names():
+        book = rulebooks.load(name)
+        assert book.payment.window > timedelta(0) and book.shipping.ship_within > timedelta(0)
+        assert book.receipt.auto_confirm_after > timedelta(0)
+
+
+@given(st.lists(st.tuples(st.integers(1, 20), st.integers(1, 50)), max_size=30))
+def test_merging_lines_keeps_quantities_and_sorts_by_sku(pairs: list[tuple[int, int]]) -> None:
+    merged = merge_lines([LineRequest(s, q) for s, q in pairs])
+    assert [m.sku_id for m in merged] == sorted({s for s, _ in pairs})
+    assert sum(m.quantity for m in merged) == sum(q for _, q in pairs)
