@@ -1,0 +1,57 @@
+"""Every read and write is scoped to its principal; another tenant's object is 404."""
+
+from __future__ import annotations
+
+from conftest import Shop
+
+
+def test_no_key_answers_401_problem_json(client) -> None:
+    response = client.get("/api/v1/orders")
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "unauthenticated"
+    forged = client.get("/api/v1/orders", headers={"Authorization": "Bearer sk_000000000000_nope"})
+    assert forged.status_code == 401
+
+
+def test_staff_of_store_a_get_404_for_store_b_orders(api, shop) -> None:
+    other = Shop(api, rulebook="tmall")
+    order_b = other.order((other.skus[0], 1))
+    # staff of store A
+    assert shop.staff.get(f"/orders/{order_b['id']}", expect=404)["code"] == "not-found"
+    shop.staff.post(f"/orders/{order_b['id']}/cancel", expect=404)
+    shop.staff.get(f"/stores/{other.store_id}/balance", expect=404)
+    assert [o["id"] for o in shop.staff.get("/orders")["items"]] == []
+    assert shop.staff.get(f"/orders?store_id={other.store_id}")["items"] == []
+    # and store B's order is untouched
+    assert other.staff.get(f"/orders/{order_b['id']}")["status"] == "awaiting_payment"
+
+
+def test_a_buyer_sees_only_their_own_orders(shop) -> None:
+    mine = shop.order((shop.skus[0], 1))
+    _, address, other = shop.new_buyer("Wang Fang")
+    theirs = shop.order((shop.skus[0], 1), shopper=other, address=address)
+    assert [o["id"] for o in shop.shopper.get("/orders")["items"]] == [mine["id"]]
+    assert shop.shopper.get(f"/orders/{theirs['id']}", expect=404)["code"] == "not-found"
+    shop.shopper.post(f"/orders/{theirs['id']}/payments", expect=404)
+    shop.shopper.get(f"/buyers/{theirs['buyer_id']}/addresses", expect=404)
+
+
+def test_a_buyer_cannot_order_to_someone_elses_address(shop) -> None:
+    _, their_address, _ = shop.new_buyer("Zhang Wei")
+    assert shop.order((shop.skus[0], 1), address=their_address, expect=404)["code"] == "not-found"
+
+
+def test_staff_and_buyers_cannot_do_operator_things(shop) -> None:
+    shop.staff.post("/stores", {"name": "mine now", "rulebook": "taobao", "currency": "CNY"}, expect=403)
+    shop.shopper.post("/keys", {"role": "operator"}, expect=403)
+    shop.shopper.post(f"/stores/{shop.store_id}/products", {"title": "x", "skus": [{"code": "X", "price": "1"}]}, expect=403)
+    shop.shopper.post(f"/skus/{shop.skus[0]}/stock", {"warehouse_id": shop.warehouse["id"], "quantity": 5}, expect=403)
+    assert shop.stock(shop.skus[0])["available"] == 100
+
+
+def test_staff_of_another_store_cannot_touch_this_catalog(api, shop) -> None:
+    other = Shop(api, rulebook="tmall")
+    other.staff.call("PUT", f"/skus/{shop.skus[0]}/price", json={"price": "0.01"}, expect=404)
+    other.staff.post(f"/skus/{shop.skus[0]}/stock", {"warehouse_id": other.warehouse["id"], "quantity": 5}, expect=404)
+    assert shop.staff.get(f"/skus/{shop.skus[0]}/price-history")[-1]["new"]["amount"] == "59.90"
