@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Shop
+from support import Shop
 
 
 def test_no_key_answers_401_problem_json(client) -> None:

@@ -53,7 +53,16 @@ class Base(DeclarativeBase):
     type_annotation_map = {int: BigId, datetime: UTCDateTime(), dict[str, Any]: JSON(), list[Any]: JSON()}
 
 
+def normalize_url(url: str) -> str:
+    """`postgresql://` (as libpq and most tools write it) means the psycopg 3 driver here."""
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg://" + url[len(plain):]
+    return url
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    url = normalize_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
         _configure_sqlite(engine)

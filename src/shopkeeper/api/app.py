@@ -13,10 +13,7 @@ from shopkeeper.settings import Settings
 
 def create_app(db: Database, clock: Clock | None = None, settings: Settings | None = None) -> FastAPI:
     from shopkeeper.api.routes import api_router
-    try:  # TEMP until console lands
-        from shopkeeper.console.routes import router as console_router
-    except ImportError:
-        from fastapi import APIRouter as _R; console_router = _R()
+    from shopkeeper.console.routes import router as console_router
 
     app = FastAPI(title="Shopkeeper", version=__version__,
                   description="Rules and automation for an online store or marketplace.")

@@ -13,7 +13,6 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from shopkeeper.auth import Principal
-from shopkeeper.catalog.models import Store
 from shopkeeper.orders.models import Order, OrderStatus
 
 
@@ -45,7 +44,3 @@ def awaiting_shipment(session: Session, actor: Principal, store_id: int, limit: 
     count = int(session.scalar(select(func.count(Order.id)).where(*where)) or 0)
     return orders, count
 
-
-def store_names(session: Session, actor: Principal, store_ids: set[int]) -> dict[int, str]:
-    visible = [sid for sid in store_ids if actor.may_see_store(sid)]
-    return dict(session.execute(select(Store.id, Store.name).where(Store.id.in_(visible))).tuples().all())

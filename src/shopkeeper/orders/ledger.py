@@ -48,5 +48,5 @@ def balances(session: Session, store_id: int, currency: str, order_id: int | Non
         LedgerEntry.store_id == store_id, LedgerEntry.currency == currency)
     if order_id is not None:
         query = query.where(LedgerEntry.order_id == order_id)
-    sums = dict(session.execute(query.group_by(LedgerEntry.account)).tuples().all())
+    sums = dict(session.execute(query.group_by(LedgerEntry.account)).all())
     return {account: Money(int(sums.get(account) or 0), currency) for account in ACCOUNTS}
