@@ -79,8 +79,3 @@ class PaymentMismatch(DomainError):
     status = 422
     title = "The payment does not match the order"
 
-
-class DeadlinePassed(DomainError):
-    code = "deadline-passed"
-    status = 409
-    title = "The deadline for this has passed"

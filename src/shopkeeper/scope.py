@@ -19,13 +19,6 @@ def get_or_404(session: Session, model: type[T], object_id: int, what: str) -> T
     return row
 
 
-def visible_store_or_404(actor: Principal, store_id: int, row: T, what: str, object_id: int) -> T:
-    """Staff of another store get the same answer as for a missing object."""
-    if not actor.may_see_store(store_id):
-        raise NotFound(f"{what} {object_id} does not exist")
-    return row
-
-
 def require_role(actor: Principal, *roles: Role) -> None:
     if actor.role not in roles:
         allowed = ", ".join(r.value for r in roles)

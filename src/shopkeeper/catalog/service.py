@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -163,6 +162,3 @@ def change_price(session: Session, now: datetime, actor: Principal, sku_id: int,
 def price_history(session: Session, sku_id: int) -> list[PriceChange]:
     return list(session.scalars(select(PriceChange).where(PriceChange.sku_id == sku_id).order_by(PriceChange.at, PriceChange.id)))
 
-
-def sku_snapshot(sku: Sku, product: Product) -> dict[str, Any]:
-    return {"sku_code": sku.code, "title": product.title, "options": dict(sku.options)}

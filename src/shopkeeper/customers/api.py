@@ -4,7 +4,9 @@ from fastapi import APIRouter
 
 from shopkeeper.api.deps import Ctx, IdPath
 from shopkeeper.customers import service
-from shopkeeper.customers.schemas import AddressIn, AddressOut, BuyerIn, BuyerOut, PointsOut
+from shopkeeper.auth import Role
+from shopkeeper.customers.schemas import AddressIn, AddressOut, BuyerIn, BuyerOut, PointsIn, PointsOut
+from shopkeeper.scope import require_role
 
 router = APIRouter(tags=["customers"])
 
@@ -37,4 +39,14 @@ def list_addresses(buyer_id: IdPath, ctx: Ctx) -> list[AddressOut]:
 def points(buyer_id: IdPath, ctx: Ctx) -> PointsOut:
     with ctx.read() as session:
         service.get_buyer(session, ctx.actor, buyer_id)
+        return PointsOut(buyer_id=buyer_id, balance=service.points_balance(session, buyer_id))
+
+
+@router.post("/buyers/{buyer_id}/points")
+def adjust_points(buyer_id: IdPath, body: PointsIn, ctx: Ctx) -> PointsOut:
+    """An operator's manual grant or deduction (积分); orders and promotions post their own entries."""
+    require_role(ctx.actor, Role.OPERATOR)
+    with ctx.transaction() as session:
+        service.get_buyer(session, ctx.actor, buyer_id)
+        service.record_points(session, ctx.now(), buyer_id, body.delta, body.reason, subject="manual")
         return PointsOut(buyer_id=buyer_id, balance=service.points_balance(session, buyer_id))

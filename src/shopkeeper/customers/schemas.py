@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 from shopkeeper.api.schemas import In, Name
 from shopkeeper.customers.models import Address, Buyer
@@ -61,3 +61,8 @@ class AddressOut(BaseModel):
 class PointsOut(BaseModel):
     buyer_id: int
     balance: int
+
+
+class PointsIn(In):
+    delta: Annotated[int, Field(ge=-10_000_000, le=10_000_000)]
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]

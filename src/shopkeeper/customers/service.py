@@ -61,6 +61,8 @@ def buyer_address(session: Session, buyer_id: int, address_id: int) -> Address:
 
 def record_points(session: Session, now: datetime, buyer_id: int, delta: int, reason: str, subject: str | None = None) -> PointsEntry:
     """Add (or, negative, spend) points; a balance never goes below zero."""
+    # Lock the buyer so two concurrent spends cannot both pass the balance check.
+    session.execute(select(Buyer.id).where(Buyer.id == buyer_id).with_for_update())
     if delta < 0 and points_balance(session, buyer_id) + delta < 0:
         raise InvalidInput("not enough points")
     entry = PointsEntry(buyer_id=buyer_id, at=now, delta=delta, reason=reason, subject=subject)

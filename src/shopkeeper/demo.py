@@ -1,0 +1,860 @@
+"""`shopkeeper demo`: two stores, their buyers and weeks of orders, built through the real engine.
+
+Everything goes through the service functions, one use case per transaction, as
+the API would call them, on a `SimulatedClock` that starts `days` days before now
+(at 00:00 UTC) and stops at now. Timers fire at their own due times as the clock
+moves; those not yet due at the end stay pending for the server's worker. The
+same seed and the same end time give the same shop, order for order (order
+numbers and ledger references excepted: the engine draws those from `secrets`).
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+import random
+import time
+from bisect import bisect
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Callable
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import func, select
+
+import shopkeeper.worker  # noqa: F401  (registers the timer handlers)
+from shopkeeper import rulebooks, timers
+from shopkeeper.auth import Principal, Role
+from shopkeeper.catalog import service as catalog
+from shopkeeper.catalog.models import Product, Sku, Store
+from shopkeeper.clock import SimulatedClock, SystemClock, utc
+from shopkeeper.customers import service as customers
+from shopkeeper.customers.models import Buyer
+from shopkeeper.db import Database
+from shopkeeper.errors import NotAllowedInState, OutOfStock
+from shopkeeper.fulfillment import rules as shipping
+from shopkeeper.fulfillment import service as fulfillment
+from shopkeeper.inventory import service as inventory
+from shopkeeper.money import Money
+from shopkeeper.orders import carts, payments
+from shopkeeper.orders import service as orders
+from shopkeeper.orders.models import Order, OrderStatus
+from shopkeeper.orders.rules import LineRequest
+from shopkeeper.scope import SYSTEM
+from shopkeeper.settings import Settings
+
+DAY = timedelta(days=1)
+
+# Orders a store gets on an average day of the month, before rhythm and trend.
+TAOBAO_ORDERS_PER_DAY = 38.0
+CROSS_BORDER_ORDERS_PER_DAY = 24.0
+# Monday first. Chinese and Western shoppers alike buy most on Sunday and Monday.
+WEEKDAY_RHYTHM = (1.08, 0.98, 0.95, 0.94, 0.90, 1.02, 1.13)
+# Relative order volume by the buyer's local hour: a lunch bump, the evening peak.
+LOCAL_HOUR_WEIGHTS = (1.3, 0.7, 0.35, 0.2, 0.15, 0.2, 0.4, 0.8, 1.1, 1.4, 1.6, 1.6,
+                      1.8, 1.5, 1.4, 1.4, 1.5, 1.6, 1.8, 2.2, 2.8, 3.2, 3.0, 2.1)
+
+PAID_SHARE = 0.85
+CANCELLED_UNPAID_SHARE = 0.04
+ABANDONED_AT_CHECKOUT_SHARE = 0.35  # of the unpaid rest: opened the cashier, never paid
+CART_SHARE = 0.35
+ABANDONED_CART_SHARE = 0.05
+FAILED_PAYMENT_SHARE = 0.03
+CANCELLED_PAID_SHARE = 0.02
+LATE_SHIPMENT_SHARE = 0.04
+DELIVERY_SCAN_SHARE = 0.75
+BUYER_CONFIRMS_SHARE = 0.60
+SCARCE_SKU_SHARE = 0.06
+
+CANCEL_REASONS = ("changed_mind", "ordered_by_mistake", "wrong_address", "found_cheaper")
+
+
+# --- the catalog ------------------------------------------------------------------------------
+
+Axis = tuple[str, list[tuple[str, str, float, float]]]  # option name, (value, code, price ×, weight ×)
+
+_WEIGHT: Axis = ("净含量", [("50g", "50", 0.55, 0.6), ("100g", "100", 1.0, 1.0), ("250g", "250", 2.3, 2.1)])
+_GRADE: Axis = ("等级", [("特级", "TJ", 1.35, 1.0), ("一级", "YJ", 1.0, 1.0)])
+_ROAST: Axis = ("香型", [("清香型", "QX", 1.0, 1.0), ("浓香型", "NX", 1.05, 1.0)])
+_CAKE: Axis = ("规格", [("357g 单饼", "357", 1.0, 1.0), ("七子饼 整提", "T7", 6.6, 6.8)])
+_TEAWARE_SIZE: Axis = ("容量", [("150ml", "150", 1.0, 1.0), ("220ml", "220", 1.25, 1.3)])
+_PLUG: Axis = ("plug", [("US", "US", 1.0, 1.0), ("EU", "EU", 1.0, 1.0)])
+
+
+def _axis(name: str, *values: str, step: float = 0.0) -> Axis:
+    """Values that differ by name only, or by `step` more price and weight each."""
+    return name, [(v, _code_token(v, i), 1.0 + step * i, 1.0 + step * i) for i, v in enumerate(values)]
+
+
+def _code_token(value: str, index: int) -> str:
+    """The ASCII part of an option value for the SKU code ("小号40cm" → 40CM), else its position."""
+    ascii_part = "".join(ch for ch in value.upper() if ch.isascii() and ch.isalnum())
+    return ascii_part[:6] or f"V{index + 1}"
+
+
+@dataclass(frozen=True)
+class _Listing:
+    category: str
+    title: str
+    title_en: str
+    prefix: str
+    axes: tuple[Axis, ...]
+    price: float  # major units, for the cheapest variant
+    weight: int  # grams, of the base variant as shipped
+    template: str  # "standard" | "bulky"
+    customs: tuple[str, str, str] | None = None  # (name zh, name en, HS code)
+    scarce: bool = False
+
+
+# (key, 中文, English, parent key)
+TEA_CATEGORIES = [
+    ("tea", "茶叶", "Tea", None), ("green", "绿茶", "Green tea", "tea"), ("black", "红茶", "Black tea", "tea"),
+    ("oolong", "乌龙茶", "Oolong", "tea"), ("puer", "普洱茶", "Pu'er", "tea"), ("white", "白茶", "White tea", "tea"),
+    ("flower", "花草茶", "Flower & herbal tea", "tea"), ("teaware", "茶具", "Teaware", None),
+    ("snacks", "茶点", "Tea snacks", None),
+]
+
+TEA_LISTINGS = [
+    _Listing("green", "2025 明前特级西湖龙井", "West Lake Longjing, pre-Qingming 2025", "LJ", (_WEIGHT, _GRADE), 168, 150, "standard"),
+    _Listing("green", "洞庭碧螺春", "Dongting Biluochun", "BLC", (_WEIGHT,), 128, 150, "standard"),
+    _Listing("green", "黄山毛峰", "Huangshan Maofeng", "HSMF", (_WEIGHT,), 88, 150, "standard"),
+    _Listing("green", "安吉白茶 明前", "Anji Bai Cha, pre-Qingming", "AJBC", (_WEIGHT, _GRADE), 138, 150, "standard"),
+    _Listing("green", "信阳毛尖", "Xinyang Maojian", "XYMJ", (_WEIGHT,), 78, 150, "standard"),
+    _Listing("green", "六安瓜片", "Lu'an Guapian", "LAGP", (_WEIGHT,), 98, 150, "standard"),
+    _Listing("black", "武夷山正山小种", "Lapsang Souchong from Wuyishan", "ZSXZ", (_WEIGHT,), 88, 150, "standard"),
+    _Listing("black", "金骏眉", "Jin Jun Mei", "JJM", (_WEIGHT, _GRADE), 198, 150, "standard"),
+    _Listing("black", "祁门红茶 香螺", "Keemun black tea", "QMHC", (_WEIGHT,), 76, 150, "standard"),
+    _Listing("black", "云南滇红金芽", "Yunnan Dianhong golden buds", "DHJY", (_WEIGHT,), 68, 150, "standard"),
+    _Listing("oolong", "安溪铁观音", "Anxi Tieguanyin", "TGY", (_WEIGHT, _ROAST), 98, 150, "standard"),
+    _Listing("oolong", "武夷岩茶大红袍", "Da Hong Pao rock tea", "DHP", (_WEIGHT,), 158, 150, "standard"),
+    _Listing("oolong", "凤凰单丛 鸭屎香", "Phoenix Dancong, 'duck shit' aroma", "FHDC", (_WEIGHT,), 118, 150, "standard"),
+    _Listing("oolong", "台湾冻顶乌龙", "Dong Ding oolong", "DDWL", (_WEIGHT,), 138, 150, "standard"),
+    _Listing("puer", "2019 勐海古树普洱生茶饼", "2019 Menghai ancient-tree raw pu'er cake", "PESC", (_CAKE,), 268, 420, "standard"),
+    _Listing("puer", "宫廷普洱熟茶 散茶", "Palace-grade ripe pu'er, loose", "PESH", (_WEIGHT,), 68, 150, "standard"),
+    _Listing("puer", "新会小青柑普洱", "Xinhui mandarin pu'er", "XQG", (_axis("规格", "罐装10粒", "礼盒30粒", step=1.6),), 59, 260, "standard"),
+    _Listing("puer", "2015 易武老生茶 限量", "2015 Yiwu aged raw pu'er, limited", "YWLS", (), 888, 420, "standard", scarce=True),
+    _Listing("white", "福鼎白毫银针", "Fuding Silver Needle", "BHYZ", (_WEIGHT,), 238, 150, "standard"),
+    _Listing("white", "福鼎白牡丹", "Fuding White Peony", "BMD", (_WEIGHT,), 98, 150, "standard"),
+    _Listing("white", "寿眉老白茶饼 350g", "Shoumei aged white tea cake, 350 g", "SMBC", (), 128, 400, "standard"),
+    _Listing("flower", "福州茉莉花茶", "Fuzhou jasmine tea", "MLHC", (_WEIGHT,), 58, 150, "standard"),
+    _Listing("flower", "桐乡胎菊", "Tongxiang chrysanthemum buds", "TXTJ", (_WEIGHT,), 29, 120, "standard"),
+    _Listing("flower", "桂花乌龙三角茶包", "Osmanthus oolong pyramid tea bags", "GHWL", (_axis("规格", "10包", "30包", step=1.5),), 39, 120, "standard"),
+    _Listing("teaware", "宜兴紫砂壶 西施壶", "Yixing clay teapot, Xi Shi shape", "ZSH",
+             (_axis("泥料", "朱泥", "紫泥", "段泥"), _TEAWARE_SIZE), 368, 350, "bulky"),
+    _Listing("teaware", "景德镇青花盖碗", "Jingdezhen blue-and-white gaiwan", "QHGW", (_TEAWARE_SIZE,), 88, 300, "bulky"),
+    _Listing("teaware", "玻璃公道杯", "Glass fairness pitcher", "GDB", (_axis("容量", "250ml", "350ml", step=0.3),), 39, 250, "bulky"),
+    _Listing("teaware", "建阳建盏 主人杯", "Jian ware master cup", "JZ", (_axis("釉色", "兔毫金", "油滴", "曜变蓝", step=0.5),), 198, 200, "bulky"),
+    _Listing("teaware", "旅行便携快客杯", "Travel tea set", "KKB", (_axis("颜色", "白色", "黑色", "青色"),), 69, 450, "bulky"),
+    _Listing("teaware", "储水式竹制茶盘", "Bamboo tea tray with reservoir", "ZCP", (_axis("尺寸", "小号40cm", "大号60cm", step=0.6),), 158, 2200, "bulky"),
+    _Listing("teaware", "电陶炉 煮茶器", "Electric ceramic tea stove", "DTL", (_axis("颜色", "曜石黑", "象牙白"),), 299, 2800, "bulky"),
+    _Listing("teaware", "汝窑品茗杯 四只装", "Ru-ware tasting cups, set of four", "RYB", (_axis("釉色", "天青", "月白", "粉青"),), 128, 400, "bulky"),
+    _Listing("snacks", "绿豆糕", "Mung bean cakes", "LDG", (_axis("口味", "原味", "抹茶", "桂花"),), 29.9, 450, "standard"),
+    _Listing("snacks", "台式凤梨酥", "Taiwanese pineapple cakes", "FLS", (_axis("规格", "6枚", "12枚", step=0.9),), 39, 400, "standard"),
+    _Listing("snacks", "宫廷桃酥", "Walnut cookies", "TS", (_axis("规格", "500g", "1kg", step=0.85),), 25, 550, "standard"),
+]
+
+HOME_CATEGORIES = [
+    ("lighting", "灯具照明", "Lighting", None), ("fragrance", "香薰蜡烛", "Candles & fragrance", None),
+    ("textiles", "家纺布艺", "Home textiles", None), ("kitchen", "厨房餐具", "Kitchen & dining", None),
+    ("decor", "装饰收纳", "Decor & storage", None),
+]
+
+HOME_LISTINGS = [
+    _Listing("lighting", "Sunset Projection Lamp", "Sunset Projection Lamp", "SUN",
+             (_axis("colour", "Sunset Red", "Rainbow", "Golden Hour"), _PLUG), 24.99, 650, "standard", ("落日投影灯", "LED lamp", "940540")),
+    _Listing("lighting", "3D Moon Lamp", "3D Moon Lamp", "MOON", (_axis("size", "12 cm", "15 cm", "18 cm", step=0.3),),
+             29.99, 500, "standard", ("月球灯", "LED night light", "940540")),
+    _Listing("lighting", "Fairy String Lights, Warm White", "Fairy String Lights, Warm White", "FAIRY",
+             (_axis("length", "5 m", "10 m", "20 m", step=0.6),), 12.99, 200, "standard", ("LED灯串", "LED string lights", "940531")),
+    _Listing("lighting", "Rattan Pendant Shade", "Rattan Pendant Shade", "RATTAN", (_axis("size", "30 cm", "40 cm", step=0.4),),
+             45.99, 1200, "bulky", ("藤编灯罩", "rattan lamp shade", "940599")),
+    _Listing("lighting", "Mushroom Table Lamp", "Mushroom Table Lamp", "MUSH", (_axis("colour", "Cream", "Sage", "Terracotta"),),
+             39.99, 1100, "standard", ("蘑菇台灯", "table lamp", "940520")),
+    _Listing("lighting", "Smart Wi-Fi Bulb, 2-pack", "Smart Wi-Fi Bulb, 2-pack", "BULB", (_axis("fitting", "E26", "E27", "B22"),),
+             19.99, 220, "standard", ("智能灯泡", "LED bulb", "853952")),
+    _Listing("fragrance", "Soy Wax Scented Candle", "Soy Wax Scented Candle", "CANDLE",
+             (_axis("scent", "Lavender", "Vanilla", "Sandalwood", "Fig"),), 16.99, 450, "standard", ("香薰蜡烛", "soy wax candle", "340600")),
+    _Listing("fragrance", "Reed Diffuser 200 ml", "Reed Diffuser 200 ml", "REED", (_axis("scent", "White Tea", "Ocean", "Amber"),),
+             18.99, 500, "standard", ("藤条香薰", "reed diffuser", "330749")),
+    _Listing("fragrance", "Ultrasonic Aroma Diffuser", "Ultrasonic Aroma Diffuser", "DIFF",
+             (_axis("finish", "Light Wood", "Dark Wood"), _PLUG), 27.99, 600, "standard", ("香薰机", "aroma diffuser", "850979")),
+    _Listing("fragrance", "Ceramic Incense Holder", "Ceramic Incense Holder", "INCENSE", (_axis("colour", "White", "Black"),),
+             9.99, 250, "standard", ("陶瓷香插", "ceramic incense holder", "691390")),
+    _Listing("textiles", "Stonewashed Linen Duvet Cover Set", "Stonewashed Linen Duvet Cover Set", "LINEN",
+             (_axis("size", "Twin", "Queen", "King", step=0.25), _axis("colour", "Oat", "Sage")), 79.99, 2200, "standard",
+             ("亚麻被套", "linen bed linen", "630239")),
+    _Listing("textiles", "Waffle Cotton Bath Towel", "Waffle Cotton Bath Towel", "TOWEL", (_axis("colour", "White", "Grey", "Sand"),),
+             21.99, 600, "standard", ("华夫格浴巾", "cotton terry towel", "630260")),
+    _Listing("textiles", "Chunky Knit Throw Blanket", "Chunky Knit Throw Blanket", "KNIT",
+             (_axis("colour", "Cream", "Grey"), _axis("size", "100x150 cm", "130x170 cm", step=0.4)), 49.99, 2000, "standard",
+             ("粗线针织毯", "knitted blanket", "630140")),
+    _Listing("textiles", "Velvet Cushion Cover 45x45", "Velvet Cushion Cover 45x45", "CUSHION",
+             (_axis("colour", "Emerald", "Mustard", "Blush", "Navy"),), 11.99, 150, "standard", ("天鹅绒抱枕套", "cushion cover", "630499")),
+    _Listing("textiles", "Blackout Curtains, 2 panels", "Blackout Curtains, 2 panels", "CURTAIN",
+             (_axis("colour", "Charcoal", "Beige"), _axis("length", "84 in", "96 in", step=0.15)), 39.99, 1800, "standard",
+             ("遮光窗帘", "curtains", "630392")),
+    _Listing("textiles", "Mulberry Silk Pillowcase", "Mulberry Silk Pillowcase", "SILK", (_axis("colour", "Champagne", "Silver", "Black"),),
+             25.99, 120, "standard", ("真丝枕套", "silk pillowcase", "630239")),
+    _Listing("kitchen", "Silicone Kitchen Utensil Set, 12 pcs", "Silicone Kitchen Utensil Set, 12 pcs", "UTENSIL",
+             (_axis("colour", "Black", "Khaki", "Grey"),), 29.99, 1300, "standard", ("硅胶厨具套装", "silicone kitchen utensils", "392410")),
+    _Listing("kitchen", "Bamboo Cutting Board Set", "Bamboo Cutting Board Set", "BOARD", (_axis("set", "2 pcs", "3 pcs", step=0.4),),
+             24.99, 1600, "standard", ("竹砧板", "bamboo chopping board", "441911")),
+    _Listing("kitchen", "Stoneware Dinnerware Set, 16 pcs", "Stoneware Dinnerware Set, 16 pcs", "DINNER",
+             (_axis("colour", "Speckled White", "Slate Blue"),), 89.99, 7000, "bulky", ("炻瓷餐具", "stoneware tableware", "691200")),
+    _Listing("kitchen", "Gooseneck Pour-over Kettle", "Gooseneck Pour-over Kettle", "KETTLE",
+             (_axis("finish", "Matte Black", "Brushed Steel"),), 34.99, 700, "standard", ("手冲壶", "stainless steel kettle", "732393")),
+    _Listing("kitchen", "Airtight Glass Storage Jars, set of 4", "Airtight Glass Storage Jars, set of 4", "JAR",
+             (_axis("size", "800 ml", "1.2 L", step=0.3),), 27.99, 2400, "standard", ("玻璃密封罐", "glass storage jars", "701349")),
+    _Listing("decor", "Macrame Wall Hanging", "Macrame Wall Hanging", "MACRAME", (_axis("size", "S", "M", "L", step=0.4),),
+             19.99, 300, "standard", ("编织挂毯", "cotton wall hanging", "630499")),
+    _Listing("decor", "Matte Ceramic Bud Vase Set", "Matte Ceramic Bud Vase Set", "VASE", (_axis("colour", "White", "Sand", "Black"),),
+             22.99, 800, "standard", ("陶瓷花瓶", "ceramic vase", "691390")),
+    _Listing("decor", "Floating Wall Shelves, 3 pcs", "Floating Wall Shelves, 3 pcs", "SHELF",
+             (_axis("finish", "Rustic Brown", "Black", "White"),), 36.99, 3500, "bulky", ("置物架", "wooden wall shelves", "940360")),
+    _Listing("decor", "Under-Bed Storage Bags, 2 pcs", "Under-Bed Storage Bags, 2 pcs", "BAGS", (_axis("size", "90 L", "120 L", step=0.2),),
+             25.99, 1200, "standard", ("收纳袋", "storage bags", "420292")),
+    _Listing("decor", "Lighted Vanity Mirror", "Lighted Vanity Mirror", "MIRROR", (_axis("size", "Small", "Large", step=0.5),),
+             49.99, 2500, "bulky", ("LED化妆镜", "LED mirror", "700992"), scarce=True),
+]
+
+
+# --- where buyers live ------------------------------------------------------------------------
+
+# (province as shipping templates name it, cities, weight); Taobao buyers are at UTC+8.
+PROVINCES = [
+    ("Guangdong", ("Guangzhou", "Shenzhen", "Dongguan", "Foshan"), 12), ("Zhejiang", ("Hangzhou", "Ningbo", "Wenzhou"), 10),
+    ("Jiangsu", ("Nanjing", "Suzhou", "Wuxi"), 9), ("Shanghai", ("Shanghai",), 7), ("Beijing", ("Beijing",), 7),
+    ("Shandong", ("Jinan", "Qingdao"), 6), ("Fujian", ("Fuzhou", "Xiamen", "Quanzhou"), 5), ("Sichuan", ("Chengdu", "Mianyang"), 5),
+    ("Hubei", ("Wuhan", "Yichang"), 4), ("Henan", ("Zhengzhou", "Luoyang"), 4), ("Hunan", ("Changsha",), 3),
+    ("Anhui", ("Hefei", "Huangshan"), 3), ("Hebei", ("Shijiazhuang", "Baoding"), 3), ("Shaanxi", ("Xi'an",), 3),
+    ("Chongqing", ("Chongqing",), 3), ("Tianjin", ("Tianjin",), 2), ("Liaoning", ("Shenyang", "Dalian"), 2),
+    ("Yunnan", ("Kunming", "Dali"), 2), ("Guangxi", ("Nanning", "Guilin"), 2), ("Jiangxi", ("Nanchang",), 2),
+    ("Heilongjiang", ("Harbin",), 1), ("Jilin", ("Changchun",), 1), ("Shanxi", ("Taiyuan",), 1), ("Guizhou", ("Guiyang",), 1),
+    ("Hainan", ("Haikou", "Sanya"), 1), ("Gansu", ("Lanzhou",), 0.6), ("Inner Mongolia", ("Hohhot",), 0.6),
+    ("Ningxia", ("Yinchuan",), 0.4), ("Qinghai", ("Xining",), 0.3), ("Xinjiang", ("Urumqi", "Kashgar"), 1.0),
+    ("Tibet", ("Lhasa",), 0.4),
+]
+REMOTE = ("Xinjiang", "Tibet")
+FAR = ("Inner Mongolia", "Gansu", "Qinghai", "Ningxia", "Hainan")
+NEAR = ("Zhejiang", "Jiangsu", "Shanghai")  # 江浙沪: the store ships from Hangzhou
+STREETS = ("文三路", "解放路", "人民路", "中山路", "建设路", "长江路", "和平街", "学院路", "新华路", "滨江大道")
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹"
+GIVEN_NAMES = ("芳", "伟", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超",
+               "秀英", "霞", "平", "晨", "欣怡", "子涵", "浩然", "梓萱", "宇轩", "雨桐", "思远", "一诺", "嘉怡")
+
+# country → (weight, names, places (region, city, postcode, UTC offset), street pattern)
+_EN = (("James", "Emma", "Olivia", "Liam", "Noah", "Ava", "Sophia", "Mason", "Mia", "Ethan", "Harper", "Lucas", "Chloe", "Jack"),
+       ("Smith", "Johnson", "Brown", "Taylor", "Wilson", "Davis", "Clark", "Walker", "Hall", "Young", "King", "Wright", "Green"))
+COUNTRIES: dict[str, tuple[float, tuple[tuple[str, ...], tuple[str, ...]], list[tuple[str, str, str, int]], str]] = {
+    "US": (40, _EN, [("California", "Los Angeles", "90012", -8), ("California", "San Francisco", "94110", -8),
+                     ("Texas", "Austin", "78704", -6), ("Texas", "Houston", "77002", -6), ("New York", "Brooklyn", "11211", -5),
+                     ("Florida", "Miami", "33130", -5), ("Washington", "Seattle", "98103", -8), ("Illinois", "Chicago", "60614", -6),
+                     ("Colorado", "Denver", "80205", -7), ("Massachusetts", "Boston", "02116", -5), ("Georgia", "Atlanta", "30307", -5)],
+           "{n} Maple Ave Apt {a}"),
+    "GB": (10, _EN, [("England", "London", "SE1 7PB", 0), ("England", "Manchester", "M1 2AB", 0), ("Scotland", "Edinburgh", "EH1 1YZ", 0)],
+           "{n} High Street"),
+    "DE": (9, (("Lukas", "Anna", "Leon", "Lena", "Felix", "Marie", "Jonas", "Sophie", "Paul", "Laura"),
+               ("Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Wagner", "Becker", "Hoffmann")),
+           [("Berlin", "Berlin", "10115", 1), ("Bayern", "München", "80331", 1), ("Hamburg", "Hamburg", "20095", 1),
+            ("Nordrhein-Westfalen", "Köln", "50667", 1)], "Hauptstraße {n}"),
+    "FR": (8, (("Lucas", "Léa", "Hugo", "Chloé", "Louis", "Manon", "Jules", "Camille", "Arthur", "Inès"),
+               ("Martin", "Bernard", "Dubois", "Thomas", "Robert", "Petit", "Durand", "Leroy")),
+           [("Île-de-France", "Paris", "75011", 1), ("Auvergne-Rhône-Alpes", "Lyon", "69002", 1),
+            ("Provence-Alpes-Côte d'Azur", "Marseille", "13001", 1)], "{n} rue de la République"),
+    "CA": (7, _EN, [("Ontario", "Toronto", "M5V 2T6", -5), ("British Columbia", "Vancouver", "V6B 1A1", -8),
+                    ("Quebec", "Montréal", "H2X 1Y4", -5)], "{n} King Street W, Unit {a}"),
+    "AU": (6, _EN, [("New South Wales", "Sydney", "2000", 10), ("Victoria", "Melbourne", "3000", 10),
+                    ("Western Australia", "Perth", "6000", 8)], "{n} George Street"),
+    "BR": (5, (("Gabriel", "Maria", "Lucas", "Ana", "Pedro", "Júlia", "Mateus", "Beatriz"), ("Silva", "Santos", "Oliveira", "Souza", "Lima", "Costa")),
+           [("São Paulo", "São Paulo", "01310-100", -3), ("Rio de Janeiro", "Rio de Janeiro", "20040-020", -3)], "Rua Augusta, {n}"),
+    "RU": (5, (("Алексей", "Анна", "Дмитрий", "Мария", "Иван", "Екатерина", "Сергей", "Ольга"),
+               ("Иванов", "Смирнов", "Кузнецов", "Попов", "Соколов", "Волков")),
+           [("Moscow", "Moscow", "101000", 3), ("Saint Petersburg", "Saint Petersburg", "190000", 3)], "ул. Тверская, д. {n}, кв. {a}"),
+    "NL": (3, (("Daan", "Emma", "Sem", "Julia", "Lucas", "Tess"), ("de Jong", "Jansen", "de Vries", "Bakker", "Visser")),
+           [("Noord-Holland", "Amsterdam", "1012 AB", 1), ("Zuid-Holland", "Rotterdam", "3011 AD", 1)], "Prinsengracht {n}"),
+    "ES": (3, (("Hugo", "Lucía", "Martín", "Sofía", "Pablo", "Martina"), ("García", "Fernández", "González", "Rodríguez", "López")),
+           [("Madrid", "Madrid", "28013", 1), ("Cataluña", "Barcelona", "08001", 1)], "Calle Mayor {n}"),
+}
+MEMBER_LEVELS = (("regular", 60), ("silver", 25), ("gold", 11), ("platinum", 4))
+LEVEL_APPETITE = {"regular": 1.0, "silver": 1.4, "gold": 2.0, "platinum": 3.0}
+
+# carrier → (tracking pattern: # is a digit, A a letter or digit; transit days)
+TAOBAO_CARRIERS = {"顺丰 SF Express": ("SF#############", (1, 2)), "圆通 YTO": ("YT#############", (2, 4)),
+                   "中通 ZTO": ("73############", (2, 4)), "韵达 Yunda": ("43###########", (2, 4))}
+CHINA_OUTBOUND = {"4PX": ("4PX#############CN", (7, 14)), "Yanwen": ("UG#########YP", (10, 20)), "DHL Express": ("##########", (3, 6))}
+US_DOMESTIC = {"UPS": ("1ZAAAAAA03########", (2, 5))}
+
+
+# --- what the simulation keeps in memory -----------------------------------------------------
+
+@dataclass
+class _Item:
+    sku_id: int
+    list_price: int
+    price: int
+    popularity: float
+    warehouse_id: int
+    scarce: bool
+    split: dict[int, float]  # warehouse → share of the opening stock
+    restock_at: int = 0
+    restock_by: int = 0
+
+
+@dataclass
+class _Shopper:
+    principal: Principal
+    address_id: int
+    utc_offset: int
+    appetite: float
+    remote: bool = False
+
+
+@dataclass
+class _Shop:
+    store_id: int
+    name: str
+    currency: str
+    book: rulebooks.Rulebook
+    staff: Principal
+    orders_per_day: float
+    staff_offset: int
+    items: list[_Item] = field(default_factory=list)
+    shoppers: list[_Shopper] = field(default_factory=list)
+    warehouse_country: dict[int, str] = field(default_factory=dict)
+    item_cum: list[float] = field(default_factory=list)
+    shopper_cum: list[float] = field(default_factory=list)
+
+    @property
+    def cross_border(self) -> bool:
+        return self.currency != "CNY"
+
+
+def has_data(db: Database) -> bool:
+    """True once any store exists: the demo never builds on top of real data."""
+    with db.read() as session:
+        return session.scalar(select(Store.id).limit(1)) is not None
+
+
+def build(db: Database, days: int = 30, seed: int = 7, console: Console | None = None, *,
+          now: datetime | None = None, scale: float = 1.0) -> str:
+    """Build the demo and return a one-paragraph summary.
+
+    `now` is where the simulated clock stops (the real time unless given, which
+    is what makes two runs with one seed identical); `scale` multiplies the
+    number of orders per day (tests use a small one).
+    """
+    console = console or Console()
+    started = time.monotonic()
+    end = utc(now) if now else SystemClock().now()
+    start = (end - timedelta(days=days)).replace(hour=0, minute=0, second=0, microsecond=0)
+    demo = _Demo(db, SimulatedClock(start), random.Random(seed), Settings.from_env().payment_secret, scale, start, end)
+    demo.open_shops()
+    demo.run(console)
+    if now is None:  # building took a while: catch up with the real time
+        demo.fired += timers.advance_to(db, demo.clock, max(end, SystemClock().now()))
+    return demo.summary(time.monotonic() - started)
+
+
+class _Demo:
+    def __init__(self, db: Database, clock: SimulatedClock, rng: random.Random, secret: str, scale: float,
+                 start: datetime, end: datetime) -> None:
+        self.db, self.clock, self.rng, self.secret, self.scale = db, clock, rng, secret, scale
+        self.start, self.end = start, end
+        self.queue: list[tuple[datetime, int, Callable[..., None], tuple[Any, ...]]] = []
+        self.sequence = itertools.count()
+        self.shops: list[_Shop] = []
+        self.tally: Counter[str] = Counter()
+        self.fired = 0
+        self.barcodes = itertools.count(10001)
+
+    # --- the event loop ---------------------------------------------------------------------
+
+    def later(self, at: datetime, action: Callable[..., None], *args: Any) -> None:
+        heapq.heappush(self.queue, (at, next(self.sequence), action, args))
+
+    def run_until(self, moment: datetime) -> None:
+        while self.queue and self.queue[0][0] <= moment:
+            at, _, action, args = heapq.heappop(self.queue)
+            self.fired += timers.advance_to(self.db, self.clock, at)
+            action(*args)
+        self.fired += timers.advance_to(self.db, self.clock, moment)
+
+    def run(self, console: Console) -> None:
+        total_days = max(1, math.ceil((self.end - self.start) / DAY))
+        columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console) as progress:
+            task = progress.add_task("Simulating days", total=total_days)
+            for index in range(total_days):
+                day_start = self.start + index * DAY
+                day_end = min(day_start + DAY, self.end)
+                progress.update(task, description=f"Simulating {day_start:%Y-%m-%d}")
+                self.plan_day(index, total_days, day_start, day_end)
+                self.run_until(day_end)
+                progress.advance(task)
+            progress.update(task, description="Simulated")
+
+    @property
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    # --- setting up shop ---------------------------------------------------------------------
+
+    def open_shops(self) -> None:
+        tea = self.open_tea_house()
+        home = self.open_home_goods()
+        self.shops = [tea, home]
+        self.register_buyers(tea, 150, china=True)
+        self.register_buyers(home, 110, china=False)
+        total_days = max(1, (self.end - self.start) / DAY)
+        for shop in self.shops:
+            self.stock_shelves(shop, total_days)
+            shop.item_cum = list(itertools.accumulate(i.popularity for i in shop.items))
+            shop.shopper_cum = list(itertools.accumulate(s.appetite for s in shop.shoppers))
+
+    def open_tea_house(self) -> _Shop:
+        with self.db.transaction() as session:
+            store = catalog.create_store(session, self.now, SYSTEM, "山野茶舍 Mountain Tea House", "taobao", "CNY")
+        shop = _Shop(store.id, store.name, "CNY", rulebooks.load("taobao"), Principal(Role.STAFF, 0, store_id=store.id),
+                     TAOBAO_ORDERS_PER_DAY, staff_offset=8)
+        with self.db.transaction() as session:
+            hangzhou = inventory.create_warehouse(session, shop.staff, store.id, "HZ1", "杭州余杭仓 Hangzhou", "CN", priority=10)
+            fujian = inventory.create_warehouse(session, shop.staff, store.id, "WYS", "武夷山茶仓 Wuyishan", "CN", priority=20)
+        templates = self.tea_templates(shop)
+        categories = self.create_categories(shop, TEA_CATEGORIES)
+        for listing in TEA_LISTINGS:
+            # rock tea and pu'er are kept where they are made
+            warehouse = fujian.id if listing.category in ("oolong", "black", "puer", "white") else hangzhou.id
+            self.list_product(shop, listing, categories[listing.category], templates[listing.template], {warehouse: 1.0})
+        return shop
+
+    def open_home_goods(self) -> _Shop:
+        with self.db.transaction() as session:
+            store = catalog.create_store(session, self.now, SYSTEM, "Lumen Home Goods", "default", "USD")
+        shop = _Shop(store.id, store.name, "USD", rulebooks.load("default"), Principal(Role.STAFF, 0, store_id=store.id),
+                     CROSS_BORDER_ORDERS_PER_DAY, staff_offset=8)
+        with self.db.transaction() as session:
+            shenzhen = inventory.create_warehouse(session, shop.staff, store.id, "SZ1", "深圳龙华仓 Shenzhen", "CN", priority=10)
+            ontario = inventory.create_warehouse(session, shop.staff, store.id, "US-ONT", "美国海外仓 Ontario, CA", "US", priority=20)
+        shop.warehouse_country = {shenzhen.id: "CN", ontario.id: "US"}
+        templates = self.home_templates(shop)
+        categories = self.create_categories(shop, HOME_CATEGORIES)
+        for listing in HOME_LISTINGS:
+            # best sellers are also pre-positioned in the overseas warehouse (海外仓)
+            split = {shenzhen.id: 0.6, ontario.id: 0.7} if self.rng.random() < 0.4 else {shenzhen.id: 1.0}
+            self.list_product(shop, listing, categories[listing.category], templates[listing.template], split)
+        return shop
+
+    def tea_templates(self, shop: _Shop) -> dict[str, int]:
+        cn = lambda names: tuple(f"CN/{n}" for n in names)  # noqa: E731
+        free_where = cn(p for p, _, _ in PROVINCES if p not in REMOTE)  # 包邮 except Xinjiang and Tibet
+        standard = shipping.ShippingTemplate(
+            name="满99包邮（新疆西藏除外）", mode="piece",
+            default=shipping.FeeRule((), 1, 800, 1, 200),
+            rules=(shipping.FeeRule(cn(NEAR), 1, 500, 1, 100), shipping.FeeRule(cn(FAR), 1, 1500, 1, 500),
+                   shipping.FeeRule(cn(REMOTE), 1, 2500, 1, 1200)),
+            free=(shipping.FreeRule(free_where, 9900, None),),
+        )
+        bulky = shipping.ShippingTemplate(
+            name="茶具按重量 满199包邮", mode="weight",
+            default=shipping.FeeRule((), 1000, 1000, 1000, 500),
+            rules=(shipping.FeeRule(cn(NEAR), 1000, 800, 1000, 300), shipping.FeeRule(cn(FAR), 1000, 1800, 1000, 900),
+                   shipping.FeeRule(cn(REMOTE), 1000, 3000, 1000, 1800)),
+            free=(shipping.FreeRule(free_where, 19900, None),),
+        )
+        return self.create_templates(shop, standard, bulky)
+
+    def home_templates(self, shop: _Shop) -> dict[str, int]:
+        europe = ("GB", "DE", "FR", "NL", "ES", "IT")
+        standard = shipping.ShippingTemplate(
+            name="Worldwide by weight, free US shipping over $50", mode="weight",
+            default=shipping.FeeRule((), 500, 1400, 500, 600),
+            rules=(shipping.FeeRule(("US",), 500, 699, 500, 250), shipping.FeeRule(("CA",), 500, 799, 500, 300),
+                   shipping.FeeRule(europe, 500, 899, 500, 350), shipping.FeeRule(("AU",), 500, 999, 500, 400),
+                   shipping.FeeRule(("BR", "RU"), 500, 1199, 500, 500)),
+            free=(shipping.FreeRule(("US",), 5000, None), shipping.FreeRule(europe, 8900, None)),
+        )
+        bulky = shipping.ShippingTemplate(
+            name="Oversize items by weight", mode="weight",
+            default=shipping.FeeRule((), 1000, 2999, 1000, 999),
+            rules=(shipping.FeeRule(("US", "CA"), 1000, 1299, 1000, 450), shipping.FeeRule(europe, 1000, 1999, 1000, 699)),
+        )
+        return self.create_templates(shop, standard, bulky)
+
+    def create_templates(self, shop: _Shop, standard: shipping.ShippingTemplate, bulky: shipping.ShippingTemplate) -> dict[str, int]:
+        ids = {}
+        for key, template in (("standard", standard), ("bulky", bulky)):
+            with self.db.transaction() as session:
+                row = fulfillment.create_template(session, self.now, shop.staff, shop.store_id,
+                                                  shipping.template_to_dict(template), is_default=key == "standard")
+                ids[key] = row.id
+        return ids
+
+    def create_categories(self, shop: _Shop, tree: list[tuple[str, str, str, str | None]]) -> dict[str, int]:
+        ids: dict[str, int] = {}
+        for key, name, name_en, parent in tree:
+            with self.db.transaction() as session:
+                category = catalog.create_category(session, shop.staff, shop.store_id, name, name_en,
+                                                   ids[parent] if parent else None)
+                ids[key] = category.id
+        return ids
+
+    def list_product(self, shop: _Shop, listing: _Listing, category_id: int, template_id: int, split: dict[int, float]) -> None:
+        specs = [self.sku_spec(shop, listing, combo) for combo in itertools.product(*(values for _, values in listing.axes))]
+        names = [name for name, _ in listing.axes]
+        spec = catalog.ProductSpec(title=listing.title, title_en=listing.title_en, category_id=category_id,
+                                   shipping_template_id=template_id, skus=[s for s, _ in specs],
+                                   description=self.describe(listing, names))
+        with self.db.transaction() as session:
+            _, skus = catalog.create_product(session, self.now, shop.staff, shop.store_id, spec)
+            rows = [(sku.id, sku.price_minor) for sku in skus]
+        appeal = self.rng.paretovariate(1.3)  # a few products sell far more than the rest
+        for (sku_id, price), (_, favour) in zip(rows, specs):
+            scarce = listing.scarce or self.rng.random() < SCARCE_SKU_SHARE
+            shop.items.append(_Item(sku_id, price, price, appeal * favour, next(iter(split)), scarce, split))
+
+    def sku_spec(self, shop: _Shop, listing: _Listing, combo: tuple[tuple[str, str, float, float], ...]) -> tuple[catalog.SkuSpec, float]:
+        options = {name: value for (name, _), (value, _, _, _) in zip(listing.axes, combo)}
+        code = "-".join([listing.prefix, *(token for _, token, _, _ in combo)])
+        price = listing.price * math.prod(p for _, _, p, _ in combo)
+        weight = round(listing.weight * math.prod(w for _, _, _, w in combo))
+        price_minor = _shelf_price(Money.of(f"{price:.2f}", shop.currency).minor, shop.currency)
+        customs: dict[str, Any] = {}
+        if listing.customs:
+            zh, en, hs = listing.customs
+            declared = round(price_minor * self.rng.uniform(0.35, 0.5))
+            customs = {"customs_name_zh": zh, "customs_name_en": en, "hs_code": hs, "declared_value_minor": declared}
+        favour = self.rng.uniform(0.4, 1.6)  # one colour or size always outsells the others
+        return catalog.SkuSpec(code=code, price_minor=price_minor, options=options, weight_grams=weight,
+                               barcode=_ean13(f"69{shop.store_id:02d}{next(self.barcodes):08d}"), **customs), favour
+
+    @staticmethod
+    def describe(listing: _Listing, option_names: list[str]) -> str:
+        choice = f" Options: {', '.join(option_names)}." if option_names else ""
+        return f"{listing.title_en}.{choice}"
+
+    def stock_shelves(self, shop: _Shop, total_days: float) -> None:
+        """Opening stock: about two weeks of expected sales, a few SKUs kept deliberately short."""
+        units_per_day = shop.orders_per_day * self.scale * 1.3 * 1.2  # lines per order × units per line
+        total = sum(i.popularity for i in shop.items)
+        for item in shop.items:
+            daily = units_per_day * item.popularity / total
+            item.restock_at = max(2, round(daily * 5))
+            item.restock_by = max(5, round(daily * 10))
+            with self.db.transaction() as session:
+                for warehouse_id, share in item.split.items():
+                    if item.scarce:
+                        quantity = self.rng.randint(1, 6)
+                    else:
+                        quantity = max(3, round(daily * 14 * share * self.rng.uniform(0.7, 1.5))) + self.rng.randint(0, 8)
+                    inventory.receive(session, self.now, shop.staff, item.sku_id, warehouse_id, quantity, "期初库存 opening stock")
+
+    def register_buyers(self, shop: _Shop, count: int, china: bool) -> None:
+        levels, level_weights = zip(*MEMBER_LEVELS)
+        countries = list(COUNTRIES)
+        country_weights = [COUNTRIES[c][0] for c in countries]
+        provinces_weights = [w for _, _, w in PROVINCES]
+        for n in range(count):
+            level = self.rng.choices(levels, level_weights)[0]
+            if china:
+                name = self.rng.choice(SURNAMES) + self.rng.choice(GIVEN_NAMES)
+                phone = f"1{self.rng.choice('3578')}{self.rng.randrange(10**9):09d}"
+                email = None
+            else:
+                country = self.rng.choices(countries, country_weights)[0]
+                firsts, lasts = COUNTRIES[country][1]
+                first, last = self.rng.choice(firsts), self.rng.choice(lasts)
+                name = f"{first} {last}"
+                email = f"{_ascii_handle(first)}.{_ascii_handle(last)}{n}@example.{self.rng.choice(('com', 'net', 'org'))}"
+                phone = f"+{self.rng.randrange(10**10, 10**11)}"
+            with self.db.transaction() as session:
+                buyer = customers.create_buyer(session, self.now, SYSTEM, name, email=email, phone=phone, member_level=level)
+                principal = Principal(role=Role.BUYER, key_id=0, buyer_id=buyer.id)
+            if china:
+                region, cities, _ = self.rng.choices(PROVINCES, provinces_weights)[0]
+                city, offset = self.rng.choice(cities), 8
+                line1 = f"{self.rng.choice(STREETS)}{self.rng.randint(1, 399)}号{self.rng.randint(1, 30)}栋{self.rng.randint(101, 2808)}室"
+                postcode, country = f"{self.rng.randint(100000, 850000)}", "CN"
+            else:
+                region, city, postcode, offset = self.rng.choice(COUNTRIES[country][2])
+                line1 = COUNTRIES[country][3].format(n=self.rng.randint(1, 250), a=self.rng.randint(1, 40))
+            with self.db.transaction() as session:
+                address = customers.add_address(session, principal, buyer.id, name, country, region, city, line1, postcode, phone)
+                address_id = address.id
+            appetite = LEVEL_APPETITE[level] * self.rng.paretovariate(2.0)  # some buyers come back again and again
+            shop.shoppers.append(_Shopper(principal, address_id, offset, appetite, remote=region in REMOTE))
+
+    # --- one simulated day -------------------------------------------------------------------
+
+    def plan_day(self, index: int, total_days: int, day_start: datetime, day_end: datetime) -> None:
+        trend = 0.85 + 0.3 * index / max(1, total_days - 1)  # a mild upward trend over the period
+        rhythm = WEEKDAY_RHYTHM[day_start.weekday()]
+        for shop in self.shops:
+            expected = shop.orders_per_day * self.scale * trend * rhythm
+            for _ in range(_poisson(self.rng, expected)):
+                shopper = shop.shoppers[bisect(shop.shopper_cum, self.rng.random() * shop.shopper_cum[-1])]
+                at = day_start + timedelta(hours=self.pick_hour(shopper.utc_offset), seconds=self.rng.randrange(3600))
+                if at < day_end:
+                    self.later(at, self.place_order, shop, shopper)
+            for _ in range(_poisson(self.rng, 1.2)):
+                at = self.staff_hours(shop, day_start + timedelta(seconds=self.rng.randrange(86400)))
+                if at < day_end:
+                    self.later(at, self.change_price, shop)
+            if day_start.weekday() == 0:  # goods in every Monday morning, China time
+                self.later(day_start + timedelta(hours=2, minutes=self.rng.randrange(60)), self.restock, shop)
+
+    def pick_hour(self, utc_offset: int) -> int:
+        weights = [LOCAL_HOUR_WEIGHTS[(hour + utc_offset) % 24] for hour in range(24)]
+        return self.rng.choices(range(24), weights)[0]
+
+    def staff_hours(self, shop: _Shop, at: datetime, offset: int | None = None) -> datetime:
+        """Staff work 09:00–21:00 local time; later work waits for the next morning."""
+        local_hour = (at.hour + (shop.staff_offset if offset is None else offset)) % 24
+        if 9 <= local_hour < 21:
+            return at
+        wait = (9 - local_hour) % 24
+        return at.replace(minute=0, second=0) + timedelta(hours=wait, minutes=self.rng.randrange(90))
+
+    def pick_lines(self, shop: _Shop) -> list[LineRequest]:
+        count = self.rng.choices((1, 2, 3), (70, 22, 8))[0]
+        chosen = {shop.items[bisect(shop.item_cum, self.rng.random() * shop.item_cum[-1])].sku_id for _ in range(count)}
+        quantities = (1, 2, 3, 4) if not shop.cross_border else (1, 2, 3)
+        weights = (80, 14, 4, 2) if not shop.cross_border else (85, 12, 3)
+        return [LineRequest(sku_id, self.rng.choices(quantities, weights)[0]) for sku_id in sorted(chosen)]
+
+    # --- buyers ------------------------------------------------------------------------------
+
+    def place_order(self, shop: _Shop, shopper: _Shopper) -> None:
+        lines = self.pick_lines(shop)
+        if self.rng.random() < CART_SHARE:
+            placed = self.check_out_cart(shop, shopper, lines)
+        else:
+            placed = self.buy_now(shop, shopper, lines)
+        if placed is None:
+            return
+        order_id, pay_by, warehouses = placed
+        self.tally["orders placed"] += 1
+        window = pay_by - self.now
+        fate = self.rng.random()
+        if fate < PAID_SHARE:
+            self.later(self.now + self.payment_delay(window), self.pay, shop, shopper, order_id, warehouses, 0)
+        elif fate < PAID_SHARE + CANCELLED_UNPAID_SHARE:
+            delay = timedelta(seconds=self.rng.uniform(120, window.total_seconds() * 0.5))
+            self.later(self.now + delay, self.cancel, shopper, order_id, self.rng.choice(CANCEL_REASONS))
+        elif self.rng.random() < ABANDONED_AT_CHECKOUT_SHARE:
+            self.later(self.now + timedelta(seconds=self.rng.randint(20, 300)), self.open_cashier, shopper, order_id)
+
+    def buy_now(self, shop: _Shop, shopper: _Shopper, lines: list[LineRequest]) -> tuple[int, datetime, list[int]] | None:
+        try:
+            with self.db.transaction() as session:
+                order = orders.place_order(session, self.now, shopper.principal, shop.store_id, shopper.address_id, lines)
+                return order.id, order.pay_by, [line.warehouse_id for line in order.lines]
+        except OutOfStock:
+            self.tally["out of stock"] += 1
+            return None
+
+    def check_out_cart(self, shop: _Shop, shopper: _Shopper, lines: list[LineRequest]) -> tuple[int, datetime, list[int]] | None:
+        for line in lines:
+            with self.db.transaction() as session:
+                carts.add_item(session, shopper.principal, shop.store_id, line.sku_id, line.quantity)
+        if self.rng.random() < ABANDONED_CART_SHARE:
+            self.tally["carts left for later"] += 1
+            return None
+        while True:
+            try:
+                with self.db.transaction() as session:
+                    order = carts.checkout(session, self.now, shopper.principal, shop.store_id, shopper.address_id)
+                    return order.id, order.pay_by, [line.warehouse_id for line in order.lines]
+            except OutOfStock as exc:
+                self.tally["out of stock"] += 1
+                with self.db.transaction() as session:  # the buyer drops what is sold out and tries again
+                    cart = carts.set_quantity(session, shopper.principal, shop.store_id, exc.extra["sku_id"], 0)
+                    if not cart.items:
+                        return None
+
+    def payment_delay(self, window: timedelta) -> timedelta:
+        roll = self.rng.random()
+        if roll < 0.65:
+            seconds = self.rng.uniform(20, 600)
+        elif roll < 0.90:
+            seconds = self.rng.uniform(600, 3 * 3600)
+        else:
+            seconds = self.rng.uniform(3 * 3600, 20 * 3600)
+        return timedelta(seconds=min(seconds, window.total_seconds() * self.rng.uniform(0.3, 0.9)))
+
+    def open_cashier(self, shopper: _Shopper, order_id: int) -> None:
+        with self.db.transaction() as session:
+            payments.start_payment(session, self.now, shopper.principal, order_id)
+        self.tally["payments abandoned"] += 1
+
+    def pay(self, shop: _Shop, shopper: _Shopper, order_id: int, warehouses: list[int], attempt: int) -> None:
+        try:
+            with self.db.transaction() as session:
+                payment = payments.start_payment(session, self.now, shopper.principal, order_id)
+        except NotAllowedInState:
+            self.tally["late payments refused"] += 1
+            return
+        declined = attempt == 0 and self.rng.random() < FAILED_PAYMENT_SHARE
+        reference = f"sim_{self.rng.getrandbits(96):024x}"
+        body = payments.notification_body(payment, reference, "failed" if declined else "succeeded")
+        header = payments.sign(self.secret, body, int(self.now.timestamp()))
+        with self.db.transaction() as session:  # the provider's signed callback, as the API receives it
+            payments.handle_notification(session, self.now, payments.verify(self.secret, body, header, self.now))
+        if declined:
+            self.tally["payments declined"] += 1
+            if self.rng.random() < 0.7:
+                self.later(self.now + timedelta(minutes=self.rng.randint(1, 10)), self.pay, shop, shopper, order_id, warehouses, 1)
+            return
+        self.tally["orders paid"] += 1
+        if self.rng.random() < CANCELLED_PAID_SHARE:
+            delay = timedelta(minutes=self.rng.randint(20, 600))
+            self.later(self.now + delay, self.cancel, shopper, order_id, self.rng.choice(CANCEL_REASONS))
+            return
+        if self.rng.random() < LATE_SHIPMENT_SHARE:
+            hours = self.rng.uniform(73, 100)  # past ship_by (72 h in both rulebooks)
+        else:
+            hours = self.rng.uniform(2, 60)
+        from_us = all(shop.warehouse_country.get(w) == "US" for w in warehouses)
+        at = self.staff_hours(shop, self.now + timedelta(hours=hours), offset=-8 if from_us else None)
+        self.later(at, self.ship, shop, shopper, order_id, from_us)
+
+    def cancel(self, shopper: _Shopper, order_id: int, reason: str) -> None:
+        try:
+            with self.db.transaction() as session:
+                order = orders.cancel(session, self.now, shopper.principal, order_id, reason)
+                refunded = order.paid_at is not None
+        except NotAllowedInState:
+            self.tally["cancellations too late"] += 1
+            return
+        self.tally["refunded before shipment" if refunded else "cancelled unpaid"] += 1
+
+    def confirm(self, shopper: _Shopper, order_id: int) -> None:
+        try:
+            with self.db.transaction() as session:
+                orders.confirm_receipt(session, self.now, shopper.principal, order_id)
+        except NotAllowedInState:
+            return
+        self.tally["confirmed by buyer"] += 1
+
+    # --- staff -------------------------------------------------------------------------------
+
+    def ship(self, shop: _Shop, shopper: _Shopper, order_id: int, from_us: bool) -> None:
+        if not shop.cross_border:
+            carriers = TAOBAO_CARRIERS
+        else:
+            carriers = US_DOMESTIC if from_us else CHINA_OUTBOUND
+        carrier = self.rng.choice(sorted(carriers))
+        pattern, (fastest, slowest) = carriers[carrier]
+        with self.db.transaction() as session:
+            order = orders.ship(session, self.now, shop.staff, order_id, carrier, self.tracking_number(pattern))
+            confirm_by = order.confirm_by
+        assert confirm_by is not None
+        self.tally["shipped"] += 1
+        transit = timedelta(days=self.rng.uniform(fastest, slowest) + (2 if shopper.remote else 0))
+        arrives = self.now + transit
+        scanned = self.rng.random() < DELIVERY_SCAN_SHARE and arrives < confirm_by - timedelta(hours=2)
+        if scanned:
+            self.later(arrives, self.deliver, shop, order_id)
+        if self.rng.random() < BUYER_CONFIRMS_SHARE:
+            at = arrives + timedelta(hours=self.rng.uniform(1, 72))
+            if at < confirm_by - timedelta(hours=1):
+                self.later(at, self.confirm, shopper, order_id)
+
+    def tracking_number(self, pattern: str) -> str:
+        alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
+        return "".join(str(self.rng.randrange(10)) if ch == "#" else self.rng.choice(alphabet) if ch == "A" else ch
+                       for ch in pattern)
+
+    def deliver(self, shop: _Shop, order_id: int) -> None:
+        try:
+            with self.db.transaction() as session:
+                orders.mark_delivered(session, self.now, shop.staff, order_id)
+        except NotAllowedInState:  # the buyer confirmed first
+            return
+        self.tally["delivery scans"] += 1
+
+    def change_price(self, shop: _Shop) -> None:
+        item = shop.items[bisect(shop.item_cum, self.rng.random() * shop.item_cum[-1])]
+        roll = self.rng.random()
+        if item.price != item.list_price and roll < 0.4:
+            new = item.list_price  # the promotion ends
+        elif roll < 0.75:
+            new = _shelf_price(round(item.list_price * self.rng.uniform(0.75, 0.92)), shop.currency)  # 限时折扣 promotion
+        else:
+            new = _shelf_price(round(item.list_price * self.rng.uniform(1.04, 1.12)), shop.currency)
+            item.list_price = new
+        with self.db.transaction() as session:
+            catalog.change_price(session, self.now, shop.staff, item.sku_id, new)
+        item.price = new
+        self.tally["price changes"] += 1
+
+    def restock(self, shop: _Shop) -> None:
+        with self.db.read() as session:
+            available = inventory.available_by_sku(session, [i.sku_id for i in shop.items])
+        due = [i for i in shop.items if not i.scarce and available[i.sku_id] < i.restock_at]
+        if not due:
+            return
+        with self.db.transaction() as session:  # one inbound delivery (入库单)
+            note = f"补货 restock PO-{self.now:%Y%m%d}-{shop.store_id}"
+            for item in due:
+                quantity = item.restock_by + self.rng.randint(0, item.restock_by)
+                inventory.receive(session, self.now, shop.staff, item.sku_id, item.warehouse_id, quantity, note)
+        self.tally["restock lines"] += len(due)
+
+    # --- the summary -------------------------------------------------------------------------
+
+    def summary(self, seconds: float) -> str:
+        with self.db.read() as session:
+            stores = list(session.scalars(select(Store).order_by(Store.id)))
+            products = session.scalar(select(func.count(Product.id))) or 0
+            skus = session.scalar(select(func.count(Sku.id))) or 0
+            buyers = session.scalar(select(func.count(Buyer.id))) or 0
+            statuses = dict(session.execute(select(Order.status, func.count(Order.id)).group_by(Order.status)).tuples().all())
+            gmv = dict(session.execute(select(Order.store_id, func.sum(Order.total_minor))
+                                       .where(Order.paid_at.is_not(None)).group_by(Order.store_id)).tuples().all())
+            pending = session.scalar(select(func.count(timers.Timer.id)).where(timers.Timer.status == "pending")) or 0
+        by_status = ", ".join(f"{statuses.get(s.value, 0):,} {s.value.replace('_', ' ')}" for s in OrderStatus)
+        money = "; ".join(f"{s.name} {Money(int(gmv.get(s.id) or 0), s.currency).display()}" for s in stores)
+        return (
+            f"Demo built in {seconds:.1f} s: {len(stores)} stores ({', '.join(s.name for s in stores)}), "
+            f"{products} products with {skus} SKUs, {buyers} buyers, and {sum(statuses.values()):,} orders "
+            f"from {self.start:%Y-%m-%d} to {self.end:%Y-%m-%d %H:%M} UTC ({by_status}). "
+            f"GMV of paid orders: {money}. "
+            f"{self.tally['out of stock']} checkouts hit out-of-stock SKUs, {self.tally['price changes']} price changes, "
+            f"{self.fired:,} timers fired, {pending:,} still pending for the worker."
+        )
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    """Knuth's method: fine for the tens of orders a day here."""
+    if mean <= 0:
+        return 0
+    if mean > 500:
+        return max(0, round(rng.gauss(mean, math.sqrt(mean))))
+    limit, count, product = math.exp(-mean), 0, rng.random()
+    while product > limit:
+        count += 1
+        product *= rng.random()
+    return count
+
+
+def _shelf_price(minor: int, currency: str) -> int:
+    """Prices as shops write them: ¥89.90 and ¥168.00 in China, $24.99 elsewhere."""
+    if currency == "CNY":
+        if minor < 10000:
+            return max(990, round(minor / 100) * 100 - 10)
+        return round(minor / 1000) * 1000 - 200
+    return max(99, round(minor / 100) * 100 - 1)
+
+
+def _ean13(first12: str) -> str:
+    digits = [int(d) for d in first12[:12]]
+    check = (10 - sum(d * (3 if i % 2 else 1) for i, d in enumerate(digits)) % 10) % 10
+    return first12[:12] + str(check)
+
+
+def _ascii_handle(name: str) -> str:
+    handle = "".join(ch for ch in name.lower() if ch.isascii() and ch.isalpha())
+    return handle or "buyer"
