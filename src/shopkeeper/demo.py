@@ -19,7 +19,7 @@ from bisect import bisect
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -49,8 +49,8 @@ from shopkeeper.settings import Settings
 DAY = timedelta(days=1)
 
 # Orders a store gets on an average day of the month, before rhythm and trend.
-TAOBAO_ORDERS_PER_DAY = 38.0
-CROSS_BORDER_ORDERS_PER_DAY = 24.0
+TAOBAO_ORDERS_PER_DAY = 40.0
+CROSS_BORDER_ORDERS_PER_DAY = 26.0
 # Monday first. Chinese and Western shoppers alike buy most on Sunday and Monday.
 WEEKDAY_RHYTHM = (1.08, 0.98, 0.95, 0.94, 0.90, 1.02, 1.13)
 # Relative order volume by the buyer's local hour: a lunch bump, the evening peak.
@@ -67,7 +67,7 @@ CANCELLED_PAID_SHARE = 0.02
 LATE_SHIPMENT_SHARE = 0.04
 DELIVERY_SCAN_SHARE = 0.75
 BUYER_CONFIRMS_SHARE = 0.60
-SCARCE_SKU_SHARE = 0.06
+SCARCE_SKU_SHARE = 0.03
 
 CANCEL_REASONS = ("changed_mind", "ordered_by_mistake", "wrong_address", "found_cheaper")
 
@@ -110,7 +110,8 @@ class _Listing:
 
 
 # (key, 中文, English, parent key)
-TEA_CATEGORIES = [
+CategoryTree = list[tuple[str, str, str, str | None]]
+TEA_CATEGORIES: CategoryTree = [
     ("tea", "茶叶", "Tea", None), ("green", "绿茶", "Green tea", "tea"), ("black", "红茶", "Black tea", "tea"),
     ("oolong", "乌龙茶", "Oolong", "tea"), ("puer", "普洱茶", "Pu'er", "tea"), ("white", "白茶", "White tea", "tea"),
     ("flower", "花草茶", "Flower & herbal tea", "tea"), ("teaware", "茶具", "Teaware", None),
@@ -156,7 +157,7 @@ TEA_LISTINGS = [
     _Listing("snacks", "宫廷桃酥", "Walnut cookies", "TS", (_axis("规格", "500g", "1kg", step=0.85),), 25, 550, "standard"),
 ]
 
-HOME_CATEGORIES = [
+HOME_CATEGORIES: CategoryTree = [
     ("lighting", "灯具照明", "Lighting", None), ("fragrance", "香薰蜡烛", "Candles & fragrance", None),
     ("textiles", "家纺布艺", "Home textiles", None), ("kitchen", "厨房餐具", "Kitchen & dining", None),
     ("decor", "装饰收纳", "Decor & storage", None),
@@ -278,7 +279,7 @@ COUNTRIES: dict[str, tuple[float, tuple[tuple[str, ...], tuple[str, ...]], list[
     "ES": (3, (("Hugo", "Lucía", "Martín", "Sofía", "Pablo", "Martina"), ("García", "Fernández", "González", "Rodríguez", "López")),
            [("Madrid", "Madrid", "28013", 1), ("Cataluña", "Barcelona", "08001", 1)], "Calle Mayor {n}"),
 }
-MEMBER_LEVELS = (("regular", 60), ("silver", 25), ("gold", 11), ("platinum", 4))
+MEMBER_LEVELS = {"regular": 60, "silver": 25, "gold": 11, "platinum": 4}
 LEVEL_APPETITE = {"regular": 1.0, "silver": 1.4, "gold": 2.0, "platinum": 3.0}
 
 # carrier → (tracking pattern: # is a digit, A a letter or digit; transit days)
@@ -315,7 +316,6 @@ class _Shopper:
 @dataclass
 class _Shop:
     store_id: int
-    name: str
     currency: str
     book: rulebooks.Rulebook
     staff: Principal
@@ -333,7 +333,7 @@ class _Shop:
 
 
 def has_data(db: Database) -> bool:
-    """True once any store exists: the demo never builds on top of real data."""
+    """True once any store exists (`shopkeeper demo --if-empty` then leaves the database alone)."""
     with db.read() as session:
         return session.scalar(select(Store.id).limit(1)) is not None
 
@@ -408,16 +408,15 @@ class _Demo:
         self.shops = [tea, home]
         self.register_buyers(tea, 150, china=True)
         self.register_buyers(home, 110, china=False)
-        total_days = max(1, (self.end - self.start) / DAY)
         for shop in self.shops:
-            self.stock_shelves(shop, total_days)
+            self.stock_shelves(shop)
             shop.item_cum = list(itertools.accumulate(i.popularity for i in shop.items))
             shop.shopper_cum = list(itertools.accumulate(s.appetite for s in shop.shoppers))
 
     def open_tea_house(self) -> _Shop:
         with self.db.transaction() as session:
             store = catalog.create_store(session, self.now, SYSTEM, "山野茶舍 Mountain Tea House", "taobao", "CNY")
-        shop = _Shop(store.id, store.name, "CNY", rulebooks.load("taobao"), Principal(Role.STAFF, 0, store_id=store.id),
+        shop = _Shop(store.id, "CNY", rulebooks.load("taobao"), Principal(Role.STAFF, 0, store_id=store.id),
                      TAOBAO_ORDERS_PER_DAY, staff_offset=8)
         with self.db.transaction() as session:
             hangzhou = inventory.create_warehouse(session, shop.staff, store.id, "HZ1", "杭州余杭仓 Hangzhou", "CN", priority=10)
@@ -425,7 +424,7 @@ class _Demo:
         templates = self.tea_templates(shop)
         categories = self.create_categories(shop, TEA_CATEGORIES)
         for listing in TEA_LISTINGS:
-            # rock tea and pu'er are kept where they are made
+            # aged, roasted and fermented teas are kept in the tea warehouse, the rest ships from Hangzhou
             warehouse = fujian.id if listing.category in ("oolong", "black", "puer", "white") else hangzhou.id
             self.list_product(shop, listing, categories[listing.category], templates[listing.template], {warehouse: 1.0})
         return shop
@@ -433,7 +432,7 @@ class _Demo:
     def open_home_goods(self) -> _Shop:
         with self.db.transaction() as session:
             store = catalog.create_store(session, self.now, SYSTEM, "Lumen Home Goods", "default", "USD")
-        shop = _Shop(store.id, store.name, "USD", rulebooks.load("default"), Principal(Role.STAFF, 0, store_id=store.id),
+        shop = _Shop(store.id, "USD", rulebooks.load("default"), Principal(Role.STAFF, 0, store_id=store.id),
                      CROSS_BORDER_ORDERS_PER_DAY, staff_offset=8)
         with self.db.transaction() as session:
             shenzhen = inventory.create_warehouse(session, shop.staff, store.id, "SZ1", "深圳龙华仓 Shenzhen", "CN", priority=10)
@@ -448,7 +447,7 @@ class _Demo:
         return shop
 
     def tea_templates(self, shop: _Shop) -> dict[str, int]:
-        cn = lambda names: tuple(f"CN/{n}" for n in names)  # noqa: E731
+        cn = _china_regions
         free_where = cn(p for p, _, _ in PROVINCES if p not in REMOTE)  # 包邮 except Xinjiang and Tibet
         standard = shipping.ShippingTemplate(
             name="满99包邮（新疆西藏除外）", mode="piece",
@@ -492,7 +491,7 @@ class _Demo:
                 ids[key] = row.id
         return ids
 
-    def create_categories(self, shop: _Shop, tree: list[tuple[str, str, str, str | None]]) -> dict[str, int]:
+    def create_categories(self, shop: _Shop, tree: CategoryTree) -> dict[str, int]:
         ids: dict[str, int] = {}
         for key, name, name_en, parent in tree:
             with self.db.transaction() as session:
@@ -535,24 +534,24 @@ class _Demo:
         choice = f" Options: {', '.join(option_names)}." if option_names else ""
         return f"{listing.title_en}.{choice}"
 
-    def stock_shelves(self, shop: _Shop, total_days: float) -> None:
-        """Opening stock: about two weeks of expected sales, a few SKUs kept deliberately short."""
+    def stock_shelves(self, shop: _Shop) -> None:
+        """Opening stock: about three weeks of expected sales, a few SKUs kept deliberately short."""
         units_per_day = shop.orders_per_day * self.scale * 1.3 * 1.2  # lines per order × units per line
         total = sum(i.popularity for i in shop.items)
         for item in shop.items:
             daily = units_per_day * item.popularity / total
-            item.restock_at = max(2, round(daily * 5))
-            item.restock_by = max(5, round(daily * 10))
+            item.restock_at = max(3, round(daily * 8))
+            item.restock_by = max(5, round(daily * 14))
             with self.db.transaction() as session:
                 for warehouse_id, share in item.split.items():
                     if item.scarce:
                         quantity = self.rng.randint(1, 6)
                     else:
-                        quantity = max(3, round(daily * 14 * share * self.rng.uniform(0.7, 1.5))) + self.rng.randint(0, 8)
+                        quantity = max(3, round(daily * 21 * share * self.rng.uniform(0.8, 1.5))) + self.rng.randint(0, 8)
                     inventory.receive(session, self.now, shop.staff, item.sku_id, warehouse_id, quantity, "期初库存 opening stock")
 
     def register_buyers(self, shop: _Shop, count: int, china: bool) -> None:
-        levels, level_weights = zip(*MEMBER_LEVELS)
+        levels, level_weights = list(MEMBER_LEVELS), list(MEMBER_LEVELS.values())
         countries = list(COUNTRIES)
         country_weights = [COUNTRIES[c][0] for c in countries]
         provinces_weights = [w for _, _, w in PROVINCES]
@@ -598,8 +597,9 @@ class _Demo:
                 at = day_start + timedelta(hours=self.pick_hour(shopper.utc_offset), seconds=self.rng.randrange(3600))
                 if at < day_end:
                     self.later(at, self.place_order, shop, shopper)
+            opening = day_start + timedelta(hours=(9 - shop.staff_offset) % 24)
             for _ in range(_poisson(self.rng, 1.2)):
-                at = self.staff_hours(shop, day_start + timedelta(seconds=self.rng.randrange(86400)))
+                at = opening + timedelta(seconds=self.rng.randrange(12 * 3600))
                 if at < day_end:
                     self.later(at, self.change_price, shop)
             if day_start.weekday() == 0:  # goods in every Monday morning, China time
@@ -712,10 +712,11 @@ class _Demo:
             delay = timedelta(minutes=self.rng.randint(20, 600))
             self.later(self.now + delay, self.cancel, shopper, order_id, self.rng.choice(CANCEL_REASONS))
             return
+        ship_within = shop.book.shipping.ship_within / timedelta(hours=1)
         if self.rng.random() < LATE_SHIPMENT_SHARE:
-            hours = self.rng.uniform(73, 100)  # past ship_by (72 h in both rulebooks)
+            hours = ship_within + self.rng.uniform(1, 28)  # after ship_by: the deadline timer records it overdue
         else:
-            hours = self.rng.uniform(2, 60)
+            hours = self.rng.uniform(2, min(60, ship_within - 12))
         from_us = all(shop.warehouse_country.get(w) == "US" for w in warehouses)
         at = self.staff_hours(shop, self.now + timedelta(hours=hours), offset=-8 if from_us else None)
         self.later(at, self.ship, shop, shopper, order_id, from_us)
@@ -822,8 +823,10 @@ class _Demo:
             f"{products} products with {skus} SKUs, {buyers} buyers, and {sum(statuses.values()):,} orders "
             f"from {self.start:%Y-%m-%d} to {self.end:%Y-%m-%d %H:%M} UTC ({by_status}). "
             f"GMV of paid orders: {money}. "
-            f"{self.tally['out of stock']} checkouts hit out-of-stock SKUs, {self.tally['price changes']} price changes, "
-            f"{self.fired:,} timers fired, {pending:,} still pending for the worker."
+            f"{self.tally['out of stock']} checkouts hit out-of-stock SKUs, {self.tally['payments declined']} payments "
+            f"were declined, {self.tally['cancelled unpaid'] + self.tally['refunded before shipment']} orders were "
+            f"cancelled by their buyers, {self.tally['price changes']} prices changed; {self.fired:,} timers fired "
+            f"and {pending:,} wait for the worker."
         )
 
 
@@ -847,6 +850,10 @@ def _shelf_price(minor: int, currency: str) -> int:
             return max(990, round(minor / 100) * 100 - 10)
         return round(minor / 1000) * 1000 - 200
     return max(99, round(minor / 100) * 100 - 1)
+
+
+def _china_regions(provinces: Iterable[str]) -> tuple[str, ...]:
+    return tuple(f"CN/{p}" for p in provinces)
 
 
 def _ean13(first12: str) -> str:

@@ -1,0 +1,140 @@
+"""`shopkeeper demo`: a realistic shop built through the real engine, and consistent afterwards."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from shopkeeper import demo, migrate
+from shopkeeper.catalog.models import Product, Sku, Store
+from shopkeeper.customers.models import Buyer
+from shopkeeper.db import Database
+from shopkeeper.events import Event
+from shopkeeper.inventory.models import Stock, StockMovement
+from shopkeeper.orders import ledger
+from shopkeeper.orders.models import Order, OrderLine, OrderStatus
+from shopkeeper.timers import Timer
+
+END = datetime(2026, 11, 4, 15, 30, tzinfo=timezone.utc)
+HELD_IN_ESCROW = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED)
+HOLDING_STOCK = (OrderStatus.AWAITING_PAYMENT, OrderStatus.PAID)
+
+
+def build(db: Database) -> str:
+    return demo.build(db, days=3, seed=1, console=Console(file=io.StringIO()), now=END, scale=0.5)
+
+
+def test_demo_builds_a_consistent_shop(db: Database) -> None:
+    # given an empty database
+    assert not demo.has_data(db)
+    # when the demo is built
+    summary = build(db)
+    # then there are two stores with a catalogue, buyers and orders in many states
+    assert demo.has_data(db)
+    assert "2 stores" in summary
+    with db.read() as session:
+        assert count(session, Store.id) >= 2
+        assert count(session, Product.id) >= 50
+        assert count(session, Buyer.id) >= 200
+        statuses = set(session.scalars(select(Order.status).distinct()))
+        assert {OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.CLOSED} <= statuses
+        assert len(statuses) >= 4
+        assert_ledgers_balance(session)
+        assert_stock_is_conserved(session)
+        assert_unpaid_orders_closed_by_window_or_buyer(session)
+        assert_due_timers_have_fired(session)
+
+
+def assert_ledgers_balance(session: Session) -> None:
+    """Every transfer sums to zero, and escrow holds exactly the orders paid but not yet settled."""
+    for store in session.scalars(select(Store)):
+        balances = ledger.balances(session, store.id, store.currency)
+        assert sum(m.minor for m in balances.values()) == 0, store.name
+        open_total = session.scalar(select(func.coalesce(func.sum(Order.total_minor), 0))
+                                    .where(Order.store_id == store.id, Order.status.in_(HELD_IN_ESCROW)))
+        assert balances[ledger.ESCROW].minor == open_total, store.name
+        assert balances[ledger.ESCROW].minor > 0, store.name
+
+
+def assert_stock_is_conserved(session: Session) -> None:
+    """Goods received = on the shelf + held for orders + shipped, for every SKU; reservations match open orders."""
+    moved: Counter[tuple[int, str]] = Counter()
+    for sku_id, kind, quantity in session.execute(
+            select(StockMovement.sku_id, StockMovement.kind, func.sum(StockMovement.quantity))
+            .group_by(StockMovement.sku_id, StockMovement.kind)):
+        moved[(sku_id, kind)] = int(quantity)
+    shelf = {sku_id: (int(a), int(r)) for sku_id, a, r in session.execute(
+        select(Stock.sku_id, func.sum(Stock.available), func.sum(Stock.reserved)).group_by(Stock.sku_id))}
+    held = dict(session.execute(
+        select(OrderLine.sku_id, func.sum(OrderLine.quantity)).join(Order, Order.id == OrderLine.order_id)
+        .where(Order.status.in_(HOLDING_STOCK)).group_by(OrderLine.sku_id)).tuples().all())
+    sku_ids = list(session.scalars(select(Sku.id)))
+    assert sku_ids
+    for sku_id in sku_ids:
+        available, reserved = shelf.get(sku_id, (0, 0))
+        received = moved[(sku_id, "receive")] + moved[(sku_id, "adjust")]
+        assert received > 0, sku_id
+        assert received == available + reserved + moved[(sku_id, "consume")], sku_id
+        assert reserved == int(held.get(sku_id, 0)), sku_id
+
+
+def assert_unpaid_orders_closed_by_window_or_buyer(session: Session) -> None:
+    closed_by = {e.subject: e.data["by"] for e in session.scalars(select(Event).where(Event.type == "order.closed"))}
+    closed_unpaid = list(session.scalars(select(Order).where(Order.status == OrderStatus.CLOSED, Order.paid_at.is_(None))))
+    assert closed_unpaid
+    for order in closed_unpaid:
+        if order.close_reason == "payment_window_passed":
+            assert order.closed_at == order.pay_by and closed_by[f"order:{order.id}"] == "system"
+        else:
+            assert closed_by[f"order:{order.id}"] == "buyer"
+            assert order.closed_at is not None and order.closed_at < order.pay_by
+
+
+def assert_due_timers_have_fired(session: Session) -> None:
+    """What was due by the end has fired; the rest is left, pending, for the server's worker."""
+    late = count(session, Timer.id, Timer.status == "pending", Timer.due_at <= END)
+    failed = count(session, Timer.id, Timer.status == "failed")
+    waiting = count(session, Timer.id, Timer.status == "pending", Timer.due_at > END)
+    assert (late, failed) == (0, 0)
+    assert waiting > 0
+
+
+def count(session: Session, column: Any, *where: Any) -> int:
+    return int(session.scalar(select(func.count(column)).where(*where)) or 0)
+
+
+def test_same_seed_builds_the_same_orders(db: Database, tmp_path: Path) -> None:
+    # given two fresh databases
+    url = f"sqlite:///{tmp_path / 'second.db'}"
+    migrate.upgrade(url)
+    second = Database(url)
+    try:
+        # when the demo is built on both with one seed and one end time
+        build(db)
+        build(second)
+        # then the orders are the same, order for order
+        assert orders_by_status(db) == orders_by_status(second)
+        assert order_history(db) == order_history(second)
+    finally:
+        second.dispose()
+
+
+def orders_by_status(db: Database) -> dict[tuple[str, str], int]:
+    with db.read() as session:
+        rows = session.execute(select(Store.name, Order.status, func.count(Order.id))
+                               .join(Store, Store.id == Order.store_id).group_by(Store.name, Order.status))
+        return {(name, status): count for name, status, count in rows}
+
+
+def order_history(db: Database) -> list[tuple[object, ...]]:
+    with db.read() as session:
+        return [tuple(row) for row in session.execute(
+            select(Order.placed_at, Order.status, Order.total_minor, Order.paid_at, Order.shipped_at, Order.carrier)
+            .order_by(Order.placed_at, Order.total_minor))]
