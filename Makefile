@@ -19,7 +19,7 @@ browser:
 	@if command -v chromium >/dev/null 2>&1 || [ -n "$$SHOPKEEPER_CHROMIUM" ]; then :; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
 		echo "installing Debian's chromium for the browser tests"; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) \
 			|| echo "could not install chromium; browser tests will skip"; \
 	else echo "no chromium and no way to install it here; browser tests will skip"; fi
 

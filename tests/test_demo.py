@@ -74,7 +74,7 @@ def assert_stock_is_conserved(session: Session) -> None:
         select(Stock.sku_id, func.sum(Stock.available), func.sum(Stock.reserved)).group_by(Stock.sku_id))}
     held = dict(session.execute(
         select(OrderLine.sku_id, func.sum(OrderLine.quantity)).join(Order, Order.id == OrderLine.order_id)
-        .where(Order.status.in_(HOLDING_STOCK)).group_by(OrderLine.sku_id)).tuples().all())
+        .where(Order.status.in_(HOLDING_STOCK)).group_by(OrderLine.sku_id)).all())
     sku_ids = list(session.scalars(select(Sku.id)))
     assert sku_ids
     for sku_id in sku_ids:

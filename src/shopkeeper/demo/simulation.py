@@ -577,9 +577,9 @@ class _Demo:
             products = session.scalar(select(func.count(Product.id))) or 0
             skus = session.scalar(select(func.count(Sku.id))) or 0
             buyers = session.scalar(select(func.count(Buyer.id))) or 0
-            statuses = dict(session.execute(select(Order.status, func.count(Order.id)).group_by(Order.status)).tuples().all())
+            statuses = dict(session.execute(select(Order.status, func.count(Order.id)).group_by(Order.status)).all())
             gmv = dict(session.execute(select(Order.store_id, func.sum(Order.total_minor))
-                                       .where(Order.paid_at.is_not(None)).group_by(Order.store_id)).tuples().all())
+                                       .where(Order.paid_at.is_not(None)).group_by(Order.store_id)).all())
             pending = session.scalar(select(func.count(timers.Timer.id)).where(timers.Timer.status == "pending")) or 0
         by_status = ", ".join(f"{statuses.get(s.value, 0):,} {s.value.replace('_', ' ')}" for s in OrderStatus)
         money = "; ".join(f"{s.name} {Money(int(gmv.get(s.id) or 0), s.currency).display()}" for s in stores)
