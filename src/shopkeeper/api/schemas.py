@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Protocol, Sequence, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -39,3 +39,16 @@ def to_minor(amount: Decimal, currency: str, field: str = "amount") -> int:
     if scaled != scaled.to_integral_value():
         raise InvalidInput(f"{field} has more decimal places than {currency} allows")
     return int(scaled)
+
+
+class _HasId(Protocol):
+    id: int
+
+
+Row = TypeVar("Row", bound=_HasId)
+
+
+def cut_page(rows: Sequence[Row], limit: int) -> tuple[list[Row], int | None]:
+    """Rows were fetched with `limit + 1`: the extra one only tells that a next page exists."""
+    page = list(rows[:limit])
+    return page, (page[-1].id if len(rows) > limit and page else None)

@@ -5,9 +5,9 @@ from fastapi import APIRouter
 from shopkeeper.api.deps import Ctx, IdPath, Limit
 from shopkeeper.catalog import service
 from shopkeeper.catalog.models import Sku, Store
-from shopkeeper.catalog.schemas import (CategoryIn, CategoryOut, PriceChangeOut, PriceIn, ProductIn, ProductOut,
+from shopkeeper.catalog.schemas import (CategoryIn, CategoryOut, ListingIn, PriceChangeOut, PriceIn, ProductIn, ProductOut,
                                         ProductPage, SkuOut, StoreIn, StoreOut)
-from shopkeeper.api.schemas import to_minor
+from shopkeeper.api.schemas import cut_page, to_minor
 from shopkeeper.scope import get_or_404
 
 router = APIRouter(tags=["catalog"])
@@ -56,16 +56,25 @@ def list_products(store_id: IdPath, ctx: Ctx, limit: Limit = 50, cursor: IdPath 
     """The listing is public to every principal, like a shop window."""
     with ctx.read() as session:
         store = get_or_404(session, Store, store_id, "store")
-        products = service.list_products(session, store_id, limit, cursor)
+        products, next_cursor = cut_page(service.list_products(session, store_id, limit + 1, cursor), limit)
         skus = service.skus_of(session, [p.id for p in products])
-        items = [ProductOut.of(p, skus[p.id], store.currency) for p in products]
-        return ProductPage(items=items, next_cursor=products[-1].id if len(products) == limit else None)
+        return ProductPage(items=[ProductOut.of(p, skus[p.id], store.currency) for p in products], next_cursor=next_cursor)
 
 
 @router.get("/products/{product_id}")
 def get_product(product_id: IdPath, ctx: Ctx) -> ProductOut:
     with ctx.read() as session:
         product, skus = service.get_product(session, ctx.actor, product_id)
+        store = get_or_404(session, Store, product.store_id, "store")
+        return ProductOut.of(product, skus, store.currency)
+
+
+@router.put("/products/{product_id}/status")
+def set_listing(product_id: IdPath, body: ListingIn, ctx: Ctx) -> ProductOut:
+    """List (上架) or delist (下架) a product."""
+    with ctx.transaction() as session:
+        product = service.set_listing(session, ctx.now(), ctx.actor, product_id, body.status)
+        _, skus = service.get_product(session, ctx.actor, product_id)
         store = get_or_404(session, Store, product.store_id, "store")
         return ProductOut.of(product, skus, store.currency)
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
@@ -125,6 +125,10 @@ class ProductOut(BaseModel):
 class ProductPage(BaseModel):
     items: list[ProductOut]
     next_cursor: int | None
+
+
+class ListingIn(In):
+    status: Literal["active", "delisted"]
 
 
 class PriceIn(In):

@@ -147,6 +147,18 @@ def skus_of(session: Session, product_ids: list[int]) -> dict[int, list[Sku]]:
     return grouped
 
 
+def set_listing(session: Session, now: datetime, actor: Principal, product_id: int, status: str) -> Product:
+    """上架 / 下架: a delisted product stays in past orders but can no longer be bought."""
+    product = get_or_404(session, Product, product_id, "product")
+    require_store_manager(actor, product.store_id)
+    if status not in ("active", "delisted"):
+        raise InvalidInput("status must be 'active' or 'delisted'")
+    if status != product.status:
+        product.status = status
+        events.record(session, now, f"product.{'listed' if status == 'active' else 'delisted'}", f"product:{product.id}", product.store_id)
+    return product
+
+
 def change_price(session: Session, now: datetime, actor: Principal, sku_id: int, price_minor: int) -> Sku:
     sku = get_or_404(session, Sku, sku_id, "SKU")
     require_store_manager(actor, sku.store_id)

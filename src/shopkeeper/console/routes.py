@@ -16,6 +16,7 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from shopkeeper import events
+from shopkeeper.api.schemas import cut_page
 from shopkeeper.auth import Principal, Role, authenticate
 from shopkeeper.catalog.models import Store
 from shopkeeper.catalog.service import list_stores
@@ -135,14 +136,14 @@ def orders(request: Request) -> Response:
         stores = list_stores(session, who)
         parsed = filters.parse(request.query_params, [s.id for s in stores])
         rows = [] if parsed.problems else list_orders(session, who, parsed.order_filter)
-    page = rows[:filters.PAGE_SIZE]
+    page, next_cursor = cut_page(rows, filters.PAGE_SIZE)
     messages = [translate(lang, p.key, **p.values, **({"field": translate(lang, p.label)} if p.label else {}))
                 for p in parsed.problems]
     return render(
         request, "orders.html", status=400 if messages else 200, principal=who, nav="orders",
         stores=stores, store_names={s.id: s.name for s in stores}, statuses=[s.value for s in OrderStatus],
         orders=page, messages=messages, form=dict(request.query_params),
-        next_url=url_with(request, before=str(page[-1].id), lang=None) if len(rows) > len(page) else None,
+        next_url=url_with(request, before=str(next_cursor), lang=None) if next_cursor else None,
         first_url=url_with(request, before=None, lang=None) if request.query_params.get("before") else None,
     )
 

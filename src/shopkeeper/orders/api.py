@@ -14,7 +14,7 @@ from shopkeeper.orders import carts, ledger, payments, service
 from shopkeeper.orders.models import OrderStatus
 from shopkeeper.orders.schemas import (BalanceOut, CancelIn, CartItemIn, CartOut, EventOut, OrderIn, OrderOut, OrderPage,
                                        PaymentOut, QuantityIn, ShipmentIn, SimulateIn)
-from shopkeeper.api.schemas import MoneyOut
+from shopkeeper.api.schemas import MoneyOut, cut_page
 from shopkeeper.scope import require_store_manager
 
 router = APIRouter(tags=["orders"])
@@ -79,11 +79,10 @@ def list_orders(
     """Newest first; pass `next_cursor` back as `cursor` for the next page."""
     f = service.OrderFilter(store_id=store_id, status=status.value if status else None, buyer_id=buyer_id,
                             placed_from=_aware(placed_from), placed_to=_aware(placed_to), number=number,
-                            limit=limit, before_id=cursor)
+                            limit=limit + 1, before_id=cursor)
     with ctx.read() as session:
-        found = service.list_orders(session, ctx.actor, f)
-        items = [OrderOut.of(o) for o in found]
-    return OrderPage(items=items, next_cursor=found[-1].id if len(found) == limit else None)
+        found, next_cursor = cut_page(service.list_orders(session, ctx.actor, f), limit)
+        return OrderPage(items=[OrderOut.of(o) for o in found], next_cursor=next_cursor)
 
 
 def _aware(moment: datetime | None) -> datetime | None:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shopkeeper.auth import Principal, Role
-from shopkeeper.catalog.models import Sku, Store
+from shopkeeper.catalog.models import Product, Sku, Store
 from shopkeeper.errors import InvalidInput, NotFound
 from shopkeeper.orders import service as orders
 from shopkeeper.orders.models import Cart, CartItem, Order
@@ -36,6 +36,8 @@ def add_item(session: Session, actor: Principal, store_id: int, sku_id: int, qua
     sku = session.get(Sku, sku_id)
     if sku is None or sku.store_id != store_id:
         raise NotFound(f"SKU {sku_id} is not sold by store {store_id}")
+    if session.get(Product, sku.product_id).status != "active":  # type: ignore[union-attr]
+        raise InvalidInput(f"SKU {sku_id} is no longer on sale", sku_id=sku_id)
     item = next((i for i in cart.items if i.sku_id == sku_id), None)
     new_quantity = quantity + (item.quantity if item else 0)
     _check_quantity(new_quantity)
