@@ -18,6 +18,7 @@ from shopkeeper.settings import Settings
 
 MAX_ID = 2**53  # ids beyond what JSON numbers carry exactly are refused, not looked up
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 Limit = Annotated[int, Query(ge=1, le=200)]
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from shopkeeper.api.deps import Ctx, IdPath, Limit
+from shopkeeper.api.deps import Ctx, IdPath, IdQuery, Limit
 from shopkeeper.catalog import service
 from shopkeeper.catalog.models import Sku, Store
 from shopkeeper.catalog.schemas import (CategoryIn, CategoryOut, ListingIn, PriceChangeOut, PriceIn, ProductIn, ProductOut,
@@ -52,7 +52,7 @@ def create_product(store_id: IdPath, body: ProductIn, ctx: Ctx) -> ProductOut:
 
 
 @router.get("/stores/{store_id}/products")
-def list_products(store_id: IdPath, ctx: Ctx, limit: Limit = 50, cursor: IdPath | None = None) -> ProductPage:
+def list_products(store_id: IdPath, ctx: Ctx, limit: Limit = 50, cursor: IdQuery = None) -> ProductPage:
     """The listing is public to every principal, like a shop window."""
     with ctx.read() as session:
         store = get_or_404(session, Store, store_id, "store")

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
 
 from shopkeeper import events
-from shopkeeper.api.deps import Ctx, IdPath, Limit, Plat
+from shopkeeper.api.deps import Ctx, IdPath, IdQuery, Limit, Plat
 from shopkeeper.api.idempotent import run_once
 from shopkeeper.catalog.service import get_store
 from shopkeeper.orders import carts, ledger, payments, service
@@ -68,10 +68,10 @@ def place_order(body: OrderIn, ctx: Ctx, idempotency_key: IdempotencyKey = None)
 def list_orders(
     ctx: Ctx,
     limit: Limit = 50,
-    cursor: Annotated[int | None, Query(ge=1)] = None,
-    store_id: Annotated[int | None, Query(ge=1)] = None,
+    cursor: IdQuery = None,
+    store_id: IdQuery = None,
     status: OrderStatus | None = None,
-    buyer_id: Annotated[int | None, Query(ge=1)] = None,
+    buyer_id: IdQuery = None,
     placed_from: datetime | None = None,
     placed_to: datetime | None = None,
     number: Annotated[str | None, Query(max_length=32)] = None,
