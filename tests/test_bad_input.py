@@ -6,12 +6,18 @@ import pytest
 from sqlalchemy import func, select
 
 from shopkeeper.db import Database
-from shopkeeper.orders.models import Order, OrderLine
+from shopkeeper.events import Event
+from shopkeeper.inventory.models import StockMovement
+from shopkeeper.orders.models import LedgerEntry, Order, OrderLine
+from shopkeeper.timers import Timer
+
+WRITTEN = (Order, OrderLine, Event, Timer, StockMovement, LedgerEntry)
 
 
-def _counts(db: Database) -> tuple[int, int]:
+def _counts(db: Database) -> dict[str, int]:
+    """How many rows of everything a refused request might half-write."""
     with db.read() as session:
-        return session.scalar(select(func.count(Order.id))) or 0, session.scalar(select(func.count(OrderLine.id))) or 0
+        return {model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0 for model in WRITTEN}
 
 
 @pytest.mark.parametrize("body", [
