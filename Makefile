@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install browser serve demo clean
+.PHONY: run test lint install browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,11 @@ run: install
 	$(BIN)/shopkeeper demo --if-empty
 	$(BIN)/shopkeeper serve
 
-test: install browser
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy src
+
+test: install browser lint
 	$(BIN)/python -m pytest -q
 
 clean:

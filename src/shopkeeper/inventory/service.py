@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, Update, func, select, update
 from sqlalchemy.orm import Session
 
 from shopkeeper import events
@@ -58,11 +60,8 @@ def receive(session: Session, now: datetime, actor: Principal, sku_id: int, ware
         stock = Stock(store_id=sku.store_id, sku_id=sku_id, warehouse_id=warehouse_id, available=0, reserved=0)
         session.add(stock)
         session.flush()
-    changed = session.execute(
-        update(Stock).where(Stock.id == stock.id, Stock.available + quantity >= 0)
-        .values(available=Stock.available + quantity)
-    ).rowcount
-    if not changed:
+    if not _guarded(session, update(Stock).where(Stock.id == stock.id, Stock.available + quantity >= 0)
+                    .values(available=Stock.available + quantity)):
         raise InvalidInput("a correction cannot take available stock below zero")
     kind = "receive" if quantity > 0 else "adjust"
     _move(session, now, sku.store_id, sku_id, warehouse_id, kind, quantity, None, note)
@@ -93,12 +92,8 @@ def reserve(session: Session, now: datetime, store_id: int, sku_id: int, quantit
         .order_by(Warehouse.priority, Warehouse.id)
     ).all()
     for stock in candidates:
-        taken = session.execute(
-            update(Stock).where(Stock.id == stock.id, Stock.available >= quantity)
-            .values(available=Stock.available - quantity, reserved=Stock.reserved + quantity)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if taken:
+        if _guarded(session, update(Stock).where(Stock.id == stock.id, Stock.available >= quantity)
+                    .values(available=Stock.available - quantity, reserved=Stock.reserved + quantity)):
             _move(session, now, store_id, sku_id, stock.warehouse_id, "reserve", quantity, order_id)
             return stock.warehouse_id
     raise OutOfStock(f"not enough stock of SKU {sku_id} for {quantity} more", sku_id=sku_id)
@@ -120,12 +115,16 @@ def _shift_reserved(session: Session, sku_id: int, warehouse_id: int, quantity: 
     values = {"reserved": Stock.reserved - quantity}
     if back_on_sale:
         values["available"] = Stock.available + quantity
-    changed = session.execute(
-        update(Stock).where(Stock.sku_id == sku_id, Stock.warehouse_id == warehouse_id, Stock.reserved >= quantity)
-        .values(**values).execution_options(synchronize_session=False)
-    ).rowcount
-    if not changed:  # the books and the shelf disagree: never paper over it
+    if not _guarded(session, update(Stock).where(Stock.sku_id == sku_id, Stock.warehouse_id == warehouse_id,
+                                                  Stock.reserved >= quantity).values(**values)):
+        # the books and the shelf disagree: never paper over it
         raise RuntimeError(f"reservation of SKU {sku_id} in warehouse {warehouse_id} is smaller than {quantity}")
+
+
+def _guarded(session: Session, statement: Update) -> bool:
+    """Run one conditional UPDATE; True if its guard held (the row changed)."""
+    result = session.execute(statement.execution_options(synchronize_session=False))
+    return cast(CursorResult[Any], result).rowcount == 1
 
 
 def _move(session: Session, now: datetime, store_id: int, sku_id: int, warehouse_id: int, kind: str,
