@@ -78,3 +78,24 @@ def test_a_failing_handler_is_retried_then_parked_without_blocking_others(db: Da
     with db.read() as session:
         statuses = {t.subject: t.status for t in session.query(timers.Timer)}
     assert statuses == {"x:1": "failed", "x:2": "done"}
+
+
+def test_concurrent_workers_fire_each_timer_exactly_once(db: Database, clock: SimulatedClock) -> None:
+    """Two workers share the queue (SKIP LOCKED on PostgreSQL); no timer runs twice."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from shopkeeper import events
+
+    @timers.handles("test.count")
+    def count(session, clock, timer):  # type: ignore[no-untyped-def]
+        events.record(session, clock.now(), "test.counted", timer.subject)
+
+    with db.transaction() as session:
+        for n in range(60):
+            timers.schedule(session, "test.count", f"t:{n}", clock.now())
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        fired = sum(pool.map(lambda _: timers.run_due_timers(db, clock), range(3)))
+    assert fired == 60
+    with db.read() as session:
+        counted = [e.subject for e in session.query(events.Event).filter(events.Event.type == "test.counted")]
+    assert sorted(counted) == sorted(f"t:{n}" for n in range(60))
