@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class Clock(Protocol):
@@ -42,6 +43,20 @@ class SimulatedClock:
         with self._lock:
             self._now = self._now + step
             return self._now
+
+
+def start_of_local_day(moment: datetime, zone: str) -> datetime:
+    """00:00 of `moment`'s day in time zone `zone`, as UTC: where a store's "today" begins."""
+    local = moment.astimezone(ZoneInfo(zone))
+    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(timezone.utc)
+
+
+def valid_zone(zone: str) -> bool:
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def utc(moment: datetime) -> datetime:

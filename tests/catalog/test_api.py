@@ -33,3 +33,11 @@ def test_products_are_listed_by_cursor(shop) -> None:
     second = shop.shopper.get(f"/stores/{shop.store_id}/products?limit=2&cursor={first['next_cursor']}")
     titles = [p["title"] for p in first["items"] + second["items"]]
     assert titles == ["棉T恤 Cotton tee", "Mug 0", "Mug 1", "Mug 2"] and second["next_cursor"] is None
+
+
+def test_a_store_takes_its_platforms_time_zone_unless_told(api) -> None:
+    taobao = api.post("/stores", {"name": "T", "rulebook": "taobao", "currency": "CNY"}, expect=201)
+    own = api.post("/stores", {"name": "L", "rulebook": "default", "currency": "USD", "timezone": "America/New_York"}, expect=201)
+    assert (taobao["timezone"], own["timezone"]) == ("Asia/Shanghai", "America/New_York")
+    refused = api.post("/stores", {"name": "X", "rulebook": "default", "currency": "USD", "timezone": "Mars/Olympus"}, expect=422)
+    assert refused["code"] == "invalid-input"

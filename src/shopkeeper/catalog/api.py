@@ -16,7 +16,8 @@ router = APIRouter(tags=["catalog"])
 @router.post("/stores", status_code=201)
 def create_store(body: StoreIn, ctx: Ctx) -> StoreOut:
     with ctx.transaction() as session:
-        return StoreOut.of(service.create_store(session, ctx.now(), ctx.actor, body.name, body.rulebook, body.currency))
+        return StoreOut.of(service.create_store(session, ctx.now(), ctx.actor, body.name, body.rulebook, body.currency,
+                                                  body.timezone))
 
 
 @router.get("/stores")

@@ -18,6 +18,7 @@ class Store(Base):
     name: Mapped[str] = mapped_column(String(120))
     rulebook: Mapped[str] = mapped_column(String(32))
     currency: Mapped[str] = mapped_column(String(3))
+    timezone: Mapped[str] = mapped_column(String(64))  # IANA name, e.g. Asia/Shanghai
     created_at: Mapped[datetime]
 
 

@@ -18,6 +18,8 @@ class StoreIn(In):
     name: Name
     rulebook: Annotated[str, StringConstraints(max_length=32)] = "default"
     currency: Currency = "CNY"
+    timezone: Annotated[str, StringConstraints(max_length=64)] | None = Field(
+        default=None, description="IANA time zone; defaults to the rulebook's (Asia/Shanghai for Taobao and Tmall)")
 
 
 class StoreOut(BaseModel):
@@ -25,11 +27,13 @@ class StoreOut(BaseModel):
     name: str
     rulebook: str
     currency: str
+    timezone: str
     created_at: datetime
 
     @classmethod
     def of(cls, s: Store) -> "StoreOut":
-        return cls(id=s.id, name=s.name, rulebook=s.rulebook, currency=s.currency, created_at=s.created_at)
+        return cls(id=s.id, name=s.name, rulebook=s.rulebook, currency=s.currency, timezone=s.timezone,
+                   created_at=s.created_at)
 
 
 class CategoryIn(In):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from shopkeeper import events, rulebooks
 from shopkeeper.auth import Principal, Role
+from shopkeeper.clock import valid_zone
 from shopkeeper.catalog.models import Category, PriceChange, Product, Sku, Store
 from shopkeeper.errors import Conflict, InvalidInput, NotFound
 from shopkeeper.money import valid_currency
@@ -40,12 +41,17 @@ class ProductSpec:
     shipping_template_id: int | None = None
 
 
-def create_store(session: Session, now: datetime, actor: Principal, name: str, rulebook: str, currency: str) -> Store:
+def create_store(session: Session, now: datetime, actor: Principal, name: str, rulebook: str, currency: str,
+                 timezone: str | None = None) -> Store:
+    """A store; its time zone defaults to its platform's (Taobao and Tmall: Beijing time)."""
     require_role(actor, Role.OPERATOR)
-    rulebooks.load(rulebook)  # refuses an unknown rulebook
+    book = rulebooks.load(rulebook)  # refuses an unknown rulebook
     if not valid_currency(currency):
         raise InvalidInput(f"{currency!r} is not an ISO 4217 currency code")
-    store = Store(name=name, rulebook=rulebook, currency=currency, created_at=now)
+    zone = timezone or book.timezone
+    if not valid_zone(zone):
+        raise InvalidInput(f"{zone!r} is not an IANA time zone such as Asia/Shanghai")
+    store = Store(name=name, rulebook=rulebook, currency=currency, timezone=zone, created_at=now)
     session.add(store)
     session.flush()
     events.record(session, now, "store.created", f"store:{store.id}", store.id, name=name, rulebook=rulebook)

@@ -42,7 +42,7 @@ EN: dict[str, str] = {
     "dash.awaiting": "Awaiting shipment",
     "dash.awaiting.none": "Nothing waiting to ship.",
     "dash.awaiting.more": "All {count} orders awaiting shipment",
-    "dash.today_note": "Today = since 00:00 UTC.",
+    "dash.today_note": "Today = since 00:00 in each store's time zone.",
     # durations
     "dur.d": "d",
     "dur.h": "h",
@@ -160,7 +160,7 @@ ZH: dict[str, str] = {
     "dash.awaiting": "待发货",
     "dash.awaiting.none": "没有待发货的订单。",
     "dash.awaiting.more": "查看全部 {count} 个待发货订单",
-    "dash.today_note": "今日 = UTC 00:00 起。",
+    "dash.today_note": "今日 = 各店铺所在时区 00:00 起。",
     "dur.d": "天",
     "dur.h": "小时",
     "dur.m": "分",

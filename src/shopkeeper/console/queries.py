@@ -22,17 +22,15 @@ class DayTotals:
     paid_minor: int
 
 
-def today_totals(session: Session, actor: Principal, store_ids: list[int], since: datetime) -> dict[int, DayTotals]:
+def day_totals(session: Session, actor: Principal, store_id: int, since: datetime) -> DayTotals:
     """Orders placed since `since`, and the total of those that were paid (GMV counts paid orders only)."""
-    visible = [sid for sid in store_ids if actor.may_see_store(sid)]
+    if not actor.may_see_store(store_id):
+        return DayTotals(0, 0)
     paid_total = func.sum(case((Order.paid_at.is_not(None), Order.total_minor), else_=0))
-    rows = session.execute(
-        select(Order.store_id, func.count(Order.id), paid_total)
-        .where(Order.store_id.in_(visible), Order.placed_at >= since)
-        .group_by(Order.store_id)
-    ).all()
-    found = {sid: DayTotals(int(count), int(paid or 0)) for sid, count, paid in rows}
-    return {sid: found.get(sid, DayTotals(0, 0)) for sid in visible}
+    count, paid = session.execute(
+        select(func.count(Order.id), paid_total).where(Order.store_id == store_id, Order.placed_at >= since)
+    ).one()
+    return DayTotals(int(count), int(paid or 0))
 
 
 def awaiting_shipment(session: Session, actor: Principal, store_id: int, limit: int) -> tuple[list[Order], int]:

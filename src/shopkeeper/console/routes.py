@@ -16,6 +16,7 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from shopkeeper import events
+from shopkeeper.clock import start_of_local_day
 from shopkeeper.api.schemas import cut_page
 from shopkeeper.auth import Principal, Role, authenticate
 from shopkeeper.catalog.models import Store
@@ -106,18 +107,16 @@ def dashboard(request: Request) -> Response:
     if isinstance(who, Response):
         return who
     now: datetime = request.app.state.clock.now()
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     lang = lang_of(request)
     cards = []
     with request.app.state.db.read() as session:
         stores = list_stores(session, who)
-        totals = queries.today_totals(session, who, [s.id for s in stores], midnight)
         for store in stores:
+            today = queries.day_totals(session, who, store.id, start_of_local_day(now, store.timezone))
             waiting, count = queries.awaiting_shipment(session, who, store.id, AWAITING_SHOWN)
             money = balances(session, store.id, store.currency)
             cards.append(StoreCard(
-                store=store, today_orders=totals[store.id].orders,
-                today_gmv=Money(totals[store.id].paid_minor, store.currency),
+                store=store, today_orders=today.orders, today_gmv=Money(today.paid_minor, store.currency),
                 escrow=money["escrow"], balance=money["store_balance"],
                 awaiting=[(order, time_left(order.ship_by, now, lang)) for order in waiting], awaiting_count=count,
             ))

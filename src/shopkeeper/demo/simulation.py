@@ -196,7 +196,8 @@ class _Demo:
 
     def open_home_goods(self) -> _Shop:
         with self.db.transaction() as session:
-            store = catalog.create_store(session, self.now, SYSTEM, "Lumen Home Goods", "default", "USD")
+            store = catalog.create_store(session, self.now, SYSTEM, "Lumen Home Goods", "default", "USD",
+                                         timezone="Asia/Shanghai")  # a Shenzhen exporter
         shop = _Shop(store.id, "USD", rulebooks.load("default"), Principal(Role.STAFF, 0, store_id=store.id),
                      CROSS_BORDER_ORDERS_PER_DAY, staff_offset=8)
         with self.db.transaction() as session:

@@ -38,6 +38,7 @@ class ReceiptRules:
 class Rulebook:
     name: str
     title: str
+    timezone: str  # the store's default clock for "today", daily reports and campaign hours
     payment: PaymentRules
     shipping: ShippingRules
     receipt: ReceiptRules
@@ -59,6 +60,7 @@ def _parse(name: str, raw: dict[str, Any]) -> Rulebook:
     return Rulebook(
         name=name,
         title=raw["title"],
+        timezone=raw["timezone"],
         payment=PaymentRules(window=timedelta(minutes=raw["payment"]["window_minutes"])),
         shipping=ShippingRules(
             ship_within=timedelta(hours=raw["shipping"]["ship_within_hours"]),

@@ -64,6 +64,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('rulebook', sa.String(length=32), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('timezone', sa.String(length=64), nullable=False),
     sa.Column('created_at', shopkeeper.db.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stores'))
     )
