@@ -9,7 +9,8 @@ single conditional statements, so correctness comes from the database.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+import threading
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime, timezone
 from typing import Any
 
@@ -95,13 +96,16 @@ class Database:
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
+        # SQLite has one writer at a time anyway; queueing this process's writers on a lock
+        # serves them in turn instead of leaving them to busy-wait with growing sleeps.
+        self._write_turn: AbstractContextManager[Any] = threading.Lock() if self.engine.dialect.name == "sqlite" else nullcontext()
         self.writes = sessionmaker(self.engine, expire_on_commit=False)
         self.reads = sessionmaker(self.engine.execution_options(read_only=True), expire_on_commit=False)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One use case, one transaction: commit on success, roll back on any error."""
-        with _unit_of_work(self.writes) as session:
+        with self._write_turn, _unit_of_work(self.writes) as session:
             yield session
 
     @contextmanager

@@ -81,7 +81,7 @@ def place_order(session: Session, now: datetime, actor: Principal, store_id: int
         number=_order_number(now), store_id=store_id, buyer_id=actor.buyer_id, status=OrderStatus.AWAITING_PAYMENT.value,
         currency=store.currency, goods_minor=totals.goods_minor, shipping_minor=totals.shipping_minor,
         discount_minor=totals.discount_minor, total_minor=totals.total_minor, ship_to=_snapshot(address),
-        placed_at=now, pay_by=pay_by(now, book),
+        placed_at=now, pay_by=pay_by(now, book), lines=[],  # a new order: no need to load its (empty) lines
     )
     session.add(order)
     session.flush()
