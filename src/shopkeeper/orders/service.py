@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from shopkeeper import events, rulebooks, timers
 from shopkeeper.auth import Principal, Role
@@ -136,7 +136,7 @@ def _may_see(actor: Principal, order: Order) -> bool:
 
 
 def list_orders(session: Session, actor: Principal, f: OrderFilter) -> list[Order]:
-    query = select(Order).order_by(Order.id.desc()).limit(f.limit)
+    query = select(Order).options(selectinload(Order.lines)).order_by(Order.id.desc()).limit(f.limit)
     if actor.role is Role.BUYER:
         query = query.where(Order.buyer_id == actor.buyer_id)
     elif actor.role is Role.STAFF:
