@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from sqlalchemy.orm import Session
 
 from shopkeeper.api.deps import Ctx, IdPath, IdQuery, Limit
 from shopkeeper.catalog import service
@@ -62,22 +63,23 @@ def list_products(store_id: IdPath, ctx: Ctx, limit: Limit = 50, cursor: IdQuery
         return ProductPage(items=[ProductOut.of(p, skus[p.id], store.currency) for p in products], next_cursor=next_cursor)
 
 
+def _product_out(session: Session, ctx: Ctx, product_id: int) -> ProductOut:
+    product, skus = service.get_product(session, ctx.actor, product_id)
+    return ProductOut.of(product, skus, get_or_404(session, Store, product.store_id, "store").currency)
+
+
 @router.get("/products/{product_id}")
 def get_product(product_id: IdPath, ctx: Ctx) -> ProductOut:
     with ctx.read() as session:
-        product, skus = service.get_product(session, ctx.actor, product_id)
-        store = get_or_404(session, Store, product.store_id, "store")
-        return ProductOut.of(product, skus, store.currency)
+        return _product_out(session, ctx, product_id)
 
 
 @router.put("/products/{product_id}/status")
 def set_listing(product_id: IdPath, body: ListingIn, ctx: Ctx) -> ProductOut:
     """List (上架) or delist (下架) a product."""
     with ctx.transaction() as session:
-        product = service.set_listing(session, ctx.now(), ctx.actor, product_id, body.status)
-        _, skus = service.get_product(session, ctx.actor, product_id)
-        store = get_or_404(session, Store, product.store_id, "store")
-        return ProductOut.of(product, skus, store.currency)
+        service.set_listing(session, ctx.now(), ctx.actor, product_id, body.status)
+        return _product_out(session, ctx, product_id)
 
 
 @router.put("/skus/{sku_id}/price")
