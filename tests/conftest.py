@@ -55,17 +55,30 @@ def postgres_url() -> str:
 
 @pytest.fixture(params=BACKENDS)
 def db(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Database]:
-    if request.param == "sqlite":
-        path = tmp_path / "shop.db"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-        database = Database(f"sqlite:///{path}")
-    else:
-        database = Database(request.getfixturevalue("postgres_url"))
-        tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables if t.name != "alembic_version")
-        with database.engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    """A fresh database, once per backend."""
+    database = _fresh(request.param, request, tmp_path)
     yield database
     database.dispose()
+
+
+@pytest.fixture
+def sqlite_db(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Database]:
+    """For tests whose subject is not the database: SQLite only."""
+    database = _fresh("sqlite", request, tmp_path)
+    yield database
+    database.dispose()
+
+
+def _fresh(backend: str, request: pytest.FixtureRequest, tmp_path: Any) -> Database:
+    if backend == "sqlite":
+        path = tmp_path / "shop.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        return Database(f"sqlite:///{path}")
+    database = Database(request.getfixturevalue("postgres_url"))
+    tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables if t.name != "alembic_version")
+    with database.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    return database
 
 
 @pytest.fixture
