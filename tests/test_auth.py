@@ -21,6 +21,8 @@ def test_staff_of_store_a_get_404_for_store_b_orders(api, shop) -> None:
     assert shop.staff.get(f"/orders/{order_b['id']}", expect=404)["code"] == "not-found"
     shop.staff.post(f"/orders/{order_b['id']}/cancel", expect=404)
     shop.staff.get(f"/stores/{other.store_id}/balance", expect=404)
+    shop.staff.get(f"/stores/{other.store_id}/ledger", expect=404)
+    shop.staff.get(f"/skus/{other.skus[0]}/movements", expect=404)
     assert [o["id"] for o in shop.staff.get("/orders")["items"]] == []
     assert shop.staff.get(f"/orders?store_id={other.store_id}")["items"] == []
     # and store B's order is untouched

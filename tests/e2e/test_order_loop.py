@@ -52,6 +52,14 @@ def test_cart_checkout_pay_ship_receive_settles_exactly(shop, api, clock: Simula
     assert balance["store_balance"]["minor"] == order["total"]["minor"]
     timeline = [e["type"] for e in shop.staff.get(f"/orders/{order['id']}/events")]
     assert timeline == ["order.placed", "payment.started", "order.paid", "order.shipped", "order.completed"]
+    # and the books show each step: into escrow from the provider, then out to the store
+    ledger = shop.staff.get(f"/stores/{store}/ledger")["items"]
+    assert [(e["kind"], e["account"], e["amount"]["minor"]) for e in reversed(ledger)] == [
+        ("payment", "provider", -order["total"]["minor"]), ("payment", "escrow", order["total"]["minor"]),
+        ("release", "escrow", -order["total"]["minor"]), ("release", "store_balance", order["total"]["minor"])]
+    moves = shop.staff.get(f"/skus/{red}/movements")["items"]
+    assert [(m["kind"], m["quantity"], m["order_id"]) for m in reversed(moves)] == [
+        ("receive", 100, None), ("reserve", 2, order["id"]), ("consume", 2, order["id"])]
 
 
 def test_wrong_transition_answers_409_not_allowed_in_state(shop) -> None:

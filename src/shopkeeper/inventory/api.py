@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field, StringConstraints
 
-from shopkeeper.api.deps import Ctx, IdPath
-from shopkeeper.api.schemas import Id, In
+from shopkeeper.api.deps import Ctx, IdPath, IdQuery, Limit
+from shopkeeper.api.schemas import Id, In, cut_page
 from shopkeeper.catalog.models import Sku
 from shopkeeper.inventory import service
 from shopkeeper.inventory.models import Warehouse
@@ -54,6 +55,21 @@ class LevelOut(BaseModel):
                    reserved=level.reserved, on_hand=level.on_hand)
 
 
+class MovementOut(BaseModel):
+    id: int
+    at: datetime
+    kind: str
+    warehouse_id: int
+    quantity: int
+    order_id: int | None
+    note: str
+
+
+class MovementPage(BaseModel):
+    items: list[MovementOut]
+    next_cursor: int | None
+
+
 @router.post("/stores/{store_id}/warehouses", status_code=201)
 def create_warehouse(store_id: IdPath, body: WarehouseIn, ctx: Ctx) -> WarehouseOut:
     with ctx.transaction() as session:
@@ -82,3 +98,14 @@ def stock_levels(sku_id: IdPath, ctx: Ctx) -> list[LevelOut]:
         sku = get_or_404(session, Sku, sku_id, "SKU")
         require_store_manager(ctx.actor, sku.store_id)
         return [LevelOut.of(level) for level in service.levels(session, [sku_id])]
+
+
+@router.get("/skus/{sku_id}/movements")
+def stock_movements(sku_id: IdPath, ctx: Ctx, limit: Limit = 50, cursor: IdQuery = None) -> MovementPage:
+    """入库, corrections, reservations, releases and shipments of one SKU, newest first."""
+    with ctx.read() as session:
+        sku = get_or_404(session, Sku, sku_id, "SKU")
+        require_store_manager(ctx.actor, sku.store_id)
+        rows, next_cursor = cut_page(service.movements(session, sku_id, limit + 1, cursor), limit)
+        return MovementPage(items=[MovementOut(id=m.id, at=m.at, kind=m.kind, warehouse_id=m.warehouse_id, quantity=m.quantity,
+                                               order_id=m.order_id, note=m.note) for m in rows], next_cursor=next_cursor)

@@ -74,6 +74,14 @@ def levels(session: Session, sku_ids: list[int]) -> list[Level]:
     return [Level(r.sku_id, r.warehouse_id, r.available, r.reserved) for r in rows]
 
 
+def movements(session: Session, sku_id: int, limit: int, before_id: int | None = None) -> list[StockMovement]:
+    """Every movement of a SKU's stock, newest first: the audit trail of the shelf."""
+    query = select(StockMovement).where(StockMovement.sku_id == sku_id).order_by(StockMovement.id.desc()).limit(limit)
+    if before_id is not None:
+        query = query.where(StockMovement.id < before_id)
+    return list(session.scalars(query))
+
+
 def available_by_sku(session: Session, sku_ids: list[int]) -> dict[int, int]:
     rows = session.execute(select(Stock.sku_id, func.sum(Stock.available)).where(Stock.sku_id.in_(sku_ids)).group_by(Stock.sku_id))
     found = {sku_id: int(total) for sku_id, total in rows}

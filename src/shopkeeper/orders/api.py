@@ -12,7 +12,8 @@ from shopkeeper.api.idempotent import run_once
 from shopkeeper.catalog.service import get_store
 from shopkeeper.orders import carts, ledger, payments, service
 from shopkeeper.orders.models import OrderStatus
-from shopkeeper.orders.schemas import (BalanceOut, CancelIn, CartItemIn, CartOut, EventOut, OrderIn, OrderOut, OrderPage,
+from shopkeeper.orders.schemas import (BalanceOut, CancelIn, CartItemIn, CartOut, EventOut, LedgerEntryOut, LedgerPage, OrderIn,
+                                       OrderOut, OrderPage,
                                        PaymentOut, QuantityIn, ShipmentIn, SimulateIn)
 from shopkeeper.api.schemas import MoneyOut, cut_page
 from shopkeeper.scope import require_store_manager
@@ -184,3 +185,15 @@ def store_balance(store_id: IdPath, ctx: Ctx) -> BalanceOut:
         sums = ledger.balances(session, store_id, store.currency)
     return BalanceOut(store_id=store_id, escrow=MoneyOut.of(sums[ledger.ESCROW].minor, store.currency),
                       store_balance=MoneyOut.of(sums[ledger.STORE_BALANCE].minor, store.currency))
+
+
+@router.get("/stores/{store_id}/ledger")
+def store_ledger(store_id: IdPath, ctx: Ctx, limit: Limit = 50, cursor: IdQuery = None) -> LedgerPage:
+    """Every money movement of the store: payments into escrow, releases to the balance, refunds."""
+    with ctx.read() as session:
+        require_store_manager(ctx.actor, store_id)
+        get_store(session, ctx.actor, store_id)
+        rows, next_cursor = cut_page(ledger.entries(session, store_id, limit + 1, cursor), limit)
+        return LedgerPage(items=[LedgerEntryOut(id=e.id, at=e.at, transfer=e.transfer, kind=e.kind, account=e.account,
+                                                order_id=e.order_id, amount=MoneyOut.of(e.amount_minor, e.currency))
+                                 for e in rows], next_cursor=next_cursor)

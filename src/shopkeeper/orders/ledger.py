@@ -43,6 +43,14 @@ def refund_from_escrow(session: Session, now: datetime, store_id: int, order_id:
     return transfer(session, now, "refund", store_id, order_id, amount, ESCROW, PROVIDER)
 
 
+def entries(session: Session, store_id: int, limit: int, before_id: int | None = None) -> list[LedgerEntry]:
+    """A store's ledger lines, newest first."""
+    query = select(LedgerEntry).where(LedgerEntry.store_id == store_id).order_by(LedgerEntry.id.desc()).limit(limit)
+    if before_id is not None:
+        query = query.where(LedgerEntry.id < before_id)
+    return list(session.scalars(query))
+
+
 def balances(session: Session, store_id: int, currency: str, order_id: int | None = None) -> dict[str, Money]:
     query = select(LedgerEntry.account, func.sum(LedgerEntry.amount_minor)).where(
         LedgerEntry.store_id == store_id, LedgerEntry.currency == currency)

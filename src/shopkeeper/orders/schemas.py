@@ -146,6 +146,21 @@ class EventOut(BaseModel):
     data: dict[str, Any]
 
 
+class LedgerEntryOut(BaseModel):
+    id: int
+    at: datetime
+    transfer: str
+    kind: str
+    account: str
+    order_id: int | None
+    amount: MoneyOut
+
+
+class LedgerPage(BaseModel):
+    items: list[LedgerEntryOut]
+    next_cursor: int | None
+
+
 class BalanceOut(BaseModel):
     store_id: int
     escrow: MoneyOut
