@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -42,9 +45,25 @@ def test_keys_create_prints_a_key_that_authenticates(database_url: str) -> None:
     db.dispose()
 
 
+def test_the_installed_command_creates_a_staff_key_in_a_fresh_process(database_url: str) -> None:
+    """A new process imports only what the command needs: every table must still be known."""
+    db = Database(database_url)
+    with db.transaction() as session:
+        store = catalog.create_store(session, simulation.load(db).now(), SYSTEM, "S", "taobao", "CNY")
+    done = subprocess.run([sys.executable, "-m", "shopkeeper.cli", "keys", "create", "--role", "staff", "--store", str(store.id)],
+                          capture_output=True, text=True, env={**os.environ, "SHOPKEEPER_DATABASE_URL": database_url}, timeout=60)
+    assert done.returncode == 0, done.stderr
+    with db.read() as session:
+        principal = authenticate(session, done.stdout.strip())
+    assert (principal.role, principal.store_id) == (Role.STAFF, store.id)
+    db.dispose()
+
+
 def test_keys_create_refuses_a_staff_key_without_a_store(database_url: str) -> None:
     result = runner.invoke(app, ["keys", "create", "--role", "staff"])
-    assert result.exit_code != 0
+    assert result.exit_code == 2 and "store_id" in result.output
+    unknown = runner.invoke(app, ["keys", "create", "--role", "staff", "--store", "999"])
+    assert unknown.exit_code == 2 and "no such store: 999" in unknown.output
 
 
 def test_simulate_fires_timers_in_due_order_and_keeps_the_clock(database_url: str) -> None:

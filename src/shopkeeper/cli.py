@@ -5,15 +5,18 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import timedelta
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
 from rich.console import Console
+from sqlalchemy.exc import IntegrityError
 
+import shopkeeper.models  # noqa: F401  (every table, so foreign keys resolve in any command)
 from shopkeeper import migrate, simulation, timers
 from shopkeeper.auth import Role, create_key
 from shopkeeper.clock import Clock, SystemClock
 from shopkeeper.db import Database
+from shopkeeper.errors import DomainError
 from shopkeeper.settings import Settings
 
 app = typer.Typer(help="Shopkeeper: the rules and automation an online store or marketplace runs on.", no_args_is_help=True)
@@ -22,6 +25,7 @@ keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
 out = Console()
+err = Console(stderr=True)
 
 
 def _database() -> tuple[Settings, Database]:
@@ -50,9 +54,19 @@ def keys_create(
 ) -> None:
     """Create an API key and print it (it is stored hashed and cannot be shown again)."""
     settings, db = _database()
-    with db.transaction() as session:
-        key = create_key(session, _clock(settings, db).now(), role, store, buyer, label)
+    try:
+        with db.transaction() as session:
+            key = create_key(session, _clock(settings, db).now(), role, store, buyer, label)
+    except DomainError as refused:
+        _fail(refused.detail)
+    except IntegrityError:
+        _fail(f"no such {'store' if store is not None else 'buyer'}: {store if store is not None else buyer}")
     out.print(key, soft_wrap=True)
+
+
+def _fail(message: str) -> NoReturn:
+    err.print(f"[red]{message}[/red]")
+    raise typer.Exit(2)
 
 
 @app.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+import shopkeeper.models  # noqa: F401  (every table, so foreign keys resolve)
 from shopkeeper import __version__
 from shopkeeper.api import problems
 from shopkeeper.clock import Clock, SystemClock
