@@ -16,9 +16,9 @@ install: $(STAMP)
 
 # Debian's Chromium for the console's browser tests; skipped (and the tests say why) where it cannot be installed.
 browser:
-	@if command -v chromium >/dev/null 2>&1 || [ -n "$$SHOPKEEPER_CHROMIUM" ]; then :; \
+	@if command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q . || [ -n "$$SHOPKEEPER_CHROMIUM" ]; then :; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "installing Debian's chromium for the browser tests"; \
+		echo "installing Debian's chromium and a Chinese font for the browser tests"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) \
 			|| echo "could not install chromium; browser tests will skip"; \
 	else echo "no chromium and no way to install it here; browser tests will skip"; fi
