@@ -111,7 +111,9 @@ def test_order_detail_shows_lines_totals_and_timeline(page: Any, console: Consol
               for i in range(page.locator("table.timeline tbody tr").count())]
     assert events[:1] == ["order.placed"] and "order.paid" in events and events[-1] == "order.shipped"
     assert "Order placed" in page.locator("tr[data-event='order.placed']").inner_text()
-    assert "2026-11-24 10:00" in page.locator("tr[data-event='order.placed']").inner_text()
+    # shown on the store's clock: a Taobao store runs on Beijing time (UTC+8)
+    assert page.locator("[data-field='timezone']").inner_text() == "Asia/Shanghai"
+    assert "2026-11-24 18:00" in page.locator("tr[data-event='order.placed']").inner_text()
 
 
 def test_staff_sees_only_their_store(page: Any, console: Console, log_in: LogIn) -> None:

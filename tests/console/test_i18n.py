@@ -102,3 +102,9 @@ def test_times_are_utc_and_minute_precise() -> None:
 def test_money_uses_the_currency_display() -> None:
     assert money(12900, "CNY") == "¥129.00"
     assert money(123456, "USD") == "$1,234.56"
+
+
+def test_times_are_shown_on_the_stores_clock() -> None:
+    moment = datetime(2026, 11, 10, 16, 30, tzinfo=timezone.utc)
+    assert when(moment, "Asia/Shanghai") == "2026-11-11 00:30"  # Double 11 has begun in Beijing
+    assert when(moment) == "2026-11-10 16:30"

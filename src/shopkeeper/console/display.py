@@ -9,15 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from shopkeeper.console.i18n import Lang, translate
 from shopkeeper.money import Money
 
 
-def when(moment: datetime | None) -> str:
+def when(moment: datetime | None, zone: str = "UTC") -> str:
+    """A moment on the clock of `zone` (a store's time zone; UTC where no store is meant)."""
     if moment is None:
         return "—"
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(timezone.utc if zone == "UTC" else ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
 
 
 def money(minor: int | None, currency: str) -> str:

@@ -21,7 +21,7 @@ EN: dict[str, str] = {
     "nav.logout": "Log out",
     "nav.role.operator": "Platform operator",
     "nav.role.staff": "Staff of store {store}",
-    "times.utc": "All times are UTC.",
+    "times.utc": "Times are shown in each store's time zone.",
     # login
     "login.title": "Log in",
     "login.intro": "Paste an operator or store staff API key.",
@@ -72,6 +72,7 @@ EN: dict[str, str] = {
     # fields
     "f.number": "Order number",
     "f.store": "Store",
+    "f.timezone": "Time zone",
     "f.status": "Status",
     "f.buyer": "Buyer",
     "f.total": "Total",
@@ -141,7 +142,7 @@ ZH: dict[str, str] = {
     "nav.logout": "退出登录",
     "nav.role.operator": "平台运营",
     "nav.role.staff": "店铺 {store} 员工",
-    "times.utc": "所有时间均为 UTC。",
+    "times.utc": "时间均按各店铺所在时区显示。",
     "login.title": "登录",
     "login.intro": "请粘贴平台运营或店铺员工的 API 密钥。",
     "login.key": "API 密钥",
@@ -187,6 +188,7 @@ ZH: dict[str, str] = {
     "orders.bad.number": "订单号过长",
     "f.number": "订单号",
     "f.store": "店铺",
+    "f.timezone": "时区",
     "f.status": "状态",
     "f.buyer": "买家",
     "f.total": "实付金额",

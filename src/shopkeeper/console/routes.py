@@ -140,7 +140,7 @@ def orders(request: Request) -> Response:
                 for p in parsed.problems]
     return render(
         request, "orders.html", status=400 if messages else 200, principal=who, nav="orders",
-        stores=stores, store_names={s.id: s.name for s in stores}, statuses=[s.value for s in OrderStatus],
+        stores=stores, store_names={s.id: s.name for s in stores}, store_zones={s.id: s.timezone for s in stores}, statuses=[s.value for s in OrderStatus],
         orders=page, messages=messages, form=dict(request.query_params),
         next_url=url_with(request, before=str(next_cursor), lang=None) if next_cursor else None,
         first_url=url_with(request, before=None, lang=None) if request.query_params.get("before") else None,
