@@ -98,3 +98,22 @@ def test_money_arriving_after_the_order_closed_is_refunded_not_lost(shop, db, cl
     balance = shop.staff.get(f"/stores/{shop.store_id}/balance")
     assert balance["escrow"]["minor"] == 0 and balance["store_balance"]["minor"] == 0
     assert shop.shopper.get(f"/orders/{order['id']}")["status"] == "closed"
+
+
+def test_concurrent_retries_with_one_key_make_one_order(shop) -> None:
+    """Ten retries racing each other: one order, one reservation, ten identical answers."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    red = shop.skus[0]
+    body = {"store_id": shop.store_id, "address_id": shop.address["id"], "lines": [{"sku_id": red, "quantity": 1}]}
+    headers = {"Authorization": f"Bearer {shop.shopper.key}", "Idempotency-Key": "double-click"}
+
+    def attempt(_: int) -> tuple[int, int]:
+        response = shop.shopper.client.post("/api/v1/orders", json=body, headers=headers)
+        return response.status_code, response.json()["id"]
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        answers = set(pool.map(attempt, range(10)))
+    assert len(answers) == 1 and next(iter(answers))[0] == 201
+    assert shop.stock(red)["reserved"] == 1
+    assert len(shop.shopper.get("/orders")["items"]) == 1
