@@ -1,7 +1,7 @@
 """Generated requests from our own OpenAPI schema: whatever arrives, never a 500.
 
 Schemathesis builds requests for every operation in `/openapi.json` and sends
-them with an operator's key to a shop with data in it; every answer must be
+them with an operator's, a store's staff's and a buyer's key to a shop with data in it; every answer must be
 below 500, and every error must be problem+json. Runs on SQLite only: what it
 looks for is in the request handling, not the database.
 """
@@ -23,9 +23,11 @@ def db(sqlite_db: Database) -> Database:
     return sqlite_db
 
 
-def test_no_generated_request_gets_a_server_error(api) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("role", ["operator", "staff", "buyer"])
+def test_no_generated_request_gets_a_server_error(api, role: str) -> None:  # type: ignore[no-untyped-def]
     shop = Shop(api)
     shop.order((shop.skus[0], 1))
+    key = {"operator": api.key, "staff": shop.staff.key, "buyer": shop.shopper.key}[role]
     schema = schemathesis.openapi.from_asgi("/openapi.json", api.client.app)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) > 30
@@ -36,7 +38,7 @@ def test_no_generated_request_gets_a_server_error(api) -> None:  # type: ignore[
                   suppress_health_check=list(HealthCheck))
         @given(case=operation.as_strategy())
         def probe(case) -> None:  # type: ignore[no-untyped-def]
-            response = case.call(headers={**(case.headers or {}), "Authorization": f"Bearer {api.key}"})
+            response = case.call(headers={**(case.headers or {}), "Authorization": f"Bearer {key}"})
             content_type = response.headers.get("content-type") or [""]
             problem_json = (content_type[0] if isinstance(content_type, list) else content_type) == "application/problem+json"
             if response.status_code >= 500 or (response.status_code >= 400 and not problem_json):
