@@ -78,3 +78,4 @@ def test_bad_requests_get_4xx_problem_json(shop, method: str, path: str, body) -
                                             headers={"Authorization": f"Bearer {shop.operator.key}"})
     assert 400 <= response.status_code < 500, response.text
     assert response.headers["content-type"] == "application/problem+json"
+

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 import shopkeeper.models  # noqa: F401  (every table, so foreign keys resolve)
 from shopkeeper import __version__
@@ -16,8 +17,9 @@ def create_app(db: Database, clock: Clock | None = None, settings: Settings | No
     from shopkeeper.api.routes import api_router
     from shopkeeper.console.routes import router as console_router
 
-    app = FastAPI(title="Shopkeeper", version=__version__,
-                  description="Rules and automation for an online store or marketplace.")
+    # The API reference at /docs and /redoc is served from the package, not a CDN: it works offline.
+    app = FastAPIOffline(title="Shopkeeper", version=__version__,
+                         description="Rules and automation for an online store or marketplace.")
     app.state.db = db
     app.state.clock = clock or SystemClock()
     app.state.settings = settings or Settings.from_env()
