@@ -57,3 +57,16 @@ def test_staff_of_another_store_cannot_touch_this_catalog(api, shop) -> None:
     other.staff.call("PUT", f"/skus/{shop.skus[0]}/price", json={"price": "0.01"}, expect=404)
     other.staff.post(f"/skus/{shop.skus[0]}/stock", {"warehouse_id": other.warehouse["id"], "quantity": 5}, expect=404)
     assert shop.staff.get(f"/skus/{shop.skus[0]}/price-history")[-1]["new"]["amount"] == "59.90"
+
+
+def test_the_key_may_come_as_bearer_or_x_api_key_and_nothing_else(client, operator_key) -> None:
+    assert client.get("/api/v1/stores", headers={"Authorization": f"Bearer {operator_key}"}).status_code == 200
+    assert client.get("/api/v1/stores", headers={"X-API-Key": operator_key}).status_code == 200
+    for header in ({"Authorization": f"Basic {operator_key}"}, {"Authorization": operator_key}, {"Authorization": "Bearer "}):
+        refused = client.get("/api/v1/stores", headers=header)
+        assert refused.status_code == 401 and refused.headers["content-type"] == "application/problem+json"
+
+
+def test_the_api_reference_declares_how_to_authenticate(client) -> None:
+    schemes = client.get("/openapi.json").json()["components"]["securitySchemes"]
+    assert {s["type"] for s in schemes.values()} == {"http", "apiKey"}

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Header, Path, Query, Request
+from fastapi import Depends, Path, Query, Request, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from shopkeeper.auth import Principal, authenticate
@@ -52,22 +53,19 @@ def platform(request: Request) -> Platform:
     return Platform(db=state.db, clock=state.clock, settings=state.settings)
 
 
-def bearer_key(authorization: str | None, api_key: str | None) -> str | None:
-    if api_key:
-        return api_key
-    if authorization and authorization.lower().startswith("bearer "):
-        return authorization[7:].strip()
-    return None
+# Declared as security schemes, so the API reference offers "Authorize" and clients see how to sign in.
+_bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer sk_...`")
+_api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="or the key alone in `X-API-Key`")
 
 
 def context(
     request: Request,
-    authorization: Annotated[str | None, Header()] = None,
-    x_api_key: Annotated[str | None, Header()] = None,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
+    api_key: Annotated[str | None, Security(_api_key)] = None,
 ) -> Context:
     base = platform(request)
     with base.read() as session:
-        actor = authenticate(session, bearer_key(authorization, x_api_key))
+        actor = authenticate(session, api_key or (bearer.credentials if bearer else None))
     return Context(db=base.db, clock=base.clock, settings=base.settings, actor=actor)
 
 
