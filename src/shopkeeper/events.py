@@ -33,5 +33,22 @@ def record(session: Session, at: datetime, type: str, subject: str, store_id: in
     return event
 
 
+def feed(session: Session, store_id: int | None, after_id: int, limit: int, type_prefix: str | None = None) -> list[Event]:
+    """Events in the order they happened, from `after_id` on: what a client syncs from.
+
+    `store_id` None means every store's events and the platform's own (operators only).
+    On PostgreSQL ids are drawn at insert, so a transaction that commits late can
+    land an id just below one a client already read: clients that must see
+    everything re-read a short overlap (say, the last few seconds) and skip ids
+    they have.
+    """
+    query = select(Event).where(Event.id > after_id).order_by(Event.id).limit(limit)
+    if store_id is not None:
+        query = query.where(Event.store_id == store_id)
+    if type_prefix:
+        query = query.where(Event.type.startswith(type_prefix, autoescape=True))
+    return list(session.scalars(query))
+
+
 def timeline(session: Session, subject: str) -> list[Event]:
     return list(session.scalars(select(Event).where(Event.subject == subject).order_by(Event.at, Event.id)))

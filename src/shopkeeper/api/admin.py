@@ -1,14 +1,15 @@
-"""Operator-only endpoints: API keys, the timer queue, health."""
+"""Platform endpoints: API keys, the event feed, the timer queue, health."""
 
 from __future__ import annotations
 
-from typing import Literal
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
-from pydantic import BaseModel
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
 
-from shopkeeper import timers
-from shopkeeper.api.deps import Ctx, Plat
+from shopkeeper import events, timers
+from shopkeeper.api.deps import MAX_ID, Ctx, Limit, Plat
 from shopkeeper.api.schemas import Id, In
 from shopkeeper.auth import Role, create_key
 from shopkeeper.catalog.models import Store
@@ -43,6 +44,38 @@ def issue_key(body: KeyIn, ctx: Ctx) -> KeyOut:
             get_or_404(session, Buyer, body.buyer_id, "buyer")
         key = create_key(session, ctx.now(), Role(body.role), body.store_id, body.buyer_id, body.label[:100])
     return KeyOut(key=key, role=body.role, store_id=body.store_id, buyer_id=body.buyer_id)
+
+
+class FeedEvent(BaseModel):
+    id: int
+    at: datetime
+    type: str
+    store_id: int | None
+    subject: str
+    data: dict[str, Any]
+
+
+class EventFeed(BaseModel):
+    items: list[FeedEvent]
+    next_after: int = Field(description="pass as `after` to continue; unchanged when nothing new has happened")
+
+
+@router.get("/events")
+def event_feed(
+    ctx: Ctx,
+    after: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+    limit: Limit = 100,
+    type: Annotated[str | None, Query(max_length=64, description="prefix, e.g. 'order.'")] = None,
+) -> EventFeed:
+    """Everything that happened, oldest first: poll with `after` to keep a system in sync.
+
+    Staff see their own store's events; the operator sees every store's and the platform's.
+    """
+    require_role(ctx.actor, Role.OPERATOR, Role.STAFF)
+    with ctx.read() as session:
+        rows = events.feed(session, None if ctx.actor.is_operator else ctx.actor.store_id, after, limit, type)
+        items = [FeedEvent(id=e.id, at=e.at, type=e.type, store_id=e.store_id, subject=e.subject, data=e.data) for e in rows]
+    return EventFeed(items=items, next_after=items[-1].id if items else after)
 
 
 class TimerRun(BaseModel):
