@@ -8,13 +8,13 @@ single conditional statements, so correctness comes from the database.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import threading
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Engine, Integer, MetaData, create_engine, event
+from sqlalchemy import JSON, BigInteger, DateTime, Engine, Integer, MetaData, Select, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -128,6 +128,12 @@ def _unit_of_work(sessions: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def newest_first(query: Select[Any], id_column: Any, limit: int, before_id: int | None) -> Select[Any]:
+    """One page of a list read newest first, continuing below the cursor `before_id`."""
+    query = query.order_by(id_column.desc()).limit(limit)
+    return query.where(id_column < before_id) if before_id is not None else query
 
 
 def is_postgres(session: Session) -> bool:

@@ -4,11 +4,22 @@ from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
 from shopkeeper.api.deps import Ctx, IdPath, IdQuery, Limit
+from shopkeeper.api.schemas import cut_page, to_minor
 from shopkeeper.catalog import service
 from shopkeeper.catalog.models import Sku, Store
-from shopkeeper.catalog.schemas import (CategoryIn, CategoryOut, ListingIn, PriceChangeOut, PriceIn, ProductIn, ProductOut,
-                                        ProductPage, SkuOut, StoreIn, StoreOut)
-from shopkeeper.api.schemas import cut_page, to_minor
+from shopkeeper.catalog.schemas import (
+    CategoryIn,
+    CategoryOut,
+    ListingIn,
+    PriceChangeOut,
+    PriceIn,
+    ProductIn,
+    ProductOut,
+    ProductPage,
+    SkuOut,
+    StoreIn,
+    StoreOut,
+)
 from shopkeeper.scope import get_or_404
 
 router = APIRouter(tags=["catalog"])

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from shopkeeper import events, rulebooks
 from shopkeeper.auth import Principal, Role
-from shopkeeper.clock import valid_zone
 from shopkeeper.catalog.models import Category, PriceChange, Product, Sku, Store
+from shopkeeper.clock import valid_zone
 from shopkeeper.errors import Conflict, InvalidInput, NotFound
 from shopkeeper.money import valid_currency
 from shopkeeper.scope import get_or_404, require_role, require_store_manager

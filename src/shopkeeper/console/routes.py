@@ -16,16 +16,15 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from shopkeeper import events
-from shopkeeper.clock import start_of_local_day
 from shopkeeper.api.schemas import cut_page
 from shopkeeper.auth import Principal, Role, authenticate
 from shopkeeper.catalog.models import Store
 from shopkeeper.catalog.service import list_stores
+from shopkeeper.clock import start_of_local_day
 from shopkeeper.console import filters, queries
 from shopkeeper.console.display import TimeLeft, time_left
 from shopkeeper.console.i18n import event_label, translate
-from shopkeeper.console.web import (KEY_COOKIE, buyer_refused, lang_of, remember_lang, render, set_key_cookie,
-                                    signed_in, url_with)
+from shopkeeper.console.web import KEY_COOKIE, buyer_refused, lang_of, remember_lang, render, set_key_cookie, signed_in, url_with
 from shopkeeper.errors import NotFound, Unauthenticated
 from shopkeeper.money import Money
 from shopkeeper.orders.ledger import balances

@@ -3,8 +3,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from shopkeeper.api.deps import Ctx, IdPath
-from shopkeeper.customers import service
 from shopkeeper.auth import Role
+from shopkeeper.customers import service
 from shopkeeper.customers.schemas import AddressIn, AddressOut, BuyerIn, BuyerOut, PointsIn, PointsOut
 from shopkeeper.scope import require_role
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Update, func, select, update
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 from shopkeeper import events
 from shopkeeper.auth import Principal
 from shopkeeper.catalog.models import Sku
+from shopkeeper.db import newest_first
 from shopkeeper.errors import InvalidInput, NotFound, OutOfStock
 from shopkeeper.inventory.models import Stock, StockMovement, Warehouse
 from shopkeeper.scope import get_or_404, require_store_manager
@@ -76,10 +76,8 @@ def levels(session: Session, sku_ids: list[int]) -> list[Level]:
 
 def movements(session: Session, sku_id: int, limit: int, before_id: int | None = None) -> list[StockMovement]:
     """Every movement of a SKU's stock, newest first: the audit trail of the shelf."""
-    query = select(StockMovement).where(StockMovement.sku_id == sku_id).order_by(StockMovement.id.desc()).limit(limit)
-    if before_id is not None:
-        query = query.where(StockMovement.id < before_id)
-    return list(session.scalars(query))
+    query = select(StockMovement).where(StockMovement.sku_id == sku_id)
+    return list(session.scalars(newest_first(query, StockMovement.id, limit, before_id)))
 
 
 def available_by_sku(session: Session, sku_ids: list[int]) -> dict[int, int]:

@@ -9,13 +9,26 @@ from fastapi.responses import JSONResponse
 from shopkeeper import events
 from shopkeeper.api.deps import Ctx, IdPath, IdQuery, Limit, Plat
 from shopkeeper.api.idempotent import run_once
+from shopkeeper.api.schemas import MoneyOut, cut_page
 from shopkeeper.catalog.service import get_store
 from shopkeeper.orders import carts, ledger, payments, service
 from shopkeeper.orders.models import OrderStatus
-from shopkeeper.orders.schemas import (BalanceOut, CancelIn, CartItemIn, CartOut, EventOut, LedgerEntryOut, LedgerPage, OrderIn,
-                                       OrderOut, OrderPage,
-                                       PaymentOut, QuantityIn, ShipmentIn, SimulateIn)
-from shopkeeper.api.schemas import MoneyOut, cut_page
+from shopkeeper.orders.schemas import (
+    BalanceOut,
+    CancelIn,
+    CartItemIn,
+    CartOut,
+    EventOut,
+    LedgerEntryOut,
+    LedgerPage,
+    OrderIn,
+    OrderOut,
+    OrderPage,
+    PaymentOut,
+    QuantityIn,
+    ShipmentIn,
+    SimulateIn,
+)
 from shopkeeper.scope import require_store_manager
 
 router = APIRouter(tags=["orders"])

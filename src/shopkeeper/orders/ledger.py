@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from shopkeeper.db import newest_first
 from shopkeeper.money import Money
 from shopkeeper.orders.models import LedgerEntry
 
@@ -45,10 +46,8 @@ def refund_from_escrow(session: Session, now: datetime, store_id: int, order_id:
 
 def entries(session: Session, store_id: int, limit: int, before_id: int | None = None) -> list[LedgerEntry]:
     """A store's ledger lines, newest first."""
-    query = select(LedgerEntry).where(LedgerEntry.store_id == store_id).order_by(LedgerEntry.id.desc()).limit(limit)
-    if before_id is not None:
-        query = query.where(LedgerEntry.id < before_id)
-    return list(session.scalars(query))
+    query = select(LedgerEntry).where(LedgerEntry.store_id == store_id)
+    return list(session.scalars(newest_first(query, LedgerEntry.id, limit, before_id)))
 
 
 def balances(session: Session, store_id: int, currency: str, order_id: int | None = None) -> dict[str, Money]:

@@ -15,6 +15,7 @@ from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog.models import Product, Sku, Store
 from shopkeeper.clock import Clock
 from shopkeeper.customers.service import buyer_address
+from shopkeeper.db import newest_first
 from shopkeeper.errors import InvalidInput, NotFound
 from shopkeeper.fulfillment import service as fulfillment
 from shopkeeper.inventory import service as inventory
@@ -136,7 +137,7 @@ def _may_see(actor: Principal, order: Order) -> bool:
 
 
 def list_orders(session: Session, actor: Principal, f: OrderFilter) -> list[Order]:
-    query = select(Order).options(selectinload(Order.lines)).order_by(Order.id.desc()).limit(f.limit)
+    query = newest_first(select(Order).options(selectinload(Order.lines)), Order.id, f.limit, f.before_id)
     if actor.role is Role.BUYER:
         query = query.where(Order.buyer_id == actor.buyer_id)
     elif actor.role is Role.STAFF:
@@ -153,8 +154,6 @@ def list_orders(session: Session, actor: Principal, f: OrderFilter) -> list[Orde
         query = query.where(Order.placed_at < f.placed_to)
     if f.number:
         query = query.where(Order.number == f.number)
-    if f.before_id:
-        query = query.where(Order.id < f.before_id)
     return list(session.scalars(query))
 
 

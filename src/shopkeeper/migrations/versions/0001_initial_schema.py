@@ -6,10 +6,10 @@ Create Date: 2026-11-25
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-import shopkeeper.db
+from alembic import op
 
+import shopkeeper.db
 
 revision: str = '0001'
 down_revision: Union[str, None] = None
