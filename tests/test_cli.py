@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from shopkeeper.auth import Role, authenticate
+from shopkeeper import simulation
+from shopkeeper.auth import Principal, Role, authenticate
 from shopkeeper.catalog import service as catalog
 from shopkeeper.cli import app
 from shopkeeper.customers import service as customers
@@ -20,8 +21,6 @@ from shopkeeper.inventory import service as inventory
 from shopkeeper.orders import service as orders
 from shopkeeper.orders.rules import LineRequest
 from shopkeeper.scope import SYSTEM
-from shopkeeper import simulation
-from shopkeeper.auth import Principal
 
 runner = CliRunner()
 
