@@ -68,7 +68,6 @@ def test_callback_with_a_bad_signature_is_refused_and_changes_nothing(shop, cloc
 def test_an_old_notification_is_refused_even_when_correctly_signed(shop, clock) -> None:
     order = shop.order((shop.skus[1], 1))
     payment = shop.shopper.post(f"/orders/{order['id']}/payments", expect=201)
-    body = payments.notification_body  # noqa: F841 (documenting the provider's format)
     raw = json.dumps({"payment_id": payment["id"], "reference": "sim_old", "status": "succeeded",
                       "amount_minor": payment["amount"]["minor"], "currency": "CNY"}).encode()
     stale = payments.sign(DEV_PAYMENT_SECRET, raw, int(clock.now().timestamp()) - 3600)

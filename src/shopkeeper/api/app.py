@@ -8,15 +8,14 @@ from fastapi_offline import FastAPIOffline
 import shopkeeper.models  # noqa: F401  (every table, so foreign keys resolve)
 from shopkeeper import __version__
 from shopkeeper.api import problems
+from shopkeeper.api.routes import api_router
 from shopkeeper.clock import Clock, SystemClock
+from shopkeeper.console.routes import router as console_router
 from shopkeeper.db import Database
 from shopkeeper.settings import Settings
 
 
 def create_app(db: Database, clock: Clock | None = None, settings: Settings | None = None) -> FastAPI:
-    from shopkeeper.api.routes import api_router
-    from shopkeeper.console.routes import router as console_router
-
     # The API reference at /docs and /redoc is served from the package, not a CDN: it works offline.
     app = FastAPIOffline(title="Shopkeeper", version=__version__,
                          description="Rules and automation for an online store or marketplace.")

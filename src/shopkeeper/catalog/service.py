@@ -14,6 +14,7 @@ from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog.models import Category, PriceChange, Product, Sku, Store
 from shopkeeper.clock import valid_zone
 from shopkeeper.errors import Conflict, InvalidInput, NotFound
+from shopkeeper.fulfillment.models import ShippingTemplateRow
 from shopkeeper.money import valid_currency
 from shopkeeper.scope import get_or_404, require_role, require_store_manager
 
@@ -120,8 +121,6 @@ def create_product(session: Session, now: datetime, actor: Principal, store_id: 
 
 
 def _check_references(session: Session, store_id: int, spec: ProductSpec) -> None:
-    from shopkeeper.fulfillment.models import ShippingTemplateRow
-
     if spec.category_id is not None:
         category = session.get(Category, spec.category_id)
         if category is None or category.store_id != store_id:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field, StringConstraints
 from shopkeeper.api.deps import Ctx, IdPath, IdQuery, Limit
 from shopkeeper.api.schemas import Id, In, cut_page
 from shopkeeper.catalog.models import Sku
+from shopkeeper.catalog.service import get_store
 from shopkeeper.inventory import service
 from shopkeeper.inventory.models import Warehouse
 from shopkeeper.scope import get_or_404, require_store_manager
@@ -73,8 +74,6 @@ class MovementPage(BaseModel):
 @router.post("/stores/{store_id}/warehouses", status_code=201)
 def create_warehouse(store_id: IdPath, body: WarehouseIn, ctx: Ctx) -> WarehouseOut:
     with ctx.transaction() as session:
-        from shopkeeper.catalog.service import get_store
-
         get_store(session, ctx.actor, store_id)
         return WarehouseOut.of(service.create_warehouse(session, ctx.actor, store_id, body.code, body.name, body.country, body.priority))
 

@@ -5,12 +5,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from shopkeeper import events
 from shopkeeper.api.deps import Ctx, IdPath, IdQuery, Limit, Plat
 from shopkeeper.api.idempotent import run_once
 from shopkeeper.api.schemas import MoneyOut, cut_page
 from shopkeeper.catalog.service import get_store
+from shopkeeper.clock import utc
 from shopkeeper.orders import carts, ledger, payments, service
 from shopkeeper.orders.models import OrderStatus
 from shopkeeper.orders.schemas import (
@@ -100,8 +102,6 @@ def list_orders(
 
 
 def _aware(moment: datetime | None) -> datetime | None:
-    from shopkeeper.clock import utc
-
     return utc(moment) if moment else None
 
 
@@ -179,13 +179,8 @@ async def payment_callback(request: Request, platform: Plat, idempotency_key: Id
     def use_case(session):  # type: ignore[no-untyped-def]
         return 200, PaymentOut.of(payments.handle_notification(session, platform.now(), notification)).model_dump(mode="json")
 
-    return await _in_thread(run_once, platform, "payment-callback", idempotency_key, raw.decode(errors="replace"), use_case)
-
-
-async def _in_thread(fn, *args):  # type: ignore[no-untyped-def]
-    from starlette.concurrency import run_in_threadpool
-
-    return await run_in_threadpool(fn, *args)
+    # the body had to be read asynchronously; the database work runs in the thread pool like every sync route
+    return await run_in_threadpool(run_once, platform, "payment-callback", idempotency_key, raw.decode(errors="replace"), use_case)
 
 
 # --- settlement -------------------------------------------------------------------------------
