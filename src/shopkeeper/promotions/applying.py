@@ -1,0 +1,435 @@
+"""One pass of the pricing pipeline: apply a set of promotions, in stage order, to a cart.
+
+The pass is deterministic: promotions run stage by stage (item → order →
+shipping → coupon → platform), inside a stage by priority (highest first)
+then id. A promotion touches only the lines it may stack on; everything it
+takes off is allocated to those lines by largest remainder, with its funder.
+`rules.price_cart` chooses *which* promotions run; this module runs them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable, Sequence
+
+from shopkeeper.money import largest_remainder_allocate, round_half_up
+from shopkeeper.promotions.terms import (
+    BulkPrice,
+    Bundle,
+    CartLine,
+    EarlyBird,
+    FreeShipping,
+    Gift,
+    NthUnit,
+    PointsPrice,
+    PricingRequest,
+    Promotion,
+    Reduction,
+    Tier,
+    UnitPrice,
+)
+
+
+class Line:
+    """A cart line while the pipeline runs (mutable; `results.PricedLine` is its frozen end state)."""
+
+    __slots__ = ("src", "list_total", "amount", "item_owner", "exclusive_owner", "coupons_only_owner", "touched_other",
+                 "tags", "steps", "discounts", "points", "earns_points", "gift")
+
+    def __init__(self, src: CartLine, gift: bool = False) -> None:
+        self.src = src
+        self.list_total = src.unit_price * src.quantity
+        self.amount = 0 if gift else self.list_total
+        self.item_owner: int | None = None
+        self.exclusive_owner: int | None = None
+        self.coupons_only_owner: int | None = None
+        self.touched_other = False  # touched by a promotion that is not a coupon
+        self.tags: set[str] = set()
+        self.steps: list[tuple[int, int]] = []
+        self.discounts: list[tuple[int, str, int]] = []  # (promotion id, funder, minor)
+        self.points = 0
+        self.earns_points = True
+        self.gift = gift
+
+
+class Fee:
+    """One store's shipping fee while the pipeline runs."""
+
+    __slots__ = ("payable", "discounts")
+
+    def __init__(self, fee: int) -> None:
+        self.payable = fee
+        self.discounts: list[tuple[int, str, int]] = []
+
+
+@dataclass
+class Outcome:
+    """What happened to one promotion in a pass."""
+
+    applied: bool
+    amount: int = 0
+    reason: str = "applied"
+    detail: dict[str, int | str] = field(default_factory=dict)
+
+
+@dataclass
+class Threshold:
+    """A threshold promotion's standing after a pass: used for the 凑单 hint and to decide whether to search."""
+
+    basis: int  # what the eligible lines reached (minor units or units)
+    list_basis: int  # the same at list prices over every covered line
+    achieved: int  # what it took off
+    at_list: int  # what it would take off at list_basis
+
+
+class Pass:
+    def __init__(self, request: PricingRequest, covered: dict[int, tuple[int, ...]]) -> None:
+        self.request = request
+        self.covered = covered
+        self.lines = [Line(src) for src in request.lines]
+        self.shipping = {store: Fee(fee) for store, fee in request.shipping.items()}
+        self.points_left = request.shopper.points_balance
+        self.allowance: dict[int, int | None] = {}
+        self.groups_used: dict[str, int] = {}
+        self.outcomes: dict[int, Outcome] = {}
+        self.thresholds: dict[int, Threshold] = {}
+        self.switched_off: frozenset[int] = frozenset()  # set by the search: promotions left out on purpose
+
+    # --- running ------------------------------------------------------------------------------
+
+    def run(self, promotions: Sequence[Promotion]) -> "Pass":
+        for promo in promotions:
+            self.outcomes[promo.id] = self._apply(promo)
+        return self
+
+    def payable(self) -> int:
+        return sum(line.amount for line in self.lines) + sum(fee.payable for fee in self.shipping.values())
+
+    def _apply(self, promo: Promotion) -> Outcome:
+        if promo.coupon_group is not None and promo.coupon_group in self.groups_used:
+            return Outcome(False, reason="coupon_group_taken", detail={"with": self.groups_used[promo.coupon_group]})
+        eligible, blocked = self._eligible(promo)
+        if not eligible:
+            reason, other = blocked or ("nothing_covered", None)
+            return Outcome(False, reason=reason, detail={} if other is None else {"with": other})
+        self.allowance[promo.id] = promo.allowance
+        outcome = _BENEFITS[type(promo.benefit)](self, promo, eligible)
+        if outcome.applied and promo.coupon_group is not None:
+            self.groups_used[promo.coupon_group] = promo.id
+        return outcome
+
+    def _eligible(self, promo: Promotion) -> tuple[list[Line], tuple[str, int | str] | None]:
+        """Covered lines this promotion may stack on; else the first reason it may not."""
+        stage = promo.stage
+        is_coupon = promo.coupon_id is not None
+        eligible: list[Line] = []
+        blocked: tuple[str, int | str] | None = None
+        for index in self.covered[promo.id]:
+            line = self.lines[index]
+            if line.exclusive_owner is not None:
+                blocked = blocked or ("exclusive_conflict", line.exclusive_owner)
+            elif stage == "item" and line.item_owner is not None:
+                blocked = blocked or ("line_has_item_price", line.item_owner)
+            elif promo.stacking == "exclusive" and (line.touched_other or line.discounts):
+                blocked = blocked or ("exclusive_conflict", line.steps[-1][0] if line.steps else "")
+            elif line.coupons_only_owner is not None and not is_coupon:
+                blocked = blocked or ("coupons_only_conflict", line.coupons_only_owner)
+            elif promo.stacking == "coupons_only" and line.touched_other:
+                blocked = blocked or ("coupons_only_conflict", line.steps[-1][0] if line.steps else "")
+            elif promo.excludes_tags and line.tags & promo.excludes_tags:
+                blocked = blocked or ("excluded_by_tag", sorted(line.tags & promo.excludes_tags)[0])
+            elif promo.full_price_only and line.item_owner is not None:
+                blocked = blocked or ("full_price_only", line.item_owner)
+            else:
+                eligible.append(line)
+        return eligible, blocked
+
+    # --- bookkeeping shared by every benefit ------------------------------------------------------
+
+    def take(self, promo: Promotion, line: Line, minor: int, points: int = 0) -> None:
+        """Record that `promo` took `minor` off `line` (and marks the line as touched by it)."""
+        line.amount -= minor
+        line.points += points
+        line.discounts.append((promo.id, promo.funder, minor))
+        line.steps.append((promo.id, line.amount))
+        self.mark(promo, line)
+
+    def mark(self, promo: Promotion, line: Line) -> None:
+        if promo.stage == "item":
+            line.item_owner = promo.id
+        if promo.stacking == "exclusive":
+            line.exclusive_owner = promo.id
+        elif promo.stacking == "coupons_only":
+            line.coupons_only_owner = promo.id
+        if promo.coupon_id is None:
+            line.touched_other = True
+        line.tags |= promo.tags
+        if not promo.earns_points:
+            line.earns_points = False
+
+    def allocate(self, promo: Promotion, lines: list[Line], minor: int) -> None:
+        """Take `minor` off `lines` in proportion to what each still costs (largest remainder)."""
+        for line, part in zip(lines, largest_remainder_allocate(minor, [line.amount for line in lines])):
+            if part:
+                self.take(promo, line, part)
+            else:
+                self.mark(promo, line)
+
+    def units_allowed(self, promo: Promotion, wanted: int) -> int:
+        left = self.allowance.get(promo.id)
+        if left is None:
+            return wanted
+        granted = min(left, wanted)
+        self.allowance[promo.id] = left - granted
+        return granted
+
+    def basis(self, promo: Promotion, lines: list[Line], basis: str) -> tuple[int, int]:
+        """(eligible basis now, basis at list prices over every covered line)."""
+        if basis == "quantity":
+            return (sum(line.src.quantity for line in lines),
+                    sum(self.lines[i].src.quantity for i in self.covered[promo.id]))
+        return sum(line.amount for line in lines), sum(self.lines[i].list_total for i in self.covered[promo.id])
+
+
+# --- item stage: a new unit price ------------------------------------------------------------------
+
+def percent_of(minor: int, fraction: Decimal) -> int:
+    return round_half_up(Decimal(minor) * fraction)
+
+
+def unit_price_after(b: UnitPrice, unit: int, sku_id: int) -> int:
+    if b.prices:
+        price = b.prices.get(sku_id, unit)
+    elif b.price is not None:
+        price = b.price
+    elif b.percent_off is not None:
+        price = unit - percent_of(unit, b.percent_off)
+    elif b.amount_off is not None:
+        price = unit - b.amount_off
+    else:
+        price = unit
+    if b.cap is not None:
+        price = min(price, b.cap)
+    if b.floor_percent is not None:
+        price = max(price, unit - percent_of(unit, 1 - b.floor_percent))
+    return max(0, min(price, unit))
+
+
+def _per_unit(run: Pass, promo: Promotion, lines: list[Line], price_of: Callable[[Line], int], points: int = 0) -> Outcome:
+    """Give each line a new unit price, up to the promotion's allowance of units."""
+    total = 0
+    limited = False
+    for line in lines:
+        unit, quantity = line.src.unit_price, line.src.quantity
+        price = price_of(line)
+        if price >= unit:
+            continue
+        units = run.units_allowed(promo, quantity)
+        if points:
+            units = min(units, run.points_left // points)
+            run.points_left -= units * points
+        limited = limited or units < quantity
+        if units == 0:
+            continue
+        run.take(promo, line, (unit - price) * units, points * units)
+        total += (unit - price) * units
+    if total == 0:
+        if points and run.points_left < points:
+            return Outcome(False, reason="not_enough_points", detail={"needs": points})
+        if promo.allowance is not None and limited:
+            return Outcome(False, reason="limit_reached")
+        return Outcome(False, reason="no_saving")
+    return Outcome(True, total, detail={"units_limited": 1} if limited else {})
+
+
+
+def apply_unit_price(run: Pass, promo: Promotion, lines: list[Line]) -> Outcome:
+    b = promo.benefit
+    assert isinstance(b, UnitPrice)
+    return _per_unit(run, promo, lines, lambda line: unit_price_after(b, line.src.unit_price, line.src.sku_id))
+
+
+def apply_early_bird(run: Pass, promo: Promotion, lines: list[Line]) -> Outcome:
+    b = promo.benefit
+    assert isinstance(b, EarlyBird)
+    step = next((s for s in b.steps if run.request.now < s.until), None)
+    if step is None:
+        return Outcome(False, reason="ended")
+    return _per_unit(run, promo, lines, lambda line: line.src.unit_price - percent_of(line.src.unit_price, step.percent_off))
+
+
+def apply_bulk_price(run: Pass, promo: Promotion, lines: list[Line]) -> Outcome:
+    b = promo.benefit
+    assert isinstance(b, BulkPrice)
+    units = sum(line.src.quantity for line in lines)
+    reached = [t for t in b.tiers if units >= t.min_quantity]
+    if not reached:
+        first = min(t.min_quantity for t in b.tiers)
+        return Outcome(False, reason="below_quantity", detail={"short": first - units, "threshold": first})
+    tier = max(reached, key=lambda t: t.min_quantity)
+    return _per_unit(run, promo, lines, lambda line: line.src.unit_price - percent_of(line.src.unit_price, tier.percent_off))
+
+
+def apply_points_price(run: Pass, promo: Promotion, lines: list[Line]) -> Outcome:
+    b = promo.benefit
+    assert isinstance(b, PointsPrice)
+    return _per_unit(run, promo, lines, lambda line: min(b.cash, line.src.unit_price), points=b.points)
+
+
+def apply_nth_unit(run: Pass, promo: Promotion, lines: list[Line]) -> Outcome:
+    """Every N-th unit cheaper; units counted most expensive first, so each group's cheapest unit is the one discounted."""
+    b = promo.benefit
+    assert isinstance(b, NthUnit)
+    groups: list[list[Line]] = [[line] for line in lines] if b.same_sku else [lines]
+    cuts: dict[int, int] = {}
+    for group in groups:
+        position = 0
+        for line in sorted(group, key=lambda ln: (-ln.src.unit_price, ln.src.sku_id)):
+            quantity = line.src.quantity
+            discounted = (position + quantity) // b.every - position // b.every
+            position += quantity
+            discounted = run.units_allowed(promo, discounted)
+            unit = line.src.unit_price
+            price = min(b.price, unit) if b.price is not None else unit - percent_of(unit, b.percent_off or Decimal(0))
+            if discounted and price < unit:
+                cuts[id(line)] = cuts.get(id(line), 0) + (unit - price) * discounted
+    total = 0
+    for line in lines:
+        cut = cuts.get(id(line), 0)
+        if cut:
+            run.take(promo, line, cut)
+            total += cut
+    if total == 0:
+        units = max((sum(ln.src.quantity for ln in g) for g in groups), default=0)
+        return Outcome(False, reason="below_quantity", detail={"short": b.every - units % b.every, "threshold": b.every})
+    return Outcome(True, total)
+
+
+def apply_bundle(run: Pass, promo: Promotion, lines: list[Line]) -> Outcome:
+    b = promo.benefit
+    assert isinstance(b, Bundle)
+    by_sku = {line.src.sku_id: line for line in lines}
+    missing = [sku for sku in sorted(b.items) if by_sku.get(sku) is None or by_sku[sku].src.quantity < b.items[sku]]
+    if missing:
+        return Outcome(False, reason="bundle_incomplete", detail={"sku_id": missing[0]})
+    sets = run.units_allowed(promo, min(by_sku[sku].src.quantity // need for sku, need in b.items.items()))
+    if sets == 0:
+        return Outcome(False, reason="limit_reached")
+    members = [by_sku[sku] for sku in sorted(b.items)]
+    weights = [line.src.unit_price * b.items[line.src.sku_id] for line in members]
+    saving = sum(weights) - b.price
+    if saving <= 0:
+        return Outcome(False, reason="no_saving")
+    for line, part in zip(members, largest_remainder_allocate(saving * sets, weights)):
+        run.take(promo, line, part)
+    return Outcome(True, saving * sets, detail={"sets": sets})
+
+
+# --- order, coupon and platform stages: money off a subtotal, gifts, free shipping ------------------
+
+def tier_reached(tiers: tuple[Tier, ...], basis: int) -> Tier | None:
+    reached = [t for t in tiers if basis >= t.threshold]
+    return max(reached, key=lambda t: t.threshold) if reached else None
+
+
+def reduction_off(b: Reduction, basis: int, amount: int) -> int:
+    """What a 满减/满折 takes off at `basis` (the threshold measure) over `amount` (money it may take from)."""
+    if b.every:
+        first = b.tiers[0]
+        off = first.amount_off * (basis // b.every)
+    else:
+        tier = tier_reached(b.tiers, basis)
+        if tier is None:
+            return 0
+        off = percent_of(amount, tier.percent_off) if tier.percent_off is not None else tier.amount_off
+    if b.cap is not None:
+        off = min(off, b.cap)
+    return max(0, min(off, amount))
+
+
+def apply_reduction(run: Pass, promo: Promotion, lines: list[Line]) -> Outcome:
+    b = promo.benefit
+    assert isinstance(b, Reduction)
+    basis, list_basis = run.basis(promo, lines, b.basis)
+    amount = sum(line.amount for line in lines)
+    list_amount = sum(run.lines[i].list_total for i in run.covered[promo.id])
+    off = reduction_off(b, basis, amount)
+    run.thresholds[promo.id] = Threshold(basis, list_basis, off, reduction_off(b, list_basis, list_amount))
+    if off == 0:
+        first = b.every or min(t.threshold for t in b.tiers)
+        if basis < first:
+            reason = "below_quantity" if b.basis == "quantity" else "below_threshold"
+            return Outcome(False, reason=reason, detail={"short": first - basis, "threshold": first})
+        return Outcome(False, reason="no_saving")
+    run.allocate(promo, lines, off)
+    return Outcome(True, off)
+
+
+def gift_sets(b: Gift, basis: int) -> int:
+    if basis < b.threshold or basis <= 0:
+        return 0
+    sets = basis // b.threshold if b.per_threshold and b.threshold else 1
+    return min(sets, b.max_sets)
+
+
+def apply_gift(run: Pass, promo: Promotion, lines: list[Line]) -> Outcome:
+    b = promo.benefit
+    assert isinstance(b, Gift)
+    basis, list_basis = run.basis(promo, lines, b.basis)
+    sets = gift_sets(b, basis)
+    info = run.request.gifts.get(b.sku_id)
+    value = info.unit_price * b.quantity if info else 0
+    run.thresholds[promo.id] = Threshold(basis, list_basis, sets * value, gift_sets(b, list_basis) * value)
+    if sets == 0:
+        reason = "below_quantity" if b.basis == "quantity" else "below_threshold"
+        return Outcome(False, reason=reason, detail={"short": max(b.threshold, 1) - basis, "threshold": b.threshold})
+    if info is None or info.available <= 0:
+        return Outcome(False, reason="gift_out_of_stock", detail={"sku_id": b.sku_id})
+    already = sum(line.src.quantity for line in run.lines if line.gift and line.src.sku_id == b.sku_id)
+    units = run.units_allowed(promo, min(sets * b.quantity, info.available - already))
+    if units <= 0:
+        return Outcome(False, reason="gift_out_of_stock", detail={"sku_id": b.sku_id})
+    gift = Line(CartLine(b.sku_id, info.product_id, info.store_id, info.unit_price, units), gift=True)
+    gift.discounts.append((promo.id, promo.funder, gift.list_total))
+    gift.steps.append((promo.id, 0))
+    run.lines.append(gift)
+    for line in lines:
+        run.mark(promo, line)
+    return Outcome(True, gift.list_total, detail={"sku_id": b.sku_id, "units": units})
+
+
+def apply_free_shipping(run: Pass, promo: Promotion, lines: list[Line]) -> Outcome:
+    b = promo.benefit
+    assert isinstance(b, FreeShipping)
+    basis, list_basis = run.basis(promo, lines, b.basis)
+    stores = sorted({line.src.store_id for line in lines})
+    fee_left = sum(run.shipping[s].payable for s in stores if s in run.shipping)
+    run.thresholds[promo.id] = Threshold(basis, list_basis, fee_left if basis >= b.threshold else 0,
+                                         fee_left if list_basis >= b.threshold else 0)
+    if basis < b.threshold:
+        reason = "below_quantity" if b.basis == "quantity" else "below_threshold"
+        return Outcome(False, reason=reason, detail={"short": b.threshold - basis, "threshold": b.threshold})
+    if fee_left == 0:
+        return Outcome(False, reason="no_saving")
+    for store in stores:
+        fee = run.shipping.get(store)
+        if fee and fee.payable:
+            fee.discounts.append((promo.id, promo.funder, fee.payable))
+            fee.payable = 0
+    for line in lines:
+        run.mark(promo, line)
+    return Outcome(True, fee_left)
+
+
+_BENEFITS = {
+    UnitPrice: apply_unit_price,
+    EarlyBird: apply_early_bird,
+    BulkPrice: apply_bulk_price,
+    PointsPrice: apply_points_price,
+    NthUnit: apply_nth_unit,
+    Bundle: apply_bundle,
+    Reduction: apply_reduction,
+    Gift: apply_gift,
+    FreeShipping: apply_free_shipping,
+}

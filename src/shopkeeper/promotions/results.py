@@ -1,0 +1,134 @@
+"""What the pricing engine returns: per-line prices after each step, allocations with funders, verdicts, hints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Mapping
+
+from shopkeeper.promotions.terms import Basis, Funder, Stage
+
+Search = Literal["single", "exact", "bounded"]
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """The share of one promotion's discount that one line (or one store's shipping) carries, and who pays for it."""
+
+    promotion_id: int
+    funder: Funder
+    minor: int
+
+
+@dataclass(frozen=True)
+class Step:
+    """A line's amount right after one promotion touched it."""
+
+    promotion_id: int
+    amount: int
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    sku_id: int
+    product_id: int
+    store_id: int
+    quantity: int
+    unit_price: int
+    list_total: int
+    payable: int
+    discounts: tuple[Allocation, ...] = ()
+    steps: tuple[Step, ...] = ()
+    gift: bool = False
+    points_spent: int = 0
+    earns_points: bool = True
+
+    def funded_by(self, funder: Funder) -> int:
+        return sum(a.minor for a in self.discounts if a.funder == funder)
+
+
+@dataclass(frozen=True)
+class PricedShipping:
+    store_id: int
+    fee: int
+    payable: int
+    discounts: tuple[Allocation, ...] = ()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Why a promotion was applied (and for how much) or not.
+
+    `reason` is a stable code ("applied", "below_threshold", "member_level_too_low",
+    "excluded_by_tag", ...) and `detail` its numbers; `explain.describe` turns
+    both into words in Chinese or English.
+    """
+
+    promotion_id: int
+    name: str
+    kind: str
+    stage: Stage
+    funder: Funder
+    applied: bool
+    amount: int
+    reason: str
+    detail: Mapping[str, int | str] = field(default_factory=dict)
+    coupon_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Hint:
+    """凑单: the nearest threshold not yet reached: add `short` (minor units or units) to save `saves`."""
+
+    promotion_id: int
+    name: str
+    basis: Basis
+    short: int
+    saves: int
+    gift_sku_id: int | None = None
+    free_shipping: bool = False
+
+
+@dataclass(frozen=True)
+class PricedCart:
+    currency: str
+    lines: tuple[PricedLine, ...]
+    shipping: tuple[PricedShipping, ...]
+    verdicts: tuple[Verdict, ...]
+    hint: Hint | None
+    search: Search
+    points_spent: int
+    points_earned: int
+
+    @property
+    def goods_list(self) -> int:
+        return sum(line.list_total for line in self.lines)
+
+    @property
+    def goods_payable(self) -> int:
+        return sum(line.payable for line in self.lines)
+
+    @property
+    def shipping_fee(self) -> int:
+        return sum(s.fee for s in self.shipping)
+
+    @property
+    def shipping_payable(self) -> int:
+        return sum(s.payable for s in self.shipping)
+
+    @property
+    def list_total(self) -> int:
+        return self.goods_list + self.shipping_fee
+
+    @property
+    def payable(self) -> int:
+        return self.goods_payable + self.shipping_payable
+
+    @property
+    def discount_total(self) -> int:
+        return self.list_total - self.payable
+
+    def applied(self) -> list[Verdict]:
+        return [v for v in self.verdicts if v.applied]
+
+    def coupon_ids(self) -> list[int]:
+        return [v.coupon_id for v in self.verdicts if v.applied and v.coupon_id is not None]

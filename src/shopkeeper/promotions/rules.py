@@ -1,0 +1,276 @@
+"""The pricing engine: a cart and its candidate promotions in, a priced and explained cart out.
+
+Order of application (documented for buyers and staff alike):
+
+1. **item** — one unit price per line: activity, flash-sale, member, new-customer,
+   birthday, early-bird, bulk, N-th unit, bundle, points-plus-cash prices;
+2. **order** — store 满减/满折 and gifts on what the lines cost after step 1;
+3. **shipping** — free-shipping rules on what the lines cost after step 2;
+4. **coupon** — store coupons (at most one per store, by `coupon_group`);
+5. **platform** — cross-store reductions and platform vouchers, platform-funded.
+
+Inside a stage, higher priority first, then lower id. A promotion only touches
+lines it may stack on (exclusive, coupons-only, excluded tags, full-price-only).
+
+Which promotions run is a choice made for the buyer. When nothing among the
+candidates competes (no two item prices on one line, no exclusivity clash, no
+coupon-group clash, and no threshold that an earlier discount pushed the cart
+below), running everything is already the cheapest outcome: every step is
+monotone in what it is given except thresholds, and none of those lost out.
+Otherwise the competing promotions — and, for a threshold that lost out, the
+earlier ones on its lines — are searched: every on/off combination while there
+are at most `EXACT_LIMIT` of them, a bounded local search above that. The
+result says which (`PricedCart.search`).
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from shopkeeper.money import exponent
+from shopkeeper.promotions.applying import Outcome, Pass, reduction_off
+from shopkeeper.promotions.results import Allocation, Hint, PricedCart, PricedLine, PricedShipping, Search, Step, Verdict
+from shopkeeper.promotions.terms import (
+    MEMBER_LEVELS,
+    STAGES,
+    Bundle,
+    FreeShipping,
+    Gift,
+    PricingRequest,
+    Promotion,
+    Reduction,
+    Shopper,
+)
+
+EXACT_LIMIT = 8  # 2^8 = 256 passes at most for an exact answer
+BOUNDED_ROUNDS = 3  # rounds of single on/off flips above it
+
+_STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
+
+
+def application_order(promotions: Sequence[Promotion]) -> list[Promotion]:
+    return sorted(promotions, key=lambda p: (_STAGE_RANK[p.stage], -p.priority, p.id))
+
+
+def price_cart(request: PricingRequest) -> PricedCart:
+    screened: dict[int, Outcome] = {}
+    covered: dict[int, tuple[int, ...]] = {}
+    for promo in request.promotions:
+        refusal = screen(promo, request)
+        if refusal is None:
+            lines = _covered_lines(promo, request)
+            if lines:
+                covered[promo.id] = lines
+            else:
+                refusal = Outcome(False, reason="nothing_covered")
+        if refusal is not None:
+            screened[promo.id] = refusal
+    order = application_order([p for p in request.promotions if p.id in covered])
+    everything = Pass(request, covered).run(order)
+    contested = competing(order, covered) | thresholds_lost(everything, order, covered)
+    search: Search = "single"
+    best = everything
+    if contested:
+        best, search = choose(request, covered, order, contested)
+    return _finish(request, order, best, screened, search)
+
+
+# --- who may have it ------------------------------------------------------------------------------
+
+def screen(promo: Promotion, request: PricingRequest) -> Outcome | None:
+    """The reason a promotion cannot apply to this buyer now, or None."""
+    now = request.now
+    if promo.starts_at is not None and now < promo.starts_at:
+        return Outcome(False, reason="not_started", detail={"starts_at": promo.starts_at.isoformat()})
+    if promo.ends_at is not None and now >= promo.ends_at:
+        return Outcome(False, reason="ended", detail={"ended_at": promo.ends_at.isoformat()})
+    refusal = audience_refusal(promo, request.shopper)
+    if refusal is not None:
+        return refusal
+    if promo.allowance is not None and promo.allowance <= 0:
+        return Outcome(False, reason="limit_reached")
+    return None
+
+
+def audience_refusal(promo: Promotion, shopper: Shopper) -> Outcome | None:
+    audience = promo.audience
+    if audience.buyer_ids and shopper.buyer_id not in audience.buyer_ids:
+        return Outcome(False, reason="not_targeted")
+    if audience.min_member_level and level_rank(shopper.member_level) < level_rank(audience.min_member_level):
+        return Outcome(False, reason="member_level_too_low", detail={"needs": audience.min_member_level, "has": shopper.member_level})
+    if audience.customer == "new" and shopper.paid_orders > 0:
+        return Outcome(False, reason="new_customers_only")
+    if audience.customer == "returning" and shopper.paid_orders == 0:
+        return Outcome(False, reason="returning_customers_only")
+    if audience.birthday_month and not shopper.birthday_month:
+        return Outcome(False, reason="birthday_month_only")
+    return None
+
+
+def level_rank(level: str) -> int:
+    return MEMBER_LEVELS.index(level) if level in MEMBER_LEVELS else -1
+
+
+def _covered_lines(promo: Promotion, request: PricingRequest) -> tuple[int, ...]:
+    scope = promo.scope
+    bundle = promo.benefit.items if isinstance(promo.benefit, Bundle) else None
+    return tuple(i for i, line in enumerate(request.lines)
+                 if scope.covers(line.store_id, line.category_id, line.product_id, line.sku_id)
+                 and (bundle is None or line.sku_id in bundle))
+
+
+# --- what competes --------------------------------------------------------------------------------
+
+def competing(order: Sequence[Promotion], covered: dict[int, tuple[int, ...]]) -> set[int]:
+    """Promotions that can block one another on some line, or share a coupon group."""
+    contested: set[int] = set()
+    groups: dict[str, list[int]] = {}
+    by_line: dict[int, list[Promotion]] = {}
+    for promo in order:
+        if promo.coupon_group is not None:
+            groups.setdefault(promo.coupon_group, []).append(promo.id)
+        for index in covered[promo.id]:
+            by_line.setdefault(index, []).append(promo)
+    for ids in groups.values():
+        if len(ids) > 1:
+            contested.update(ids)
+    for promos in by_line.values():
+        if len(promos) > 1:
+            contested |= _clashes(promos)
+    return contested
+
+
+def _clashes(promos: list[Promotion]) -> set[int]:
+    clashing: set[int] = set()
+    items = [p.id for p in promos if p.stage == "item"]
+    if len(items) > 1:
+        clashing.update(items)
+    for promo in promos:
+        others = [q for q in promos if q.id != promo.id]
+        if promo.stacking == "exclusive":
+            clashing.add(promo.id)
+            clashing.update(q.id for q in others)
+        elif promo.stacking == "coupons_only":
+            rivals = [q.id for q in others if q.coupon_id is None]
+            if rivals:
+                clashing.add(promo.id)
+                clashing.update(rivals)
+        if promo.excludes_tags:
+            rivals = [q.id for q in others if q.tags & promo.excludes_tags]
+            if rivals:
+                clashing.add(promo.id)
+                clashing.update(rivals)
+        if promo.full_price_only:
+            rivals = [q for q in items if q != promo.id]
+            if rivals:
+                clashing.add(promo.id)
+                clashing.update(rivals)
+    return clashing
+
+
+def thresholds_lost(run: Pass, order: Sequence[Promotion], covered: dict[int, tuple[int, ...]]) -> set[int]:
+    """Thresholds that list prices would reach but earlier discounts pushed the cart below, with those discounts."""
+    lost: set[int] = set()
+    position = {p.id: i for i, p in enumerate(order)}
+    for promo_id, standing in run.thresholds.items():
+        if standing.at_list <= standing.achieved:
+            continue
+        lost.add(promo_id)
+        lines = set(covered[promo_id])
+        lost.update(p.id for p in order if position[p.id] < position[promo_id] and lines.intersection(covered[p.id]))
+    return lost
+
+
+def choose(request: PricingRequest, covered: dict[int, tuple[int, ...]], order: list[Promotion],
+           contested: set[int]) -> tuple[Pass, Search]:
+    """The cheapest on/off choice among the contested promotions; the others always run."""
+    rivals = [p.id for p in order if p.id in contested]
+
+    def run(off: frozenset[int]) -> Pass:
+        trial = Pass(request, covered).run([p for p in order if p.id not in off])
+        trial.switched_off = off
+        return trial
+
+    if len(rivals) <= EXACT_LIMIT:
+        best: Pass | None = None
+        for mask in range(1 << len(rivals)):  # mask 0 = everything on; ties keep the earlier (fuller) choice
+            off = frozenset(rivals[i] for i in range(len(rivals)) if mask >> i & 1)
+            trial = run(off)
+            if best is None or trial.payable() < best.payable():
+                best = trial
+        assert best is not None
+        return best, "exact"
+    current_off: frozenset[int] = frozenset()
+    current = run(current_off)
+    for _ in range(BOUNDED_ROUNDS):
+        improved = False
+        for rival in rivals:
+            off = current_off ^ {rival}
+            trial = run(off)
+            if trial.payable() < current.payable():
+                current, current_off, improved = trial, off, True
+        if not improved:
+            break
+    return current, "bounded"
+
+
+# --- the result -----------------------------------------------------------------------------------
+
+def _finish(request: PricingRequest, order: list[Promotion], run: Pass, screened: dict[int, Outcome],
+            search: Search) -> PricedCart:
+    lines = tuple(PricedLine(
+        sku_id=ln.src.sku_id, product_id=ln.src.product_id, store_id=ln.src.store_id, quantity=ln.src.quantity,
+        unit_price=ln.src.unit_price, list_total=ln.list_total, payable=ln.amount,
+        discounts=tuple(Allocation(pid, funder, minor) for pid, funder, minor in ln.discounts),  # type: ignore[arg-type]
+        steps=tuple(Step(pid, amount) for pid, amount in ln.steps), gift=ln.gift, points_spent=ln.points,
+        earns_points=ln.earns_points,
+    ) for ln in run.lines)
+    shipping = tuple(PricedShipping(store, fee, run.shipping[store].payable,
+                                    tuple(Allocation(pid, funder, minor) for pid, funder, minor in run.shipping[store].discounts))  # type: ignore[arg-type]
+                     for store, fee in sorted(request.shipping.items()))
+    earning = sum(line.payable for line in lines if line.earns_points and not line.gift)
+    points_earned = earning * request.points_per_unit // 10 ** exponent(request.currency)
+    verdicts = []
+    for promo in application_order(request.promotions):
+        outcome = screened.get(promo.id)
+        if outcome is None:
+            outcome = (Outcome(False, reason="not_chosen") if promo.id in run.switched_off
+                       else run.outcomes.get(promo.id, Outcome(False, reason="not_chosen")))
+        verdicts.append(Verdict(promo.id, promo.name, promo.kind, promo.stage, promo.funder, outcome.applied,
+                                outcome.amount, outcome.reason, outcome.detail, promo.coupon_id))
+    return PricedCart(request.currency, lines, shipping, tuple(verdicts), nearest_threshold(run, order),
+                      search, sum(line.points_spent for line in lines), points_earned)
+
+
+def nearest_threshold(run: Pass, order: Sequence[Promotion]) -> Hint | None:
+    """凑单: the closest threshold still ahead that would save something; money thresholds before unit counts."""
+    hints: list[Hint] = []
+    for promo in order:
+        standing = run.thresholds.get(promo.id)
+        if standing is None or promo.id in run.switched_off:
+            continue
+        b = promo.benefit
+        if isinstance(b, Reduction):
+            if b.every:
+                target = (standing.basis // b.every + 1) * b.every
+            else:
+                ahead = [t.threshold for t in b.tiers if t.threshold > standing.basis]
+                if not ahead:
+                    continue
+                target = min(ahead)
+            amount = sum(run.lines[i].amount for i in run.covered[promo.id])
+            grown = amount + (target - standing.basis if b.basis == "amount" else 0)
+            saves = reduction_off(b, target, grown) - standing.achieved
+            if saves > 0:
+                hints.append(Hint(promo.id, promo.name, b.basis, target - standing.basis, saves))
+        elif isinstance(b, Gift) and standing.achieved == 0 and standing.basis < b.threshold:
+            hints.append(Hint(promo.id, promo.name, b.basis, b.threshold - standing.basis,
+                              standing.at_list or 0, gift_sku_id=b.sku_id))
+        elif isinstance(b, FreeShipping) and standing.achieved == 0 and standing.basis < b.threshold:
+            stores = {run.lines[i].src.store_id for i in run.covered[promo.id]}
+            fee = sum(run.shipping[s].payable for s in stores if s in run.shipping)
+            if fee:
+                hints.append(Hint(promo.id, promo.name, b.basis, b.threshold - standing.basis, fee, free_shipping=True))
+    if not hints:
+        return None
+    return min(hints, key=lambda h: (h.basis != "amount", h.short, -h.saves, h.promotion_id))

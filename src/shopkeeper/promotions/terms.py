@@ -1,0 +1,290 @@
+"""The promotion vocabulary: scopes, audiences, benefits and the promotion that joins them.
+
+Most promotion kinds of RULES.md §3.6 are data in this vocabulary, not code: a
+promotion is a *scope* (which lines it looks at), an *audience* (which buyers),
+a *benefit* (what it gives, thresholds included) and stacking facts (stage,
+priority, exclusivity, tags). django-oscar splits condition and benefit; we
+keep the threshold inside the benefit's tiers because every threshold kind in
+our sources (满减, 满送, 满N件包邮, 多买多便宜) names its threshold and its
+reward together.
+
+Money is in minor units (`int`) of the cart's currency throughout the engine:
+the engine runs thousands of carts a second and `Money` objects are for the
+boundaries. Percentages are `Decimal` fractions ("0.2" is 20% off).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal, Mapping, Union
+
+# Stages run in this order (the documented order of application).
+Stage = Literal["item", "order", "shipping", "coupon", "platform"]
+STAGES: tuple[Stage, ...] = ("item", "order", "shipping", "coupon", "platform")
+
+Funder = Literal["store", "platform"]
+
+# exclusive: no other promotion may touch the lines it touches;
+# coupons_only: combines with coupons but with no other promotion on its lines;
+# stacks: combines with everything that is not exclusive.
+Stacking = Literal["stacks", "exclusive", "coupons_only"]
+
+Basis = Literal["amount", "quantity"]
+
+# Ordered lowest first: "member level too low" compares positions.
+MEMBER_LEVELS: tuple[str, ...] = ("regular", "silver", "gold", "platinum")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which cart lines a promotion looks at: the whole platform, one store, or some categories, products or SKUs of it."""
+
+    level: Literal["platform", "store", "category", "product", "sku"] = "store"
+    store_id: int | None = None
+    ids: frozenset[int] = frozenset()
+    exclude_sku_ids: frozenset[int] = frozenset()
+
+    def covers(self, store_id: int, category_id: int | None, product_id: int, sku_id: int) -> bool:
+        if sku_id in self.exclude_sku_ids:
+            return False
+        if self.level == "platform":
+            return True
+        if store_id != self.store_id:
+            return False
+        if self.level == "store":
+            return True
+        if self.level == "category":
+            return category_id in self.ids
+        if self.level == "product":
+            return product_id in self.ids
+        return sku_id in self.ids
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who may have it: member level, new or returning customers, birthday month, a targeted list."""
+
+    min_member_level: str | None = None
+    customer: Literal["any", "new", "returning"] = "any"
+    birthday_month: bool = False
+    buyer_ids: frozenset[int] = frozenset()  # 定向: empty means everyone
+
+
+# --- benefits -----------------------------------------------------------------------------------
+# Item-stage benefits set what a unit costs; order-stage benefits take money off a subtotal.
+
+
+@dataclass(frozen=True)
+class UnitPrice:
+    """A new unit price on every covered unit.
+
+    Exactly one of `price` (活动价/秒杀价/会员价, or 全场两元 for a store scope),
+    `prices` (one price per SKU), `percent_off` or `amount_off`; or only `cap`
+    (全场50封顶: nothing costs more than the cap). `floor_percent` keeps a price
+    at or above that fraction of list (N折起: "from 10%" never goes below 10%).
+    """
+
+    price: int | None = None
+    prices: Mapping[int, int] = field(default_factory=dict)
+    percent_off: Decimal | None = None
+    amount_off: int | None = None
+    cap: int | None = None
+    floor_percent: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class TimeStep:
+    until: datetime
+    percent_off: Decimal
+
+
+@dataclass(frozen=True)
+class EarlyBird:
+    """早买早便宜: the earlier the order, the bigger the discount; steps in time order, the first not yet passed applies."""
+
+    steps: tuple[TimeStep, ...]
+
+
+@dataclass(frozen=True)
+class QuantityTier:
+    min_quantity: int
+    percent_off: Decimal
+
+
+@dataclass(frozen=True)
+class BulkPrice:
+    """多买多便宜: the more covered units, the lower every unit's price (highest tier reached applies)."""
+
+    tiers: tuple[QuantityTier, ...]
+
+
+@dataclass(frozen=True)
+class NthUnit:
+    """Every `every`-th covered unit at a special price, cheapest units first.
+
+    第二件半价: every=2, percent_off=0.5.  买N免1: every=N, percent_off=1.
+    加一元多一件: every=2, price=100 (the extra unit costs one yuan).
+    `same_sku` counts units per SKU rather than across the scope.
+    """
+
+    every: int
+    percent_off: Decimal | None = None
+    price: int | None = None
+    same_sku: bool = True
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """套餐/搭配: a set of SKUs and quantities bought together costs `price` per complete set."""
+
+    items: Mapping[int, int]
+    price: int
+
+
+@dataclass(frozen=True)
+class PointsPrice:
+    """Points plus cash (淘金币价): each unit costs `cash` plus `points`; applies only when the buyer has the points."""
+
+    cash: int
+    points: int
+
+
+@dataclass(frozen=True)
+class Tier:
+    """A threshold and what reaching it gives: minor units off, or a fraction off (one of the two)."""
+
+    threshold: int
+    amount_off: int = 0
+    percent_off: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Reduction:
+    """满减 and 满折 on the covered subtotal.
+
+    Multi-tier: the highest tier reached applies (满100减10 / 满200减30).
+    Repeating: `every` set, the first tier's reduction applies once per whole
+    `every` reached (每满100减10), up to `cap`. A tier with threshold 0 is a plain
+    order discount. `basis` "quantity" counts units (满2件8折).
+    """
+
+    tiers: tuple[Tier, ...]
+    basis: Basis = "amount"
+    every: int | None = None
+    cap: int | None = None
+
+
+@dataclass(frozen=True)
+class Gift:
+    """满送/有买有赠/买A送B: gift SKU units at zero price once the threshold is reached.
+
+    `per_threshold` repeats the gift for each whole threshold reached (buy 2 A, get 2 B).
+    """
+
+    sku_id: int
+    quantity: int = 1
+    threshold: int = 0
+    basis: Basis = "amount"
+    per_threshold: bool = False
+    max_sets: int = 10
+
+
+@dataclass(frozen=True)
+class FreeShipping:
+    """包邮: by covered amount or unit count (满N件包邮); a free-shipping coupon has threshold 0."""
+
+    threshold: int = 0
+    basis: Basis = "amount"
+
+
+Benefit = Union[UnitPrice, EarlyBird, BulkPrice, NthUnit, Bundle, PointsPrice, Reduction, Gift, FreeShipping]
+
+ITEM_BENEFITS = (UnitPrice, EarlyBird, BulkPrice, NthUnit, Bundle, PointsPrice)
+THRESHOLD_BENEFITS = (Reduction, Gift, FreeShipping)
+
+
+@dataclass(frozen=True)
+class Promotion:
+    """One live promotion or one coupon the buyer holds, as the engine sees it.
+
+    `allowance` limits the units a buyer may still get at this price (flash-sale
+    cap, per-buyer limit, first-N-buyers slot); the service computes it from the
+    counters, the engine honours it. None means no limit.
+    """
+
+    id: int
+    name: str
+    benefit: Benefit
+    scope: Scope = Scope()
+    audience: Audience = Audience()
+    kind: str = ""  # the business name shown to people: "threshold_reduction", "flash_sale", ...
+    funder: Funder = "store"
+    priority: int = 0
+    stacking: Stacking = "stacks"
+    tags: frozenset[str] = frozenset()  # e.g. {"flash_sale"}
+    excludes_tags: frozenset[str] = frozenset()  # skip lines touched by promotions tagged so
+    full_price_only: bool = False  # 消费券 only on original-price products (RULES.md §3.2)
+    earns_points: bool = True
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    coupon_id: int | None = None  # set when this is a coupon the buyer holds
+    coupon_group: str | None = None  # at most one coupon of a group per cart (one store coupon, one platform voucher)
+    allowance: int | None = None
+
+    @property
+    def stage(self) -> Stage:
+        if self.coupon_id is not None:
+            return "platform" if self.funder == "platform" else "coupon"
+        if self.funder == "platform" and not isinstance(self.benefit, ITEM_BENEFITS):
+            return "platform"
+        if isinstance(self.benefit, ITEM_BENEFITS):
+            return "item"
+        if isinstance(self.benefit, FreeShipping):
+            return "shipping"
+        return "order"
+
+
+# --- the cart the engine prices -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CartLine:
+    sku_id: int
+    product_id: int
+    store_id: int
+    unit_price: int  # list price, minor units
+    quantity: int
+    category_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Shopper:
+    buyer_id: int | None = None
+    member_level: str = "regular"
+    paid_orders: int = 0  # orders paid before this one: 0 means a new customer
+    birthday_month: bool = False
+    points_balance: int = 0
+
+
+@dataclass(frozen=True)
+class GiftSku:
+    """What the engine needs to add a gift line: where it comes from, its list price, and the units in stock."""
+
+    product_id: int
+    store_id: int
+    unit_price: int
+    available: int
+
+
+@dataclass(frozen=True)
+class PricingRequest:
+    currency: str
+    now: datetime
+    lines: tuple[CartLine, ...]
+    promotions: tuple[Promotion, ...]
+    shopper: Shopper = Shopper()
+    shipping: Mapping[int, int] = field(default_factory=dict)  # store id → quoted shipping fee
+    gifts: Mapping[int, GiftSku] = field(default_factory=dict)  # gift SKU id → its facts
+    points_per_unit: int = 1  # points earned per major currency unit paid (0: the store gives none)
