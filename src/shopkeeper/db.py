@@ -51,7 +51,8 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     # Every integer is 64-bit: ids, quantities and money in minor units alike.
-    type_annotation_map = {int: BigId, datetime: UTCDateTime(), dict[str, Any]: JSON(), list[Any]: JSON()}
+    type_annotation_map = {int: BigId, datetime: UTCDateTime(), dict[str, Any]: JSON(), list[Any]: JSON(),
+                           list[str]: JSON(), list[int]: JSON(), list[dict[str, Any]]: JSON()}
 
 
 def normalize_url(url: str) -> str:

@@ -7,5 +7,7 @@ from shopkeeper.db import Base
 from shopkeeper.fulfillment import models as fulfillment  # noqa: F401
 from shopkeeper.inventory import models as inventory  # noqa: F401
 from shopkeeper.orders import models as orders  # noqa: F401
+from shopkeeper.promotions import models as promotions  # noqa: F401
+from shopkeeper.promotions.campaigns import models as campaigns  # noqa: F401
 
 metadata = Base.metadata

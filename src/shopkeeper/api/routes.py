@@ -8,7 +8,9 @@ from shopkeeper.customers import api as customers
 from shopkeeper.fulfillment import api as fulfillment
 from shopkeeper.inventory import api as inventory
 from shopkeeper.orders import api as orders
+from shopkeeper.promotions import api as promotions
+from shopkeeper.promotions.campaigns import api as campaigns
 
 api_router = APIRouter()
-for module in (catalog, customers, inventory, fulfillment, orders, admin):
+for module in (catalog, customers, inventory, fulfillment, orders, promotions, campaigns, admin):
     api_router.include_router(module.router)

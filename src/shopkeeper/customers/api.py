@@ -14,7 +14,8 @@ router = APIRouter(tags=["customers"])
 @router.post("/buyers", status_code=201)
 def create_buyer(body: BuyerIn, ctx: Ctx) -> BuyerOut:
     with ctx.transaction() as session:
-        return BuyerOut.of(service.create_buyer(session, ctx.now(), ctx.actor, body.name, body.email, body.phone, body.member_level))
+        return BuyerOut.of(service.create_buyer(session, ctx.now(), ctx.actor, body.name, body.email, body.phone, body.member_level,
+                                                 body.birthday))
 
 
 @router.get("/buyers/{buyer_id}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -18,6 +18,7 @@ class Buyer(Base):
     email: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(40))
     member_level: Mapped[str] = mapped_column(String(32), default="regular")
+    birthday: Mapped[date | None]  # for birthday-month prices (生日特惠)
     created_at: Mapped[datetime]
 
 

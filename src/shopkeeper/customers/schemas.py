@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
@@ -16,6 +16,7 @@ class BuyerIn(In):
     email: Annotated[str, StringConstraints(max_length=200, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
     phone: Annotated[str, StringConstraints(max_length=40)] | None = None
     member_level: Literal["regular", "silver", "gold", "platinum"] = "regular"
+    birthday: date | None = None
 
 
 class BuyerOut(BaseModel):
@@ -24,11 +25,13 @@ class BuyerOut(BaseModel):
     email: str | None
     phone: str | None
     member_level: str
+    birthday: date | None
     created_at: datetime
 
     @classmethod
     def of(cls, b: Buyer) -> "BuyerOut":
-        return cls(id=b.id, name=b.name, email=b.email, phone=b.phone, member_level=b.member_level, created_at=b.created_at)
+        return cls(id=b.id, name=b.name, email=b.email, phone=b.phone, member_level=b.member_level, birthday=b.birthday,
+                   created_at=b.created_at)
 
 
 class AddressIn(In):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,11 +17,11 @@ MEMBER_LEVELS = ("regular", "silver", "gold", "platinum")
 
 
 def create_buyer(session: Session, now: datetime, actor: Principal, name: str, email: str | None = None,
-                 phone: str | None = None, member_level: str = "regular") -> Buyer:
+                 phone: str | None = None, member_level: str = "regular", birthday: date | None = None) -> Buyer:
     require_role(actor, Role.OPERATOR)
     if member_level not in MEMBER_LEVELS:
         raise InvalidInput(f"member level must be one of {', '.join(MEMBER_LEVELS)}")
-    buyer = Buyer(name=name, email=email, phone=phone, member_level=member_level, created_at=now)
+    buyer = Buyer(name=name, email=email, phone=phone, member_level=member_level, birthday=birthday, created_at=now)
     session.add(buyer)
     session.flush()
     events.record(session, now, "buyer.created", f"buyer:{buyer.id}", None, level=member_level)

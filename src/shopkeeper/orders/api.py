@@ -71,10 +71,10 @@ def place_order(body: OrderIn, ctx: Ctx, idempotency_key: IdempotencyKey = None)
 
     def use_case(session):  # type: ignore[no-untyped-def]
         if body.from_cart:
-            order = carts.checkout(session, ctx.now(), ctx.actor, body.store_id, body.address_id)
+            order = carts.checkout(session, ctx.now(), ctx.actor, body.store_id, body.address_id, body.coupon_ids, body.codes)
         else:
             order = service.place_order(session, ctx.now(), ctx.actor, body.store_id, body.address_id,
-                                        [line.request() for line in body.lines or []])
+                                        [line.request() for line in body.lines or []], body.coupon_ids, body.codes)
         return 201, OrderOut.of(order).model_dump(mode="json")
 
     return run_once(ctx, f"key:{ctx.actor.key_id}:place-order", idempotency_key, body.model_dump(mode="json"), use_case)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -69,12 +70,13 @@ def _check_quantity(quantity: int) -> None:
         raise InvalidInput(f"quantity must be between 1 and {MAX_QUANTITY}")
 
 
-def checkout(session: Session, now: datetime, actor: Principal, store_id: int, address_id: int) -> Order:
+def checkout(session: Session, now: datetime, actor: Principal, store_id: int, address_id: int,
+             coupon_ids: Sequence[int] | None = None, codes: Sequence[str] = ()) -> Order:
     """Turn the whole cart into one order; the cart is emptied in the same transaction."""
     cart = get_cart(session, actor, store_id)
     if not cart.items:
         raise InvalidInput("the cart is empty")
     order = orders.place_order(session, now, actor, store_id, address_id,
-                               [LineRequest(i.sku_id, i.quantity) for i in cart.items])
+                               [LineRequest(i.sku_id, i.quantity) for i in cart.items], coupon_ids, codes)
     cart.items.clear()
     return order

@@ -18,7 +18,8 @@ from shopkeeper.money import Money
 from shopkeeper.orders.models import LedgerEntry
 
 PROVIDER, ESCROW, STORE_BALANCE = "provider", "escrow", "store_balance"
-ACCOUNTS = (PROVIDER, ESCROW, STORE_BALANCE)
+PLATFORM_SUBSIDY = "platform_subsidy"  # what the platform owes stores for the discounts it funds
+ACCOUNTS = (PROVIDER, ESCROW, STORE_BALANCE, PLATFORM_SUBSIDY)
 
 
 def transfer(session: Session, now: datetime, kind: str, store_id: int, order_id: int | None,
@@ -38,6 +39,10 @@ def hold_in_escrow(session: Session, now: datetime, store_id: int, order_id: int
 
 def release_escrow(session: Session, now: datetime, store_id: int, order_id: int, amount: Money) -> str:
     return transfer(session, now, "release", store_id, order_id, amount, ESCROW, STORE_BALANCE)
+
+
+def pay_platform_subsidy(session: Session, now: datetime, store_id: int, order_id: int, amount: Money) -> str:
+    return transfer(session, now, "subsidy", store_id, order_id, amount, PLATFORM_SUBSIDY, STORE_BALANCE)
 
 
 def refund_from_escrow(session: Session, now: datetime, store_id: int, order_id: int, amount: Money) -> str:

@@ -46,6 +46,7 @@ class Order(Base):
     __table_args__ = (
         Index("ix_orders_store_status", "store_id", "status"),
         CheckConstraint("total_minor = goods_minor + shipping_minor - discount_minor", name="total_adds_up"),
+        CheckConstraint("total_minor >= 0", name="total_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -71,6 +72,11 @@ class Order(Base):
     completed_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     close_reason: Mapped[str | None] = mapped_column(String(32))
+    # what the pricing engine decided at checkout: every promotion considered, applied or why not
+    pricing: Mapped[dict[str, Any] | None]
+    points_spent: Mapped[int] = mapped_column(default=0)
+    points_earned: Mapped[int] = mapped_column(default=0)  # credited when the order completes
+    platform_funded_minor: Mapped[int] = mapped_column(default=0)  # discounts the platform pays the store back
     lines: Mapped[list["OrderLine"]] = relationship(order_by="OrderLine.id", cascade="all, delete-orphan")
 
 
@@ -78,6 +84,10 @@ class OrderLine(Base):
     """A snapshot of what was bought: later catalog edits do not change it."""
 
     __tablename__ = "order_lines"
+    __table_args__ = (
+        CheckConstraint("payable_minor = line_total_minor - discount_minor", name="line_adds_up"),
+        CheckConstraint("payable_minor >= 0", name="line_not_negative"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
@@ -90,7 +100,12 @@ class OrderLine(Base):
     options: Mapped[dict[str, Any]]
     unit_price_minor: Mapped[int]
     quantity: Mapped[int]
-    line_total_minor: Mapped[int]
+    line_total_minor: Mapped[int]  # at list price
+    discount_minor: Mapped[int] = mapped_column(default=0)
+    payable_minor: Mapped[int]  # what the buyer pays for this line; refunds return it
+    discounts: Mapped[list[dict[str, Any]]] = mapped_column(default=list)  # [{promotion, funder, minor}], largest-remainder shares
+    gift: Mapped[bool] = mapped_column(default=False)
+    points_spent: Mapped[int] = mapped_column(default=0)
 
 
 class Payment(Base):

@@ -23,6 +23,9 @@ class OrderIn(In):
     address_id: Id
     lines: list[LineIn] | None = Field(default=None, max_length=100, description="buy now; omit to check out the cart")
     from_cart: bool = False
+    coupon_ids: list[Id] | None = Field(default=None, max_length=20, description="use these coupons; omit to get the best")
+    codes: list[Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_-]{3,32}$")]] = Field(
+        default_factory=list, max_length=5, description="promo codes")
 
     @model_validator(mode="after")
     def _one_source(self) -> "OrderIn":
@@ -41,12 +44,13 @@ class QuantityIn(In):
 
 
 class CartOut(BaseModel):
+    id: int | None = Field(description="price it with POST /carts/{id}/price; null until something is added")
     store_id: int
     items: list[dict[str, int]]
 
     @classmethod
     def of(cls, store_id: int, cart: Cart) -> "CartOut":
-        return cls(store_id=store_id, items=[{"sku_id": i.sku_id, "quantity": i.quantity} for i in cart.items])
+        return cls(id=cart.id, store_id=store_id, items=[{"sku_id": i.sku_id, "quantity": i.quantity} for i in cart.items])
 
 
 class LineOut(BaseModel):
@@ -56,14 +60,21 @@ class LineOut(BaseModel):
     options: dict[str, Any]
     unit_price: MoneyOut
     quantity: int
-    line_total: MoneyOut
+    line_total: MoneyOut = Field(description="at list price")
+    discount: MoneyOut
+    payable: MoneyOut = Field(description="what the buyer pays for the line; refunds return it")
+    discounts: list[dict[str, Any]] = Field(description="each promotion's share of the line: promotion, funder, minor")
+    gift: bool
+    points_spent: int
     warehouse_id: int
 
     @classmethod
     def of(cls, line: OrderLine, currency: str) -> "LineOut":
         return cls(sku_id=line.sku_id, sku_code=line.sku_code, title=line.title, options=line.options,
                    unit_price=MoneyOut.of(line.unit_price_minor, currency), quantity=line.quantity,
-                   line_total=MoneyOut.of(line.line_total_minor, currency), warehouse_id=line.warehouse_id)
+                   line_total=MoneyOut.of(line.line_total_minor, currency), discount=MoneyOut.of(line.discount_minor, currency),
+                   payable=MoneyOut.of(line.payable_minor, currency), discounts=line.discounts, gift=line.gift,
+                   points_spent=line.points_spent, warehouse_id=line.warehouse_id)
 
 
 class OrderOut(BaseModel):
@@ -91,6 +102,9 @@ class OrderOut(BaseModel):
     completed_at: datetime | None
     closed_at: datetime | None
     close_reason: str | None
+    points_spent: int
+    points_earned: int
+    pricing: dict[str, Any] | None = Field(description="every promotion the engine considered: applied (how much) or not (why)")
 
     @classmethod
     def of(cls, o: Order) -> "OrderOut":
@@ -103,6 +117,7 @@ class OrderOut(BaseModel):
             placed_at=o.placed_at, pay_by=o.pay_by, paid_at=o.paid_at, ship_by=o.ship_by, shipped_at=o.shipped_at,
             carrier=o.carrier, tracking_number=o.tracking_number, delivered_at=o.delivered_at, confirm_by=o.confirm_by,
             completed_at=o.completed_at, closed_at=o.closed_at, close_reason=o.close_reason,
+            points_spent=o.points_spent, points_earned=o.points_earned, pricing=o.pricing,
         )
 
 

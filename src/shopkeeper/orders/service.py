@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Sequence
+from typing import Any, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -14,15 +14,16 @@ from shopkeeper import events, rulebooks, timers
 from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog.models import Product, Sku, Store
 from shopkeeper.clock import Clock
-from shopkeeper.customers.service import buyer_address
+from shopkeeper.customers.service import buyer_address, record_points
 from shopkeeper.db import newest_first
 from shopkeeper.errors import InvalidInput, NotFound
 from shopkeeper.fulfillment import service as fulfillment
 from shopkeeper.inventory import service as inventory
 from shopkeeper.money import Money
-from shopkeeper.orders import ledger
+from shopkeeper.orders import ledger, quotes
 from shopkeeper.orders.models import Order, OrderLine, OrderStatus, Payment
-from shopkeeper.orders.rules import LineRequest, Totals, confirm_by, is_late, merge_lines, next_status, pay_by, ship_by
+from shopkeeper.orders.rules import LineRequest, confirm_by, is_late, merge_lines, next_status, pay_by, ship_by
+from shopkeeper.promotions import pricing
 from shopkeeper.scope import require_role, require_store_manager
 
 MAX_LINES = 100
@@ -53,8 +54,9 @@ def book_of(session: Session, store_id: int) -> rulebooks.Rulebook:
 # --- checkout ---------------------------------------------------------------------------------
 
 def place_order(session: Session, now: datetime, actor: Principal, store_id: int, address_id: int,
-                lines: Sequence[LineRequest]) -> Order:
-    """Create an order: snapshot the lines, price goods + shipping, reserve stock, start the payment window."""
+                lines: Sequence[LineRequest], coupon_ids: Sequence[int] | None = None, codes: Sequence[str] = ()) -> Order:
+    """Create an order priced by the promotions engine: snapshot the lines with their discounts, reserve stock
+    (gifts too), take the promotion units and coupons the price relied on, start the payment window."""
     require_role(actor, Role.BUYER)
     assert actor.buyer_id is not None
     store = session.get(Store, store_id)
@@ -68,44 +70,67 @@ def place_order(session: Session, now: datetime, actor: Principal, store_id: int
     if any(line.quantity <= 0 for line in merged):
         raise InvalidInput("quantities must be positive")
     address = buyer_address(session, actor.buyer_id, address_id)
-    skus = _load_skus(session, store_id, [line.sku_id for line in merged])
-    products = {p.id: p for p in session.scalars(select(Product).where(Product.id.in_({s.product_id for s in skus.values()})))}
-    for sku in skus.values():
-        if products[sku.product_id].status != "active":
-            raise InvalidInput(f"SKU {sku.id} is no longer on sale", sku_id=sku.id)
-
-    goods = sum(skus[line.sku_id].price_minor * line.quantity for line in merged)
-    shipping = fulfillment.quote_order(session, store, [(products[skus[l.sku_id].product_id], skus[l.sku_id], l.quantity) for l in merged], address)
-    totals = Totals(goods_minor=goods, shipping_minor=shipping.minor, discount_minor=0)
+    cart = quotes.quote_cart(session, now, actor.buyer_id, store, merged, address, coupon_ids, codes, lock=True)
+    priced = cart.quote.priced
     book = rulebooks.load(store.rulebook)
+    platform_funded = sum(line.funded_by("platform") for line in priced.lines) + sum(
+        a.minor for s in priced.shipping for a in s.discounts if a.funder == "platform")
     order = Order(
         number=_order_number(now), store_id=store_id, buyer_id=actor.buyer_id, status=OrderStatus.AWAITING_PAYMENT.value,
-        currency=store.currency, goods_minor=totals.goods_minor, shipping_minor=totals.shipping_minor,
-        discount_minor=totals.discount_minor, total_minor=totals.total_minor, ship_to=_snapshot(address),
+        currency=store.currency, goods_minor=priced.goods_list, shipping_minor=priced.shipping_fee,
+        discount_minor=priced.discount_total, total_minor=priced.payable, ship_to=_snapshot(address),
         placed_at=now, pay_by=pay_by(now, book), lines=[],  # a new order: no need to load its (empty) lines
+        pricing=explanation(cart.quote), points_spent=priced.points_spent, points_earned=priced.points_earned,
+        platform_funded_minor=platform_funded,
     )
     session.add(order)
     session.flush()
-    for line in merged:
-        sku = skus[line.sku_id]
+    gift_ids = [line.sku_id for line in priced.lines if line.gift and line.sku_id not in cart.skus]
+    if gift_ids:
+        gift_skus = {s.id: s for s in session.scalars(select(Sku).where(Sku.id.in_(gift_ids)))}
+        cart.skus.update(gift_skus)
+        cart.products.update({p.id: p for p in session.scalars(
+            select(Product).where(Product.id.in_({s.product_id for s in gift_skus.values()})))})
+    for line in priced.lines:
+        sku = cart.skus[line.sku_id]
         warehouse_id = inventory.reserve(session, now, store_id, sku.id, line.quantity, order.id)
         order.lines.append(OrderLine(
             store_id=store_id, sku_id=sku.id, product_id=sku.product_id, warehouse_id=warehouse_id, sku_code=sku.code,
-            title=products[sku.product_id].title, options=dict(sku.options), unit_price_minor=sku.price_minor,
-            quantity=line.quantity, line_total_minor=sku.price_minor * line.quantity,
+            title=cart.products[sku.product_id].title, options=dict(sku.options), unit_price_minor=line.unit_price,
+            quantity=line.quantity, line_total_minor=line.list_total, discount_minor=line.list_total - line.payable,
+            payable_minor=line.payable, gift=line.gift, points_spent=line.points_spent,
+            discounts=[{"promotion": cart.quote.refs.get(a.promotion_id, str(a.promotion_id)), "funder": a.funder,
+                        "minor": a.minor} for a in line.discounts],
         ))
+    pricing.take(session, now, cart.quote, order.id, quotes.shopper(session, now, actor.buyer_id, store), store_id)
+    if priced.points_spent:
+        record_points(session, now, actor.buyer_id, -priced.points_spent, "points_price", subject(order))
     events.record(session, now, "order.placed", subject(order), store_id, number=order.number, buyer_id=actor.buyer_id,
-                  total_minor=order.total_minor, currency=order.currency, lines=len(merged))
+                  total_minor=order.total_minor, discount_minor=order.discount_minor, currency=order.currency,
+                  lines=len(order.lines), promotions=[cart.quote.refs.get(v.promotion_id) for v in priced.applied()])
     timers.schedule(session, "order.close_unpaid", subject(order), order.pay_by, store_id, order_id=order.id)
     return order
 
 
-def _load_skus(session: Session, store_id: int, sku_ids: list[int]) -> dict[int, Sku]:
-    skus = {s.id: s for s in session.scalars(select(Sku).where(Sku.id.in_(sku_ids), Sku.store_id == store_id))}
-    missing = [sku_id for sku_id in sku_ids if sku_id not in skus]
-    if missing:
-        raise NotFound(f"SKU {missing[0]} is not sold by store {store_id}", sku_id=missing[0])
-    return skus
+def explanation(quote: pricing.Quote) -> dict[str, Any]:
+    """The engine's decision as stored on the order: shown on the order page, kept for audits."""
+    priced = quote.priced
+    hint = priced.hint
+    return {
+        "search": priced.search,
+        "verdicts": [{"promotion": quote.refs.get(v.promotion_id, str(v.promotion_id)), "name": v.name, "kind": v.kind,
+                      "stage": v.stage, "funder": v.funder, "applied": v.applied, "amount_minor": v.amount,
+                      "reason": v.reason, "detail": dict(v.detail)} for v in priced.verdicts],
+        "hint": None if hint is None else {"promotion": quote.refs.get(hint.promotion_id), "name": hint.name,
+                                           "basis": hint.basis, "short": hint.short, "saves_minor": hint.saves,
+                                           "free_shipping": hint.free_shipping, "gift_sku_id": hint.gift_sku_id},
+        "steps": [{"sku_id": line.sku_id, "gift": line.gift, "list_minor": line.list_total,
+                   "after": [{"promotion": quote.refs.get(st.promotion_id), "amount_minor": st.amount} for st in line.steps]}
+                  for line in priced.lines],
+        "shipping": [{"store_id": s.store_id, "fee_minor": s.fee, "payable_minor": s.payable} for s in priced.shipping],
+        "points_spent": priced.points_spent,
+        "points_earned": priced.points_earned,
+    }
 
 
 def _order_number(now: datetime) -> str:
@@ -169,6 +194,7 @@ def mark_paid(session: Session, now: datetime, order: Order, payment: Payment) -
     order.paid_at = now
     order.ship_by = ship_by(now, book_of(session, order.store_id))
     ledger.hold_in_escrow(session, now, order.store_id, order.id, money(order, payment.amount_minor))
+    pricing.settle(session, order.id)
     events.record(session, now, "order.paid", subject(order), order.store_id, payment_id=payment.id,
                   amount_minor=payment.amount_minor, ship_by=order.ship_by.isoformat())
     timers.schedule(session, "order.ship_deadline", subject(order), order.ship_by, order.store_id, order_id=order.id)
@@ -213,6 +239,11 @@ def _complete(session: Session, now: datetime, order: Order, by: str) -> None:
     order.status = next_status(order.status, "confirm_receipt").value
     order.completed_at = now
     ledger.release_escrow(session, now, order.store_id, order.id, money(order, order.total_minor))
+    if order.platform_funded_minor:
+        # platform-funded discounts (跨店满减, platform vouchers) are the platform's cost, not the store's
+        ledger.pay_platform_subsidy(session, now, order.store_id, order.id, money(order, order.platform_funded_minor))
+    if order.points_earned:
+        record_points(session, now, order.buyer_id, order.points_earned, "order_completed", subject(order))
     events.record(session, now, "order.completed", subject(order), order.store_id, confirmed_by=by,
                   released_minor=order.total_minor)
 
@@ -232,6 +263,10 @@ def _close(session: Session, now: datetime, order: Order, reason: str, by: str) 
     order.closed_at, order.close_reason = now, reason
     for line in order.lines:
         inventory.release(session, now, order.store_id, line.sku_id, line.warehouse_id, line.quantity, order.id)
+    if not was_paid:
+        pricing.give_back(session, now, order.id, order.store_id)  # a cancelled unpaid order gives its coupons back
+    if order.points_spent:
+        record_points(session, now, order.buyer_id, order.points_spent, "order_closed", subject(order))
     if was_paid:
         ledger.refund_from_escrow(session, now, order.store_id, order.id, money(order, order.total_minor))
         for payment in session.scalars(select(Payment).where(Payment.order_id == order.id, Payment.status == "succeeded")):

@@ -71,6 +71,7 @@ class Outcome:
     amount: int = 0
     reason: str = "applied"
     detail: dict[str, int | str] = field(default_factory=dict)
+    units: int = 0  # units (or bundle sets) counted against the promotion's allowance
 
 
 @dataclass
@@ -218,7 +219,7 @@ def unit_price_after(b: UnitPrice, unit: int, sku_id: int) -> int:
 
 def _per_unit(run: Pass, promo: Promotion, lines: list[Line], price_of: Callable[[Line], int], points: int = 0) -> Outcome:
     """Give each line a new unit price, up to the promotion's allowance of units."""
-    total = 0
+    total = granted = 0
     limited = False
     for line in lines:
         unit, quantity = line.src.unit_price, line.src.quantity
@@ -234,13 +235,14 @@ def _per_unit(run: Pass, promo: Promotion, lines: list[Line], price_of: Callable
             continue
         run.take(promo, line, (unit - price) * units, points * units)
         total += (unit - price) * units
+        granted += units
     if total == 0:
         if points and run.points_left < points:
             return Outcome(False, reason="not_enough_points", detail={"needs": points})
         if promo.allowance is not None and limited:
             return Outcome(False, reason="limit_reached")
         return Outcome(False, reason="no_saving")
-    return Outcome(True, total, detail={"units_limited": 1} if limited else {})
+    return Outcome(True, total, detail={"units_limited": 1} if limited else {}, units=granted)
 
 
 
@@ -283,6 +285,7 @@ def apply_nth_unit(run: Pass, promo: Promotion, lines: list[Line]) -> Outcome:
     assert isinstance(b, NthUnit)
     groups: list[list[Line]] = [[line] for line in lines] if b.same_sku else [lines]
     cuts: dict[int, int] = {}
+    granted = 0
     for group in groups:
         position = 0
         for line in sorted(group, key=lambda ln: (-ln.src.unit_price, ln.src.sku_id)):
@@ -294,6 +297,7 @@ def apply_nth_unit(run: Pass, promo: Promotion, lines: list[Line]) -> Outcome:
             price = min(b.price, unit) if b.price is not None else unit - percent_of(unit, b.percent_off or Decimal(0))
             if discounted and price < unit:
                 cuts[id(line)] = cuts.get(id(line), 0) + (unit - price) * discounted
+                granted += discounted
     total = 0
     for line in lines:
         cut = cuts.get(id(line), 0)
@@ -303,7 +307,7 @@ def apply_nth_unit(run: Pass, promo: Promotion, lines: list[Line]) -> Outcome:
     if total == 0:
         units = max((sum(ln.src.quantity for ln in g) for g in groups), default=0)
         return Outcome(False, reason="below_quantity", detail={"short": b.every - units % b.every, "threshold": b.every})
-    return Outcome(True, total)
+    return Outcome(True, total, units=granted)
 
 
 def apply_bundle(run: Pass, promo: Promotion, lines: list[Line]) -> Outcome:
@@ -323,7 +327,7 @@ def apply_bundle(run: Pass, promo: Promotion, lines: list[Line]) -> Outcome:
         return Outcome(False, reason="no_saving")
     for line, part in zip(members, largest_remainder_allocate(saving * sets, weights)):
         run.take(promo, line, part)
-    return Outcome(True, saving * sets, detail={"sets": sets})
+    return Outcome(True, saving * sets, detail={"sets": sets}, units=sets)
 
 
 # --- order, coupon and platform stages: money off a subtotal, gifts, free shipping ------------------
@@ -396,7 +400,7 @@ def apply_gift(run: Pass, promo: Promotion, lines: list[Line]) -> Outcome:
     run.lines.append(gift)
     for line in lines:
         run.mark(promo, line)
-    return Outcome(True, gift.list_total, detail={"sku_id": b.sku_id, "units": units})
+    return Outcome(True, gift.list_total, detail={"sku_id": b.sku_id, "units": units}, units=units)
 
 
 def apply_free_shipping(run: Pass, promo: Promotion, lines: list[Line]) -> Outcome:

@@ -73,6 +73,7 @@ class Verdict:
     reason: str
     detail: Mapping[str, int | str] = field(default_factory=dict)
     coupon_id: int | None = None
+    units: int = 0  # units (bundle: sets) taken from the promotion's allowance
 
 
 @dataclass(frozen=True)

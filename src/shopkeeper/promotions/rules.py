@@ -14,12 +14,14 @@ lines it may stack on (exclusive, coupons-only, excluded tags, full-price-only).
 
 Which promotions run is a choice made for the buyer. When nothing among the
 candidates competes (no two item prices on one line, no exclusivity clash, no
-coupon-group clash, and no threshold that an earlier discount pushed the cart
-below), running everything is already the cheapest outcome: every step is
-monotone in what it is given except thresholds, and none of those lost out.
-Otherwise the competing promotions — and, for a threshold that lost out, the
-earlier ones on its lines — are searched: every on/off combination while there
-are at most `EXACT_LIMIT` of them, a bounded local search above that. The
+coupon-group clash, no two points prices drawing on one points balance, and no
+threshold at stake), running everything is already the cheapest outcome: every
+step is monotone in what it is given except thresholds, and none of those can
+do better. A threshold is at stake when an earlier discount pushed it below
+what list prices reach, or when something that feeds its basis is itself being
+chosen. Otherwise the competing promotions — and, for a threshold at stake, the
+earlier ones that feed its basis — are searched: every on/off combination while
+there are at most `EXACT_LIMIT` of them, a bounded local search above that. The
 result says which (`PricedCart.search`).
 """
 
@@ -33,9 +35,11 @@ from shopkeeper.promotions.results import Allocation, Hint, PricedCart, PricedLi
 from shopkeeper.promotions.terms import (
     MEMBER_LEVELS,
     STAGES,
+    Audience,
     Bundle,
     FreeShipping,
     Gift,
+    PointsPrice,
     PricingRequest,
     Promotion,
     Reduction,
@@ -67,7 +71,7 @@ def price_cart(request: PricingRequest) -> PricedCart:
             screened[promo.id] = refusal
     order = application_order([p for p in request.promotions if p.id in covered])
     everything = Pass(request, covered).run(order)
-    contested = competing(order, covered) | thresholds_lost(everything, order, covered)
+    contested = thresholds_at_stake(everything, order, covered, competing(order, covered))
     search: Search = "single"
     best = everything
     if contested:
@@ -84,7 +88,7 @@ def screen(promo: Promotion, request: PricingRequest) -> Outcome | None:
         return Outcome(False, reason="not_started", detail={"starts_at": promo.starts_at.isoformat()})
     if promo.ends_at is not None and now >= promo.ends_at:
         return Outcome(False, reason="ended", detail={"ended_at": promo.ends_at.isoformat()})
-    refusal = audience_refusal(promo, request.shopper)
+    refusal = audience_refusal(promo.audience, request.shopper)
     if refusal is not None:
         return refusal
     if promo.allowance is not None and promo.allowance <= 0:
@@ -92,8 +96,7 @@ def screen(promo: Promotion, request: PricingRequest) -> Outcome | None:
     return None
 
 
-def audience_refusal(promo: Promotion, shopper: Shopper) -> Outcome | None:
-    audience = promo.audience
+def audience_refusal(audience: Audience, shopper: Shopper) -> Outcome | None:
     if audience.buyer_ids and shopper.buyer_id not in audience.buyer_ids:
         return Outcome(False, reason="not_targeted")
     if audience.min_member_level and level_rank(shopper.member_level) < level_rank(audience.min_member_level):
@@ -134,6 +137,10 @@ def competing(order: Sequence[Promotion], covered: dict[int, tuple[int, ...]]) -
     for ids in groups.values():
         if len(ids) > 1:
             contested.update(ids)
+    # points prices on different lines still draw on the one points balance of the buyer
+    points = [p.id for p in order if isinstance(p.benefit, PointsPrice)]
+    if len(points) > 1:
+        contested.update(points)
     for promos in by_line.values():
         if len(promos) > 1:
             contested |= _clashes(promos)
@@ -168,17 +175,48 @@ def _clashes(promos: list[Promotion]) -> set[int]:
     return clashing
 
 
-def thresholds_lost(run: Pass, order: Sequence[Promotion], covered: dict[int, tuple[int, ...]]) -> set[int]:
-    """Thresholds that list prices would reach but earlier discounts pushed the cart below, with those discounts."""
-    lost: set[int] = set()
-    position = {p.id: i for i, p in enumerate(order)}
-    for promo_id, standing in run.thresholds.items():
-        if standing.at_list <= standing.achieved:
+def feeders(order: Sequence[Promotion], covered: dict[int, tuple[int, ...]]) -> dict[int, set[int]]:
+    """For each threshold, every earlier promotion that can change its basis.
+
+    An earlier promotion on its lines does; so does one earlier still on the lines
+    of such a promotion, since a subtotal reduction is shared by what each of its
+    lines costs at that moment (walking back in application order finds them all).
+    """
+    fed: dict[int, set[int]] = {}
+    for position, promo in enumerate(order):
+        if not isinstance(promo.benefit, (Reduction, Gift, FreeShipping)):
             continue
-        lost.add(promo_id)
-        lines = set(covered[promo_id])
-        lost.update(p.id for p in order if position[p.id] < position[promo_id] and lines.intersection(covered[p.id]))
-    return lost
+        lines = set(covered[promo.id])
+        earlier: set[int] = set()
+        for other in reversed(order[:position]):
+            if lines.intersection(covered[other.id]):
+                earlier.add(other.id)
+                lines.update(covered[other.id])
+        fed[promo.id] = earlier
+    return fed
+
+
+def thresholds_at_stake(run: Pass, order: Sequence[Promotion], covered: dict[int, tuple[int, ...]],
+                        contested: set[int]) -> set[int]:
+    """`contested` grown by the thresholds at stake and what feeds them.
+
+    At stake: list prices would reach more than the full run did (earlier discounts
+    pushed the cart below), or something feeding the basis is itself being chosen,
+    so what the threshold reaches depends on the choice.
+    """
+    fed = feeders(order, covered)
+    chosen = set(contested)
+    for promo_id, standing in run.thresholds.items():
+        if standing.at_list > standing.achieved:
+            chosen |= {promo_id} | fed[promo_id]
+    grown = True
+    while grown:
+        grown = False
+        for promo_id, earlier in fed.items():
+            if earlier & chosen and not (earlier | {promo_id}) <= chosen:
+                chosen |= {promo_id} | earlier
+                grown = True
+    return chosen
 
 
 def choose(request: PricingRequest, covered: dict[int, tuple[int, ...]], order: list[Promotion],
@@ -237,7 +275,7 @@ def _finish(request: PricingRequest, order: list[Promotion], run: Pass, screened
             outcome = (Outcome(False, reason="not_chosen") if promo.id in run.switched_off
                        else run.outcomes.get(promo.id, Outcome(False, reason="not_chosen")))
         verdicts.append(Verdict(promo.id, promo.name, promo.kind, promo.stage, promo.funder, outcome.applied,
-                                outcome.amount, outcome.reason, outcome.detail, promo.coupon_id))
+                                outcome.amount, outcome.reason, outcome.detail, promo.coupon_id, outcome.units))
     return PricedCart(request.currency, lines, shipping, tuple(verdicts), nearest_threshold(run, order),
                       search, sum(line.points_spent for line in lines), points_earned)
 

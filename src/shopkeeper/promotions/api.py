@@ -1,0 +1,175 @@
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shopkeeper.api.deps import Ctx, IdPath, IdQuery, Limit
+from shopkeeper.api.schemas import cut_page
+from shopkeeper.auth import Principal, Role
+from shopkeeper.catalog.service import get_store
+from shopkeeper.customers.models import Address
+from shopkeeper.errors import InvalidInput, NotFound
+from shopkeeper.orders import quotes
+from shopkeeper.orders.models import Cart
+from shopkeeper.orders.rules import LineRequest
+from shopkeeper.promotions import service
+from shopkeeper.promotions.models import PromotionStatus
+from shopkeeper.promotions.schemas import (
+    CodeIn,
+    CouponIn,
+    CouponOut,
+    CouponTemplateOut,
+    CouponTemplatePage,
+    PricedCartOut,
+    PriceIn,
+    PromotionIn,
+    PromotionOut,
+    PromotionPage,
+)
+from shopkeeper.promotions.terms import Shopper
+from shopkeeper.scope import require_role
+
+router = APIRouter(tags=["promotions"])
+Action = Literal["pause", "resume", "end"]
+
+
+def _currency(session: Session, actor: Principal, store_id: int | None, currency: str | None) -> str:
+    if store_id is None:
+        if not currency:
+            raise InvalidInput("a platform promotion names its currency")
+        return currency
+    return get_store(session, actor, store_id).currency
+
+
+# --- promotions ---------------------------------------------------------------------------------
+
+@router.post("/promotions", status_code=201)
+def create_promotion(body: PromotionIn, ctx: Ctx) -> PromotionOut:
+    """A store promotion (staff of the store) or a platform promotion (operator; no store_id, platform-funded)."""
+    with ctx.transaction() as session:
+        spec = body.to_spec(_currency(session, ctx.actor, body.store_id, body.currency), ctx.now())
+        return PromotionOut.of(service.create_promotion(session, ctx.now(), ctx.actor, spec))
+
+
+@router.get("/promotions")
+def list_promotions(ctx: Ctx, store_id: IdQuery = None, status: PromotionStatus | None = None, platform: bool = False,
+                    limit: Limit = 50, cursor: IdQuery = None) -> PromotionPage:
+    """Newest first. `platform=true` lists platform promotions only."""
+    with ctx.read() as session:
+        rows, next_cursor = cut_page(service.list_promotions(session, ctx.actor, store_id, status.value if status else None,
+                                                             platform, limit + 1, cursor), limit)
+        return PromotionPage(items=[PromotionOut.of(r) for r in rows], next_cursor=next_cursor)
+
+
+@router.get("/promotions/{promotion_id}")
+def get_promotion(promotion_id: IdPath, ctx: Ctx) -> PromotionOut:
+    with ctx.read() as session:
+        return PromotionOut.of(service.get_promotion(session, ctx.actor, promotion_id))
+
+
+@router.post("/promotions/{promotion_id}/{action}")
+def move_promotion(promotion_id: IdPath, action: Action, ctx: Ctx) -> PromotionOut:
+    """Pause, resume, or end for good."""
+    with ctx.transaction() as session:
+        return PromotionOut.of(service.move_promotion(session, ctx.now(), ctx.actor, promotion_id, action))
+
+
+# --- coupons ------------------------------------------------------------------------------------
+
+@router.post("/coupons", status_code=201)
+def create_coupon(body: CouponIn, ctx: Ctx) -> CouponTemplateOut:
+    """A claimable coupon, or a code coupon when `code` is given (influencer promo codes)."""
+    with ctx.transaction() as session:
+        spec = body.to_spec(_currency(session, ctx.actor, body.store_id, body.currency), ctx.now())
+        return CouponTemplateOut.of(service.create_coupon(session, ctx.now(), ctx.actor, spec))
+
+
+@router.get("/coupons")
+def list_coupons(ctx: Ctx, store_id: IdQuery = None, status: PromotionStatus | None = None, limit: Limit = 50,
+                 cursor: IdQuery = None) -> CouponTemplatePage:
+    """Staff and operators see every coupon; buyers see the claimable ones."""
+    with ctx.read() as session:
+        rows, next_cursor = cut_page(service.list_coupon_templates(session, ctx.actor, store_id, status.value if status else None,
+                                                                   limit + 1, cursor), limit)
+        return CouponTemplatePage(items=[CouponTemplateOut.of(t, ctx.actor.role is not Role.BUYER) for t in rows],
+                                  next_cursor=next_cursor)
+
+
+@router.get("/coupons/{template_id}")
+def get_coupon(template_id: IdPath, ctx: Ctx) -> CouponTemplateOut:
+    with ctx.read() as session:
+        return CouponTemplateOut.of(service.get_coupon_template(session, ctx.actor, template_id), ctx.actor.role is not Role.BUYER)
+
+
+@router.post("/coupons/{template_id}/claim", status_code=201)
+def claim_coupon(template_id: IdPath, ctx: Ctx) -> CouponOut:
+    """领券: within the total quantity and the per-buyer limit, exact under concurrency."""
+    with ctx.transaction() as session:
+        template = service.get_coupon_template(session, ctx.actor, template_id)
+        coupon = service.claim_coupon(session, ctx.now(), ctx.actor, template_id, _shopper(session, ctx, template.store_id))
+        return CouponOut.of(coupon, template)
+
+
+@router.post("/coupon-codes/claim", status_code=201)
+def claim_code(body: CodeIn, ctx: Ctx) -> CouponOut:
+    """Put a code coupon in the wallet (it can also be given straight to checkout as `codes`)."""
+    with ctx.transaction() as session:
+        require_role(ctx.actor, Role.BUYER)
+        template = service.find_code(session, body.code)
+        coupon = service.issue(session, ctx.now(), template, _shopper(session, ctx, template.store_id))
+        return CouponOut.of(coupon, template)
+
+
+@router.post("/coupons/{template_id}/{action}")
+def move_coupon(template_id: IdPath, action: Action, ctx: Ctx) -> CouponTemplateOut:
+    with ctx.transaction() as session:
+        return CouponTemplateOut.of(service.move_coupon(session, ctx.now(), ctx.actor, template_id, action))
+
+
+@router.get("/me/coupons")
+def my_coupons(ctx: Ctx, status: Literal["available", "locked", "used"] | None = None, store_id: IdQuery = None) -> list[CouponOut]:
+    """The buyer's wallet, soonest to expire first."""
+    with ctx.read() as session:
+        return [CouponOut.of(c, t) for c, t in service.my_coupons(session, ctx.actor, status, store_id)]
+
+
+def _shopper(session: Session, ctx: Ctx, store_id: int | None) -> Shopper:
+    require_role(ctx.actor, Role.BUYER)
+    assert ctx.actor.buyer_id is not None
+    if store_id is None:
+        return Shopper(buyer_id=ctx.actor.buyer_id)
+    return quotes.shopper(session, ctx.now(), ctx.actor.buyer_id, get_store(session, ctx.actor, store_id))
+
+
+# --- priced carts -------------------------------------------------------------------------------
+
+@router.post("/carts/{cart_id}/price")
+def price_cart(cart_id: IdPath, ctx: Ctx, body: PriceIn | None = None) -> PricedCartOut:
+    """What the cart costs now, with every promotion considered: applied (how much) or not (why), and the nearest
+    threshold (凑单). Checkout prices the same way. Nothing is taken or reserved."""
+    body = body or PriceIn()
+    with ctx.read() as session:
+        cart = session.get(Cart, cart_id)
+        if cart is None or not (ctx.actor.buyer_id == cart.buyer_id or
+                                (ctx.actor.role is not Role.BUYER and ctx.actor.may_see_store(cart.store_id))):
+            raise NotFound(f"cart {cart_id} does not exist")
+        if not cart.items:
+            raise InvalidInput("the cart is empty")
+        store = get_store(session, ctx.actor, cart.store_id)
+        address = _address(session, cart.buyer_id, body.address_id)
+        lines = sorted((LineRequest(i.sku_id, i.quantity) for i in cart.items), key=lambda line: line.sku_id)
+        priced = quotes.quote_cart(session, ctx.now(), cart.buyer_id, store, lines, address, body.coupon_ids, body.codes)
+        return PricedCartOut.of(priced.quote, body.lang)
+
+
+def _address(session: Session, buyer_id: int, address_id: int | None) -> Address | None:
+    query = select(Address).where(Address.buyer_id == buyer_id)
+    if address_id is not None:
+        address = session.scalar(query.where(Address.id == address_id))
+        if address is None:
+            raise NotFound(f"address {address_id} does not exist")
+        return address
+    return session.scalar(query.order_by(Address.id).limit(1))

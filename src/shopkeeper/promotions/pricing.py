@@ -1,0 +1,247 @@
+"""Pricing a buyer's cart with the store's and the platform's live promotions, campaign prices and the buyer's
+coupons; and, at checkout, taking what the order used (caps, first-N slots, coupons) or giving it back.
+
+Caps must hold under concurrency: at checkout the capped promotions are read
+`FOR UPDATE` before their allowance is computed, and every counter moves by a
+conditional UPDATE, so two checkouts can never both take the last unit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Sequence
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from shopkeeper import events
+from shopkeeper.catalog.models import Product, Sku, Store
+from shopkeeper.errors import Conflict
+from shopkeeper.inventory import service as inventory
+from shopkeeper.promotions import codec
+from shopkeeper.promotions.index import PromotionIndex
+from shopkeeper.promotions.models import Coupon, CouponStatus, CouponTemplate, PromotionRow, PromotionStatus, PromotionUse
+from shopkeeper.promotions.results import PricedCart
+from shopkeeper.promotions.rules import price_cart
+from shopkeeper.promotions.service import CouponUnavailable, audience_refusal_for, find_code, issue
+from shopkeeper.promotions.terms import CartLine, Gift, GiftSku, PricingRequest, Promotion, Shopper
+
+# Engine ids must be unique within one pricing; each source gets its own range.
+CAMPAIGN_IDS = 1 << 40
+COUPON_IDS = 2 << 40
+CODE_IDS = 3 << 40
+
+
+@dataclass
+class Quote:
+    """A priced cart plus what it was priced from, so checkout can take exactly what the price relied on."""
+
+    priced: PricedCart
+    refs: dict[int, str] = field(default_factory=dict)  # engine id → "promotion:5", "campaign-entry:3", "coupon:17", "code:9"
+    rows: dict[int, PromotionRow] = field(default_factory=dict)
+    coupons: dict[int, Coupon] = field(default_factory=dict)
+    codes: dict[int, CouponTemplate] = field(default_factory=dict)
+
+
+def price(session: Session, now: datetime, store: Store, shopper: Shopper, lines: Sequence[CartLine],
+          shipping: dict[int, int], coupon_ids: Sequence[int] | None = None, codes: Sequence[str] = (),
+          lock: bool = False) -> Quote:
+    """Price `lines` for `shopper`. `coupon_ids` None lets the engine pick the best of the buyer's coupons."""
+    quote = Quote(PricedCart(store.currency, (), (), (), None, "single", 0, 0))
+    promotions: list[Promotion] = []
+    for row in live_promotions(session, now, store, lock):
+        promotions.append(_promotion(row, _allowance(session, row, shopper.buyer_id)))
+        quote.refs[row.id], quote.rows[row.id] = f"promotion:{row.id}", row
+    promotions += _campaign_promotions(session, now, store, quote)
+    promotions += _wallet(session, now, store, shopper, coupon_ids, lock, quote)
+    promotions += _codes(session, now, store, shopper, codes, quote)
+    candidates = PromotionIndex(promotions).candidates(lines)
+    request = PricingRequest(store.currency, now, tuple(lines), candidates, shopper, shipping,
+                             _gifts(session, candidates), points_per_unit=1)
+    quote.priced = price_cart(request)
+    return quote
+
+
+def live_promotions(session: Session, now: datetime, store: Store, lock: bool) -> list[PromotionRow]:
+    query = select(PromotionRow).where(
+        (PromotionRow.store_id == store.id) | PromotionRow.store_id.is_(None),
+        PromotionRow.status == PromotionStatus.ACTIVE.value, PromotionRow.starts_at <= now,
+        (PromotionRow.ends_at.is_(None)) | (PromotionRow.ends_at > now),
+    ).order_by(PromotionRow.id)
+    rows = [row for row in session.scalars(query) if row.rule.get("currency") in (None, store.currency)]
+    capped = [row.id for row in rows if _is_capped(row)]
+    if lock and capped:
+        # re-read the counters under a row lock: from here to commit nobody else can move them
+        locked = select(PromotionRow).where(PromotionRow.id.in_(capped)).order_by(PromotionRow.id).with_for_update()
+        session.scalars(locked.execution_options(populate_existing=True)).all()
+    return rows
+
+
+def _is_capped(row: PromotionRow) -> bool:
+    return row.units_cap is not None or row.per_buyer_units is not None or row.first_n_buyers is not None
+
+
+def _allowance(session: Session, row: PromotionRow, buyer_id: int | None) -> int | None:
+    """Units this buyer may still get at this promotion's price: the total cap, the per-buyer limit, the first-N slot."""
+    if not _is_capped(row):
+        return None
+    limits: list[int] = []
+    if row.units_cap is not None:
+        limits.append(row.units_cap - row.units_used)
+    uses = session.execute(select(func.coalesce(func.sum(PromotionUse.units), 0), func.count()).where(
+        PromotionUse.promotion_id == row.id, PromotionUse.buyer_id == buyer_id, PromotionUse.released.is_(False))).one()
+    if row.per_buyer_units is not None:
+        limits.append(row.per_buyer_units - int(uses[0]))
+    if row.first_n_buyers is not None and (int(uses[1]) > 0 or row.buyers_used >= row.first_n_buyers):
+        limits.append(0)  # 前N名: this buyer had their turn, or the N places are gone
+    return max(0, min(limits)) if limits else None
+
+
+def _promotion(row: PromotionRow, allowance: int | None) -> Promotion:
+    rule = row.rule
+    return Promotion(
+        id=row.id, name=row.name, benefit=codec.decode_benefit(rule["benefit"]),
+        scope=codec.decode_scope(rule["scope"], row.store_id), audience=codec.decode_audience(rule["audience"]),
+        kind=row.kind, funder="platform" if row.funder == "platform" else "store", priority=row.priority,
+        stacking=row.stacking,  # type: ignore[arg-type]
+        tags=frozenset(row.tags), excludes_tags=frozenset(row.excludes_tags), earns_points=row.earns_points,
+        starts_at=row.starts_at, ends_at=row.ends_at, allowance=allowance,
+    )
+
+
+def _campaign_promotions(session: Session, now: datetime, store: Store, quote: Quote) -> list[Promotion]:
+    from shopkeeper.promotions.campaigns import service as campaigns  # campaigns builds on this module's tables
+
+    found = []
+    for promo in campaigns.live_campaign_promotions(session, store.id, now):
+        engine_id = CAMPAIGN_IDS + promo.id
+        quote.refs[engine_id] = f"campaign-entry:{promo.id}"
+        found.append(replace(promo, id=engine_id))
+    return found
+
+
+def _coupon_promotion(template: CouponTemplate, engine_id: int, coupon_id: int, store: Store,
+                      valid: tuple[datetime, datetime] | None) -> Promotion:
+    rule = template.rule
+    funder = "platform" if template.funder == "platform" else "store"
+    return Promotion(
+        id=engine_id, name=template.name, benefit=codec.decode_benefit(rule["benefit"]),
+        scope=codec.decode_scope(rule["scope"], template.store_id), audience=codec.decode_audience(rule["audience"]),
+        kind=f"coupon_{template.kind}", funder=funder, stacking=template.stacking,  # type: ignore[arg-type]
+        excludes_tags=frozenset(template.excludes_tags), full_price_only=template.full_price_only,
+        starts_at=valid[0] if valid else None, ends_at=valid[1] if valid else None, coupon_id=coupon_id,
+        coupon_group="platform" if template.store_id is None else f"store:{store.id}",
+    )
+
+
+def _wallet(session: Session, now: datetime, store: Store, shopper: Shopper, coupon_ids: Sequence[int] | None,
+            lock: bool, quote: Quote) -> list[Promotion]:
+    """The buyer's usable coupons for this store (and platform vouchers); only the chosen ones when the buyer chose."""
+    if shopper.buyer_id is None or coupon_ids == []:
+        return []
+    query = (select(Coupon, CouponTemplate).join(CouponTemplate, CouponTemplate.id == Coupon.template_id)
+             .where(Coupon.buyer_id == shopper.buyer_id, Coupon.status == CouponStatus.AVAILABLE.value,
+                    (Coupon.store_id == store.id) | Coupon.store_id.is_(None), Coupon.valid_until > now)
+             .order_by(Coupon.id))
+    if coupon_ids is not None:
+        query = query.where(Coupon.id.in_(coupon_ids))
+    if lock:
+        query = query.with_for_update(of=Coupon)
+    found = []
+    for coupon, template in session.execute(query).all():
+        if template.status == PromotionStatus.ENDED or template.rule.get("currency") not in (None, store.currency):
+            continue
+        engine_id = COUPON_IDS + coupon.id
+        quote.refs[engine_id], quote.coupons[engine_id] = f"coupon:{coupon.id}", coupon
+        found.append(_coupon_promotion(template, engine_id, coupon.id, store, (coupon.valid_from, coupon.valid_until)))
+    return found
+
+
+def _codes(session: Session, now: datetime, store: Store, shopper: Shopper, codes: Sequence[str], quote: Quote) -> list[Promotion]:
+    """Code coupons (达人推广码): priced as if claimed; checkout claims them for real."""
+    found = []
+    for code in dict.fromkeys(c.strip().upper() for c in codes if c.strip()):
+        template = find_code(session, code)
+        if template.store_id not in (None, store.id) or template.rule.get("currency") not in (None, store.currency):
+            raise CouponUnavailable(f"the code {code} is not for this store")
+        _check_claimable(session, now, template, shopper)
+        engine_id = CODE_IDS + template.id
+        quote.refs[engine_id], quote.codes[engine_id] = f"code:{code}", template
+        found.append(_coupon_promotion(template, engine_id, -template.id, store, None))
+    return found
+
+
+def _check_claimable(session: Session, now: datetime, template: CouponTemplate, shopper: Shopper) -> None:
+    if template.status != PromotionStatus.ACTIVE or now < template.claim_from or (
+            template.claim_until is not None and now >= template.claim_until):
+        raise CouponUnavailable(f"the code {template.code} is not valid now")
+    if template.total_quantity is not None and template.issued >= template.total_quantity:
+        raise CouponUnavailable(f"the code {template.code} has been used up", reason="sold_out")
+    refusal = audience_refusal_for(template, shopper)
+    if refusal:
+        raise CouponUnavailable(f"the code {template.code} is not for this buyer ({refusal})", reason=refusal)
+
+
+def _gifts(session: Session, promotions: Sequence[Promotion]) -> dict[int, GiftSku]:
+    sku_ids = sorted({p.benefit.sku_id for p in promotions if isinstance(p.benefit, Gift)})
+    if not sku_ids:
+        return {}
+    available = inventory.available_by_sku(session, sku_ids)
+    gifts = {}
+    for sku, status in session.execute(select(Sku, Product.status).join(Product, Product.id == Sku.product_id)
+                                       .where(Sku.id.in_(sku_ids))).all():
+        on_sale = available.get(sku.id, 0) if status == "active" else 0
+        gifts[sku.id] = GiftSku(sku.product_id, sku.store_id, sku.price_minor, on_sale)
+    return gifts
+
+
+# --- checkout: take what the price relied on; give it back if the order closes unpaid ------------
+
+def take(session: Session, now: datetime, quote: Quote, order_id: int, shopper: Shopper, store_id: int) -> None:
+    assert shopper.buyer_id is not None
+    for verdict in quote.priced.applied():
+        row = quote.rows.get(verdict.promotion_id)
+        if row is not None and _is_capped(row):
+            _take_units(session, now, row, verdict.units, order_id, shopper.buyer_id)
+        coupon = quote.coupons.get(verdict.promotion_id)
+        template = quote.codes.get(verdict.promotion_id)
+        if template is not None:
+            coupon = issue(session, now, template, shopper)
+        if coupon is not None:
+            locked = session.execute(update(Coupon).where(Coupon.id == coupon.id, Coupon.status == CouponStatus.AVAILABLE.value)
+                                     .values(status=CouponStatus.LOCKED.value, order_id=order_id))
+            if locked.rowcount != 1:  # type: ignore[attr-defined]
+                raise CouponUnavailable(f"coupon {coupon.id} was used by another order")
+            events.record(session, now, "coupon.locked", f"coupon:{coupon.id}", store_id, order_id=order_id)
+
+
+def _take_units(session: Session, now: datetime, row: PromotionRow, units: int, order_id: int, buyer_id: int) -> None:
+    first_n = row.first_n_buyers is not None
+    taken = session.execute(update(PromotionRow).where(
+        PromotionRow.id == row.id,
+        (PromotionRow.units_cap.is_(None)) | (PromotionRow.units_used + units <= PromotionRow.units_cap),
+        (PromotionRow.first_n_buyers.is_(None)) | (PromotionRow.buyers_used < PromotionRow.first_n_buyers),
+    ).values(units_used=PromotionRow.units_used + units, buyers_used=PromotionRow.buyers_used + (1 if first_n else 0)))
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(f"the price of promotion {row.id} is no longer available; price the cart again")
+    session.add(PromotionUse(promotion_id=row.id, buyer_id=buyer_id, order_id=order_id, units=units, first_n_slot=first_n,
+                             released=False, at=now))
+
+
+def give_back(session: Session, now: datetime, order_id: int, store_id: int) -> None:
+    """An order closed before payment: its promotion units, first-N places and coupons return."""
+    for use in session.scalars(select(PromotionUse).where(PromotionUse.order_id == order_id, PromotionUse.released.is_(False))):
+        use.released = True
+        session.execute(update(PromotionRow).where(PromotionRow.id == use.promotion_id).values(
+            units_used=PromotionRow.units_used - use.units,
+            buyers_used=PromotionRow.buyers_used - (1 if use.first_n_slot else 0)))
+    for coupon in session.scalars(select(Coupon).where(Coupon.order_id == order_id, Coupon.status == CouponStatus.LOCKED.value)):
+        coupon.status, coupon.order_id = CouponStatus.AVAILABLE.value, None
+        events.record(session, now, "coupon.returned", f"coupon:{coupon.id}", store_id, order_id=order_id)
+
+
+def settle(session: Session, order_id: int) -> None:
+    """The order was paid: its coupons are spent for good."""
+    session.execute(update(Coupon).where(Coupon.order_id == order_id, Coupon.status == CouponStatus.LOCKED.value)
+                    .values(status=CouponStatus.USED.value))

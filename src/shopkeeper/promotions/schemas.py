@@ -1,0 +1,547 @@
+"""API shapes for promotions, coupons and priced carts. Amounts in are major units ("12.50"); out, both."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, Field, StringConstraints, model_validator
+
+from shopkeeper.api.schemas import Amount, Id, In, MoneyOut, Name, Quantity, to_minor
+from shopkeeper.clock import utc
+from shopkeeper.errors import InvalidInput
+from shopkeeper.promotions.explain import Lang, describe, hint_text
+from shopkeeper.promotions.models import Coupon, CouponTemplate, PromotionRow
+from shopkeeper.promotions.pricing import Quote
+from shopkeeper.promotions.service import CouponSpec, PromotionSpec
+from shopkeeper.promotions.terms import (
+    MEMBER_LEVELS,
+    Audience,
+    Benefit,
+    BulkPrice,
+    Bundle,
+    EarlyBird,
+    FreeShipping,
+    Gift,
+    NthUnit,
+    PointsPrice,
+    QuantityTier,
+    Reduction,
+    Scope,
+    Tier,
+    TimeStep,
+    UnitPrice,
+)
+
+Fraction = Annotated[Decimal, Field(gt=0, le=1, allow_inf_nan=False, description="a fraction: 0.2 is 20% off")]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[a-z0-9_:-]+$")]
+Count = Annotated[int, Field(ge=1, le=1_000_000_000)]
+Level = Literal["regular", "silver", "gold", "platinum"]
+assert set(Level.__args__) == set(MEMBER_LEVELS)  # type: ignore[attr-defined]
+
+KINDS = ("threshold_reduction", "threshold_discount", "threshold_gift", "buy_a_get_b", "free_shipping", "discount",
+         "price_cap", "price_floor", "uniform_price", "add_on_unit", "bundle", "second_unit", "buy_n_free_one", "bulk_price",
+         "early_bird", "first_n_price", "member_price", "new_customer_price", "returning_customer_price", "birthday_price",
+         "flash_sale", "limited_time", "points_price", "zero_price", "cross_store_reduction", "platform_discount", "other")
+Kind = Literal[KINDS]  # type: ignore[valid-type]
+
+
+def _minor(value: Decimal | None, currency: str, field: str) -> int | None:
+    return None if value is None else to_minor(value, currency, field)
+
+
+def _count(value: Decimal, field: str) -> int:
+    if value != value.to_integral_value():
+        raise InvalidInput(f"{field} counts items: a whole number")
+    return int(value)
+
+
+# --- benefits in --------------------------------------------------------------------------------
+
+class UnitPriceIn(In):
+    """Activity / flash / member price, percent or amount off, a uniform price, a cap (封顶) or a floor (N折起)."""
+
+    type: Literal["unit_price"]
+    price: Amount | None = None
+    prices: dict[Id, Amount] | None = Field(default=None, max_length=1000, description="one price per SKU id")
+    percent_off: Fraction | None = None
+    amount_off: Amount | None = None
+    cap: Amount | None = None
+    floor_percent: Fraction | None = None
+
+    @model_validator(mode="after")
+    def _one_price(self) -> "UnitPriceIn":
+        given = [x is not None for x in (self.price, self.prices, self.percent_off, self.amount_off)]
+        if sum(given) > 1 or (sum(given) == 0 and self.cap is None):
+            raise ValueError("give one of price, prices, percent_off, amount_off (or only a cap)")
+        return self
+
+    def to_benefit(self, currency: str) -> Benefit:
+        return UnitPrice(price=_minor(self.price, currency, "price"),
+                         prices={k: to_minor(v, currency, "prices") for k, v in (self.prices or {}).items()},
+                         percent_off=self.percent_off, amount_off=_minor(self.amount_off, currency, "amount_off"),
+                         cap=_minor(self.cap, currency, "cap"), floor_percent=self.floor_percent)
+
+
+class TimeStepIn(In):
+    until: datetime
+    percent_off: Fraction
+
+
+class EarlyBirdIn(In):
+    """早买早便宜: each step's discount holds until its time."""
+
+    type: Literal["early_bird"]
+    steps: list[TimeStepIn] = Field(min_length=1, max_length=20)
+
+    def to_benefit(self, currency: str) -> Benefit:
+        steps = sorted((TimeStep(utc(s.until), s.percent_off) for s in self.steps), key=lambda s: s.until)
+        return EarlyBird(tuple(steps))
+
+
+class QuantityTierIn(In):
+    min_quantity: Annotated[int, Field(ge=1, le=9999)]
+    percent_off: Fraction
+
+
+class BulkPriceIn(In):
+    """多买多便宜."""
+
+    type: Literal["bulk_price"]
+    tiers: list[QuantityTierIn] = Field(min_length=1, max_length=20)
+
+    def to_benefit(self, currency: str) -> Benefit:
+        return BulkPrice(tuple(QuantityTier(t.min_quantity, t.percent_off) for t in self.tiers))
+
+
+class NthUnitIn(In):
+    """第二件半价 (every 2, 0.5), 买N免1 (every N, 1), 加一元多一件 (every 2, price 1)."""
+
+    type: Literal["nth_unit"]
+    every: Annotated[int, Field(ge=2, le=100)]
+    percent_off: Fraction | None = None
+    price: Amount | None = None
+    same_sku: bool = True
+
+    @model_validator(mode="after")
+    def _one(self) -> "NthUnitIn":
+        if (self.percent_off is None) == (self.price is None):
+            raise ValueError("give percent_off or price for the N-th unit")
+        return self
+
+    def to_benefit(self, currency: str) -> Benefit:
+        return NthUnit(self.every, self.percent_off, _minor(self.price, currency, "price"), self.same_sku)
+
+
+class BundleIn(In):
+    """套餐/搭配: these SKUs together cost `price` per set."""
+
+    type: Literal["bundle"]
+    items: dict[Id, Quantity] = Field(min_length=2, max_length=20)
+    price: Amount
+
+    def to_benefit(self, currency: str) -> Benefit:
+        return Bundle(dict(self.items), to_minor(self.price, currency, "price"))
+
+
+class PointsPriceIn(In):
+    """Points plus cash: each unit costs `cash` plus `points`."""
+
+    type: Literal["points_price"]
+    cash: Amount
+    points: Count
+
+    def to_benefit(self, currency: str) -> Benefit:
+        return PointsPrice(to_minor(self.cash, currency, "cash"), self.points)
+
+
+class TierIn(In):
+    threshold: Amount = Field(description="money, or an item count when basis is 'quantity'")
+    amount_off: Amount | None = None
+    percent_off: Fraction | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> "TierIn":
+        if (self.amount_off is None) == (self.percent_off is None):
+            raise ValueError("a tier gives amount_off or percent_off")
+        return self
+
+
+def _threshold(value: Decimal, basis: str, currency: str) -> int:
+    return _count(value, "threshold") if basis == "quantity" else to_minor(value, currency, "threshold")
+
+
+class ReductionIn(In):
+    """满减 / 满折: tiers (满100减10, 满200减30), or repeating (`every`: 每满100减10) with an optional cap."""
+
+    type: Literal["reduction"]
+    tiers: list[TierIn] = Field(min_length=1, max_length=20)
+    basis: Literal["amount", "quantity"] = "amount"
+    every: Amount | None = None
+    cap: Amount | None = None
+
+    def to_benefit(self, currency: str) -> Benefit:
+        tiers = tuple(sorted((Tier(_threshold(t.threshold, self.basis, currency), _minor(t.amount_off, currency, "amount_off") or 0,
+                                   t.percent_off) for t in self.tiers), key=lambda t: t.threshold))
+        if len({t.threshold for t in tiers}) != len(tiers):
+            raise InvalidInput("each tier needs its own threshold")
+        every = _threshold(self.every, self.basis, currency) if self.every is not None else None
+        if every is not None and (every <= 0 or tiers[0].amount_off <= 0):
+            raise InvalidInput("a repeating reduction needs a positive `every` and an amount_off")
+        return Reduction(tiers, self.basis, every, _minor(self.cap, currency, "cap"))
+
+
+class GiftIn(In):
+    """满送 / 有买有赠 / 买A送B."""
+
+    type: Literal["gift"]
+    sku_id: Id
+    quantity: Quantity = 1
+    threshold: Amount = Decimal(0)
+    basis: Literal["amount", "quantity"] = "amount"
+    per_threshold: bool = False
+    max_sets: Annotated[int, Field(ge=1, le=100)] = 10
+
+    def to_benefit(self, currency: str) -> Benefit:
+        threshold = _threshold(self.threshold, self.basis, currency)
+        if self.per_threshold and threshold <= 0:
+            raise InvalidInput("a gift per threshold needs a positive threshold")
+        return Gift(self.sku_id, self.quantity, threshold, self.basis, self.per_threshold, self.max_sets)
+
+
+class FreeShippingIn(In):
+    """包邮, by amount or by item count (满N件包邮)."""
+
+    type: Literal["free_shipping"]
+    threshold: Amount = Decimal(0)
+    basis: Literal["amount", "quantity"] = "amount"
+
+    def to_benefit(self, currency: str) -> Benefit:
+        return FreeShipping(_threshold(self.threshold, self.basis, currency), self.basis)
+
+
+BenefitIn = Annotated[Union[UnitPriceIn, EarlyBirdIn, BulkPriceIn, NthUnitIn, BundleIn, PointsPriceIn, ReductionIn, GiftIn,
+                            FreeShippingIn], Field(discriminator="type")]
+
+
+class ScopeIn(In):
+    level: Literal["platform", "store", "category", "product", "sku"] = "store"
+    ids: list[Id] = Field(default_factory=list, max_length=1000)
+    exclude_sku_ids: list[Id] = Field(default_factory=list, max_length=1000)
+
+    def to_scope(self, store_id: int | None) -> Scope:
+        return Scope(self.level, store_id, frozenset(self.ids), frozenset(self.exclude_sku_ids))
+
+
+class AudienceIn(In):
+    min_member_level: Level | None = None
+    customer: Literal["any", "new", "returning"] = "any"
+    birthday_month: bool = False
+    buyer_ids: list[Id] = Field(default_factory=list, max_length=10000, description="定向: only these buyers")
+
+    def to_audience(self) -> Audience:
+        return Audience(self.min_member_level, self.customer, self.birthday_month, frozenset(self.buyer_ids))
+
+
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+
+
+class PromotionIn(In):
+    store_id: Id | None = Field(default=None, description="omit for a platform promotion (operator only, platform-funded)")
+    currency: Currency | None = Field(default=None, description="platform promotions: the currency of their amounts")
+    name: Name
+    kind: Kind = "other"
+    benefit: BenefitIn
+    scope: ScopeIn = Field(default_factory=ScopeIn)
+    audience: AudienceIn = Field(default_factory=AudienceIn)
+    priority: Annotated[int, Field(ge=-1000, le=1000)] = 0
+    stacking: Literal["stacks", "exclusive", "coupons_only"] = "stacks"
+    tags: list[Tag] = Field(default_factory=list, max_length=10)
+    excludes_tags: list[Tag] = Field(default_factory=list, max_length=10)
+    earns_points: bool = True
+    starts_at: datetime | None = Field(default=None, description="default: now")
+    ends_at: datetime | None = None
+    units_cap: Count | None = Field(default=None, description="限量: units sold at this price, all buyers together")
+    per_buyer_units: Count | None = Field(default=None, description="限购: units per buyer")
+    first_n_buyers: Count | None = Field(default=None, description="前N名: only the first N buyers")
+
+    def to_spec(self, currency: str, now: datetime) -> PromotionSpec:
+        return PromotionSpec(
+            name=self.name, kind=self.kind, benefit=self.benefit.to_benefit(currency),
+            starts_at=utc(self.starts_at) if self.starts_at else now, ends_at=utc(self.ends_at) if self.ends_at else None,
+            store_id=self.store_id, currency=self.currency, scope=self.scope.to_scope(self.store_id),
+            audience=self.audience.to_audience(), priority=self.priority, stacking=self.stacking, tags=frozenset(self.tags),
+            excludes_tags=frozenset(self.excludes_tags), earns_points=self.earns_points, units_cap=self.units_cap,
+            per_buyer_units=self.per_buyer_units, first_n_buyers=self.first_n_buyers)
+
+
+class PromotionOut(BaseModel):
+    id: int
+    store_id: int | None
+    name: str
+    kind: str
+    status: str
+    funder: str
+    benefit: dict[str, Any] = Field(description="as stored: amounts in minor units")
+    scope: dict[str, Any]
+    audience: dict[str, Any]
+    currency: str | None
+    priority: int
+    stacking: str
+    tags: list[str]
+    excludes_tags: list[str]
+    earns_points: bool
+    starts_at: datetime
+    ends_at: datetime | None
+    units_cap: int | None
+    units_used: int
+    per_buyer_units: int | None
+    first_n_buyers: int | None
+    buyers_used: int
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: PromotionRow) -> "PromotionOut":
+        return cls(id=row.id, store_id=row.store_id, name=row.name, kind=row.kind, status=row.status, funder=row.funder,
+                   benefit=row.rule["benefit"], scope=row.rule["scope"], audience=row.rule["audience"],
+                   currency=row.rule.get("currency"), priority=row.priority, stacking=row.stacking, tags=row.tags,
+                   excludes_tags=row.excludes_tags, earns_points=row.earns_points, starts_at=row.starts_at, ends_at=row.ends_at,
+                   units_cap=row.units_cap, units_used=row.units_used, per_buyer_units=row.per_buyer_units,
+                   first_n_buyers=row.first_n_buyers, buyers_used=row.buyers_used, created_at=row.created_at)
+
+
+class PromotionPage(BaseModel):
+    items: list[PromotionOut]
+    next_cursor: int | None
+
+
+# --- coupons ------------------------------------------------------------------------------------
+
+Code = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z0-9_-]{3,32}$")]
+
+
+class CouponIn(In):
+    store_id: Id | None = Field(default=None, description="omit for a platform voucher (operator only)")
+    currency: Currency | None = None
+    name: Name
+    kind: Literal["threshold", "cash", "percent", "free_shipping"]
+    threshold: Amount = Decimal(0)
+    amount_off: Amount | None = None
+    percent_off: Fraction | None = None
+    cap: Amount | None = None
+    scope: ScopeIn = Field(default_factory=ScopeIn)
+    audience: AudienceIn = Field(default_factory=AudienceIn)
+    stacking: Literal["stacks", "exclusive", "coupons_only"] = "stacks"
+    excludes_tags: list[Tag] = Field(default_factory=list, max_length=10)
+    full_price_only: bool = Field(default=False, description="消费券: original-price items only (RULES.md §3.2)")
+    code: Code | None = Field(default=None, description="a code coupon (promo code) instead of a claimable one")
+    total_quantity: Count | None = None
+    per_buyer_limit: Annotated[int, Field(ge=1, le=100)] = 1
+    claim_from: datetime | None = Field(default=None, description="default: now")
+    claim_until: datetime | None = None
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+    valid_days: Annotated[int, Field(ge=1, le=3650)] | None = Field(default=None, description="valid N days from claiming")
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> "CouponIn":
+        need = {"threshold": self.amount_off is not None and self.threshold > 0, "cash": self.amount_off is not None,
+                "percent": self.percent_off is not None, "free_shipping": True}[self.kind]
+        if not need:
+            raise ValueError({"threshold": "a threshold coupon needs threshold > 0 and amount_off",
+                              "cash": "a cash coupon needs amount_off", "percent": "a percent coupon needs percent_off"}[self.kind])
+        return self
+
+    def to_spec(self, currency: str, now: datetime) -> CouponSpec:
+        threshold = to_minor(self.threshold, currency, "threshold")
+        benefit: Reduction | FreeShipping
+        if self.kind == "free_shipping":
+            benefit = FreeShipping(threshold)
+        elif self.kind == "percent":
+            benefit = Reduction((Tier(threshold, percent_off=self.percent_off),), cap=_minor(self.cap, currency, "cap"))
+        else:
+            benefit = Reduction((Tier(threshold if self.kind == "threshold" else 0, to_minor(self.amount_off or Decimal(0), currency)),))
+        return CouponSpec(
+            name=self.name, kind=self.kind, benefit=benefit, claim_from=utc(self.claim_from) if self.claim_from else now,
+            claim_until=utc(self.claim_until) if self.claim_until else None, store_id=self.store_id, currency=self.currency,
+            scope=self.scope.to_scope(self.store_id), audience=self.audience.to_audience(), stacking=self.stacking,
+            excludes_tags=frozenset(self.excludes_tags), full_price_only=self.full_price_only, code=self.code,
+            total_quantity=self.total_quantity, per_buyer_limit=self.per_buyer_limit,
+            valid_from=utc(self.valid_from) if self.valid_from else None,
+            valid_until=utc(self.valid_until) if self.valid_until else None, valid_days=self.valid_days)
+
+
+class CouponTemplateOut(BaseModel):
+    id: int
+    store_id: int | None
+    name: str
+    kind: str
+    status: str
+    funder: str
+    benefit: dict[str, Any] = Field(description="as stored: amounts in minor units")
+    scope: dict[str, Any]
+    audience: dict[str, Any]
+    currency: str | None
+    stacking: str
+    excludes_tags: list[str]
+    full_price_only: bool
+    code: str | None
+    total_quantity: int | None
+    issued: int
+    per_buyer_limit: int
+    claim_from: datetime
+    claim_until: datetime | None
+    valid_from: datetime | None
+    valid_until: datetime | None
+    valid_days: int | None
+
+    @classmethod
+    def of(cls, t: CouponTemplate, show_code: bool = True) -> "CouponTemplateOut":
+        return cls(id=t.id, store_id=t.store_id, name=t.name, kind=t.kind, status=t.status, funder=t.funder,
+                   benefit=t.rule["benefit"], scope=t.rule["scope"], audience=t.rule["audience"], currency=t.rule.get("currency"),
+                   stacking=t.stacking, excludes_tags=t.excludes_tags, full_price_only=t.full_price_only,
+                   code=t.code if show_code else None, total_quantity=t.total_quantity, issued=t.issued,
+                   per_buyer_limit=t.per_buyer_limit, claim_from=t.claim_from, claim_until=t.claim_until,
+                   valid_from=t.valid_from, valid_until=t.valid_until, valid_days=t.valid_days)
+
+
+class CouponTemplatePage(BaseModel):
+    items: list[CouponTemplateOut]
+    next_cursor: int | None
+
+
+class CouponOut(BaseModel):
+    id: int
+    template_id: int
+    name: str
+    kind: str
+    store_id: int | None
+    status: str
+    valid_from: datetime
+    valid_until: datetime
+    order_id: int | None
+    benefit: dict[str, Any]
+
+    @classmethod
+    def of(cls, c: Coupon, t: CouponTemplate) -> "CouponOut":
+        return cls(id=c.id, template_id=t.id, name=t.name, kind=t.kind, store_id=c.store_id, status=c.status,
+                   valid_from=c.valid_from, valid_until=c.valid_until, order_id=c.order_id, benefit=t.rule["benefit"])
+
+
+class CodeIn(In):
+    code: Code
+
+
+# --- priced carts -------------------------------------------------------------------------------
+
+class PriceIn(In):
+    address_id: Id | None = Field(default=None, description="quote shipping to this address; default: the buyer's first")
+    coupon_ids: list[Id] | None = Field(default=None, max_length=20, description="use these coupons; omit to let us pick the best")
+    codes: list[Code] = Field(default_factory=list, max_length=5)
+    lang: Lang = "zh"
+
+
+class AllocationOut(BaseModel):
+    promotion: str
+    funder: str
+    amount: MoneyOut
+
+
+class StepOut(BaseModel):
+    promotion: str
+    amount: MoneyOut = Field(description="the line's amount right after this promotion")
+
+
+class PricedLineOut(BaseModel):
+    sku_id: int
+    quantity: int
+    gift: bool
+    unit_price: MoneyOut
+    list_total: MoneyOut
+    discount: MoneyOut
+    payable: MoneyOut
+    points_spent: int
+    discounts: list[AllocationOut]
+    steps: list[StepOut]
+
+
+class PricedShippingOut(BaseModel):
+    store_id: int
+    fee: MoneyOut
+    discount: MoneyOut
+    payable: MoneyOut
+    discounts: list[AllocationOut]
+
+
+class VerdictOut(BaseModel):
+    promotion: str
+    name: str
+    kind: str
+    stage: str
+    funder: str
+    applied: bool
+    amount: MoneyOut
+    reason: str
+    message: str
+    detail: dict[str, Any]
+
+
+class HintOut(BaseModel):
+    promotion: str
+    name: str
+    basis: str
+    short: int = Field(description="minor units (basis amount) or items (basis quantity) still missing")
+    saves: MoneyOut
+    message: str
+
+
+class PricedCartOut(BaseModel):
+    currency: str
+    lines: list[PricedLineOut]
+    shipping: list[PricedShippingOut]
+    goods: MoneyOut
+    shipping_fee: MoneyOut
+    discount: MoneyOut
+    payable: MoneyOut
+    points_spent: int
+    points_earned: int
+    search: str
+    promotions: list[VerdictOut]
+    hint: HintOut | None
+
+    @classmethod
+    def of(cls, quote: Quote, lang: Lang) -> "PricedCartOut":
+        p, c = quote.priced, quote.priced.currency
+
+        def ref(promotion_id: int) -> str:
+            return quote.refs.get(promotion_id, str(promotion_id))
+
+        def allocations(items: Any) -> list[AllocationOut]:
+            return [AllocationOut(promotion=ref(a.promotion_id), funder=a.funder, amount=MoneyOut.of(a.minor, c)) for a in items]
+
+        hint = None
+        if p.hint is not None:
+            h = p.hint
+            hint = HintOut(promotion=ref(h.promotion_id), name=h.name, basis=h.basis, short=h.short, saves=MoneyOut.of(h.saves, c),
+                           message=hint_text(h.basis, h.short, h.saves, c, h.free_shipping, h.gift_sku_id is not None, lang))
+        return cls(
+            currency=c,
+            lines=[PricedLineOut(sku_id=ln.sku_id, quantity=ln.quantity, gift=ln.gift, unit_price=MoneyOut.of(ln.unit_price, c),
+                                 list_total=MoneyOut.of(ln.list_total, c), discount=MoneyOut.of(ln.list_total - ln.payable, c),
+                                 payable=MoneyOut.of(ln.payable, c), points_spent=ln.points_spent,
+                                 discounts=allocations(ln.discounts),
+                                 steps=[StepOut(promotion=ref(s.promotion_id), amount=MoneyOut.of(s.amount, c)) for s in ln.steps])
+                   for ln in p.lines],
+            shipping=[PricedShippingOut(store_id=s.store_id, fee=MoneyOut.of(s.fee, c), discount=MoneyOut.of(s.fee - s.payable, c),
+                                        payable=MoneyOut.of(s.payable, c), discounts=allocations(s.discounts)) for s in p.shipping],
+            goods=MoneyOut.of(p.goods_list, c), shipping_fee=MoneyOut.of(p.shipping_fee, c),
+            discount=MoneyOut.of(p.discount_total, c), payable=MoneyOut.of(p.payable, c), points_spent=p.points_spent,
+            points_earned=p.points_earned, search=p.search,
+            promotions=[VerdictOut(promotion=ref(v.promotion_id), name=v.name, kind=v.kind, stage=v.stage, funder=v.funder,
+                                   applied=v.applied, amount=MoneyOut.of(v.amount, c), reason=v.reason,
+                                   message=describe(v.reason, v.amount, v.detail, c, lang), detail=dict(v.detail))
+                        for v in p.verdicts],
+            hint=hint,
+        )
+

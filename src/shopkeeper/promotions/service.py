@@ -1,0 +1,355 @@
+"""Promotion and coupon use cases: create, list, pause, resume, end; claim a coupon; redeem a code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from shopkeeper import events
+from shopkeeper.auth import Principal, Role
+from shopkeeper.catalog.models import Category, Product, Sku, Store
+from shopkeeper.db import newest_first
+from shopkeeper.errors import Conflict, InvalidInput, NotAllowedInState, NotFound
+from shopkeeper.promotions import codec
+from shopkeeper.promotions.models import Coupon, CouponStatus, CouponTemplate, PromotionRow, PromotionStatus
+from shopkeeper.promotions.rules import audience_refusal
+from shopkeeper.promotions.terms import (
+    ITEM_BENEFITS,
+    Audience,
+    Benefit,
+    Bundle,
+    FreeShipping,
+    Funder,
+    Gift,
+    Reduction,
+    Scope,
+    Shopper,
+    Stacking,
+)
+from shopkeeper.scope import require_role, require_store_manager
+
+
+class CouponUnavailable(Conflict):
+    code = "coupon-unavailable"
+    title = "The coupon cannot be had"
+
+
+class CouponLimitReached(Conflict):
+    code = "coupon-limit-reached"
+    title = "This buyer already holds as many of these coupons as allowed"
+
+
+@dataclass(frozen=True)
+class PromotionSpec:
+    name: str
+    kind: str
+    benefit: Benefit
+    starts_at: datetime
+    ends_at: datetime | None = None
+    store_id: int | None = None  # None: a platform promotion, funded by the platform
+    currency: str | None = None  # platform promotions name the currency their amounts are in
+    scope: Scope = Scope()
+    audience: Audience = Audience()
+    priority: int = 0
+    stacking: Stacking = "stacks"
+    tags: frozenset[str] = frozenset()
+    excludes_tags: frozenset[str] = frozenset()
+    earns_points: bool = True
+    units_cap: int | None = None
+    per_buyer_units: int | None = None
+    first_n_buyers: int | None = None
+
+
+@dataclass(frozen=True)
+class CouponSpec:
+    name: str
+    kind: str  # threshold | cash | percent | free_shipping
+    benefit: Reduction | FreeShipping
+    claim_from: datetime
+    claim_until: datetime | None = None
+    store_id: int | None = None
+    currency: str | None = None
+    scope: Scope = Scope()
+    audience: Audience = Audience()
+    stacking: Stacking = "stacks"
+    excludes_tags: frozenset[str] = frozenset()
+    full_price_only: bool = False
+    code: str | None = None  # a code coupon (达人推广码) instead of a claimable one
+    total_quantity: int | None = None
+    per_buyer_limit: int = 1
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+    valid_days: int | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+# --- who may manage what ------------------------------------------------------------------------
+
+def _owner_checks(session: Session, actor: Principal, store_id: int | None, currency: str | None) -> tuple[Funder, str]:
+    """Store staff manage their store's promotions (store-funded); only the operator runs platform ones."""
+    if store_id is None:
+        require_role(actor, Role.OPERATOR)
+        if not currency:
+            raise InvalidInput("a platform promotion names its currency")
+        return "platform", currency
+    require_store_manager(actor, store_id)
+    store = session.get(Store, store_id)
+    if store is None:
+        raise NotFound(f"store {store_id} does not exist")
+    if currency and currency != store.currency:
+        raise InvalidInput(f"store {store_id} sells in {store.currency}")
+    return "store", store.currency
+
+
+def _check_scope(session: Session, store_id: int | None, scope: Scope) -> None:
+    if store_id is None:
+        if scope.level != "platform":
+            raise InvalidInput("a platform promotion covers the whole platform (scope level 'platform')")
+        return
+    if scope.level == "platform":
+        raise InvalidInput("a store promotion covers its store, or categories, products or SKUs of it")
+    if scope.level != "store" and not scope.ids:
+        raise InvalidInput(f"name at least one {scope.level} for the scope")
+    if scope.level == "category":
+        _check_owned(session, Category, store_id, scope.ids, "category")
+    elif scope.level == "product":
+        _check_owned(session, Product, store_id, scope.ids, "product")
+    elif scope.level == "sku":
+        _check_owned(session, Sku, store_id, scope.ids, "SKU")
+    _check_owned(session, Sku, store_id, scope.exclude_sku_ids, "excluded SKU")
+
+
+def _check_owned(session: Session, model: type[Category] | type[Product] | type[Sku], store_id: int,
+                 ids: frozenset[int] | set[int], what: str) -> None:
+    if not ids:
+        return
+    found = set(session.scalars(select(model.id).where(model.id.in_(ids), model.store_id == store_id)))
+    missing = sorted(set(ids) - found)
+    if missing:
+        raise InvalidInput(f"{what} {missing[0]} is not in store {store_id}", id=missing[0])
+
+
+def _check_benefit(session: Session, store_id: int | None, benefit: Benefit) -> None:
+    if store_id is None and isinstance(benefit, ITEM_BENEFITS + (Gift,)):
+        raise InvalidInput("platform promotions take money off orders or shipping; item prices and gifts belong to stores")
+    if isinstance(benefit, Gift) and store_id is not None:
+        _check_owned(session, Sku, store_id, {benefit.sku_id}, "gift SKU")
+    if isinstance(benefit, Bundle) and store_id is not None:
+        _check_owned(session, Sku, store_id, set(benefit.items), "bundle SKU")
+
+
+def _check_window(starts: datetime, ends: datetime | None, what: str) -> None:
+    if ends is not None and ends <= starts:
+        raise InvalidInput(f"{what} must end after it starts")
+
+
+# --- promotions -------------------------------------------------------------------------------
+
+def create_promotion(session: Session, now: datetime, actor: Principal, spec: PromotionSpec) -> PromotionRow:
+    funder, currency = _owner_checks(session, actor, spec.store_id, spec.currency)
+    _check_scope(session, spec.store_id, spec.scope)
+    _check_benefit(session, spec.store_id, spec.benefit)
+    _check_window(spec.starts_at, spec.ends_at, "a promotion")
+    row = PromotionRow(
+        store_id=spec.store_id, name=spec.name, kind=spec.kind, status=PromotionStatus.ACTIVE.value,
+        rule={"benefit": codec.encode_benefit(spec.benefit), "scope": codec.encode_scope(spec.scope),
+              "audience": codec.encode_audience(spec.audience), "currency": currency},
+        funder=funder, priority=spec.priority, stacking=spec.stacking, tags=sorted(spec.tags),
+        excludes_tags=sorted(spec.excludes_tags), earns_points=spec.earns_points, starts_at=spec.starts_at,
+        ends_at=spec.ends_at, units_cap=spec.units_cap, units_used=0, per_buyer_units=spec.per_buyer_units,
+        first_n_buyers=spec.first_n_buyers, buyers_used=0, created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    events.record(session, now, "promotion.created", f"promotion:{row.id}", spec.store_id, name=spec.name, kind=spec.kind,
+                  funder=funder)
+    return row
+
+
+def get_promotion(session: Session, actor: Principal, promotion_id: int, for_update: bool = False) -> PromotionRow:
+    query = select(PromotionRow).where(PromotionRow.id == promotion_id)
+    row = session.scalar(query.with_for_update() if for_update else query)
+    if row is None or not _may_see(actor, row.store_id):
+        raise NotFound(f"promotion {promotion_id} does not exist")
+    return row
+
+
+def _may_see(actor: Principal, store_id: int | None) -> bool:
+    """Buyers see every live promotion (they are public); staff their store's and the platform's."""
+    return store_id is None or actor.role is not Role.STAFF or actor.store_id == store_id
+
+
+def list_promotions(session: Session, actor: Principal, store_id: int | None, status: str | None, platform: bool,
+                    limit: int, before_id: int | None) -> list[PromotionRow]:
+    query = newest_first(select(PromotionRow), PromotionRow.id, limit, before_id)
+    if platform:
+        query = query.where(PromotionRow.store_id.is_(None))
+    elif store_id is not None:
+        query = query.where(PromotionRow.store_id == store_id)
+    if actor.role is Role.STAFF:
+        query = query.where((PromotionRow.store_id == actor.store_id) | PromotionRow.store_id.is_(None))
+    if status:
+        query = query.where(PromotionRow.status == status)
+    return list(session.scalars(query))
+
+
+# pause ⇄ resume; end from either, for good
+_MOVES = {"pause": ({PromotionStatus.ACTIVE}, PromotionStatus.PAUSED),
+          "resume": ({PromotionStatus.PAUSED}, PromotionStatus.ACTIVE),
+          "end": ({PromotionStatus.ACTIVE, PromotionStatus.PAUSED}, PromotionStatus.ENDED)}
+
+
+def move_promotion(session: Session, now: datetime, actor: Principal, promotion_id: int, action: str) -> PromotionRow:
+    row = get_promotion(session, actor, promotion_id, for_update=True)
+    _require_manager(actor, row.store_id)
+    row.status = _moved(row.status, action, "promotion").value
+    if action == "end" and (row.ends_at is None or row.ends_at > now):
+        row.ends_at = max(now, row.starts_at)
+    events.record(session, now, f"promotion.{_PAST[action]}", f"promotion:{row.id}", row.store_id)
+    return row
+
+
+_PAST = {"pause": "paused", "resume": "resumed", "end": "ended"}
+
+
+def _moved(current: str, action: str, what: str) -> PromotionStatus:
+    allowed, to = _MOVES[action]
+    if PromotionStatus(current) not in allowed:
+        raise NotAllowedInState(f"cannot {action} a {what} that is {current}", current_status=current, action=action)
+    return to
+
+
+def _require_manager(actor: Principal, store_id: int | None) -> None:
+    if store_id is None:
+        require_role(actor, Role.OPERATOR)
+    else:
+        require_store_manager(actor, store_id)
+
+
+# --- coupon templates ---------------------------------------------------------------------------
+
+def create_coupon(session: Session, now: datetime, actor: Principal, spec: CouponSpec) -> CouponTemplate:
+    funder, currency = _owner_checks(session, actor, spec.store_id, spec.currency)
+    _check_scope(session, spec.store_id, spec.scope)
+    _check_window(spec.claim_from, spec.claim_until, "claiming")
+    if (spec.valid_days is None) == (spec.valid_until is None):
+        raise InvalidInput("give either a fixed validity window (valid_until) or valid_days after claiming")
+    if spec.valid_until is not None:
+        _check_window(spec.valid_from or spec.claim_from, spec.valid_until, "a coupon's validity")
+    code = spec.code.strip().upper() if spec.code else None
+    if code and session.scalar(select(CouponTemplate.id).where(CouponTemplate.code == code)) is not None:
+        raise Conflict(f"the code {code} is taken")
+    template = CouponTemplate(
+        store_id=spec.store_id, name=spec.name, kind=spec.kind, status=PromotionStatus.ACTIVE.value,
+        rule={"benefit": codec.encode_benefit(spec.benefit), "scope": codec.encode_scope(spec.scope),
+              "audience": codec.encode_audience(spec.audience), "currency": currency},
+        funder=funder, stacking=spec.stacking, excludes_tags=sorted(spec.excludes_tags), full_price_only=spec.full_price_only,
+        code=code, total_quantity=spec.total_quantity, issued=0, per_buyer_limit=spec.per_buyer_limit,
+        claim_from=spec.claim_from, claim_until=spec.claim_until, valid_from=spec.valid_from, valid_until=spec.valid_until,
+        valid_days=spec.valid_days, created_at=now,
+    )
+    session.add(template)
+    session.flush()
+    events.record(session, now, "coupon.created", f"coupon-template:{template.id}", spec.store_id, name=spec.name,
+                  kind=spec.kind, total=spec.total_quantity, code=bool(code))
+    return template
+
+
+def get_coupon_template(session: Session, actor: Principal, template_id: int, for_update: bool = False) -> CouponTemplate:
+    query = select(CouponTemplate).where(CouponTemplate.id == template_id)
+    template = session.scalar(query.with_for_update() if for_update else query)
+    if template is None or not _may_see(actor, template.store_id):
+        raise NotFound(f"coupon {template_id} does not exist")
+    if actor.role is Role.BUYER and template.code is not None:
+        raise NotFound(f"coupon {template_id} does not exist")  # code coupons are found by their code only
+    return template
+
+
+def list_coupon_templates(session: Session, actor: Principal, store_id: int | None, status: str | None,
+                          limit: int, before_id: int | None) -> list[CouponTemplate]:
+    query = newest_first(select(CouponTemplate), CouponTemplate.id, limit, before_id)
+    if store_id is not None:
+        query = query.where(CouponTemplate.store_id == store_id)
+    if actor.role is Role.STAFF:
+        query = query.where((CouponTemplate.store_id == actor.store_id) | CouponTemplate.store_id.is_(None))
+    if actor.role is Role.BUYER:
+        query = query.where(CouponTemplate.code.is_(None), CouponTemplate.status == PromotionStatus.ACTIVE.value)
+    if status:
+        query = query.where(CouponTemplate.status == status)
+    return list(session.scalars(query))
+
+
+def move_coupon(session: Session, now: datetime, actor: Principal, template_id: int, action: str) -> CouponTemplate:
+    template = get_coupon_template(session, actor, template_id, for_update=True)
+    _require_manager(actor, template.store_id)
+    template.status = _moved(template.status, action, "coupon").value
+    events.record(session, now, f"coupon.{_PAST[action]}", f"coupon-template:{template.id}", template.store_id)
+    return template
+
+
+# --- claiming -----------------------------------------------------------------------------------
+
+def claim_coupon(session: Session, now: datetime, actor: Principal, template_id: int, shopper: Shopper) -> Coupon:
+    """领券: one more coupon of this template for the buyer, within the total and the per-buyer limit."""
+    require_role(actor, Role.BUYER)
+    template = get_coupon_template(session, actor, template_id)
+    return issue(session, now, template, shopper)
+
+
+def find_code(session: Session, code: str) -> CouponTemplate:
+    template = session.scalar(select(CouponTemplate).where(CouponTemplate.code == code.strip().upper()))
+    if template is None:
+        raise NotFound(f"no coupon has the code {code.strip().upper()}")
+    return template
+
+
+def issue(session: Session, now: datetime, template: CouponTemplate, shopper: Shopper) -> Coupon:
+    assert shopper.buyer_id is not None
+    if template.status != PromotionStatus.ACTIVE:
+        raise CouponUnavailable(f"coupon {template.id} is {template.status}")
+    if now < template.claim_from or (template.claim_until is not None and now >= template.claim_until):
+        raise CouponUnavailable(f"coupon {template.id} cannot be claimed now")
+    refusal = audience_refusal_for(template, shopper)
+    if refusal:
+        raise CouponUnavailable(f"coupon {template.id} is not for this buyer ({refusal})", reason=refusal)
+    # The conditional UPDATE both guards the total and locks the template row, so the
+    # per-buyer count below cannot race with another claim of the same template.
+    taken = session.execute(update(CouponTemplate).where(
+        CouponTemplate.id == template.id,
+        (CouponTemplate.total_quantity.is_(None)) | (CouponTemplate.issued < CouponTemplate.total_quantity),
+    ).values(issued=CouponTemplate.issued + 1))
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        raise CouponUnavailable(f"coupon {template.id} is all claimed", reason="sold_out")
+    held = session.scalar(select(func.count()).select_from(Coupon).where(
+        Coupon.template_id == template.id, Coupon.buyer_id == shopper.buyer_id)) or 0
+    if held >= template.per_buyer_limit:
+        raise CouponLimitReached(f"at most {template.per_buyer_limit} of coupon {template.id} per buyer",
+                                 limit=template.per_buyer_limit)
+    valid_from = template.valid_from or now
+    valid_until = template.valid_until or now + timedelta(days=template.valid_days or 0)
+    coupon = Coupon(template_id=template.id, buyer_id=shopper.buyer_id, store_id=template.store_id,
+                    status=CouponStatus.AVAILABLE.value, claimed_at=now, valid_from=valid_from, valid_until=valid_until)
+    session.add(coupon)
+    session.flush()
+    events.record(session, now, "coupon.claimed", f"coupon:{coupon.id}", template.store_id, template_id=template.id,
+                  buyer_id=shopper.buyer_id)
+    return coupon
+
+
+def audience_refusal_for(template: CouponTemplate, shopper: Shopper) -> str | None:
+    refusal = audience_refusal(codec.decode_audience(template.rule["audience"]), shopper)
+    return refusal.reason if refusal else None
+
+
+def my_coupons(session: Session, actor: Principal, status: str | None, store_id: int | None) -> list[tuple[Coupon, CouponTemplate]]:
+    require_role(actor, Role.BUYER)
+    query = (select(Coupon, CouponTemplate).join(CouponTemplate, CouponTemplate.id == Coupon.template_id)
+             .where(Coupon.buyer_id == actor.buyer_id).order_by(Coupon.valid_until, Coupon.id))
+    if status:
+        query = query.where(Coupon.status == status)
+    if store_id is not None:
+        query = query.where((Coupon.store_id == store_id) | Coupon.store_id.is_(None))
+    return [(coupon, template) for coupon, template in session.execute(query).all()]
