@@ -248,3 +248,8 @@ TAOBAO_CARRIERS = {"顺丰 SF Express": ("SF#############", (1, 2)), "圆通 YTO
                    "中通 ZTO": ("73############", (2, 4)), "韵达 Yunda": ("43###########", (2, 4))}
 CHINA_OUTBOUND = {"4PX": ("4PX#############CN", (7, 14)), "Yanwen": ("UG#########YP", (10, 20)), "DHL Express": ("##########", (3, 6))}
 US_DOMESTIC = {"UPS": ("1ZAAAAAA03########", (2, 5))}
+
+# Promotions: how often a buyer picks up a coupon on the way to checkout, and types a creator's promo code.
+COUPON_CLAIM_SHARE = 0.25
+PROMO_CODE_SHARE = 0.04
+PROMO_CODES = {"CNY": "TEA2026", "USD": "LUMEN10"}

@@ -9,7 +9,7 @@ import random
 from bisect import bisect
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Callable, Iterable
 
 from rich.console import Console
@@ -31,6 +31,7 @@ from shopkeeper.clock import SimulatedClock
 from shopkeeper.customers import service as customers
 from shopkeeper.customers.models import Buyer
 from shopkeeper.db import Database
+from shopkeeper.demo import promotions as demo_promotions
 from shopkeeper.demo.data import (
     ABANDONED_AT_CHECKOUT_SHARE,
     ABANDONED_CART_SHARE,
@@ -41,6 +42,7 @@ from shopkeeper.demo.data import (
     CART_SHARE,
     CHINA_OUTBOUND,
     COUNTRIES,
+    COUPON_CLAIM_SHARE,
     CROSS_BORDER_ORDERS_PER_DAY,
     DAY,
     DELIVERY_SCAN_SHARE,
@@ -55,6 +57,8 @@ from shopkeeper.demo.data import (
     MEMBER_LEVELS,
     NEAR,
     PAID_SHARE,
+    PROMO_CODE_SHARE,
+    PROMO_CODES,
     PROVINCES,
     REMOTE,
     SCARCE_SKU_SHARE,
@@ -78,6 +82,7 @@ from shopkeeper.orders import carts, payments
 from shopkeeper.orders import service as orders
 from shopkeeper.orders.models import Order, OrderStatus
 from shopkeeper.orders.rules import LineRequest
+from shopkeeper.promotions.service import CouponLimitReached, CouponUnavailable
 from shopkeeper.scope import SYSTEM
 
 # --- what the simulation keeps in memory -----------------------------------------------------
@@ -177,6 +182,9 @@ class _Demo:
             self.stock_shelves(shop)
             shop.item_cum = list(itertools.accumulate(i.popularity for i in shop.items))
             shop.shopper_cum = list(itertools.accumulate(s.appetite for s in shop.shoppers))
+        demo_promotions.launch_tea_house(self.db, tea.store_id, self.start, self.end)
+        demo_promotions.launch_home_goods(self.db, home.store_id, self.start, self.end)
+        demo_promotions.launch_platform(self.db, self.start)
 
     def open_tea_house(self) -> _Shop:
         with self.db.transaction() as session:
@@ -335,7 +343,9 @@ class _Demo:
                 email = f"{_ascii_handle(first)}.{_ascii_handle(last)}{n}@example.{self.rng.choice(('com', 'net', 'org'))}"
                 phone = f"+{self.rng.randrange(10**10, 10**11)}"
             with self.db.transaction() as session:
-                buyer = customers.create_buyer(session, self.now, SYSTEM, name, email=email, phone=phone, member_level=level)
+                birthday = date(self.rng.randint(1965, 2006), self.rng.randint(1, 12), self.rng.randint(1, 28))
+                buyer = customers.create_buyer(session, self.now, SYSTEM, name, email=email, phone=phone, member_level=level,
+                                               birthday=birthday)
                 principal = Principal(role=Role.BUYER, key_id=0, buyer_id=buyer.id)
             if china:
                 region, cities, _ = self.rng.choices(PROVINCES, provinces_weights)[0]
@@ -394,6 +404,9 @@ class _Demo:
 
     def place_order(self, shop: _Shop, shopper: _Shopper) -> None:
         lines = self.pick_lines(shop)
+        if self.rng.random() < COUPON_CLAIM_SHARE and demo_promotions.maybe_claim(
+                self.db, self.rng, self.now, shop.store_id, shopper.principal):
+            self.tally["coupons claimed"] += 1
         if self.rng.random() < CART_SHARE:
             placed = self.check_out_cart(shop, shopper, lines)
         else:
@@ -413,13 +426,23 @@ class _Demo:
             self.later(self.now + timedelta(seconds=self.rng.randint(20, 300)), self.open_cashier, shopper, order_id)
 
     def buy_now(self, shop: _Shop, shopper: _Shopper, lines: list[LineRequest]) -> tuple[int, datetime, list[int]] | None:
+        codes = [PROMO_CODES[shop.currency]] if self.rng.random() < PROMO_CODE_SHARE else []
         try:
             with self.db.transaction() as session:
-                order = orders.place_order(session, self.now, shopper.principal, shop.store_id, shopper.address_id, lines)
+                order = orders.place_order(session, self.now, shopper.principal, shop.store_id, shopper.address_id, lines,
+                                           codes=codes)
+                self.count_promotions(order)
                 return order.id, order.pay_by, [line.warehouse_id for line in order.lines]
         except OutOfStock:
             self.tally["out of stock"] += 1
             return None
+        except (CouponUnavailable, CouponLimitReached):
+            self.tally["promo codes refused"] += 1
+            return None
+
+    def count_promotions(self, order: Order) -> None:
+        if order.discount_minor:
+            self.tally["orders with a discount"] += 1
 
     def check_out_cart(self, shop: _Shop, shopper: _Shopper, lines: list[LineRequest]) -> tuple[int, datetime, list[int]] | None:
         for line in lines:
@@ -432,6 +455,7 @@ class _Demo:
             try:
                 with self.db.transaction() as session:
                     order = carts.checkout(session, self.now, shopper.principal, shop.store_id, shopper.address_id)
+                    self.count_promotions(order)
                     return order.id, order.pay_by, [line.warehouse_id for line in order.lines]
             except OutOfStock as exc:
                 self.tally["out of stock"] += 1
@@ -591,7 +615,9 @@ class _Demo:
             f"GMV of paid orders: {money}. "
             f"{self.tally['out of stock']} checkouts hit out-of-stock SKUs, {self.tally['payments declined']} payments "
             f"were declined, {self.tally['cancelled unpaid'] + self.tally['refunded before shipment']} orders were "
-            f"cancelled by their buyers, {self.tally['price changes']} prices changed; {self.fired:,} timers fired "
+            f"cancelled by their buyers, {self.tally['price changes']} prices changed; "
+            f"{self.tally['orders with a discount']:,} orders got a promotion and {self.tally['coupons claimed']} coupons "
+            f"were claimed; {self.fired:,} timers fired "
             f"and {pending:,} wait for the worker."
         )
 

@@ -24,7 +24,7 @@ from shopkeeper.promotions.index import PromotionIndex
 from shopkeeper.promotions.models import Coupon, CouponStatus, CouponTemplate, PromotionRow, PromotionStatus, PromotionUse
 from shopkeeper.promotions.results import PricedCart
 from shopkeeper.promotions.rules import price_cart
-from shopkeeper.promotions.service import CouponUnavailable, audience_refusal_for, find_code, issue
+from shopkeeper.promotions.service import CouponLimitReached, CouponUnavailable, audience_refusal_for, find_code, issue
 from shopkeeper.promotions.terms import CartLine, Gift, GiftSku, PricingRequest, Promotion, Shopper
 
 # Engine ids must be unique within one pricing; each source gets its own range.
@@ -181,6 +181,11 @@ def _check_claimable(session: Session, now: datetime, template: CouponTemplate, 
     refusal = audience_refusal_for(template, shopper)
     if refusal:
         raise CouponUnavailable(f"the code {template.code} is not for this buyer ({refusal})", reason=refusal)
+    held = session.scalar(select(func.count()).select_from(Coupon).where(
+        Coupon.template_id == template.id, Coupon.buyer_id == shopper.buyer_id)) or 0
+    if held >= template.per_buyer_limit:
+        raise CouponLimitReached(f"the code {template.code} can be used {template.per_buyer_limit} time(s) per buyer",
+                                 limit=template.per_buyer_limit)
 
 
 def _gifts(session: Session, promotions: Sequence[Promotion]) -> dict[int, GiftSku]:
