@@ -202,3 +202,19 @@ def test_bad_promotions_are_refused_and_nothing_is_written(shop: Shop, api: Api,
     shop.shopper.post("/promotions", {"store_id": shop.store_id, "name": "mine", "benefit": {"type": "free_shipping"}}, expect=403)
     with db.read() as session:
         assert session.scalars(select(PromotionRow)).all() == []
+
+
+def test_a_category_promotion_covers_its_subcategories(shop: Shop) -> None:
+    tea = shop.staff.post(f"/stores/{shop.store_id}/categories", {"name": "茶叶", "name_en": "Tea"}, expect=201)
+    green = shop.staff.post(f"/stores/{shop.store_id}/categories", {"name": "绿茶", "name_en": "Green tea", "parent_id": tea["id"]},
+                            expect=201)
+    product = shop.staff.post(f"/stores/{shop.store_id}/products", {
+        "title": "龙井", "category_id": green["id"], "skus": [{"code": "LJ-50", "price": "100.00"}]}, expect=201)
+    sku = product["skus"][0]["id"]
+    shop.staff.post(f"/skus/{sku}/stock", {"warehouse_id": shop.warehouse["id"], "quantity": 5})
+    shop.staff.post("/promotions", {"store_id": shop.store_id, "name": "茶叶8折", "kind": "discount",
+                                    "benefit": {"type": "unit_price", "percent_off": "0.2"},
+                                    "scope": {"level": "category", "ids": [tea["id"]]}}, expect=201)
+    order = shop.order((sku, 1), (shop.skus[0], 1))
+    assert [line["discount"]["minor"] for line in order["lines"] if line["sku_id"] == sku] == [2000]
+    assert order["discount"]["minor"] == 2000  # the tee is not tea

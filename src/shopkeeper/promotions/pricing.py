@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from shopkeeper import events
-from shopkeeper.catalog.models import Product, Sku, Store
+from shopkeeper.catalog.models import Category, Product, Sku, Store
 from shopkeeper.errors import Conflict
 from shopkeeper.inventory import service as inventory
 from shopkeeper.promotions import codec
@@ -56,6 +56,10 @@ def price(session: Session, now: datetime, store: Store, shopper: Shopper, lines
     promotions += _campaign_promotions(session, now, store, quote)
     promotions += _wallet(session, now, store, shopper, coupon_ids, lock, quote)
     promotions += _codes(session, now, store, shopper, codes, quote)
+    if any(p.scope.level == "category" for p in promotions):
+        tree = category_tree(session, store.id)
+        promotions = [replace(p, scope=replace(p.scope, ids=with_subcategories(p.scope.ids, tree)))
+                      if p.scope.level == "category" else p for p in promotions]
     candidates = PromotionIndex(promotions).candidates(lines)
     request = PricingRequest(store.currency, now, tuple(lines), candidates, shopper, shipping,
                              _gifts(session, candidates), points_per_unit=1)
@@ -76,6 +80,25 @@ def live_promotions(session: Session, now: datetime, store: Store, lock: bool) -
         locked = select(PromotionRow).where(PromotionRow.id.in_(capped)).order_by(PromotionRow.id).with_for_update()
         session.scalars(locked.execution_options(populate_existing=True)).all()
     return rows
+
+
+def category_tree(session: Session, store_id: int) -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for category_id, parent_id in session.execute(select(Category.id, Category.parent_id).where(Category.store_id == store_id)):
+        if parent_id is not None:
+            children.setdefault(parent_id, []).append(category_id)
+    return children
+
+
+def with_subcategories(ids: frozenset[int], children: dict[int, list[int]]) -> frozenset[int]:
+    """A promotion on 茶叶 covers 绿茶, 红茶 … below it."""
+    found, todo = set(ids), list(ids)
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return frozenset(found)
 
 
 def _is_capped(row: PromotionRow) -> bool:
