@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
+from shopkeeper import migrate
 from shopkeeper.db import Database
 from shopkeeper.models import metadata
 
@@ -16,10 +18,6 @@ def test_migrated_schema_matches_the_models(db: Database) -> None:
 
 
 def test_upgrade_is_repeatable(db: Database) -> None:
-    from shopkeeper import migrate
-
-    from alembic.script import ScriptDirectory
-
     migrate.upgrade(db.url)  # already at head: a second run changes nothing and does not fail
     head = ScriptDirectory.from_config(migrate.alembic_config(db.url)).get_current_head()
     with db.engine.connect() as connection:

@@ -6,10 +6,10 @@ Create Date: 2026-11-25 13:07:11.769717
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-import shopkeeper.db
+from alembic import op
 
+import shopkeeper.db
 
 revision: str = '0003'
 down_revision: Union[str, None] = '0002'

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from shopkeeper import events
@@ -160,7 +160,7 @@ def list_campaigns(session: Session, actor: Principal, now: datetime, store_id: 
     return list(session.scalars(newest_first(query, Campaign.id, limit, before_id)))
 
 
-def _status_clause(status: StatusFilter, now: datetime):  # type: ignore[no-untyped-def]
+def _status_clause(status: StatusFilter, now: datetime) -> ColumnElement[bool]:
     if status == "cancelled":
         return Campaign.cancelled_at.is_not(None)
     going = Campaign.cancelled_at.is_(None)
