@@ -218,3 +218,27 @@ def test_a_category_promotion_covers_its_subcategories(shop: Shop) -> None:
     order = shop.order((sku, 1), (shop.skus[0], 1))
     assert [line["discount"]["minor"] for line in order["lines"] if line["sku_id"] == sku] == [2000]
     assert order["discount"]["minor"] == 2000  # the tee is not tea
+
+
+def test_campaign_price_applies_in_the_main_phase_within_the_per_account_limit(shop: Shop, clock) -> None:
+    """RULES.md §3.1 #6: activity price, no points, a purchase cap per account (here 2 units)."""
+    def at(day: int) -> str:
+        return f"2026-11-{day:02d}T00:00:00Z"
+
+    campaign = shop.staff.post("/campaigns", {
+        "store_id": shop.store_id, "theme": "双十一", "goals": ["conversion"], "starts_at": at(3), "ends_at": at(20),
+        "phases": [{"name": "warm_up", "starts_at": at(3), "ends_at": at(11)}, {"name": "main", "starts_at": at(11), "ends_at": at(13)}],
+        "discount": "0.1", "basis": "last_n_days", "basis_days": 30, "earns_points": False, "stacking": "stacks",
+        "per_account_limit": 2, "stock_check": "product", "min_stock": 10}, expect=201)
+    entry = shop.staff.post(f"/campaigns/{campaign['id']}/entries", {
+        "product_id": shop.product["id"], "tier": "main_hit", "skus": [{"sku_id": shop.skus[1], "price": "49.00"}]}, expect=201)
+    assert entry["status"] == "accepted"
+    assert shop.order((shop.skus[1], 1))["discount"]["minor"] == 0  # warm-up: not yet
+    clock.set(clock.now().replace(month=11, day=11, hour=1))
+    first = shop.order((shop.skus[1], 3))
+    assert first["lines"][0]["payable"]["minor"] == 2 * 4900 + 6500  # two units at the activity price, the third at list
+    assert first["points_earned"] == 0  # the campaign earns no points
+    second = shop.order((shop.skus[1], 1))
+    assert second["discount"]["minor"] == 0  # the account's two units are used
+    shop.shopper.post(f"/orders/{first['id']}/cancel")
+    assert shop.order((shop.skus[1], 1))["discount"]["minor"] == 1600  # given back by the cancelled unpaid order

@@ -108,13 +108,19 @@ class Coupon(Base):
 
 
 class PromotionUse(Base):
-    """Units of a capped promotion an order took; released when that order closes unpaid."""
+    """Units of a capped promotion (or of a campaign price with a per-account limit) an order took;
+    released when that order closes unpaid."""
 
     __tablename__ = "promotion_uses"
-    __table_args__ = (Index("ix_promotion_uses_promotion_buyer", "promotion_id", "buyer_id"),)
+    __table_args__ = (
+        Index("ix_promotion_uses_promotion_buyer", "promotion_id", "buyer_id"),
+        Index("ix_promotion_uses_entry_buyer", "campaign_entry_id", "buyer_id"),
+        CheckConstraint("(promotion_id IS NULL) <> (campaign_entry_id IS NULL)", name="one_source"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    promotion_id: Mapped[int] = mapped_column(ForeignKey("promotions.id"))
+    promotion_id: Mapped[int | None] = mapped_column(ForeignKey("promotions.id"))
+    campaign_entry_id: Mapped[int | None] = mapped_column(ForeignKey("campaign_entries.id"))
     buyer_id: Mapped[int] = mapped_column(ForeignKey("buyers.id"))
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
     units: Mapped[int]

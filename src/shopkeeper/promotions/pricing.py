@@ -17,9 +17,11 @@ from sqlalchemy.orm import Session
 
 from shopkeeper import events
 from shopkeeper.catalog.models import Category, Product, Sku, Store
+from shopkeeper.customers.models import Buyer
 from shopkeeper.errors import Conflict
 from shopkeeper.inventory import service as inventory
 from shopkeeper.promotions import codec
+from shopkeeper.promotions.campaigns import service as campaigns
 from shopkeeper.promotions.index import PromotionIndex
 from shopkeeper.promotions.models import Coupon, CouponStatus, CouponTemplate, PromotionRow, PromotionStatus, PromotionUse
 from shopkeeper.promotions.results import PricedCart
@@ -42,6 +44,7 @@ class Quote:
     rows: dict[int, PromotionRow] = field(default_factory=dict)
     coupons: dict[int, Coupon] = field(default_factory=dict)
     codes: dict[int, CouponTemplate] = field(default_factory=dict)
+    limited_entries: dict[int, int] = field(default_factory=dict)  # engine id → campaign entry with a per-account limit
 
 
 def price(session: Session, now: datetime, store: Store, shopper: Shopper, lines: Sequence[CartLine],
@@ -49,11 +52,14 @@ def price(session: Session, now: datetime, store: Store, shopper: Shopper, lines
           lock: bool = False) -> Quote:
     """Price `lines` for `shopper`. `coupon_ids` None lets the engine pick the best of the buyer's coupons."""
     quote = Quote(PricedCart(store.currency, (), (), (), None, "single", 0, 0))
+    if lock and shopper.buyer_id is not None:
+        # one checkout at a time per buyer: per-buyer limits are counted, then taken, without a race
+        session.execute(select(Buyer.id).where(Buyer.id == shopper.buyer_id).with_for_update())
     promotions: list[Promotion] = []
     for row in live_promotions(session, now, store, lock):
         promotions.append(_promotion(row, _allowance(session, row, shopper.buyer_id)))
         quote.refs[row.id], quote.rows[row.id] = f"promotion:{row.id}", row
-    promotions += _campaign_promotions(session, now, store, quote)
+    promotions += _campaign_promotions(session, now, store, shopper, quote)
     promotions += _wallet(session, now, store, shopper, coupon_ids, lock, quote)
     promotions += _codes(session, now, store, shopper, codes, quote)
     if any(p.scope.level == "category" for p in promotions):
@@ -133,14 +139,20 @@ def _promotion(row: PromotionRow, allowance: int | None) -> Promotion:
     )
 
 
-def _campaign_promotions(session: Session, now: datetime, store: Store, quote: Quote) -> list[Promotion]:
-    from shopkeeper.promotions.campaigns import service as campaigns  # campaigns builds on this module's tables
-
+def _campaign_promotions(session: Session, now: datetime, store: Store, shopper: Shopper, quote: Quote) -> list[Promotion]:
+    """Campaign activity prices; a per-account limit counts what this buyer already bought at that price."""
     found = []
     for promo in campaigns.live_campaign_promotions(session, store.id, now):
         engine_id = CAMPAIGN_IDS + promo.id
         quote.refs[engine_id] = f"campaign-entry:{promo.id}"
-        found.append(replace(promo, id=engine_id))
+        allowance = promo.allowance
+        if allowance is not None:
+            quote.limited_entries[engine_id] = promo.id
+            used = session.scalar(select(func.coalesce(func.sum(PromotionUse.units), 0)).where(
+                PromotionUse.campaign_entry_id == promo.id, PromotionUse.buyer_id == shopper.buyer_id,
+                PromotionUse.released.is_(False))) or 0
+            allowance = max(0, allowance - int(used))
+        found.append(replace(promo, id=engine_id, allowance=allowance))
     return found
 
 
@@ -232,6 +244,10 @@ def take(session: Session, now: datetime, quote: Quote, order_id: int, shopper: 
         row = quote.rows.get(verdict.promotion_id)
         if row is not None and _is_capped(row):
             _take_units(session, now, row, verdict.units, order_id, shopper.buyer_id)
+        entry_id = quote.limited_entries.get(verdict.promotion_id)
+        if entry_id is not None:
+            session.add(PromotionUse(campaign_entry_id=entry_id, buyer_id=shopper.buyer_id, order_id=order_id,
+                                     units=verdict.units, first_n_slot=False, released=False, at=now))
         coupon = quote.coupons.get(verdict.promotion_id)
         template = quote.codes.get(verdict.promotion_id)
         if template is not None:
@@ -261,6 +277,8 @@ def give_back(session: Session, now: datetime, order_id: int, store_id: int) -> 
     """An order closed before payment: its promotion units, first-N places and coupons return."""
     for use in session.scalars(select(PromotionUse).where(PromotionUse.order_id == order_id, PromotionUse.released.is_(False))):
         use.released = True
+        if use.promotion_id is None:
+            continue  # a campaign price: releasing the use is all it takes
         session.execute(update(PromotionRow).where(PromotionRow.id == use.promotion_id).values(
             units_used=PromotionRow.units_used - use.units,
             buyers_used=PromotionRow.buyers_used - (1 if use.first_n_slot else 0)))

@@ -102,14 +102,17 @@ def upgrade() -> None:
 
     op.create_table('promotion_uses',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('promotion_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('promotion_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('campaign_entry_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('buyer_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('order_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('units', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('first_n_slot', sa.Boolean(), nullable=False),
     sa.Column('released', sa.Boolean(), nullable=False),
     sa.Column('at', shopkeeper.db.UTCDateTime(), nullable=False),
+    sa.CheckConstraint('(promotion_id IS NULL) <> (campaign_entry_id IS NULL)', name=op.f('ck_promotion_uses_one_source')),
     sa.ForeignKeyConstraint(['buyer_id'], ['buyers.id'], name=op.f('fk_promotion_uses_buyer_id_buyers')),
+    sa.ForeignKeyConstraint(['campaign_entry_id'], ['campaign_entries.id'], name=op.f('fk_promotion_uses_campaign_entry_id_campaign_entries')),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_promotion_uses_order_id_orders')),
     sa.ForeignKeyConstraint(['promotion_id'], ['promotions.id'], name=op.f('fk_promotion_uses_promotion_id_promotions')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_promotion_uses'))
@@ -117,6 +120,7 @@ def upgrade() -> None:
     with op.batch_alter_table('promotion_uses', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_promotion_uses_order_id'), ['order_id'], unique=False)
         batch_op.create_index('ix_promotion_uses_promotion_buyer', ['promotion_id', 'buyer_id'], unique=False)
+        batch_op.create_index('ix_promotion_uses_entry_buyer', ['campaign_entry_id', 'buyer_id'], unique=False)
 
     with op.batch_alter_table('buyers', schema=None) as batch_op:
         batch_op.add_column(sa.Column('birthday', sa.Date(), nullable=True))
@@ -171,6 +175,7 @@ def downgrade() -> None:
         batch_op.drop_column('birthday')
 
     with op.batch_alter_table('promotion_uses', schema=None) as batch_op:
+        batch_op.drop_index('ix_promotion_uses_entry_buyer')
         batch_op.drop_index('ix_promotion_uses_promotion_buyer')
         batch_op.drop_index(batch_op.f('ix_promotion_uses_order_id'))
 
