@@ -69,7 +69,7 @@ from shopkeeper.fulfillment import rules as shipping
 from shopkeeper.fulfillment import service as fulfillment
 from shopkeeper.inventory import service as inventory
 from shopkeeper.inventory.models import Stock, StockMovement
-from shopkeeper.orders import service as orders
+from shopkeeper.orders import checkout
 from shopkeeper.orders.models import Order, OrderLine
 from shopkeeper.orders.rules import LineRequest
 from shopkeeper.scope import SYSTEM
@@ -199,7 +199,7 @@ def build_shop(db: Database, now: datetime, stock: int, hot_stock: int | None = 
             address = customers.add_address(s, SYSTEM, buyer.id, f"Buyer {n}", "CN", province, "City",
                                             f"{n} Bench Road", f"{310000 + n}", f"138{n:08d}")
             shop.buyers.append((Principal(Role.BUYER, 0, buyer_id=buyer.id), address.id))
-            shop.ship_to[address.id] = orders._snapshot(address)
+            shop.ship_to[address.id] = checkout._snapshot(address)
     return shop
 
 
@@ -326,7 +326,7 @@ class Scenario:
             buyer, address_id = shop.buyers[buyer_n]
             try:
                 with db.transaction() as session:
-                    orders.place_order(session, clock.now(), buyer, shop.store_id, address_id, [LineRequest(shop.skus[sku_n], 1)])
+                    checkout.place_order(session, clock.now(), buyer, shop.store_id, address_id, [LineRequest(shop.skus[sku_n], 1)])
             except OutOfStock:
                 return REFUSED
             return PLACED

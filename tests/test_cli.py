@@ -18,6 +18,7 @@ from shopkeeper.cli import app
 from shopkeeper.customers import service as customers
 from shopkeeper.db import Database
 from shopkeeper.inventory import service as inventory
+from shopkeeper.orders import checkout
 from shopkeeper.orders import service as orders
 from shopkeeper.orders.rules import LineRequest
 from shopkeeper.scope import SYSTEM
@@ -75,7 +76,7 @@ def test_simulate_fires_timers_in_due_order_and_keeps_the_clock(database_url: st
         inventory.receive(s, start, SYSTEM, sku.id, warehouse.id, 5)
         buyer = customers.create_buyer(s, start, SYSTEM, "B")
         address = customers.add_address(s, SYSTEM, buyer.id, "B", "CN")
-        order = orders.place_order(s, start, Principal(Role.BUYER, 0, buyer_id=buyer.id), store.id, address.id, [LineRequest(sku.id, 2)])
+        order = checkout.place_order(s, start, Principal(Role.BUYER, 0, buyer_id=buyer.id), store.id, address.id, [LineRequest(sku.id, 2)])
 
     result = runner.invoke(app, ["simulate", "--days", "2"])
 

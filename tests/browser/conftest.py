@@ -30,6 +30,7 @@ from shopkeeper.customers import service as customers
 from shopkeeper.db import Database
 from shopkeeper.inventory import service as inventory
 from shopkeeper.models import metadata
+from shopkeeper.orders import checkout
 from shopkeeper.orders import service as orders
 from shopkeeper.orders.payments import Notification, handle_notification, new_reference, start_payment
 from shopkeeper.orders.rules import LineRequest
@@ -86,7 +87,7 @@ def _seed(db: Database, clock: SimulatedClock) -> dict[str, Any]:
 
     def order(store_id: int, quantity: int = 1, pay: bool = True) -> int:
         with db.transaction() as s:
-            placed = orders.place_order(s, clock.now(), shopper, store_id, address.id, [LineRequest(skus[store_id], quantity)])
+            placed = checkout.place_order(s, clock.now(), shopper, store_id, address.id, [LineRequest(skus[store_id], quantity)])
             if pay:
                 payment = start_payment(s, clock.now(), shopper, placed.id)
                 handle_notification(s, clock.now(), Notification(

@@ -30,7 +30,7 @@ from shopkeeper.db import Database
 from shopkeeper.errors import DomainError
 from shopkeeper.inventory import service as inventory
 from shopkeeper.inventory.models import Stock, StockMovement
-from shopkeeper.orders import ledger, payments
+from shopkeeper.orders import checkout, ledger, payments
 from shopkeeper.orders import service as orders
 from shopkeeper.orders.models import Order, OrderLine, OrderStatus
 from shopkeeper.orders.rules import LineRequest
@@ -75,7 +75,7 @@ class World:
             with self.db.transaction() as s:
                 if kind == "place":
                     buyer, address_id = self.buyers[args[0]]
-                    order = orders.place_order(s, now, buyer, self.store.id, address_id, [LineRequest(self.skus[args[1]], args[2])])
+                    order = checkout.place_order(s, now, buyer, self.store.id, address_id, [LineRequest(self.skus[args[1]], args[2])])
                     self.order_ids.append(order.id)
                 elif kind == "wait":
                     pass

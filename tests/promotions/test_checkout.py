@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from shopkeeper.db import Database
+from shopkeeper.money import largest_remainder_allocate
 from shopkeeper.promotions.models import PromotionRow
 from support import START, Api, Shop
 
@@ -242,3 +243,36 @@ def test_campaign_price_applies_in_the_main_phase_within_the_per_account_limit(s
     assert second["discount"]["minor"] == 0  # the account's two units are used
     shop.shopper.post(f"/orders/{first['id']}/cancel")
     assert shop.order((shop.skus[1], 1))["discount"]["minor"] == 1600  # given back by the cancelled unpaid order
+
+
+def test_cross_store_checkout_prices_both_carts_together(shop: Shop, api: Api) -> None:
+    """跨店满减 (RULES.md §3.6.2, Tmall 2016 Double 11): each store alone is under ¥200, together they reach it."""
+    other = Shop(api)  # a second store, with its own buyer we do not use
+    api.post("/promotions", {"name": "跨店满200减30", "kind": "cross_store_reduction", "currency": "CNY",
+                             "scope": {"level": "platform"},
+                             "benefit": {"type": "reduction", "tiers": [{"threshold": "200", "amount_off": "30"}]}}, expect=201)
+    other.staff.post("/promotions", {"store_id": other.store_id, "name": "店铺满100减5", "kind": "threshold_reduction",
+                                     "benefit": {"type": "reduction", "tiers": [{"threshold": "100", "amount_off": "5"}]}},
+                     expect=201)
+    shop.shopper.post(f"/stores/{shop.store_id}/cart/items", {"sku_id": shop.skus[1], "quantity": 2})  # ¥130.00
+    shop.shopper.post(f"/stores/{other.store_id}/cart/items", {"sku_id": other.skus[0], "quantity": 2})  # ¥119.80
+
+    priced = shop.shopper.post("/carts/price", {"store_ids": [shop.store_id, other.store_id], "lang": "en"})
+    by_name = {p["name"]: p for p in priced["promotions"]}
+    assert by_name["跨店满200减30"]["amount"]["minor"] == 3000  # on ¥130.00 + ¥114.80 = ¥244.80
+    assert by_name["店铺满100减5"]["amount"]["minor"] == 500
+
+    placed = shop.shopper.post("/checkout", {"store_ids": [shop.store_id, other.store_id], "address_id": shop.address["id"]},
+                               expect=201)["orders"]
+    assert [o["store_id"] for o in placed] == sorted([shop.store_id, other.store_id])
+    mine, theirs = (placed[0], placed[1]) if placed[0]["store_id"] == shop.store_id else (placed[1], placed[0])
+    platform = {o["store_id"]: sum(a["minor"] for line in o["lines"] for a in line["discounts"] if a["funder"] == "platform")
+                for o in placed}
+    assert sum(platform.values()) == 3000  # split over both stores' lines by largest remainder
+    assert [platform[shop.store_id], platform[other.store_id]] == largest_remainder_allocate(3000, [13000, 11480])
+    assert theirs["discount"]["minor"] == 500 + platform[other.store_id]
+    assert mine["pricing"]["stores"] == sorted([shop.store_id, other.store_id])
+    assert shop.shopper.get(f"/stores/{shop.store_id}/cart")["items"] == []
+    # one cart missing: refused, nothing ordered
+    refused = shop.shopper.post("/checkout", {"store_ids": [shop.store_id], "address_id": shop.address["id"]}, expect=422)
+    assert refused["code"] == "invalid-input"

@@ -167,7 +167,7 @@ def maybe_claim(db: Database, rng: random.Random, now: datetime, store_id: int, 
             template = promotions.get_coupon_template(session, buyer, rng.choice(templates))
             store = session.get(Store, store_id)
             assert store is not None
-            promotions.claim_coupon(session, now, buyer, template.id, quotes.shopper(session, now, buyer.buyer_id, store))
+            promotions.claim_coupon(session, now, buyer, template.id, quotes.shopper(session, now, buyer.buyer_id, [store]))
         return True
     except DomainError:
         return False

@@ -78,7 +78,7 @@ from shopkeeper.fulfillment import rules as shipping
 from shopkeeper.fulfillment import service as fulfillment
 from shopkeeper.inventory import service as inventory
 from shopkeeper.money import Money
-from shopkeeper.orders import carts, payments
+from shopkeeper.orders import carts, checkout, payments
 from shopkeeper.orders import service as orders
 from shopkeeper.orders.models import Order, OrderStatus
 from shopkeeper.orders.rules import LineRequest
@@ -429,7 +429,7 @@ class _Demo:
         codes = [PROMO_CODES[shop.currency]] if self.rng.random() < PROMO_CODE_SHARE else []
         try:
             with self.db.transaction() as session:
-                order = orders.place_order(session, self.now, shopper.principal, shop.store_id, shopper.address_id, lines,
+                order = checkout.place_order(session, self.now, shopper.principal, shop.store_id, shopper.address_id, lines,
                                            codes=codes)
                 self.count_promotions(order)
                 return order.id, order.pay_by, [line.warehouse_id for line in order.lines]

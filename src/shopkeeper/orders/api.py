@@ -13,13 +13,15 @@ from shopkeeper.api.idempotent import run_once
 from shopkeeper.api.schemas import MoneyOut, cut_page
 from shopkeeper.catalog.service import get_store
 from shopkeeper.clock import utc
-from shopkeeper.orders import carts, ledger, payments, service
+from shopkeeper.orders import carts, checkout, ledger, payments, service
 from shopkeeper.orders.models import OrderStatus
 from shopkeeper.orders.schemas import (
     BalanceOut,
     CancelIn,
     CartItemIn,
     CartOut,
+    CheckoutIn,
+    CheckoutOut,
     EventOut,
     LedgerEntryOut,
     LedgerPage,
@@ -73,11 +75,23 @@ def place_order(body: OrderIn, ctx: Ctx, idempotency_key: IdempotencyKey = None)
         if body.from_cart:
             order = carts.checkout(session, ctx.now(), ctx.actor, body.store_id, body.address_id, body.coupon_ids, body.codes)
         else:
-            order = service.place_order(session, ctx.now(), ctx.actor, body.store_id, body.address_id,
+            order = checkout.place_order(session, ctx.now(), ctx.actor, body.store_id, body.address_id,
                                         [line.request() for line in body.lines or []], body.coupon_ids, body.codes)
         return 201, OrderOut.of(order).model_dump(mode="json")
 
     return run_once(ctx, f"key:{ctx.actor.key_id}:place-order", idempotency_key, body.model_dump(mode="json"), use_case)
+
+
+@router.post("/checkout", status_code=201, response_model=CheckoutOut)
+def checkout_stores(body: CheckoutIn, ctx: Ctx, idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    """跨店结算: check out the carts of several stores at once, priced together (a cross-store reduction counts them
+    all); one order per store, each paid separately. Send an `Idempotency-Key` to retry safely."""
+
+    def use_case(session):  # type: ignore[no-untyped-def]
+        placed = carts.checkout_stores(session, ctx.now(), ctx.actor, body.store_ids, body.address_id, body.coupon_ids, body.codes)
+        return 201, CheckoutOut(orders=[OrderOut.of(order) for order in placed]).model_dump(mode="json")
+
+    return run_once(ctx, f"key:{ctx.actor.key_id}:checkout", idempotency_key, body.model_dump(mode="json"), use_case)
 
 
 @router.get("/orders")

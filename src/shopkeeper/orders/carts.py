@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog.models import Product, Sku, Store
 from shopkeeper.errors import InvalidInput, NotFound
-from shopkeeper.orders import service as orders
+from shopkeeper.orders import checkout as orders
 from shopkeeper.orders.models import Cart, CartItem, Order
 from shopkeeper.orders.rules import LineRequest
 from shopkeeper.scope import require_role
@@ -68,6 +68,28 @@ def set_quantity(session: Session, actor: Principal, store_id: int, sku_id: int,
 def _check_quantity(quantity: int) -> None:
     if not 0 < quantity <= MAX_QUANTITY:
         raise InvalidInput(f"quantity must be between 1 and {MAX_QUANTITY}")
+
+
+def buyer_carts(session: Session, actor: Principal, store_ids: Sequence[int]) -> list[Cart]:
+    """The buyer's non-empty carts in these stores, by store id; an empty or missing one is refused."""
+    require_role(actor, Role.BUYER)
+    found = {cart.store_id: cart for cart in session.scalars(
+        select(Cart).where(Cart.buyer_id == actor.buyer_id, Cart.store_id.in_(store_ids)))}
+    for store_id in store_ids:
+        if store_id not in found or not found[store_id].items:
+            raise InvalidInput(f"the cart for store {store_id} is empty", store_id=store_id)
+    return [found[store_id] for store_id in sorted(set(store_ids))]
+
+
+def checkout_stores(session: Session, now: datetime, actor: Principal, store_ids: Sequence[int], address_id: int,
+                    coupon_ids: Sequence[int] | None = None, codes: Sequence[str] = ()) -> list[Order]:
+    """跨店结算: the carts of several stores become one order per store, priced together; the carts are emptied."""
+    chosen = buyer_carts(session, actor, store_ids)
+    placed = orders.place_orders(session, now, actor, [(c.store_id, [LineRequest(i.sku_id, i.quantity) for i in c.items])
+                                                       for c in chosen], address_id, coupon_ids, codes)
+    for cart in chosen:
+        cart.items.clear()
+    return placed
 
 
 def checkout(session: Session, now: datetime, actor: Principal, store_id: int, address_id: int,

@@ -28,15 +28,17 @@ class CartQuote:
     products: dict[int, Product]
 
 
-def shopper(session: Session, now: datetime, buyer_id: int, store: Store) -> Shopper:
-    """The facts promotions look at: member level, orders paid here before (新客/老客), birthday month, points."""
+def shopper(session: Session, now: datetime, buyer_id: int, stores: Sequence[Store]) -> Shopper:
+    """The facts promotions look at: member level, orders paid before (新客/老客) on the platform and per store,
+    birthday month (on the first store's clock), points."""
     buyer = session.get(Buyer, buyer_id)
     if buyer is None:
         raise NotFound(f"buyer {buyer_id} does not exist")
-    paid_before = session.scalar(select(func.count()).select_from(Order).where(
-        Order.buyer_id == buyer_id, Order.store_id == store.id, Order.paid_at.is_not(None))) or 0
-    local_month = now.astimezone(ZoneInfo(store.timezone)).month
-    return Shopper(buyer_id=buyer_id, member_level=buyer.member_level, paid_orders=paid_before,
+    paid = dict(session.execute(select(Order.store_id, func.count()).where(
+        Order.buyer_id == buyer_id, Order.paid_at.is_not(None)).group_by(Order.store_id)).all())
+    local_month = now.astimezone(ZoneInfo(stores[0].timezone)).month
+    return Shopper(buyer_id=buyer_id, member_level=buyer.member_level, paid_orders=sum(paid.values()),
+                   paid_orders_by_store={store.id: int(paid.get(store.id, 0)) for store in stores},
                    birthday_month=buyer.birthday is not None and buyer.birthday.month == local_month,
                    points_balance=points_balance(session, buyer_id))
 
@@ -53,15 +55,24 @@ def load_skus(session: Session, store_id: int, sku_ids: list[int]) -> tuple[dict
     return skus, products
 
 
-def quote_cart(session: Session, now: datetime, buyer_id: int, store: Store, lines: Sequence[LineRequest],
+def quote_cart(session: Session, now: datetime, buyer_id: int, baskets: Sequence[tuple[Store, Sequence[LineRequest]]],
                address: Address | None, coupon_ids: Sequence[int] | None = None, codes: Sequence[str] = (),
                lock: bool = False) -> CartQuote:
-    """Price merged `lines`; shipping is quoted to `address` (none yet: no shipping in the price)."""
-    skus, products = load_skus(session, store.id, [line.sku_id for line in lines])
-    items = [(products[skus[line.sku_id].product_id], skus[line.sku_id], line.quantity) for line in lines]
-    fee = fulfillment.quote_order(session, store, items, address).minor if address is not None else 0
-    cart_lines = [CartLine(sku.id, product.id, store.id, sku.price_minor, quantity, product.category_id)
-                  for product, sku, quantity in items]
-    quote = pricing.price(session, now, store, shopper(session, now, buyer_id, store), cart_lines, {store.id: fee},
+    """Price each store's merged lines together (one store, or several: 跨店); shipping is quoted per store to
+    `address` (none yet: no shipping in the price)."""
+    skus: dict[int, Sku] = {}
+    products: dict[int, Product] = {}
+    cart_lines: list[CartLine] = []
+    shipping: dict[int, int] = {}
+    for store, lines in baskets:
+        store_skus, store_products = load_skus(session, store.id, [line.sku_id for line in lines])
+        skus.update(store_skus)
+        products.update(store_products)
+        items = [(store_products[store_skus[line.sku_id].product_id], store_skus[line.sku_id], line.quantity) for line in lines]
+        shipping[store.id] = fulfillment.quote_order(session, store, items, address).minor if address is not None else 0
+        cart_lines += [CartLine(sku.id, product.id, store.id, sku.price_minor, quantity, product.category_id)
+                       for product, sku, quantity in items]
+    stores = [store for store, _ in baskets]
+    quote = pricing.price(session, now, stores, shopper(session, now, buyer_id, stores), cart_lines, shipping,
                           coupon_ids, codes, lock)
     return CartQuote(quote, skus, products)

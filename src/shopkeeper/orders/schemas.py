@@ -9,6 +9,8 @@ from shopkeeper.api.schemas import Id, In, MoneyOut, Quantity
 from shopkeeper.orders.models import Cart, Order, OrderLine, Payment
 from shopkeeper.orders.rules import LineRequest, allowed_actions
 
+Code = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_-]{3,32}$")]
+
 
 class LineIn(In):
     sku_id: Id
@@ -24,14 +26,20 @@ class OrderIn(In):
     lines: list[LineIn] | None = Field(default=None, max_length=100, description="buy now; omit to check out the cart")
     from_cart: bool = False
     coupon_ids: list[Id] | None = Field(default=None, max_length=20, description="use these coupons; omit to get the best")
-    codes: list[Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_-]{3,32}$")]] = Field(
-        default_factory=list, max_length=5, description="promo codes")
+    codes: list[Code] = Field(default_factory=list, max_length=5, description="promo codes")
 
     @model_validator(mode="after")
     def _one_source(self) -> "OrderIn":
         if self.from_cart == (self.lines is not None):
             raise ValueError("give either lines or from_cart: true")
         return self
+
+
+class CheckoutIn(In):
+    store_ids: list[Id] = Field(min_length=1, max_length=10, description="the stores whose carts to check out together")
+    address_id: Id
+    coupon_ids: list[Id] | None = Field(default=None, max_length=20, description="use these coupons; omit to get the best")
+    codes: list[Code] = Field(default_factory=list, max_length=5, description="promo codes")
 
 
 class CartItemIn(In):
@@ -119,6 +127,10 @@ class OrderOut(BaseModel):
             completed_at=o.completed_at, closed_at=o.closed_at, close_reason=o.close_reason,
             points_spent=o.points_spent, points_earned=o.points_earned, pricing=o.pricing,
         )
+
+
+class CheckoutOut(BaseModel):
+    orders: list["OrderOut"]
 
 
 class OrderPage(BaseModel):

@@ -1,32 +1,28 @@
-"""Order use cases: checkout, shipment, receipt, cancellation, and their timers."""
+"""Order use cases after checkout (`checkout.py`): reading, payment, shipment, receipt, cancellation, their timers."""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from shopkeeper import events, rulebooks, timers
 from shopkeeper.auth import Principal, Role
-from shopkeeper.catalog.models import Product, Sku, Store
+from shopkeeper.catalog.models import Store
 from shopkeeper.clock import Clock
-from shopkeeper.customers.service import buyer_address, record_points
+from shopkeeper.customers.service import record_points
 from shopkeeper.db import newest_first
 from shopkeeper.errors import InvalidInput, NotFound
 from shopkeeper.fulfillment import service as fulfillment
 from shopkeeper.inventory import service as inventory
 from shopkeeper.money import Money
-from shopkeeper.orders import ledger, quotes
-from shopkeeper.orders.models import Order, OrderLine, OrderStatus, Payment
-from shopkeeper.orders.rules import LineRequest, confirm_by, is_late, merge_lines, next_status, pay_by, ship_by
+from shopkeeper.orders import ledger
+from shopkeeper.orders.models import Order, OrderStatus, Payment
+from shopkeeper.orders.rules import confirm_by, is_late, next_status, ship_by
 from shopkeeper.promotions import pricing
 from shopkeeper.scope import require_role, require_store_manager
-
-MAX_LINES = 100
 
 
 @dataclass(frozen=True)
@@ -49,97 +45,6 @@ def book_of(session: Session, store_id: int) -> rulebooks.Rulebook:
     store = session.get(Store, store_id)
     assert store is not None
     return rulebooks.load(store.rulebook)
-
-
-# --- checkout ---------------------------------------------------------------------------------
-
-def place_order(session: Session, now: datetime, actor: Principal, store_id: int, address_id: int,
-                lines: Sequence[LineRequest], coupon_ids: Sequence[int] | None = None, codes: Sequence[str] = ()) -> Order:
-    """Create an order priced by the promotions engine: snapshot the lines with their discounts, reserve stock
-    (gifts too), take the promotion units and coupons the price relied on, start the payment window."""
-    require_role(actor, Role.BUYER)
-    assert actor.buyer_id is not None
-    store = session.get(Store, store_id)
-    if store is None:
-        raise NotFound(f"store {store_id} does not exist")
-    merged = merge_lines(lines)
-    if not merged:
-        raise InvalidInput("an order needs at least one line")
-    if len(merged) > MAX_LINES:
-        raise InvalidInput(f"an order has at most {MAX_LINES} lines")
-    if any(line.quantity <= 0 for line in merged):
-        raise InvalidInput("quantities must be positive")
-    address = buyer_address(session, actor.buyer_id, address_id)
-    cart = quotes.quote_cart(session, now, actor.buyer_id, store, merged, address, coupon_ids, codes, lock=True)
-    priced = cart.quote.priced
-    book = rulebooks.load(store.rulebook)
-    platform_funded = sum(line.funded_by("platform") for line in priced.lines) + sum(
-        a.minor for s in priced.shipping for a in s.discounts if a.funder == "platform")
-    order = Order(
-        number=_order_number(now), store_id=store_id, buyer_id=actor.buyer_id, status=OrderStatus.AWAITING_PAYMENT.value,
-        currency=store.currency, goods_minor=priced.goods_list, shipping_minor=priced.shipping_fee,
-        discount_minor=priced.discount_total, total_minor=priced.payable, ship_to=_snapshot(address),
-        placed_at=now, pay_by=pay_by(now, book), lines=[],  # a new order: no need to load its (empty) lines
-        pricing=explanation(cart.quote), points_spent=priced.points_spent, points_earned=priced.points_earned,
-        platform_funded_minor=platform_funded,
-    )
-    session.add(order)
-    session.flush()
-    gift_ids = [line.sku_id for line in priced.lines if line.gift and line.sku_id not in cart.skus]
-    if gift_ids:
-        gift_skus = {s.id: s for s in session.scalars(select(Sku).where(Sku.id.in_(gift_ids)))}
-        cart.skus.update(gift_skus)
-        cart.products.update({p.id: p for p in session.scalars(
-            select(Product).where(Product.id.in_({s.product_id for s in gift_skus.values()})))})
-    for line in priced.lines:
-        sku = cart.skus[line.sku_id]
-        warehouse_id = inventory.reserve(session, now, store_id, sku.id, line.quantity, order.id)
-        order.lines.append(OrderLine(
-            store_id=store_id, sku_id=sku.id, product_id=sku.product_id, warehouse_id=warehouse_id, sku_code=sku.code,
-            title=cart.products[sku.product_id].title, options=dict(sku.options), unit_price_minor=line.unit_price,
-            quantity=line.quantity, line_total_minor=line.list_total, discount_minor=line.list_total - line.payable,
-            payable_minor=line.payable, gift=line.gift, points_spent=line.points_spent,
-            discounts=[{"promotion": cart.quote.refs.get(a.promotion_id, str(a.promotion_id)), "funder": a.funder,
-                        "minor": a.minor} for a in line.discounts],
-        ))
-    pricing.take(session, now, cart.quote, order.id, quotes.shopper(session, now, actor.buyer_id, store), store_id)
-    if priced.points_spent:
-        record_points(session, now, actor.buyer_id, -priced.points_spent, "points_price", subject(order))
-    events.record(session, now, "order.placed", subject(order), store_id, number=order.number, buyer_id=actor.buyer_id,
-                  total_minor=order.total_minor, discount_minor=order.discount_minor, currency=order.currency,
-                  lines=len(order.lines), promotions=[cart.quote.refs.get(v.promotion_id) for v in priced.applied()])
-    timers.schedule(session, "order.close_unpaid", subject(order), order.pay_by, store_id, order_id=order.id)
-    return order
-
-
-def explanation(quote: pricing.Quote) -> dict[str, Any]:
-    """The engine's decision as stored on the order: shown on the order page, kept for audits."""
-    priced = quote.priced
-    hint = priced.hint
-    return {
-        "search": priced.search,
-        "verdicts": [{"promotion": quote.refs.get(v.promotion_id, str(v.promotion_id)), "name": v.name, "kind": v.kind,
-                      "stage": v.stage, "funder": v.funder, "applied": v.applied, "amount_minor": v.amount,
-                      "reason": v.reason, "detail": dict(v.detail)} for v in priced.verdicts],
-        "hint": None if hint is None else {"promotion": quote.refs.get(hint.promotion_id), "name": hint.name,
-                                           "basis": hint.basis, "short": hint.short, "saves_minor": hint.saves,
-                                           "free_shipping": hint.free_shipping, "gift_sku_id": hint.gift_sku_id},
-        "steps": [{"sku_id": line.sku_id, "gift": line.gift, "list_minor": line.list_total,
-                   "after": [{"promotion": quote.refs.get(st.promotion_id), "amount_minor": st.amount} for st in line.steps]}
-                  for line in priced.lines],
-        "shipping": [{"store_id": s.store_id, "fee_minor": s.fee, "payable_minor": s.payable} for s in priced.shipping],
-        "points_spent": priced.points_spent,
-        "points_earned": priced.points_earned,
-    }
-
-
-def _order_number(now: datetime) -> str:
-    return f"{now:%y%m%d}{secrets.randbelow(10**12):012d}"
-
-
-def _snapshot(address: object) -> dict[str, str]:
-    fields = ("recipient", "phone", "country", "region", "city", "line1", "postcode")
-    return {name: getattr(address, name) for name in fields}
 
 
 # --- reading ----------------------------------------------------------------------------------

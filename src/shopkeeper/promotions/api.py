@@ -12,12 +12,13 @@ from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog.service import get_store
 from shopkeeper.customers.models import Address
 from shopkeeper.errors import InvalidInput, NotFound
-from shopkeeper.orders import quotes
+from shopkeeper.orders import carts, quotes
 from shopkeeper.orders.models import Cart
 from shopkeeper.orders.rules import LineRequest
 from shopkeeper.promotions import service
 from shopkeeper.promotions.models import PromotionStatus
 from shopkeeper.promotions.schemas import (
+    CartsPriceIn,
     CodeIn,
     CouponIn,
     CouponOut,
@@ -141,7 +142,7 @@ def _shopper(session: Session, ctx: Ctx, store_id: int | None) -> Shopper:
     assert ctx.actor.buyer_id is not None
     if store_id is None:
         return Shopper(buyer_id=ctx.actor.buyer_id)
-    return quotes.shopper(session, ctx.now(), ctx.actor.buyer_id, get_store(session, ctx.actor, store_id))
+    return quotes.shopper(session, ctx.now(), ctx.actor.buyer_id, [get_store(session, ctx.actor, store_id)])
 
 
 # --- priced carts -------------------------------------------------------------------------------
@@ -160,9 +161,26 @@ def price_cart(cart_id: IdPath, ctx: Ctx, body: PriceIn | None = None) -> Priced
             raise InvalidInput("the cart is empty")
         store = get_store(session, ctx.actor, cart.store_id)
         address = _address(session, cart.buyer_id, body.address_id)
-        lines = sorted((LineRequest(i.sku_id, i.quantity) for i in cart.items), key=lambda line: line.sku_id)
-        priced = quotes.quote_cart(session, ctx.now(), cart.buyer_id, store, lines, address, body.coupon_ids, body.codes)
+        priced = quotes.quote_cart(session, ctx.now(), cart.buyer_id, [(store, _lines(cart))], address, body.coupon_ids, body.codes)
         return PricedCartOut.of(priced.quote, body.lang)
+
+
+@router.post("/carts/price")
+def price_carts(body: CartsPriceIn, ctx: Ctx) -> PricedCartOut:
+    """跨店: the buyer's carts in several stores priced together, as `POST /checkout` would order them; a cross-store
+    reduction counts them all. Nothing is taken or reserved."""
+    require_role(ctx.actor, Role.BUYER)
+    assert ctx.actor.buyer_id is not None
+    with ctx.read() as session:
+        baskets = [(get_store(session, ctx.actor, cart.store_id), _lines(cart))
+                   for cart in carts.buyer_carts(session, ctx.actor, body.store_ids)]
+        address = _address(session, ctx.actor.buyer_id, body.address_id)
+        priced = quotes.quote_cart(session, ctx.now(), ctx.actor.buyer_id, baskets, address, body.coupon_ids, body.codes)
+        return PricedCartOut.of(priced.quote, body.lang)
+
+
+def _lines(cart: Cart) -> list[LineRequest]:
+    return sorted((LineRequest(i.sku_id, i.quantity) for i in cart.items), key=lambda line: line.sku_id)
 
 
 def _address(session: Session, buyer_id: int, address_id: int | None) -> Address | None:

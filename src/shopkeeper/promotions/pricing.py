@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from shopkeeper import events
 from shopkeeper.catalog.models import Category, Product, Sku, Store
 from shopkeeper.customers.models import Buyer
-from shopkeeper.errors import Conflict
+from shopkeeper.errors import Conflict, InvalidInput
 from shopkeeper.inventory import service as inventory
 from shopkeeper.promotions import codec
 from shopkeeper.promotions.campaigns import service as campaigns
@@ -47,39 +47,47 @@ class Quote:
     limited_entries: dict[int, int] = field(default_factory=dict)  # engine id → campaign entry with a per-account limit
 
 
-def price(session: Session, now: datetime, store: Store, shopper: Shopper, lines: Sequence[CartLine],
+def price(session: Session, now: datetime, stores: Sequence[Store], shopper: Shopper, lines: Sequence[CartLine],
           shipping: dict[int, int], coupon_ids: Sequence[int] | None = None, codes: Sequence[str] = (),
           lock: bool = False) -> Quote:
-    """Price `lines` for `shopper`. `coupon_ids` None lets the engine pick the best of the buyer's coupons."""
-    quote = Quote(PricedCart(store.currency, (), (), (), None, "single", 0, 0))
+    """Price `lines` (of one store, or of several checked out together: 跨店) for `shopper`.
+
+    `coupon_ids` None lets the engine pick the best of the buyer's coupons.
+    """
+    currency = stores[0].currency
+    if any(store.currency != currency for store in stores):
+        raise InvalidInput("stores that sell in different currencies are checked out separately")
+    store_ids = [store.id for store in stores]
+    quote = Quote(PricedCart(currency, (), (), (), None, "single", 0, 0))
     if lock and shopper.buyer_id is not None:
         # one checkout at a time per buyer: per-buyer limits are counted, then taken, without a race
         session.execute(select(Buyer.id).where(Buyer.id == shopper.buyer_id).with_for_update())
     promotions: list[Promotion] = []
-    for row in live_promotions(session, now, store, lock):
+    for row in live_promotions(session, now, store_ids, currency, lock):
         promotions.append(_promotion(row, _allowance(session, row, shopper.buyer_id)))
         quote.refs[row.id], quote.rows[row.id] = f"promotion:{row.id}", row
-    promotions += _campaign_promotions(session, now, store, shopper, quote)
-    promotions += _wallet(session, now, store, shopper, coupon_ids, lock, quote)
-    promotions += _codes(session, now, store, shopper, codes, quote)
+    for store_id in store_ids:
+        promotions += _campaign_promotions(session, now, store_id, shopper, quote)
+    promotions += _wallet(session, now, store_ids, currency, shopper, coupon_ids, lock, quote)
+    promotions += _codes(session, now, store_ids, currency, shopper, codes, quote)
     if any(p.scope.level == "category" for p in promotions):
-        tree = category_tree(session, store.id)
+        tree = category_tree(session, store_ids)
         promotions = [replace(p, scope=replace(p.scope, ids=with_subcategories(p.scope.ids, tree)))
                       if p.scope.level == "category" else p for p in promotions]
     candidates = PromotionIndex(promotions).candidates(lines)
-    request = PricingRequest(store.currency, now, tuple(lines), candidates, shopper, shipping,
+    request = PricingRequest(currency, now, tuple(lines), candidates, shopper, shipping,
                              _gifts(session, candidates), points_per_unit=1)
     quote.priced = price_cart(request)
     return quote
 
 
-def live_promotions(session: Session, now: datetime, store: Store, lock: bool) -> list[PromotionRow]:
+def live_promotions(session: Session, now: datetime, store_ids: Sequence[int], currency: str, lock: bool) -> list[PromotionRow]:
     query = select(PromotionRow).where(
-        (PromotionRow.store_id == store.id) | PromotionRow.store_id.is_(None),
+        PromotionRow.store_id.in_(store_ids) | PromotionRow.store_id.is_(None),
         PromotionRow.status == PromotionStatus.ACTIVE.value, PromotionRow.starts_at <= now,
         (PromotionRow.ends_at.is_(None)) | (PromotionRow.ends_at > now),
     ).order_by(PromotionRow.id)
-    rows = [row for row in session.scalars(query) if row.rule.get("currency") in (None, store.currency)]
+    rows = [row for row in session.scalars(query) if row.rule.get("currency") in (None, currency)]
     capped = [row.id for row in rows if _is_capped(row)]
     if lock and capped:
         # re-read the counters under a row lock: from here to commit nobody else can move them
@@ -88,9 +96,9 @@ def live_promotions(session: Session, now: datetime, store: Store, lock: bool) -
     return rows
 
 
-def category_tree(session: Session, store_id: int) -> dict[int, list[int]]:
+def category_tree(session: Session, store_ids: Sequence[int]) -> dict[int, list[int]]:
     children: dict[int, list[int]] = {}
-    for category_id, parent_id in session.execute(select(Category.id, Category.parent_id).where(Category.store_id == store_id)):
+    for category_id, parent_id in session.execute(select(Category.id, Category.parent_id).where(Category.store_id.in_(store_ids))):
         if parent_id is not None:
             children.setdefault(parent_id, []).append(category_id)
     return children
@@ -139,10 +147,10 @@ def _promotion(row: PromotionRow, allowance: int | None) -> Promotion:
     )
 
 
-def _campaign_promotions(session: Session, now: datetime, store: Store, shopper: Shopper, quote: Quote) -> list[Promotion]:
+def _campaign_promotions(session: Session, now: datetime, store_id: int, shopper: Shopper, quote: Quote) -> list[Promotion]:
     """Campaign activity prices; a per-account limit counts what this buyer already bought at that price."""
     found = []
-    for promo in campaigns.live_campaign_promotions(session, store.id, now):
+    for promo in campaigns.live_campaign_promotions(session, store_id, now):
         engine_id = CAMPAIGN_IDS + promo.id
         quote.refs[engine_id] = f"campaign-entry:{promo.id}"
         allowance = promo.allowance
@@ -156,7 +164,7 @@ def _campaign_promotions(session: Session, now: datetime, store: Store, shopper:
     return found
 
 
-def _coupon_promotion(template: CouponTemplate, engine_id: int, coupon_id: int, store: Store,
+def _coupon_promotion(template: CouponTemplate, engine_id: int, coupon_id: int,
                       valid: tuple[datetime, datetime] | None) -> Promotion:
     rule = template.rule
     funder = "platform" if template.funder == "platform" else "store"
@@ -166,18 +174,18 @@ def _coupon_promotion(template: CouponTemplate, engine_id: int, coupon_id: int, 
         kind=f"coupon_{template.kind}", funder=funder, stacking=template.stacking,  # type: ignore[arg-type]
         excludes_tags=frozenset(template.excludes_tags), full_price_only=template.full_price_only,
         starts_at=valid[0] if valid else None, ends_at=valid[1] if valid else None, coupon_id=coupon_id,
-        coupon_group="platform" if template.store_id is None else f"store:{store.id}",
+        coupon_group="platform" if template.store_id is None else f"store:{template.store_id}",
     )
 
 
-def _wallet(session: Session, now: datetime, store: Store, shopper: Shopper, coupon_ids: Sequence[int] | None,
-            lock: bool, quote: Quote) -> list[Promotion]:
-    """The buyer's usable coupons for this store (and platform vouchers); only the chosen ones when the buyer chose."""
+def _wallet(session: Session, now: datetime, store_ids: Sequence[int], currency: str, shopper: Shopper,
+            coupon_ids: Sequence[int] | None, lock: bool, quote: Quote) -> list[Promotion]:
+    """The buyer's usable coupons for these stores (and platform vouchers); only the chosen ones when the buyer chose."""
     if shopper.buyer_id is None or coupon_ids == []:
         return []
     query = (select(Coupon, CouponTemplate).join(CouponTemplate, CouponTemplate.id == Coupon.template_id)
              .where(Coupon.buyer_id == shopper.buyer_id, Coupon.status == CouponStatus.AVAILABLE.value,
-                    (Coupon.store_id == store.id) | Coupon.store_id.is_(None), Coupon.valid_until > now)
+                    Coupon.store_id.in_(store_ids) | Coupon.store_id.is_(None), Coupon.valid_until > now)
              .order_by(Coupon.id))
     if coupon_ids is not None:
         query = query.where(Coupon.id.in_(coupon_ids))
@@ -185,25 +193,27 @@ def _wallet(session: Session, now: datetime, store: Store, shopper: Shopper, cou
         query = query.with_for_update(of=Coupon)
     found = []
     for coupon, template in session.execute(query).all():
-        if template.status == PromotionStatus.ENDED or template.rule.get("currency") not in (None, store.currency):
+        if template.status == PromotionStatus.ENDED or template.rule.get("currency") not in (None, currency):
             continue
         engine_id = COUPON_IDS + coupon.id
         quote.refs[engine_id], quote.coupons[engine_id] = f"coupon:{coupon.id}", coupon
-        found.append(_coupon_promotion(template, engine_id, coupon.id, store, (coupon.valid_from, coupon.valid_until)))
+        found.append(_coupon_promotion(template, engine_id, coupon.id, (coupon.valid_from, coupon.valid_until)))
     return found
 
 
-def _codes(session: Session, now: datetime, store: Store, shopper: Shopper, codes: Sequence[str], quote: Quote) -> list[Promotion]:
+def _codes(session: Session, now: datetime, store_ids: Sequence[int], currency: str, shopper: Shopper, codes: Sequence[str],
+           quote: Quote) -> list[Promotion]:
     """Code coupons (达人推广码): priced as if claimed; checkout claims them for real."""
     found = []
     for code in dict.fromkeys(c.strip().upper() for c in codes if c.strip()):
         template = find_code(session, code)
-        if template.store_id not in (None, store.id) or template.rule.get("currency") not in (None, store.currency):
+        if (template.store_id is not None and template.store_id not in store_ids) or \
+                template.rule.get("currency") not in (None, currency):
             raise CouponUnavailable(f"the code {code} is not for this store")
         _check_claimable(session, now, template, shopper)
         engine_id = CODE_IDS + template.id
         quote.refs[engine_id], quote.codes[engine_id] = f"code:{code}", template
-        found.append(_coupon_promotion(template, engine_id, -template.id, store, None))
+        found.append(_coupon_promotion(template, engine_id, -template.id, None))
     return found
 
 
@@ -238,9 +248,13 @@ def _gifts(session: Session, promotions: Sequence[Promotion]) -> dict[int, GiftS
 
 # --- checkout: take what the price relied on; give it back if the order closes unpaid ------------
 
-def take(session: Session, now: datetime, quote: Quote, order_id: int, shopper: Shopper, store_id: int) -> None:
+def take(session: Session, now: datetime, quote: Quote, orders_by_store: dict[int, int], shopper: Shopper) -> None:
+    """Take the caps, first-N places and coupons the price relied on, each by the order whose lines it discounted."""
     assert shopper.buyer_id is not None
+    homes = home_stores(quote.priced)
     for verdict in quote.priced.applied():
+        store_id = homes.get(verdict.promotion_id, next(iter(orders_by_store)))
+        order_id = orders_by_store[store_id]
         row = quote.rows.get(verdict.promotion_id)
         if row is not None and _is_capped(row):
             _take_units(session, now, row, verdict.units, order_id, shopper.buyer_id)
@@ -258,6 +272,20 @@ def take(session: Session, now: datetime, quote: Quote, order_id: int, shopper: 
             if locked.rowcount != 1:  # type: ignore[attr-defined]
                 raise CouponUnavailable(f"coupon {coupon.id} was used by another order")
             events.record(session, now, "coupon.locked", f"coupon:{coupon.id}", store_id, order_id=order_id)
+
+
+def home_stores(priced: PricedCart) -> dict[int, int]:
+    """The store whose lines (or shipping) carry most of each promotion's discount: its order owns the promotion's use."""
+    shares: dict[int, dict[int, int]] = {}
+    for line in priced.lines:
+        for allocation in line.discounts:
+            by_store = shares.setdefault(allocation.promotion_id, {})
+            by_store[line.store_id] = by_store.get(line.store_id, 0) + allocation.minor
+    for fee in priced.shipping:
+        for allocation in fee.discounts:
+            by_store = shares.setdefault(allocation.promotion_id, {})
+            by_store[fee.store_id] = by_store.get(fee.store_id, 0) + allocation.minor
+    return {promotion_id: max(sorted(by_store), key=lambda store: by_store[store]) for promotion_id, by_store in shares.items()}
 
 
 def _take_units(session: Session, now: datetime, row: PromotionRow, units: int, order_id: int, buyer_id: int) -> None:

@@ -88,7 +88,7 @@ def screen(promo: Promotion, request: PricingRequest) -> Outcome | None:
         return Outcome(False, reason="not_started", detail={"starts_at": promo.starts_at.isoformat()})
     if promo.ends_at is not None and now >= promo.ends_at:
         return Outcome(False, reason="ended", detail={"ended_at": promo.ends_at.isoformat()})
-    refusal = audience_refusal(promo.audience, request.shopper)
+    refusal = audience_refusal(promo.audience, request.shopper, promo.scope.store_id)
     if refusal is not None:
         return refusal
     if promo.allowance is not None and promo.allowance <= 0:
@@ -96,14 +96,16 @@ def screen(promo: Promotion, request: PricingRequest) -> Outcome | None:
     return None
 
 
-def audience_refusal(audience: Audience, shopper: Shopper) -> Outcome | None:
+def audience_refusal(audience: Audience, shopper: Shopper, store_id: int | None = None) -> Outcome | None:
+    """New and returning are counted in the promotion's store (店铺新客), or on the whole platform for platform promotions."""
+    paid_orders = shopper.paid_orders if store_id is None else shopper.paid_orders_by_store.get(store_id, shopper.paid_orders)
     if audience.buyer_ids and shopper.buyer_id not in audience.buyer_ids:
         return Outcome(False, reason="not_targeted")
     if audience.min_member_level and level_rank(shopper.member_level) < level_rank(audience.min_member_level):
         return Outcome(False, reason="member_level_too_low", detail={"needs": audience.min_member_level, "has": shopper.member_level})
-    if audience.customer == "new" and shopper.paid_orders > 0:
+    if audience.customer == "new" and paid_orders > 0:
         return Outcome(False, reason="new_customers_only")
-    if audience.customer == "returning" and shopper.paid_orders == 0:
+    if audience.customer == "returning" and paid_orders == 0:
         return Outcome(False, reason="returning_customers_only")
     if audience.birthday_month and not shopper.birthday_month:
         return Outcome(False, reason="birthday_month_only")
@@ -296,14 +298,19 @@ def nearest_threshold(run: Pass, order: Sequence[Promotion]) -> Hint | None:
                 if not ahead:
                     continue
                 target = min(ahead)
-            amount = sum(run.lines[i].amount for i in run.covered[promo.id])
-            grown = amount + (target - standing.basis if b.basis == "amount" else 0)
+            # what the lines would cost before this reduction: now plus what it took, plus what the buyer adds
+            amount = sum(run.lines[i].amount for i in run.covered[promo.id]) + standing.achieved
+            grown = target if b.basis == "amount" else amount
             saves = reduction_off(b, target, grown) - standing.achieved
             if saves > 0:
                 hints.append(Hint(promo.id, promo.name, b.basis, target - standing.basis, saves))
         elif isinstance(b, Gift) and standing.achieved == 0 and standing.basis < b.threshold:
-            hints.append(Hint(promo.id, promo.name, b.basis, b.threshold - standing.basis,
-                              standing.at_list or 0, gift_sku_id=b.sku_id))
+            # reaching the threshold earns one set of the gift, as far as the stock goes
+            info = run.request.gifts.get(b.sku_id)
+            value = info.unit_price * min(b.quantity, info.available) if info else 0
+            if value > 0:
+                hints.append(Hint(promo.id, promo.name, b.basis, b.threshold - standing.basis, value,
+                                  gift_sku_id=b.sku_id))
         elif isinstance(b, FreeShipping) and standing.achieved == 0 and standing.basis < b.threshold:
             stores = {run.lines[i].src.store_id for i in run.covered[promo.id]}
             fee = sum(run.shipping[s].payable for s in stores if s in run.shipping)

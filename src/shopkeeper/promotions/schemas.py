@@ -46,6 +46,38 @@ KINDS = ("threshold_reduction", "threshold_discount", "threshold_gift", "buy_a_g
          "flash_sale", "limited_time", "points_price", "zero_price", "cross_store_reduction", "platform_discount", "other")
 Kind = Literal[KINDS]  # type: ignore[valid-type]
 
+# The business names staff read for each kind: (中文, English).
+KIND_NAMES: dict[str, tuple[str, str]] = {
+    "threshold_reduction": ("满减", "Threshold reduction"),
+    "threshold_discount": ("满折", "Threshold discount"),
+    "threshold_gift": ("满赠", "Gift over a threshold"),
+    "buy_a_get_b": ("买A送B", "Buy A, get B"),
+    "free_shipping": ("包邮", "Free shipping"),
+    "discount": ("单品折扣", "Item discount"),
+    "price_cap": ("封顶价", "Price cap"),
+    "price_floor": ("N折起", "Discount with a floor"),
+    "uniform_price": ("全场统一价", "Uniform price"),
+    "add_on_unit": ("加价多一件", "Add-on unit"),
+    "bundle": ("套餐价", "Bundle price"),
+    "second_unit": ("第二件优惠", "Second-unit discount"),
+    "buy_n_free_one": ("买N免一", "Buy N, one free"),
+    "bulk_price": ("多买多便宜", "Bulk price"),
+    "early_bird": ("早鸟价", "Early-bird price"),
+    "first_n_price": ("前N名特价", "First-N-buyers price"),
+    "member_price": ("会员价", "Member price"),
+    "new_customer_price": ("新客价", "New-customer price"),
+    "returning_customer_price": ("老客价", "Returning-customer price"),
+    "birthday_price": ("生日特价", "Birthday price"),
+    "flash_sale": ("秒杀", "Flash sale"),
+    "limited_time": ("限时折扣", "Limited-time discount"),
+    "points_price": ("积分价", "Points price"),
+    "zero_price": ("0元购", "Zero-price offer"),
+    "cross_store_reduction": ("跨店满减", "Cross-store reduction"),
+    "platform_discount": ("平台补贴", "Platform discount"),
+    "other": ("其他", "Other"),
+}
+assert set(KIND_NAMES) == set(KINDS)
+
 
 def _minor(value: Decimal | None, currency: str, field: str) -> int | None:
     return None if value is None else to_minor(value, currency, field)
@@ -440,6 +472,10 @@ class PriceIn(In):
     coupon_ids: list[Id] | None = Field(default=None, max_length=20, description="use these coupons; omit to let us pick the best")
     codes: list[Code] = Field(default_factory=list, max_length=5)
     lang: Lang = "zh"
+
+
+class CartsPriceIn(PriceIn):
+    store_ids: list[Id] = Field(min_length=1, max_length=10, description="the stores whose carts are checked out together")
 
 
 class AllocationOut(BaseModel):

@@ -340,7 +340,7 @@ def issue(session: Session, now: datetime, template: CouponTemplate, shopper: Sh
 
 
 def audience_refusal_for(template: CouponTemplate, shopper: Shopper) -> str | None:
-    refusal = audience_refusal(codec.decode_audience(template.rule["audience"]), shopper)
+    refusal = audience_refusal(codec.decode_audience(template.rule["audience"]), shopper, template.store_id)
     return refusal.reason if refusal else None
 
 

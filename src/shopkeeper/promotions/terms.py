@@ -263,7 +263,8 @@ class CartLine:
 class Shopper:
     buyer_id: int | None = None
     member_level: str = "regular"
-    paid_orders: int = 0  # orders paid before this one: 0 means a new customer
+    paid_orders: int = 0  # orders paid before this one, anywhere on the platform: 0 means a new customer
+    paid_orders_by_store: Mapping[int, int] = field(default_factory=dict)  # the same, per store (店铺新客)
     birthday_month: bool = False
     points_balance: int = 0
 
