@@ -276,3 +276,10 @@ def test_cross_store_checkout_prices_both_carts_together(shop: Shop, api: Api) -
     # one cart missing: refused, nothing ordered
     refused = shop.shopper.post("/checkout", {"store_ids": [shop.store_id], "address_id": shop.address["id"]}, expect=422)
     assert refused["code"] == "invalid-input"
+
+
+def test_a_higher_tier_must_give_more(shop: Shop) -> None:
+    problem = shop.staff.post("/promotions", {"store_id": shop.store_id, "name": "backwards", "benefit": {
+        "type": "reduction", "tiers": [{"threshold": "100", "amount_off": "20"}, {"threshold": "200", "amount_off": "10"}]}},
+        expect=422)
+    assert "higher tier" in problem["detail"]

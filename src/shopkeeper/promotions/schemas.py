@@ -218,6 +218,12 @@ class ReductionIn(In):
                                    t.percent_off) for t in self.tiers), key=lambda t: t.threshold))
         if len({t.threshold for t in tiers}) != len(tiers):
             raise InvalidInput("each tier needs its own threshold")
+        if len({t.percent_off is None for t in tiers}) > 1:
+            raise InvalidInput("tiers give either amounts off or fractions off, not both")
+        rewards = [t.percent_off if t.percent_off is not None else t.amount_off for t in tiers]
+        if any(later <= earlier for earlier, later in zip(rewards, rewards[1:])):
+            # the best-combination search relies on it, and so do buyers: a higher threshold never gives less
+            raise InvalidInput("a higher tier must give more than the tier below it")
         every = _threshold(self.every, self.basis, currency) if self.every is not None else None
         if every is not None and (every <= 0 or tiers[0].amount_off <= 0):
             raise InvalidInput("a repeating reduction needs a positive `every` and an amount_off")
