@@ -87,3 +87,45 @@ def _day_after(day: date | None) -> datetime | None:
 def _start_of(day: date | None) -> datetime | None:
     """Dates are UTC days, like every time the console shows."""
     return datetime.combine(day, time.min, tzinfo=timezone.utc) if day else None
+
+
+# --- promotions, coupons and campaigns --------------------------------------------------------
+
+PLATFORM = "platform"  # the store filter's value for platform-wide rows
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    store_id: int | None = None
+    platform: bool = False  # platform rows only (store_id None)
+    status: str | None = None
+    before_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ParsedList:
+    list_filter: ListFilter
+    problems: list[Problem]
+
+
+def parse_list(params: Mapping[str, str], store_ids: list[int], statuses: list[str], platform: bool = False) -> ParsedList:
+    """The store / status / cursor filters of the promotion, coupon and campaign lists.
+
+    `platform` allows `store=platform` (rows that belong to no store); any store not in
+    `store_ids` is refused like a typo, so staff cannot list another store's rows by id.
+    """
+    problems: list[Problem] = []
+    store = params.get("store", "").strip()
+    store_id = parse_id(store)
+    wants_platform = platform and store == PLATFORM
+    if store and not wants_platform and store_id not in store_ids:
+        problems.append(Problem("list.bad.store", {"value": store}))
+    status = params.get("status", "").strip()
+    if status and status not in statuses:
+        problems.append(Problem("list.bad.status", {"value": status}))
+    before = params.get("before", "").strip()
+    before_id = parse_id(before)
+    if before and before_id is None:
+        problems.append(Problem("list.bad.before", {"value": before}))
+    return ParsedList(ListFilter(store_id=None if wants_platform else store_id, platform=wants_platform,
+                                 status=status or None, before_id=before_id), problems)

@@ -6,14 +6,21 @@ page can never show another tenant's numbers by passing the wrong id.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, true
 from sqlalchemy.orm import Session
 
 from shopkeeper.auth import Principal
+from shopkeeper.catalog.models import Category, Product, Sku
 from shopkeeper.orders.models import Order, OrderStatus
+from shopkeeper.promotions.campaigns.models import CampaignEntry
+from shopkeeper.promotions.models import Coupon, CouponStatus, CouponTemplate
+
+MAX_NAMES = 2000  # a scope names at most 1000 ids and excludes at most 1000 SKUs (the API's limits)
 
 
 @dataclass(frozen=True)
@@ -42,3 +49,84 @@ def awaiting_shipment(session: Session, actor: Principal, store_id: int, limit: 
     count = int(session.scalar(select(func.count(Order.id)).where(*where)) or 0)
     return orders, count
 
+
+
+# --- promotions, coupons, campaigns -------------------------------------------------------------
+
+def _visible(actor: Principal, store_column: Any) -> Any:
+    """Rows of stores the principal may see (operators: every store)."""
+    return true() if actor.is_operator else store_column == actor.store_id
+
+
+def scope_names(session: Session, actor: Principal, level: str, ids: Iterable[int], lang: str = "en") -> dict[int, str]:
+    """Labels for the ids a scope names: SKU codes, product titles, category names. Ids the principal
+    may not see, or that are gone, are left out (shown as "#id")."""
+    wanted = sorted({int(i) for i in ids})[:MAX_NAMES]
+    if not wanted:
+        return {}
+    if level == "sku":
+        codes = session.execute(select(Sku.id, Sku.code).where(Sku.id.in_(wanted), _visible(actor, Sku.store_id)))
+        return {int(i): str(code) for i, code in codes}
+    if level == "product":
+        rows = session.execute(select(Product.id, Product.title, Product.title_en)
+                               .where(Product.id.in_(wanted), _visible(actor, Product.store_id)))
+        return {int(i): (title_en if lang == "en" and title_en else title) for i, title, title_en in rows}
+    if level == "category":
+        rows = session.execute(select(Category.id, Category.name, Category.name_en)
+                               .where(Category.id.in_(wanted), _visible(actor, Category.store_id)))
+        return {int(i): (name_en if lang == "en" and name_en else name) for i, name, name_en in rows}
+    return {}
+
+
+def coupon_counts(session: Session, template_id: int) -> dict[str, int]:
+    """How many coupons of a template buyers hold, by status (available, locked, used)."""
+    rows = session.execute(select(Coupon.status, func.count(Coupon.id)).where(Coupon.template_id == template_id)
+                           .group_by(Coupon.status))
+    counts = {status.value: 0 for status in CouponStatus}
+    counts.update({str(status): int(n) for status, n in rows})
+    return counts
+
+
+def pricing_links(session: Session, refs: Iterable[str]) -> dict[str, str]:
+    """Console pages for the promotions an order's pricing names ("promotion:5", "coupon:17",
+    "code:KOL2026", "campaign-entry:3"). The pages themselves check who may see them."""
+    links: dict[str, str] = {}
+    coupons: dict[int, str] = {}
+    codes: dict[str, str] = {}
+    entries: dict[int, str] = {}
+    for ref in set(refs):
+        kind, _, value = ref.partition(":")
+        if kind == "promotion" and value.isdigit():
+            links[ref] = f"/promotions/{value}"
+        elif kind == "coupon" and value.isdigit():
+            coupons[int(value)] = ref
+        elif kind == "code" and value:
+            codes[value] = ref
+        elif kind == "campaign-entry" and value.isdigit():
+            entries[int(value)] = ref
+    if coupons:
+        for coupon_id, template_id in session.execute(select(Coupon.id, Coupon.template_id).where(Coupon.id.in_(coupons))):
+            links[coupons[int(coupon_id)]] = f"/coupons/{template_id}"
+    if codes:
+        for code, template_id in session.execute(select(CouponTemplate.code, CouponTemplate.id).where(CouponTemplate.code.in_(codes))):
+            links[codes[str(code)]] = f"/coupons/{template_id}"
+    if entries:
+        for entry_id, campaign_id in session.execute(select(CampaignEntry.id, CampaignEntry.campaign_id)
+                                                     .where(CampaignEntry.id.in_(entries))):
+            links[entries[int(entry_id)]] = f"/campaigns/{campaign_id}"
+    return links
+
+
+def entry_counts(session: Session, actor: Principal, campaign_ids: list[int]) -> dict[int, int]:
+    """Entries per campaign the principal may see: staff count their own store's only."""
+    counts = {cid: 0 for cid in campaign_ids}
+    if campaign_ids:
+        rows = session.execute(select(CampaignEntry.campaign_id, func.count(CampaignEntry.id))
+                               .where(CampaignEntry.campaign_id.in_(campaign_ids), _visible(actor, CampaignEntry.store_id))
+                               .group_by(CampaignEntry.campaign_id))
+        counts.update({int(cid): int(n) for cid, n in rows})
+    return counts
+
+
+def product_titles(session: Session, actor: Principal, product_ids: Iterable[int], lang: str = "en") -> dict[int, str]:
+    return scope_names(session, actor, "product", product_ids, lang)

@@ -1,7 +1,8 @@
-"""The console's pages: login, dashboard, order list and order detail.
+"""The console's pages: login, dashboard, order list and order detail (promotions, coupons, campaigns: `marketing`).
 
 Routes stay thin: they read through services and `queries`, turn rows into
-what a page shows, and render. Pages never write; changes go through the API.
+what a page shows, and render. The only writes are the marketing pages' status
+moves (pause / resume / end), through the same service calls as the API.
 """
 
 from __future__ import annotations
@@ -17,14 +18,25 @@ from fastapi.responses import RedirectResponse
 
 from shopkeeper import events
 from shopkeeper.api.schemas import cut_page
-from shopkeeper.auth import Principal, Role, authenticate
+from shopkeeper.auth import Role, authenticate
 from shopkeeper.catalog.models import Store
 from shopkeeper.catalog.service import list_stores
 from shopkeeper.clock import start_of_local_day
-from shopkeeper.console import filters, queries
+from shopkeeper.console import filters, marketing, queries
 from shopkeeper.console.display import TimeLeft, time_left
-from shopkeeper.console.i18n import event_label, translate
-from shopkeeper.console.web import KEY_COOKIE, buyer_refused, lang_of, remember_lang, render, set_key_cookie, signed_in, url_with
+from shopkeeper.console.i18n import Lang, event_label, translate
+from shopkeeper.console.order_pricing import pricing_view, refs_of
+from shopkeeper.console.web import (
+    KEY_COOKIE,
+    buyer_refused,
+    lang_of,
+    not_found,
+    remember_lang,
+    render,
+    set_key_cookie,
+    signed_in,
+    url_with,
+)
 from shopkeeper.errors import NotFound, Unauthenticated
 from shopkeeper.money import Money
 from shopkeeper.orders.ledger import balances
@@ -158,18 +170,20 @@ def order_detail(request: Request, order_id: str) -> Response:
         except NotFound:
             order = None
         if order is None:
-            return _not_found(request, who)
-        detail = _order_page(session, order)
+            return not_found(request, who)
+        detail = _order_page(session, order, lang_of(request))
     now = request.app.state.clock.now()
     return render(request, "order.html", principal=who, nav="orders", order=order, now=now,
                   left=time_left(_active_deadline(order), now, lang_of(request)), **detail)
 
 
-def _order_page(session: Any, order: Order) -> dict[str, Any]:
+def _order_page(session: Any, order: Order, lang: Lang) -> dict[str, Any]:
     """Everything the detail page reads, loaded while the session is open."""
     store = session.get(Store, order.store_id)
-    return {"store": store, "lines": list(order.lines), "timeline": events.timeline(session, f"order:{order.id}"),
-            "event_label": event_label}
+    lines = list(order.lines)
+    links = queries.pricing_links(session, refs_of(order.pricing, lines))
+    return {"store": store, "lines": lines, "timeline": events.timeline(session, f"order:{order.id}"),
+            "event_label": event_label, "pricing": pricing_view(order, lines, lang, links)}
 
 
 def _active_deadline(order: Order) -> datetime | None:
@@ -178,5 +192,4 @@ def _active_deadline(order: Order) -> datetime | None:
             OrderStatus.SHIPPED.value: order.confirm_by, OrderStatus.DELIVERED.value: order.confirm_by}.get(order.status)
 
 
-def _not_found(request: Request, who: Principal) -> Response:
-    return render(request, "not_found.html", status=404, principal=who)
+router.include_router(marketing.router)

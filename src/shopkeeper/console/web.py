@@ -2,7 +2,9 @@
 
 The console authenticates with the same API keys as the REST API, kept in an
 httponly cookie so page scripts can never read it; SameSite=Lax keeps other
-sites from posting forms with it.
+sites from posting forms with it. Forms that change something (pause a
+promotion, ...) also check that the browser says the form came from this
+origin (`same_origin`), which covers sibling sites SameSite does not.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -29,6 +31,8 @@ LANG_MAX_AGE = 365 * 24 * 3600
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.filters.update(when=display.when, pairs=display.pairs)
 templates.env.globals.update(money=display.money)
+
+CROSS_SITE = {"cross-site", "same-site"}  # Sec-Fetch-Site values of a form from elsewhere
 
 
 def lang_of(request: Request) -> Lang:
@@ -88,3 +92,32 @@ def signed_in(request: Request) -> Principal | Response:
     if principal.role is Role.BUYER:
         return buyer_refused(request)
     return principal
+
+
+def not_found(request: Request, principal: Principal, what: str = "order") -> HTMLResponse:
+    """Missing and another tenant's look the same: a 404 that names what was looked for."""
+    back = {"order": ("/orders", "order.back"), "promotion": ("/promotions", "promo.back"),
+            "coupon": ("/coupons", "coupon.back"), "campaign": ("/campaigns", "campaign.back")}[what]
+    body = "error.not_found.body" if what == "order" else f"error.not_found.{what}"
+    return render(request, "not_found.html", status=404, principal=principal, body_key=body, back_url=back[0],
+                  back_key=back[1])
+
+
+def same_origin(request: Request) -> bool:
+    """Whether a state-changing form was sent from the console itself.
+
+    Browsers send `Origin` (and `Sec-Fetch-Site`) with every POST; a form posted from another
+    origin is refused. A client that sends neither (curl, tests) is not a browser that could
+    be tricked into posting, and holds the key anyway, so it passes.
+    """
+    if request.headers.get("sec-fetch-site", "").lower() in CROSS_SITE:
+        return False
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    if origin is None:
+        return True
+    host = request.headers.get("host", "").lower()
+    return bool(host) and urlsplit(origin).netloc.lower() == host
+
+
+def refused_cross_origin(request: Request, principal: Principal) -> HTMLResponse:
+    return render(request, "cross_origin.html", status=403, principal=principal)
