@@ -548,7 +548,9 @@ def test_coupons_only_stacks_with_coupons_and_nothing_else() -> None:
 def test_two_item_prices_on_one_line_the_lower_price_wins() -> None:
     cart = price([line(1, 10000)], [promo(1, UnitPrice(percent_off=pct("0.1"))), promo(2, UnitPrice(price=7000))])
     assert cart.payable == 7000
-    assert verdict(cart, 1).reason == "not_chosen"
+    # the cheaper price takes the line without a search, and the other says which price holds the line
+    assert (verdict(cart, 1).reason, verdict(cart, 1).detail) == ("line_has_item_price", {"with": 2})
+    assert cart.search == "single"
 
 
 # --- platform ------------------------------------------------------------------------------------------

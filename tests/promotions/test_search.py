@@ -115,8 +115,8 @@ def test_a_threshold_fed_by_a_line_whose_price_is_being_chosen_is_searched_too()
                    promo(4, Reduction((Tier(15000, 5000),)))])
     cart = price_cart(req)
     # then the best is ¥45 off A, B at list and the reduction: 5500 + 10000 = 15500 ≥ 15000, − 5000 = ¥105.00
-    # (¥10 off A with ¥20 off B and the reduction would be ¥120.00)
-    assert everything_run(req) == 12000
+    # (running everything takes the cheaper price on A and ¥20 off B: 5500 + 8000 = ¥135.00, under the threshold)
+    assert everything_run(req) == 13500
     assert cart.payable == 10500 == brute_force_payable(req)
     assert verdict(cart, 3).reason == "not_chosen"
 

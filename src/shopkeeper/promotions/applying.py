@@ -10,6 +10,7 @@ takes off is allocated to those lines by largest remainder, with its funder.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Callable, Sequence
 
@@ -96,10 +97,13 @@ class Pass:
         self.outcomes: dict[int, Outcome] = {}
         self.thresholds: dict[int, Threshold] = {}
         self.switched_off: frozenset[int] = frozenset()  # set by the search: promotions left out on purpose
+        self.settled = False  # the lost thresholds cannot pay off (rules.cannot_pay_off)
+        self.item_winner: dict[int, int] = {}  # line index → the item price that is cheapest there, where several compete
 
     # --- running ------------------------------------------------------------------------------
 
     def run(self, promotions: Sequence[Promotion]) -> "Pass":
+        self.item_winner = cheapest_item_prices(self.request, self.covered, promotions)
         for promo in promotions:
             self.outcomes[promo.id] = self._apply(promo)
         return self
@@ -132,6 +136,8 @@ class Pass:
                 blocked = blocked or ("exclusive_conflict", line.exclusive_owner)
             elif stage == "item" and line.item_owner is not None:
                 blocked = blocked or ("line_has_item_price", line.item_owner)
+            elif stage == "item" and self.item_winner.get(index, promo.id) != promo.id:
+                blocked = blocked or ("line_has_item_price", self.item_winner[index])
             elif promo.stacking == "exclusive" and (line.touched_other or line.discounts):
                 blocked = blocked or ("exclusive_conflict", line.steps[-1][0] if line.steps else "")
             elif line.coupons_only_owner is not None and not is_coupon:
@@ -328,6 +334,51 @@ def apply_bundle(run: Pass, promo: Promotion, lines: list[Line]) -> Outcome:
     for line, part in zip(members, largest_remainder_allocate(saving * sets, weights)):
         run.take(promo, line, part)
     return Outcome(True, saving * sets, detail={"sets": sets}, units=sets)
+
+
+# --- several item prices on one line: the buyer gets the cheapest --------------------------------
+
+def separable(promo: Promotion, covered: dict[int, tuple[int, ...]]) -> bool:
+    """An item price whose effect on a line does not depend on its other lines: a unit price, an early-bird
+    price or a per-SKU N-th unit, with no allowance shared between lines."""
+    b = promo.benefit
+    per_line = isinstance(b, (UnitPrice, EarlyBird)) or (isinstance(b, NthUnit) and b.same_sku)
+    return per_line and (promo.allowance is None or len(covered[promo.id]) == 1)
+
+
+def line_amount_alone(promo: Promotion, line: CartLine, now: datetime) -> int:
+    """What `line` would cost under this separable item price alone."""
+    b, unit, quantity = promo.benefit, line.unit_price, line.quantity
+    units = quantity if promo.allowance is None else min(quantity, promo.allowance)
+    if isinstance(b, NthUnit):
+        units = min(quantity // b.every, units)
+        price = min(b.price, unit) if b.price is not None else unit - percent_of(unit, b.percent_off or Decimal(0))
+    elif isinstance(b, EarlyBird):
+        step = next((s for s in b.steps if now < s.until), None)
+        price = unit if step is None else unit - percent_of(unit, step.percent_off)
+    else:
+        assert isinstance(b, UnitPrice)
+        price = unit_price_after(b, unit, line.sku_id)
+    return unit * quantity - max(0, unit - price) * units
+
+
+def cheapest_item_prices(request: PricingRequest, covered: dict[int, tuple[int, ...]],
+                         promotions: Sequence[Promotion]) -> dict[int, int]:
+    """Where several separable item prices cover a line, the one that makes it cheapest (then higher priority, lower id).
+
+    One item price per line is the rule; choosing the cheapest per line is what the buyer would choose, and
+    it spares the search every such choice (thresholds it affects are still searched)."""
+    best: dict[int, tuple[int, int, int]] = {}
+    rivals: dict[int, int] = {}
+    for promo in promotions:
+        if promo.stage != "item" or not separable(promo, covered):
+            continue
+        for index in covered[promo.id]:
+            key = (line_amount_alone(promo, request.lines[index], request.now), -promo.priority, promo.id)
+            rivals[index] = rivals.get(index, 0) + 1
+            if index not in best or key < best[index]:
+                best[index] = key
+    return {index: key[2] for index, key in best.items() if rivals[index] > 1}
 
 
 # --- order, coupon and platform stages: money off a subtotal, gifts, free shipping ------------------

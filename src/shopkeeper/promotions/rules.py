@@ -30,7 +30,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from shopkeeper.money import exponent
-from shopkeeper.promotions.applying import Outcome, Pass, reduction_off
+from shopkeeper.promotions.applying import Outcome, Pass, reduction_off, separable
 from shopkeeper.promotions.results import Allocation, Hint, PricedCart, PricedLine, PricedShipping, Search, Step, Verdict
 from shopkeeper.promotions.terms import (
     MEMBER_LEVELS,
@@ -71,7 +71,12 @@ def price_cart(request: PricingRequest) -> PricedCart:
             screened[promo.id] = refusal
     order = application_order([p for p in request.promotions if p.id in covered])
     everything = Pass(request, covered).run(order)
-    contested = thresholds_at_stake(everything, order, covered, competing(order, covered))
+    hard, soft = competing(order, covered)
+    if soft or any(t.at_list > t.achieved for t in everything.thresholds.values()):
+        if cannot_pay_off(everything, order, covered, soft):
+            soft = set()
+            everything.settled = True
+    contested = thresholds_at_stake(everything, order, covered, hard | soft)
     search: Search = "single"
     best = everything
     if contested:
@@ -126,9 +131,13 @@ def _covered_lines(promo: Promotion, request: PricingRequest) -> tuple[int, ...]
 
 # --- what competes --------------------------------------------------------------------------------
 
-def competing(order: Sequence[Promotion], covered: dict[int, tuple[int, ...]]) -> set[int]:
-    """Promotions that can block one another on some line, or share a coupon group."""
+def competing(order: Sequence[Promotion], covered: dict[int, tuple[int, ...]]) -> tuple[set[int], set[int]]:
+    """Promotions that can block one another on some line, or share a coupon group.
+
+    Second, apart: the coupons that full-price-only or an excluded tag keep off lines an earlier price
+    touched, with those prices (`cannot_pay_off` may show that giving up the prices can never pay)."""
     contested: set[int] = set()
+    soft: set[int] = set()
     groups: dict[str, list[int]] = {}
     by_line: dict[int, list[Promotion]] = {}
     for promo in order:
@@ -145,15 +154,16 @@ def competing(order: Sequence[Promotion], covered: dict[int, tuple[int, ...]]) -
         contested.update(points)
     for promos in by_line.values():
         if len(promos) > 1:
-            contested |= _clashes(promos)
-    return contested
+            contested |= _clashes(promos, covered)
+            soft |= _kept_off(promos)
+    return contested, soft - contested
 
 
-def _clashes(promos: list[Promotion]) -> set[int]:
+def _clashes(promos: list[Promotion], covered: dict[int, tuple[int, ...]]) -> set[int]:
     clashing: set[int] = set()
     items = [p.id for p in promos if p.stage == "item"]
-    if len(items) > 1:
-        clashing.update(items)
+    if len(items) > 1 and not all(separable(p, covered) for p in promos if p.stage == "item"):
+        clashing.update(items)  # the cheapest per line is taken where each price stands alone (applying.cheapest_item_prices)
     for promo in promos:
         others = [q for q in promos if q.id != promo.id]
         if promo.stacking == "exclusive":
@@ -164,17 +174,73 @@ def _clashes(promos: list[Promotion]) -> set[int]:
             if rivals:
                 clashing.add(promo.id)
                 clashing.update(rivals)
-        if promo.excludes_tags:
-            rivals = [q.id for q in others if q.tags & promo.excludes_tags]
-            if rivals:
-                clashing.add(promo.id)
-                clashing.update(rivals)
-        if promo.full_price_only:
-            rivals = [q for q in items if q != promo.id]
-            if rivals:
-                clashing.add(promo.id)
-                clashing.update(rivals)
     return clashing
+
+
+def _kept_off(promos: list[Promotion]) -> set[int]:
+    """A coupon kept off a line by full-price-only or an excluded tag, and the prices that keep it off."""
+    kept: set[int] = set()
+    for promo in promos:
+        if promo.excludes_tags:
+            rivals = [q.id for q in promos if q.id != promo.id and q.tags & promo.excludes_tags]
+            if rivals:
+                kept.add(promo.id)
+                kept.update(rivals)
+        if promo.full_price_only:
+            rivals = [q.id for q in promos if q.id != promo.id and q.stage == "item"]
+            if rivals:
+                kept.add(promo.id)
+                kept.update(rivals)
+    return kept
+
+
+def cannot_pay_off(run: Pass, order: Sequence[Promotion], covered: dict[int, tuple[int, ...]], soft: set[int]) -> bool:
+    """True when no change to the full run can lower the payable through thresholds or kept-off coupons.
+
+    Every such gain needs a cost first: a threshold is only reached by paying at least the gap to its next
+    tier more before it (what feeds a basis raises it by no more than it raises the payable), and a kept-off
+    coupon only comes back by giving up a price that saved at least as much as the smallest one there. The
+    gains are bounded by what each threshold would give at list prices over what it gave. When all the gains
+    together cannot exceed the smallest cost, the full run stands.
+    """
+    by_id = {p.id: p for p in order}
+    gain, costs = 0, []
+    for promo_id, standing in run.thresholds.items():
+        if standing.at_list > standing.achieved and not isinstance(by_id[promo_id].benefit, Gift):  # a gift costs nothing
+            gap = gap_to_next(by_id[promo_id], standing.basis)
+            if gap is None:
+                return False
+            gain += standing.at_list - standing.achieved
+            costs.append(gap)
+    for promo_id in soft:
+        promo = by_id[promo_id]
+        if promo.full_price_only or promo.excludes_tags:
+            kept = run.thresholds.get(promo_id)
+            if kept is None or not isinstance(promo.benefit, Reduction):
+                return False  # kept off every line: nothing bounds what it could give
+            gain += kept.at_list - kept.achieved
+        else:
+            outcome = run.outcomes.get(promo_id)
+            if outcome is None or not outcome.applied:
+                continue
+            if promo.stage == "item" and any(other.id != promo_id and other.stage == "item" and
+                                             set(covered[other.id]) & set(covered[promo_id]) for other in order):
+                return False  # giving it up hands its lines to another price: the cost is not its whole saving
+            costs.append(outcome.amount)
+    return not costs or gain <= min(costs)
+
+
+def gap_to_next(promo: Promotion, basis: int) -> int | None:
+    """Money still missing to the next threshold of a money-basis threshold promotion (None: cannot say)."""
+    b = promo.benefit
+    if isinstance(b, Reduction) and b.basis == "amount":
+        if b.every:
+            return (basis // b.every + 1) * b.every - basis
+        ahead = [t.threshold for t in b.tiers if t.threshold > basis]
+        return min(ahead) - basis if ahead else None
+    if isinstance(b, (Gift, FreeShipping)) and b.basis == "amount" and basis < b.threshold:
+        return b.threshold - basis
+    return None
 
 
 def feeders(order: Sequence[Promotion], covered: dict[int, tuple[int, ...]]) -> dict[int, set[int]]:
@@ -209,7 +275,7 @@ def thresholds_at_stake(run: Pass, order: Sequence[Promotion], covered: dict[int
     fed = feeders(order, covered)
     chosen = set(contested)
     for promo_id, standing in run.thresholds.items():
-        if standing.at_list > standing.achieved:
+        if standing.at_list > standing.achieved and not run.settled:
             chosen |= {promo_id} | fed[promo_id]
     grown = True
     while grown:
