@@ -37,3 +37,8 @@ test: install browser lint
 
 clean:
 	rm -rf $(VENV) shopkeeper.db shopkeeper.db-wal shopkeeper.db-shm
+
+# Pricing engine benchmark (not part of `make test`): carts/s and latency on one core, next to django-oscar.
+.PHONY: bench-pricing
+bench-pricing: install
+	$(BIN)/python benchmarks/pricing.py
