@@ -11,13 +11,17 @@ Order of application (documented for buyers and staff alike):
 
 Inside a stage, higher priority first, then lower id. A promotion only touches
 lines it may stack on (exclusive, coupons-only, excluded tags, full-price-only).
+Where several item prices that each stand alone on a line (unit prices,
+early-bird prices, per-SKU N-th units) cover it, the cheapest takes it.
 
 Which promotions run is a choice made for the buyer. When nothing among the
-candidates competes (no two item prices on one line, no exclusivity clash, no
-coupon-group clash, no two points prices drawing on one points balance, and no
-threshold at stake), running everything is already the cheapest outcome: every
-step is monotone in what it is given except thresholds, and none of those can
-do better. A threshold is at stake when an earlier discount pushed it below
+candidates competes (no two entangled item prices on one line, no exclusivity
+clash, no coupon-group clash, no two points prices drawing on one points
+balance, and no threshold or kept-off coupon that could pay off), running
+everything is already the cheapest outcome: every step is monotone in what it is
+given except thresholds, and none of those can do better. `cannot_pay_off`
+settles most lost thresholds without a search: reaching a threshold costs at
+least the gap to it, so gains smaller than every such cost need no search. A threshold is at stake when an earlier discount pushed it below
 what list prices reach, or when something that feeds its basis is itself being
 chosen. Otherwise the competing promotions — and, for a threshold at stake, the
 earlier ones that feed its basis — are searched: every on/off combination while
