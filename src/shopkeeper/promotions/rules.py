@@ -76,7 +76,8 @@ def price_cart(request: PricingRequest) -> PricedCart:
     order = application_order([p for p in request.promotions if p.id in covered])
     everything = Pass(request, covered).run(order)
     hard, soft = competing(order, covered)
-    if soft or any(t.at_list > t.achieved for t in everything.thresholds.values()):
+    # the bound speaks of changes to the full run; with other choices to make, it does not hold for their branches
+    if not hard and (soft or any(t.at_list > t.achieved for t in everything.thresholds.values())):
         if cannot_pay_off(everything, order, covered, soft):
             soft = set()
             everything.settled = True
