@@ -53,6 +53,14 @@ class Line:
         self.earns_points = True
         self.gift = gift
 
+    def copy(self) -> "Line":
+        twin = Line.__new__(Line)
+        twin.src, twin.list_total, twin.amount, twin.gift = self.src, self.list_total, self.amount, self.gift
+        twin.item_owner, twin.exclusive_owner, twin.coupons_only_owner = self.item_owner, self.exclusive_owner, self.coupons_only_owner
+        twin.touched_other, twin.tags, twin.points, twin.earns_points = self.touched_other, set(self.tags), self.points, self.earns_points
+        twin.steps, twin.discounts = list(self.steps), list(self.discounts)
+        return twin
+
 
 class Fee:
     """One store's shipping fee while the pipeline runs."""
@@ -62,6 +70,11 @@ class Fee:
     def __init__(self, fee: int) -> None:
         self.payable = fee
         self.discounts: list[tuple[int, str, int]] = []
+
+    def copy(self) -> "Fee":
+        twin = Fee(self.payable)
+        twin.discounts = list(self.discounts)
+        return twin
 
 
 @dataclass
@@ -110,6 +123,29 @@ class Pass:
 
     def payable(self) -> int:
         return sum(line.amount for line in self.lines) + sum(fee.payable for fee in self.shipping.values())
+
+    def apply(self, promo: Promotion) -> None:
+        """One more promotion, in application order (item prices come after `choose_item_prices`)."""
+        self.outcomes[promo.id] = self._apply(promo)
+
+    def choose_item_prices(self, promotions: Sequence[Promotion]) -> None:
+        self.item_winner = cheapest_item_prices(self.request, self.covered, promotions)
+
+    def copy(self) -> "Pass":
+        """A branch of the search: the same cart at the same point, to go on differently."""
+        twin = Pass.__new__(Pass)
+        twin.request, twin.covered = self.request, self.covered
+        twin.lines = [line.copy() for line in self.lines]
+        twin.shipping = {store: fee.copy() for store, fee in self.shipping.items()}
+        twin.points_left = self.points_left
+        twin.allowance = dict(self.allowance)
+        twin.groups_used = dict(self.groups_used)
+        twin.outcomes = dict(self.outcomes)
+        twin.thresholds = dict(self.thresholds)
+        twin.switched_off = self.switched_off
+        twin.settled = self.settled
+        twin.item_winner = self.item_winner
+        return twin
 
     def _apply(self, promo: Promotion) -> Outcome:
         if promo.coupon_group is not None and promo.coupon_group in self.groups_used:

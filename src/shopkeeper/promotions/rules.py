@@ -21,12 +21,13 @@ balance, and no threshold or kept-off coupon that could pay off), running
 everything is already the cheapest outcome: every step is monotone in what it is
 given except thresholds, and none of those can do better. `cannot_pay_off`
 settles most lost thresholds without a search: reaching a threshold costs at
-least the gap to it, so gains smaller than every such cost need no search. A threshold is at stake when an earlier discount pushed it below
-what list prices reach, or when something that feeds its basis is itself being
-chosen. Otherwise the competing promotions — and, for a threshold at stake, the
-earlier ones that feed its basis — are searched: every on/off combination while
-there are at most `EXACT_LIMIT` of them, a bounded local search above that. The
-result says which (`PricedCart.search`).
+least the gap to it, so gains smaller than every such cost need no search. A
+threshold is at stake when an earlier discount pushed it below what list prices
+reach, or when something that feeds its basis is itself being chosen. Otherwise the competing promotions — and, for a threshold at stake, the
+earlier ones that feed its basis — are searched by branch and bound: every on/off
+combination while there are at most `EXACT_LIMIT` of them (branches share their
+common start and stop when they cannot beat the best found), the best of a fixed
+budget of branches above that. The result says which (`PricedCart.search`).
 """
 
 from __future__ import annotations
@@ -50,8 +51,8 @@ from shopkeeper.promotions.terms import (
     Shopper,
 )
 
-EXACT_LIMIT = 8  # 2^8 = 256 passes at most for an exact answer
-BOUNDED_ROUNDS = 3  # rounds of single on/off flips above it
+EXACT_LIMIT = 8  # up to 2^8 on/off choices, most cut short by the bound: exact
+BOUNDED_NODES = 60  # above that, branches looked at before settling for the best found
 
 _STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
 
@@ -277,6 +278,9 @@ def thresholds_at_stake(run: Pass, order: Sequence[Promotion], covered: dict[int
     pushed the cart below), or something feeding the basis is itself being chosen,
     so what the threshold reaches depends on the choice.
     """
+    lost = not run.settled and any(t.at_list > t.achieved for t in run.thresholds.values())
+    if not contested and not lost:
+        return set()  # nothing chosen and nothing lost: no threshold can be at stake
     fed = feeders(order, covered)
     chosen = set(contested)
     for promo_id, standing in run.thresholds.items():
@@ -294,35 +298,75 @@ def thresholds_at_stake(run: Pass, order: Sequence[Promotion], covered: dict[int
 
 def choose(request: PricingRequest, covered: dict[int, tuple[int, ...]], order: list[Promotion],
            contested: set[int]) -> tuple[Pass, Search]:
-    """The cheapest on/off choice among the contested promotions; the others always run."""
-    rivals = [p.id for p in order if p.id in contested]
+    """The cheapest on/off choice among the contested promotions (the others always run): exact while there are
+    at most `EXACT_LIMIT` of them, else the best of the first `BOUNDED_NODES` branches (everything on among them)."""
+    if len(contested) <= EXACT_LIMIT:
+        return branch_and_bound(request, covered, order, contested), "exact"
+    return branch_and_bound(request, covered, order, contested, BOUNDED_NODES), "bounded"
 
-    def run(off: frozenset[int]) -> Pass:
-        trial = Pass(request, covered).run([p for p in order if p.id not in off])
-        trial.switched_off = off
-        return trial
 
-    if len(rivals) <= EXACT_LIMIT:
-        best: Pass | None = None
-        for mask in range(1 << len(rivals)):  # mask 0 = everything on; ties keep the earlier (fuller) choice
-            off = frozenset(rivals[i] for i in range(len(rivals)) if mask >> i & 1)
-            trial = run(off)
-            if best is None or trial.payable() < best.payable():
-                best = trial
-        assert best is not None
-        return best, "exact"
-    current_off: frozenset[int] = frozenset()
-    current = run(current_off)
-    for _ in range(BOUNDED_ROUNDS):
-        improved = False
-        for rival in rivals:
-            off = current_off ^ {rival}
-            trial = run(off)
-            if trial.payable() < current.payable():
-                current, current_off, improved = trial, off, True
-        if not improved:
+def branch_and_bound(request: PricingRequest, covered: dict[int, tuple[int, ...]], order: list[Promotion],
+                     contested: set[int], budget: int | None = None) -> Pass:
+    """Every on/off choice of the contested promotions, as exact as trying each in a pass of its own, cheaper:
+    branches share the passes' common start, and a branch is left as soon as it cannot beat the best found,
+    since each promotion still to run can take off at most `most_saved`. Item prices are chosen first (who holds
+    each line depends on all of them); the later stages branch as they come. Everything on is tried first, and a
+    tie keeps what was found first."""
+    items = [p for p in order if p.stage == "item"]
+    later = [p for p in order if p.stage != "item"]
+    item_rivals = [p.id for p in items if p.id in contested]
+    left = [0] * (len(later) + 1)
+    for i in range(len(later) - 1, -1, -1):
+        left[i] = left[i + 1] + most_saved(later[i], request, covered)
+    best: list[Pass] = []
+    spent = [0]
+
+    def descend(state: Pass, i: int) -> None:
+        spent[0] += 1
+        if budget is not None and spent[0] > budget and best:
+            return  # bounded: the budget is spent, the best found stands
+        while i < len(later) and later[i].id not in contested:
+            state.apply(later[i])
+            i += 1
+        if best and state.payable() - left[i] >= best[0].payable():
+            return
+        if i == len(later):
+            best[:] = [state]
+            return
+        branch = state.copy()
+        branch.apply(later[i])
+        descend(branch, i + 1)
+        state.switched_off = state.switched_off | {later[i].id}
+        descend(state, i + 1)
+
+    for mask in range(1 << len(item_rivals)):
+        if budget is not None and spent[0] > budget and best:
             break
-    return current, "bounded"
+        spent[0] += 1
+        off = frozenset(item_rivals[k] for k in range(len(item_rivals)) if mask >> k & 1)
+        start = Pass(request, covered)
+        start.switched_off = off
+        enabled = [p for p in items if p.id not in off]
+        start.choose_item_prices(enabled)
+        for promo in enabled:
+            start.apply(promo)
+        descend(start, 0)
+    return best[0]
+
+
+def most_saved(promo: Promotion, request: PricingRequest, covered: dict[int, tuple[int, ...]]) -> int:
+    """The most a threshold-stage promotion can take off whatever ran before it: what it gives at list prices
+    (tiers rise with the basis, and no basis exceeds list prices); a gift costs the buyer nothing."""
+    lines = [request.lines[i] for i in covered[promo.id]]
+    listed = sum(line.unit_price * line.quantity for line in lines)
+    b = promo.benefit
+    if isinstance(b, Gift):
+        return 0
+    if isinstance(b, FreeShipping):
+        return sum(request.shipping.get(store, 0) for store in {line.store_id for line in lines})
+    if isinstance(b, Reduction):
+        return reduction_off(b, listed if b.basis == "amount" else sum(line.quantity for line in lines), listed)
+    return listed
 
 
 # --- the result -----------------------------------------------------------------------------------

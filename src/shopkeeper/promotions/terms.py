@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Literal, Mapping, Union
 
 # Stages run in this order (the documented order of application).
@@ -233,7 +234,7 @@ class Promotion:
     coupon_group: str | None = None  # at most one coupon of a group per cart (one store coupon, one platform voucher)
     allowance: int | None = None
 
-    @property
+    @cached_property
     def stage(self) -> Stage:
         if self.coupon_id is not None:
             return "platform" if self.funder == "platform" else "coupon"
