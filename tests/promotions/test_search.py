@@ -145,3 +145,16 @@ def test_more_contested_promotions_than_the_exact_limit_are_searched_bounded_and
     assert cart.search == "bounded"
     assert cart.payable <= everything_run(req) == 19900
     assert len(cart.coupon_ids()) == 1
+
+
+def test_a_promotion_both_kept_off_and_keeping_a_coupon_off_counts_as_a_cost() -> None:
+    # given 每满18减1 on line A tagged flash_sale (itself full-price-only), and a coupon 每满18减1 on the store
+    # that excludes flash-sale lines
+    req = request([line(1, 2200), line(2, 15800)],
+                  [promo(1, Reduction((Tier(1800, 100),), every=1800), excludes_tags=frozenset({"flash_sale"}),
+                         full_price_only=True, coupon_id=1001, coupon_group="store-1"),
+                   promo(2, Reduction((Tier(1800, 100),), every=1800), scope=sku_scope(1),
+                         tags=frozenset({"flash_sale"}), full_price_only=True)])
+    cart = price_cart(req)
+    # then dropping the ¥1 on A lets the coupon take ¥10 off ¥180.00 instead of ¥8 off ¥158.00: ¥170.00
+    assert cart.payable == 17000 == brute_force_payable(req)

@@ -218,14 +218,17 @@ def cannot_pay_off(run: Pass, order: Sequence[Promotion], covered: dict[int, tup
                 return False
             gain += standing.at_list - standing.achieved
             costs.append(gap)
+    kept_off = [by_id[i] for i in soft if by_id[i].full_price_only or by_id[i].excludes_tags]
+    for promo in kept_off:
+        kept = run.thresholds.get(promo.id)
+        if kept is None or not isinstance(promo.benefit, Reduction):
+            return False  # kept off every line: nothing bounds what it could give
+        gain += kept.at_list - kept.achieved
     for promo_id in soft:
         promo = by_id[promo_id]
-        if promo.full_price_only or promo.excludes_tags:
-            kept = run.thresholds.get(promo_id)
-            if kept is None or not isinstance(promo.benefit, Reduction):
-                return False  # kept off every line: nothing bounds what it could give
-            gain += kept.at_list - kept.achieved
-        else:
+        blocks = any(other.id != promo_id and (other.excludes_tags & promo.tags or (other.full_price_only and promo.stage == "item"))
+                     for other in kept_off)
+        if blocks:  # a promotion may be kept off one coupon and keep another off: both roles count
             outcome = run.outcomes.get(promo_id)
             if outcome is None or not outcome.applied:
                 continue
@@ -233,7 +236,7 @@ def cannot_pay_off(run: Pass, order: Sequence[Promotion], covered: dict[int, tup
                                              set(covered[other.id]) & set(covered[promo_id]) for other in order):
                 return False  # giving it up hands its lines to another price: the cost is not its whole saving
             costs.append(outcome.amount)
-    return not costs or gain <= min(costs)
+    return gain == 0 or (bool(costs) and gain <= min(costs))
 
 
 def gap_to_next(promo: Promotion, basis: int) -> int | None:
@@ -309,16 +312,14 @@ def branch_and_bound(request: PricingRequest, covered: dict[int, tuple[int, ...]
                      contested: set[int], budget: int | None = None) -> Pass:
     """Every on/off choice of the contested promotions, as exact as trying each in a pass of its own, cheaper:
     branches share the passes' common start, and a branch is left as soon as it cannot beat the best found,
-    since each promotion still to run can take off at most `most_saved`. Item prices are chosen first (who holds
-    each line depends on all of them); the later stages branch as they come. Everything on is tried first, and a
-    tie keeps what was found first."""
+    since each promotion still to run can take off at most `most_saved` from what the lines cost by then.
+    Item prices are chosen first (who holds each line depends on all of them); the later stages branch as they
+    come. Everything on is tried first, and a tie keeps what was found first."""
     items = [p for p in order if p.stage == "item"]
     later = [p for p in order if p.stage != "item"]
     item_rivals = [p.id for p in items if p.id in contested]
-    left = [0] * (len(later) + 1)
-    for i in range(len(later) - 1, -1, -1):
-        left[i] = left[i + 1] + most_saved(later[i], request, covered)
     best: list[Pass] = []
+    best_payable = [0]
     spent = [0]
 
     def descend(state: Pass, i: int) -> None:
@@ -328,10 +329,11 @@ def branch_and_bound(request: PricingRequest, covered: dict[int, tuple[int, ...]
         while i < len(later) and later[i].id not in contested:
             state.apply(later[i])
             i += 1
-        if best and state.payable() - left[i] >= best[0].payable():
+        payable = state.payable()
+        if best and payable - sum(most_saved(p, state) for p in later[i:]) >= best_payable[0]:
             return
         if i == len(later):
-            best[:] = [state]
+            best[:], best_payable[0] = [state], payable
             return
         branch = state.copy()
         branch.apply(later[i])
@@ -354,19 +356,19 @@ def branch_and_bound(request: PricingRequest, covered: dict[int, tuple[int, ...]
     return best[0]
 
 
-def most_saved(promo: Promotion, request: PricingRequest, covered: dict[int, tuple[int, ...]]) -> int:
-    """The most a threshold-stage promotion can take off whatever ran before it: what it gives at list prices
-    (tiers rise with the basis, and no basis exceeds list prices); a gift costs the buyer nothing."""
-    lines = [request.lines[i] for i in covered[promo.id]]
-    listed = sum(line.unit_price * line.quantity for line in lines)
+def most_saved(promo: Promotion, state: Pass) -> int:
+    """The most a promotion of the order stage or later can still take off: what it would give on what its lines
+    cost now (they only get cheaper, and tiers rise with the basis); a gift costs the buyer nothing."""
+    lines = [state.lines[i] for i in state.covered[promo.id]]
     b = promo.benefit
     if isinstance(b, Gift):
         return 0
     if isinstance(b, FreeShipping):
-        return sum(request.shipping.get(store, 0) for store in {line.store_id for line in lines})
+        return sum(state.shipping[store].payable for store in {line.src.store_id for line in lines} if store in state.shipping)
+    amount = sum(line.amount for line in lines)
     if isinstance(b, Reduction):
-        return reduction_off(b, listed if b.basis == "amount" else sum(line.quantity for line in lines), listed)
-    return listed
+        return reduction_off(b, amount if b.basis == "amount" else sum(line.src.quantity for line in lines), amount)
+    return amount
 
 
 # --- the result -----------------------------------------------------------------------------------
