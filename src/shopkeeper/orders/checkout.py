@@ -61,8 +61,7 @@ def place_orders(session: Session, now: datetime, actor: Principal, baskets: Seq
     priced = cart.quote.priced
     _load_gifts(session, cart, priced)
     placed = {store.id: _order(session, now, actor.buyer_id, store, address, cart, priced) for store, _ in stores}
-    pricing.take(session, now, cart.quote, {store_id: order.id for store_id, order in placed.items()},
-                 quotes.shopper(session, now, actor.buyer_id, [store for store, _ in stores]))
+    pricing.take(session, now, cart.quote, {store_id: order.id for store_id, order in placed.items()}, cart.shopper)
     return list(placed.values())
 
 

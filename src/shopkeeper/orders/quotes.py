@@ -26,6 +26,7 @@ class CartQuote:
     quote: pricing.Quote
     skus: dict[int, Sku]
     products: dict[int, Product]
+    shopper: Shopper
 
 
 def shopper(session: Session, now: datetime, buyer_id: int, stores: Sequence[Store]) -> Shopper:
@@ -73,6 +74,6 @@ def quote_cart(session: Session, now: datetime, buyer_id: int, baskets: Sequence
         cart_lines += [CartLine(sku.id, product.id, store.id, sku.price_minor, quantity, product.category_id)
                        for product, sku, quantity in items]
     stores = [store for store, _ in baskets]
-    quote = pricing.price(session, now, stores, shopper(session, now, buyer_id, stores), cart_lines, shipping,
-                          coupon_ids, codes, lock)
-    return CartQuote(quote, skus, products)
+    facts = shopper(session, now, buyer_id, stores)
+    quote = pricing.price(session, now, stores, facts, cart_lines, shipping, coupon_ids, codes, lock)
+    return CartQuote(quote, skus, products, facts)

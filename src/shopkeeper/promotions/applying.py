@@ -116,9 +116,9 @@ class Pass:
     # --- running ------------------------------------------------------------------------------
 
     def run(self, promotions: Sequence[Promotion]) -> "Pass":
-        self.item_winner = cheapest_item_prices(self.request, self.covered, promotions)
+        self.choose_item_prices(promotions)
         for promo in promotions:
-            self.outcomes[promo.id] = self._apply(promo)
+            self.apply(promo)
         return self
 
     def payable(self) -> int:

@@ -26,7 +26,7 @@ from shopkeeper.promotions.index import PromotionIndex
 from shopkeeper.promotions.models import Coupon, CouponStatus, CouponTemplate, PromotionRow, PromotionStatus, PromotionUse
 from shopkeeper.promotions.results import PricedCart
 from shopkeeper.promotions.rules import price_cart
-from shopkeeper.promotions.service import CouponLimitReached, CouponUnavailable, audience_refusal_for, find_code, issue
+from shopkeeper.promotions.service import CouponUnavailable, check_buyer_limit, check_open_to, find_code, issue
 from shopkeeper.promotions.terms import CartLine, Gift, GiftSku, PricingRequest, Promotion, Shopper
 
 # Engine ids must be unique within one pricing; each source gets its own range.
@@ -218,19 +218,11 @@ def _codes(session: Session, now: datetime, store_ids: Sequence[int], currency: 
 
 
 def _check_claimable(session: Session, now: datetime, template: CouponTemplate, shopper: Shopper) -> None:
-    if template.status != PromotionStatus.ACTIVE or now < template.claim_from or (
-            template.claim_until is not None and now >= template.claim_until):
-        raise CouponUnavailable(f"the code {template.code} is not valid now")
+    """What `service.issue` will check at checkout, told now, when the code is priced."""
+    check_open_to(now, template, shopper)
     if template.total_quantity is not None and template.issued >= template.total_quantity:
         raise CouponUnavailable(f"the code {template.code} has been used up", reason="sold_out")
-    refusal = audience_refusal_for(template, shopper)
-    if refusal:
-        raise CouponUnavailable(f"the code {template.code} is not for this buyer ({refusal})", reason=refusal)
-    held = session.scalar(select(func.count()).select_from(Coupon).where(
-        Coupon.template_id == template.id, Coupon.buyer_id == shopper.buyer_id)) or 0
-    if held >= template.per_buyer_limit:
-        raise CouponLimitReached(f"the code {template.code} can be used {template.per_buyer_limit} time(s) per buyer",
-                                 limit=template.per_buyer_limit)
+    check_buyer_limit(session, template, shopper.buyer_id)
 
 
 def _gifts(session: Session, promotions: Sequence[Promotion]) -> dict[int, GiftSku]:

@@ -308,13 +308,7 @@ def find_code(session: Session, code: str) -> CouponTemplate:
 
 def issue(session: Session, now: datetime, template: CouponTemplate, shopper: Shopper) -> Coupon:
     assert shopper.buyer_id is not None
-    if template.status != PromotionStatus.ACTIVE:
-        raise CouponUnavailable(f"coupon {template.id} is {template.status}")
-    if now < template.claim_from or (template.claim_until is not None and now >= template.claim_until):
-        raise CouponUnavailable(f"coupon {template.id} cannot be claimed now")
-    refusal = audience_refusal_for(template, shopper)
-    if refusal:
-        raise CouponUnavailable(f"coupon {template.id} is not for this buyer ({refusal})", reason=refusal)
+    check_open_to(now, template, shopper)
     # The conditional UPDATE both guards the total and locks the template row, so the
     # per-buyer count below cannot race with another claim of the same template.
     taken = session.execute(update(CouponTemplate).where(
@@ -322,12 +316,8 @@ def issue(session: Session, now: datetime, template: CouponTemplate, shopper: Sh
         (CouponTemplate.total_quantity.is_(None)) | (CouponTemplate.issued < CouponTemplate.total_quantity),
     ).values(issued=CouponTemplate.issued + 1))
     if taken.rowcount != 1:  # type: ignore[attr-defined]
-        raise CouponUnavailable(f"coupon {template.id} is all claimed", reason="sold_out")
-    held = session.scalar(select(func.count()).select_from(Coupon).where(
-        Coupon.template_id == template.id, Coupon.buyer_id == shopper.buyer_id)) or 0
-    if held >= template.per_buyer_limit:
-        raise CouponLimitReached(f"at most {template.per_buyer_limit} of coupon {template.id} per buyer",
-                                 limit=template.per_buyer_limit)
+        raise CouponUnavailable(f"{_named(template)} is all claimed", reason="sold_out")
+    check_buyer_limit(session, template, shopper.buyer_id)
     valid_from = template.valid_from or now
     valid_until = template.valid_until or now + timedelta(days=template.valid_days or 0)
     coupon = Coupon(template_id=template.id, buyer_id=shopper.buyer_id, store_id=template.store_id,
@@ -337,6 +327,29 @@ def issue(session: Session, now: datetime, template: CouponTemplate, shopper: Sh
     events.record(session, now, "coupon.claimed", f"coupon:{coupon.id}", template.store_id, template_id=template.id,
                   buyer_id=shopper.buyer_id)
     return coupon
+
+
+def _named(template: CouponTemplate) -> str:
+    return f"the code {template.code}" if template.code else f"coupon {template.id}"
+
+
+def check_open_to(now: datetime, template: CouponTemplate, shopper: Shopper) -> None:
+    """Active, within its claiming window, and for this buyer's audience."""
+    if template.status != PromotionStatus.ACTIVE:
+        raise CouponUnavailable(f"{_named(template)} is {template.status}")
+    if now < template.claim_from or (template.claim_until is not None and now >= template.claim_until):
+        raise CouponUnavailable(f"{_named(template)} cannot be claimed now")
+    refusal = audience_refusal_for(template, shopper)
+    if refusal:
+        raise CouponUnavailable(f"{_named(template)} is not for this buyer ({refusal})", reason=refusal)
+
+
+def check_buyer_limit(session: Session, template: CouponTemplate, buyer_id: int | None) -> None:
+    held = session.scalar(select(func.count()).select_from(Coupon).where(
+        Coupon.template_id == template.id, Coupon.buyer_id == buyer_id)) or 0
+    if held >= template.per_buyer_limit:
+        raise CouponLimitReached(f"at most {template.per_buyer_limit} of {_named(template)} per buyer",
+                                 limit=template.per_buyer_limit)
 
 
 def audience_refusal_for(template: CouponTemplate, shopper: Shopper) -> str | None:
