@@ -106,6 +106,10 @@ def largest_remainder_allocate(total: int, weights: Sequence[int]) -> list[int]:
     deterministic. Zero total weight splits evenly. Works for negative totals
     (a refund) by splitting the absolute value.
     """
+    if len(weights) == 1:
+        if weights[0] < 0:
+            raise ValueError("weights must not be negative")
+        return [total]
     if not weights:
         if total:
             raise ValueError("cannot allocate a non-zero total over no weights")

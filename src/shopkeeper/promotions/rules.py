@@ -35,7 +35,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from shopkeeper.money import exponent
-from shopkeeper.promotions.applying import Outcome, Pass, reduction_off, separable
+from shopkeeper.promotions.applying import Outcome, Pass, proportional_share, reduction_off, separable
 from shopkeeper.promotions.results import Allocation, Hint, PricedCart, PricedLine, PricedShipping, Search, Step, Verdict
 from shopkeeper.promotions.terms import (
     MEMBER_LEVELS,
@@ -206,8 +206,10 @@ def cannot_pay_off(run: Pass, order: Sequence[Promotion], covered: dict[int, tup
     Every such gain needs a cost first: a threshold is only reached by paying at least the gap to its next
     tier more before it (what feeds a basis raises it by no more than it raises the payable), and a kept-off
     coupon only comes back by giving up a price that saved at least as much as the smallest one there. The
-    gains are bounded by what each threshold would give at list prices over what it gave. When all the gains
-    together cannot exceed the smallest cost, the full run stands.
+    gains are bounded by what each threshold would give at list prices over what it gave. Within the tier it
+    stands on, a percentage reduction gains nothing worth chasing: it gives back a share of a rise, never all
+    of it, so the costs are counted net of those shares. When all the gains together cannot exceed the
+    smallest cost, the full run stands.
     """
     by_id = {p.id: p for p in order}
     gain, costs = 0, []
@@ -236,7 +238,8 @@ def cannot_pay_off(run: Pass, order: Sequence[Promotion], covered: dict[int, tup
                                              set(covered[other.id]) & set(covered[promo_id]) for other in order):
                 return False  # giving it up hands its lines to another price: the cost is not its whole saving
             costs.append(outcome.amount)
-    return gain == 0 or (bool(costs) and gain <= min(costs))
+    # a percentage reduction after the rise hands part of every cost back (applying.proportional_share)
+    return gain == 0 or (bool(costs) and gain <= min(costs) * proportional_share(order))
 
 
 def gap_to_next(promo: Promotion, basis: int) -> int | None:
