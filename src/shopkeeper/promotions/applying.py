@@ -46,9 +46,10 @@ class Line:
         self.exclusive_owner: int | None = None
         self.coupons_only_owner: int | None = None
         self.touched_other = False  # touched by a promotion that is not a coupon
-        self.tags: set[str] = set()
-        self.steps: list[tuple[int, int]] = []
-        self.discounts: list[tuple[int, str, int]] = []  # (promotion id, funder, minor)
+        # tuples and frozensets, replaced rather than changed, so a branch of the search shares them for free
+        self.tags: frozenset[str] = frozenset()
+        self.steps: tuple[tuple[int, int], ...] = ()
+        self.discounts: tuple[tuple[int, str, int], ...] = ()  # (promotion id, funder, minor)
         self.points = 0
         self.earns_points = True
         self.gift = gift
@@ -57,8 +58,8 @@ class Line:
         twin = Line.__new__(Line)
         twin.src, twin.list_total, twin.amount, twin.gift = self.src, self.list_total, self.amount, self.gift
         twin.item_owner, twin.exclusive_owner, twin.coupons_only_owner = self.item_owner, self.exclusive_owner, self.coupons_only_owner
-        twin.touched_other, twin.tags, twin.points, twin.earns_points = self.touched_other, set(self.tags), self.points, self.earns_points
-        twin.steps, twin.discounts = list(self.steps), list(self.discounts)
+        twin.touched_other, twin.tags, twin.points, twin.earns_points = self.touched_other, self.tags, self.points, self.earns_points
+        twin.steps, twin.discounts = self.steps, self.discounts
         return twin
 
 
@@ -69,11 +70,11 @@ class Fee:
 
     def __init__(self, fee: int) -> None:
         self.payable = fee
-        self.discounts: list[tuple[int, str, int]] = []
+        self.discounts: tuple[tuple[int, str, int], ...] = ()
 
     def copy(self) -> "Fee":
         twin = Fee(self.payable)
-        twin.discounts = list(self.discounts)
+        twin.discounts = self.discounts
         return twin
 
 
@@ -194,8 +195,8 @@ class Pass:
         """Record that `promo` took `minor` off `line` (and marks the line as touched by it)."""
         line.amount -= minor
         line.points += points
-        line.discounts.append((promo.id, promo.funder, minor))
-        line.steps.append((promo.id, line.amount))
+        line.discounts += ((promo.id, promo.funder, minor),)
+        line.steps += ((promo.id, line.amount),)
         self.mark(promo, line)
 
     def mark(self, promo: Promotion, line: Line) -> None:
@@ -207,7 +208,8 @@ class Pass:
             line.coupons_only_owner = promo.id
         if promo.coupon_id is None:
             line.touched_other = True
-        line.tags |= promo.tags
+        if promo.tags:
+            line.tags |= promo.tags
         if not promo.earns_points:
             line.earns_points = False
 
@@ -523,8 +525,8 @@ def apply_gift(run: Pass, promo: Promotion, lines: list[Line]) -> Outcome:
     if units <= 0:
         return Outcome(False, reason="gift_out_of_stock", detail={"sku_id": b.sku_id})
     gift = Line(CartLine(b.sku_id, info.product_id, info.store_id, info.unit_price, units), gift=True)
-    gift.discounts.append((promo.id, promo.funder, gift.list_total))
-    gift.steps.append((promo.id, 0))
+    gift.discounts = ((promo.id, promo.funder, gift.list_total),)
+    gift.steps = ((promo.id, 0),)
     run.lines.append(gift)
     for line in lines:
         run.mark(promo, line)
@@ -547,7 +549,7 @@ def apply_free_shipping(run: Pass, promo: Promotion, lines: list[Line]) -> Outco
     for store in stores:
         fee = run.shipping.get(store)
         if fee and fee.payable:
-            fee.discounts.append((promo.id, promo.funder, fee.payable))
+            fee.discounts += ((promo.id, promo.funder, fee.payable),)
             fee.payable = 0
     for line in lines:
         run.mark(promo, line)

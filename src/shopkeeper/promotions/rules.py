@@ -269,6 +269,8 @@ def feeders(order: Sequence[Promotion], covered: dict[int, tuple[int, ...]]) -> 
         lines = set(covered[promo.id])
         earlier: set[int] = set()
         for other in reversed(order[:position]):
+            if promo.coupon_group is not None and other.coupon_group == promo.coupon_group:
+                continue  # a coupon of the same group never feeds it: while that one is used, this one is not
             if lines.intersection(covered[other.id]):
                 earlier.add(other.id)
                 lines.update(covered[other.id])
@@ -333,7 +335,7 @@ def branch_and_bound(request: PricingRequest, covered: dict[int, tuple[int, ...]
             state.apply(later[i])
             i += 1
         payable = state.payable()
-        if best and payable - sum(most_saved(p, state) for p in later[i:]) >= best_payable[0]:
+        if best and payable >= best_payable[0] and not could_save(later, i, state, payable - best_payable[0]):
             return
         if i == len(later):
             best[:], best_payable[0] = [state], payable
@@ -359,18 +361,33 @@ def branch_and_bound(request: PricingRequest, covered: dict[int, tuple[int, ...]
     return best[0]
 
 
+def could_save(later: list[Promotion], start: int, state: Pass, needed: int) -> bool:
+    """Whether the promotions from `start` on might still take off more than `needed` (summed only as far as that)."""
+    saved = 0
+    for promo in later[start:]:
+        saved += most_saved(promo, state)
+        if saved > needed:
+            return True
+    return False
+
+
 def most_saved(promo: Promotion, state: Pass) -> int:
     """The most a promotion of the order stage or later can still take off: what it would give on what its lines
     cost now (they only get cheaper, and tiers rise with the basis); a gift costs the buyer nothing."""
-    lines = [state.lines[i] for i in state.covered[promo.id]]
     b = promo.benefit
-    if isinstance(b, Gift):
+    kind = type(b)
+    if kind is Gift:
         return 0
-    if isinstance(b, FreeShipping):
-        return sum(state.shipping[store].payable for store in {line.src.store_id for line in lines} if store in state.shipping)
-    amount = sum(line.amount for line in lines)
-    if isinstance(b, Reduction):
-        return reduction_off(b, amount if b.basis == "amount" else sum(line.src.quantity for line in lines), amount)
+    lines, covered = state.lines, state.covered[promo.id]
+    if kind is FreeShipping:
+        shipping = state.shipping
+        return sum(shipping[store].payable for store in {lines[i].src.store_id for i in covered} if store in shipping)
+    amount = 0
+    for i in covered:
+        amount += lines[i].amount
+    if kind is Reduction:
+        assert isinstance(b, Reduction)
+        return reduction_off(b, amount if b.basis == "amount" else sum(lines[i].src.quantity for i in covered), amount)
     return amount
 
 
@@ -381,12 +398,12 @@ def _finish(request: PricingRequest, order: list[Promotion], run: Pass, screened
     lines = tuple(PricedLine(
         sku_id=ln.src.sku_id, product_id=ln.src.product_id, store_id=ln.src.store_id, quantity=ln.src.quantity,
         unit_price=ln.src.unit_price, list_total=ln.list_total, payable=ln.amount,
-        discounts=tuple(Allocation(pid, funder, minor) for pid, funder, minor in ln.discounts),  # type: ignore[arg-type]
-        steps=tuple(Step(pid, amount) for pid, amount in ln.steps), gift=ln.gift, points_spent=ln.points,
+        discounts=tuple(map(Allocation._make, ln.discounts)), steps=tuple(map(Step._make, ln.steps)),
+        gift=ln.gift, points_spent=ln.points,
         earns_points=ln.earns_points,
     ) for ln in run.lines)
     shipping = tuple(PricedShipping(store, fee, run.shipping[store].payable,
-                                    tuple(Allocation(pid, funder, minor) for pid, funder, minor in run.shipping[store].discounts))  # type: ignore[arg-type]
+                                    tuple(map(Allocation._make, run.shipping[store].discounts)))
                      for store, fee in sorted(request.shipping.items()))
     earning = sum(line.payable for line in lines if line.earns_points and not line.gift)
     points_earned = earning * request.points_per_unit // 10 ** exponent(request.currency)
