@@ -1,18 +1,20 @@
-"""The `shopkeeper` command: serve, worker, simulate, demo, db upgrade, keys create."""
+"""The `shopkeeper` command: serve, worker, simulate, demo, db upgrade, keys create, rulebook check/list."""
 
 from __future__ import annotations
 
 import logging
 import threading
 from datetime import timedelta
+from pathlib import Path
 from typing import Annotated, NoReturn, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy.exc import IntegrityError
 
 import shopkeeper.models  # noqa: F401  (every table, so foreign keys resolve in any command)
-from shopkeeper import migrate, simulation, timers
+from shopkeeper import migrate, rulebooks, simulation, timers
 from shopkeeper.auth import Role, create_key
 from shopkeeper.clock import Clock, SystemClock
 from shopkeeper.db import Database
@@ -22,8 +24,10 @@ from shopkeeper.settings import Settings
 app = typer.Typer(help="Shopkeeper: the rules and automation an online store or marketplace runs on.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
+rulebook_app = typer.Typer(help="Platform rulebooks (rulebooks/*.toml).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
+app.add_typer(rulebook_app, name="rulebook")
 out = Console()
 err = Console(stderr=True)
 
@@ -62,6 +66,31 @@ def keys_create(
     except IntegrityError:
         _fail(f"no such {'store' if store is not None else 'buyer'}: {store if store is not None else buyer}")
     out.print(key, soft_wrap=True)
+
+
+@rulebook_app.command("check")
+def rulebook_check(files: Annotated[list[Path], typer.Argument(help="rulebook TOML files")]) -> None:
+    """Say for each file whether it is a complete, consistent rulebook; exit 1 if any is not."""
+    bad = 0
+    for file in files:
+        problems = rulebooks.check.check_file(file)
+        if problems:
+            bad += 1
+            count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
+            out.print(f"[red]{escape(str(file))}[/red]: {count}", soft_wrap=True, highlight=False)
+            for problem in problems:
+                out.print(f"  {problem}", soft_wrap=True, highlight=False, markup=False)
+        else:
+            out.print(f"{escape(str(file))}: [green]ok[/green]", soft_wrap=True, highlight=False)
+    if bad:
+        raise typer.Exit(1)
+
+
+@rulebook_app.command("list")
+def rulebook_list() -> None:
+    """The rulebooks a store may choose, by name."""
+    for name in rulebooks.names():
+        out.print(f"{name:<12} {rulebooks.load(name).title}", highlight=False)
 
 
 def _fail(message: str) -> NoReturn:

@@ -4,6 +4,10 @@ A store chooses a rulebook; code reads its numbers from here and never
 hard-codes them. Each entry in the TOML files cites its RULES.md section, the
 reading chosen where §15 lists an ambiguity, and says "our choice" where §16
 says the sources are silent.
+
+`check.problems` says what is missing or inconsistent in a rulebook; `load`
+refuses one with problems, so a broken file fails when a store chooses it,
+not when a timer first reads the entry.
 """
 
 from __future__ import annotations
@@ -16,6 +20,9 @@ from importlib import resources
 from typing import Any, Literal
 
 from shopkeeper.errors import InvalidInput
+from shopkeeper.rulebooks import check
+from shopkeeper.rulebooks.aftersales import AftersalesRules
+from shopkeeper.rulebooks.aftersales import parse as _parse_aftersales
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,7 @@ class Rulebook:
     payment: PaymentRules
     shipping: ShippingRules
     receipt: ReceiptRules
+    aftersales: AftersalesRules
 
 
 def names() -> list[str]:
@@ -52,8 +60,15 @@ def names() -> list[str]:
 def load(name: str) -> Rulebook:
     if name not in names():
         raise InvalidInput(f"unknown rulebook {name!r}; choose one of {', '.join(names())}")
-    raw = tomllib.loads(resources.files(__package__).joinpath(f"{name}.toml").read_text(encoding="utf-8"))
-    return _parse(name, raw)
+    return from_text(name, resources.files(__package__).joinpath(f"{name}.toml").read_text(encoding="utf-8"))
+
+
+def from_text(name: str, source: str) -> Rulebook:
+    """A rulebook from TOML text; `InvalidInput` lists every problem `check` finds, each naming its entry."""
+    problems = check.check_text(source)
+    if problems:
+        raise InvalidInput(f"rulebook {name!r} is not valid: " + "; ".join(problems), problems=problems)
+    return _parse(name, tomllib.loads(source))
 
 
 def _parse(name: str, raw: dict[str, Any]) -> Rulebook:
@@ -67,4 +82,5 @@ def _parse(name: str, raw: dict[str, Any]) -> Rulebook:
             shipped_means=raw["shipping"]["shipped_means"],
         ),
         receipt=ReceiptRules(auto_confirm_after=timedelta(days=raw["receipt"]["auto_confirm_days"])),
+        aftersales=_parse_aftersales(raw["aftersales"]),
     )

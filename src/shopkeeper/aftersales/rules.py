@@ -1,0 +1,471 @@
+"""After-sales rules (RULES.md §7): refund requests, agreements, disputes and their clocks.
+
+Pure functions over `cases.Case`: no database, no clock (`now` is an argument),
+no I/O. Every number and every default outcome comes from the store's rulebook
+(`book.aftersales`); the comments say which rule a step follows, and the
+rulebook entry says which reading was chosen where RULES.md §15 lists an
+ambiguity. A timer asks `next_deadline` when to wake and `on_deadline` what to
+do; a stale or repeated timer gets `None` and does nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Literal
+
+from shopkeeper.aftersales.cases import (
+    Actor,
+    Case,
+    Clock,
+    Deadline,
+    Origin,
+    Proposal,
+    Resolution,
+    Settlement,
+    Stage,
+    Step,
+    Transition,
+)
+from shopkeeper.aftersales.complaints import Compensation, compensation, complaint_open_until, may_complain
+from shopkeeper.aftersales.metrics import SellerMetrics, seller_metrics
+from shopkeeper.errors import DomainError, InvalidInput, NotAllowedInState
+from shopkeeper.money import CurrencyMismatch, Money
+from shopkeeper.orders.rules import ship_by  # one ship-by deadline for both domains (RULES.md §5.7, §7.3)
+from shopkeeper.rulebooks import Rulebook
+from shopkeeper.rulebooks.aftersales import Outcome, Reason, ReshipLeg, ReturnLeg
+
+# The domain's rules in one place; complaints, metrics and ship_by are defined elsewhere and re-exported.
+__all__ = [
+    "DeadlinePassed", "Evidence", "Ruling",
+    "refund_limit", "ship_by", "may_take_instant_refund", "take_instant_refund",
+    "open_pre_shipment_refund", "case_window", "may_open_case", "open_case",
+    "next_deadline", "reminders", "next_actor", "on_deadline",
+    "answer", "refuse_prepared", "accept_counter", "withdraw", "may_escalate", "escalate",
+    "record_tracking", "confirm_received", "report_problem", "arbitrate",
+    "evidence_due", "late_damage_claim",
+    "Compensation", "compensation", "complaint_open_until", "may_complain", "SellerMetrics", "seller_metrics",
+]
+
+
+Evidence = Literal["seller_tracking_proof", "damage_claim", "buyer_shortage_evidence", "seller_shortage_evidence",
+                   "shortage_agreement", "supplement"]
+
+
+@dataclass(frozen=True)
+class Ruling:
+    decision: Literal["full_refund", "partial_refund", "release_seller"]
+    responsible: Literal["seller", "buyer", "third_party"]  # what the specialist found (卖家责任纠纷率 counts "seller")
+    refund: Money | None = None  # the amount of a partial refund
+    allowed: tuple[Money, Money] | None = None  # the refund range the platform gave both sides
+
+
+class DeadlinePassed(DomainError):
+    code = "deadline-passed"
+    status = 409
+    title = "The deadline for this has passed"
+
+
+_OUTCOME_TEXT: dict[str, str] = {
+    "refund_buyer": "the buyer is refunded",
+    "release_seller": "the funds go to the seller",
+    "escalate": "the case goes to the platform",
+    "carry_out_buyer_proposal": "the buyer's proposal is carried out",
+    "keep_order": "the request lapses and the order stands",
+    "assume_received": "the return counts as received and the seller must reship",
+    "alert_operator": "the operator is reminded that a ruling is due",
+}
+
+
+# --- money -------------------------------------------------------------------------------------
+
+def refund_limit(line_paid: Money, already_refunded: Money) -> Money:
+    """The most a refund may be: a refund never exceeds what was paid for a line, less what went back already."""
+    left = line_paid - already_refunded
+    return left if left.minor > 0 else Money.zero(line_paid.currency)
+
+
+def _check_proposal(proposal: Proposal, limit: Money) -> None:
+    if proposal.refund.currency != limit.currency:
+        raise CurrencyMismatch(f"a refund in {proposal.refund.currency} on lines paid in {limit.currency}")
+    if proposal.agreement in ("reship", "return_reship"):
+        if proposal.refund.minor != 0:
+            raise InvalidInput(f"a {proposal.agreement} agreement refunds nothing; the refund must be 0")
+    elif not 0 < proposal.refund.minor <= limit.minor:
+        raise InvalidInput(f"the refund must be above 0 and at most {limit} (what was paid for the lines, less refunds)")
+
+
+# --- opening -----------------------------------------------------------------------------------
+
+def _reason(book: Rulebook, code: str, stage: str) -> Reason:
+    reason = book.aftersales.reason(code)
+    if reason is None or reason.stage != stage:
+        codes = ", ".join(r.code for r in book.aftersales.reasons if r.stage == stage)
+        raise InvalidInput(f"{code!r} is not a {stage.replace('_', '-')} reason of {book.title}; choose one of {codes}")
+    return reason
+
+
+def open_pre_shipment_refund(book: Rulebook, reason: str, paid: Money, refunded: Money, now: datetime) -> Case:
+    """The buyer asks for the money back before shipment; any time after payment (DHgate, RULES.md §7.1.1)."""
+    if _reason(book, reason, "pre_shipment").category != "order":
+        raise InvalidInput(f"{reason!r} is the instant refund's reason; use take_instant_refund")
+    full = Proposal("refund_only", refund_limit(paid, refunded))
+    _check_proposal(full, full.refund)
+    return Case(Origin.PRE_SHIPMENT, reason, now, paid, refunded, full, full)
+
+
+def may_take_instant_refund(book: Rulebook, paid_at: datetime, shipped: bool, now: datetime) -> bool:
+    # Taobao/Tmall: past the ship-by deadline with no pickup, the buyer refunds without the seller (RULES.md §7.3)
+    return book.aftersales.late_shipment.instant_refund and not shipped and now > ship_by(paid_at, book)
+
+
+def take_instant_refund(book: Rulebook, paid_at: datetime, shipped: bool, paid: Money, refunded: Money,
+                        now: datetime) -> Transition:
+    """The refund "未按约定时间发货" (not shipped on time) succeeds at once, without seller consent (RULES.md §7.3)."""
+    if not book.aftersales.late_shipment.instant_refund:
+        raise NotAllowedInState(f"{book.title} has no instant refund for late shipment")
+    if shipped or now <= ship_by(paid_at, book):
+        deadline = ship_by(paid_at, book)
+        raise NotAllowedInState(f"the order is shipped or still within its ship-by time ({deadline:%Y-%m-%d %H:%M})")
+    reason = next(r.code for r in book.aftersales.reasons if r.category == "late_shipment")
+    full = Proposal("refund_only", refund_limit(paid, refunded))
+    _check_proposal(full, full.refund)
+    case = Case(Origin.LATE_SHIPMENT, reason, now, paid, refunded, full, full, agreed=full)
+    return _close(case, now, full.refund, cancel_order=True)
+
+
+def case_window(book: Rulebook, shipping_class: str, tracking_given_at: datetime) -> tuple[datetime, datetime]:
+    """When a buyer may open a case after shipment, by shipping class (DHgate: express 5–90 days, RULES.md §5.6)."""
+    window = book.aftersales.opening.get(shipping_class)
+    if window is None:
+        raise InvalidInput(f"unknown shipping class {shipping_class!r}; {book.title} has {', '.join(book.aftersales.opening)}")
+    return tracking_given_at + window.opens_after, tracking_given_at + window.closes_after
+
+
+def may_open_case(book: Rulebook, shipping_class: str, tracking_given_at: datetime, now: datetime) -> bool:
+    opens, closes = case_window(book, shipping_class, tracking_given_at)
+    return opens <= now <= closes
+
+
+def open_case(book: Rulebook, proposal: Proposal, reason: str, shipping_class: str, tracking_given_at: datetime,
+              paid: Money, refunded: Money, now: datetime) -> Case:
+    """The buyer opens an agreement dispute (协议纠纷) after shipment, with what they want done."""
+    _reason(book, reason, "post_shipment")
+    opens, closes = case_window(book, shipping_class, tracking_given_at)
+    if now < opens:
+        raise NotAllowedInState(f"a case on a {shipping_class} shipment opens on {opens:%Y-%m-%d %H:%M}")
+    if now > closes:
+        raise DeadlinePassed(f"a case on a {shipping_class} shipment could be opened until {closes:%Y-%m-%d %H:%M}")
+    _check_proposal(proposal, refund_limit(paid, refunded))
+    return Case(Origin.AFTER_SHIPMENT, reason, now, paid, refunded, proposal, proposal)
+
+
+# --- what happens when -------------------------------------------------------------------------
+
+def _return_leg(book: Rulebook, case: Case) -> ReturnLeg:
+    a = book.aftersales
+    return a.return_reship.returning if case.kind == "return_reship" else a.return_refund
+
+
+def _reship_tracking(book: Rulebook, case: Case) -> tuple[timedelta, Outcome]:
+    a = book.aftersales
+    if case.kind == "return_reship":  # after the return is in (§7.1.4 C)
+        return a.return_reship.seller_reship, a.return_reship.on_seller_reship_silence
+    return a.reship.seller_tracking, a.reship.on_seller_silence
+
+
+def _deadline(due: datetime, clock: Clock, who: Actor, action: Outcome, what: str) -> Deadline:
+    return Deadline(due, clock, who, action, f"{what}; then {_OUTCOME_TEXT[action]}")
+
+
+def next_deadline(case: Case, book: Rulebook) -> Deadline | None:
+    """The next moment a timer acts on an open case; None only once it is closed."""
+    a, t = book.aftersales, case.opened_at
+    if case.stage is Stage.CLOSED:
+        return None
+    if case.stage is Stage.NEGOTIATING and case.origin is Origin.PRE_SHIPMENT:
+        # DHgate: 7 days to agree before shipment, then an automatic refund (RULES.md §7.1.1)
+        p = a.pre_shipment
+        return _deadline(t + p.negotiate, "pre_shipment", "seller", p.on_silence,
+                         f"no agreement {p.negotiate.days} days after the request")
+    if case.stage is Stage.NEGOTIATING:
+        n = a.negotiation
+        if case.seller_answered_at is None:
+            # DHgate: the seller answers within 5 days of opening (RULES.md §7.1.2, §15 #1 first clock)
+            return _deadline(t + n.seller_answer, "seller_answer", "seller", n.on_seller_silence,
+                             f"the seller has not answered within {n.seller_answer.days} days")
+        # DHgate: no agreement in 10 days → platform dispute (RULES.md §7.1.2)
+        return _deadline(t + n.negotiate, "negotiation", "buyer", n.on_no_agreement,
+                         f"no agreement within {n.negotiate.days} days")
+    if case.stage is Stage.ESCALATED:
+        assert case.escalated_at is not None
+        f = a.platform
+        if case.seller_fed_back_at is None:
+            # DHgate: the seller answers within 5 days of the escalation (RULES.md §7.1.2, §15 #1 second clock)
+            return _deadline(case.escalated_at + f.seller_feedback, "platform_feedback", "seller", f.on_seller_silence,
+                             f"the seller has not answered the escalation within {f.seller_feedback.days} days")
+        # DHgate: a ruling within 10 days of escalation (RULES.md §7.1.2); reminded each period after
+        return _deadline(case.escalated_at + f.ruling_within * (case.ruling_reminders + 1), "ruling", "platform",
+                         f.on_ruling_overdue, f"no ruling within {f.ruling_within.days} days")
+    return _performing_deadline(case, book)
+
+
+def _performing_deadline(case: Case, book: Rulebook) -> Deadline:
+    assert case.step_started_at is not None
+    s = case.step_started_at
+    if case.step is Step.RETURN_TRACKING:
+        leg = _return_leg(book, case)  # DHgate: return tracking within 7 days (RULES.md §7.1.4 A, C)
+        return _deadline(s + leg.buyer_tracking, "return_tracking", "buyer", leg.on_buyer_silence,
+                         f"the buyer has given no return tracking number within {leg.buyer_tracking.days} days")
+    if case.step is Step.RETURN_RECEIPT:
+        leg = _return_leg(book, case)  # DHgate: 30 days to receive; assumed received then (§15 #3)
+        return _deadline(s + leg.assume_received_after, "return_receipt", "seller", leg.on_seller_silence,
+                         f"the seller has neither confirmed the return nor reported a problem "
+                         f"by day {leg.assume_received_after.days}")
+    if case.step is Step.RESHIP_TRACKING:
+        days, outcome = _reship_tracking(book, case)  # DHgate: 7 days, full refund on day 8 (§15 #4)
+        return _deadline(s + days, "reship_tracking", "seller", outcome, f"the seller has not reshipped within {days.days} days")
+    r: ReshipLeg = book.aftersales.reship  # DHgate: the buyer has 90 days; assumed received then (§15 #4)
+    return _deadline(s + r.assume_received_after, "reship_receipt", "buyer", r.on_buyer_silence,
+                     f"the buyer has neither confirmed receipt nor reported a problem by day {r.assume_received_after.days}")
+
+
+def reminders(case: Case, book: Rulebook) -> tuple[datetime, ...]:
+    """When the system asks the waiting party to confirm receipt (DHgate: days 15 and 20, 10 and 15; §7.1.4)."""
+    if case.stage is not Stage.PERFORMING or case.step_started_at is None:
+        return ()
+    if case.step is Step.RETURN_RECEIPT:
+        return tuple(case.step_started_at + d for d in _return_leg(book, case).remind_seller_on)
+    if case.step is Step.RESHIP_RECEIPT:
+        return tuple(case.step_started_at + d for d in book.aftersales.reship.remind_buyer_on)
+    return ()
+
+
+def next_actor(case: Case) -> Actor | None:
+    """Who must act next: the one whose silence the next deadline punishes."""
+    if case.stage is Stage.CLOSED:
+        return None
+    if case.stage is Stage.NEGOTIATING:
+        return "seller" if case.seller_answered_at is None else "buyer"
+    if case.stage is Stage.ESCALATED:
+        return "seller" if case.seller_fed_back_at is None else "platform"
+    return "buyer" if case.step in (Step.RETURN_TRACKING, Step.RESHIP_RECEIPT) else "seller"
+
+
+def on_deadline(case: Case, book: Rulebook, now: datetime) -> Transition | None:
+    """What the timer does when a deadline passes; None when nothing is due (a stale or early timer)."""
+    due = next_deadline(case, book)
+    if due is None or now < due.due_at:
+        return None
+    if due.action == "refund_buyer":
+        if due.clock == "pre_shipment":
+            # DHgate: the automatic refund cancels the order and counts as 成交不卖 (RULES.md §7.1.1, §8.1)
+            marked = replace(case, sold_not_shipped=book.aftersales.pre_shipment.silence_is_sold_not_shipped)
+            return _close(marked, now, case.on_table.refund, cancel_order=True)
+        if due.clock == "return_receipt" and case.agreed is not None:
+            return _close(case, now, case.agreed.refund)  # the agreed refund, full or partial (§7.1.4 A)
+        return _close(case, now, refund_limit(case.paid, case.refunded_before))  # the seller abandoned: full refund
+    if due.action == "release_seller":
+        return _close(case, now, Money.zero(case.paid.currency))
+    if due.action == "keep_order":
+        return _close(case, now, None, resolution="kept_order")
+    if due.action == "escalate":
+        return _escalate(case, now, seller_has_spoken=False)
+    if due.action == "carry_out_buyer_proposal":
+        return _agree(case, case.buyer_proposal, now)
+    if due.action == "assume_received":  # §7.1.4 C: the seller must now reship
+        return Transition(replace(case, step=Step.RESHIP_TRACKING, step_started_at=now), "case.return_assumed_received")
+    return Transition(replace(case, ruling_reminders=case.ruling_reminders + 1), "case.ruling_overdue")
+
+
+# --- what the parties do -----------------------------------------------------------------------
+
+def _close(case: Case, now: datetime, refund: Money | None, *, cancel_order: bool = False,
+           resolution: Resolution | None = None) -> Transition:
+    limit = refund_limit(case.paid, case.refunded_before)
+    if refund is None:
+        closed = replace(case, stage=Stage.CLOSED, step=None, closed_at=now, resolution=resolution)
+        return Transition(closed, "case.closed")
+    if refund > limit:
+        raise InvalidInput(f"a refund of {refund} is more than the {limit} left on the lines")
+    chosen = resolution or ("released" if refund.minor == 0 else "refunded" if refund == limit else "partly_refunded")
+    closed = replace(case, stage=Stage.CLOSED, step=None, closed_at=now, resolution=chosen, refund=refund)
+    return Transition(closed, "case.closed", Settlement(refund, release_rest=refund < limit, cancel_order=cancel_order))
+
+
+def _agree(case: Case, proposal: Proposal, now: datetime) -> Transition:
+    """An agreement binds both sides; money-only executes at once (DHgate, RULES.md §7.1.1)."""
+    agreed = replace(case, agreed=proposal, on_table=proposal)
+    if proposal.agreement == "refund_only":
+        return _close(agreed, now, proposal.refund, cancel_order=case.origin is Origin.PRE_SHIPMENT)
+    first = Step.RESHIP_TRACKING if proposal.agreement == "reship" else Step.RETURN_TRACKING
+    return Transition(replace(agreed, stage=Stage.PERFORMING, step=first, step_started_at=now), "case.agreed")
+
+
+def _escalate(case: Case, now: datetime, *, seller_has_spoken: bool) -> Transition:
+    escalated = replace(case, stage=Stage.ESCALATED, step=None, escalated_at=now,
+                        seller_fed_back_at=now if seller_has_spoken else None)
+    return Transition(escalated, "case.escalated")
+
+
+def _in_time(case: Case, book: Rulebook, now: datetime) -> None:
+    due = next_deadline(case, book)
+    if due is None:
+        raise NotAllowedInState("the case is closed", current_status="closed")
+    if due.clock != "ruling" and now >= due.due_at:
+        raise DeadlinePassed(f"too late: {due.description} ({due.due_at:%Y-%m-%d %H:%M})")
+
+
+def answer(case: Case, book: Rulebook, now: datetime, agree: bool, counter: Proposal | None = None) -> Transition:
+    """The seller agrees, or rejects with or without a counter-proposal, in negotiation or on the platform."""
+    if case.stage not in (Stage.NEGOTIATING, Stage.ESCALATED):
+        raise NotAllowedInState(f"the case is {case.stage}; there is no request to answer", current_status=str(case.stage))
+    _in_time(case, book, now)
+    if agree:
+        return _agree(case, case.buyer_proposal, now)
+    if counter is not None:
+        if case.origin is not Origin.AFTER_SHIPMENT:
+            raise InvalidInput("a refund before shipment is agreed or rejected; there is nothing to counter")
+        _check_proposal(counter, refund_limit(case.paid, case.refunded_before))
+    on_table = counter or case.on_table
+    if case.stage is Stage.ESCALATED:
+        return Transition(replace(case, seller_fed_back_at=now, on_table=on_table), "case.seller_fed_back")
+    return Transition(replace(case, seller_answered_at=now, on_table=on_table), "case.seller_rejected")
+
+
+def refuse_prepared(case: Case, book: Rulebook, now: datetime) -> Transition:
+    """The seller refuses with "我已备货": the goods are in production, so the order ships (DHgate, RULES.md §7.1.5)."""
+    if case.origin is not Origin.PRE_SHIPMENT or case.stage is not Stage.NEGOTIATING:
+        raise NotAllowedInState("only a refund request before shipment can be refused as prepared")
+    if not book.aftersales.pre_shipment.seller_may_refuse_prepared:
+        raise NotAllowedInState(f"{book.title} does not let a seller refuse a refund because the goods are prepared")
+    _in_time(case, book, now)
+    return _close(case, now, None, resolution="refused_prepared")
+
+
+def accept_counter(case: Case, book: Rulebook, now: datetime) -> Transition:
+    """The buyer accepts what the seller offered instead."""
+    _in_time(case, book, now)
+    if case.stage not in (Stage.NEGOTIATING, Stage.ESCALATED) or case.on_table == case.buyer_proposal:
+        raise NotAllowedInState("there is no counter-proposal to accept")
+    return _agree(case, case.on_table, now)
+
+
+def withdraw(case: Case, now: datetime) -> Transition:
+    """The buyer drops the request before any agreement; the order goes on as it was."""
+    if case.stage not in (Stage.NEGOTIATING, Stage.ESCALATED):
+        raise NotAllowedInState("only an unsettled case can be withdrawn")
+    return _close(case, now, None, resolution="withdrawn")
+
+
+def may_escalate(case: Case, book: Rulebook, buyer_is_vip: bool, now: datetime) -> bool:
+    # DHgate: VIP buyers after 3 days, others after 5, until day 10 (RULES.md §7.1.2)
+    if case.origin is not Origin.AFTER_SHIPMENT or case.stage is not Stage.NEGOTIATING:
+        return False
+    n = book.aftersales.negotiation
+    wait = n.vip_may_escalate_after if buyer_is_vip else n.others_may_escalate_after
+    return case.opened_at + wait <= now <= case.opened_at + n.negotiate
+
+
+def escalate(case: Case, book: Rulebook, buyer_is_vip: bool, now: datetime) -> Transition:
+    """The buyer takes the case to the platform (平台纠纷)."""
+    if not may_escalate(case, book, buyer_is_vip, now):
+        n = book.aftersales.negotiation
+        wait = (n.vip_may_escalate_after if buyer_is_vip else n.others_may_escalate_after).days
+        raise NotAllowedInState(f"a {'VIP' if buyer_is_vip else 'non-VIP'} buyer may escalate an unsettled case after shipment "
+                                f"from day {wait} to day {n.negotiate.days} after it opened")
+    return _escalate(case, now, seller_has_spoken=False)
+
+
+def record_tracking(case: Case, book: Rulebook, now: datetime) -> Transition:
+    """The buyer's return tracking number, or the seller's reship tracking number, starts the next clock."""
+    _in_time(case, book, now)
+    if case.step is Step.RETURN_TRACKING:
+        return Transition(replace(case, step=Step.RETURN_RECEIPT, step_started_at=now), "case.return_sent")
+    if case.step is Step.RESHIP_TRACKING:
+        return Transition(replace(case, step=Step.RESHIP_RECEIPT, step_started_at=now), "case.reshipped")
+    raise NotAllowedInState("no tracking number is awaited on this case")
+
+
+def confirm_received(case: Case, book: Rulebook, now: datetime) -> Transition:
+    """Seller confirms the return → refund at once; buyer confirms the reship → release at once (§7.1.4)."""
+    if case.step is Step.RETURN_RECEIPT and case.agreed is not None:
+        if case.kind == "return_reship":  # §7.1.4 C: the reship clock starts at the confirmation
+            return Transition(replace(case, step=Step.RESHIP_TRACKING, step_started_at=now), "case.return_received")
+        return _close(case, now, case.agreed.refund)
+    if case.step is Step.RESHIP_RECEIPT:
+        return _close(case, now, Money.zero(case.paid.currency))
+    raise NotAllowedInState("no receipt is awaited on this case")
+
+
+def report_problem(case: Case, book: Rulebook, by: Literal["seller", "buyer"], now: datetime,
+                   delivered_at: datetime | None = None, proposal: Proposal | None = None) -> Transition:
+    """Feedback given in advance stops the "assumed received" default and brings in a specialist (§7.1.4)."""
+    due = next_deadline(case, book)
+    if due is None or case.step_started_at is None or now >= due.due_at:
+        raise NotAllowedInState("there is nothing to report on this case now")
+    if case.step is Step.RETURN_RECEIPT and by == "seller":
+        # DHgate FAQ: return not in by day 25 → contact CS on days 25–30 (RULES.md §7.1.4 A, §15 #3)
+        opens = case.step_started_at + _return_leg(book, case).seller_report_from
+        if now < opens:
+            raise NotAllowedInState(f"the seller may report a missing return from {opens:%Y-%m-%d %H:%M}")
+        return _escalate(case, now, seller_has_spoken=True)
+    if case.step is Step.RESHIP_RECEIPT and by == "buyer":
+        if proposal is not None:
+            _check_proposal(proposal, refund_limit(case.paid, case.refunded_before))
+            case = replace(case, buyer_proposal=proposal, on_table=proposal)
+        return _escalate(case, now, seller_has_spoken=False)
+    if case.step is Step.RESHIP_RECEIPT and by == "seller" and delivered_at is not None:
+        # DHgate FAQ: delivered, never confirmed → a specialist 30 days after delivery (RULES.md §7.1.4 B)
+        if now < delivered_at + book.aftersales.reship.seller_may_ask_specialist_after_delivery:
+            raise NotAllowedInState("the seller may ask a specialist only once the wait after delivery has passed")
+        return _escalate(case, now, seller_has_spoken=True)
+    raise NotAllowedInState(f"the {by} has nothing to report at this step")
+
+
+# --- the platform's ruling ---------------------------------------------------------------------
+
+def arbitrate(case: Case, ruling: Ruling, now: datetime) -> Transition:
+    """The specialist rules: full refund, partial refund inside the allowed range, or release (§7.1.1, §7.2.2)."""
+    if case.stage is not Stage.ESCALATED:
+        raise NotAllowedInState("only a case on the platform can be ruled on", current_status=str(case.stage))
+    limit = refund_limit(case.paid, case.refunded_before)
+    if ruling.decision == "full_refund":
+        refund = limit
+    elif ruling.decision == "release_seller":
+        refund = Money.zero(limit.currency)
+    else:
+        refund = _partial(ruling, limit)
+    return _close(replace(case, responsible=ruling.responsible), now, refund)
+
+
+def _partial(ruling: Ruling, limit: Money) -> Money:
+    # AliExpress: the platform sets a reasonable refund range and may fix the amount (RULES.md §7.2.2)
+    if ruling.refund is None:
+        raise InvalidInput("a partial refund needs its amount")
+    low, high = ruling.allowed or (Money(1, limit.currency), limit - Money(1, limit.currency))
+    if {ruling.refund.currency, low.currency, high.currency} != {limit.currency}:
+        raise CurrencyMismatch(f"the ruling must be in {limit.currency}")
+    if not 0 < ruling.refund.minor < limit.minor:
+        raise InvalidInput(f"a partial refund is above 0 and below the {limit} left on the lines")
+    if not low <= ruling.refund <= high:
+        raise InvalidInput(f"the refund must lie within the allowed range {low} – {high}")
+    return ruling.refund
+
+
+# --- evidence (AliExpress, RULES.md §7.2.2) ----------------------------------------------------
+
+def evidence_due(book: Rulebook, what: Evidence, since: datetime) -> datetime:
+    """When evidence is due, counted from the event that asks for it (receipt, the request, the dispute)."""
+    e = book.aftersales.evidence
+    days = {"seller_tracking_proof": e.seller_tracking_proof, "damage_claim": e.damage_claim,
+            "buyer_shortage_evidence": e.buyer_shortage_evidence, "seller_shortage_evidence": e.seller_shortage_evidence,
+            "shortage_agreement": e.shortage_agree, "supplement": e.supplement}[what]
+    return since + days
+
+
+def late_damage_claim(book: Rulebook, received_at: datetime, claimed_at: datetime) -> Outcome | None:
+    """AliExpress: damage claimed more than 3 days after receipt is rejected and the seller paid; None when in time."""
+    if claimed_at <= evidence_due(book, "damage_claim", received_at):
+        return None
+    return book.aftersales.evidence.on_late_damage_claim

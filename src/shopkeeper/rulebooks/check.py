@@ -1,0 +1,280 @@
+"""Is a rulebook complete and consistent? Each problem names the entry it is about.
+
+A rulebook is data a store owner may write, so a mistake must come back as a
+sentence that points at the line to fix (`aftersales.reship.seller_tracking_days:
+missing`), never as a KeyError deep inside a timer. `load` refuses a rulebook
+with problems; `shopkeeper rulebook check FILE` prints them.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from shopkeeper.money import exponent, valid_currency
+from shopkeeper.rulebooks.aftersales import PAID_IN, PARTIES, REASON_CATEGORIES, REASON_STAGES, REFUND_RATE_BASES
+
+Leaf = Callable[[str, Any], list[str]]
+Spec = dict[str, Any]  # key → Leaf or a nested Spec (a table)
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def positive(path: str, v: Any) -> list[str]:
+    return [] if _is_int(v) and v > 0 else [f"{path}: must be a positive whole number, not {v!r}"]
+
+
+def whole(path: str, v: Any) -> list[str]:
+    return [] if _is_int(v) and v >= 0 else [f"{path}: must be a whole number, 0 or more, not {v!r}"]
+
+
+def flag(path: str, v: Any) -> list[str]:
+    return [] if isinstance(v, bool) else [f"{path}: must be true or false, not {v!r}"]
+
+
+def text(path: str, v: Any) -> list[str]:
+    return [] if isinstance(v, str) and v.strip() else [f"{path}: must be a non-empty string, not {v!r}"]
+
+
+def zone(path: str, v: Any) -> list[str]:
+    try:
+        ZoneInfo(v)
+        return []
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        return [f"{path}: {v!r} is not an IANA time zone (e.g. 'Asia/Shanghai')"]
+
+
+def days_list(path: str, v: Any) -> list[str]:
+    ok = isinstance(v, list) and bool(v) and all(_is_int(d) and d > 0 for d in v) and v == sorted(set(v))
+    return [] if ok else [f"{path}: must be a list of positive whole numbers of days in increasing order, not {v!r}"]
+
+
+def _decimal(v: Any) -> Decimal | None:
+    if not isinstance(v, str):
+        return None
+    try:
+        d = Decimal(v)
+    except InvalidOperation:
+        return None
+    return d if d.is_finite() else None
+
+
+def amount(path: str, v: Any) -> list[str]:
+    d = _decimal(v)
+    return [] if d is not None and d >= 0 else [f'{path}: must be an amount written as a string, e.g. "5.00", not {v!r}']
+
+
+def rate(path: str, v: Any) -> list[str]:
+    d = _decimal(v)
+    if d is not None and 0 < d <= 1:
+        return []
+    return [f'{path}: must be a fraction above 0 and at most 1 as a string, e.g. "0.05", not {v!r}']
+
+
+def currency(path: str, v: Any) -> list[str]:
+    return [] if isinstance(v, str) and valid_currency(v) else [f"{path}: must be an ISO 4217 code such as 'CNY', not {v!r}"]
+
+
+def one_of(*options: str) -> Leaf:
+    def check(path: str, v: Any) -> list[str]:
+        return [] if v in options else [f"{path}: {v!r} is not one of {', '.join(options)}"]
+    return check
+
+
+def _table(spec: Spec, path: str, v: Any) -> list[str]:
+    if not isinstance(v, dict):
+        return [f"{path}: must be a table, not {v!r}"]
+    found = [f"{path}.{k}: unknown entry" if path else f"{k}: unknown entry" for k in v if k not in spec]
+    for key, kind in spec.items():
+        where = f"{path}.{key}" if path else key
+        if key not in v:
+            found.append(f"{where}: missing")
+        else:
+            found += _table(kind, where, v[key]) if isinstance(kind, dict) else kind(where, v[key])
+    return found
+
+
+def table(spec: Spec) -> Leaf:
+    return lambda path, v: _table(spec, path, v)
+
+
+def _opening(path: str, v: Any) -> list[str]:
+    if not isinstance(v, dict) or not v:
+        return [f"{path}: must be a table with one window per shipping class"]
+    window = {"opens_after_days": whole, "closes_after_days": positive}
+    return [p for name, w in v.items() for p in _table(window, f"{path}.{name}", w)]
+
+
+def _reasons(path: str, v: Any) -> list[str]:
+    if not isinstance(v, list) or not v:
+        return [f"{path}: must be a non-empty list of reasons"]
+    reason = {"code": text, "zh": text, "en": text, "responsible": one_of(*PARTIES), "stage": one_of(*REASON_STAGES),
+              "category": one_of(*REASON_CATEGORIES)}
+    return [p for i, r in enumerate(v) for p in _table(reason, f"{path}[{i}]", r)]
+
+
+_COMPENSATION = {"rate": rate, "min": amount, "max": amount, "special_category_min": amount, "currency": currency,
+                 "paid_in": one_of(*PAID_IN)}
+
+
+def _compensation(path: str, v: Any) -> list[str]:
+    spec = dict(_COMPENSATION)
+    if isinstance(v, dict) and v.get("paid_in") == "points":
+        spec["points_per_major_unit"] = positive
+    return _table(spec, path, v)
+
+
+def _complaint(path: str, v: Any) -> list[str]:
+    if not isinstance(v, dict) or "offered" not in v:
+        return _table({"offered": flag}, path, v)
+    if v["offered"] is True:
+        return _table({"offered": flag, "window_days": positive, "compensation": _compensation}, path, v)
+    return [f"{path}.{k}: not used when offered = false" for k in v if k != "offered"] + flag(f"{path}.offered", v["offered"])
+
+
+def _return_leg(on_seller_silence: Leaf) -> Spec:
+    return {"buyer_tracking_days": positive, "on_buyer_silence": one_of("release_seller", "escalate"),
+            "seller_receive_days": positive, "remind_seller_on_days": days_list, "seller_report_from_day": whole,
+            "assume_received_on_day": positive, "on_seller_silence": on_seller_silence}
+
+
+AFTERSALES: Spec = {
+    "pre_shipment": {"negotiate_days": positive, "on_silence": one_of("refund_buyer", "keep_order"),
+                     "silence_counts_as_sold_not_shipped": flag, "seller_may_refuse_prepared": flag},
+    "late_shipment": {"instant_refund": flag},
+    "negotiation": {"seller_answer_days": positive, "on_seller_silence": one_of("carry_out_buyer_proposal", "escalate"),
+                    "negotiate_days": positive, "on_no_agreement": one_of("escalate", "carry_out_buyer_proposal"),
+                    "vip_may_escalate_after_days": whole, "others_may_escalate_after_days": whole},
+    "platform": {"seller_feedback_days": positive, "on_seller_silence": one_of("carry_out_buyer_proposal"),
+                 "ruling_days": positive, "on_ruling_overdue": one_of("alert_operator")},
+    "opening": _opening,
+    "return_refund": _return_leg(one_of("refund_buyer", "escalate")),
+    "reship": {"seller_tracking_days": positive, "on_seller_silence": one_of("refund_buyer", "escalate"),
+               "buyer_receive_days": positive, "remind_buyer_on_days": days_list, "assume_received_on_day": positive,
+               "on_buyer_silence": one_of("release_seller", "escalate"),
+               "seller_may_ask_specialist_days_after_delivery": positive},
+    "return_reship": {**_return_leg(one_of("assume_received", "escalate")), "seller_reship_days": positive,
+                      "on_seller_reship_silence": one_of("refund_buyer", "escalate")},
+    "evidence": {"seller_tracking_proof_days": positive, "damage_claim_days": positive,
+                 "on_late_damage_claim": one_of("release_seller", "escalate"), "buyer_shortage_evidence_days": positive,
+                 "seller_shortage_evidence_days": positive, "shortage_agree_days": positive,
+                 "on_shortage_no_agreement": one_of("escalate", "release_seller"), "supplement_days": positive},
+    "complaint": _complaint,
+    "metrics": {"agreement_cases_are_disputes": flag, "refund_rate_counts": one_of(*REFUND_RATE_BASES)},
+    "reasons": _reasons,
+}
+
+RULEBOOK: Spec = {
+    "title": text,
+    "timezone": zone,
+    "payment": {"window_minutes": positive},
+    "shipping": {"ship_within_hours": positive, "shipped_means": one_of("pickup", "tracking")},
+    "receipt": {"auto_confirm_days": positive},
+    "aftersales": AFTERSALES,
+}
+
+
+def problems(raw: dict[str, Any]) -> list[str]:
+    """Every problem of a parsed rulebook: first the shape, then, on a sound shape, how entries fit together."""
+    found = _table(RULEBOOK, "", raw)
+    return found or _consistency(raw["aftersales"])
+
+
+def check_text(source: str) -> list[str]:
+    try:
+        raw = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as bad:
+        return [f"not valid TOML: {bad}"]
+    return problems(raw)
+
+
+def check_file(path: str | Path) -> list[str]:
+    try:
+        source = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as unreadable:
+        return [f"cannot read {path}: {unreadable}"]
+    return check_text(source)
+
+
+def _after(path: str, value: int, what: str, limit: int, limit_name: str) -> str:
+    return f"{path}: {what} {value} is after {limit_name} ({limit})"
+
+
+def _consistency(a: dict[str, Any]) -> list[str]:
+    found: list[str] = []
+    pre, neg, plat = a["pre_shipment"], a["negotiation"], a["platform"]
+    p = "aftersales."
+    if pre["silence_counts_as_sold_not_shipped"] and pre["on_silence"] != "refund_buyer":
+        found.append(f"{p}pre_shipment.silence_counts_as_sold_not_shipped: true needs on_silence = 'refund_buyer' "
+                     "(成交不卖 counts the automatic refund)")
+    if neg["seller_answer_days"] > neg["negotiate_days"]:
+        found.append(_after(f"{p}negotiation.seller_answer_days", neg["seller_answer_days"], "day", neg["negotiate_days"],
+                            "negotiate_days"))
+    if neg["vip_may_escalate_after_days"] > neg["others_may_escalate_after_days"]:
+        found.append(f"{p}negotiation.vip_may_escalate_after_days: VIP buyers may not wait longer than others "
+                     f"({neg['vip_may_escalate_after_days']} > {neg['others_may_escalate_after_days']})")
+    if neg["others_may_escalate_after_days"] >= neg["negotiate_days"]:
+        found.append(f"{p}negotiation.others_may_escalate_after_days: must be before negotiate_days ({neg['negotiate_days']}), "
+                     "or the buyer never may escalate before the case escalates itself")
+    if plat["seller_feedback_days"] > plat["ruling_days"]:
+        found.append(_after(f"{p}platform.seller_feedback_days", plat["seller_feedback_days"], "day", plat["ruling_days"],
+                            "ruling_days"))
+    for name, w in a["opening"].items():
+        if w["opens_after_days"] >= w["closes_after_days"]:
+            found.append(f"{p}opening.{name}: opens on day {w['opens_after_days']}, not before it closes "
+                         f"(day {w['closes_after_days']})")
+    for leg in ("return_refund", "return_reship"):
+        found += _leg(f"{p}{leg}", a[leg], "remind_seller_on_days", "seller_receive_days")
+        if a[leg]["seller_report_from_day"] >= a[leg]["assume_received_on_day"]:
+            found.append(f"{p}{leg}.seller_report_from_day: day {a[leg]['seller_report_from_day']} leaves the seller no time "
+                         f"to report before assume_received_on_day ({a[leg]['assume_received_on_day']})")
+    found += _leg(f"{p}reship", a["reship"], "remind_buyer_on_days", "buyer_receive_days")
+    if a["complaint"]["offered"]:
+        found += _compensation_fits(f"{p}complaint.compensation", a["complaint"]["compensation"])
+    return found + _reasons_fit(f"{p}reasons", a["reasons"], a["late_shipment"]["instant_refund"])
+
+
+def _leg(path: str, leg: dict[str, Any], reminders: str, window: str) -> list[str]:
+    assume = leg["assume_received_on_day"]
+    found = [f"{path}.{reminders}: day {d} is not before assume_received_on_day ({assume})"
+             for d in leg[reminders] if d >= assume]
+    if assume > leg[window]:
+        found.append(_after(f"{path}.assume_received_on_day", assume, "day", leg[window], window))
+    return found
+
+
+def _places(amount: str) -> int:
+    power = Decimal(amount).as_tuple().exponent  # an int: the shape check let only finite amounts through
+    return -power if isinstance(power, int) and power < 0 else 0
+
+
+def _compensation_fits(path: str, c: dict[str, Any]) -> list[str]:
+    found = [f"{path}.{k}: {c[k]!r} has more decimal places than {c['currency']} allows"
+             for k in ("min", "max", "special_category_min") if _places(c[k]) > exponent(c["currency"])]
+    for k in ("min", "special_category_min"):
+        if Decimal(c[k]) > Decimal(c["max"]):
+            found.append(f"{path}.{k}: {c[k]} is above max ({c['max']})")
+    return found
+
+
+def _reasons_fit(path: str, reasons: list[dict[str, Any]], instant_refund: bool) -> list[str]:
+    found: list[str] = []
+    seen: set[str] = set()
+    for i, r in enumerate(reasons):
+        if r["code"] in seen:
+            found.append(f"{path}[{i}].code: {r['code']!r} is used twice")
+        seen.add(r["code"])
+        pre = r["category"] in ("order", "late_shipment")
+        if pre != (r["stage"] == "pre_shipment"):
+            found.append(f"{path}[{i}].category: {r['category']!r} does not belong to stage {r['stage']!r}")
+    for stage in REASON_STAGES:
+        if not any(r["stage"] == stage for r in reasons):
+            found.append(f"{path}: no {stage} reason; a buyer could not open that kind of case")
+    if instant_refund and not any(r["category"] == "late_shipment" for r in reasons):
+        found.append(f"{path}: late_shipment.instant_refund is true but no reason has category 'late_shipment'")
+    return found

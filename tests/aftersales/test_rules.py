@@ -1,0 +1,655 @@
+"""After-sales rules, walked with the numbers of RULES.md §7 and the §15 readings the rulebooks chose."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shopkeeper import rulebooks
+from shopkeeper.aftersales.cases import Case, Origin, Proposal, Stage, Step, Transition
+from shopkeeper.aftersales.rules import (
+    DeadlinePassed,
+    Ruling,
+    accept_counter,
+    answer,
+    arbitrate,
+    case_window,
+    compensation,
+    complaint_open_until,
+    confirm_received,
+    escalate,
+    evidence_due,
+    late_damage_claim,
+    may_complain,
+    may_escalate,
+    may_open_case,
+    may_take_instant_refund,
+    next_actor,
+    next_deadline,
+    on_deadline,
+    open_case,
+    open_pre_shipment_refund,
+    record_tracking,
+    refund_limit,
+    refuse_prepared,
+    reminders,
+    report_problem,
+    seller_metrics,
+    ship_by,
+    take_instant_refund,
+    withdraw,
+)
+from shopkeeper.errors import InvalidInput, NotAllowedInState
+from shopkeeper.money import CurrencyMismatch, Money
+
+T0 = datetime(2026, 11, 11, 8, 0, tzinfo=timezone.utc)
+DAY = timedelta(days=1)
+SECOND = timedelta(seconds=1)
+DH, ALI, TAOBAO, TMALL, DEFAULT = (rulebooks.load(n) for n in ("dhgate", "aliexpress", "taobao", "tmall", "default"))
+
+
+def usd(amount: str) -> Money:
+    return Money.of(amount, "USD")
+
+
+def cny(amount: str) -> Money:
+    return Money.of(amount, "CNY")
+
+
+PAID, NONE = usd("100.00"), usd("0")
+
+
+def after_shipment(proposal: Proposal, *, reason: str = "inad_color", at: datetime = T0, paid: Money = PAID) -> Case:
+    """A DHgate case opened on an express shipment whose tracking number was given 6 days earlier."""
+    return open_case(DH, proposal, reason, "express", at - 6 * DAY, paid, Money.zero(paid.currency), at)
+
+
+def agreed(proposal: Proposal) -> Case:
+    case = answer(after_shipment(proposal), DH, T0 + DAY, agree=True).case
+    assert case.stage is Stage.PERFORMING and case.step_started_at == T0 + DAY
+    return case
+
+
+def fire(case: Case, book: rulebooks.Rulebook = DH) -> Transition:
+    due = next_deadline(case, book)
+    assert due is not None
+    assert on_deadline(case, book, due.due_at - SECOND) is None  # a timer that wakes early does nothing
+    moved = on_deadline(case, book, due.due_at)
+    assert moved is not None
+    return moved
+
+
+# --- §7.1.1 before shipment -----------------------------------------------------------------------
+
+def test_dhgate_pre_shipment_silence_refunds_on_day_7_and_counts_as_sold_not_shipped() -> None:
+    """RULES.md §7.1.1, §8.1: no agreement after 7 days → automatic refund, order cancelled, 成交不卖."""
+    case = open_pre_shipment_refund(DH, "out_of_stock", PAID, NONE, T0)
+    due = next_deadline(case, DH)
+    assert due is not None and due.due_at == T0 + 7 * DAY and due.action == "refund_buyer"
+    moved = fire(case)
+    assert moved.settlement is not None
+    assert (moved.settlement.refund, moved.settlement.cancel_order) == (PAID, True)
+    assert moved.case.sold_not_shipped and moved.case.resolution == "refunded"
+
+
+def test_a_seller_who_agrees_before_shipment_refunds_at_once_without_sold_not_shipped() -> None:
+    moved = answer(open_pre_shipment_refund(DH, "not_required", PAID, NONE, T0), DH, T0 + DAY, agree=True)
+    assert moved.settlement is not None and moved.settlement.refund == PAID and moved.settlement.cancel_order
+    assert not moved.case.sold_not_shipped
+
+
+def test_a_rejected_pre_shipment_request_still_refunds_when_the_7_days_end() -> None:
+    rejected = answer(open_pre_shipment_refund(DH, "out_of_stock", PAID, NONE, T0), DH, T0 + DAY, agree=False).case
+    assert fire(rejected).case.sold_not_shipped
+
+
+def test_dhgate_seller_may_refuse_because_the_goods_are_prepared() -> None:
+    """RULES.md §7.1.5: "我已备货" rejects the refund; the order stands and nothing is refunded."""
+    moved = refuse_prepared(open_pre_shipment_refund(DH, "not_required", PAID, NONE, T0), DH, T0 + DAY)
+    assert moved.settlement is None and moved.case.resolution == "refused_prepared"
+
+
+def test_taobao_has_no_prepared_refusal_and_its_timeout_is_not_sold_not_shipped() -> None:
+    case = open_pre_shipment_refund(TAOBAO, "not_required", cny("10.00"), cny("0"), T0)
+    with pytest.raises(NotAllowedInState):
+        refuse_prepared(case, TAOBAO, T0 + DAY)
+    moved = fire(case, TAOBAO)
+    assert moved.case.closed_at == T0 + 2 * DAY and not moved.case.sold_not_shipped
+
+
+def test_a_pre_shipment_request_needs_a_pre_shipment_reason_from_the_rulebook() -> None:
+    with pytest.raises(InvalidInput, match="out_of_stock"):
+        open_pre_shipment_refund(DH, "inad_color", PAID, NONE, T0)
+
+
+# --- §7.3 ship-by and the instant refund ------------------------------------------------------
+
+@pytest.mark.parametrize("book, hours", [(TAOBAO, 72), (TMALL, 48)])
+def test_after_ship_by_the_buyer_takes_an_instant_refund_without_the_seller(book: rulebooks.Rulebook, hours: int) -> None:
+    """RULES.md §7.3: Taobao 72 h, Tmall 48 h after payment; then "未按约定时间发货" refunds in 0 s."""
+    assert ship_by(T0, book) == T0 + timedelta(hours=hours)
+    deadline = T0 + timedelta(hours=hours)
+    assert not may_take_instant_refund(book, T0, False, deadline)
+    assert may_take_instant_refund(book, T0, False, deadline + SECOND)
+    assert not may_take_instant_refund(book, T0, True, deadline + SECOND)
+    moved = take_instant_refund(book, T0, False, cny("80.00"), cny("20.00"), deadline + SECOND)
+    assert moved.case.kind == "not_shipped_on_time" and moved.case.reason == "not_shipped_on_time"
+    assert moved.settlement is not None and moved.settlement.refund == cny("60.00") and moved.settlement.cancel_order
+    with pytest.raises(NotAllowedInState):
+        take_instant_refund(book, T0, False, cny("80.00"), cny("0"), deadline)
+
+
+def test_dhgate_has_no_instant_refund() -> None:
+    assert not may_take_instant_refund(DH, T0, False, T0 + 365 * DAY)
+    with pytest.raises(NotAllowedInState):
+        take_instant_refund(DH, T0, False, PAID, NONE, T0 + 365 * DAY)
+
+
+# --- §5.6 when a case may be opened -----------------------------------------------------------
+
+@pytest.mark.parametrize("shipping_class, first_day", [("express", 5), ("standard", 7), ("post", 10)])
+def test_dhgate_opening_windows_by_shipping_class(shipping_class: str, first_day: int) -> None:
+    """RULES.md §5.6: Big-4 express 5–90, general express 7–90, surface post 10–90 days after tracking."""
+    assert case_window(DH, shipping_class, T0) == (T0 + first_day * DAY, T0 + 90 * DAY)
+    assert not may_open_case(DH, shipping_class, T0, T0 + first_day * DAY - SECOND)
+    assert may_open_case(DH, shipping_class, T0, T0 + first_day * DAY)
+    assert may_open_case(DH, shipping_class, T0, T0 + 90 * DAY)
+    assert not may_open_case(DH, shipping_class, T0, T0 + 90 * DAY + SECOND)
+
+
+def test_opening_outside_the_window_or_on_an_unknown_class_is_refused() -> None:
+    proposal = Proposal("refund_only", usd("10.00"))
+    with pytest.raises(NotAllowedInState):
+        open_case(DH, proposal, "inad_color", "post", T0, PAID, NONE, T0 + 9 * DAY)
+    with pytest.raises(DeadlinePassed):
+        open_case(DH, proposal, "inad_color", "post", T0, PAID, NONE, T0 + 91 * DAY)
+    with pytest.raises(InvalidInput, match="express, standard, post"):
+        may_open_case(DH, "pigeon", T0, T0)
+
+
+@pytest.mark.parametrize("proposal", [
+    Proposal("refund_only", usd("100.01")), Proposal("refund_only", usd("0")), Proposal("reship", usd("1.00")),
+])
+def test_a_proposal_never_asks_more_than_was_paid_nor_money_for_a_reship(proposal: Proposal) -> None:
+    with pytest.raises(InvalidInput):
+        after_shipment(proposal)
+
+
+def test_a_refund_in_another_currency_is_refused() -> None:
+    with pytest.raises(CurrencyMismatch):
+        after_shipment(Proposal("refund_only", cny("1.00")))
+
+
+# --- §7.1.2 negotiation and escalation --------------------------------------------------------
+
+def test_dhgate_seller_silent_5_days_the_buyers_refund_amount_is_carried_out() -> None:
+    """RULES.md §7.1.2, §15 #1 first clock: 5 natural days from opening, then the buyer's refund amount."""
+    case = after_shipment(Proposal("refund_only", usd("35.00")))
+    assert next_actor(case) == "seller"
+    due = next_deadline(case, DH)
+    assert due is not None and (due.due_at, due.action) == (T0 + 5 * DAY, "carry_out_buyer_proposal")
+    moved = fire(case)
+    assert moved.settlement is not None and moved.settlement.refund == usd("35.00") and moved.settlement.release_rest
+    assert moved.case.resolution == "partly_refunded"
+
+
+def test_a_seller_who_missed_the_answer_deadline_is_refused() -> None:
+    with pytest.raises(DeadlinePassed):
+        answer(after_shipment(Proposal("refund_only", usd("35.00"))), DH, T0 + 5 * DAY, agree=False)
+
+
+def test_after_a_rejection_the_case_escalates_itself_after_10_days() -> None:
+    """RULES.md §7.1.2: no agreement and no escalation within 10 natural days → platform dispute."""
+    rejected = answer(after_shipment(Proposal("refund_only", PAID)), DH, T0 + 2 * DAY, agree=False).case
+    assert next_actor(rejected) == "buyer"
+    moved = fire(rejected)
+    assert moved.event == "case.escalated" and moved.case.escalated_at == T0 + 10 * DAY
+
+
+def test_a_counter_proposal_the_buyer_accepts_is_the_agreement() -> None:
+    counter = Proposal("refund_only", usd("20.00"))
+    countered = answer(after_shipment(Proposal("refund_only", PAID)), DH, T0 + DAY, agree=False, counter=counter).case
+    moved = accept_counter(countered, DH, T0 + 2 * DAY)
+    assert moved.settlement is not None and moved.settlement.refund == usd("20.00")
+
+
+@pytest.mark.parametrize("vip, first_day", [(True, 3), (False, 5)])
+def test_vip_buyers_may_escalate_after_3_days_others_after_5_until_day_10(vip: bool, first_day: int) -> None:
+    """RULES.md §7.1.2: "3(VIP买家)/5(其他买家)-10个自然日"."""
+    case = answer(after_shipment(Proposal("refund_only", PAID)), DH, T0 + DAY, agree=False).case
+    assert not may_escalate(case, DH, vip, T0 + first_day * DAY - SECOND)
+    assert may_escalate(case, DH, vip, T0 + first_day * DAY)
+    assert may_escalate(case, DH, vip, T0 + 10 * DAY)
+    assert not may_escalate(case, DH, vip, T0 + 10 * DAY + SECOND)
+    with pytest.raises(NotAllowedInState, match=f"from day {first_day} to day 10"):
+        escalate(case, DH, vip, T0 + DAY)
+    assert escalate(case, DH, vip, T0 + first_day * DAY).case.stage is Stage.ESCALATED
+
+
+def test_a_pre_shipment_request_is_never_escalated() -> None:
+    assert not may_escalate(open_pre_shipment_refund(DH, "out_of_stock", PAID, NONE, T0), DH, True, T0 + 5 * DAY)
+
+
+# --- platform stage and the ruling --------------------------------------------------------------
+
+def escalated(proposal: Proposal = Proposal("refund_only", PAID)) -> Case:
+    case = answer(after_shipment(proposal), DH, T0 + DAY, agree=False).case
+    return escalate(case, DH, False, T0 + 5 * DAY).case
+
+
+def test_seller_silent_5_days_after_escalation_the_buyers_proposal_is_carried_out() -> None:
+    """RULES.md §7.1.2 (§六), §15 #1 second clock: 5 days from the buyer's escalation."""
+    case = escalated(Proposal("return_refund", usd("60.00")))
+    due = next_deadline(case, DH)
+    assert due is not None and (due.due_at, due.clock) == (T0 + 10 * DAY, "platform_feedback")
+    moved = fire(case)
+    assert moved.case.stage is Stage.PERFORMING and moved.case.step is Step.RETURN_TRACKING
+
+
+def test_a_ruling_is_due_10_days_after_escalation_and_the_operator_is_reminded_each_period() -> None:
+    case = answer(escalated(), DH, T0 + 6 * DAY, agree=False).case
+    assert next_actor(case) == "platform"
+    first = fire(case)
+    assert first.event == "case.ruling_overdue" and first.case.is_open
+    due = next_deadline(first.case, DH)
+    assert due is not None and due.due_at == T0 + 25 * DAY and due.waiting_for == "platform"
+
+
+def test_arbitration_full_partial_and_release() -> None:
+    case = answer(escalated(), DH, T0 + 6 * DAY, agree=False).case
+    full = arbitrate(case, Ruling("full_refund", "seller"), T0 + 7 * DAY)
+    assert full.settlement is not None and full.settlement.refund == PAID and full.case.responsible == "seller"
+    partial = arbitrate(case, Ruling("partial_refund", "seller", usd("60.00"), (usd("40.00"), usd("70.00"))), T0 + 7 * DAY)
+    assert partial.settlement is not None and partial.settlement.refund == usd("60.00") and partial.settlement.release_rest
+    released = arbitrate(case, Ruling("release_seller", "buyer"), T0 + 7 * DAY)
+    assert released.settlement is not None and released.settlement.refund == NONE and released.case.resolution == "released"
+
+
+@pytest.mark.parametrize("ruling", [
+    Ruling("partial_refund", "seller", usd("100.00")),
+    Ruling("partial_refund", "seller", usd("0")),
+    Ruling("partial_refund", "seller", usd("30.00"), (usd("40.00"), usd("70.00"))),
+    Ruling("partial_refund", "seller"),
+])
+def test_a_partial_refund_outside_the_allowed_range_is_refused(ruling: Ruling) -> None:
+    with pytest.raises(InvalidInput):
+        arbitrate(escalated(), ruling, T0 + 7 * DAY)
+
+
+def test_only_an_escalated_case_is_ruled_on() -> None:
+    with pytest.raises(NotAllowedInState):
+        arbitrate(after_shipment(Proposal("refund_only", PAID)), Ruling("full_refund", "seller"), T0)
+
+
+# --- §7.1.4 A return then refund --------------------------------------------------------------
+
+def test_return_refund_buyer_without_tracking_for_7_days_abandons_and_the_seller_is_paid() -> None:
+    moved = fire(agreed(Proposal("return_refund", PAID)))
+    assert moved.settlement is not None and moved.settlement.refund == NONE and moved.settlement.release_rest
+
+
+def test_return_refund_seller_asked_on_days_15_and_20_and_assumed_received_on_day_30() -> None:
+    """RULES.md §7.1.4 A, §15 #3: 30 days to receive, asked on days 15 and 20, silence → refund when they end."""
+    sent = record_tracking(agreed(Proposal("return_refund", usd("70.00"))), DH, T0 + 3 * DAY).case
+    assert next_actor(sent) == "seller"
+    assert reminders(sent, DH) == (T0 + 18 * DAY, T0 + 23 * DAY)
+    due = next_deadline(sent, DH)
+    assert due is not None and due.due_at == T0 + 33 * DAY
+    moved = fire(sent)
+    assert moved.settlement is not None and moved.settlement.refund == usd("70.00")  # the agreed amount (partial too)
+
+
+def test_a_seller_confirming_the_return_refunds_at_once() -> None:
+    sent = record_tracking(agreed(Proposal("return_refund", PAID)), DH, T0 + 3 * DAY).case
+    moved = confirm_received(sent, DH, T0 + 9 * DAY)
+    assert moved.settlement is not None and moved.settlement.refund == PAID and moved.case.closed_at == T0 + 9 * DAY
+
+
+def test_a_seller_may_report_a_missing_return_from_day_25() -> None:
+    """RULES.md §7.1.4 A (FAQ): not received by day 25 → contact CS on days 25–30 for a specialist."""
+    sent = record_tracking(agreed(Proposal("return_refund", PAID)), DH, T0 + 3 * DAY).case
+    with pytest.raises(NotAllowedInState):
+        report_problem(sent, DH, "seller", T0 + 28 * DAY - SECOND)
+    moved = report_problem(sent, DH, "seller", T0 + 28 * DAY)
+    assert moved.case.stage is Stage.ESCALATED and next_actor(moved.case) == "platform"
+    with pytest.raises(NotAllowedInState):
+        report_problem(sent, DH, "seller", T0 + 33 * DAY)
+
+
+def test_a_late_return_tracking_number_is_refused() -> None:
+    with pytest.raises(DeadlinePassed):
+        record_tracking(agreed(Proposal("return_refund", PAID)), DH, T0 + 8 * DAY)
+
+
+# --- §7.1.4 B reship ----------------------------------------------------------------------------
+
+def test_dhgate_reship_seller_silent_7_days_full_refund_on_day_8() -> None:
+    """RULES.md §7.1.4 B, §15 #4: no reship tracking within 7 natural days → full refund as day 8 starts."""
+    case = agreed(Proposal("reship", NONE))
+    due = next_deadline(case, DH)
+    assert due is not None and due.due_at == T0 + DAY + 7 * DAY and due.action == "refund_buyer"
+    moved = fire(case)
+    assert moved.settlement is not None and moved.settlement.refund == PAID and not moved.settlement.release_rest
+
+
+def test_reship_buyer_asked_on_days_10_and_15_and_funds_released_when_the_90_days_end() -> None:
+    """RULES.md §7.1.4 B, §15 #4 reading: checks on days 10 and 15; silence releases at day 90, not before."""
+    shipped = record_tracking(agreed(Proposal("reship", NONE)), DH, T0 + 3 * DAY).case
+    assert next_actor(shipped) == "buyer"
+    assert reminders(shipped, DH) == (T0 + 13 * DAY, T0 + 18 * DAY)
+    assert on_deadline(shipped, DH, T0 + 19 * DAY) is None
+    moved = fire(shipped)
+    assert moved.case.closed_at == T0 + 93 * DAY
+    assert moved.settlement is not None and moved.settlement.refund == NONE and moved.settlement.release_rest
+
+
+def test_the_buyer_confirming_the_reship_releases_at_once_or_reports_a_problem() -> None:
+    shipped = record_tracking(agreed(Proposal("reship", NONE)), DH, T0 + 3 * DAY).case
+    released = confirm_received(shipped, DH, T0 + 10 * DAY)
+    assert released.settlement is not None and released.case.resolution == "released"
+    reported = report_problem(shipped, DH, "buyer", T0 + 20 * DAY, proposal=Proposal("refund_only", PAID))
+    assert reported.case.stage is Stage.ESCALATED and reported.case.buyer_proposal.refund == PAID
+    assert next_actor(reported.case) == "seller"
+
+
+def test_a_seller_may_ask_a_specialist_30_days_after_the_reship_is_delivered() -> None:
+    """RULES.md §7.1.4 B (FAQ)."""
+    shipped = record_tracking(agreed(Proposal("reship", NONE)), DH, T0 + 3 * DAY).case
+    delivered = T0 + 12 * DAY
+    with pytest.raises(NotAllowedInState):
+        report_problem(shipped, DH, "seller", delivered + 30 * DAY - SECOND, delivered_at=delivered)
+    assert report_problem(shipped, DH, "seller", delivered + 30 * DAY, delivered_at=delivered).case.stage is Stage.ESCALATED
+
+
+# --- §7.1.4 C return then reship ----------------------------------------------------------------
+
+def test_return_reship_assumed_return_starts_the_7_day_reship_clock_then_full_refund() -> None:
+    """RULES.md §7.1.4 C: silence on the return counts as received; no reship within 7 days → full refund."""
+    sent = record_tracking(agreed(Proposal("return_reship", NONE)), DH, T0 + 3 * DAY).case
+    assumed = fire(sent)
+    assert assumed.settlement is None and assumed.case.step is Step.RESHIP_TRACKING
+    assert assumed.case.step_started_at == T0 + 33 * DAY
+    refunded = fire(assumed.case)
+    assert refunded.case.closed_at == T0 + 40 * DAY
+    assert refunded.settlement is not None and refunded.settlement.refund == PAID
+
+
+def test_return_reship_confirmed_return_then_reship_follows_the_reship_buyer_leg() -> None:
+    sent = record_tracking(agreed(Proposal("return_reship", NONE)), DH, T0 + 3 * DAY).case
+    confirmed = confirm_received(sent, DH, T0 + 10 * DAY).case
+    due = next_deadline(confirmed, DH)
+    assert due is not None and due.due_at == T0 + 17 * DAY
+    shipped = record_tracking(confirmed, DH, T0 + 12 * DAY).case
+    assert reminders(shipped, DH) == (T0 + 22 * DAY, T0 + 27 * DAY)
+
+
+def test_return_reship_buyer_without_tracking_abandons() -> None:
+    moved = fire(agreed(Proposal("return_reship", NONE)))
+    assert moved.case.resolution == "released"
+
+
+def test_a_money_only_agreement_executes_immediately() -> None:
+    moved = answer(after_shipment(Proposal("refund_only", usd("25.00"))), DH, T0 + DAY, agree=True)
+    assert moved.case.stage is Stage.CLOSED and moved.settlement is not None and moved.settlement.refund == usd("25.00")
+
+
+def test_a_withdrawn_case_closes_without_moving_money() -> None:
+    moved = withdraw(after_shipment(Proposal("refund_only", PAID)), T0 + DAY)
+    assert moved.settlement is None and moved.case.resolution == "withdrawn" and next_deadline(moved.case, DH) is None
+
+
+# --- invariants -------------------------------------------------------------------------------------
+
+@given(st.integers(0, 10**9), st.integers(0, 2 * 10**9))
+def test_refund_limit_is_never_negative_nor_above_what_was_paid(paid: int, before: int) -> None:
+    limit = refund_limit(Money(paid, "USD"), Money(before, "USD"))
+    assert 0 <= limit.minor <= paid and limit.minor == max(0, paid - before)
+
+
+ACTIONS = ["deadline", "agree", "reject", "counter", "escalate", "tracking", "confirm", "report_seller", "report_buyer",
+           "rule_partial", "rule_full", "rule_release", "withdraw", "refuse_prepared", "accept_counter"]
+
+
+def act(case: Case, action: str, now: datetime, book: rulebooks.Rulebook) -> Transition | None:
+    half = Money(max(1, case.paid.minor // 2), case.paid.currency)
+    moves = {
+        "deadline": lambda: on_deadline(case, book, now),
+        "agree": lambda: answer(case, book, now, agree=True),
+        "reject": lambda: answer(case, book, now, agree=False),
+        "counter": lambda: answer(case, book, now, agree=False, counter=Proposal("refund_only", half)),
+        "escalate": lambda: escalate(case, book, True, now),
+        "tracking": lambda: record_tracking(case, book, now),
+        "confirm": lambda: confirm_received(case, book, now),
+        "report_seller": lambda: report_problem(case, book, "seller", now, delivered_at=case.opened_at),
+        "report_buyer": lambda: report_problem(case, book, "buyer", now),
+        "rule_partial": lambda: arbitrate(case, Ruling("partial_refund", "seller", half), now),
+        "rule_full": lambda: arbitrate(case, Ruling("full_refund", "seller"), now),
+        "rule_release": lambda: arbitrate(case, Ruling("release_seller", "buyer"), now),
+        "withdraw": lambda: withdraw(case, now),
+        "refuse_prepared": lambda: refuse_prepared(case, book, now),
+        "accept_counter": lambda: accept_counter(case, book, now),
+    }
+    try:
+        return moves[action]()
+    except (NotAllowedInState, InvalidInput, DeadlinePassed):
+        return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    book_name=st.sampled_from(["dhgate", "aliexpress", "taobao", "tmall", "default"]),
+    pre_shipment=st.booleans(),
+    agreement=st.sampled_from(["refund_only", "return_refund", "reship", "return_reship"]),
+    paid=st.integers(2, 10**7),
+    refunded_before=st.integers(0, 10**7),
+    share=st.integers(1, 100),
+    # withdrawing ends a case at once, so it is drawn less often; steps of up to 8 days reach every clock
+    steps=st.lists(st.tuples(st.sampled_from([a for a in ACTIONS if a != "withdraw"] * 3 + ["withdraw"]), st.integers(0, 8 * 24)),
+                   max_size=25),
+)
+def test_every_open_case_has_a_next_deadline_and_no_refund_exceeds_the_line(
+    book_name: str, pre_shipment: bool, agreement: str, paid: int, refunded_before: int, share: int,
+    steps: list[tuple[str, int]],
+) -> None:
+    book = rulebooks.load(book_name)
+    paid_m, before_m = Money(paid, "USD"), Money(min(refunded_before, paid - 1), "USD")
+    limit = refund_limit(paid_m, before_m)
+    if pre_shipment:
+        case = open_pre_shipment_refund(book, "out_of_stock", paid_m, before_m, T0)
+    else:
+        money_back = agreement in ("refund_only", "return_refund")
+        refund = Money(max(1, limit.minor * share // 100) if money_back else 0, "USD")
+        proposal = Proposal(agreement, refund)  # type: ignore[arg-type]
+        case = open_case(book, proposal, "inr_in_transit", "post", T0 - 20 * DAY, paid_m, before_m, T0)
+    now, refunds = T0, []
+    for action, hours in steps:
+        now += timedelta(hours=hours)
+        moved = act(case, action, now, book)
+        if moved is None:
+            continue
+        case = moved.case
+        if moved.settlement is not None:
+            refunds.append(moved.settlement.refund)
+        if case.is_open:
+            due = next_deadline(case, book)
+            assert due is not None and next_actor(case) is not None
+        else:
+            assert next_deadline(case, book) is None and next_actor(case) is None
+    assert sum(r.minor for r in refunds) <= limit.minor
+    assert all(r.minor >= 0 for r in refunds) and len(refunds) <= 1
+    while case.is_open:  # left alone, the clocks always bring a case to an end (or to the platform, which rules)
+        if case.stage is Stage.ESCALATED and case.seller_fed_back_at is not None:
+            case = arbitrate(case, Ruling("full_refund", "seller"), now).case
+            break
+        due = next_deadline(case, book)
+        assert due is not None
+        now = max(now, due.due_at)
+        moved = on_deadline(case, book, now)
+        assert moved is not None
+        case = moved.case
+    assert case.stage is Stage.CLOSED
+
+
+# --- AliExpress evidence (§7.2.2) ---------------------------------------------------------------
+
+def test_aliexpress_evidence_deadlines() -> None:
+    assert evidence_due(ALI, "seller_tracking_proof", T0) == T0 + 3 * DAY
+    assert evidence_due(ALI, "damage_claim", T0) == T0 + 3 * DAY
+    assert evidence_due(ALI, "buyer_shortage_evidence", T0) == T0 + 10 * DAY
+    assert evidence_due(ALI, "seller_shortage_evidence", T0) == T0 + 3 * DAY
+    assert evidence_due(ALI, "shortage_agreement", T0) == T0 + 3 * DAY
+    assert evidence_due(ALI, "supplement", T0) == T0 + 3 * DAY
+
+
+def test_aliexpress_damage_claimed_after_3_days_is_rejected_and_the_seller_paid() -> None:
+    assert late_damage_claim(ALI, T0, T0 + 3 * DAY) is None
+    assert late_damage_claim(ALI, T0, T0 + 3 * DAY + SECOND) == "release_seller"
+
+
+def test_aliexpress_seller_answers_within_5_days_negotiation_7_platform_within_7() -> None:
+    case = open_case(ALI, Proposal("refund_only", PAID), "inr_in_transit", "express", T0 - 6 * DAY, PAID, NONE, T0)
+    due = next_deadline(case, ALI)
+    assert due is not None and (due.due_at, due.action) == (T0 + 5 * DAY, "carry_out_buyer_proposal")
+    rejected = answer(case, ALI, T0 + DAY, agree=False).case
+    due = next_deadline(rejected, ALI)
+    assert due is not None and (due.due_at, due.action) == (T0 + 7 * DAY, "escalate")
+    on_platform = answer(fire(rejected, ALI).case, ALI, T0 + 8 * DAY, agree=False).case
+    due = next_deadline(on_platform, ALI)
+    assert due is not None and due.due_at == T0 + 14 * DAY
+
+
+def test_aliexpress_seller_may_report_an_unreceived_return_any_time_in_30_days() -> None:
+    case = open_case(ALI, Proposal("return_refund", PAID), "inad_quality", "express", T0 - 6 * DAY, PAID, NONE, T0)
+    sent = record_tracking(answer(case, ALI, T0, agree=True).case, ALI, T0 + DAY).case
+    assert report_problem(sent, ALI, "seller", T0 + DAY).case.stage is Stage.ESCALATED
+    due = next_deadline(sent, ALI)
+    assert due is not None and due.due_at == T0 + 31 * DAY
+
+
+# --- §7.3 complaints and compensation ---------------------------------------------------------
+
+@pytest.mark.parametrize("goods, special, expected", [
+    ("50.00", False, "5.00"),     # 2.50 → the ¥5 minimum
+    ("300.00", False, "15.00"),   # 5%
+    ("1000.00", False, "30.00"),  # 50.00 → the ¥30 maximum (§15 #9)
+    ("123.45", False, "6.17"),    # 6.1725 half-up to the fen
+    ("123.50", False, "6.18"),    # 6.175 half-up
+    ("10.00", True, "1.00"),      # 0.50 → the special-category ¥1 minimum
+    ("40.00", True, "2.00"),
+    ("1000.00", True, "30.00"),
+])
+def test_taobao_compensation_is_5_percent_of_goods_between_5_and_30_yuan_in_cash(goods: str, special: bool,
+                                                                                  expected: str) -> None:
+    paid = compensation(cny(goods), TAOBAO, special)
+    assert (paid.amount, paid.paid_in, paid.points) == (cny(expected), "cash", None)
+
+
+def test_tmall_pays_compensation_in_points() -> None:
+    paid = compensation(cny("300.00"), TMALL, special_category=False)
+    assert (paid.amount, paid.paid_in, paid.points) == (cny("15.00"), "points", 1500)  # §15 #9: 100 points = ¥1
+
+
+@given(st.integers(0, 10**9), st.booleans())
+def test_compensation_stays_between_its_floor_and_ceiling(goods: int, special: bool) -> None:
+    paid = compensation(Money(goods, "CNY"), TAOBAO, special)
+    assert cny("1.00" if special else "5.00") <= paid.amount <= cny("30.00")
+
+
+def test_compensation_refuses_another_currency_and_platforms_without_the_scheme() -> None:
+    with pytest.raises(CurrencyMismatch):
+        compensation(usd("10.00"), TAOBAO, False)
+    for book in (DH, ALI, DEFAULT):
+        with pytest.raises(NotAllowedInState):
+            compensation(usd("10.00"), book, False)
+        assert not may_complain(T0, book, T0)
+
+
+def test_a_complaint_may_be_opened_for_15_days_after_the_order_closes() -> None:
+    """RULES.md §7.3, §15 #10: from closing with the refund successful, or completing; not after 15 days."""
+    assert complaint_open_until(T0, TAOBAO) == T0 + 15 * DAY
+    assert may_complain(T0, TMALL, T0 + 15 * DAY) and not may_complain(T0, TMALL, T0 + 15 * DAY + SECOND)
+
+
+# --- §8.1 seller metrics ------------------------------------------------------------------------
+
+def test_dhgate_metrics_count_only_platform_stage_cases_as_disputes() -> None:
+    talking = after_shipment(Proposal("refund_only", PAID), reason="inr_in_transit")
+    agreed_refund = answer(talking, DH, T0 + DAY, agree=True).case
+    on_platform = answer(escalated(), DH, T0 + 6 * DAY, agree=False).case
+    ruled_seller = arbitrate(on_platform, Ruling("full_refund", "seller"), T0 + 8 * DAY).case
+    ruled_buyer = arbitrate(escalate(answer(after_shipment(Proposal("refund_only", PAID), reason="inr_customs"), DH,
+                                            T0 + DAY, agree=False).case, DH, False, T0 + 5 * DAY).case,
+                            Ruling("release_seller", "buyer"), T0 + 8 * DAY).case
+    timed_out = fire(open_pre_shipment_refund(DH, "out_of_stock", PAID, NONE, T0)).case
+    cases = [talking, agreed_refund, ruled_seller, ruled_buyer, timed_out]
+    m = seller_metrics(DH, cases, orders=200, shipped=180, shipped_on_time=171)
+    assert m.disputes == 2 and m.dispute_rate == Decimal("0.0100")
+    assert m.seller_responsible_dispute_rate == Decimal("0.0050")
+    assert m.refund_rate == Decimal("0.0050")  # only the refund a platform-stage dispute caused
+    assert m.not_received_dispute_rate == Decimal("0.0050")  # inr_customs reached the platform; inr_in_transit did not
+    assert m.on_time_shipping_rate == Decimal("0.9500")
+    assert m.sold_not_shipped == 1
+
+
+def test_taobao_refund_rate_counts_every_refund_and_no_orders_means_no_rate() -> None:
+    late = take_instant_refund(TAOBAO, T0, False, cny("10.00"), cny("0"), T0 + 4 * DAY).case
+    assert seller_metrics(TAOBAO, [late], orders=4, shipped=3, shipped_on_time=3).refund_rate == Decimal("0.2500")
+    empty = seller_metrics(TAOBAO, [], orders=0, shipped=0, shipped_on_time=0)
+    assert empty.dispute_rate is None and empty.on_time_shipping_rate is None and empty.sold_not_shipped == 0
+
+
+# --- the rulebooks hold RULES.md §7's numbers ---------------------------------------------------
+
+def test_dhgate_rulebook_holds_the_section_7_1_numbers() -> None:
+    a = DH.aftersales
+    p = a.pre_shipment
+    assert (p.negotiate, p.on_silence) == (7 * DAY, "refund_buyer")
+    assert p.silence_is_sold_not_shipped and p.seller_may_refuse_prepared
+    n = a.negotiation
+    assert (n.seller_answer, n.negotiate) == (5 * DAY, 10 * DAY)
+    assert (n.vip_may_escalate_after, n.others_may_escalate_after) == (3 * DAY, 5 * DAY)
+    assert (a.platform.seller_feedback, a.platform.ruling_within) == (5 * DAY, 10 * DAY)
+    r = a.return_refund
+    assert (r.buyer_tracking, r.seller_receive, r.seller_report_from) == (7 * DAY, 30 * DAY, 25 * DAY)
+    assert r.remind_seller_on == (15 * DAY, 20 * DAY)
+    s = a.reship
+    assert (s.seller_tracking, s.buyer_receive, s.remind_buyer_on, s.seller_may_ask_specialist_after_delivery) == (
+        7 * DAY, 90 * DAY, (10 * DAY, 15 * DAY), 30 * DAY)
+    assert a.return_reship.seller_reship == 7 * DAY
+    assert not a.metrics.agreement_cases_are_disputes and a.metrics.refund_rate_counts == "platform_stage"
+
+
+def test_dhgate_reason_taxonomy_has_23_reasons_with_their_responsible_party() -> None:
+    """RULES.md §7.1.3, §15 #5."""
+    reasons = DH.aftersales.reasons
+    categories = ("order", "not_as_described", "not_received", "no_reason_return")
+    by_category = {c: sum(r.category == c for r in reasons) for c in categories}
+    assert len(reasons) == 23 and by_category == {"order": 6, "not_as_described": 12, "not_received": 4, "no_reason_return": 1}
+    party = {r.code: r.responsible for r in reasons}
+    assert party["customs_worry"] == "buyer" and party["not_required"] == "buyer" and party["out_of_stock"] == "seller"
+    assert party["inr_in_transit"] == "third_party" and party["inr_customs"] == "investigation"
+    assert party["no_reason_return"] == "buyer" and party["inad_service"] == party["inr_service"] == "seller"
+
+
+def test_aliexpress_reasons_merge_the_duplicate_returned_parcel() -> None:
+    """RULES.md §7.2.1, §15 #7: 9 not-received subtypes with (3) = (7) are 8 reasons; 6 not-as-described."""
+    reasons = ALI.aftersales.reasons
+    assert sum(r.category == "not_received" for r in reasons) == 8
+    assert sum(r.category == "not_as_described" for r in reasons) == 6
+
+
+def test_every_rulebook_is_complete_for_every_clock() -> None:
+    for name in rulebooks.names():
+        a = rulebooks.load(name).aftersales
+        assert set(a.opening) == {"express", "standard", "post"}
+        assert any(r.stage == "pre_shipment" for r in a.reasons) and any(r.stage == "post_shipment" for r in a.reasons)
+
+
+def test_the_late_shipment_reason_belongs_to_the_instant_refund_only() -> None:
+    with pytest.raises(InvalidInput):
+        open_pre_shipment_refund(TAOBAO, "not_shipped_on_time", cny("1.00"), cny("0"), T0)
+    assert Origin.LATE_SHIPMENT.value == "not_shipped_on_time"
