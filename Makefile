@@ -12,7 +12,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# The pricing engine also compiled with mypyc (promotions/native.py); plain Python where that cannot be done.
 install: $(STAMP)
+	@$(BIN)/python -c 'from shopkeeper.promotions import native; native.main(["build"])'
 
 # Debian's Chromium for the console's browser tests; skipped (and the tests say why) where it cannot be installed.
 browser:
@@ -34,9 +36,11 @@ lint: install
 
 test: install browser lint
 	$(BIN)/python -m pytest -q
+	@echo "the pricing engine's own tests once more, as plain Python:"
+	SHOPKEEPER_PURE_ENGINE=1 $(BIN)/python -m pytest -q tests/promotions/test_rules.py tests/promotions/test_search.py tests/promotions/test_properties.py
 
 clean:
-	rm -rf $(VENV) shopkeeper.db shopkeeper.db-wal shopkeeper.db-shm
+	rm -rf $(VENV) src/shopkeeper/promotions/_native shopkeeper.db shopkeeper.db-wal shopkeeper.db-shm
 
 # Pricing engine benchmark (not part of `make test`): carts/s and latency on one core, next to django-oscar.
 .PHONY: bench-pricing

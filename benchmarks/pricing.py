@@ -20,6 +20,10 @@ The same carts are priced by django-oscar's offer engine (`Applicator().apply`)
 in a separate virtualenv (benchmarks/.oscar-venv, created on first use) with
 equivalent offers, at 10 and 100 live offers (and 1,000 with --oscar-1000).
 
+The engine runs as `make install` built it: compiled with mypyc where a C
+compiler was at hand (see src/shopkeeper/promotions/native.py), else as plain
+Python; SHOPKEEPER_PURE_ENGINE=1 forces plain Python. The figures say which.
+
 Timing uses time.perf_counter only. The figures are printed as tables and
 written to benchmarks/RESULTS.md, between this script's own markers. The last
 line printed is the summary:
@@ -55,6 +59,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from shopkeeper.promotions import native
 from shopkeeper.promotions.index import PromotionIndex
 from shopkeeper.promotions.results import PricedCart
 from shopkeeper.promotions.rules import price_cart
@@ -740,7 +745,8 @@ def engine_version() -> str:
     except (OSError, subprocess.CalledProcessError):
         return "shopkeeper (not a git checkout)"
     changed = " + uncommitted changes in src/shopkeeper/promotions" if dirty.stdout.strip() else ""
-    return f"shopkeeper at {head.stdout.strip()}{changed}"
+    build = "engine compiled with mypyc" if native.running_compiled() else "engine as plain Python"
+    return f"shopkeeper at {head.stdout.strip()}{changed}, {build}"
 
 
 def load_line(info: dict[str, str]) -> str:

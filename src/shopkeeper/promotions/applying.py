@@ -55,8 +55,8 @@ class Line:
         self.gift = gift
 
     def copy(self) -> "Line":
-        twin = Line.__new__(Line)
-        twin.src, twin.list_total, twin.amount, twin.gift = self.src, self.list_total, self.amount, self.gift
+        twin = Line(self.src, self.gift)
+        twin.amount = self.amount
         twin.item_owner, twin.exclusive_owner, twin.coupons_only_owner = self.item_owner, self.exclusive_owner, self.coupons_only_owner
         twin.touched_other, twin.tags, twin.points, twin.earns_points = self.touched_other, self.tags, self.points, self.earns_points
         twin.steps, twin.discounts = self.steps, self.discounts
@@ -100,11 +100,12 @@ class Threshold:
 
 
 class Pass:
-    def __init__(self, request: PricingRequest, covered: dict[int, tuple[int, ...]]) -> None:
+    def __init__(self, request: PricingRequest, covered: dict[int, tuple[int, ...]],
+                 lines: list[Line] | None = None, shipping: dict[int, Fee] | None = None) -> None:
         self.request = request
         self.covered = covered
-        self.lines = [Line(src) for src in request.lines]
-        self.shipping = {store: Fee(fee) for store, fee in request.shipping.items()}
+        self.lines = [Line(src) for src in request.lines] if lines is None else lines
+        self.shipping = {store: Fee(fee) for store, fee in request.shipping.items()} if shipping is None else shipping
         self.points_left = request.shopper.points_balance
         self.allowance: dict[int, int | None] = {}
         self.groups_used: dict[str, int] = {}
@@ -134,10 +135,8 @@ class Pass:
 
     def copy(self) -> "Pass":
         """A branch of the search: the same cart at the same point, to go on differently."""
-        twin = Pass.__new__(Pass)
-        twin.request, twin.covered = self.request, self.covered
-        twin.lines = [line.copy() for line in self.lines]
-        twin.shipping = {store: fee.copy() for store, fee in self.shipping.items()}
+        twin = Pass(self.request, self.covered, [line.copy() for line in self.lines],
+                    {store: fee.copy() for store, fee in self.shipping.items()})
         twin.points_left = self.points_left
         twin.allowance = dict(self.allowance)
         twin.groups_used = dict(self.groups_used)

@@ -1,0 +1,107 @@
+"""The pricing engine compiled to C with mypyc, used only when built from exactly the sources in this folder.
+
+The engine (`ENGINE` below) is ordinary typed Python. `make install` also compiles it
+with mypyc (part of mypy) into `_native/<fingerprint>/`, where the fingerprint is a
+hash of those sources and of the Python that runs them. Importing
+`shopkeeper.promotions` puts that folder first on the package's path (`activate`), so
+the compiled modules load instead of the sources, about twice as fast. A source edited
+since the build changes the fingerprint, so a stale build is never loaded: the sources
+run as written until the next `make install`. Without a C compiler the build is
+skipped and the sources run. `SHOPKEEPER_PURE_ENGINE=1` runs the sources regardless.
+
+    python -c 'from shopkeeper.promotions import native; native.main(["build"])'   # a no-op when up to date
+    python -c 'from shopkeeper.promotions import native; native.main(["status"])'  # which engine loads
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+ENGINE = ("terms", "applying", "results", "rules", "index")
+HERE = Path(__file__).resolve().parent
+NATIVE = HERE / "_native"
+READY = "built"  # written last: a folder without it is a build that did not finish
+
+
+def fingerprint() -> str:
+    digest = hashlib.sha256(f"{sys.implementation.cache_tag} {platform.machine()}".encode())
+    for name in ENGINE:
+        digest.update((HERE / f"{name}.py").read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def build_dir() -> Path:
+    return NATIVE / fingerprint()
+
+
+def wanted() -> bool:
+    return os.environ.get("SHOPKEEPER_PURE_ENGINE", "") in ("", "0")
+
+
+def activate(package_path: list[str]) -> bool:
+    """Put the compiled engine first on the package path when it matches the sources; say whether it did."""
+    if not wanted():
+        return False
+    folder = build_dir()
+    if not (folder / READY).exists():
+        return False
+    if str(folder) not in sys.path:
+        sys.path.append(str(folder))  # mypyc's runtime library for the engine is a top-level module
+    package_path.insert(0, str(folder / "shopkeeper" / "promotions"))
+    return True
+
+
+def running_compiled() -> bool:
+    from shopkeeper.promotions import rules
+
+    return not (rules.__file__ or "").endswith(".py")
+
+
+def build() -> Path:
+    """Compile the engine into `build_dir()` (nothing to do when it is there already)."""
+    target = build_dir()
+    if (target / READY).exists():
+        return target
+    from mypyc.build import mypycify  # a development dependency, needed only here
+    from setuptools import setup  # type: ignore[import-untyped]
+
+    source_root = HERE.parent.parent  # the folder holding the `shopkeeper` package
+    NATIVE.mkdir(exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="build-", dir=NATIVE))
+    here = Path.cwd()
+    try:
+        os.chdir(source_root)  # mypyc names modules by their path from here
+        modules = mypycify([f"shopkeeper/promotions/{name}.py" for name in ENGINE], opt_level="3",
+                           target_dir=str(scratch / "c"))
+        setup(name="shopkeeper-engine", ext_modules=modules, script_name="native.py",
+              script_args=["--quiet", "build_ext", "--build-lib", str(scratch / "lib"), "--build-temp", str(scratch / "tmp")])
+    finally:
+        os.chdir(here)
+    (scratch / "lib" / READY).write_text(fingerprint() + "\n")
+    for old in NATIVE.iterdir():
+        if old.is_dir() and old != scratch:
+            shutil.rmtree(old, ignore_errors=True)
+    (scratch / "lib").rename(target)
+    shutil.rmtree(scratch, ignore_errors=True)
+    return target
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "status"
+    if command == "build":
+        try:
+            print(f"pricing engine compiled: {build()}")
+        except Exception as failure:  # no compiler, no headers: the engine runs as plain Python
+            print(f"pricing engine not compiled ({type(failure).__name__}: {failure}); it runs as plain Python")
+        return 0
+    if command == "status":
+        print("compiled (mypyc)" if running_compiled() else "plain Python")
+        return 0
+    print(__doc__)
+    return 2
