@@ -35,7 +35,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from shopkeeper.money import exponent
-from shopkeeper.promotions.applying import Outcome, Pass, proportional_share, reduction_off, separable
+from shopkeeper.promotions.applying import Outcome, Pass, percent_of, proportional_share, reduction_off, separable
 from shopkeeper.promotions.results import Allocation, Hint, PricedCart, PricedLine, PricedShipping, Search, Step, Verdict
 from shopkeeper.promotions.terms import (
     MEMBER_LEVELS,
@@ -52,7 +52,7 @@ from shopkeeper.promotions.terms import (
 )
 
 EXACT_LIMIT = 8  # up to 2^8 on/off choices, most cut short by the bound: exact
-BOUNDED_NODES = 60  # above that, branches looked at before settling for the best found
+BOUNDED_NODES = 40  # above that, branches looked at before settling for the best found
 
 _STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
 
@@ -77,6 +77,7 @@ def price_cart(request: PricingRequest) -> PricedCart:
     order = application_order([p for p in request.promotions if p.id in covered])
     everything = Pass(request, covered).run(order)
     hard, soft = competing(order, covered)
+    entangled = hard | soft
     # the bound speaks of changes to the full run; with other choices to make, it does not hold for their branches
     if not hard and (soft or any(t.at_list > t.achieved for t in everything.thresholds.values())):
         if cannot_pay_off(everything, order, covered, soft):
@@ -86,7 +87,7 @@ def price_cart(request: PricingRequest) -> PricedCart:
     search: Search = "single"
     best = everything
     if contested:
-        best, search = choose(request, covered, order, contested)
+        best, search = choose(request, covered, order, contested, entangled)
     return _finish(request, order, best, screened, search)
 
 
@@ -305,23 +306,28 @@ def thresholds_at_stake(run: Pass, order: Sequence[Promotion], covered: dict[int
 
 
 def choose(request: PricingRequest, covered: dict[int, tuple[int, ...]], order: list[Promotion],
-           contested: set[int]) -> tuple[Pass, Search]:
+           contested: set[int], entangled: set[int]) -> tuple[Pass, Search]:
     """The cheapest on/off choice among the contested promotions (the others always run): exact while there are
     at most `EXACT_LIMIT` of them, else the best of the first `BOUNDED_NODES` branches (everything on among them)."""
     if len(contested) <= EXACT_LIMIT:
-        return branch_and_bound(request, covered, order, contested), "exact"
-    return branch_and_bound(request, covered, order, contested, BOUNDED_NODES), "bounded"
+        return branch_and_bound(request, covered, order, contested, entangled), "exact"
+    return branch_and_bound(request, covered, order, contested, entangled, BOUNDED_NODES), "bounded"
 
 
 def branch_and_bound(request: PricingRequest, covered: dict[int, tuple[int, ...]], order: list[Promotion],
-                     contested: set[int], budget: int | None = None) -> Pass:
+                     contested: set[int], entangled: set[int], budget: int | None = None) -> Pass:
     """Every on/off choice of the contested promotions, as exact as trying each in a pass of its own, cheaper:
     branches share the passes' common start, and a branch is left as soon as it cannot beat the best found,
     since each promotion still to run can take off at most `most_saved` from what the lines cost by then.
     Item prices are chosen first (who holds each line depends on all of them); the later stages branch as they
-    come. Everything on is tried first, and a tie keeps what was found first."""
+    come. Everything on is tried first, and a tie keeps what was found first.
+
+    Leaving a later promotion out is not tried where it cannot help: where it did nothing with everything before
+    it as chosen (the two branches would be the same), or where what it saves already outweighs the most that
+    every promotion it feeds could ever give (`worth_keeping`)."""
     items = [p for p in order if p.stage == "item"]
     later = [p for p in order if p.stage != "item"]
+    outweighs = feeding_ceilings(later, covered, request)
     item_rivals = [p.id for p in items if p.id in contested]
     best: list[Pass] = []
     best_payable = [0]
@@ -340,10 +346,14 @@ def branch_and_bound(request: PricingRequest, covered: dict[int, tuple[int, ...]
         if i == len(later):
             best[:], best_payable[0] = [state], payable
             return
+        promo = later[i]
         branch = state.copy()
-        branch.apply(later[i])
+        branch.apply(promo)
+        saved = payable - branch.payable()
         descend(branch, i + 1)
-        state.switched_off = state.switched_off | {later[i].id}
+        if worth_keeping(promo, branch.outcomes[promo.id], saved, outweighs, entangled):
+            return
+        state.switched_off = state.switched_off | {promo.id}
         descend(state, i + 1)
 
     for mask in range(1 << len(item_rivals)):
@@ -359,6 +369,42 @@ def branch_and_bound(request: PricingRequest, covered: dict[int, tuple[int, ...]
             start.apply(promo)
         descend(start, 0)
     return best[0]
+
+
+def worth_keeping(promo: Promotion, outcome: Outcome, saved: int, outweighs: dict[int, int], entangled: set[int]) -> bool:
+    """True when running `promo` is at least as good as leaving it out, whatever comes after.
+
+    A promotion that did not apply changed nothing. One that applied and keeps nothing off any line (it is not
+    entangled: no exclusivity, coupons-only, excluded tag or coupon group at stake) only changes what the
+    promotions after it are given: the cart is `saved` cheaper, and those it feeds take off less, at most all
+    they could ever take off. When `saved` covers that, leaving it out never pays."""
+    if not outcome.applied:
+        return True
+    return promo.id not in entangled and saved >= outweighs[promo.id]
+
+
+def feeding_ceilings(later: list[Promotion], covered: dict[int, tuple[int, ...]], request: PricingRequest) -> dict[int, int]:
+    """For each later promotion, the most that every promotion after it on its lines could ever take off."""
+    fed = feeders(later, covered)
+    ceilings = {promo.id: ceiling(promo, covered[promo.id], request) for promo in later}
+    return {promo.id: sum(ceilings[t] for t, earlier in fed.items() if promo.id in earlier) for promo in later}
+
+
+def ceiling(promo: Promotion, lines: tuple[int, ...], request: PricingRequest) -> int:
+    """The most a threshold promotion could take off this cart in any branch: every tier on list prices."""
+    b = promo.benefit
+    if isinstance(b, FreeShipping):
+        return sum(request.shipping.get(store, 0) for store in {request.lines[i].store_id for i in lines})
+    if not isinstance(b, Reduction):
+        return 0  # a gift costs the buyer nothing, so it changes no payable
+    listed = sum(request.lines[i].unit_price * request.lines[i].quantity for i in lines)
+    if b.every:
+        most = b.tiers[0].amount_off * (max(listed, sum(request.lines[i].quantity for i in lines)) // b.every)
+    else:
+        most = max(percent_of(listed, t.percent_off) if t.percent_off is not None else t.amount_off for t in b.tiers)
+    if b.cap is not None:
+        most = min(most, b.cap)
+    return min(most, listed)
 
 
 def could_save(later: list[Promotion], start: int, state: Pass, needed: int) -> bool:
