@@ -1,6 +1,7 @@
 """Every table, imported in one place for Alembic and for tests."""
 
 from shopkeeper import auth, events, idempotency, simulation, timers  # noqa: F401
+from shopkeeper.aftersales import models as aftersales  # noqa: F401
 from shopkeeper.catalog import models as catalog  # noqa: F401
 from shopkeeper.customers import models as customers  # noqa: F401
 from shopkeeper.db import Base

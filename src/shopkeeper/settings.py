@@ -10,6 +10,9 @@ DEFAULT_DATABASE_URL = "sqlite:///shopkeeper.db"
 # A development secret: the simulated payment provider signs its callbacks with it.
 # Production sets SHOPKEEPER_PAYMENT_SECRET.
 DEV_PAYMENT_SECRET = "shopkeeper-dev-payment-secret"
+# Files buyers and sellers attach to after-sales cases, under the local data directory (var/, git-ignored).
+DEFAULT_EVIDENCE_DIR = "var/evidence"
+DEFAULT_EVIDENCE_MAX_BYTES = 10 * 1024 * 1024  # 10 MB: a phone photo or a short video clip
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,8 @@ class Settings:
     clock: Literal["system", "simulated"] = "system"
     host: str = "127.0.0.1"
     port: int = 8000
+    evidence_dir: str = DEFAULT_EVIDENCE_DIR
+    evidence_max_bytes: int = DEFAULT_EVIDENCE_MAX_BYTES
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -31,4 +36,6 @@ class Settings:
             clock=clock,  # type: ignore[arg-type]
             host=os.environ.get("SHOPKEEPER_HOST", "127.0.0.1"),
             port=int(os.environ.get("SHOPKEEPER_PORT", "8000")),
+            evidence_dir=os.environ.get("SHOPKEEPER_EVIDENCE_DIR", DEFAULT_EVIDENCE_DIR),
+            evidence_max_bytes=int(os.environ.get("SHOPKEEPER_EVIDENCE_MAX_BYTES", str(DEFAULT_EVIDENCE_MAX_BYTES))),
         )

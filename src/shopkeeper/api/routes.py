@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter
 
+from shopkeeper.aftersales import api as aftersales
 from shopkeeper.api import admin
 from shopkeeper.catalog import api as catalog
 from shopkeeper.customers import api as customers
@@ -12,5 +13,5 @@ from shopkeeper.promotions import api as promotions
 from shopkeeper.promotions.campaigns import api as campaigns
 
 api_router = APIRouter()
-for module in (catalog, customers, inventory, fulfillment, orders, promotions, campaigns, admin):
+for module in (catalog, customers, inventory, fulfillment, orders, aftersales, promotions, campaigns, admin):
     api_router.include_router(module.router)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -14,7 +15,7 @@ from shopkeeper.catalog.models import Store
 from shopkeeper.clock import Clock
 from shopkeeper.customers.service import record_points
 from shopkeeper.db import newest_first
-from shopkeeper.errors import InvalidInput, NotFound
+from shopkeeper.errors import InvalidInput, NotAllowedInState, NotFound
 from shopkeeper.fulfillment import service as fulfillment
 from shopkeeper.inventory import service as inventory
 from shopkeeper.money import Money
@@ -22,7 +23,7 @@ from shopkeeper.orders import ledger
 from shopkeeper.orders.models import Order, OrderStatus, Payment
 from shopkeeper.orders.rules import confirm_by, is_late, next_status, ship_by
 from shopkeeper.promotions import pricing
-from shopkeeper.scope import require_role, require_store_manager
+from shopkeeper.scope import SYSTEM, require_role, require_store_manager
 
 
 @dataclass(frozen=True)
@@ -135,22 +136,26 @@ def mark_delivered(session: Session, now: datetime, actor: Principal, order_id: 
 def confirm_receipt(session: Session, now: datetime, actor: Principal, order_id: int) -> Order:
     order = get_order(session, actor, order_id, for_update=True)
     require_role(actor, Role.BUYER, Role.OPERATOR)
+    if order.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED) and order.confirm_by is None:
+        raise NotAllowedInState("an after-sales case is open on this order; its outcome settles the money",
+                                current_status=order.status, action="confirm_receipt")
     _complete(session, now, order, by=actor.role.value)
     return order
 
 
-def _complete(session: Session, now: datetime, order: Order, by: str) -> None:
+def _complete(session: Session, now: datetime, order: Order, by: str, release: Money | None = None) -> None:
     """确认收货: escrow is released to the store's balance (RULES.md §2.1, §2.2)."""
     order.status = next_status(order.status, "confirm_receipt").value
     order.completed_at = now
-    ledger.release_escrow(session, now, order.store_id, order.id, money(order, order.total_minor))
+    released = money(order, order.total_minor) if release is None else release
+    ledger.release_escrow(session, now, order.store_id, order.id, released)
     if order.platform_funded_minor:
         # platform-funded discounts (跨店满减, platform vouchers) are the platform's cost, not the store's
         ledger.pay_platform_subsidy(session, now, order.store_id, order.id, money(order, order.platform_funded_minor))
     if order.points_earned:
         record_points(session, now, order.buyer_id, order.points_earned, "order_completed", subject(order))
     events.record(session, now, "order.completed", subject(order), order.store_id, confirmed_by=by,
-                  released_minor=order.total_minor)
+                  released_minor=released.minor)
 
 
 def cancel(session: Session, now: datetime, actor: Principal, order_id: int, reason: str = "cancelled") -> Order:
@@ -177,6 +182,51 @@ def _close(session: Session, now: datetime, order: Order, reason: str, by: str) 
         for payment in session.scalars(select(Payment).where(Payment.order_id == order.id, Payment.status == "succeeded")):
             payment.status = "refunded"
     events.record(session, now, "order.closed", subject(order), order.store_id, reason=reason, by=by, refunded=was_paid)
+
+
+# --- after-sales (aftersales.service holds and settles orders through these) -------------------
+
+def hold_receipt(session: Session, now: datetime, order: Order) -> timedelta | None:
+    """A case opened on a shipped order: its money stays in escrow until the case ends.
+
+    Platforms stop the automatic receipt clock while a refund is in progress (Taobao 退款中), and the
+    buyer cannot confirm receipt meanwhile. Returns the time the clock had left; None when there is no
+    clock to hold (the order completed already).
+    """
+    if order.status not in (OrderStatus.SHIPPED, OrderStatus.DELIVERED) or order.confirm_by is None:
+        return None
+    left = max(order.confirm_by - now, timedelta(0))
+    order.confirm_by = None  # the pending order.auto_confirm timer now finds nothing to do
+    events.record(session, now, "order.receipt_held", subject(order), order.store_id, seconds_left=math.ceil(left.total_seconds()))
+    return left
+
+
+def resume_receipt(session: Session, now: datetime, order: Order, left: timedelta) -> None:
+    """The case ended without settling the money (withdrawn, lapsed): the receipt clock runs on with the time it had left."""
+    if order.status not in (OrderStatus.SHIPPED, OrderStatus.DELIVERED) or order.confirm_by is not None:
+        return
+    order.confirm_by = now + left
+    events.record(session, now, "order.receipt_resumed", subject(order), order.store_id, confirm_by=order.confirm_by.isoformat())
+    timers.schedule(session, "order.auto_confirm", subject(order), order.confirm_by, order.store_id, order_id=order.id)
+
+
+def complete_after_case(session: Session, now: datetime, order: Order) -> Money:
+    """A case settled a shipped order (refund paid, or none due): what escrow still holds for it goes to the store.
+
+    DHgate releases the funds the moment an agreement or a ruling is carried out (RULES.md §2.2, §7.1.1);
+    the case's refund has left escrow already, so this releases exactly the rest. Returns it.
+    """
+    held = ledger.balances(session, order.store_id, order.currency, order.id)[ledger.ESCROW]
+    _complete(session, now, order, by="aftersales", release=held)
+    return held
+
+
+def close_refunded(session: Session, now: datetime, order_id: int, reason: str) -> Order:
+    """After-sales refunds a paid order before shipment (a refund request carried out, the late-shipment refund):
+    it closes as a cancellation does, everything paid going back and its stock on sale again."""
+    order = get_order(session, SYSTEM, order_id, for_update=True)
+    _close(session, now, order, reason=reason, by="aftersales")
+    return order
 
 
 # --- timers -----------------------------------------------------------------------------------

@@ -1,0 +1,232 @@
+"""After-sales API shapes: what a buyer, a seller and the platform send, and how a case reads back."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from shopkeeper.aftersales.models import CaseLine, CaseMessage, EvidenceFile
+from shopkeeper.aftersales.service import CaseView
+from shopkeeper.api.schemas import Amount, Id, In, MoneyOut, Text
+from shopkeeper.events import Event
+
+AgreementIn = Literal["refund_only", "return_refund", "reship", "return_reship"]
+ReasonCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9_]{1,64}$")]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+
+# What each clock waits for and what its silence brings, in Chinese; the English comes from the rules.
+_CLOCK_ZH = {
+    "pre_shipment": "发货前协议期内未达成一致",
+    "seller_answer": "卖家未在期限内同意或拒绝买家的退款申请",
+    "negotiation": "协商期内双方未达成协议",
+    "platform_feedback": "买家升级纠纷后卖家未在期限内反馈",
+    "ruling": "平台未在期限内裁决",
+    "return_tracking": "买家未在期限内填写有效的退货运单号",
+    "return_receipt": "卖家既未确认收到退货，也未提前向平台反馈",
+    "reship_tracking": "卖家未在期限内重新发货并填写运单号",
+    "reship_receipt": "买家既未确认收货，也未提前反馈",
+}
+_ACTION_ZH = {
+    "refund_buyer": "系统退款给买家",
+    "release_seller": "系统放款给卖家",
+    "escalate": "系统升级至平台纠纷",
+    "carry_out_buyer_proposal": "系统执行买家方案",
+    "keep_order": "退款申请关闭，订单继续",
+    "assume_received": "视为卖家已收到退货，卖家须重新发货",
+    "alert_operator": "提醒平台尽快裁决",
+}
+
+
+class CaseIn(In):
+    reason: ReasonCode = Field(description="a reason code of the store's rulebook, e.g. 'inad_color' or 'out_of_stock'")
+    agreement: AgreementIn | None = Field(default=None, description="after shipment: what the buyer wants done; default refund_only")
+    refund: Amount | None = Field(default=None, description="the refund asked for; default everything left on the lines "
+                                                            "(0 for reship). Before shipment the whole order is refunded")
+    lines: list[Id] | None = Field(default=None, min_length=1, max_length=100, description="order line ids; default every line")
+    message: Text | None = None
+
+
+class ProposalIn(In):
+    agreement: AgreementIn
+    refund: Amount = Decimal(0)
+
+
+class AnswerIn(In):
+    agree: bool
+    counter: ProposalIn | None = Field(default=None, description="with agree: false, the seller's counter-proposal")
+
+
+class TrackingIn(In):
+    carrier: Short
+    tracking_number: Short
+
+
+class ProblemIn(In):
+    delivered_at: datetime | None = Field(default=None, description="seller, reshipment: when the carrier delivered it")
+    proposal: ProposalIn | None = Field(default=None, description="buyer, reshipment: what the buyer now asks for")
+
+
+class MessageIn(In):
+    body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+
+
+class RulingIn(In):
+    decision: Literal["full_refund", "partial_refund", "release_seller"]
+    responsible: Literal["seller", "buyer", "third_party"] = Field(description="whom the specialist finds responsible")
+    refund: Amount | None = Field(default=None, description="the amount of a partial refund")
+    allowed_from: Amount | None = Field(default=None, description="the refund range given to both sides, from")
+    allowed_to: Amount | None = None
+
+
+class ResponsibilityIn(In):
+    responsible: Literal["buyer"] = Field(description="a buyer-side reason filed as the seller's is corrected to the buyer")
+    note: Text = ""
+
+
+class ProposalOut(BaseModel):
+    agreement: str
+    refund: MoneyOut
+
+
+class ReasonOut(BaseModel):
+    code: str
+    zh: str
+    en: str
+    category: str
+    responsible: str = Field(description="the rulebook's responsible party for this reason")
+
+
+class DeadlineOut(BaseModel):
+    due_at: datetime
+    clock: str
+    waiting_for: str = Field(description="who must act before due_at: seller, buyer or platform")
+    action: str = Field(description="what the system does at due_at if they do not")
+    description: dict[str, str] = Field(description="the same in words: en and zh")
+    reminders: list[datetime] = Field(description="when the waiting party is asked to confirm receipt")
+
+
+class CaseLineOut(BaseModel):
+    order_line_id: int
+    sku_id: int
+    quantity: int
+    paid: MoneyOut
+    refunded: MoneyOut = Field(description="what this case gave back on the line")
+
+    @classmethod
+    def of(cls, line: CaseLine, currency: str) -> "CaseLineOut":
+        return cls(order_line_id=line.order_line_id, sku_id=line.sku_id, quantity=line.quantity,
+                   paid=MoneyOut.of(line.paid_minor, currency), refunded=MoneyOut.of(line.refunded_minor, currency))
+
+
+class CaseOut(BaseModel):
+    id: int
+    store_id: int
+    order_id: int
+    buyer_id: int
+    rulebook: str
+    kind: str
+    origin: str
+    status: Literal["open", "closed"]
+    stage: str
+    step: str | None
+    reason: ReasonOut | None
+    responsible: str
+    responsible_by: str = Field(description="reason, operator (corrected) or ruling")
+    shipping_class: str | None
+    paid: MoneyOut = Field(description="what was paid for the lines under the case (and the shipping, before shipment)")
+    refunded_before: MoneyOut
+    refund_limit: MoneyOut = Field(description="the most the case may refund")
+    buyer_proposal: ProposalOut
+    on_table: ProposalOut
+    agreed: ProposalOut | None
+    opened_at: datetime
+    seller_answered_at: datetime | None
+    escalated_at: datetime | None
+    closed_at: datetime | None
+    resolution: str | None
+    refund: MoneyOut | None = Field(description="what the case paid back, once closed")
+    sold_not_shipped: bool = Field(description="成交不卖: the automatic refund before shipment counts against the seller")
+    reached_platform: bool
+    next_deadline: DeadlineOut | None
+    return_tracking: str | None
+    reship_tracking: str | None
+    lines: list[CaseLineOut]
+    version: int
+
+    @classmethod
+    def of(cls, view: CaseView) -> "CaseOut":
+        row, case, c = view.row, view.case, view.row.currency
+        due = view.deadline
+        limit = case.paid - case.refunded_before
+        return cls(
+            id=row.id, store_id=row.store_id, order_id=row.order_id, buyer_id=row.buyer_id, rulebook=row.rulebook,
+            kind=case.kind, origin=row.origin, status="open" if case.is_open else "closed", stage=row.stage, step=row.step,
+            reason=ReasonOut(code=view.reason.code, zh=view.reason.zh, en=view.reason.en, category=view.reason.category,
+                             responsible=view.reason.responsible) if view.reason else None,
+            responsible=row.responsible, responsible_by=row.responsible_by, shipping_class=row.shipping_class,
+            paid=MoneyOut.of(row.paid_minor, c), refunded_before=MoneyOut.of(row.refunded_before_minor, c),
+            refund_limit=MoneyOut.of(max(limit.minor, 0), c),
+            buyer_proposal=_proposal(case.buyer_proposal.agreement, case.buyer_proposal.refund.minor, c),
+            on_table=_proposal(case.on_table.agreement, case.on_table.refund.minor, c),
+            agreed=_proposal(case.agreed.agreement, case.agreed.refund.minor, c) if case.agreed else None,
+            opened_at=row.opened_at, seller_answered_at=row.seller_answered_at, escalated_at=row.escalated_at,
+            closed_at=row.closed_at, resolution=row.resolution,
+            refund=MoneyOut.of(row.refund_minor, c) if row.refund_minor is not None else None,
+            sold_not_shipped=row.sold_not_shipped, reached_platform=row.reached_platform,
+            next_deadline=DeadlineOut(
+                due_at=due.due_at, clock=due.clock, waiting_for=due.waiting_for, action=due.action,
+                description={"en": due.description, "zh": f"若{_CLOCK_ZH[due.clock]}，{_ACTION_ZH[due.action]}"},
+                reminders=list(view.reminders),
+            ) if due else None,
+            return_tracking=row.return_tracking, reship_tracking=row.reship_tracking,
+            lines=[CaseLineOut.of(line, c) for line in row.lines], version=row.version,
+        )
+
+
+def _proposal(agreement: str, minor: int, currency: str) -> ProposalOut:
+    return ProposalOut(agreement=agreement, refund=MoneyOut.of(minor, currency))
+
+
+class CasePage(BaseModel):
+    items: list[CaseOut]
+    next_cursor: str | None = Field(description="pass back as `cursor` with the same `sort` for the next page")
+
+
+class MessageOut(BaseModel):
+    id: int
+    at: datetime
+    author: str
+    body: str
+
+    @classmethod
+    def of(cls, m: CaseMessage) -> "MessageOut":
+        return cls(id=m.id, at=m.at, author=m.author, body=m.body)
+
+
+class EvidenceOut(BaseModel):
+    id: int
+    at: datetime
+    uploader: str
+    filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+
+    @classmethod
+    def of(cls, e: EvidenceFile) -> "EvidenceOut":
+        return cls(id=e.id, at=e.at, uploader=e.uploader, filename=e.filename, content_type=e.content_type,
+                   size_bytes=e.size_bytes, sha256=e.sha256)
+
+
+class TimelineOut(BaseModel):
+    id: int
+    at: datetime
+    type: str
+    data: dict[str, Any]
+
+    @classmethod
+    def of(cls, e: Event) -> "TimelineOut":
+        return cls(id=e.id, at=e.at, type=e.type, data=e.data)
