@@ -147,6 +147,12 @@ class Pass:
         twin.item_winner = self.item_winner
         return twin
 
+    def later_stages_see(self) -> tuple[object, ...]:
+        """All that the stages after the item prices read of the lines: what each costs and what may still
+        stack on it. Two passes alike in this end alike, whatever item prices brought them here."""
+        return tuple((line.amount, line.item_owner is None, line.exclusive_owner is None, line.coupons_only_owner is None,
+                      line.touched_other, bool(line.discounts), line.tags) for line in self.lines)
+
     def _apply(self, promo: Promotion) -> Outcome:
         if promo.coupon_group is not None and promo.coupon_group in self.groups_used:
             return Outcome(False, reason="coupon_group_taken", detail={"with": self.groups_used[promo.coupon_group]})

@@ -319,8 +319,9 @@ def branch_and_bound(request: PricingRequest, covered: dict[int, tuple[int, ...]
     """Every on/off choice of the contested promotions, as exact as trying each in a pass of its own, cheaper:
     branches share the passes' common start, and a branch is left as soon as it cannot beat the best found,
     since each promotion still to run can take off at most `most_saved` from what the lines cost by then.
-    Item prices are chosen first (who holds each line depends on all of them); the later stages branch as they
-    come. Everything on is tried first, and a tie keeps what was found first.
+    Item prices are chosen first (who holds each line depends on all of them); a choice that leaves the lines as
+    another did is not followed again. The later stages branch as they come. Everything on is tried first, and a
+    tie keeps what was found first.
 
     Leaving a later promotion out is not tried where it cannot help: where it did nothing with everything before
     it as chosen (the two branches would be the same), or where what it saves already outweighs the most that
@@ -332,6 +333,7 @@ def branch_and_bound(request: PricingRequest, covered: dict[int, tuple[int, ...]
     best: list[Pass] = []
     best_payable = [0]
     spent = [0]
+    seen: set[tuple[object, ...]] = set()
 
     def descend(state: Pass, i: int) -> None:
         spent[0] += 1
@@ -367,6 +369,9 @@ def branch_and_bound(request: PricingRequest, covered: dict[int, tuple[int, ...]
         start.choose_item_prices(enabled)
         for promo in enabled:
             start.apply(promo)
+        if start.later_stages_see() in seen:
+            continue  # another choice of item prices left the lines just so: what follows is the same
+        seen.add(start.later_stages_see())
         descend(start, 0)
     return best[0]
 
