@@ -21,7 +21,9 @@ from shopkeeper.aftersales.rules import (
     compensation,
     complaint_open_until,
     confirm_received,
+    ensure_evidence_in_time,
     escalate,
+    evidence_deadlines,
     evidence_due,
     late_damage_claim,
     may_complain,
@@ -40,6 +42,7 @@ from shopkeeper.aftersales.rules import (
     report_problem,
     seller_metrics,
     ship_by,
+    shipping_class,
     take_instant_refund,
     withdraw,
 )
@@ -510,6 +513,61 @@ def test_aliexpress_damage_claimed_after_3_days_is_rejected_and_the_seller_paid(
     assert late_damage_claim(ALI, T0, T0 + 3 * DAY + SECOND) == "release_seller"
 
 
+def _ali_case(reason: str, received: datetime | None, at: datetime) -> Case:
+    """An AliExpress case on an express shipment whose tracking number was given 6 days before `at`."""
+    return open_case(ALI, Proposal("refund_only", PAID), reason, "express", at - 6 * DAY, PAID, NONE, at, received_at=received)
+
+
+def test_a_damage_claim_opens_within_3_days_of_receipt_and_a_shortage_within_10() -> None:
+    """§7.2.2: damage after 3 days is rejected (the seller is paid); a shortage needs its evidence within 10 days."""
+    assert _ali_case("inad_damaged", T0 - 3 * DAY, T0).reason == "inad_damaged"
+    with pytest.raises(DeadlinePassed, match="damage is claimed within 3 days of receipt.*the funds go to the seller") as late:
+        _ali_case("inad_damaged", T0 - 3 * DAY - SECOND, T0)
+    assert late.value.extra == {"deadline": "damage_claim", "due_at": (T0 - SECOND).isoformat()}
+    assert _ali_case("inad_short", T0 - 10 * DAY, T0).reason == "inad_short"
+    with pytest.raises(DeadlinePassed, match="within 10 days of receipt"):
+        _ali_case("inad_short", T0 - 10 * DAY - SECOND, T0)
+    # other reasons, or goods not known to have arrived, have no such clock
+    assert _ali_case("inad_description", T0 - 30 * DAY, T0).reason == "inad_description"
+    assert _ali_case("inad_damaged", None, T0).reason == "inad_damaged"
+
+
+def test_evidence_deadlines_follow_the_reason_receipt_and_the_platforms_requests() -> None:
+    """§7.2.2: the seller's proof of shipment 3 days after a not-received case opens; the buyer's damage proof 3 days
+    and shortage evidence 10 days after receipt, the seller's shipped weight 3 days after opening; a supplement 3 days
+    after the platform asks."""
+    def owed(reason: str, received: datetime | None = None, **asked: datetime) -> list[tuple[str, str, datetime]]:
+        return [(d.party, d.what, d.due_at) for d in evidence_deadlines(ALI, reason, T0, received, asked)]  # type: ignore[arg-type]
+
+    assert owed("inr_in_transit") == [("seller", "seller_tracking_proof", T0 + 3 * DAY)]
+    assert owed("inr_customs") == [("seller", "seller_tracking_proof", T0 + 3 * DAY)]
+    assert owed("inad_damaged", T0 - DAY) == [("buyer", "damage_claim", T0 + 2 * DAY)]
+    assert owed("inad_short", T0 - DAY) == [("buyer", "buyer_shortage_evidence", T0 + 9 * DAY),
+                                            ("seller", "seller_shortage_evidence", T0 + 3 * DAY)]
+    assert owed("inad_short") == [("seller", "seller_shortage_evidence", T0 + 3 * DAY)]
+    assert owed("inad_description") == []
+    assert owed("inad_description", buyer=T0 + DAY, seller=T0 + 2 * DAY) == [
+        ("buyer", "supplement", T0 + 4 * DAY), ("seller", "supplement", T0 + 5 * DAY)]
+    assert owed("inad_missing_quantity", T0) == owed("inad_short", T0)  # DHgate's 数量少 is AliExpress's 货物短装
+
+
+def test_a_party_files_until_its_latest_deadline() -> None:
+    deadlines = evidence_deadlines(ALI, "inr_in_transit", T0, None, {"seller": T0 + 2 * DAY})
+    ensure_evidence_in_time(deadlines, "seller", T0 + 5 * DAY)  # the request gave 3 more days
+    with pytest.raises(DeadlinePassed, match="the further evidence asked for, within 3 days of the request") as late:
+        ensure_evidence_in_time(deadlines, "seller", T0 + 5 * DAY + SECOND)
+    assert late.value.extra["deadline"] == "supplement"
+    ensure_evidence_in_time(deadlines, "buyer", T0 + 90 * DAY)  # no deadline binds the buyer
+
+
+@pytest.mark.parametrize("carrier, found", [("DHL", "express"), ("UPS Saver", "express"), ("fedex", "express"),
+                                            ("DHLX", "standard"), ("YunExpress", "standard"), ("China Post", "post"),
+                                            ("中国邮政", "post"), (None, "standard")])
+def test_shipping_class_of_a_carrier(carrier: str | None, found: str) -> None:
+    """§5.6, §15 #6 reading: DHL, UPS, FedEx, TNT are Big-4 express; a post carrier is surface post; the rest standard."""
+    assert shipping_class(carrier, DH) == found
+
+
 def test_aliexpress_seller_answers_within_5_days_negotiation_7_platform_within_7() -> None:
     case = open_case(ALI, Proposal("refund_only", PAID), "inr_in_transit", "express", T0 - 6 * DAY, PAID, NONE, T0)
     due = next_deadline(case, ALI)
@@ -600,6 +658,13 @@ def test_taobao_refund_rate_counts_every_refund_and_no_orders_means_no_rate() ->
     assert seller_metrics(TAOBAO, [late], orders=4, shipped=3, shipped_on_time=3).refund_rate == Decimal("0.2500")
     empty = seller_metrics(TAOBAO, [], orders=0, shipped=0, shipped_on_time=0)
     assert empty.dispute_rate is None and empty.on_time_shipping_rate is None and empty.sold_not_shipped == 0
+
+
+def test_orders_never_shipped_past_their_deadline_count_against_on_time_shipping() -> None:
+    """§7.3: the late-shipment refund means the order was not shipped on time; the counts behind the rates are kept."""
+    m = seller_metrics(TAOBAO, [], orders=10, shipped=7, shipped_on_time=6, missed_ship_by=1)
+    assert m.on_time_shipping_rate == Decimal("0.7500")
+    assert (m.shipped, m.shipped_on_time, m.missed_ship_by) == (7, 6, 1)
 
 
 # --- the rulebooks hold RULES.md §7's numbers ---------------------------------------------------

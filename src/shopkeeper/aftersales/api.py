@@ -1,7 +1,8 @@
 """After-sales routes: buyers open and escalate cases, sellers answer and perform, the platform rules.
 
 Every call that can move money or stock takes an `Idempotency-Key`; a retry
-returns the first answer and changes nothing.
+returns the first answer and changes nothing. Complaints have their routes in
+`complaint_api`, mounted here; a store's service metrics are at the end.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from fastapi import APIRouter, File, Header, Query, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy.orm import Session
 
-from shopkeeper.aftersales import rules, service
+from shopkeeper.aftersales import complaint_api, rules, service
 from shopkeeper.aftersales.models import CaseRow
 from shopkeeper.aftersales.schemas import (
     AnswerIn,
@@ -22,8 +23,10 @@ from shopkeeper.aftersales.schemas import (
     CaseOut,
     CasePage,
     EvidenceOut,
+    EvidenceRequestIn,
     MessageIn,
     MessageOut,
+    MetricsOut,
     ProblemIn,
     ProposalIn,
     ResponsibilityIn,
@@ -38,8 +41,10 @@ from shopkeeper.clock import utc
 from shopkeeper.errors import InvalidInput
 from shopkeeper.money import Money
 from shopkeeper.orders import service as orders
+from shopkeeper.scope import require_store_manager
 
 router = APIRouter(tags=["after-sales"])
+router.include_router(complaint_api.router)
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 Cursor = Annotated[str | None, Query(max_length=42, pattern=r"^[0-9]{1,20}(\.[0-9]{1,20})?$",
                                      description="next_cursor of the page before")]
@@ -278,11 +283,19 @@ def list_messages(case_id: IdPath, ctx: Ctx) -> list[MessageOut]:
 @router.post("/cases/{case_id}/evidence", status_code=201)
 def add_evidence(case_id: IdPath, ctx: Ctx,
                  file: Annotated[UploadFile, File(description="a photo (JPEG, PNG, GIF, WebP), a PDF or an mp4 video")]) -> EvidenceOut:
-    """Attach a file to the case. Larger than the limit (default 10 MB) → 413; another type → 415."""
+    """Attach a file to the case. Larger than the limit (default 10 MB) → 413; another type → 415; after the party's
+    evidence deadline (the case's `evidence_due`, AliExpress RULES.md §7.2.2) → 409 `deadline-passed`."""
     data = file.file.read(ctx.settings.evidence_max_bytes + 1)
     with ctx.transaction() as session:
         return EvidenceOut.of(service.add_evidence(session, ctx.now(), ctx.actor, case_id, ctx.settings.evidence_dir,
                                                    ctx.settings.evidence_max_bytes, file.filename or "", file.content_type, data))
+
+
+@router.post("/cases/{case_id}/evidence-request", response_model=CaseOut)
+def ask_for_evidence(case_id: IdPath, body: EvidenceRequestIn, ctx: Ctx, idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    """Operator: a party's evidence is insufficient; they supplement it within 3 days (AliExpress, RULES.md §7.2.2)."""
+    return _once(ctx, "evidence-request", idempotency_key, {"case_id": case_id, **body.model_dump(mode="json")},
+                 lambda session: service.ask_for_evidence(session, ctx.now(), ctx.actor, case_id, body.of, body.note))
 
 
 @router.get("/cases/{case_id}/evidence")
@@ -296,3 +309,24 @@ def get_evidence(case_id: IdPath, evidence_id: IdPath, ctx: Ctx) -> FileResponse
     with ctx.read() as session:
         evidence, path = service.evidence_file(session, ctx.actor, case_id, evidence_id, ctx.settings.evidence_dir)
         return FileResponse(path, media_type=evidence.content_type, filename=evidence.filename)
+
+
+# --- seller metrics -------------------------------------------------------------------------
+
+@router.get("/stores/{store_id}/aftersales/metrics")
+def metrics(store_id: IdPath, ctx: Ctx, start: Annotated[datetime, Query(alias="from", description="period start, included")],
+            end: Annotated[datetime, Query(alias="to", description="period end, excluded")]) -> MetricsOut:
+    """Staff of the store, operator: dispute rate (platform-stage cases / orders; agreement-stage cases are not
+    disputes), seller-responsible dispute rate, refund rate, on-time shipping rate, not-received dispute rate and
+    sold-but-not-shipped (成交不卖), as the store's rulebook defines them (RULES.md §8.1). Naive times are UTC."""
+    require_store_manager(ctx.actor, store_id)
+    period = _in_utc(start, "from"), _in_utc(end, "to")
+    with ctx.read() as session:
+        return MetricsOut.of(service.store_metrics(session, store_id, *period))
+
+
+def _in_utc(moment: datetime, field: str) -> datetime:
+    try:
+        return utc(moment)
+    except OverflowError:  # e.g. 0001-01-01 at +05:00 is before the first UTC moment
+        raise InvalidInput(f"{field} is out of range") from None

@@ -26,9 +26,16 @@ class SellerMetrics:
     dispute_rate: Decimal | None  # 纠纷率: platform-stage cases / orders
     seller_responsible_dispute_rate: Decimal | None  # 卖家责任纠纷率: ruled the seller's fault / orders
     refund_rate: Decimal | None  # 退款率: refunding cases / orders
-    on_time_shipping_rate: Decimal | None  # shipped by the deadline / shipped
+    on_time_shipping_rate: Decimal | None  # shipped by the deadline / (shipped + never shipped past the deadline)
     not_received_dispute_rate: Decimal | None  # disputes over goods not received / orders
     sold_not_shipped: int  # 成交不卖: pre-shipment requests refunded by the clock
+    # the counts behind the rates
+    seller_responsible_disputes: int = 0
+    not_received_disputes: int = 0
+    refunds: int = 0
+    shipped: int = 0
+    shipped_on_time: int = 0
+    missed_ship_by: int = 0  # closed without shipping after the ship-by deadline passed
 
 
 def _rate(part: int, whole: int) -> Decimal | None:
@@ -48,18 +55,31 @@ def counts_as_refund(case: Case, book: Rulebook) -> bool:
     return refunded and (book.aftersales.metrics.refund_rate_counts == "all_refunds" or case.reached_platform)
 
 
-def seller_metrics(book: Rulebook, cases: Iterable[Case], orders: int, shipped: int, shipped_on_time: int) -> SellerMetrics:
-    """The store's figures for one period: `cases` and the counts are the caller's choice of store and period."""
+def seller_metrics(book: Rulebook, cases: Iterable[Case], orders: int, shipped: int, shipped_on_time: int,
+                   missed_ship_by: int = 0) -> SellerMetrics:
+    """The store's figures for one period: `cases` and the counts are the caller's choice of store and period.
+
+    An order that never shipped and was closed after its ship-by deadline (the late-shipment refund, RULES.md §7.3)
+    was not shipped on time: `missed_ship_by` counts those against the on-time rate.
+    """
     cases = list(cases)
     disputes = [c for c in cases if is_dispute(c, book)]
     not_received = [c for c in disputes if (r := book.aftersales.reason(c.reason)) is not None and r.category == "not_received"]
+    seller_responsible = sum(c.responsible == "seller" for c in disputes)
+    refunds = sum(counts_as_refund(c, book) for c in cases)
     return SellerMetrics(
         orders=orders,
         disputes=len(disputes),
         dispute_rate=_rate(len(disputes), orders),
-        seller_responsible_dispute_rate=_rate(sum(c.responsible == "seller" for c in disputes), orders),
-        refund_rate=_rate(sum(counts_as_refund(c, book) for c in cases), orders),
-        on_time_shipping_rate=_rate(shipped_on_time, shipped),
+        seller_responsible_dispute_rate=_rate(seller_responsible, orders),
+        refund_rate=_rate(refunds, orders),
+        on_time_shipping_rate=_rate(shipped_on_time, shipped + missed_ship_by),
         not_received_dispute_rate=_rate(len(not_received), orders),
         sold_not_shipped=sum(c.sold_not_shipped for c in cases),
+        seller_responsible_disputes=seller_responsible,
+        not_received_disputes=len(not_received),
+        refunds=refunds,
+        shipped=shipped,
+        shipped_on_time=shipped_on_time,
+        missed_ship_by=missed_ship_by,
     )

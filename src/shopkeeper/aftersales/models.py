@@ -1,4 +1,4 @@
-"""After-sales cases as rows: the case, the order lines under it, its messages and its evidence files.
+"""After-sales as rows: a case, the order lines under it, its messages and evidence files; complaints.
 
 A row holds everything needed to rebuild the pure `cases.Case` (the service
 does it in `service._case`), plus what a list needs without rebuilding: the
@@ -7,6 +7,9 @@ responsible party, the 成交不卖 flag and whether the case reached the platfo
 `version` goes up with every change; a timer carries the version it was
 scheduled for, so a stale timer finds a newer version and does nothing. The
 timeline is the event log (subject `case:<id>`).
+
+A complaint (投诉商家, RULES.md §7.3) is a row of its own: one per order, opened
+by the buyer, upheld with its compensation or dismissed by the operator.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shopkeeper.db import Base, BigId
+from shopkeeper.orders.models import Order
 
 
 class CaseRow(Base):
@@ -80,7 +84,12 @@ class CaseRow(Base):
     return_tracking: Mapped[str | None] = mapped_column(String(64))
     reship_carrier: Mapped[str | None] = mapped_column(String(64))
     reship_tracking: Mapped[str | None] = mapped_column(String(64))
+    # when the platform last asked each party for more evidence: 3 days to supply it (AliExpress, RULES.md §7.2.2)
+    buyer_evidence_asked_at: Mapped[datetime | None]
+    seller_evidence_asked_at: Mapped[datetime | None]
     lines: Mapped[list["CaseLine"]] = relationship(order_by="CaseLine.id", cascade="all, delete-orphan")
+    # read only: when the goods arrived starts the damage and shortage clocks (§7.2.2)
+    order: Mapped[Order] = relationship(viewonly=True)
 
 
 class CaseLine(Base):
@@ -131,3 +140,40 @@ class EvidenceFile(Base):
     size_bytes: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
     path: Mapped[str] = mapped_column(String(300))  # relative to the evidence directory
+
+
+class Complaint(Base):
+    """A buyer's complaint about the store (投诉商家), within 15 days of the order closing (RULES.md §7.3).
+
+    Upheld, it carries what the seller paid (赔付): cash moved from the store's balance, or points (Tmall).
+    """
+
+    __tablename__ = "complaints"
+    __table_args__ = (
+        Index("ix_complaints_store_id", "store_id", "id"),
+        CheckConstraint("status IN ('open', 'upheld', 'dismissed')", name="known_status"),
+        CheckConstraint("goods_minor >= 0", name="goods_not_negative"),
+        CheckConstraint("(status = 'upheld') = (compensation_minor IS NOT NULL)", name="upheld_has_compensation"),
+        CheckConstraint("compensation_minor IS NULL OR compensation_minor > 0", name="compensation_positive"),
+        CheckConstraint("points IS NULL OR points > 0", name="points_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)  # one complaint per order
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("buyers.id"), index=True)
+    rulebook: Mapped[str] = mapped_column(String(32))  # the store's rulebook when the complaint opened
+    reason: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(16))  # open | upheld | dismissed
+    order_closed_at: Mapped[datetime]  # when the order completed or closed with its refund: the window's start
+    opened_at: Mapped[datetime]
+    currency: Mapped[str] = mapped_column(String(3))
+    goods_minor: Mapped[int]  # what the buyer paid for the goods, shipping excluded (不包含运费)
+    special_category: Mapped[bool | None]  # the operator's finding when upholding (¥1 minimum)
+    compensation_minor: Mapped[int | None]  # once upheld
+    paid_in: Mapped[str | None] = mapped_column(String(8))  # cash | points
+    points: Mapped[int | None]  # how many points, when paid in points
+    transfer: Mapped[str | None] = mapped_column(String(48))  # the ledger transfer of a cash payment
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[int | None]  # the operator's API key
+    note: Mapped[str] = mapped_column(String(500), default="")

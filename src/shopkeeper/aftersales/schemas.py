@@ -1,21 +1,28 @@
-"""After-sales API shapes: what a buyer, a seller and the platform send, and how a case reads back."""
+"""After-sales API shapes: what a buyer, a seller and the platform send, and how cases, complaints and metrics read back."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from shopkeeper.aftersales.models import CaseLine, CaseMessage, EvidenceFile
-from shopkeeper.aftersales.service import CaseView
+from shopkeeper import rulebooks
+from shopkeeper.aftersales.complaints import complaint_open_until
+from shopkeeper.aftersales.models import CaseLine, CaseMessage, Complaint, EvidenceFile
+from shopkeeper.aftersales.rules import EvidenceDeadline
+from shopkeeper.aftersales.service import CaseView, StoreMetrics
 from shopkeeper.api.schemas import Amount, Id, In, MoneyOut, Text
 from shopkeeper.events import Event
 
 AgreementIn = Literal["refund_only", "return_refund", "reship", "return_reship"]
 ReasonCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9_]{1,64}$")]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+Rate = Annotated[Decimal | None, Field(description="a fraction, exact to four places ('0.0125' is 1.25%); null when "
+                                                  "there is nothing to divide by")]
 
 # What each clock waits for and what its silence brings, in Chinese; the English comes from the rules.
 _CLOCK_ZH = {
@@ -81,6 +88,11 @@ class RulingIn(In):
     allowed_to: Amount | None = None
 
 
+class EvidenceRequestIn(In):
+    of: Literal["buyer", "seller"] = Field(description="whose evidence is insufficient: they supplement it within 3 days")
+    note: Note = ""
+
+
 class ResponsibilityIn(In):
     responsible: Literal["buyer"] = Field(description="a buyer-side reason filed as the seller's is corrected to the buyer")
     note: Text = ""
@@ -106,6 +118,17 @@ class DeadlineOut(BaseModel):
     action: str = Field(description="what the system does at due_at if they do not")
     description: dict[str, str] = Field(description="the same in words: en and zh")
     reminders: list[datetime] = Field(description="when the waiting party is asked to confirm receipt")
+
+
+class EvidenceDueOut(BaseModel):
+    party: str = Field(description="buyer or seller")
+    what: str
+    due_at: datetime
+    description: str
+
+    @classmethod
+    def of(cls, d: EvidenceDeadline) -> "EvidenceDueOut":
+        return cls(party=d.party, what=d.what, due_at=d.due_at, description=d.description)
 
 
 class CaseLineOut(BaseModel):
@@ -151,6 +174,7 @@ class CaseOut(BaseModel):
     sold_not_shipped: bool = Field(description="成交不卖: the automatic refund before shipment counts against the seller")
     reached_platform: bool
     next_deadline: DeadlineOut | None
+    evidence_due: list[EvidenceDueOut] = Field(description="evidence a party owes and by when; a later file is refused")
     return_tracking: str | None
     reship_tracking: str | None
     lines: list[CaseLineOut]
@@ -181,6 +205,7 @@ class CaseOut(BaseModel):
                 description={"en": due.description, "zh": f"若{_CLOCK_ZH[due.clock]}，{_ACTION_ZH[due.action]}"},
                 reminders=list(view.reminders),
             ) if due else None,
+            evidence_due=[EvidenceDueOut.of(d) for d in view.evidence_due],
             return_tracking=row.return_tracking, reship_tracking=row.reship_tracking,
             lines=[CaseLineOut.of(line, c) for line in row.lines], version=row.version,
         )
@@ -230,3 +255,93 @@ class TimelineOut(BaseModel):
     @classmethod
     def of(cls, e: Event) -> "TimelineOut":
         return cls(id=e.id, at=e.at, type=e.type, data=e.data)
+
+
+# --- complaints (投诉商家) and compensation (赔付), RULES.md §7.3 -----------------------------------
+
+class ComplaintIn(In):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
+class UpholdIn(In):
+    special_category: bool = Field(default=False, description="the goods are in a special category: the minimum is "
+                                                              "¥1 instead of ¥5 (the catalog keeps no such flag)")
+    note: Note = ""
+
+
+class DismissIn(In):
+    note: Note = ""
+
+
+class CompensationOut(BaseModel):
+    amount: MoneyOut
+    paid_in: str = Field(description="cash (from the store's balance) or points (Tmall)")
+    points: int | None
+    special_category: bool
+    transfer: str | None = Field(description="the ledger transfer that paid it, when paid in cash")
+
+
+class ComplaintOut(BaseModel):
+    id: int
+    store_id: int
+    order_id: int
+    buyer_id: int
+    rulebook: str
+    reason: str
+    status: str = Field(description="open, upheld or dismissed")
+    order_closed_at: datetime = Field(description="when the order completed or closed with its refund")
+    open_until: datetime | None = Field(description="the last moment the complaint could be made")
+    opened_at: datetime
+    goods: MoneyOut = Field(description="what the buyer paid for the goods, shipping excluded: the compensation's base")
+    compensation: CompensationOut | None
+    decided_at: datetime | None
+    note: str
+
+    @classmethod
+    def of(cls, c: Complaint) -> "ComplaintOut":
+        book = rulebooks.load(c.rulebook)
+        paid = None
+        if c.compensation_minor is not None and c.paid_in is not None:
+            paid = CompensationOut(amount=MoneyOut.of(c.compensation_minor, c.currency), paid_in=c.paid_in, points=c.points,
+                                   special_category=bool(c.special_category), transfer=c.transfer)
+        return cls(id=c.id, store_id=c.store_id, order_id=c.order_id, buyer_id=c.buyer_id, rulebook=c.rulebook, reason=c.reason,
+                   status=c.status, order_closed_at=c.order_closed_at,
+                   open_until=complaint_open_until(c.order_closed_at, book) if book.aftersales.complaint else None,
+                   opened_at=c.opened_at, goods=MoneyOut.of(c.goods_minor, c.currency), compensation=paid,
+                   decided_at=c.decided_at, note=c.note)
+
+
+class ComplaintPage(BaseModel):
+    items: list[ComplaintOut]
+    next_cursor: str | None = Field(description="pass back as `cursor` for the next page")
+
+
+# --- seller metrics, RULES.md §8.1 ----------------------------------------------------------------
+
+class MetricsOut(BaseModel):
+    store_id: int
+    rulebook: str
+    start: datetime = Field(alias="from")
+    end: datetime = Field(alias="to")
+    orders: int = Field(description="orders paid in the period")
+    disputes: int = Field(description="cases opened in the period that reached the platform stage (平台纠纷)")
+    dispute_rate: Rate
+    seller_responsible_disputes: int
+    seller_responsible_dispute_rate: Rate
+    refunds: int
+    refund_rate: Rate
+    not_received_disputes: int
+    not_received_dispute_rate: Rate
+    shipped: int = Field(description="orders shipped (picked up) in the period")
+    shipped_on_time: int = Field(description="of those, shipped by their ship-by deadline")
+    missed_ship_by: int = Field(description="orders closed in the period without shipping, after their ship-by deadline")
+    on_time_shipping_rate: Rate
+    sold_not_shipped: int = Field(description="成交不卖: refund requests before shipment refunded by the clock")
+    agreement_cases_are_disputes: bool
+    refund_rate_counts: str = Field(description="platform_stage: only refunds from platform disputes; all_refunds: every refund")
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    @classmethod
+    def of(cls, m: StoreMetrics) -> "MetricsOut":
+        return cls.model_validate(asdict(m))

@@ -49,6 +49,11 @@ def refund_from_escrow(session: Session, now: datetime, store_id: int, order_id:
     return transfer(session, now, "refund", store_id, order_id, amount, ESCROW, PROVIDER)
 
 
+def pay_compensation(session: Session, now: datetime, store_id: int, order_id: int, amount: Money) -> str:
+    """An upheld complaint (赔付, RULES.md §7.3): the store pays the buyer out of its settled balance."""
+    return transfer(session, now, "compensation", store_id, order_id, amount, STORE_BALANCE, PROVIDER)
+
+
 def entries(session: Session, store_id: int, limit: int, before_id: int | None = None) -> list[LedgerEntry]:
     """A store's ledger lines, newest first."""
     query = select(LedgerEntry).where(LedgerEntry.store_id == store_id)

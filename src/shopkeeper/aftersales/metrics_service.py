@@ -1,0 +1,89 @@
+"""A store's after-sales service figures for a period (RULES.md §8.1), read from its orders and cases.
+
+Each figure counts what happened in [start, end), as platforms count theirs:
+the orders paid in it, the cases opened in it (as they stand now: a case
+opened in the period that reaches the platform later counts as a dispute of
+the period), the orders shipped in it, and the orders that closed in it
+without ever shipping, after their ship-by deadline had passed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from shopkeeper import rulebooks
+from shopkeeper.aftersales.case_rows import as_case
+from shopkeeper.aftersales.metrics import seller_metrics
+from shopkeeper.aftersales.models import CaseRow
+from shopkeeper.catalog.models import Store
+from shopkeeper.errors import InvalidInput, NotFound
+from shopkeeper.orders.models import Order
+
+
+@dataclass(frozen=True)
+class StoreMetrics:
+    """Rates are fractions (0.0125 is 1.25%), rounded half-up to four places; None when there is nothing to divide by."""
+
+    store_id: int
+    rulebook: str
+    start: datetime
+    end: datetime
+    orders: int  # paid in the period
+    disputes: int  # cases opened in the period that reached the platform stage (agreement-stage cases are not)
+    dispute_rate: Decimal | None  # 纠纷率: disputes / orders
+    seller_responsible_disputes: int  # disputes the platform ruled the seller's fault
+    seller_responsible_dispute_rate: Decimal | None  # 卖家责任纠纷率
+    refunds: int  # cases that refunded money, as the rulebook counts them
+    refund_rate: Decimal | None  # 退款率
+    not_received_disputes: int  # disputes over goods not received
+    not_received_dispute_rate: Decimal | None
+    shipped: int  # shipped in the period
+    shipped_on_time: int  # of those, shipped by the order's ship-by deadline
+    missed_ship_by: int  # closed in the period without shipping, after the ship-by deadline passed
+    on_time_shipping_rate: Decimal | None  # shipped_on_time / (shipped + missed_ship_by)
+    sold_not_shipped: int  # 成交不卖: refund requests before shipment refunded by the clock
+    agreement_cases_are_disputes: bool  # the rulebook's definitions the figures follow
+    refund_rate_counts: str  # platform_stage | all_refunds
+
+
+def store_metrics(session: Session, store_id: int, start: datetime, end: datetime) -> StoreMetrics:
+    """The store's dispute, refund and shipping figures for [start, end)."""
+    if end <= start:
+        raise InvalidInput("the period must end after it starts")
+    store = session.get(Store, store_id)
+    if store is None:
+        raise NotFound(f"store {store_id} does not exist")
+    book = rulebooks.load(store.rulebook)
+
+    def orders(moment: Any, *where: ColumnElement[bool]) -> int:
+        query = select(func.count()).select_from(Order).where(Order.store_id == store_id, moment >= start, moment < end, *where)
+        return int(session.scalar(query) or 0)
+
+    cases = session.scalars(select(CaseRow).where(CaseRow.store_id == store_id, CaseRow.opened_at >= start,
+                                                  CaseRow.opened_at < end).order_by(CaseRow.id))
+    figures = seller_metrics(
+        book, [as_case(row) for row in cases],
+        orders=orders(Order.paid_at),
+        shipped=orders(Order.shipped_at),
+        shipped_on_time=orders(Order.shipped_at, Order.shipped_at <= Order.ship_by),  # shipped = picked up (RULES.md §7.3)
+        missed_ship_by=orders(Order.closed_at, Order.shipped_at.is_(None), Order.paid_at.is_not(None),
+                              Order.closed_at > Order.ship_by),
+    )
+    m = book.aftersales.metrics
+    return StoreMetrics(
+        store_id=store_id, rulebook=book.name, start=start, end=end, orders=figures.orders,
+        disputes=figures.disputes, dispute_rate=figures.dispute_rate,
+        seller_responsible_disputes=figures.seller_responsible_disputes,
+        seller_responsible_dispute_rate=figures.seller_responsible_dispute_rate,
+        refunds=figures.refunds, refund_rate=figures.refund_rate,
+        not_received_disputes=figures.not_received_disputes, not_received_dispute_rate=figures.not_received_dispute_rate,
+        shipped=figures.shipped, shipped_on_time=figures.shipped_on_time, missed_ship_by=figures.missed_ship_by,
+        on_time_shipping_rate=figures.on_time_shipping_rate, sold_not_shipped=figures.sold_not_shipped,
+        agreement_cases_are_disputes=m.agreement_cases_are_disputes, refund_rate_counts=m.refund_rate_counts,
+    )
