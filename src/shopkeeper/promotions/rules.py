@@ -55,6 +55,7 @@ EXACT_LIMIT = 8  # up to 2^8 on/off choices, most cut short by the bound: exact
 BOUNDED_NODES = 40  # above that, branches looked at before settling for the best found
 
 _STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
+NOT_CHOSEN = Outcome(False, reason="not_chosen")  # shared by every verdict that says so; nothing changes it
 
 
 def application_order(promotions: Sequence[Promotion]) -> list[Promotion]:
@@ -446,13 +447,10 @@ def most_saved(promo: Promotion, state: Pass) -> int:
 
 def _finish(request: PricingRequest, order: list[Promotion], run: Pass, screened: dict[int, Outcome],
             search: Search) -> PricedCart:
-    lines = tuple(PricedLine(
-        sku_id=ln.src.sku_id, product_id=ln.src.product_id, store_id=ln.src.store_id, quantity=ln.src.quantity,
-        unit_price=ln.src.unit_price, list_total=ln.list_total, payable=ln.amount,
-        discounts=tuple(map(Allocation._make, ln.discounts)), steps=tuple(map(Step._make, ln.steps)),
-        gift=ln.gift, points_spent=ln.points,
-        earns_points=ln.earns_points,
-    ) for ln in run.lines)
+    lines = tuple([PricedLine(  # positional: the fields in their order, sku_id to earns_points
+        ln.src.sku_id, ln.src.product_id, ln.src.store_id, ln.src.quantity, ln.src.unit_price, ln.list_total, ln.amount,
+        tuple(map(Allocation._make, ln.discounts)), tuple(map(Step._make, ln.steps)), ln.gift, ln.points, ln.earns_points,
+    ) for ln in run.lines])
     shipping = tuple(PricedShipping(store, fee, run.shipping[store].payable,
                                     tuple(map(Allocation._make, run.shipping[store].discounts)))
                      for store, fee in sorted(request.shipping.items()))
@@ -462,8 +460,7 @@ def _finish(request: PricingRequest, order: list[Promotion], run: Pass, screened
     for promo in application_order(request.promotions):
         outcome = screened.get(promo.id)
         if outcome is None:
-            outcome = (Outcome(False, reason="not_chosen") if promo.id in run.switched_off
-                       else run.outcomes.get(promo.id, Outcome(False, reason="not_chosen")))
+            outcome = NOT_CHOSEN if promo.id in run.switched_off else run.outcomes.get(promo.id, NOT_CHOSEN)
         verdicts.append(Verdict(promo.id, promo.name, promo.kind, promo.stage, promo.funder, outcome.applied,
                                 outcome.amount, outcome.reason, outcome.detail, promo.coupon_id, outcome.units))
     return PricedCart(request.currency, lines, shipping, tuple(verdicts), nearest_threshold(run, order),
