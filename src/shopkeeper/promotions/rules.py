@@ -160,25 +160,25 @@ def competing(order: Sequence[Promotion], covered: dict[int, tuple[int, ...]]) -
     points = [p.id for p in order if isinstance(p.benefit, PointsPrice)]
     if len(points) > 1:
         contested.update(points)
+    alone = {p.id: separable(p, covered) for p in order if p.stage == "item"}
     for promos in by_line.values():
         if len(promos) > 1:
-            contested |= _clashes(promos, covered)
+            contested |= _clashes(promos, alone)
             soft |= _kept_off(promos)
     return contested, soft - contested
 
 
-def _clashes(promos: list[Promotion], covered: dict[int, tuple[int, ...]]) -> set[int]:
+def _clashes(promos: list[Promotion], alone: dict[int, bool]) -> set[int]:
+    """On one line: entangled item prices, and whatever an exclusive or coupons-only promotion shares it with."""
     clashing: set[int] = set()
     items = [p.id for p in promos if p.stage == "item"]
-    if len(items) > 1 and not all(separable(p, covered) for p in promos if p.stage == "item"):
+    if len(items) > 1 and not all(alone[i] for i in items):
         clashing.update(items)  # the cheapest per line is taken where each price stands alone (applying.cheapest_item_prices)
     for promo in promos:
-        others = [q for q in promos if q.id != promo.id]
         if promo.stacking == "exclusive":
-            clashing.add(promo.id)
-            clashing.update(q.id for q in others)
+            clashing.update(q.id for q in promos)
         elif promo.stacking == "coupons_only":
-            rivals = [q.id for q in others if q.coupon_id is None]
+            rivals = [q.id for q in promos if q.id != promo.id and q.coupon_id is None]
             if rivals:
                 clashing.add(promo.id)
                 clashing.update(rivals)
