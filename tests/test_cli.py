@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from shopkeeper import simulation
+from shopkeeper.aftersales import service as aftersales
 from shopkeeper.auth import Principal, Role, authenticate
 from shopkeeper.catalog import service as catalog
 from shopkeeper.cli import app
@@ -20,6 +21,7 @@ from shopkeeper.db import Database
 from shopkeeper.inventory import service as inventory
 from shopkeeper.orders import checkout
 from shopkeeper.orders import service as orders
+from shopkeeper.orders.payments import Notification, handle_notification, new_reference, start_payment
 from shopkeeper.orders.rules import LineRequest
 from shopkeeper.scope import SYSTEM
 
@@ -87,4 +89,47 @@ def test_simulate_fires_timers_in_due_order_and_keeps_the_clock(database_url: st
         assert closed.status == "closed" and closed.closed_at == closed.pay_by
         assert inventory.available_by_sku(s, [sku.id]) == {sku.id: 5}
     assert simulation.load(db).now() >= start + timedelta(days=2)
+    db.dispose()
+
+
+def test_simulate_says_what_each_after_sales_deadline_did(database_url: str) -> None:
+    """A DHgate request before shipment refunds on day 8 (RULES.md §7.1.1); a reship the seller never sends refunds in full
+    when its 7 days end (§7.1.4 B)."""
+    db = Database(database_url)
+    start = simulation.load(db).now()
+    order_ids = []
+    with db.transaction() as s:
+        store = catalog.create_store(s, start, SYSTEM, "Gadgets", "dhgate", "USD")
+        warehouse = inventory.create_warehouse(s, SYSTEM, store.id, "W", "W", "CN")
+        _, (sku,) = catalog.create_product(s, start, SYSTEM, store.id, catalog.ProductSpec("Cable", [catalog.SkuSpec("C", 1200)]))
+        inventory.receive(s, start, SYSTEM, sku.id, warehouse.id, 5)
+        buyer = customers.create_buyer(s, start, SYSTEM, "B")
+        address = customers.add_address(s, SYSTEM, buyer.id, "B", "US")
+        shopper = Principal(Role.BUYER, 0, buyer_id=buyer.id)
+        for _ in range(2):
+            order = checkout.place_order(s, start, shopper, store.id, address.id, [LineRequest(sku.id, 1)])
+            payment = start_payment(s, start, shopper, order.id)
+            handle_notification(s, start, Notification(payment.id, new_reference(), "succeeded", payment.amount_minor, "USD"))
+            order_ids.append(order.id)
+    first, second = order_ids
+    with db.transaction() as s:
+        before = aftersales.open_case(s, start, shopper, first, aftersales.CaseRequest("out_of_stock")).id
+        orders.ship(s, start, SYSTEM, second, "DHL", "D1")
+    opened = start + timedelta(days=5, hours=1)  # DHL is express: a case opens 5 days after the tracking number
+    with db.transaction() as s:
+        reship = aftersales.open_case(s, opened, shopper, second, aftersales.CaseRequest("inad_damaged", "reship")).id
+        aftersales.accept(s, opened, Principal(Role.STAFF, 0, store_id=store.id), reship)
+
+    result = runner.invoke(app, ["simulate", "--days", "13"])
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    pre = start + timedelta(days=7)
+    assert f"day 8 {pre:%H:%M} UTC ({pre:%Y-%m-%d})  case #{before} pre shipment refund: no agreement 7 days after the request " \
+           "→ refund $12.00 to the buyer, the order cancelled" in lines
+    due = opened + timedelta(days=7)
+    day = (due.date() - start.date()).days + 1
+    assert f"day {day} {due:%H:%M} UTC ({due:%Y-%m-%d})  case #{reship} reship: the seller has not reshipped within 7 days " \
+           "→ refund $12.00 to the buyer" in lines
+    assert lines[-1].startswith("simulated ") and "fired" in lines[-1]
     db.dispose()

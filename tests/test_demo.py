@@ -13,9 +13,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shopkeeper import demo, migrate
+from shopkeeper.aftersales.models import CaseRow
 from shopkeeper.catalog.models import Product, Sku, Store
 from shopkeeper.customers.models import Buyer
 from shopkeeper.db import Database
+from shopkeeper.demo.live_cases import CLOCKS
 from shopkeeper.events import Event
 from shopkeeper.inventory.models import Stock, StockMovement
 from shopkeeper.orders import ledger
@@ -36,11 +38,11 @@ def test_demo_builds_a_consistent_shop(db: Database) -> None:
     assert not demo.has_data(db)
     # when the demo is built
     summary = build(db)
-    # then there are two stores with a catalogue, buyers and orders in many states
+    # then there are three stores (one on DHgate's rules) with a catalogue, buyers and orders in many states
     assert demo.has_data(db)
-    assert "2 stores" in summary
+    assert "3 stores" in summary and "after-sales cases" in summary
     with db.read() as session:
-        assert count(session, Store.id) >= 2
+        assert set(session.scalars(select(Store.rulebook))) == {"taobao", "default", "dhgate"}
         assert count(session, Product.id) >= 50
         assert count(session, Buyer.id) >= 200
         statuses = set(session.scalars(select(Order.status).distinct()))
@@ -50,6 +52,7 @@ def test_demo_builds_a_consistent_shop(db: Database) -> None:
         assert_stock_is_conserved(session)
         assert_unpaid_orders_closed_by_window_or_buyer(session)
         assert_due_timers_have_fired(session)
+        assert_live_cases_at_every_stage(session)
 
 
 def assert_ledgers_balance(session: Session) -> None:
@@ -106,6 +109,16 @@ def assert_due_timers_have_fired(session: Session) -> None:
     assert waiting > 0
 
 
+def assert_live_cases_at_every_stage(session: Session) -> None:
+    """The console has a countdown at every after-sales clock on first run: an open case in each, due after the end."""
+    due_first = dict(session.execute(select(CaseRow.due_clock, func.min(CaseRow.due_at)).where(CaseRow.closed_at.is_(None))
+                                     .group_by(CaseRow.due_clock)).all())
+    assert set(due_first) == set(CLOCKS)
+    assert all(due > END for due in due_first.values())
+    assert set(session.scalars(select(CaseRow.stage).where(CaseRow.closed_at.is_(None)))) == {"negotiating", "escalated", "performing"}
+    assert count(session, CaseRow.id, CaseRow.closed_at.is_(None), CaseRow.due_at.is_(None)) == 0
+
+
 def count(session: Session, column: Any, *where: Any) -> int:
     return int(session.scalar(select(func.count(column)).where(*where)) or 0)
 
@@ -122,6 +135,7 @@ def test_same_seed_builds_the_same_orders(db: Database, tmp_path: Path) -> None:
         # then the orders are the same, order for order
         assert orders_by_status(db) == orders_by_status(second)
         assert order_history(db) == order_history(second)
+        assert case_history(db) == case_history(second) != []
     finally:
         second.dispose()
 
@@ -131,6 +145,13 @@ def orders_by_status(db: Database) -> dict[tuple[str, str], int]:
         rows = session.execute(select(Store.name, Order.status, func.count(Order.id))
                                .join(Store, Store.id == Order.store_id).group_by(Store.name, Order.status))
         return {(name, status): count for name, status, count in rows}
+
+
+def case_history(db: Database) -> list[tuple[object, ...]]:
+    with db.read() as session:
+        return [tuple(row) for row in session.execute(
+            select(CaseRow.opened_at, CaseRow.reason, CaseRow.stage, CaseRow.step, CaseRow.due_at, CaseRow.resolution,
+                   CaseRow.refund_minor).order_by(CaseRow.id))]
 
 
 def order_history(db: Database) -> list[tuple[object, ...]]:

@@ -14,7 +14,7 @@ from rich.markup import escape
 from sqlalchemy.exc import IntegrityError
 
 import shopkeeper.models  # noqa: F401  (every table, so foreign keys resolve in any command)
-from shopkeeper import migrate, rulebooks, simulation, timers
+from shopkeeper import migrate, rulebooks, simulation
 from shopkeeper.auth import Role, create_key
 from shopkeeper.clock import Clock, SystemClock
 from shopkeeper.db import Database
@@ -142,14 +142,16 @@ def worker(poll: Annotated[float, typer.Option(help="seconds between polls when 
 
 @app.command()
 def simulate(days: Annotated[float, typer.Option(min=0, help="how far to move the simulated clock")] = 1.0) -> None:
-    """Advance the simulated clock, firing every timer at its own due time, in order."""
+    """Advance the simulated clock, firing every timer at its own due time, in order; say what each after-sales deadline did."""
     import shopkeeper.worker  # noqa: F401  (registers timer handlers)
 
     _settings, db = _database()
     clock = simulation.load(db)
     start = clock.now()
-    fired = timers.advance_to(db, clock, start + timedelta(days=days))
+    fired, deadlines = simulation.advance(db, clock, start + timedelta(days=days))
     simulation.save(db, clock)
+    for line in deadlines:
+        out.print(line, soft_wrap=True, highlight=False, markup=False)
     out.print(f"simulated {start:%Y-%m-%d %H:%M} → {clock.now():%Y-%m-%d %H:%M} UTC; fired {fired} timers")
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from shopkeeper.console.i18n_cases import EN_CASES, ZH_CASES
+
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")
 
@@ -712,6 +714,9 @@ ZH: dict[str, str] = {
     "error.cross_origin.title": "请求被拒绝",
     "error.cross_origin.body": "该表单来自其他网站。请直接打开运营后台后重试。",
 }
+
+EN.update(EN_CASES)
+ZH.update(ZH_CASES)
 
 STRINGS: dict[Lang, dict[str, str]] = {"en": EN, "zh": ZH}
 

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, case, func, or_, select, true
+from sqlalchemy.orm import Session, selectinload
 
+from shopkeeper.aftersales.models import CaseRow
 from shopkeeper.auth import Principal
 from shopkeeper.catalog.models import Category, Product, Sku
 from shopkeeper.orders.models import Order, OrderStatus
@@ -49,6 +50,44 @@ def awaiting_shipment(session: Session, actor: Principal, store_id: int, limit: 
     count = int(session.scalar(select(func.count(Order.id)).where(*where)) or 0)
     return orders, count
 
+
+# --- after-sales --------------------------------------------------------------------------------
+
+def case_queue(session: Session, actor: Principal, store_id: int | None, status: str, limit: int,
+               after_id: int | None) -> list[CaseRow]:
+    """The after-sales desk's list: open cases (or one stage of them) by nearest deadline, else newest first.
+
+    `status` is one of `case_view.STATUSES`. `after_id` is the last case of the page before; by deadline
+    the next page starts after that case's deadline, so a case whose deadline moved may show twice.
+    """
+    query = select(CaseRow).options(selectinload(CaseRow.lines)).where(_visible(actor, CaseRow.store_id))
+    if store_id is not None:
+        query = query.where(CaseRow.store_id == store_id)
+    if status == "closed":
+        query = query.where(CaseRow.closed_at.is_not(None))
+    elif status != "all":
+        query = query.where(CaseRow.closed_at.is_(None))
+        if status != "open":
+            query = query.where(CaseRow.stage == status)
+    if status in ("closed", "all"):
+        if after_id is not None:
+            query = query.where(CaseRow.id < after_id)
+        return list(session.scalars(query.order_by(CaseRow.id.desc()).limit(limit)))
+    last = session.get(CaseRow, after_id) if after_id is not None else None
+    if last is not None and last.due_at is not None and actor.may_see_store(last.store_id):
+        query = query.where(or_(CaseRow.due_at > last.due_at, and_(CaseRow.due_at == last.due_at, CaseRow.id > last.id)))
+    elif after_id is not None:
+        query = query.where(CaseRow.id > after_id)
+    return list(session.scalars(query.order_by(CaseRow.due_at, CaseRow.id).limit(limit)))
+
+
+def order_facts(session: Session, order_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """Order number and status by id, for lists that link to orders."""
+    wanted = sorted(set(order_ids))
+    if not wanted:
+        return {}
+    rows = session.execute(select(Order.id, Order.number, Order.status).where(Order.id.in_(wanted)))
+    return {int(i): (str(number), str(status)) for i, number, status in rows}
 
 
 # --- promotions, coupons, campaigns -------------------------------------------------------------

@@ -1,8 +1,9 @@
-"""The console's pages: login, dashboard, order list and order detail (promotions, coupons, campaigns: `marketing`).
+"""The console's pages: login, dashboard, order list and order detail (promotions, coupons, campaigns: `marketing`;
+after-sales cases and seller metrics: `cases`).
 
 Routes stay thin: they read through services and `queries`, turn rows into
 what a page shows, and render. The only writes are the marketing pages' status
-moves (pause / resume / end), through the same service calls as the API.
+moves (pause / resume / end) and the case forms, through the same service calls as the API.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from shopkeeper import events
+from shopkeeper.aftersales.service import CaseFilter, list_cases
 from shopkeeper.api.schemas import cut_page
-from shopkeeper.auth import Role, authenticate
+from shopkeeper.auth import Principal, Role, authenticate
 from shopkeeper.catalog.models import Store
 from shopkeeper.catalog.service import list_stores
 from shopkeeper.clock import start_of_local_day
-from shopkeeper.console import filters, marketing, queries
+from shopkeeper.console import cases, filters, marketing, queries
 from shopkeeper.console.display import TimeLeft, time_left
 from shopkeeper.console.i18n import Lang, event_label, translate
 from shopkeeper.console.order_pricing import pricing_view, refs_of
@@ -172,9 +174,11 @@ def order_detail(request: Request, order_id: str) -> Response:
         if order is None:
             return not_found(request, who)
         detail = _order_page(session, order, lang_of(request))
-    now = request.app.state.clock.now()
+        now = request.app.state.clock.now()
+        detail["cases"] = _order_cases(session, who, order, now, lang_of(request))
     return render(request, "order.html", principal=who, nav="orders", order=order, now=now,
-                  left=time_left(_active_deadline(order), now, lang_of(request)), **detail)
+                  left=time_left(_active_deadline(order), now, lang_of(request)),
+                  words=cases.countdown_words(lang_of(request)), **detail)
 
 
 def _order_page(session: Any, order: Order, lang: Lang) -> dict[str, Any]:
@@ -186,6 +190,12 @@ def _order_page(session: Any, order: Order, lang: Lang) -> dict[str, Any]:
             "event_label": event_label, "pricing": pricing_view(order, lines, lang, links)}
 
 
+def _order_cases(session: Any, who: Principal, order: Order, now: datetime, lang: Lang) -> list[cases.Row]:
+    """The order's after-sales cases, newest first, each linking to its page."""
+    rows = list_cases(session, who, CaseFilter(order_id=order.id, limit=50))
+    return cases.summaries(session, rows, {order.store_id: session.get(Store, order.store_id)}, now, lang)
+
+
 def _active_deadline(order: Order) -> datetime | None:
     """The one deadline the order is running against now, if any."""
     return {OrderStatus.AWAITING_PAYMENT.value: order.pay_by, OrderStatus.PAID.value: order.ship_by,
@@ -193,3 +203,4 @@ def _active_deadline(order: Order) -> datetime | None:
 
 
 router.include_router(marketing.router)
+router.include_router(cases.router)

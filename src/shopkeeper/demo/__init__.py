@@ -1,4 +1,5 @@
-"""`shopkeeper demo`: two stores, their buyers and weeks of orders, built through the real engine.
+"""`shopkeeper demo`: three stores (Taobao, independent, DHgate), their buyers, weeks of orders and their
+after-sales cases, built through the real engine.
 
 Everything goes through the service functions, one use case per transaction, as
 the API would call them, on a `SimulatedClock` that starts `days` days before now

@@ -12,6 +12,7 @@ DAY = timedelta(days=1)
 # Orders a store gets on an average day of the month, before rhythm and trend.
 TAOBAO_ORDERS_PER_DAY = 40.0
 CROSS_BORDER_ORDERS_PER_DAY = 26.0
+DHGATE_ORDERS_PER_DAY = 7.0
 # Monday first. Chinese and Western shoppers alike buy most on Sunday and Monday.
 WEEKDAY_RHYTHM = (1.08, 0.98, 0.95, 0.94, 0.90, 1.02, 1.13)
 # Relative order volume by the buyer's local hour: a lunch bump, the evening peak.
@@ -182,6 +183,29 @@ HOME_LISTINGS = [
              49.99, 2500, "bulky", ("LED化妆镜", "LED mirror", "700992"), scarce=True),
 ]
 
+# A small DHgate wholesaler: phone and desk gadgets shipped from Shenzhen.
+DHGATE_CATEGORIES: CategoryTree = [
+    ("phone", "手机配件", "Phone accessories", None), ("audio", "音频设备", "Audio", None), ("desk", "桌面数码", "Desk gadgets", None),
+]
+DHGATE_LISTINGS = [
+    _Listing("phone", "MagSafe Wireless Charger 15W", "MagSafe Wireless Charger 15W", "MAG", (_axis("colour", "White", "Black"),),
+             12.99, 180, "standard", ("无线充电器", "wireless charger", "850440")),
+    _Listing("phone", "Braided USB-C Cable, 3-pack", "Braided USB-C Cable, 3-pack", "CABLE", (_axis("length", "1 m", "2 m", step=0.3),),
+             8.99, 150, "standard", ("数据线", "USB cable", "854442")),
+    _Listing("phone", "Clear Shockproof Case, iPhone / Galaxy", "Clear Shockproof Case, iPhone / Galaxy", "CASE",
+             (_axis("model", "15 Pro", "16 Pro", "S24"),), 5.99, 60, "standard", ("手机壳", "phone case", "392690")),
+    _Listing("audio", "TWS Wireless Earbuds", "TWS Wireless Earbuds", "TWS", (_axis("colour", "White", "Black", "Blue"),),
+             19.99, 120, "standard", ("无线耳机", "wireless earphones", "851830")),
+    _Listing("audio", "Mini Bluetooth Speaker", "Mini Bluetooth Speaker", "SPK", (_axis("colour", "Red", "Grey"),),
+             15.99, 350, "standard", ("蓝牙音箱", "bluetooth speaker", "851822")),
+    _Listing("desk", "RGB Mechanical Keyboard", "RGB Mechanical Keyboard", "KEY", (_axis("switch", "Red", "Blue", "Brown"),),
+             39.99, 900, "bulky", ("机械键盘", "keyboard", "847160")),
+    _Listing("desk", "LED Desk Lamp with Clamp", "LED Desk Lamp with Clamp", "LAMP", (_axis("colour", "Black", "White"), _PLUG),
+             22.99, 800, "bulky", ("LED台灯", "LED desk lamp", "940520")),
+    _Listing("desk", "Aluminium Laptop Stand", "Aluminium Laptop Stand", "STAND", (), 17.99, 700, "standard",
+             ("笔记本支架", "laptop stand", "761699")),
+]
+
 
 # --- where buyers live ------------------------------------------------------------------------
 
@@ -248,8 +272,35 @@ TAOBAO_CARRIERS = {"顺丰 SF Express": ("SF#############", (1, 2)), "圆通 YTO
                    "中通 ZTO": ("73############", (2, 4)), "韵达 Yunda": ("43###########", (2, 4))}
 CHINA_OUTBOUND = {"4PX": ("4PX#############CN", (7, 14)), "Yanwen": ("UG#########YP", (10, 20)), "DHL Express": ("##########", (3, 6))}
 US_DOMESTIC = {"UPS": ("1ZAAAAAA03########", (2, 5))}
+# The DHgate store's carriers cover the three shipping classes its case windows depend on (RULES.md §5.6).
+DHGATE_CARRIERS = {"DHL": ("##########", (3, 6)), "YunExpress": ("YT################", (8, 15)),
+                   "China Post 平邮": ("RR#########CN", (14, 25))}
 
 # Promotions: how often a buyer picks up a coupon on the way to checkout, and types a creator's promo code.
 COUPON_CLAIM_SHARE = 0.25
 PROMO_CODE_SHARE = 0.04
 PROMO_CODES = {"CNY": "TEA2026", "USD": "LUMEN10"}
+
+# After-sales (RULES.md §7): the share of orders whose buyer asks for money back, by rulebook, before and
+# after shipment, and the share of Taobao orders shipped late whose buyer takes the instant refund (§7.3).
+PRE_SHIPMENT_CASE_SHARE = {"dhgate": 0.07, "taobao": 0.015, "default": 0.01}
+AFTER_SHIPMENT_CASE_SHARE = {"dhgate": 0.2, "taobao": 0.035, "default": 0.03}
+LATE_REFUND_SHARE = 0.35
+# reason category → (agreement, weight): what a buyer asks for
+WANTED = {"not_as_described": (("refund_only", 35), ("return_refund", 30), ("reship", 20), ("return_reship", 15)),
+          "not_received": (("refund_only", 70), ("reship", 30)),
+          "no_reason_return": (("return_refund", 100),)}
+# What buyers and sellers write, by reason category; Taobao cases in Chinese, the others in English.
+CASE_WORDS = {
+    "zh": {"not_as_described": ("收到的和图片不一样，颜色差很多。", "包装破了，茶叶洒了一半。", "口感和描述的不符。"),
+           "not_received": ("物流好几天没更新了，还没收到。", "显示签收了但我没收到。"),
+           "no_reason_return": ("买多了，七天无理由退货。",), "order": ("不想要了，麻烦退款。", "拍错规格了。"),
+           "seller": ("亲，我们发货前都检查过的，麻烦再看看。", "可以补偿部分款项，您看可以吗？")},
+    "en": {"not_as_described": ("The colour is not what the photos show.", "It arrived damaged.",
+                                "It stopped working after two days."),
+           "not_received": ("Tracking has not moved for a week.", "Marked delivered but nothing arrived."),
+           "no_reason_return": ("I ordered too many; I would like to return them.",),
+           "order": ("I no longer need this, please refund.", "I picked the wrong option."),
+           "seller": ("We checked every item before shipping; could you send a photo?",
+                      "We can refund part of the price instead.")},
+}

@@ -31,7 +31,9 @@ from shopkeeper.clock import SimulatedClock
 from shopkeeper.customers import service as customers
 from shopkeeper.customers.models import Buyer
 from shopkeeper.db import Database
+from shopkeeper.demo import live_cases
 from shopkeeper.demo import promotions as demo_promotions
+from shopkeeper.demo.aftersales import AfterSalesDesk
 from shopkeeper.demo.data import (
     ABANDONED_AT_CHECKOUT_SHARE,
     ABANDONED_CART_SHARE,
@@ -46,6 +48,10 @@ from shopkeeper.demo.data import (
     CROSS_BORDER_ORDERS_PER_DAY,
     DAY,
     DELIVERY_SCAN_SHARE,
+    DHGATE_CARRIERS,
+    DHGATE_CATEGORIES,
+    DHGATE_LISTINGS,
+    DHGATE_ORDERS_PER_DAY,
     FAILED_PAYMENT_SHARE,
     FAR,
     GIVEN_NAMES,
@@ -122,6 +128,8 @@ class _Shop:
     warehouse_country: dict[int, str] = field(default_factory=dict)
     item_cum: list[float] = field(default_factory=list)
     shopper_cum: list[float] = field(default_factory=list)
+    promo_code: str | None = None  # a creator's code some buyers type at checkout
+    carriers: dict[str, tuple[str, tuple[int, int]]] | None = None  # None: by market, as `ship` picks
 
     @property
     def cross_border(self) -> bool:
@@ -139,6 +147,7 @@ class _Demo:
         self.tally: Counter[str] = Counter()
         self.fired = 0
         self.barcodes = itertools.count(10001)
+        self.desk = AfterSalesDesk(self)
 
     # --- the event loop ---------------------------------------------------------------------
 
@@ -175,9 +184,11 @@ class _Demo:
     def open_shops(self) -> None:
         tea = self.open_tea_house()
         home = self.open_home_goods()
-        self.shops = [tea, home]
+        gadgets = self.open_gadget_store()
+        self.shops = [tea, home, gadgets]
         self.register_buyers(tea, 150, china=True)
         self.register_buyers(home, 110, china=False)
+        self.register_buyers(gadgets, 60, china=False)
         for shop in self.shops:
             self.stock_shelves(shop)
             shop.item_cum = list(itertools.accumulate(i.popularity for i in shop.items))
@@ -185,12 +196,14 @@ class _Demo:
         demo_promotions.launch_tea_house(self.db, tea.store_id, self.start, self.end)
         demo_promotions.launch_home_goods(self.db, home.store_id, self.start, self.end)
         demo_promotions.launch_platform(self.db, self.start)
+        if self.end - self.start > live_cases.BEFORE_END:
+            self.later(self.end - live_cases.BEFORE_END, live_cases.top_up, self.desk)
 
     def open_tea_house(self) -> _Shop:
         with self.db.transaction() as session:
             store = catalog.create_store(session, self.now, SYSTEM, "山野茶舍 Mountain Tea House", "taobao", "CNY")
         shop = _Shop(store.id, "CNY", rulebooks.load("taobao"), Principal(Role.STAFF, 0, store_id=store.id),
-                     TAOBAO_ORDERS_PER_DAY, staff_offset=8)
+                     TAOBAO_ORDERS_PER_DAY, staff_offset=8, promo_code=PROMO_CODES["CNY"])
         with self.db.transaction() as session:
             hangzhou = inventory.create_warehouse(session, shop.staff, store.id, "HZ1", "杭州余杭仓 Hangzhou", "CN", priority=10)
             fujian = inventory.create_warehouse(session, shop.staff, store.id, "WYS", "武夷山茶仓 Wuyishan", "CN", priority=20)
@@ -207,7 +220,7 @@ class _Demo:
             store = catalog.create_store(session, self.now, SYSTEM, "Lumen Home Goods", "default", "USD",
                                          timezone="Asia/Shanghai")  # a Shenzhen exporter
         shop = _Shop(store.id, "USD", rulebooks.load("default"), Principal(Role.STAFF, 0, store_id=store.id),
-                     CROSS_BORDER_ORDERS_PER_DAY, staff_offset=8)
+                     CROSS_BORDER_ORDERS_PER_DAY, staff_offset=8, promo_code=PROMO_CODES["USD"])
         with self.db.transaction() as session:
             shenzhen = inventory.create_warehouse(session, shop.staff, store.id, "SZ1", "深圳龙华仓 Shenzhen", "CN", priority=10)
             ontario = inventory.create_warehouse(session, shop.staff, store.id, "US-ONT", "美国海外仓 Ontario, CA", "US", priority=20)
@@ -218,6 +231,22 @@ class _Demo:
             # best sellers are also pre-positioned in the overseas warehouse (海外仓)
             split = {shenzhen.id: 0.6, ontario.id: 0.7} if self.rng.random() < 0.4 else {shenzhen.id: 1.0}
             self.list_product(shop, listing, categories[listing.category], templates[listing.template], split)
+        return shop
+
+    def open_gadget_store(self) -> _Shop:
+        """A small DHgate wholesaler, so the demo has the platform whose after-sales rules RULES.md §7.1 spells out."""
+        with self.db.transaction() as session:
+            store = catalog.create_store(session, self.now, SYSTEM, "极光数码 Aurora Gadgets", "dhgate", "USD",
+                                         timezone="Asia/Shanghai")
+        shop = _Shop(store.id, "USD", rulebooks.load("dhgate"), Principal(Role.STAFF, 0, store_id=store.id),
+                     DHGATE_ORDERS_PER_DAY, staff_offset=8, carriers=DHGATE_CARRIERS)
+        with self.db.transaction() as session:
+            shenzhen = inventory.create_warehouse(session, shop.staff, store.id, "SZ2", "深圳华强北仓 Shenzhen", "CN", priority=10)
+        shop.warehouse_country = {shenzhen.id: "CN"}
+        templates = self.home_templates(shop)
+        categories = self.create_categories(shop, DHGATE_CATEGORIES)
+        for listing in DHGATE_LISTINGS:
+            self.list_product(shop, listing, categories[listing.category], templates[listing.template], {shenzhen.id: 1.0})
         return shop
 
     def tea_templates(self, shop: _Shop) -> dict[str, int]:
@@ -426,7 +455,7 @@ class _Demo:
             self.later(self.now + timedelta(seconds=self.rng.randint(20, 300)), self.open_cashier, shopper, order_id)
 
     def buy_now(self, shop: _Shop, shopper: _Shopper, lines: list[LineRequest]) -> tuple[int, datetime, list[int]] | None:
-        codes = [PROMO_CODES[shop.currency]] if self.rng.random() < PROMO_CODE_SHARE else []
+        codes = [shop.promo_code] if self.rng.random() < PROMO_CODE_SHARE and shop.promo_code else []
         try:
             with self.db.transaction() as session:
                 order = checkout.place_order(session, self.now, shopper.principal, shop.store_id, shopper.address_id, lines,
@@ -509,7 +538,8 @@ class _Demo:
             hours = self.rng.uniform(2, min(60, ship_within - 12))
         from_us = all(shop.warehouse_country.get(w) == "US" for w in warehouses)
         at = self.staff_hours(shop, self.now + timedelta(hours=hours), offset=-8 if from_us else None)
-        self.later(at, self.ship, shop, shopper, order_id, from_us)
+        if not self.desk.after_payment(shop, shopper, order_id, at, from_us):  # else after-sales decides if it ships
+            self.later(at, self.ship, shop, shopper, order_id, from_us)
 
     def cancel(self, shopper: _Shopper, order_id: int, reason: str) -> None:
         try:
@@ -532,19 +562,27 @@ class _Demo:
     # --- staff -------------------------------------------------------------------------------
 
     def ship(self, shop: _Shop, shopper: _Shopper, order_id: int, from_us: bool) -> None:
-        if not shop.cross_border:
+        if order_id in self.desk.held:  # the buyer asked for the money back before shipment: wait for the answer
+            return
+        if shop.carriers:
+            carriers = shop.carriers
+        elif not shop.cross_border:
             carriers = TAOBAO_CARRIERS
         else:
             carriers = US_DOMESTIC if from_us else CHINA_OUTBOUND
         carrier = self.rng.choice(sorted(carriers))
         pattern, (fastest, slowest) = carriers[carrier]
-        with self.db.transaction() as session:
-            order = orders.ship(session, self.now, shop.staff, order_id, carrier, self.tracking_number(pattern))
-            confirm_by = order.confirm_by
+        try:
+            with self.db.transaction() as session:
+                order = orders.ship(session, self.now, shop.staff, order_id, carrier, self.tracking_number(pattern))
+                confirm_by = order.confirm_by
+        except NotAllowedInState:  # refunded before it could ship
+            return
         assert confirm_by is not None
         self.tally["shipped"] += 1
         transit = timedelta(days=self.rng.uniform(fastest, slowest) + (2 if shopper.remote else 0))
         arrives = self.now + transit
+        self.desk.after_shipment(shop, shopper, order_id, carrier, arrives)
         scanned = self.rng.random() < DELIVERY_SCAN_SHARE and arrives < confirm_by - timedelta(hours=2)
         if scanned:
             self.later(arrives, self.deliver, shop, order_id)
@@ -617,7 +655,7 @@ class _Demo:
             f"were declined, {self.tally['cancelled unpaid'] + self.tally['refunded before shipment']} orders were "
             f"cancelled by their buyers, {self.tally['price changes']} prices changed; "
             f"{self.tally['orders with a discount']:,} orders got a promotion and {self.tally['coupons claimed']} coupons "
-            f"were claimed; {self.fired:,} timers fired "
+            f"were claimed; {self.desk.summary()}; {self.fired:,} timers fired "
             f"and {pending:,} wait for the worker."
         )
 

@@ -1,0 +1,140 @@
+"""What store staff and the operator can do to a case from its page: answer, ship, confirm, rule, write.
+
+Each form calls the same service function the REST API does, in one
+transaction, so the rules (deadlines, who may do what) are the engine's; a
+refusal is shown on the case page with the engine's reason. Forms must come
+from the console's own origin (`web.same_origin`), as the marketing forms do.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import RedirectResponse
+from sqlalchemy.orm import Session
+
+from shopkeeper.aftersales import rules, service
+from shopkeeper.aftersales.cases import Agreement, Origin, Stage, Step
+from shopkeeper.api.schemas import to_minor
+from shopkeeper.auth import Principal, Role
+from shopkeeper.console import filters
+from shopkeeper.console.i18n import translate
+from shopkeeper.console.web import lang_of, not_found, refused_cross_origin, same_origin, signed_in
+from shopkeeper.errors import DomainError, InvalidInput, NotFound
+from shopkeeper.money import Money
+from shopkeeper.orders.models import OrderStatus
+
+router = APIRouter(include_in_schema=False)
+
+ACTIONS = ("accept", "reject", "prepared", "received", "reship", "arbitrate", "message")
+AGREEMENTS: tuple[Agreement, ...] = ("refund_only", "return_refund", "reship", "return_reship")
+DECISIONS = ("full_refund", "partial_refund", "release_seller")
+RESPONSIBLE = ("seller", "buyer", "third_party")
+Text = Annotated[str, Form()]
+
+
+def available(who: Principal, view: service.CaseView, order_status: str) -> list[str]:
+    """The forms the page offers this principal now; the service still decides when one is sent."""
+    case = view.case
+    if not case.is_open:
+        return []
+    found: list[str] = []
+    if who.role is Role.STAFF:
+        if case.origin is Origin.PRE_SHIPMENT:
+            if order_status == OrderStatus.PAID.value:
+                found += ["accept"] + (["prepared"] if view.book.aftersales.pre_shipment.seller_may_refuse_prepared else [])
+        elif case.stage is Stage.NEGOTIATING:
+            found += ["accept"] + (["reject"] if case.seller_answered_at is None else [])
+        elif case.stage is Stage.ESCALATED and case.seller_fed_back_at is None:
+            found += ["accept", "reject"]
+        if case.step is Step.RETURN_RECEIPT:
+            found.append("received")
+        if case.step is Step.RESHIP_TRACKING:
+            found.append("reship")
+    if who.is_operator and case.stage is Stage.ESCALATED:
+        found.append("arbitrate")
+    return found + ["message"]
+
+
+@router.post("/cases/{case_id}/{action}")
+def act(request: Request, case_id: str, action: str, agreement: Text = "", amount: Text = "", carrier: Text = "",
+        tracking_number: Text = "", body: Text = "", decision: Text = "", responsible: Text = "") -> Response:
+    """Run one action, then show the case again (303 on success, the page with the refusal otherwise)."""
+    from shopkeeper.console.cases import case_page
+
+    who = signed_in(request)
+    if isinstance(who, Response):
+        return who
+    if not same_origin(request):
+        return refused_cross_origin(request, who)
+    wanted = filters.parse_id(case_id)
+    if wanted is None or action not in ACTIONS:
+        return not_found(request, who, "case")
+    lang = lang_of(request)
+    now: datetime = request.app.state.clock.now()
+    form = {"agreement": agreement.strip(), "amount": amount.strip(), "carrier": carrier.strip(),
+            "tracking_number": tracking_number.strip(), "body": body.strip(), "decision": decision.strip(),
+            "responsible": responsible.strip()}
+    try:
+        with request.app.state.db.transaction() as session:
+            _run(session, now, who, wanted, action, form)
+    except NotFound:
+        return not_found(request, who, "case")
+    except DomainError as refused:
+        detail = translate(lang, "case.bad_amount") if refused.extra.get("field") == "amount" else refused.detail
+        return case_page(request, who, case_id, status=refused.status, error=translate(lang, "case.refused", detail=detail))
+    return RedirectResponse(f"/cases/{wanted}?done={action}", status_code=303)
+
+
+def _run(session: Session, now: datetime, who: Principal, case_id: int, action: str, form: dict[str, str]) -> None:
+    if action == "accept":
+        service.accept(session, now, who, case_id)
+    elif action == "reject":
+        service.answer(session, now, who, case_id, agree=False, counter=_counter(session, who, case_id, form))
+    elif action == "prepared":
+        service.refuse_prepared(session, now, who, case_id)
+    elif action == "received":
+        service.confirm_received(session, now, who, case_id)
+    elif action == "reship":
+        service.give_tracking(session, now, who, case_id, form["carrier"], form["tracking_number"])
+    elif action == "arbitrate":
+        service.arbitrate(session, now, who, case_id, _ruling(session, who, case_id, form))
+    else:
+        service.post_message(session, now, who, case_id, form["body"][:4000])
+
+
+def _counter(session: Session, who: Principal, case_id: int, form: dict[str, str]) -> tuple[Agreement, int] | None:
+    if not form["agreement"]:
+        return None
+    chosen = next((a for a in AGREEMENTS if a == form["agreement"]), None)
+    if chosen is None:
+        raise InvalidInput(f"unknown agreement {form['agreement'][:40]!r}")
+    return chosen, _minor(session, who, case_id, form["amount"] or "0")
+
+
+def _ruling(session: Session, who: Principal, case_id: int, form: dict[str, str]) -> rules.Ruling:
+    if form["decision"] not in DECISIONS or form["responsible"] not in RESPONSIBLE:
+        raise InvalidInput("choose a decision and who is responsible")
+    refund = None
+    if form["decision"] == "partial_refund":
+        currency = service.get_case(session, who, case_id).currency
+        refund = Money(_minor(session, who, case_id, form["amount"]), currency)
+    return rules.Ruling(decision=form["decision"], responsible=form["responsible"], refund=refund)  # type: ignore[arg-type]
+
+
+def _minor(session: Session, who: Principal, case_id: int, text: str) -> int:
+    """An amount typed in major units ("12.50"), exact to the case currency's minor unit."""
+    currency = service.get_case(session, who, case_id).currency
+    try:
+        amount = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        raise InvalidInput("the amount is not a number", field="amount") from None
+    if not amount.is_finite() or amount < 0 or amount > Decimal(10) ** 12:
+        raise InvalidInput("the amount is not a number", field="amount")
+    try:
+        return to_minor(amount, currency, "amount")
+    except InvalidInput:
+        raise InvalidInput("too many decimal places", field="amount") from None

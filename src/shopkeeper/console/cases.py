@@ -1,0 +1,222 @@
+"""The console's after-sales pages: the case list by nearest deadline, a case with its live countdown, seller metrics.
+
+Reads go through `aftersales.service`, which scopes cases to the principal:
+staff see their store's, the operator every store's, and another store's case
+answers 404 like a missing one. A deadline is shown twice over: as text the
+server writes (so the page reads right without scripts) and as seconds a small
+script counts down from, so the page stays right while it is open. The forms
+that act on a case are in `case_actions`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import FileResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shopkeeper.aftersales import service
+from shopkeeper.aftersales.models import CaseRow
+from shopkeeper.auth import Principal
+from shopkeeper.catalog.models import Store
+from shopkeeper.catalog.service import list_stores
+from shopkeeper.console import case_actions, case_metrics, filters, queries
+from shopkeeper.console.case_view import STATUSES, CaseSummary, proposal_text, summary
+from shopkeeper.console.i18n import Lang, event_label, translate
+from shopkeeper.console.web import lang_of, not_found, render, signed_in, url_with
+from shopkeeper.errors import NotFound
+from shopkeeper.orders.models import Order, OrderLine
+
+router = APIRouter(include_in_schema=False)
+router.include_router(case_actions.router)
+
+SCRIPT = Path(__file__).parent / "static" / "countdown.js"
+
+
+@lru_cache(maxsize=1)
+def _script() -> str:
+    return SCRIPT.read_text(encoding="utf-8")
+
+
+@router.get("/static/countdown.js")
+def countdown_script() -> Response:
+    return Response(_script(), media_type="text/javascript", headers={"Cache-Control": "public, max-age=300"})
+
+
+def countdown_words(lang: Lang) -> dict[str, str]:
+    """What the script needs to write a countdown in the page's language."""
+    keys = {"left": "dur.left", "overdue": "dur.overdue", "d": "dur.d", "h": "dur.h", "m": "dur.m", "s": "dur.s",
+            "sep": "dur.sep", "due_now": "case.due_now"}
+    return {name: translate(lang, key) for name, key in keys.items()}
+
+
+# --- the list -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Row:
+    case: CaseSummary
+    order_number: str
+    store: str
+    zone: str
+
+
+def summaries(session: Session, rows: list[CaseRow], stores: dict[int, Store], now: datetime, lang: Lang) -> list[Row]:
+    orders = queries.order_facts(session, [r.order_id for r in rows])
+    found = []
+    for row in rows:
+        number, status = orders.get(row.order_id, (f"#{row.order_id}", ""))
+        store = stores.get(row.store_id)
+        found.append(Row(summary(service.describe(row), now, lang, status), number, store.name if store else f"#{row.store_id}",
+                         store.timezone if store else "UTC"))
+    return found
+
+
+@router.get("/cases")
+def case_list(request: Request) -> Response:
+    who = signed_in(request)
+    if isinstance(who, Response):
+        return who
+    lang = lang_of(request)
+    now: datetime = request.app.state.clock.now()
+    params = request.query_params
+    with request.app.state.db.read() as session:
+        stores = {s.id: s for s in list_stores(session, who)}
+        problems = []
+        store_text, status = params.get("store", "").strip(), params.get("status", "").strip() or "open"
+        store_id = filters.parse_id(store_text)
+        if store_text and store_id not in stores:
+            problems.append(translate(lang, "list.bad.store", value=store_text))
+        if status not in STATUSES:
+            problems.append(translate(lang, "cases.bad.status", value=status))
+        after_text = params.get("after", "").strip()
+        after = filters.parse_id(after_text)
+        if after_text and after is None:
+            problems.append(translate(lang, "list.bad.before", value=after_text))
+        found = [] if problems else queries.case_queue(session, who, store_id, status, filters.PAGE_SIZE + 1, after)
+        page = found[:filters.PAGE_SIZE]
+        rows = summaries(session, page, stores, now, lang)
+    more = len(found) > filters.PAGE_SIZE and page
+    return render(request, "cases.html", status=400 if problems else 200, principal=who, nav="cases",
+                  stores=list(stores.values()), statuses=STATUSES, chosen=status, rows=rows, messages=problems,
+                  form=dict(params), by_deadline=status not in ("closed", "all"),
+                  next_url=url_with(request, after=str(page[-1].id), lang=None) if more else None,
+                  first_url=url_with(request, after=None, lang=None) if after_text else None,
+                  words=countdown_words(lang))
+
+
+# --- one case -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LineView:
+    title: str
+    sku_code: str
+    options: dict[str, Any]
+    quantity: int
+    paid_minor: int
+    refunded_minor: int
+
+
+@router.get("/cases/{case_id}")
+def case_detail(request: Request, case_id: str) -> Response:
+    who = signed_in(request)
+    if isinstance(who, Response):
+        return who
+    done = request.query_params.get("done")
+    return case_page(request, who, case_id, notice=f"done.{done}" if done in case_actions.ACTIONS else None)
+
+
+def case_page(request: Request, who: Principal, case_id: str, status: int = 200, notice: str | None = None,
+              error: str | None = None) -> Response:
+    lang = lang_of(request)
+    now: datetime = request.app.state.clock.now()
+    wanted = filters.parse_id(case_id)
+    with request.app.state.db.read() as session:
+        try:
+            row = service.get_case(session, who, wanted) if wanted is not None else None
+        except NotFound:
+            row = None
+        if row is None:
+            return not_found(request, who, "case")
+        order = session.get(Order, row.order_id)
+        store = session.get(Store, row.store_id)
+        assert order is not None and store is not None
+        view = service.describe(row)
+        case = summary(view, now, lang, order.status)
+        detail = {
+            "lines": _lines(session, row), "timeline": service.timeline(session, who, row.id),
+            "messages": service.messages(session, who, row.id), "evidence": service.evidence_files(session, who, row.id),
+            "reminders": [(moment, moment <= now) for moment in view.reminders],
+            "proposals": _proposals(view, lang), "actions": case_actions.available(who, view, order.status),
+        }
+    return render(request, "case.html", status=status, principal=who, nav="cases", c=case, row=row, order=order,
+                  store=store, now=now, notice=notice, error=error, event_label=event_label, words=countdown_words(lang),
+                  **detail)
+
+
+def _lines(session: Session, row: CaseRow) -> list[LineView]:
+    ordered = {line.id: line for line in session.scalars(select(OrderLine).where(OrderLine.order_id == row.order_id))}
+    views = []
+    for line in row.lines:
+        bought = ordered.get(line.order_line_id)
+        views.append(LineView(bought.title if bought else f"#{line.order_line_id}", bought.sku_code if bought else "",
+                              bought.options if bought else {}, line.quantity, line.paid_minor, line.refunded_minor))
+    return views
+
+
+def _proposals(view: service.CaseView, lang: Lang) -> list[tuple[str, str]]:
+    case = view.case
+    shown = [("f.buyer_proposal", proposal_text(case.buyer_proposal, lang))]
+    if case.on_table != case.buyer_proposal:
+        shown.append(("f.on_table", proposal_text(case.on_table, lang)))
+    if case.agreed is not None:
+        shown.append(("f.agreed", proposal_text(case.agreed, lang)))
+    return shown
+
+
+@router.get("/cases/{case_id}/evidence/{evidence_id}")
+def evidence(request: Request, case_id: str, evidence_id: str) -> Response:
+    """An evidence file, to whoever may see the case; served as a download, never rendered in the console's origin."""
+    who = signed_in(request)
+    if isinstance(who, Response):
+        return who
+    wanted, file_id = filters.parse_id(case_id), filters.parse_id(evidence_id)
+    try:
+        if wanted is None or file_id is None:
+            raise NotFound("no such evidence")
+        with request.app.state.db.read() as session:
+            found, path = service.evidence_file(session, who, wanted, file_id, request.app.state.settings.evidence_dir)
+    except NotFound:
+        return not_found(request, who, "case")
+    return FileResponse(path, media_type=found.content_type, filename=found.filename, content_disposition_type="attachment",
+                        headers={"X-Content-Type-Options": "nosniff"})
+
+
+# --- seller metrics -------------------------------------------------------------------------------
+
+@router.get("/metrics")
+def metrics(request: Request) -> Response:
+    who = signed_in(request)
+    if isinstance(who, Response):
+        return who
+    lang = lang_of(request)
+    now: datetime = request.app.state.clock.now()
+    params = request.query_params
+    with request.app.state.db.read() as session:
+        stores = list_stores(session, who)
+        store_text = params.get("store", "").strip()
+        store_id = filters.parse_id(store_text)
+        period, problems = case_metrics.parse_period(params)
+        messages = [translate(lang, p.key, **p.values, **({"field": translate(lang, p.label)} if p.label else {}))
+                    for p in problems]
+        if store_text and store_id not in {s.id for s in stores}:
+            messages.append(translate(lang, "list.bad.store", value=store_text))
+        shown = [s for s in stores if store_id is None or s.id == store_id]
+        cards = [] if messages else [case_metrics.store_figures(session, s, period, now, lang) for s in shown]
+    return render(request, "metrics.html", status=400 if messages else 200, principal=who, nav="metrics", stores=stores,
+                  cards=cards, period=period, messages=messages, form=dict(params))

@@ -1,0 +1,310 @@
+"""The console's after-sales pages over HTTP: the case list by nearest deadline, a case with its countdown, seller metrics.
+
+The cases are built on the simulated clock (`case_seed`), so every countdown
+is exact: the page must say what the rule says, counted from the app's clock.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from console.case_seed import NOW, CaseSeed, at, seed
+from console.test_marketing_pages import console, ids, ok, rows, text_of
+from shopkeeper import timers
+from shopkeeper.clock import SimulatedClock
+from shopkeeper.db import Database
+from shopkeeper.settings import Settings
+from support import Api
+
+ORIGIN = {"Origin": "http://testserver"}
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture
+def settings(db: Database, tmp_path: Any) -> Settings:
+    return Settings(database_url=db.url, evidence_dir=str(tmp_path / "evidence"))
+
+
+@pytest.fixture
+def seeded(api: Api, db: Database, clock: SimulatedClock) -> CaseSeed:
+    return seed(api, db, clock)
+
+
+@pytest.fixture
+def operator(client: TestClient, operator_key: str, seeded: CaseSeed) -> Iterator[TestClient]:
+    yield console(client, operator_key)
+
+
+@pytest.fixture
+def dhgate_staff(client: TestClient, seeded: CaseSeed) -> Iterator[TestClient]:
+    yield console(client, seeded.dhgate.staff.key)
+
+
+@pytest.fixture
+def taobao_staff(client: TestClient, seeded: CaseSeed) -> Iterator[TestClient]:
+    yield console(client, seeded.taobao.staff.key)
+
+
+def countdowns(page: str) -> list[tuple[int, str]]:
+    """Every countdown on the page: the seconds the script counts from, and the text the server wrote."""
+    return [(int(s), text_of(t)) for s, t in re.findall(r'data-countdown data-seconds="(-?\d+)"[^>]*>(.*?)</span>', page, re.S)]
+
+
+def field(page: str, name: str) -> str:
+    found = re.search(rf'data-field="{name}"[^>]*>(.*?)</(?:dd|td|p|span)>', page, re.S)
+    assert found, name
+    return text_of(found.group(1))
+
+
+# --- the list ---------------------------------------------------------------------------------------
+
+def test_open_cases_are_listed_by_nearest_deadline_with_who_acts_time_left_and_what_is_at_stake(operator: TestClient,
+                                                                                                seeded: CaseSeed) -> None:
+    page = ok(operator, "/cases")
+    assert ids(page, "case-id") == [seeded.reship["id"], seeded.taobao_refund["id"], seeded.dispute["id"], seeded.pre_shipment]
+    listed = rows(page, "case-id")
+    number = seeded.dhgate.staff.get(f"/orders/{seeded.reship['order_id']}")["number"]
+    assert listed[seeded.reship["id"]] == (
+        f"#{seeded.reship['id']} {number} dhgate shop Reship About damaged item(s) "
+        "Being carried out · awaiting reshipment Seller 2026-11-14 18:00 1d 22h left the buyer is refunded $59.90 $59.90")
+    assert "Refund only About color Negotiating Seller 2026-11-17 17:00 4d 21h left " \
+           "the buyer's proposal is carried out: refund ¥20.00 ¥59.90" in listed[seeded.taobao_refund["id"]]
+    assert "On the platform Seller" in listed[seeded.dispute["id"]]
+    assert "Refund before shipment Items out of stock Negotiating Seller 2026-11-19 19:00 6d 23h left " \
+           "the buyer is refunded $59.90 and the order is cancelled" in listed[seeded.pre_shipment]
+    assert [s for s, _ in countdowns(page)] == [
+        int((due - NOW).total_seconds()) for due in (at(14, 10), at(17, 9), at(17, 10), at(19, 11))]
+    assert 'href="/cases"' in page and 'href="/metrics"' in page and '<script src="/static/countdown.js" defer>' in page
+    words = json.loads(re.search(r'<script type="application/json" id="countdown-words">(.*?)</script>', page, re.S).group(1))
+    assert words["left"] == "{t} left" and words["s"] == "s"
+
+
+def test_the_list_in_chinese(operator: TestClient, seeded: CaseSeed) -> None:
+    page = ok(operator, "/cases?lang=zh")
+    listed = rows(page, "case-id")
+    assert "重新发货 货物与描述不符-货物有损坏 执行中 · 待卖家补发 卖家 2026-11-14 18:00 剩余 1天22小时 系统退款 $59.90 给买家" \
+        in listed[seeded.reship["id"]]
+    assert "发货前退款 断货 协商中 卖家 2026-11-19 19:00 剩余 6天23小时 系统退款 $59.90 给买家并关闭订单" in listed[seeded.pre_shipment]
+    assert "平台纠纷" in listed[seeded.dispute["id"]] and "售后案件" in page and "店铺指标" in page
+    assert json.loads(re.search(r'id="countdown-words">(.*?)</script>', page, re.S).group(1))["left"] == "剩余 {t}"
+
+
+def test_filters_by_state_and_store_and_pages(operator: TestClient, seeded: CaseSeed, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert ids(ok(operator, "/cases?status=escalated"), "case-id") == [seeded.dispute["id"]]
+    assert ids(ok(operator, "/cases?status=performing"), "case-id") == [seeded.reship["id"]]
+    assert ids(ok(operator, "/cases?status=negotiating"), "case-id") == [seeded.taobao_refund["id"], seeded.pre_shipment]
+    closed = ok(operator, "/cases?status=closed")
+    assert ids(closed, "case-id") == [seeded.taobao_closed["id"]]
+    assert "Closed · Refunded" in rows(closed, "case-id")[seeded.taobao_closed["id"]] and countdowns(closed) == []
+    assert ids(ok(operator, "/cases?status=all"), "case-id")[0] == seeded.pre_shipment  # newest first
+    assert ids(ok(operator, f"/cases?store={seeded.taobao.store_id}"), "case-id") == [seeded.taobao_refund["id"]]
+    monkeypatch.setattr("shopkeeper.console.filters.PAGE_SIZE", 3)
+    first = ok(operator, "/cases")
+    assert ids(first, "case-id") == [seeded.reship["id"], seeded.taobao_refund["id"], seeded.dispute["id"]]
+    following = re.search(r'href="([^"]+)" class="next"', first)
+    assert following and "after=" in following.group(1)
+    second = ok(operator, following.group(1).replace("&amp;", "&"))
+    assert ids(second, "case-id") == [seeded.pre_shipment] and 'class="next"' not in second and 'class="first"' in second
+    for bad in ("status=shipped", "store=999", "after=abc"):
+        assert "Some filters are not valid" in ok(operator, f"/cases?{bad}", status=400)
+
+
+# --- scoping -----------------------------------------------------------------------------------------
+
+def test_staff_see_their_own_stores_cases_only(dhgate_staff: TestClient, taobao_staff: TestClient, seeded: CaseSeed) -> None:
+    assert ids(ok(dhgate_staff, "/cases"), "case-id") == [seeded.reship["id"], seeded.dispute["id"], seeded.pre_shipment]
+    assert ids(ok(taobao_staff, "/cases?status=all"), "case-id") == [seeded.taobao_closed["id"], seeded.taobao_refund["id"]]
+    for case_id in (seeded.reship["id"], seeded.pre_shipment):
+        page = ok(taobao_staff, f"/cases/{case_id}?lang=en", status=404)
+        assert "There is no such case, or it belongs to a store you cannot see." in page
+        refused = taobao_staff.post(f"/cases/{case_id}/accept", headers=ORIGIN)
+        assert refused.status_code == 404
+    assert "Some filters are not valid" in ok(taobao_staff, f"/cases?store={seeded.dhgate.store_id}", status=400)
+    assert ok(dhgate_staff, "/cases/0", status=404) and ok(dhgate_staff, "/cases/abc", status=404)
+    assert ok(dhgate_staff, "/cases/99999999999999999999", status=404)
+    mine = ok(dhgate_staff, f"/metrics?store={seeded.taobao.store_id}", status=400)
+    assert "Some filters are not valid" in mine
+    assert re.findall(r'data-store-id="(\d+)"', ok(dhgate_staff, "/metrics")) == [str(seeded.dhgate.store_id)]
+    assert "该售后案件不存在" in ok(taobao_staff, f"/cases/{seeded.reship['id']}?lang=zh", status=404)
+
+
+def test_pages_need_a_console_key(client: TestClient, seeded: CaseSeed) -> None:
+    anonymous = TestClient(client.app, follow_redirects=False)
+    for path in ("/cases", f"/cases/{seeded.reship['id']}", "/metrics"):
+        assert anonymous.get(path).headers["location"] == "/login"
+    buyer = console(client, seeded.dhgate.shopper.key)
+    assert buyer.get(f"/cases/{seeded.reship['id']}").status_code == 403
+
+
+# --- one case ----------------------------------------------------------------------------------------
+
+def test_case_page_counts_down_to_the_next_deadline_and_says_what_will_happen(operator: TestClient, seeded: CaseSeed,
+                                                                             clock: SimulatedClock) -> None:
+    page = ok(operator, f"/cases/{seeded.pre_shipment}")
+    due = at(19, 11)
+    assert countdowns(page)[0] == (int((due - NOW).total_seconds()), "6d 23h left")
+    assert field(page, "due-at") == "2026-11-19 19:00 (Asia/Shanghai)"
+    assert field(page, "waiting-for") == "Seller"
+    assert field(page, "at-deadline") == ("At the deadline, if no agreement is reached within 7 days of the request: "
+                                          "the buyer is refunded $59.90 and the order is cancelled.")
+    assert 'data-action="refund_buyer" data-clock="pre_shipment"' in page
+    # the simulated clock moves on: the server's numbers follow it
+    clock.advance(hours=5, minutes=30, seconds=10)
+    later = ok(operator, f"/cases/{seeded.pre_shipment}?lang=zh")
+    assert countdowns(later)[0] == (int((due - clock.now()).total_seconds()), "剩余 6天17小时")
+    assert field(later, "at-deadline") == "到期时，若申请后 7 天内双方未达成一致：系统退款 $59.90 给买家并关闭订单。"
+    assert field(later, "waiting-for") == "卖家"
+
+
+def test_each_clock_says_its_own_length_and_outcome(operator: TestClient, seeded: CaseSeed) -> None:
+    reship = ok(operator, f"/cases/{seeded.reship['id']}")
+    assert field(reship, "at-deadline") == "At the deadline, if the seller has not reshipped within 7 days: the buyer is refunded $59.90."
+    dispute = ok(operator, f"/cases/{seeded.dispute['id']}")
+    assert field(dispute, "at-deadline") == ("At the deadline, if the seller has not answered the escalation within 5 days: "
+                                             "the buyer's proposal is carried out: refund $59.90.")
+    refund = ok(operator, f"/cases/{seeded.taobao_refund['id']}?lang=zh")
+    assert field(refund, "at-deadline") == "到期时，若卖家 5 天内未同意或拒绝：系统执行买家方案：仅退款 ¥20.00。"
+
+
+def test_case_page_shows_the_order_lines_proposals_timeline_and_messages(operator: TestClient, seeded: CaseSeed) -> None:
+    page = ok(operator, f"/cases/{seeded.dispute['id']}")
+    text = text_of(page)
+    assert f'href="/orders/{seeded.dispute["order_id"]}"' in page
+    assert "Cotton tee TEE-RED-M colour: red, size: M 1 $59.90 $0.00" in text
+    assert field(page, "f.buyer_proposal") == "refund $59.90"
+    assert re.findall(r'<tr data-event="([a-z._]+)"', page) == ["case.opened", "case.seller_rejected", "case.message_posted",
+                                                                "case.escalated"]
+    assert "Escalated to the platform" in text and "Seller rejected" in text
+    assert "The colour matches the listing photos." in text
+    assert "No files." in text
+
+
+def test_a_closed_case_has_no_countdown(operator: TestClient, seeded: CaseSeed) -> None:
+    page = ok(operator, f"/cases/{seeded.taobao_closed['id']}")
+    assert countdowns(page) == [] and "Closed: no deadline runs." in page
+    assert field(page, "refunded") == "¥59.90"
+
+
+def test_the_order_page_links_to_its_cases(operator: TestClient, seeded: CaseSeed) -> None:
+    page = ok(operator, f"/orders/{seeded.reship['order_id']}")
+    assert f'href="/cases/{seeded.reship["id"]}"' in page and "1d 22h left" in text_of(page)
+    none = ok(operator, f"/orders/{seeded.pre_shipment_order['id']}?lang=zh")
+    assert f'href="/cases/{seeded.pre_shipment}"' in none and "售后案件" in none
+
+
+def test_evidence_is_listed_and_downloaded_by_whoever_may_see_the_case(operator: TestClient, taobao_staff: TestClient,
+                                                                       seeded: CaseSeed) -> None:
+    uploaded = seeded.dhgate.shopper.client.post(f"/api/v1/cases/{seeded.reship['id']}/evidence",
+                                                 headers={"Authorization": f"Bearer {seeded.dhgate.shopper.key}"},
+                                                 files={"file": ("crack.png", PNG, "image/png")})
+    assert uploaded.status_code == 201, uploaded.text
+    evidence_id = uploaded.json()["id"]
+    page = ok(operator, f"/cases/{seeded.reship['id']}")
+    assert f'href="/cases/{seeded.reship["id"]}/evidence/{evidence_id}">crack.png</a>' in page
+    download = operator.get(f"/cases/{seeded.reship['id']}/evidence/{evidence_id}")
+    assert download.status_code == 200 and download.content == PNG
+    assert download.headers["content-disposition"].startswith("attachment")
+    assert taobao_staff.get(f"/cases/{seeded.reship['id']}/evidence/{evidence_id}").status_code == 404
+    assert operator.get(f"/cases/{seeded.pre_shipment}/evidence/{evidence_id}").status_code == 404
+
+
+# --- acting from the page ----------------------------------------------------------------------------
+
+def test_staff_agree_to_a_request_before_shipment_from_the_page(dhgate_staff: TestClient, seeded: CaseSeed) -> None:
+    page = ok(dhgate_staff, f"/cases/{seeded.pre_shipment}")
+    assert re.findall(r'data-action="([a-z]+)"', page) == ["accept", "prepared", "message"]
+    done = dhgate_staff.post(f"/cases/{seeded.pre_shipment}/accept", headers=ORIGIN)
+    assert (done.status_code, done.headers["location"]) == (303, f"/cases/{seeded.pre_shipment}?done=accept")
+    page = ok(dhgate_staff, done.headers["location"])
+    assert "Agreed." in page and countdowns(page) == [] and field(page, "refunded") == "$59.90"
+    again = dhgate_staff.post(f"/cases/{seeded.pre_shipment}/accept", headers=ORIGIN)
+    assert again.status_code == 409 and "This could not be done" in again.text
+
+
+def test_staff_refuse_as_prepared_and_forms_from_elsewhere_are_refused(dhgate_staff: TestClient, seeded: CaseSeed) -> None:
+    elsewhere = dhgate_staff.post(f"/cases/{seeded.pre_shipment}/prepared", headers={"Origin": "https://evil.example"})
+    assert elsewhere.status_code == 403
+    assert "Nothing to do" not in ok(dhgate_staff, f"/cases/{seeded.pre_shipment}")
+    done = dhgate_staff.post(f"/cases/{seeded.pre_shipment}/prepared", headers=ORIGIN)
+    assert done.status_code == 303
+    page = ok(dhgate_staff, f"/cases/{seeded.pre_shipment}?done=prepared&lang=zh")
+    assert "卖家已备货，拒绝退款" in page
+
+
+def test_staff_reship_and_message_then_the_clock_moves_to_the_buyer(dhgate_staff: TestClient, seeded: CaseSeed) -> None:
+    case = f"/cases/{seeded.reship['id']}"
+    assert "reship" in re.findall(r'data-action="([a-z]+)"', ok(dhgate_staff, case))
+    missing = dhgate_staff.post(f"{case}/reship", data={"carrier": "DHL", "tracking_number": " "}, headers=ORIGIN)
+    assert missing.status_code == 422 and "carrier and tracking number are required" in missing.text
+    assert dhgate_staff.post(f"{case}/reship", data={"carrier": "DHL", "tracking_number": "R1"}, headers=ORIGIN).status_code == 303
+    assert dhgate_staff.post(f"{case}/message", data={"body": "Sent again by DHL."}, headers=ORIGIN).status_code == 303
+    page = ok(dhgate_staff, case)
+    assert field(page, "waiting-for") == "Buyer"
+    assert field(page, "at-deadline") == ("At the deadline, if the buyer has neither confirmed receipt nor reported a problem "
+                                          "by day 90: the case closes and the money held goes to the seller.")
+    assert "Sent again by DHL." in text_of(page) and "DHL R1" in text_of(page)
+    assert "(due)" in field(page, "reminders")
+
+
+def test_the_operator_rules_from_the_page(operator: TestClient, dhgate_staff: TestClient, seeded: CaseSeed) -> None:
+    case = f"/cases/{seeded.dispute['id']}"
+    assert "arbitrate" not in re.findall(r'data-action="([a-z]+)"', ok(dhgate_staff, case))
+    assert dhgate_staff.post(f"{case}/arbitrate", data={"decision": "full_refund", "responsible": "seller"},
+                             headers=ORIGIN).status_code == 403
+    bad = operator.post(f"{case}/arbitrate", data={"decision": "partial_refund", "responsible": "seller", "amount": "1e400x"},
+                        headers=ORIGIN)
+    assert bad.status_code == 422 and "the amount must be a number like 12.50" in bad.text
+    done = operator.post(f"{case}/arbitrate", data={"decision": "partial_refund", "responsible": "seller", "amount": "25.00"},
+                         headers=ORIGIN)
+    assert done.status_code == 303
+    page = ok(operator, case)
+    assert "Partly refunded" in page and field(page, "refunded") == "$25.00" and "Seller (by the ruling)" in text_of(page)
+
+
+def test_a_deadline_that_passes_changes_the_page(operator: TestClient, seeded: CaseSeed, db: Database,
+                                                 clock: SimulatedClock) -> None:
+    timers.advance_to(db, clock, at(14, 10) + timedelta(minutes=1))
+    page = ok(operator, f"/cases/{seeded.reship['id']}")
+    assert countdowns(page) == [] and "Refunded" in page and field(page, "refunded") == "$59.90"
+    assert re.findall(r'<tr data-event="([a-z._]+)"', page)[-1] == "case.closed"
+    assert ids(ok(operator, "/cases"), "case-id")[0] == seeded.taobao_refund["id"]
+
+
+# --- seller metrics ------------------------------------------------------------------------------------
+
+def test_metrics_show_the_six_figures_with_their_definitions(operator: TestClient, seeded: CaseSeed) -> None:
+    page = ok(operator, f"/metrics?store={seeded.dhgate.store_id}")
+    figures = {name: (text_of(value), text_of(definition)) for name, value, definition in re.findall(
+        r'<tr data-metric="([a-z_]+)"><th>.*?</th><td class="num" data-field="value">(.*?)</td>'
+        r'<td class="muted small" data-field="definition">(.*?)</td>', page, re.S)}
+    assert list(figures) == ["dispute_rate", "seller_responsible_dispute_rate", "refund_rate", "on_time_shipping_rate",
+                             "not_received_dispute_rate", "sold_not_shipped"]
+    # 3 paid orders; one after-shipment case reached the platform: 1/3; both shipments on time; no 成交不卖 yet
+    assert {k: v for k, (v, _) in figures.items()} == {
+        "dispute_rate": "33.33%", "seller_responsible_dispute_rate": "0.00%", "refund_rate": "0.00%",
+        "on_time_shipping_rate": "100.00%", "not_received_dispute_rate": "0.00%", "sold_not_shipped": "0"}
+    assert "Only cases that reached the platform count" in figures["dispute_rate"][1]
+    assert field(page, "period").startswith("2026-10-14 – 2026-11-12 (store time)")
+    zh = ok(operator, f"/metrics?store={seeded.taobao.store_id}&lang=zh")
+    assert "纠纷率" in zh and "成交不卖" in zh and "所有退款均计入" in zh
+
+
+def test_metrics_count_sold_not_shipped_once_the_clock_refunds(operator: TestClient, seeded: CaseSeed, db: Database,
+                                                                 clock: SimulatedClock) -> None:
+    timers.advance_to(db, clock, at(19, 11))
+    page = ok(operator, f"/metrics?store={seeded.dhgate.store_id}&from=2026-11-01&to=2026-11-30")
+    assert re.search(r'data-metric="sold_not_shipped">.*?data-field="value">1<', page, re.S)
+    assert field(page, "period").startswith("2026-11-01 – 2026-11-30")
+
+
+@pytest.mark.parametrize("query", ["from=2026-13-01", "from=2026-11-20&to=2026-11-01", "from=0001-01-01", "to=9999-12-31",
+                                   "from=2020-01-01&to=2026-01-01", "store=abc"])
+def test_bad_metric_periods_are_messages_not_errors(operator: TestClient, query: str) -> None:
+    assert "Some filters are not valid" in ok(operator, f"/metrics?{query}", status=400)
