@@ -161,7 +161,7 @@ def demo(
     seed: int = 7,
     if_empty: Annotated[bool, typer.Option("--if-empty", help="do nothing if the database already has stores")] = False,
 ) -> None:
-    """Build a realistic demo: a Taobao store and a cross-border store, buyers, and weeks of orders."""
+    """Build a realistic demo: a Taobao store, a cross-border store and a DHgate store, buyers, weeks of orders and after-sales cases."""
     from shopkeeper import demo as demo_data
 
     _settings, db = _database()
