@@ -592,6 +592,75 @@ def test_dhgate_has_no_late_shipment_instant_refund(dhgate: Desk) -> None:
     assert dhgate.books(order)["escrow"] == PRICE
 
 
+def events_of(desk: Desk, order: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {e["type"]: e["data"] for e in desk.staff.get(f"/orders/{order['id']}/events")}
+
+
+def test_taobao_tracking_number_without_pickup_is_not_shipped_so_the_instant_refund_closes_the_order(
+        api: Api, db: Database, clock: SimulatedClock) -> None:
+    """§7.3: "shipped" is the carrier's pickup; typing a tracking number does not count. Past ship_by with no pickup
+    record the buyer is refunded at once, and the order, whose goods never left, closes with its stock back on sale."""
+    desk = Desk(api, db, clock, "taobao", currency="CNY")
+    order = desk.paid_order()
+    paid_at = when(order["paid_at"])
+    desk.until(paid_at + 10 * HOUR)
+    shipped = desk.staff.post(f"/orders/{order['id']}/shipment", {"carrier": "ZTO", "tracking_number": "Z1"})
+    assert shipped["status"] == "shipped" and shipped["picked_up_at"] is None
+    assert "close_unpicked" not in shipped["allowed_actions"]
+    assert (desk.shop.stock(desk.shop.skus[0])["available"], desk.shop.stock(desk.shop.skus[0])["reserved"]) == (99, 0)
+    desk.until(paid_at + 72 * HOUR)
+    assert events_of(desk, order)["order.ship_overdue"]["tracking_entered"] is True  # the breach is recorded
+    assert desk.buyer.post(f"/orders/{order['id']}/late-shipment-refund", expect=409)["code"] == "not-allowed-in-state"
+    desk.until(paid_at + 72 * HOUR + SECOND)
+    case = desk.buyer.post(f"/orders/{order['id']}/late-shipment-refund", expect=201)
+    closed(case, "refunded", PRICE)
+    after = desk.order(order)
+    assert (after["status"], after["close_reason"]) == ("closed", "not_shipped_on_time")
+    assert desk.books(order) == {"paid": PRICE, "refunded": PRICE, "released": 0, "escrow": 0}
+    stock = desk.shop.stock(desk.shop.skus[0])
+    assert (stock["available"], stock["reserved"]) == (100, 0)
+    # the order is closed: a late scan changes nothing, and nothing auto-confirms later
+    assert desk.staff.post(f"/orders/{order['id']}/pickup", expect=409)["code"] == "not-allowed-in-state"
+    desk.until(paid_at + 30 * DAY)
+    assert desk.order(order)["status"] == "closed"
+    assert desk.books(order) == {"paid": PRICE, "refunded": PRICE, "released": 0, "escrow": 0}
+
+
+def test_taobao_pickup_scan_before_ship_by_refuses_the_instant_refund(api: Api, db: Database, clock: SimulatedClock) -> None:
+    desk = Desk(api, db, clock, "taobao", currency="CNY")
+    order = desk.paid_order()
+    paid_at = when(order["paid_at"])
+    assert desk.staff.post(f"/orders/{order['id']}/pickup", expect=409)["code"] == "not-allowed-in-state"  # not shipped yet
+    desk.until(paid_at + 10 * HOUR)
+    desk.staff.post(f"/orders/{order['id']}/shipment", {"carrier": "ZTO", "tracking_number": "Z2"})
+    desk.until(paid_at + 71 * HOUR)
+    future = (paid_at + 72 * HOUR).isoformat()
+    assert desk.staff.post(f"/orders/{order['id']}/pickup", {"at": future}, expect=422)["code"] == "invalid-input"
+    assert desk.buyer.post(f"/orders/{order['id']}/pickup", expect=403)["status"] == 403
+    scanned = desk.staff.post(f"/orders/{order['id']}/pickup", {"at": (paid_at + 70 * HOUR).isoformat()})
+    assert when(scanned["picked_up_at"]) == paid_at + 70 * HOUR
+    again = desk.operator.post(f"/orders/{order['id']}/pickup")  # idempotent: the first scan stands
+    assert when(again["picked_up_at"]) == paid_at + 70 * HOUR
+    assert [e["type"] for e in desk.staff.get(f"/orders/{order['id']}/events")].count("order.picked_up") == 1
+    assert events_of(desk, order)["order.picked_up"]["late"] is False
+    desk.until(paid_at + 72 * HOUR + HOUR)
+    assert "order.ship_overdue" not in events_of(desk, order)
+    assert desk.buyer.post(f"/orders/{order['id']}/late-shipment-refund", expect=409)["code"] == "not-allowed-in-state"
+    assert desk.books(order) == {"paid": PRICE, "refunded": 0, "released": 0, "escrow": PRICE}
+
+
+def test_dhgate_ships_when_the_tracking_number_is_entered(dhgate: Desk) -> None:
+    """dhgate.toml: shipped_means = "tracking"; no pickup scan is needed and no breach is recorded."""
+    order = dhgate.paid_order()
+    dhgate.clock.advance(hours=10)
+    dhgate.staff.post(f"/orders/{order['id']}/shipment", {"carrier": "DHL", "tracking_number": "D9"})
+    dhgate.until(when(order["ship_by"]) + DAY)
+    assert "order.ship_overdue" not in events_of(dhgate, order)
+    assert events_of(dhgate, order)["order.shipped"]["late"] is False
+    assert dhgate.buyer.post(f"/orders/{order['id']}/late-shipment-refund", expect=409)["code"] == "not-allowed-in-state"
+    assert dhgate.books(order)["escrow"] == PRICE
+
+
 def test_taobao_request_before_shipment_refunds_after_2_days_without_counting_sold_not_shipped(api: Api, db: Database,
                                                                                                 clock: SimulatedClock) -> None:
     """taobao.toml (our choice): 2 days to answer; 成交不卖 and "我已备货" are DHgate's."""

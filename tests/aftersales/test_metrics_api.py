@@ -35,8 +35,10 @@ class Store:
         self.shop.pay(order)
         return order
 
-    def ship(self, order: dict[str, Any]) -> None:
+    def ship(self, order: dict[str, Any], pickup: bool = True) -> None:
         self.staff.post(f"/orders/{order['id']}/shipment", {"carrier": "DHL", "tracking_number": f"D{order['id']}"})
+        if pickup:  # the carrier's scan: what "shipped" means on Taobao/Tmall (RULES.md §7.3)
+            self.staff.post(f"/orders/{order['id']}/pickup")
 
     def open(self, order: dict[str, Any], reason: str, **body: Any) -> Any:
         return self.buyer.post(f"/orders/{order['id']}/cases", {"reason": reason, **body}, expect=201)
@@ -149,3 +151,24 @@ def test_dates_without_a_time_are_midnight_utc(api: Api, db: Database, clock: Si
     dh.paid()
     m = dh.metrics(query="from=2026-11-02&to=2026-11-03")
     assert (m["from"], m["to"], m["orders"]) == ("2026-11-02T00:00:00Z", "2026-11-03T00:00:00Z", 1)
+
+
+def test_on_time_shipping_follows_the_rulebooks_meaning_of_shipped(api: Api, db: Database, clock: SimulatedClock) -> None:
+    """§7.3: on Taobao the pickup scan is the shipment; on DHgate the tracking number (dhgate.toml)."""
+    tb = Store(api, db, clock, "taobao", "CNY")
+    picked_late, never_picked, pending = tb.paid(), tb.paid(), tb.paid()
+    tb.until(START + 2 * HOUR)
+    for order in (picked_late, never_picked, pending):
+        tb.ship(order, pickup=False)  # tracking numbers typed in at hour 2: not shipped on Taobao
+    tb.until(START + 80 * HOUR)
+    tb.staff.post(f"/orders/{picked_late['id']}/pickup")  # picked up after the 72 h
+    tb.buyer.post(f"/orders/{never_picked['id']}/late-shipment-refund", expect=201)
+    m = tb.metrics()
+    assert (m["shipped"], m["shipped_on_time"], m["missed_ship_by"], m["on_time_shipping_rate"]) == (1, 0, 1, "0.0000")
+
+    dh = Store(api, db, clock, "dhgate", "USD")
+    order = dh.paid()
+    dh.until(START + 82 * HOUR)
+    dh.ship(order, pickup=False)
+    m = dh.metrics()
+    assert (m["shipped"], m["shipped_on_time"], m["missed_ship_by"], m["on_time_shipping_rate"]) == (1, 1, 0, "1.0000")

@@ -53,3 +53,24 @@ def test_merging_lines_keeps_quantities_and_sorts_by_sku(pairs: list[tuple[int, 
     merged = merge_lines([LineRequest(s, q) for s, q in pairs])
     assert [m.sku_id for m in merged] == sorted({s for s, _ in pairs})
     assert sum(m.quantity for m in merged) == sum(q for _, q in pairs)
+
+
+def test_shipped_means_pickup_or_tracking_as_the_rulebook_says() -> None:
+    """§7.3: on Taobao/Tmall the carrier's pickup counts, typing a tracking number does not; DHgate counts the number."""
+    from shopkeeper.orders.rules import ShipmentFacts, counted_as_shipped, is_late
+
+    tracked = ShipmentFacts(shipped_at=T0 + timedelta(hours=10), picked_up_at=None)
+    picked = ShipmentFacts(shipped_at=T0 + timedelta(hours=10), picked_up_at=T0 + timedelta(hours=80))
+    taobao, dhgate = rulebooks.load("taobao"), rulebooks.load("dhgate")
+    deadline = ship_by(T0, taobao)
+    assert counted_as_shipped(tracked, taobao) is None and counted_as_shipped(tracked, dhgate) == T0 + timedelta(hours=10)
+    assert counted_as_shipped(picked, taobao) == T0 + timedelta(hours=80)
+    assert is_late(picked, taobao, deadline, T0 + timedelta(hours=90)) and not is_late(picked, dhgate, deadline, T0 + timedelta(hours=90))
+    assert not is_late(tracked, taobao, deadline, deadline) and is_late(tracked, taobao, deadline, deadline + timedelta(seconds=1))
+
+
+def test_the_shortest_campaign_ship_within_replaces_the_rulebooks() -> None:
+    taobao = rulebooks.load("taobao")
+    assert ship_by(T0, taobao, [48, 24]) == T0 + timedelta(hours=24)
+    assert ship_by(T0, taobao, [96]) == T0 + timedelta(hours=96)
+    assert ship_by(T0, taobao, []) == T0 + timedelta(hours=72)

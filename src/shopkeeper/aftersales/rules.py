@@ -140,18 +140,28 @@ def open_pre_shipment_refund(book: Rulebook, reason: str, paid: Money, refunded:
     return Case(Origin.PRE_SHIPMENT, reason, now, paid, refunded, full, full)
 
 
-def may_take_instant_refund(book: Rulebook, paid_at: datetime, shipped: bool, now: datetime) -> bool:
-    # Taobao/Tmall: past the ship-by deadline with no pickup, the buyer refunds without the seller (RULES.md §7.3)
-    return book.aftersales.late_shipment.instant_refund and not shipped and now > ship_by(paid_at, book)
+def may_take_instant_refund(book: Rulebook, paid_at: datetime, shipped: bool, now: datetime,
+                            deadline: datetime | None = None) -> bool:
+    """Taobao/Tmall: past the ship-by deadline with no pickup, the buyer refunds without the seller (RULES.md §7.3).
+
+    `shipped`: the order counts as shipped under the rulebook (`orders.rules.counted_as_shipped`: on Taobao/Tmall
+    the carrier's pickup, not the tracking number). `deadline`: the order's ship-by time (a campaign may have set
+    it); by default the rulebook's.
+    """
+    deadline = ship_by(paid_at, book) if deadline is None else deadline
+    return book.aftersales.late_shipment.instant_refund and not shipped and now > deadline
 
 
 def take_instant_refund(book: Rulebook, paid_at: datetime, shipped: bool, paid: Money, refunded: Money,
-                        now: datetime) -> Transition:
-    """The refund "未按约定时间发货" (not shipped on time) succeeds at once, without seller consent (RULES.md §7.3)."""
+                        now: datetime, deadline: datetime | None = None) -> Transition:
+    """The refund "未按约定时间发货" (not shipped on time) succeeds at once, without seller consent (RULES.md §7.3).
+
+    `shipped` and `deadline` as for `may_take_instant_refund`.
+    """
     if not book.aftersales.late_shipment.instant_refund:
         raise NotAllowedInState(f"{book.title} has no instant refund for late shipment")
-    if shipped or now <= ship_by(paid_at, book):
-        deadline = ship_by(paid_at, book)
+    if not may_take_instant_refund(book, paid_at, shipped, now, deadline):
+        deadline = ship_by(paid_at, book) if deadline is None else deadline
         raise NotAllowedInState(f"the order is shipped or still within its ship-by time ({deadline:%Y-%m-%d %H:%M})")
     reason = next(r.code for r in book.aftersales.reasons if r.category == "late_shipment")
     full = Proposal("refund_only", refund_limit(paid, refunded))

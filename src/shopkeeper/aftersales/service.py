@@ -79,6 +79,7 @@ from shopkeeper.inventory import service as inventory
 from shopkeeper.money import Money
 from shopkeeper.orders import service as orders
 from shopkeeper.orders.models import Order, OrderLine, OrderStatus
+from shopkeeper.orders.rules import counted_as_shipped
 from shopkeeper.rulebooks import Rulebook
 from shopkeeper.scope import SYSTEM
 
@@ -201,11 +202,15 @@ def take_late_shipment_refund(session: Session, now: datetime, actor: Principal,
         raise Forbidden("only the buyer who placed the order takes the late-shipment refund")
     order = orders.get_order(session, actor, order_id, for_update=True)
     book = orders.book_of(session, order.store_id)
-    if order.status != OrderStatus.PAID or order.paid_at is None:
-        raise NotAllowedInState(f"the late-shipment refund is for a paid order not yet shipped; this one is {order.status}",
+    # on Taobao/Tmall an order with a tracking number but no pickup scan is not shipped (RULES.md §7.3)
+    shipped = counted_as_shipped(orders.shipment_facts(order), book) is not None
+    if order.status not in (OrderStatus.PAID, OrderStatus.SHIPPED) or order.paid_at is None or shipped:
+        raise NotAllowedInState(f"the late-shipment refund is for a paid order not yet shipped; this one is {order.status}"
+                                + (" (picked up by the carrier)" if order.picked_up_at and shipped else ""),
                                 current_status=order.status)
     paid = Money(order.total_minor, order.currency)
-    transition = rules.take_instant_refund(book, order.paid_at, order.shipped_at is not None, paid, Money(0, order.currency), now)
+    transition = rules.take_instant_refund(book, order.paid_at, shipped, paid, Money(0, order.currency), now,
+                                           deadline=order.ship_by)
     existing = open_case_on(session, order.id)
     if existing is not None:  # the instant refund supersedes a request still being negotiated
         apply(session, now, "buyer", existing, order, rulebooks.load(existing.rulebook), rules.withdraw(as_case(existing), now),

@@ -29,6 +29,7 @@ from shopkeeper.orders.schemas import (
     OrderOut,
     OrderPage,
     PaymentOut,
+    PickupIn,
     QuantityIn,
     ShipmentIn,
     SimulateIn,
@@ -136,6 +137,13 @@ def order_events(order_id: IdPath, ctx: Ctx) -> list[EventOut]:
 def ship(order_id: IdPath, body: ShipmentIn, ctx: Ctx) -> OrderOut:
     with ctx.transaction() as session:
         return OrderOut.of(service.ship(session, ctx.now(), ctx.actor, order_id, body.carrier, body.tracking_number))
+
+
+@router.post("/orders/{order_id}/pickup")
+def record_pickup(order_id: IdPath, ctx: Ctx, body: PickupIn | None = None) -> OrderOut:
+    """The carrier's pickup scan (揽件): what "shipped" means on Taobao/Tmall (RULES.md §7.3). A second scan changes nothing."""
+    with ctx.transaction() as session:
+        return OrderOut.of(service.record_pickup(session, ctx.now(), ctx.actor, order_id, (body or PickupIn()).at))
 
 
 @router.post("/orders/{order_id}/delivery")

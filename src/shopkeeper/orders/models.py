@@ -64,7 +64,8 @@ class Order(Base):
     pay_by: Mapped[datetime]
     paid_at: Mapped[datetime | None]
     ship_by: Mapped[datetime | None]
-    shipped_at: Mapped[datetime | None]
+    shipped_at: Mapped[datetime | None]  # the tracking number was entered
+    picked_up_at: Mapped[datetime | None]  # the carrier's pickup scan (揽件); on Taobao/Tmall this is "shipped" (RULES.md §7.3)
     carrier: Mapped[str | None] = mapped_column(String(64))
     tracking_number: Mapped[str | None] = mapped_column(String(64))
     delivered_at: Mapped[datetime | None]

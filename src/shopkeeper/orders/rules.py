@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Sequence
 
 from shopkeeper.errors import NotAllowedInState
@@ -18,7 +18,11 @@ TRANSITIONS: dict[str, tuple[frozenset[S], S]] = {
     "confirm_receipt": (frozenset({S.SHIPPED, S.DELIVERED}), S.COMPLETED),
     # closed: the payment window passed, or cancelled before shipment
     "close": (frozenset({S.AWAITING_PAYMENT, S.PAID}), S.CLOSED),
+    # after-sales only: the late-shipment refund on an order whose tracking number was entered but which the carrier
+    # never picked up (RULES.md §7.3: the goods never left, so the order closes as a refunded one)
+    "close_unpicked": (frozenset({S.SHIPPED}), S.CLOSED),
 }
+INTERNAL_ACTIONS = frozenset({"close_unpicked"})  # not offered to API callers
 
 
 def next_status(current: str, action: str) -> S:
@@ -29,24 +33,51 @@ def next_status(current: str, action: str) -> S:
 
 
 def allowed_actions(current: str) -> list[str]:
-    return [action for action, (allowed_from, _) in TRANSITIONS.items() if S(current) in allowed_from]
+    return [action for action, (allowed_from, _) in TRANSITIONS.items()
+            if S(current) in allowed_from and action not in INTERNAL_ACTIONS]
 
 
 def pay_by(placed_at: datetime, book: Rulebook) -> datetime:
     return placed_at + book.payment.window
 
 
-def ship_by(paid_at: datetime, book: Rulebook) -> datetime:
-    # Taobao 72 h / Tmall 48 h after payment (RULES.md §5.7, §7.3)
+def ship_by(paid_at: datetime, book: Rulebook, campaign_hours: Sequence[int] = ()) -> datetime:
+    """Taobao 72 h / Tmall 48 h after payment (RULES.md §5.7, §7.3); a campaign period may set its own.
+
+    `campaign_hours`: the `ship_within_hours` of the live campaigns whose entries the order bought. Big promotions
+    have their own pickup rules (§7.3, values not in the text); our reading: the shortest of them applies, in
+    place of the rulebook's, whether shorter or longer.
+    """
+    if campaign_hours:
+        return paid_at + timedelta(hours=min(campaign_hours))
     return paid_at + book.shipping.ship_within
+
+
+@dataclass(frozen=True)
+class ShipmentFacts:
+    shipped_at: datetime | None  # staff entered the carrier and tracking number
+    picked_up_at: datetime | None  # the carrier's pickup scan (揽件)
+
+
+def counted_as_shipped(facts: ShipmentFacts, book: Rulebook) -> datetime | None:
+    """The moment the order counts as shipped under the rulebook, None while it does not.
+
+    Taobao/Tmall: the carrier's pickup; typing a tracking number does not count (RULES.md §7.3).
+    DHgate, AliExpress, an independent store: the tracking number entered (§5.5, §5.6).
+    """
+    return facts.picked_up_at if book.shipping.shipped_means == "pickup" else facts.shipped_at
 
 
 def confirm_by(shipped_at: datetime, book: Rulebook) -> datetime:
     return shipped_at + book.receipt.auto_confirm_after
 
 
-def is_late(shipped_at: datetime, deadline: datetime | None) -> bool:
-    return deadline is not None and shipped_at > deadline
+def is_late(facts: ShipmentFacts, book: Rulebook, deadline: datetime | None, now: datetime) -> bool:
+    """Shipped (as the rulebook counts it) after the deadline, or not shipped yet and the deadline has passed."""
+    if deadline is None:
+        return False
+    shipped = counted_as_shipped(facts, book)
+    return (now if shipped is None else shipped) > deadline
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
 
 from shopkeeper.api.schemas import Id, In, MoneyOut, Quantity
+from shopkeeper.clock import utc
 from shopkeeper.orders.models import Cart, Order, OrderLine, Payment
 from shopkeeper.orders.rules import LineRequest, allowed_actions
 
@@ -103,6 +104,7 @@ class OrderOut(BaseModel):
     paid_at: datetime | None
     ship_by: datetime | None
     shipped_at: datetime | None
+    picked_up_at: datetime | None
     carrier: str | None
     tracking_number: str | None
     delivered_at: datetime | None
@@ -123,6 +125,7 @@ class OrderOut(BaseModel):
             shipping=MoneyOut.of(o.shipping_minor, c), discount=MoneyOut.of(o.discount_minor, c),
             total=MoneyOut.of(o.total_minor, c), lines=[LineOut.of(line, c) for line in o.lines], ship_to=o.ship_to,
             placed_at=o.placed_at, pay_by=o.pay_by, paid_at=o.paid_at, ship_by=o.ship_by, shipped_at=o.shipped_at,
+            picked_up_at=o.picked_up_at,
             carrier=o.carrier, tracking_number=o.tracking_number, delivered_at=o.delivered_at, confirm_by=o.confirm_by,
             completed_at=o.completed_at, closed_at=o.closed_at, close_reason=o.close_reason,
             points_spent=o.points_spent, points_earned=o.points_earned, pricing=o.pricing,
@@ -161,6 +164,18 @@ class SimulateIn(In):
 class ShipmentIn(In):
     carrier: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
     tracking_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+
+
+def _as_utc(moment: datetime) -> datetime:
+    try:
+        return utc(moment)  # a time without an offset is taken as UTC, as everywhere in the API
+    except OverflowError as exc:
+        raise ValueError("the time is out of range") from exc
+
+
+class PickupIn(In):
+    at: Annotated[datetime, AfterValidator(_as_utc)] | None = Field(
+        default=None, description="when the carrier scanned the parcel (揽件), no later than now; default now")
 
 
 class CancelIn(In):

@@ -21,8 +21,9 @@ from shopkeeper.inventory import service as inventory
 from shopkeeper.money import Money
 from shopkeeper.orders import ledger
 from shopkeeper.orders.models import Order, OrderStatus, Payment
-from shopkeeper.orders.rules import confirm_by, is_late, next_status, ship_by
+from shopkeeper.orders.rules import ShipmentFacts, confirm_by, counted_as_shipped, is_late, next_status, ship_by
 from shopkeeper.promotions import pricing
+from shopkeeper.promotions.campaigns import service as campaigns
 from shopkeeper.scope import SYSTEM, require_role, require_store_manager
 
 
@@ -98,12 +99,23 @@ def mark_paid(session: Session, now: datetime, order: Order, payment: Payment) -
     """Called by payments once a verified notification arrives: money goes into escrow."""
     order.status = next_status(order.status, "pay").value
     order.paid_at = now
-    order.ship_by = ship_by(now, book_of(session, order.store_id))
+    order.ship_by = ship_by(now, book_of(session, order.store_id), campaign_ship_within(session, order, now))
     ledger.hold_in_escrow(session, now, order.store_id, order.id, money(order, payment.amount_minor))
     pricing.settle(session, order.id)
     events.record(session, now, "order.paid", subject(order), order.store_id, payment_id=payment.id,
                   amount_minor=payment.amount_minor, ship_by=order.ship_by.isoformat())
     timers.schedule(session, "order.ship_deadline", subject(order), order.ship_by, order.store_id, order_id=order.id)
+
+
+def campaign_ship_within(session: Session, order: Order, at: datetime) -> list[int]:
+    """The `ship_within_hours` of the campaigns live at `at` whose entries priced the order's lines ("campaign-entry:3")."""
+    entry_ids = sorted({int(d["promotion"].split(":", 1)[1]) for line in order.lines for d in line.discounts
+                        if str(d.get("promotion", "")).startswith("campaign-entry:")})
+    return campaigns.ship_within_hours(session, entry_ids, at)
+
+
+def shipment_facts(order: Order) -> ShipmentFacts:
+    return ShipmentFacts(shipped_at=order.shipped_at, picked_up_at=order.picked_up_at)
 
 
 def ship(session: Session, now: datetime, actor: Principal, order_id: int, carrier: str, tracking_number: str) -> Order:
@@ -116,10 +128,38 @@ def ship(session: Session, now: datetime, actor: Principal, order_id: int, carri
         inventory.consume(session, now, order.store_id, line.sku_id, line.warehouse_id, line.quantity, order.id)
     fulfillment.record_shipment(session, now, order.store_id, order.id, carrier, tracking_number)
     order.shipped_at, order.carrier, order.tracking_number = now, carrier, tracking_number
-    order.confirm_by = confirm_by(now, book_of(session, order.store_id))
+    book = book_of(session, order.store_id)
+    order.confirm_by = confirm_by(now, book)
+    # on a pickup rulebook the order is not shipped yet: late only if the deadline has passed already
     events.record(session, now, "order.shipped", subject(order), order.store_id, carrier=carrier,
-                  tracking_number=tracking_number, late=is_late(now, order.ship_by))
+                  tracking_number=tracking_number, late=is_late(shipment_facts(order), book, order.ship_by, now))
     timers.schedule(session, "order.auto_confirm", subject(order), order.confirm_by, order.store_id, order_id=order.id)
+    return order
+
+
+def record_pickup(session: Session, now: datetime, actor: Principal, order_id: int, at: datetime | None = None) -> Order:
+    """The carrier's pickup scan (揽件): on Taobao/Tmall this, not the tracking number, is shipping (RULES.md §7.3).
+
+    Store staff or the operator record it for a shipped order, at `at` (no later than now) or now. A second scan
+    changes nothing: the first one stands.
+    """
+    order = get_order(session, actor, order_id, for_update=True)
+    require_store_manager(actor, order.store_id)
+    if order.picked_up_at is not None:
+        return order
+    if order.status not in (OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.COMPLETED) or order.shipped_at is None:
+        raise NotAllowedInState(f"the carrier picks up a shipped order; this one is {order.status}",
+                                current_status=order.status, action="pickup")
+    scanned = now if at is None else at
+    if scanned > now:
+        raise InvalidInput("the pickup scan cannot be in the future")
+    if order.paid_at is not None and scanned < order.paid_at:
+        raise InvalidInput("the pickup scan cannot be before the payment")
+    order.picked_up_at = scanned
+    book = book_of(session, order.store_id)
+    events.record(session, now, "order.picked_up", subject(order), order.store_id, scanned_at=scanned.isoformat(),
+                  counts_as_shipped=book.shipping.shipped_means == "pickup",
+                  late=is_late(shipment_facts(order), book, order.ship_by, now))
     return order
 
 
@@ -167,12 +207,17 @@ def cancel(session: Session, now: datetime, actor: Principal, order_id: int, rea
     return order
 
 
-def _close(session: Session, now: datetime, order: Order, reason: str, by: str) -> None:
-    was_paid = order.status == OrderStatus.PAID
-    order.status = next_status(order.status, "close").value
+def _close(session: Session, now: datetime, order: Order, reason: str, by: str, unpicked: bool = False) -> None:
+    """Close an unshipped order; `unpicked`: a SHIPPED order the carrier never picked up (after-sales only)."""
+    was_paid = order.status in (OrderStatus.PAID, OrderStatus.SHIPPED)
+    order.status = next_status(order.status, "close_unpicked" if unpicked else "close").value
     order.closed_at, order.close_reason = now, reason
     for line in order.lines:
-        inventory.release(session, now, order.store_id, line.sku_id, line.warehouse_id, line.quantity, order.id)
+        if unpicked:  # its stock left the shelf at `ship` but the goods never left the warehouse: back on sale
+            inventory.receive(session, now, SYSTEM, line.sku_id, line.warehouse_id, line.quantity,
+                              note=f"not picked up, {subject(order)}")
+        else:
+            inventory.release(session, now, order.store_id, line.sku_id, line.warehouse_id, line.quantity, order.id)
     if not was_paid:
         pricing.give_back(session, now, order.id, order.store_id)  # a cancelled unpaid order gives its coupons back
     if order.points_spent:
@@ -223,9 +268,11 @@ def complete_after_case(session: Session, now: datetime, order: Order) -> Money:
 
 def close_refunded(session: Session, now: datetime, order_id: int, reason: str) -> Order:
     """After-sales refunds a paid order before shipment (a refund request carried out, the late-shipment refund):
-    it closes as a cancellation does, everything paid going back and its stock on sale again."""
+    it closes as a cancellation does, everything paid going back and its stock on sale again. That includes an
+    order with a tracking number the carrier never picked up, where pickup is shipping (RULES.md §7.3)."""
     order = get_order(session, SYSTEM, order_id, for_update=True)
-    _close(session, now, order, reason=reason, by="aftersales")
+    unpicked = order.status == OrderStatus.SHIPPED and counted_as_shipped(shipment_facts(order), book_of(session, order.store_id)) is None
+    _close(session, now, order, reason=reason, by="aftersales", unpicked=unpicked)
     return order
 
 
@@ -255,6 +302,11 @@ def auto_confirm(session: Session, clock: Clock, timer: timers.Timer) -> None:
 def ship_deadline(session: Session, clock: Clock, timer: timers.Timer) -> None:
     """Record the breach; the late-shipment refund (RULES.md §7.3) belongs to after-sales."""
     order = _timer_order(session, timer)
-    if order and order.status == OrderStatus.PAID:
-        events.record(session, clock.now(), "order.ship_overdue", subject(order), order.store_id,
-                      ship_by=order.ship_by.isoformat() if order.ship_by else None)
+    if order is None or order.status not in (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED):
+        return
+    now = clock.now()
+    book = book_of(session, order.store_id)
+    if counted_as_shipped(shipment_facts(order), book) is None and (order.ship_by is None or now >= order.ship_by):
+        events.record(session, now, "order.ship_overdue", subject(order), order.store_id,
+                      ship_by=order.ship_by.isoformat() if order.ship_by else None,
+                      tracking_entered=order.shipped_at is not None)

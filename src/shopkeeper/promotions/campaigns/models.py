@@ -29,6 +29,7 @@ class Campaign(Base):
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("min_stock >= 0", name="min_stock_not_negative"),
         CheckConstraint("per_account_limit IS NULL OR per_account_limit > 0", name="limit_positive"),
+        CheckConstraint("ship_within_hours IS NULL OR ship_within_hours > 0", name="ship_within_positive"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -51,6 +52,8 @@ class Campaign(Base):
     registration_required: Mapped[bool] = mapped_column(default=False)
     stock_check: Mapped[str] = mapped_column(String(20))  # lowest_price_sku | product
     min_stock: Mapped[int] = mapped_column(default=0)
+    # a campaign period's own ship-by time (RULES.md §7.3: big promotions have special pickup rules); null: the rulebook's
+    ship_within_hours: Mapped[int | None]
     created_at: Mapped[datetime]
     cancelled_at: Mapped[datetime | None]
     cancel_reason: Mapped[str] = mapped_column(String(400), default="")

@@ -68,6 +68,9 @@ class CampaignIn(In):
     registration_required: bool = Field(default=False, description="an unregistered shopper must register before buying (§3.1 #6)")
     stock_check: rules.StockCheckMode = "product"
     min_stock: Annotated[int, Field(ge=0, le=1_000_000_000)] = 0
+    ship_within_hours: Annotated[int, Field(ge=1, le=24 * 90)] | None = Field(
+        default=None, description="orders paid during the campaign with its prices ship within this many hours "
+                                  "(big promotions' own pickup rules, RULES.md §7.3); null: the rulebook's")
 
     def spec(self) -> CampaignSpec:
         return CampaignSpec(
@@ -79,6 +82,7 @@ class CampaignIn(In):
             discount=self.discount, basis=self.basis, basis_days=self.basis_days, earns_points=self.earns_points,
             stacking=self.stacking, per_account_limit=self.per_account_limit,
             registration_required=self.registration_required, stock_check=self.stock_check, min_stock=self.min_stock,
+            ship_within_hours=self.ship_within_hours,
         )
 
 
@@ -123,6 +127,7 @@ class CampaignOut(BaseModel):
     registration_required: bool
     stock_check: str
     min_stock: int
+    ship_within_hours: int | None
     created_at: datetime
     cancelled_at: datetime | None
     cancel_reason: str
@@ -136,7 +141,7 @@ class CampaignOut(BaseModel):
             products=ProductsOut(scope=c.product_scope, ids=c.product_ids), discount=c.discount, basis=c.basis,
             basis_days=c.basis_days, earns_points=c.earns_points, stacking=c.stacking,
             per_account_limit=c.per_account_limit, registration_required=c.registration_required,
-            stock_check=c.stock_check, min_stock=c.min_stock, created_at=c.created_at, cancelled_at=c.cancelled_at,
+            stock_check=c.stock_check, min_stock=c.min_stock, ship_within_hours=c.ship_within_hours, created_at=c.created_at, cancelled_at=c.cancelled_at,
             cancel_reason=c.cancel_reason,
         )
 

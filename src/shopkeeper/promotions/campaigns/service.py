@@ -47,6 +47,7 @@ class CampaignSpec:
     registration_required: bool = False
     stock_check: rules.StockCheckMode = "product"
     min_stock: int = 0
+    ship_within_hours: int | None = None  # the campaign period's own ship-by time after payment (RULES.md §7.3)
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def create_campaign(session: Session, now: datetime, actor: Principal, spec: Cam
         basis=spec.basis, basis_days=spec.basis_days if spec.basis == "last_n_days" else None,
         earns_points=spec.earns_points, stacking=spec.stacking, per_account_limit=spec.per_account_limit,
         registration_required=spec.registration_required, stock_check=spec.stock_check, min_stock=spec.min_stock,
-        created_at=now,
+        ship_within_hours=spec.ship_within_hours, created_at=now,
     )
     session.add(campaign)
     session.flush()
@@ -93,6 +94,8 @@ def create_campaign(session: Session, now: datetime, actor: Principal, spec: Cam
 def _check_terms(spec: CampaignSpec) -> None:
     if not Decimal(0) <= spec.discount < Decimal(1):
         raise InvalidInput("discount is a fraction from 0 up to (not including) 1, e.g. '0.10' for 10% below the basis")
+    if spec.ship_within_hours is not None and spec.ship_within_hours <= 0:
+        raise InvalidInput("ship_within_hours must be a positive number of hours")
     if spec.basis == "last_n_days" and (spec.basis_days is None or spec.basis_days < 1):
         raise InvalidInput("basis last_n_days needs basis_days (the lowest price of the last N days is the basis)")
     if spec.audience == "min_level":
@@ -328,3 +331,18 @@ def live_campaign_promotions(session: Session, store_id: int, now: datetime) -> 
         promotions.append(rules.entry_promotion(campaign_terms, entry.id, store_id, prices[entry.id]))
     return promotions
 
+
+
+# --- what orders see ------------------------------------------------------------------------------
+
+
+def ship_within_hours(session: Session, entry_ids: list[int], at: datetime) -> list[int]:
+    """The `ship_within_hours` of the campaigns, live at `at` (inside their window, not cancelled), whose accepted
+    entries these are; campaigns without one are left out (the rulebook's time applies to them)."""
+    if not entry_ids:
+        return []
+    query = (select(Campaign.ship_within_hours).join(CampaignEntry, CampaignEntry.campaign_id == Campaign.id)
+             .where(CampaignEntry.id.in_(entry_ids), CampaignEntry.status == EntryStatus.ACCEPTED.value,
+                    Campaign.cancelled_at.is_(None), Campaign.starts_at <= at, Campaign.ends_at > at,
+                    Campaign.ship_within_hours.is_not(None)))
+    return sorted(int(hours) for hours in session.scalars(query) if hours is not None)
