@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
 
+import uvicorn
 from fastapi.testclient import TestClient
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
@@ -74,3 +80,24 @@ class Shop:
 
     def stock(self, sku_id: int) -> dict[str, int]:
         return self.staff.get(f"/skus/{sku_id}/stock")[0]
+
+
+@contextmanager
+def serving(app: Any, name: str) -> Iterator[str]:
+    """`app` served by uvicorn on a free local port in a background thread, for the browser tests; yields its URL."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, name=name, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"{name}: the server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

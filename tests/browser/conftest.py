@@ -9,9 +9,6 @@ the engine actually writes. The clock is simulated and stands still at
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -19,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from shopkeeper import auth
 from shopkeeper.api.app import create_app
@@ -36,6 +32,7 @@ from shopkeeper.orders.payments import Notification, handle_notification, new_re
 from shopkeeper.orders.rules import LineRequest
 from shopkeeper.scope import SYSTEM
 from shopkeeper.settings import Settings
+from support import serving
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)
 PRICE = 12900  # ¥129.00, one scarf
@@ -117,12 +114,6 @@ def _seed(db: Database, clock: SimulatedClock) -> dict[str, Any]:
 
 # --- server -----------------------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     """create_app over the seeded database, served by uvicorn in a background thread."""
@@ -131,21 +122,10 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     metadata.create_all(db.engine)
     clock = SimulatedClock(NOW)
     data = _seed(db, clock)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(db, clock, Settings()), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, name="console-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the console server did not start")
-        time.sleep(0.05)
     try:
-        yield Console(url=f"http://127.0.0.1:{port}", **data)
+        with serving(create_app(db, clock, Settings()), "console-server") as url:
+            yield Console(url=url, **data)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         db.dispose()
 
 

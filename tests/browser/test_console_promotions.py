@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from console.marketing_seed import Seeded, seed
 from shopkeeper import auth, migrate
@@ -20,7 +16,7 @@ from shopkeeper.api.app import create_app
 from shopkeeper.clock import SimulatedClock
 from shopkeeper.db import Database
 from shopkeeper.settings import Settings
-from support import START, Api
+from support import START, Api, serving
 
 pytestmark = pytest.mark.browser
 
@@ -32,12 +28,6 @@ class Live:
     data: Seeded
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """The app on a migrated SQLite database, served by uvicorn; seeded through its own REST API."""
@@ -47,24 +37,12 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     clock = SimulatedClock(START)
     with db.transaction() as session:
         key = auth.create_key(session, clock.now(), auth.Role.OPERATOR, label="browser tests")
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(db, clock, Settings(database_url=url)), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, name="promotions-console", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the console server did not start")
-        time.sleep(0.05)
-    base = f"http://127.0.0.1:{port}"
     try:
-        with httpx.Client(base_url=base, timeout=30) as http:
+        with serving(create_app(db, clock, Settings(database_url=url)), "promotions-console") as base, \
+                httpx.Client(base_url=base, timeout=30) as http:
             data = seed(Api(http, key))  # type: ignore[arg-type]  # Api only needs .request()
-        yield Live(base, key, data)
+            yield Live(base, key, data)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         db.dispose()
 
 
