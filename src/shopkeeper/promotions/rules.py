@@ -270,10 +270,11 @@ def feeders(order: Sequence[Promotion], covered: dict[int, tuple[int, ...]]) -> 
             continue
         lines = set(covered[promo.id])
         earlier: set[int] = set()
-        for other in reversed(order[:position]):
+        for back in range(position - 1, -1, -1):
+            other = order[back]
             if promo.coupon_group is not None and other.coupon_group == promo.coupon_group:
                 continue  # a coupon of the same group never feeds it: while that one is used, this one is not
-            if lines.intersection(covered[other.id]):
+            if not lines.isdisjoint(covered[other.id]):
                 earlier.add(other.id)
                 lines.update(covered[other.id])
         fed[promo.id] = earlier
@@ -300,7 +301,7 @@ def thresholds_at_stake(run: Pass, order: Sequence[Promotion], covered: dict[int
     while grown:
         grown = False
         for promo_id, earlier in fed.items():
-            if earlier & chosen and not (earlier | {promo_id}) <= chosen:
+            if not earlier.isdisjoint(chosen) and (promo_id not in chosen or not earlier <= chosen):
                 chosen |= {promo_id} | earlier
                 grown = True
     return chosen
