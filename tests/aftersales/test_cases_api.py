@@ -780,3 +780,109 @@ def test_a_retried_accept_with_the_same_key_refunds_once(dhgate: Desk) -> None:
                                      headers={"Authorization": f"Bearer {dhgate.staff.key}", "Idempotency-Key": "accept-1"})
     assert again.status_code == 200 and again.json() == first and again.headers["Idempotent-Replayed"] == "true"
     assert dhgate.books(order) == {"paid": PRICE, "refunded": 1200, "released": PRICE - 1200, "escrow": 0}
+
+
+# --- short quantity: no agreement within 3 days (RULES.md §7.2.2) --------------------------------
+
+def _shortage_case(desk: Desk, reason: str) -> tuple[dict[str, Any], dict[str, Any], datetime]:
+    order = desk.shipped_order("DHL")
+    shipped = desk.clock.now()
+    desk.until(shipped + 2 * DAY)
+    desk.staff.post(f"/orders/{order['id']}/delivery")
+    desk.until(shipped + 5 * DAY)  # express: a case opens from day 5
+    case = desk.open(order, reason=reason, agreement="refund_only")
+    return order, case, when(case["opened_at"])
+
+
+def _waybill(desk: Desk, case: dict[str, Any]) -> None:
+    response = desk.staff.client.post(f"/api/v1/cases/{case['id']}/evidence", headers={"Authorization": f"Bearer {desk.staff.key}"},
+                                      files={"file": ("waybill.png", PNG, "image/png")})
+    assert response.status_code == 201, response.text
+
+
+def test_aliexpress_shortage_proved_and_signed_releases_everything_to_the_seller_after_3_days(api: Api, db: Database,
+                                                                                          clock: SimulatedClock) -> None:
+    """§7.2.2: no agreement within 3 days, shipped quantity = ordered and the buyer signed → buyer fully responsible,
+    full release to the seller; the timer does it by itself."""
+    ali = Desk(api, db, clock, "aliexpress")
+    order, case, opened = _shortage_case(ali, "inad_short")
+    # given a short-quantity case: the 3-day clock replaces the 5-day answer; without proof it goes to the platform
+    assert (case["stage"], case["shipped_quantity_matches"], case["buyer_signed"]) == ("negotiating", False, False)
+    assert case["next_deadline"]["clock"] == "shortage_agreement"
+    due(case, opened + 3 * DAY, "seller", "escalate")
+    assert ali.books(order) == {"paid": PRICE, "refunded": 0, "released": 0, "escrow": PRICE}
+    # the buyer does not record the seller's proof; the seller claims the quantity only with its waybill on file
+    body = {"shipped_quantity_matches": True, "buyer_signed": True}
+    assert ali.buyer.post(f"/cases/{case['id']}/shortage-proof", body, expect=403)["code"] == "forbidden"
+    ali.until(opened + DAY)
+    assert ali.staff.post(f"/cases/{case['id']}/shortage-proof", body, expect=409)["code"] == "not-allowed-in-state"
+    assert ali.case(case)["shipped_quantity_matches"] is False
+    _waybill(ali, case)
+    # when the seller records both facts
+    case = ali.staff.post(f"/cases/{case['id']}/shortage-proof", body)
+    assert (case["shipped_quantity_matches"], case["buyer_signed"], case["stage"]) == (True, True, "negotiating")
+    due(case, opened + 3 * DAY, "buyer", "release_seller")
+    assert "signed" in case["next_deadline"]["description"]["en"]
+    ali.until(opened + 3 * DAY - SECOND)
+    assert ali.case(case)["status"] == "open"
+    assert ali.books(order)["escrow"] == PRICE
+    # then on day 3, with no agreement, the seller gets it all and the buyer is responsible
+    ali.until(opened + 3 * DAY)
+    case = ali.case(case)
+    closed(case, "released", 0)
+    assert (case["responsible"], case["responsible_by"], case["reached_platform"]) == ("buyer", "ruling", False)
+    assert ali.books(order) == {"paid": PRICE, "refunded": 0, "released": PRICE, "escrow": 0}
+    assert ali.order(order)["status"] == "completed"
+
+
+def test_dhgate_shortage_without_the_buyers_signature_goes_to_the_platform_after_3_days(dhgate: Desk) -> None:
+    """§7.2.2: the text is silent when the proof fails; our reading (§15 #8): the platform rules."""
+    order, case, opened = _shortage_case(dhgate, "inad_missing_quantity")
+    due(case, opened + 3 * DAY, "seller", "escalate")
+    _waybill(dhgate, case)
+    dhgate.until(opened + 2 * DAY)
+    # given the seller proves the quantity, but nobody recorded a signature on delivery
+    case = dhgate.staff.post(f"/cases/{case['id']}/shortage-proof", {"shipped_quantity_matches": True, "buyer_signed": False})
+    due(case, opened + 3 * DAY, "seller", "escalate")
+    dhgate.staff.post(f"/cases/{case['id']}/answer", {"agree": False})  # talking does not stop the clock
+    dhgate.until(opened + 3 * DAY - SECOND)
+    assert dhgate.case(case)["stage"] == "negotiating"
+    # when 3 days pass without agreement
+    dhgate.until(opened + 3 * DAY)
+    case = dhgate.case(case)
+    # then the case is on the platform and no money has moved
+    assert (case["status"], case["stage"], case["reached_platform"]) == ("open", "escalated", True)
+    assert when(case["escalated_at"]) == opened + 3 * DAY
+    assert case["next_deadline"]["clock"] == "platform_feedback"
+    assert dhgate.books(order) == {"paid": PRICE, "refunded": 0, "released": 0, "escrow": PRICE}
+    # the proof can no longer change the outcome; the specialist rules
+    assert dhgate.staff.post(f"/cases/{case['id']}/shortage-proof", {"shipped_quantity_matches": True, "buyer_signed": True},
+                             expect=409)["code"] == "not-allowed-in-state"
+    case = dhgate.operator.post(f"/cases/{case['id']}/arbitrate", {"decision": "full_refund", "responsible": "seller"})
+    closed(case, "refunded", PRICE)
+    assert dhgate.books(order) == {"paid": PRICE, "refunded": PRICE, "released": 0, "escrow": 0}
+
+
+def test_operator_may_record_the_shortage_proof_without_a_file_but_not_after_the_3_days(api: Api, db: Database,
+                                                                                          clock: SimulatedClock) -> None:
+    ali = Desk(api, db, clock, "aliexpress")
+    order, case, opened = _shortage_case(ali, "inad_short")
+    body = {"shipped_quantity_matches": True, "buyer_signed": True}
+    ali.until(opened + 3 * DAY - SECOND)
+    case = ali.operator.post(f"/cases/{case['id']}/shortage-proof", body)
+    due(case, opened + 3 * DAY, "buyer", "release_seller")
+    case = ali.operator.post(f"/cases/{case['id']}/shortage-proof", {**body, "buyer_signed": False})  # a correction
+    due(case, opened + 3 * DAY, "seller", "escalate")
+    ali.until(opened + 3 * DAY)
+    assert ali.case(case)["stage"] == "escalated"
+    assert ali.books(order)["escrow"] == PRICE
+
+
+def test_shortage_proof_only_on_a_short_quantity_case(dhgate: Desk) -> None:
+    order = dhgate.shipped_order("DHL")
+    dhgate.until(dhgate.clock.now() + 5 * DAY)
+    case = dhgate.open(order, reason="inad_color", agreement="refund_only")
+    assert case["next_deadline"]["clock"] == "seller_answer"
+    refused = dhgate.operator.post(f"/cases/{case['id']}/shortage-proof", {"shipped_quantity_matches": True, "buyer_signed": True},
+                                   expect=409)
+    assert refused["code"] == "not-allowed-in-state"

@@ -35,6 +35,7 @@ from shopkeeper.aftersales.rules import (
     on_deadline,
     open_case,
     open_pre_shipment_refund,
+    record_shortage_proof,
     record_tracking,
     refund_limit,
     refuse_prepared,
@@ -718,3 +719,26 @@ def test_the_late_shipment_reason_belongs_to_the_instant_refund_only() -> None:
     with pytest.raises(InvalidInput):
         open_pre_shipment_refund(TAOBAO, "not_shipped_on_time", cny("1.00"), cny("0"), T0)
     assert Origin.LATE_SHIPMENT.value == "not_shipped_on_time"
+
+
+@pytest.mark.parametrize("matches, signed, action, responsible", [
+    (True, True, "release_seller", "buyer"), (True, False, "escalate", None), (False, True, "escalate", None),
+    (False, False, "escalate", None)])
+def test_a_shortage_without_agreement_in_3_days_follows_the_sellers_proof(matches: bool, signed: bool, action: str,
+                                                                          responsible: str | None) -> None:
+    """§7.2.2: proved quantity and the buyer's signature → released to the seller, the buyer responsible; else (our
+    reading, §15 #8) the platform rules."""
+    case = _ali_case("inad_short", T0 - DAY, T0)
+    case = record_shortage_proof(case, ALI, T0 + DAY, matches, signed).case
+    due = next_deadline(case, ALI)
+    assert due is not None and (due.due_at, due.clock, due.action) == (T0 + 3 * DAY, "shortage_agreement", action)
+    assert next_actor(case) == due.waiting_for
+    assert on_deadline(case, ALI, T0 + 3 * DAY - SECOND) is None
+    done = on_deadline(case, ALI, T0 + 3 * DAY)
+    assert done is not None and done.case.responsible == responsible
+    if action == "release_seller":
+        assert done.case.stage is Stage.CLOSED and done.settlement is not None and done.settlement.refund == NONE
+    else:
+        assert done.case.stage is Stage.ESCALATED and done.settlement is None
+    with pytest.raises(DeadlinePassed):
+        record_shortage_proof(_ali_case("inad_short", T0 - DAY, T0), ALI, T0 + 3 * DAY, True, True)

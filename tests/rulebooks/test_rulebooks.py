@@ -207,3 +207,29 @@ def test_list_names_every_rulebook_with_its_title() -> None:
     for name in SHIPPED:
         assert name in result.output
     assert "DHgate (敦煌网)" in result.output and "Tmall (天猫)" in result.output
+
+
+def test_the_shortage_outcomes_are_rulebook_entries() -> None:
+    """RULES.md §7.2.2: proved and signed → release to the seller; otherwise (§15 #8) the platform rules."""
+    for name in SHIPPED:
+        e = rulebooks.load(name).aftersales.evidence
+        assert (e.shortage_agree.days, e.on_shortage_proven, e.on_shortage_no_agreement) == (3, "release_seller", "escalate")
+    broken = raw("aliexpress")
+    broken["aftersales"]["evidence"]["on_shortage_proven"] = "refund_buyer"
+    assert "aftersales.evidence.on_shortage_proven: 'refund_buyer' is not one of release_seller, escalate" in check.problems(broken)
+
+
+def test_programs_are_optional_but_checked_when_present() -> None:
+    """RULES.md §7.4: the Mogujie thresholds are in the default rulebook's [programs] table."""
+    assert "programs" not in raw("dhgate") and check.problems(raw("dhgate")) == []
+    whole = raw("default")
+    assert set(whole["programs"]["mogujie_quality_merchant"]) == {
+        "min_star_level", "min_denim_gmv_share", "denim_gmv_share_inclusive", "min_on_time_shipping_rate", "min_qc_pass_rate"}
+    broken = copy.deepcopy(whole)
+    del broken["programs"]["mogujie_quality_merchant"]["min_qc_pass_rate"]
+    broken["programs"]["mogujie_quality_merchant"]["min_on_time_shipping_rate"] = "98"
+    broken["programs"]["elsewhere"] = {}
+    found = check.problems(broken)
+    assert "programs.mogujie_quality_merchant.min_qc_pass_rate: missing" in found
+    assert any(p.startswith("programs.mogujie_quality_merchant.min_on_time_shipping_rate: must be a fraction") for p in found)
+    assert "programs.elsewhere: unknown entry" in found

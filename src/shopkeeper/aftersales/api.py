@@ -31,6 +31,7 @@ from shopkeeper.aftersales.schemas import (
     ProposalIn,
     ResponsibilityIn,
     RulingIn,
+    ShortageProofIn,
     TimelineOut,
     TrackingIn,
 )
@@ -205,6 +206,16 @@ def received(case_id: IdPath, ctx: Ctx, idempotency_key: IdempotencyKey = None) 
     """Seller: the return arrived (refund at once, stock back). Buyer: the reshipment arrived (release at once)."""
     return _once(ctx, "received", idempotency_key, {"case_id": case_id},
                  lambda session: service.confirm_received(session, ctx.now(), ctx.actor, case_id))
+
+
+@router.post("/cases/{case_id}/shortage-proof", response_model=CaseOut)
+def shortage_proof(case_id: IdPath, body: ShortageProofIn, ctx: Ctx, idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    """Seller or operator, short quantity: shipped quantity = ordered (with the seller's waybill on file) and the buyer
+    signed on delivery. When 3 days pass without agreement, both → full release to the seller, the buyer responsible;
+    otherwise the case goes to the platform (AliExpress, RULES.md §7.2.2)."""
+    return _once(ctx, "shortage-proof", idempotency_key, {"case_id": case_id, **body.model_dump(mode="json")},
+                 lambda session: service.record_shortage_proof(session, ctx.now(), ctx.actor, case_id,
+                                                               body.shipped_quantity_matches, body.buyer_signed))
 
 
 @router.post("/cases/{case_id}/problem", response_model=CaseOut)

@@ -87,6 +87,7 @@ def as_case(row: CaseRow) -> Case:
         responsible=row.responsible if row.responsible_by == "ruling" else None,  # type: ignore[arg-type]
         closed_at=row.closed_at, resolution=row.resolution,  # type: ignore[arg-type]
         refund=None if row.refund_minor is None else money(row, row.refund_minor), sold_not_shipped=row.sold_not_shipped,
+        shipped_quantity_matches=bool(row.shipped_quantity_matches), buyer_signed=bool(row.buyer_signed),
     )
 
 
@@ -102,6 +103,7 @@ def save(session: Session, row: CaseRow, case: Case, book: Rulebook) -> None:
     row.closed_at, row.resolution = case.closed_at, case.resolution
     row.refund_minor = case.refund.minor if case.refund is not None else None
     row.sold_not_shipped, row.reached_platform = case.sold_not_shipped, case.reached_platform
+    row.shipped_quantity_matches, row.buyer_signed = case.shipped_quantity_matches, case.buyer_signed
     if case.responsible is not None:
         row.responsible, row.responsible_by = case.responsible, "ruling"
     due = rules.next_deadline(case, book)

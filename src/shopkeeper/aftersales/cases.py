@@ -22,7 +22,7 @@ Actor = Literal["seller", "buyer", "platform"]
 Resolution = Literal["refunded", "partly_refunded", "released", "kept_order", "refused_prepared", "withdrawn"]
 Clock = Literal[
     "pre_shipment", "seller_answer", "negotiation", "platform_feedback", "ruling",
-    "return_tracking", "return_receipt", "reship_tracking", "reship_receipt",
+    "return_tracking", "return_receipt", "reship_tracking", "reship_receipt", "shortage_agreement",
 ]
 
 
@@ -78,6 +78,13 @@ class Case:
     resolution: Resolution | None = None
     refund: Money | None = None  # what the case paid back, once closed
     sold_not_shipped: bool = False  # 成交不卖 (RULES.md §8.1)
+    # a short quantity (短缺): what the seller (or the operator) recorded with the evidence (RULES.md §7.2.2)
+    shipped_quantity_matches: bool = False  # the waybill shows shipped quantity = ordered quantity
+    buyer_signed: bool = False  # the buyer or the buyer's representative signed on delivery
+
+    @property
+    def shortage_proven(self) -> bool:
+        return self.shipped_quantity_matches and self.buyer_signed
 
     @property
     def kind(self) -> CaseKind:

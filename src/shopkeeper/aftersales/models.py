@@ -72,6 +72,9 @@ class CaseRow(Base):
     refund_minor: Mapped[int | None]  # what the case paid back, once closed
     sold_not_shipped: Mapped[bool] = mapped_column(default=False)  # 成交不卖 (RULES.md §8.1)
     reached_platform: Mapped[bool] = mapped_column(default=False)  # 平台纠纷: counts in the dispute rate
+    # a short quantity: the seller's (or operator's) record with the evidence; decides the 3-day clock (§7.2.2)
+    shipped_quantity_matches: Mapped[bool] = mapped_column(default=False)
+    buyer_signed: Mapped[bool] = mapped_column(default=False)
     # the pending deadline, kept for lists sorted by what is due first
     due_at: Mapped[datetime | None]
     due_clock: Mapped[str | None] = mapped_column(String(24))

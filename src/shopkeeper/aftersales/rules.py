@@ -43,7 +43,7 @@ __all__ = [
     "open_pre_shipment_refund", "case_window", "may_open_case", "open_case",
     "next_deadline", "reminders", "next_actor", "on_deadline",
     "answer", "refuse_prepared", "accept_counter", "withdraw", "may_escalate", "escalate",
-    "record_tracking", "confirm_received", "report_problem", "arbitrate",
+    "record_tracking", "confirm_received", "record_shortage_proof", "report_problem", "arbitrate",
     "evidence_due", "late_damage_claim", "evidence_deadlines", "ensure_evidence_in_time",
     "Compensation", "compensation", "complaint_open_until", "may_complain", "SellerMetrics", "seller_metrics",
 ]
@@ -229,6 +229,8 @@ def next_deadline(case: Case, book: Rulebook) -> Deadline | None:
         p = a.pre_shipment
         return _deadline(t + p.negotiate, "pre_shipment", "seller", p.on_silence,
                          f"no agreement {p.negotiate.days} days after the request")
+    if case.stage is Stage.NEGOTIATING and case.reason in SHORTAGE_REASONS:
+        return _shortage_deadline(case, book)
     if case.stage is Stage.NEGOTIATING:
         n = a.negotiation
         if case.seller_answered_at is None:
@@ -249,6 +251,23 @@ def next_deadline(case: Case, book: Rulebook) -> Deadline | None:
         return _deadline(case.escalated_at + f.ruling_within * (case.ruling_reminders + 1), "ruling", "platform",
                          f.on_ruling_overdue, f"no ruling within {f.ruling_within.days} days")
     return _performing_deadline(case, book)
+
+
+def _shortage_deadline(case: Case, book: Rulebook) -> Deadline:
+    """AliExpress short quantity (短缺): no agreement within 3 days of the case → decided by the seller's proof (§7.2.2).
+
+    Proved (shipped quantity = ordered, the buyer signed on delivery): the buyer is fully responsible and the seller
+    paid in full. Otherwise, our reading (§15 #8, the text is silent): the platform rules. The clock replaces the
+    general negotiation clocks while the parties talk; once proved, it is the buyer who must agree in time.
+    """
+    e = book.aftersales.evidence
+    days = e.shortage_agree.days
+    if case.shortage_proven:
+        return _deadline(case.opened_at + e.shortage_agree, "shortage_agreement", "buyer", e.on_shortage_proven,
+                         f"no agreement within {days} days; the seller proved shipped quantity = ordered and the buyer signed")
+    return _deadline(case.opened_at + e.shortage_agree, "shortage_agreement", "seller", e.on_shortage_no_agreement,
+                     f"no agreement within {days} days and no proof that shipped quantity = ordered with the buyer's "
+                     f"signature on delivery")
 
 
 def _performing_deadline(case: Case, book: Rulebook) -> Deadline:
@@ -286,6 +305,8 @@ def next_actor(case: Case) -> Actor | None:
     """Who must act next: the one whose silence the next deadline punishes."""
     if case.stage is Stage.CLOSED:
         return None
+    if case.stage is Stage.NEGOTIATING and case.reason in SHORTAGE_REASONS:
+        return "buyer" if case.shortage_proven else "seller"
     if case.stage is Stage.NEGOTIATING:
         return "seller" if case.seller_answered_at is None else "buyer"
     if case.stage is Stage.ESCALATED:
@@ -307,6 +328,8 @@ def on_deadline(case: Case, book: Rulebook, now: datetime) -> Transition | None:
             return _close(case, now, case.agreed.refund)  # the agreed refund, full or partial (§7.1.4 A)
         return _close(case, now, refund_limit(case.paid, case.refunded_before))  # the seller abandoned: full refund
     if due.action == "release_seller":
+        if due.clock == "shortage_agreement":  # §7.2.2: "buyer fully responsible; full release to the seller"
+            case = replace(case, responsible="buyer")
         return _close(case, now, Money.zero(case.paid.currency))
     if due.action == "keep_order":
         return _close(case, now, None, resolution="kept_order")
@@ -437,6 +460,22 @@ def confirm_received(case: Case, book: Rulebook, now: datetime) -> Transition:
     if case.step is Step.RESHIP_RECEIPT:
         return _close(case, now, Money.zero(case.paid.currency))
     raise NotAllowedInState("no receipt is awaited on this case")
+
+
+def record_shortage_proof(case: Case, book: Rulebook, now: datetime, shipped_quantity_matches: bool,
+                          buyer_signed: bool) -> Transition:
+    """The facts the short-quantity clock decides on, recorded before it runs out (AliExpress, RULES.md §7.2.2).
+
+    A later record replaces an earlier one; the deadline's outcome follows the facts on file when it passes.
+    """
+    if case.reason not in SHORTAGE_REASONS:
+        raise NotAllowedInState(f"{case.reason!r} is not a short-quantity case; there is no shortage proof to record")
+    if case.stage is not Stage.NEGOTIATING:
+        raise NotAllowedInState(f"the case is {case.stage}; the shortage proof is recorded while the parties negotiate",
+                                current_status=str(case.stage))
+    _in_time(case, book, now)
+    recorded = replace(case, shipped_quantity_matches=shipped_quantity_matches, buyer_signed=buyer_signed)
+    return Transition(recorded, "case.shortage_proof_recorded")
 
 
 def report_problem(case: Case, book: Rulebook, by: Literal["seller", "buyer"], now: datetime,

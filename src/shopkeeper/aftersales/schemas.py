@@ -34,6 +34,7 @@ _CLOCK_ZH = {
     "return_tracking": "买家未在期限内填写有效的退货运单号",
     "return_receipt": "卖家既未确认收到退货，也未提前向平台反馈",
     "reship_tracking": "卖家未在期限内重新发货并填写运单号",
+    "shortage_agreement": "货物短缺纠纷3日内未达成一致",
     "reship_receipt": "买家既未确认收货，也未提前反馈",
 }
 _ACTION_ZH = {
@@ -91,6 +92,11 @@ class RulingIn(In):
 class EvidenceRequestIn(In):
     of: Literal["buyer", "seller"] = Field(description="whose evidence is insufficient: they supplement it within 3 days")
     note: Note = ""
+
+
+class ShortageProofIn(In):
+    shipped_quantity_matches: bool = Field(description="the waybill shows shipped quantity = ordered quantity")
+    buyer_signed: bool = Field(description="the buyer or the buyer's representative signed on delivery")
 
 
 class ResponsibilityIn(In):
@@ -173,6 +179,8 @@ class CaseOut(BaseModel):
     refund: MoneyOut | None = Field(description="what the case paid back, once closed")
     sold_not_shipped: bool = Field(description="成交不卖: the automatic refund before shipment counts against the seller")
     reached_platform: bool
+    shipped_quantity_matches: bool = Field(description="short quantity: recorded with the seller's evidence (§7.2.2)")
+    buyer_signed: bool = Field(description="short quantity: the buyer or their representative signed on delivery")
     next_deadline: DeadlineOut | None
     evidence_due: list[EvidenceDueOut] = Field(description="evidence a party owes and by when; a later file is refused")
     return_tracking: str | None
@@ -200,6 +208,7 @@ class CaseOut(BaseModel):
             closed_at=row.closed_at, resolution=row.resolution,
             refund=MoneyOut.of(row.refund_minor, c) if row.refund_minor is not None else None,
             sold_not_shipped=row.sold_not_shipped, reached_platform=row.reached_platform,
+            shipped_quantity_matches=case.shipped_quantity_matches, buyer_signed=case.buyer_signed,
             next_deadline=DeadlineOut(
                 due_at=due.due_at, clock=due.clock, waiting_for=due.waiting_for, action=due.action,
                 description={"en": due.description, "zh": f"若{_CLOCK_ZH[due.clock]}，{_ACTION_ZH[due.action]}"},

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shopkeeper import events, rulebooks, timers
@@ -68,7 +69,7 @@ from shopkeeper.aftersales.evidence import (
     timeline,
 )
 from shopkeeper.aftersales.metrics_service import StoreMetrics, store_metrics
-from shopkeeper.aftersales.models import CaseLine, CaseRow
+from shopkeeper.aftersales.models import CaseLine, CaseRow, EvidenceFile
 from shopkeeper.aftersales.rules import EXPRESS_CARRIERS, POST_MARKERS, shipping_class
 from shopkeeper.aftersales.settlement import HELD, apply, lapse_if_overtaken
 from shopkeeper.auth import Principal, Role
@@ -89,7 +90,7 @@ __all__ = [
     "FileTooLarge", "UnsupportedFileType", "CaseRequest", "CaseFilter", "CaseView", "ComplaintFilter", "StoreMetrics",
     "subject", "as_case", "describe", "get_case", "list_cases", "shipping_class",
     "open_case", "take_late_shipment_refund", "deadline_passed", "remind",
-    "answer", "accept", "refuse_prepared", "give_tracking", "confirm_received", "report_problem",
+    "answer", "accept", "refuse_prepared", "give_tracking", "confirm_received", "record_shortage_proof", "report_problem",
     "escalate", "withdraw", "arbitrate", "correct_responsibility",
     "post_message", "messages", "add_evidence", "ask_for_evidence", "evidence_files", "evidence_file", "timeline",
     "open_complaint", "get_complaint", "list_complaints", "uphold_complaint", "dismiss_complaint", "store_metrics",
@@ -330,6 +331,30 @@ def confirm_received(session: Session, now: datetime, actor: Principal, case_id:
         return transition
 
     return _act(session, now, actor, case_id, decide)
+
+
+def record_shortage_proof(session: Session, now: datetime, actor: Principal, case_id: int, shipped_quantity_matches: bool,
+                          buyer_signed: bool) -> CaseRow:
+    """Short quantity: the seller (or the operator) records what the evidence shows before the 3-day clock runs out;
+    at that clock, proof of both releases the funds to the seller, anything less goes to the platform (RULES.md §7.2.2).
+
+    The seller claims the shipped quantity only with evidence on file: at least one file it uploaded to the case.
+    """
+    by = party(actor)
+    if by == "buyer":
+        raise Forbidden("only the seller or the operator records the shortage proof")
+
+    def decide(row: CaseRow, case: Case, book: Rulebook) -> Transition:
+        transition = rules.record_shortage_proof(case, book, now, shipped_quantity_matches, buyer_signed)
+        if by == "seller" and shipped_quantity_matches:
+            filed = session.scalar(select(func.count()).select_from(EvidenceFile)
+                                   .where(EvidenceFile.case_id == row.id, EvidenceFile.uploader == "seller")) or 0
+            if not filed:
+                raise NotAllowedInState("upload the waybill showing the shipped quantity and weight first")
+        return transition
+
+    return _act(session, now, actor, case_id, decide, shipped_quantity_matches=shipped_quantity_matches,
+                buyer_signed=buyer_signed)
 
 
 def report_problem(session: Session, now: datetime, actor: Principal, case_id: int, delivered_at: datetime | None = None,

@@ -111,7 +111,7 @@ def next_deadline(view: CaseView, now: datetime, lang: Lang, order_status: str |
 def clock_days(case: Case, due: Deadline) -> int:
     """The length of the running clock in days, counted from the event that started it (as the rulebook counts)."""
     start = {"pre_shipment": case.opened_at, "seller_answer": case.opened_at, "negotiation": case.opened_at,
-             "platform_feedback": case.escalated_at, "ruling": case.escalated_at}.get(due.clock, case.step_started_at)
+             "shortage_agreement": case.opened_at, "platform_feedback": case.escalated_at, "ruling": case.escalated_at}.get(due.clock, case.step_started_at)
     span = due.due_at - (start or case.opened_at)
     if due.clock == "ruling":  # reminded once per ruling period: say the period, not the total
         span /= case.ruling_reminders + 1

@@ -130,7 +130,8 @@ class EvidenceRules:
     buyer_shortage_evidence: timedelta
     seller_shortage_evidence: timedelta
     shortage_agree: timedelta
-    on_shortage_no_agreement: Outcome
+    on_shortage_proven: Outcome  # shipped quantity = ordered and the buyer signed (AliExpress: release to the seller)
+    on_shortage_no_agreement: Outcome  # either is missing
     supplement: timedelta
 
 
@@ -222,7 +223,7 @@ def parse(a: dict[str, Any]) -> AftersalesRules:
         evidence=EvidenceRules(
             _days(ev["seller_tracking_proof_days"]), _days(ev["damage_claim_days"]), ev["on_late_damage_claim"],
             _days(ev["buyer_shortage_evidence_days"]), _days(ev["seller_shortage_evidence_days"]),
-            _days(ev["shortage_agree_days"]),
+            _days(ev["shortage_agree_days"]), ev["on_shortage_proven"],
             ev["on_shortage_no_agreement"], _days(ev["supplement_days"]),
         ),
         complaint=ComplaintRules(_days(c["window_days"]), _compensation(c["compensation"])) if c["offered"] else None,

@@ -163,6 +163,7 @@ AFTERSALES: Spec = {
     "evidence": {"seller_tracking_proof_days": positive, "damage_claim_days": positive,
                  "on_late_damage_claim": one_of("release_seller", "escalate"), "buyer_shortage_evidence_days": positive,
                  "seller_shortage_evidence_days": positive, "shortage_agree_days": positive,
+                 "on_shortage_proven": one_of("release_seller", "escalate"),
                  "on_shortage_no_agreement": one_of("escalate", "release_seller"), "supplement_days": positive},
     "complaint": _complaint,
     "metrics": {"agreement_cases_are_disputes": flag, "refund_rate_counts": one_of(*REFUND_RATE_BASES)},
@@ -179,9 +180,25 @@ RULEBOOK: Spec = {
 }
 
 
+# Optional: the programmes a store may be reviewed for (RULES.md §7.4); a rulebook may have none of them.
+PROGRAMS: Spec = {
+    "mogujie_quality_merchant": {"min_star_level": positive, "min_denim_gmv_share": rate, "denim_gmv_share_inclusive": flag,
+                                 "min_on_time_shipping_rate": rate, "min_qc_pass_rate": rate},
+}
+
+
+def _programs(path: str, v: Any) -> list[str]:
+    if not isinstance(v, dict):
+        return [f"{path}: must be a table, not {v!r}"]
+    found = [f"{path}.{k}: unknown entry" for k in v if k not in PROGRAMS]
+    return found + [p for k in v if k in PROGRAMS for p in _table(PROGRAMS[k], f"{path}.{k}", v[k])]
+
+
 def problems(raw: dict[str, Any]) -> list[str]:
     """Every problem of a parsed rulebook: first the shape, then, on a sound shape, how entries fit together."""
-    found = _table(RULEBOOK, "", raw)
+    found = _table(RULEBOOK, "", {k: v for k, v in raw.items() if k != "programs"})
+    if "programs" in raw:
+        found += _programs("programs", raw["programs"])
     return found or _consistency(raw["aftersales"])
 
 
