@@ -71,6 +71,7 @@ def test_an_out_of_stock_line_leaves_no_half_written_order(shop, db: Database) -
     ("POST", "/keys", {"role": "buyer", "buyer_id": 424242}),
     ("POST", "/buyers", {"name": "x", "email": "not-an-email"}),
     ("DELETE", "/orders/1", None),
+    ("GET", "/orders?placed_from=0001-01-01T00:00:00%2B05:00", None),  # before the first UTC moment
     ("GET", "/no/such/route", None),
 ])
 def test_bad_requests_get_4xx_problem_json(shop, method: str, path: str, body) -> None:

@@ -35,7 +35,7 @@ from shopkeeper.aftersales.schemas import (
     TimelineOut,
     TrackingIn,
 )
-from shopkeeper.api.deps import MAX_ID, Context, Ctx, IdPath, IdQuery, Limit
+from shopkeeper.api.deps import MAX_ID, Context, Ctx, IdPath, IdQuery, Limit, query_time
 from shopkeeper.api.idempotent import run_once
 from shopkeeper.api.schemas import to_minor
 from shopkeeper.clock import utc
@@ -331,13 +331,8 @@ def metrics(store_id: IdPath, ctx: Ctx, start: Annotated[datetime, Query(alias="
     disputes), seller-responsible dispute rate, refund rate, on-time shipping rate, not-received dispute rate and
     sold-but-not-shipped (成交不卖), as the store's rulebook defines them (RULES.md §8.1). Naive times are UTC."""
     require_store_manager(ctx.actor, store_id)
-    period = _in_utc(start, "from"), _in_utc(end, "to")
+    period = query_time(start, "from"), query_time(end, "to")
     with ctx.read() as session:
         return MetricsOut.of(service.store_metrics(session, store_id, *period))
 
 
-def _in_utc(moment: datetime, field: str) -> datetime:
-    try:
-        return utc(moment)
-    except OverflowError:  # e.g. 0001-01-01 at +05:00 is before the first UTC moment
-        raise InvalidInput(f"{field} is out of range") from None

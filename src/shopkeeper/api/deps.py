@@ -13,8 +13,9 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from sqlalchemy.orm import Session
 
 from shopkeeper.auth import Principal, authenticate
-from shopkeeper.clock import Clock
+from shopkeeper.clock import Clock, utc
 from shopkeeper.db import Database
+from shopkeeper.errors import InvalidInput
 from shopkeeper.settings import Settings
 
 MAX_ID = 2**53  # ids beyond what JSON numbers carry exactly are refused, not looked up
@@ -71,3 +72,11 @@ def context(
 
 Ctx = Annotated[Context, Depends(context)]
 Plat = Annotated[Platform, Depends(platform)]
+
+
+def query_time(moment: datetime, field: str) -> datetime:
+    """A time from a query string in UTC (naive means UTC); one outside what UTC can hold is bad input, not a 500."""
+    try:
+        return utc(moment)
+    except OverflowError:  # e.g. 0001-01-01 at +05:00 is before the first UTC moment
+        raise InvalidInput(f"{field} is out of range") from None

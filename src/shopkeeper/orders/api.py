@@ -8,11 +8,10 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from shopkeeper import events
-from shopkeeper.api.deps import Ctx, IdPath, IdQuery, Limit, Plat
+from shopkeeper.api.deps import Ctx, IdPath, IdQuery, Limit, Plat, query_time
 from shopkeeper.api.idempotent import run_once
 from shopkeeper.api.schemas import MoneyOut, cut_page
 from shopkeeper.catalog.service import get_store
-from shopkeeper.clock import utc
 from shopkeeper.orders import carts, checkout, ledger, payments, service
 from shopkeeper.orders.models import OrderStatus
 from shopkeeper.orders.schemas import (
@@ -109,15 +108,15 @@ def list_orders(
 ) -> OrderPage:
     """Newest first; pass `next_cursor` back as `cursor` for the next page."""
     f = service.OrderFilter(store_id=store_id, status=status.value if status else None, buyer_id=buyer_id,
-                            placed_from=_aware(placed_from), placed_to=_aware(placed_to), number=number,
+                            placed_from=_aware(placed_from, "placed_from"), placed_to=_aware(placed_to, "placed_to"), number=number,
                             limit=limit + 1, before_id=cursor)
     with ctx.read() as session:
         found, next_cursor = cut_page(service.list_orders(session, ctx.actor, f), limit)
         return OrderPage(items=[OrderOut.of(o) for o in found], next_cursor=next_cursor)
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    return utc(moment) if moment else None
+def _aware(moment: datetime | None, field: str) -> datetime | None:
+    return query_time(moment, field) if moment else None
 
 
 @router.get("/orders/{order_id}")
