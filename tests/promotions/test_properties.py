@@ -7,8 +7,11 @@ discount carried by lines or shipping, every verdict matching its allocations.
 from __future__ import annotations
 
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pricing_builders import allocated, pricing_requests, without
+from shopkeeper.money import largest_remainder_allocate
+from shopkeeper.promotions.applying import split_by_weight
 from shopkeeper.promotions.index import PromotionIndex
 from shopkeeper.promotions.results import PricedCart
 from shopkeeper.promotions.rules import price_cart
@@ -101,3 +104,9 @@ def test_the_index_finds_every_promotion_that_matters(req: PricingRequest) -> No
 def covers(promotion: Promotion, ln: CartLine) -> bool:
     in_scope = promotion.scope.covers(ln.store_id, ln.category_id, ln.product_id, ln.sku_id)
     return in_scope and (not isinstance(promotion.benefit, Bundle) or ln.sku_id in promotion.benefit.items)
+
+
+@MODERATE
+@given(st.integers(min_value=0, max_value=10**9), st.lists(st.integers(min_value=0, max_value=10**7), min_size=1, max_size=25))
+def test_the_engine_splits_a_discount_exactly_as_the_money_module_does(total: int, weights: list[int]) -> None:
+    assert split_by_weight(total, weights) == largest_remainder_allocate(total, weights)

@@ -14,7 +14,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Callable, Sequence
 
-from shopkeeper.money import largest_remainder_allocate
 from shopkeeper.promotions.terms import (
     BulkPrice,
     Bundle,
@@ -161,7 +160,7 @@ class Pass:
             reason, other = blocked or ("nothing_covered", None)
             return Outcome(False, reason=reason, detail={} if other is None else {"with": other})
         self.allowance[promo.id] = promo.allowance
-        outcome = _BENEFITS[type(promo.benefit)](self, promo, eligible)
+        outcome = apply_benefit(self, promo, eligible)
         if outcome.applied and promo.coupon_group is not None:
             self.groups_used[promo.coupon_group] = promo.id
         return outcome
@@ -220,7 +219,7 @@ class Pass:
 
     def allocate(self, promo: Promotion, lines: list[Line], minor: int) -> None:
         """Take `minor` off `lines` in proportion to what each still costs (largest remainder)."""
-        for line, part in zip(lines, largest_remainder_allocate(minor, [line.amount for line in lines])):
+        for line, part in zip(lines, split_by_weight(minor, [line.amount for line in lines])):
             if part:
                 self.take(promo, line, part)
             else:
@@ -240,6 +239,32 @@ class Pass:
             return (sum(line.src.quantity for line in lines),
                     sum(self.lines[i].src.quantity for i in self.covered[promo.id]))
         return sum(line.amount for line in lines), sum(self.lines[i].list_total for i in self.covered[promo.id])
+
+
+def split_by_weight(total: int, weights: list[int]) -> list[int]:
+    """`money.largest_remainder_allocate` for what the engine splits (a discount of zero or more over amounts of
+    zero or more), compiled with the engine: the same parts, ties to the earlier weight, without the checks."""
+    count = len(weights)
+    if count == 1:
+        return [total]
+    weight_sum = 0
+    for weight in weights:
+        weight_sum += weight
+    if weight_sum == 0:
+        weights, weight_sum = [1] * count, count
+    parts = [0] * count
+    remainders = [0] * count
+    given = 0
+    for k in range(count):
+        scaled = total * weights[k]
+        parts[k] = scaled // weight_sum
+        remainders[k] = scaled % weight_sum
+        given += parts[k]
+    if given < total:
+        order = sorted(range(count), key=lambda k: (-remainders[k], k))
+        for k in order[:total - given]:
+            parts[k] += 1
+    return parts
 
 
 # --- item stage: a new unit price ------------------------------------------------------------------
@@ -388,7 +413,7 @@ def apply_bundle(run: Pass, promo: Promotion, lines: list[Line]) -> Outcome:
     saving = sum(weights) - b.price
     if saving <= 0:
         return Outcome(False, reason="no_saving")
-    for line, part in zip(members, largest_remainder_allocate(saving * sets, weights)):
+    for line, part in zip(members, split_by_weight(saving * sets, weights)):
         run.take(promo, line, part)
     return Outcome(True, saving * sets, detail={"sets": sets}, units=sets)
 
@@ -561,14 +586,23 @@ def apply_free_shipping(run: Pass, promo: Promotion, lines: list[Line]) -> Outco
     return Outcome(True, fee_left)
 
 
-_BENEFITS = {
-    UnitPrice: apply_unit_price,
-    EarlyBird: apply_early_bird,
-    BulkPrice: apply_bulk_price,
-    PointsPrice: apply_points_price,
-    NthUnit: apply_nth_unit,
-    Bundle: apply_bundle,
-    Reduction: apply_reduction,
-    Gift: apply_gift,
-    FreeShipping: apply_free_shipping,
-}
+def apply_benefit(run: Pass, promo: Promotion, lines: list[Line]) -> Outcome:
+    """What the promotion's benefit does to its eligible lines (direct calls: the engine's hottest branch)."""
+    kind = type(promo.benefit)
+    if kind is Reduction:
+        return apply_reduction(run, promo, lines)
+    if kind is UnitPrice:
+        return apply_unit_price(run, promo, lines)
+    if kind is FreeShipping:
+        return apply_free_shipping(run, promo, lines)
+    if kind is Gift:
+        return apply_gift(run, promo, lines)
+    if kind is BulkPrice:
+        return apply_bulk_price(run, promo, lines)
+    if kind is NthUnit:
+        return apply_nth_unit(run, promo, lines)
+    if kind is Bundle:
+        return apply_bundle(run, promo, lines)
+    if kind is EarlyBird:
+        return apply_early_bird(run, promo, lines)
+    return apply_points_price(run, promo, lines)

@@ -18,7 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from functools import cached_property
 from typing import Literal, Mapping, Union
 
 # Stages run in this order (the documented order of application).
@@ -234,17 +233,22 @@ class Promotion:
     coupon_group: str | None = None  # at most one coupon of a group per cart (one store coupon, one platform voucher)
     allowance: int | None = None
 
-    @cached_property
-    def stage(self) -> Stage:
-        if self.coupon_id is not None:
-            return "platform" if self.funder == "platform" else "coupon"
-        if self.funder == "platform" and not isinstance(self.benefit, ITEM_BENEFITS):
-            return "platform"
-        if isinstance(self.benefit, ITEM_BENEFITS):
-            return "item"
-        if isinstance(self.benefit, FreeShipping):
-            return "shipping"
-        return "order"
+    stage: Stage = field(init=False, repr=False, compare=False)  # derived once: the engine reads it at every step
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "stage", stage_of(self.benefit, self.funder, self.coupon_id))
+
+
+def stage_of(benefit: Benefit, funder: Funder, coupon_id: int | None) -> Stage:
+    if coupon_id is not None:
+        return "platform" if funder == "platform" else "coupon"
+    if funder == "platform" and not isinstance(benefit, ITEM_BENEFITS):
+        return "platform"
+    if isinstance(benefit, ITEM_BENEFITS):
+        return "item"
+    if isinstance(benefit, FreeShipping):
+        return "shipping"
+    return "order"
 
 
 # --- the cart the engine prices -------------------------------------------------------------------
