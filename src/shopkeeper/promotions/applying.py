@@ -9,7 +9,6 @@ takes off is allocated to those lines by largest remainder, with its funder.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Callable, Sequence
@@ -77,25 +76,36 @@ class Fee:
         return twin
 
 
-@dataclass
 class Outcome:
-    """What happened to one promotion in a pass."""
+    """What happened to one promotion in a pass.
 
-    applied: bool
-    amount: int = 0
-    reason: str = "applied"
-    detail: dict[str, int | str] = field(default_factory=dict)
-    units: int = 0  # units (or bundle sets) counted against the promotion's allowance
+    A plain class with its own `__init__` rather than a dataclass: compiled, a dataclass's generated
+    `__init__` still runs as Python, and the engine makes one of these for every promotion in every pass."""
+
+    __slots__ = ("applied", "amount", "reason", "detail", "units")
+
+    def __init__(self, applied: bool, amount: int = 0, reason: str = "applied",
+                 detail: dict[str, int | str] | None = None, units: int = 0) -> None:
+        self.applied = applied
+        self.amount = amount
+        self.reason = reason
+        self.detail: dict[str, int | str] = {} if detail is None else detail
+        self.units = units  # units (or bundle sets) counted against the promotion's allowance
+
+    def __repr__(self) -> str:
+        return f"Outcome({self.applied}, {self.amount}, {self.reason!r}, {self.detail}, {self.units})"
 
 
-@dataclass
 class Threshold:
     """A threshold promotion's standing after a pass: used for the 凑单 hint and to decide whether to search."""
 
-    basis: int  # what the eligible lines reached (minor units or units)
-    list_basis: int  # the same at list prices over every covered line
-    achieved: int  # what it took off
-    at_list: int  # what it would take off at list_basis; equal to `achieved` where list prices reach no other tier
+    __slots__ = ("basis", "list_basis", "achieved", "at_list")
+
+    def __init__(self, basis: int, list_basis: int, achieved: int, at_list: int) -> None:
+        self.basis = basis  # what the eligible lines reached (minor units or units)
+        self.list_basis = list_basis  # the same at list prices over every covered line
+        self.achieved = achieved  # what it took off
+        self.at_list = at_list  # what it would take off at list_basis; equal to `achieved` where list prices reach no other tier
 
 
 class Pass:
@@ -260,10 +270,13 @@ def split_by_weight(total: int, weights: list[int]) -> list[int]:
         parts[k] = scaled // weight_sum
         remainders[k] = scaled % weight_sum
         given += parts[k]
-    if given < total:
-        order = sorted(range(count), key=lambda k: (-remainders[k], k))
-        for k in order[:total - given]:
-            parts[k] += 1
+    for _ in range(total - given):  # fewer units left than weights: each to the largest remainder left, ties to the first
+        largest = 0
+        for k in range(1, count):
+            if remainders[k] > remainders[largest]:
+                largest = k
+        parts[largest] += 1
+        remainders[largest] = -1
     return parts
 
 
@@ -466,8 +479,11 @@ def cheapest_item_prices(request: PricingRequest, covered: dict[int, tuple[int, 
 # --- order, coupon and platform stages: money off a subtotal, gifts, free shipping ------------------
 
 def tier_reached(tiers: tuple[Tier, ...], basis: int) -> Tier | None:
-    reached = [t for t in tiers if basis >= t.threshold]
-    return max(reached, key=lambda t: t.threshold) if reached else None
+    reached: Tier | None = None
+    for tier in tiers:
+        if basis >= tier.threshold and (reached is None or tier.threshold > reached.threshold):
+            reached = tier
+    return reached
 
 
 def tier_key(b: Reduction, basis: int) -> int:
