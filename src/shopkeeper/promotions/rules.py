@@ -264,21 +264,30 @@ def feeders(order: Sequence[Promotion], covered: dict[int, tuple[int, ...]]) -> 
     of such a promotion, since a subtotal reduction is shared by what each of its
     lines costs at that moment (walking back in application order finds them all).
     """
+    masks = [line_mask(covered[promo.id]) for promo in order]
     fed: dict[int, set[int]] = {}
     for position, promo in enumerate(order):
         if not isinstance(promo.benefit, (Reduction, Gift, FreeShipping)):
             continue
-        lines = set(covered[promo.id])
+        lines = masks[position]
+        group = promo.coupon_group
         earlier: set[int] = set()
         for back in range(position - 1, -1, -1):
-            other = order[back]
-            if promo.coupon_group is not None and other.coupon_group == promo.coupon_group:
+            if group is not None and order[back].coupon_group == group:
                 continue  # a coupon of the same group never feeds it: while that one is used, this one is not
-            if not lines.isdisjoint(covered[other.id]):
-                earlier.add(other.id)
-                lines.update(covered[other.id])
+            if lines & masks[back]:
+                earlier.add(order[back].id)
+                lines |= masks[back]
         fed[promo.id] = earlier
     return fed
+
+
+def line_mask(lines: tuple[int, ...]) -> int:
+    """The lines as bits of one integer, so that two promotions' lines meet in one `&`."""
+    mask = 0
+    for index in lines:
+        mask |= 1 << index
+    return mask
 
 
 def thresholds_at_stake(run: Pass, order: Sequence[Promotion], covered: dict[int, tuple[int, ...]],
@@ -448,13 +457,16 @@ def most_saved(promo: Promotion, state: Pass) -> int:
 
 def _finish(request: PricingRequest, order: list[Promotion], run: Pass, screened: dict[int, Outcome],
             search: Search) -> PricedCart:
-    lines = tuple([PricedLine(  # positional: the fields in their order, sku_id to earns_points
+    # `tuple.__new__` builds each named tuple from its fields in order, without the Python-level `__new__`
+    # that the named tuple's own constructor runs: a cart makes dozens of them
+    make = tuple.__new__
+    lines = tuple([make(PricedLine, (
         ln.src.sku_id, ln.src.product_id, ln.src.store_id, ln.src.quantity, ln.src.unit_price, ln.list_total, ln.amount,
-        tuple(map(Allocation._make, ln.discounts)), tuple(map(Step._make, ln.steps)), ln.gift, ln.points, ln.earns_points,
-    ) for ln in run.lines])
-    shipping = tuple(PricedShipping(store, fee, run.shipping[store].payable,
-                                    tuple(map(Allocation._make, run.shipping[store].discounts)))
-                     for store, fee in sorted(request.shipping.items()))
+        tuple([make(Allocation, d) for d in ln.discounts]), tuple([make(Step, s) for s in ln.steps]), ln.gift, ln.points,
+        ln.earns_points)) for ln in run.lines])
+    shipping = tuple([make(PricedShipping, (store, fee, run.shipping[store].payable,
+                                            tuple([make(Allocation, d) for d in run.shipping[store].discounts])))
+                      for store, fee in sorted(request.shipping.items())])
     earning = sum(line.payable for line in lines if line.earns_points and not line.gift)
     points_earned = earning * request.points_per_unit // 10 ** exponent(request.currency)
     verdicts = []
@@ -462,8 +474,8 @@ def _finish(request: PricingRequest, order: list[Promotion], run: Pass, screened
         outcome = screened.get(promo.id)
         if outcome is None:
             outcome = NOT_CHOSEN if promo.id in run.switched_off else run.outcomes.get(promo.id, NOT_CHOSEN)
-        verdicts.append(Verdict(promo.id, promo.name, promo.kind, promo.stage, promo.funder, outcome.applied,
-                                outcome.amount, outcome.reason, outcome.detail, promo.coupon_id, outcome.units))
+        verdicts.append(make(Verdict, (promo.id, promo.name, promo.kind, promo.stage, promo.funder, outcome.applied,
+                                       outcome.amount, outcome.reason, outcome.detail, promo.coupon_id, outcome.units)))
     return PricedCart(request.currency, lines, shipping, tuple(verdicts), nearest_threshold(run, order),
                       search, sum(line.points_spent for line in lines), points_earned)
 
