@@ -23,7 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-ENGINE = ("terms", "applying", "results", "rules", "index")
+ENGINE = ("terms", "applying", "results", "analysis", "search", "rules", "index")
 HERE = Path(__file__).resolve().parent
 NATIVE = HERE / "_native"
 READY = "built"  # written last: a folder without it is a build that did not finish

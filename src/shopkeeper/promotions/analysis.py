@@ -1,0 +1,193 @@
+"""What competes in a cart, and which thresholds are at stake: the facts `rules.price_cart` decides the search on.
+
+Two promotions compete when one can block the other on some line (exclusive,
+coupons-only, two item prices that do not each stand alone), when they share a
+coupon group, or when they draw on one points balance. A threshold is at stake
+when list prices would reach more than the full run did, or when something that
+feeds its basis is itself being chosen. `cannot_pay_off` settles most lost
+thresholds without a search.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from shopkeeper.promotions.applying import Pass, proportional_share, separable
+from shopkeeper.promotions.terms import FreeShipping, Gift, PointsPrice, Promotion, Reduction
+
+
+def competing(order: Sequence[Promotion], covered: dict[int, tuple[int, ...]]) -> tuple[set[int], set[int]]:
+    """Promotions that can block one another on some line, or share a coupon group.
+
+    Second, apart: the coupons that full-price-only or an excluded tag keep off lines an earlier price
+    touched, with those prices (`cannot_pay_off` may show that giving up the prices can never pay)."""
+    contested: set[int] = set()
+    soft: set[int] = set()
+    groups: dict[str, list[int]] = {}
+    by_line: dict[int, list[Promotion]] = {}
+    for promo in order:
+        if promo.coupon_group is not None:
+            groups.setdefault(promo.coupon_group, []).append(promo.id)
+        for index in covered[promo.id]:
+            by_line.setdefault(index, []).append(promo)
+    for ids in groups.values():
+        if len(ids) > 1:
+            contested.update(ids)
+    # points prices on different lines still draw on the one points balance of the buyer
+    points = [p.id for p in order if isinstance(p.benefit, PointsPrice)]
+    if len(points) > 1:
+        contested.update(points)
+    alone = {p.id: separable(p, covered) for p in order if p.stage == "item"}
+    for promos in by_line.values():
+        if len(promos) > 1:
+            contested |= _clashes(promos, alone)
+            soft |= _kept_off(promos)
+    return contested, soft - contested
+
+
+def _clashes(promos: list[Promotion], alone: dict[int, bool]) -> set[int]:
+    """On one line: entangled item prices, and whatever an exclusive or coupons-only promotion shares it with."""
+    clashing: set[int] = set()
+    items = [p.id for p in promos if p.stage == "item"]
+    if len(items) > 1 and not all(alone[i] for i in items):
+        clashing.update(items)  # the cheapest per line is taken where each price stands alone (applying.cheapest_item_prices)
+    for promo in promos:
+        if promo.stacking == "exclusive":
+            clashing.update(q.id for q in promos)
+        elif promo.stacking == "coupons_only":
+            rivals = [q.id for q in promos if q.id != promo.id and q.coupon_id is None]
+            if rivals:
+                clashing.add(promo.id)
+                clashing.update(rivals)
+    return clashing
+
+
+def _kept_off(promos: list[Promotion]) -> set[int]:
+    """A coupon kept off a line by full-price-only or an excluded tag, and the prices that keep it off."""
+    kept: set[int] = set()
+    for promo in promos:
+        if promo.excludes_tags:
+            rivals = [q.id for q in promos if q.id != promo.id and q.tags & promo.excludes_tags]
+            if rivals:
+                kept.add(promo.id)
+                kept.update(rivals)
+        if promo.full_price_only:
+            rivals = [q.id for q in promos if q.id != promo.id and q.stage == "item"]
+            if rivals:
+                kept.add(promo.id)
+                kept.update(rivals)
+    return kept
+
+
+def cannot_pay_off(run: Pass, order: Sequence[Promotion], covered: dict[int, tuple[int, ...]], soft: set[int]) -> bool:
+    """True when no change to the full run can lower the payable through thresholds or kept-off coupons.
+
+    Every such gain needs a cost first: a threshold is only reached by paying at least the gap to its next
+    tier more before it (what feeds a basis raises it by no more than it raises the payable), and a kept-off
+    coupon only comes back by giving up a price that saved at least as much as the smallest one there. The
+    gains are bounded by what each threshold would give at list prices over what it gave. Within the tier it
+    stands on, a percentage reduction gains nothing worth chasing: it gives back a share of a rise, never all
+    of it, so the costs are counted net of those shares. When all the gains together cannot exceed the
+    smallest cost, the full run stands.
+    """
+    by_id = {p.id: p for p in order}
+    gain, costs = 0, []
+    for promo_id, standing in run.thresholds.items():
+        if standing.at_list > standing.achieved and not isinstance(by_id[promo_id].benefit, Gift):  # a gift costs nothing
+            gap = gap_to_next(by_id[promo_id], standing.basis)
+            if gap is None:
+                return False
+            gain += standing.at_list - standing.achieved
+            costs.append(gap)
+    kept_off = [by_id[i] for i in soft if by_id[i].full_price_only or by_id[i].excludes_tags]
+    for promo in kept_off:
+        kept = run.thresholds.get(promo.id)
+        if kept is None or not isinstance(promo.benefit, Reduction):
+            return False  # kept off every line: nothing bounds what it could give
+        gain += kept.at_list - kept.achieved
+    for promo_id in soft:
+        promo = by_id[promo_id]
+        blocks = any(other.id != promo_id and (other.excludes_tags & promo.tags or (other.full_price_only and promo.stage == "item"))
+                     for other in kept_off)
+        if blocks:  # a promotion may be kept off one coupon and keep another off: both roles count
+            outcome = run.outcomes.get(promo_id)
+            if outcome is None or not outcome.applied:
+                continue
+            if promo.stage == "item" and any(other.id != promo_id and other.stage == "item" and
+                                             set(covered[other.id]) & set(covered[promo_id]) for other in order):
+                return False  # giving it up hands its lines to another price: the cost is not its whole saving
+            costs.append(outcome.amount)
+    # a percentage reduction after the rise hands part of every cost back (applying.proportional_share)
+    return gain == 0 or (bool(costs) and gain <= min(costs) * proportional_share(order))
+
+
+def gap_to_next(promo: Promotion, basis: int) -> int | None:
+    """Money still missing to the next threshold of a money-basis threshold promotion (None: cannot say)."""
+    b = promo.benefit
+    if isinstance(b, Reduction) and b.basis == "amount":
+        if b.every:
+            return (basis // b.every + 1) * b.every - basis
+        ahead = [t.threshold for t in b.tiers if t.threshold > basis]
+        return min(ahead) - basis if ahead else None
+    if isinstance(b, (Gift, FreeShipping)) and b.basis == "amount" and basis < b.threshold:
+        return b.threshold - basis
+    return None
+
+
+def feeders(order: Sequence[Promotion], covered: dict[int, tuple[int, ...]]) -> dict[int, set[int]]:
+    """For each threshold, every earlier promotion that can change its basis.
+
+    An earlier promotion on its lines does; so does one earlier still on the lines
+    of such a promotion, since a subtotal reduction is shared by what each of its
+    lines costs at that moment (walking back in application order finds them all).
+    """
+    masks = [line_mask(covered[promo.id]) for promo in order]
+    fed: dict[int, set[int]] = {}
+    for position, promo in enumerate(order):
+        if not isinstance(promo.benefit, (Reduction, Gift, FreeShipping)):
+            continue
+        lines = masks[position]
+        group = promo.coupon_group
+        earlier: set[int] = set()
+        for back in range(position - 1, -1, -1):
+            if group is not None and order[back].coupon_group == group:
+                continue  # a coupon of the same group never feeds it: while that one is used, this one is not
+            if lines & masks[back]:
+                earlier.add(order[back].id)
+                lines |= masks[back]
+        fed[promo.id] = earlier
+    return fed
+
+
+def line_mask(lines: tuple[int, ...]) -> int:
+    """The lines as bits of one integer, so that two promotions' lines meet in one `&`."""
+    mask = 0
+    for index in lines:
+        mask |= 1 << index
+    return mask
+
+
+def thresholds_at_stake(run: Pass, order: Sequence[Promotion], covered: dict[int, tuple[int, ...]],
+                        contested: set[int]) -> set[int]:
+    """`contested` grown by the thresholds at stake and what feeds them.
+
+    At stake: list prices would reach more than the full run did (earlier discounts
+    pushed the cart below), or something feeding the basis is itself being chosen,
+    so what the threshold reaches depends on the choice.
+    """
+    lost = not run.settled and any(t.at_list > t.achieved for t in run.thresholds.values())
+    if not contested and not lost:
+        return set()  # nothing chosen and nothing lost: no threshold can be at stake
+    fed = feeders(order, covered)
+    chosen = set(contested)
+    for promo_id, standing in run.thresholds.items():
+        if standing.at_list > standing.achieved and not run.settled:
+            chosen |= {promo_id} | fed[promo_id]
+    grown = True
+    while grown:
+        grown = False
+        for promo_id, earlier in fed.items():
+            if not earlier.isdisjoint(chosen) and (promo_id not in chosen or not earlier <= chosen):
+                chosen |= {promo_id} | earlier
+                grown = True
+    return chosen

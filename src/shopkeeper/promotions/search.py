@@ -1,0 +1,256 @@
+"""The search for the cheapest choice of promotions, once `rules.price_cart` has found some that compete.
+
+Exact while at most `EXACT_LIMIT` promotions are contested: branch and bound
+over every on/off choice, branches sharing their common start and leaving as
+soon as they cannot beat the best found. Above that, bounded, in two moves:
+
+1. the *structural* choices — what blocks what on a line, which coupon of a group,
+   which of two entangled item prices — by the same branch and bound, stopped
+   after `BOUNDED_NODES` branches; the other contested promotions stay on;
+2. *thresholds reached on purpose*: for each threshold short of its next tier,
+   the cheapest one to three promotions feeding it whose discounts on its lines
+   cover the gap, switched off together when the next tier gives more than they
+   cost, each such change priced by a pass of its own and kept only when the cart
+   comes out cheaper (at most `THRESHOLD_TRIES` passes).
+
+On the benchmark's searched carts this bounded method finds cheaper carts than a
+plain budget of 40 branches did, in less time (benchmarks/RESULTS.md).
+"""
+
+from __future__ import annotations
+
+from shopkeeper.promotions.analysis import feeders, gap_to_next
+from shopkeeper.promotions.applying import Outcome, Pass, percent_of, reduction_off
+from shopkeeper.promotions.results import Search
+from shopkeeper.promotions.terms import FreeShipping, Gift, PricingRequest, Promotion, Reduction
+
+EXACT_LIMIT = 8  # up to 2^8 on/off choices, most cut short by the bound: exact
+BOUNDED_NODES = 12  # above that, branches of the structural choices looked at before settling for the best found
+THRESHOLD_TRIES = 6  # passes spent on reaching thresholds on purpose
+
+
+def choose(request: PricingRequest, covered: dict[int, tuple[int, ...]], order: list[Promotion],
+           contested: set[int], entangled: set[int], everything: Pass) -> tuple[Pass, Search]:
+    """The cheapest on/off choice among the contested promotions (the others always run): exact while there are
+    at most `EXACT_LIMIT` of them, else bounded (see the module's docstring). `everything` is the full run."""
+    if len(contested) <= EXACT_LIMIT:
+        return branch_and_bound(request, covered, order, contested, entangled), "exact"
+    structural = contested & entangled
+    found = branch_and_bound(request, covered, order, structural, entangled, BOUNDED_NODES) if structural else everything
+    return reach_thresholds(request, covered, order, found, contested, THRESHOLD_TRIES), "bounded"
+
+
+def branch_and_bound(request: PricingRequest, covered: dict[int, tuple[int, ...]], order: list[Promotion],
+                     contested: set[int], entangled: set[int], budget: int | None = None) -> Pass:
+    """Every on/off choice of the contested promotions, as exact as trying each in a pass of its own, cheaper:
+    branches share the passes' common start, and a branch is left as soon as it cannot beat the best found,
+    since each promotion still to run can take off at most `most_saved` from what the lines cost by then.
+    Item prices are chosen first (who holds each line depends on all of them); a choice that leaves the lines as
+    another did is not followed again. The later stages branch as they come. Everything on is tried first, and a
+    tie keeps what was found first.
+
+    Leaving a later promotion out is not tried where it cannot help: where it did nothing with everything before
+    it as chosen (the two branches would be the same), or where what it saves already outweighs the most that
+    every promotion it feeds could ever give (`worth_keeping`)."""
+    items = [p for p in order if p.stage == "item"]
+    later = [p for p in order if p.stage != "item"]
+    outweighs = feeding_ceilings(later, covered, request)
+    item_rivals = [p.id for p in items if p.id in contested]
+    best: list[Pass] = []
+    best_payable = [0]
+    spent = [0]
+    seen: set[tuple[object, ...]] = set()
+
+    def descend(state: Pass, i: int) -> None:
+        spent[0] += 1
+        if budget is not None and spent[0] > budget and best:
+            return  # bounded: the budget is spent, the best found stands
+        while i < len(later) and later[i].id not in contested:
+            state.apply(later[i])
+            i += 1
+        payable = state.payable()
+        if best and payable >= best_payable[0] and not could_save(later, i, state, payable - best_payable[0]):
+            return
+        if i == len(later):
+            best[:], best_payable[0] = [state], payable
+            return
+        promo = later[i]
+        branch = state.copy()
+        branch.apply(promo)
+        saved = payable - branch.payable()
+        descend(branch, i + 1)
+        if worth_keeping(promo, branch.outcomes[promo.id], saved, outweighs, entangled):
+            return
+        state.switched_off = state.switched_off | {promo.id}
+        descend(state, i + 1)
+
+    for mask in range(1 << len(item_rivals)):
+        if budget is not None and spent[0] > budget and best:
+            break
+        spent[0] += 1
+        off = frozenset(item_rivals[k] for k in range(len(item_rivals)) if mask >> k & 1)
+        start = Pass(request, covered)
+        start.switched_off = off
+        enabled = [p for p in items if p.id not in off]
+        start.choose_item_prices(enabled)
+        for promo in enabled:
+            start.apply(promo)
+        if start.later_stages_see() in seen:
+            continue  # another choice of item prices left the lines just so: what follows is the same
+        seen.add(start.later_stages_see())
+        descend(start, 0)
+    return best[0]
+
+
+def worth_keeping(promo: Promotion, outcome: Outcome, saved: int, outweighs: dict[int, int], entangled: set[int]) -> bool:
+    """True when running `promo` is at least as good as leaving it out, whatever comes after.
+
+    A promotion that did not apply changed nothing. One that applied and keeps nothing off any line (it is not
+    entangled: no exclusivity, coupons-only, excluded tag or coupon group at stake) only changes what the
+    promotions after it are given: the cart is `saved` cheaper, and those it feeds take off less, at most all
+    they could ever take off. When `saved` covers that, leaving it out never pays."""
+    if not outcome.applied:
+        return True
+    return promo.id not in entangled and saved >= outweighs[promo.id]
+
+
+def feeding_ceilings(later: list[Promotion], covered: dict[int, tuple[int, ...]], request: PricingRequest) -> dict[int, int]:
+    """For each later promotion, the most that every promotion after it on its lines could ever take off."""
+    fed = feeders(later, covered)
+    ceilings = {promo.id: ceiling(promo, covered[promo.id], request) for promo in later}
+    return {promo.id: sum(ceilings[t] for t, earlier in fed.items() if promo.id in earlier) for promo in later}
+
+
+def ceiling(promo: Promotion, lines: tuple[int, ...], request: PricingRequest) -> int:
+    """The most a threshold promotion could take off this cart in any branch: every tier on list prices."""
+    b = promo.benefit
+    if isinstance(b, FreeShipping):
+        return sum(request.shipping.get(store, 0) for store in {request.lines[i].store_id for i in lines})
+    if not isinstance(b, Reduction):
+        return 0  # a gift costs the buyer nothing, so it changes no payable
+    listed = sum(request.lines[i].unit_price * request.lines[i].quantity for i in lines)
+    if b.every:
+        most = b.tiers[0].amount_off * (max(listed, sum(request.lines[i].quantity for i in lines)) // b.every)
+    else:
+        most = max(percent_of(listed, t.percent_off) if t.percent_off is not None else t.amount_off for t in b.tiers)
+    if b.cap is not None:
+        most = min(most, b.cap)
+    return min(most, listed)
+
+
+def could_save(later: list[Promotion], start: int, state: Pass, needed: int) -> bool:
+    """Whether the promotions from `start` on might still take off more than `needed` (summed only as far as that)."""
+    saved = 0
+    for promo in later[start:]:
+        saved += most_saved(promo, state)
+        if saved > needed:
+            return True
+    return False
+
+
+def most_saved(promo: Promotion, state: Pass) -> int:
+    """The most a promotion of the order stage or later can still take off: what it would give on what its lines
+    cost now (they only get cheaper, and tiers rise with the basis); a gift costs the buyer nothing."""
+    b = promo.benefit
+    kind = type(b)
+    if kind is Gift:
+        return 0
+    lines, covered = state.lines, state.covered[promo.id]
+    if kind is FreeShipping:
+        shipping = state.shipping
+        return sum(shipping[store].payable for store in {lines[i].src.store_id for i in covered} if store in shipping)
+    amount = 0
+    for i in covered:
+        amount += lines[i].amount
+    if kind is Reduction:
+        assert isinstance(b, Reduction)
+        return reduction_off(b, amount if b.basis == "amount" else sum(lines[i].src.quantity for i in covered), amount)
+    return amount
+
+
+def reach_thresholds(request: PricingRequest, covered: dict[int, tuple[int, ...]], order: list[Promotion], best: Pass,
+                     candidates: set[int], tries: int) -> Pass:
+    """`best`, or a cheaper run that gives up some of the `candidates` so that a threshold reaches its next tier.
+
+    Giving up a discount raises what the lines after it cost by what it took off them, and so the basis of the
+    thresholds they feed. For each money threshold short of its next tier, the cheapest set of at most three
+    candidates whose discounts on its lines cover the gap is tried when the tier's extra saving exceeds their cost.
+    Each try is a pass of its own, so what the change does to every other promotion is priced exactly; the first
+    try that makes the cart cheaper is kept and the thresholds are looked at again."""
+    tried: set[frozenset[int]] = set()
+    best_payable = best.payable()
+    improved = True
+    while improved and tries > 0:
+        improved = False
+        for position, promo in enumerate(order):
+            if tries == 0:
+                break
+            off = way_up(request, covered, order, best, position, candidates)
+            if off is None or off in tried:
+                continue
+            tried.add(off)
+            tries -= 1
+            trial = Pass(request, covered)
+            trial.switched_off = off
+            trial.run([p for p in order if p.id not in off])
+            if trial.payable() < best_payable:
+                best, best_payable, improved = trial, trial.payable(), True
+                break
+    return best
+
+
+def way_up(request: PricingRequest, covered: dict[int, tuple[int, ...]], order: list[Promotion], run: Pass,
+           position: int, candidates: set[int]) -> frozenset[int] | None:
+    """What to switch off (besides what `run` already left out) so that the threshold at `position` reaches its next
+    tier for less than that tier gives; None when it is not a money threshold short of a tier worth reaching."""
+    promo = order[position]
+    standing = run.thresholds.get(promo.id)
+    b = promo.benefit
+    if standing is None or promo.id in run.switched_off or not isinstance(b, (Reduction, FreeShipping)) or b.basis != "amount":
+        return None
+    gap = gap_to_next(promo, standing.basis)
+    if gap is None:
+        return None
+    if isinstance(b, Reduction):
+        amount = sum(run.lines[i].amount for i in covered[promo.id])
+        gain = reduction_off(b, standing.basis + gap, amount + gap) - standing.achieved
+    else:
+        stores = {request.lines[i].store_id for i in covered[promo.id]}
+        gain = sum(run.shipping[s].payable for s in stores if s in run.shipping)
+    if gain <= 0:
+        return None
+    lines = set(covered[promo.id])
+    rises: list[tuple[int, int, int]] = []  # (what giving it up costs, what it raises the basis by, promotion id)
+    for other in order[:position]:
+        outcome = run.outcomes.get(other.id)
+        if other.id not in candidates or other.id in run.switched_off or outcome is None or not outcome.applied:
+            continue
+        rise = 0
+        for i in covered[other.id]:
+            if i in lines:
+                for taker, _, minor in run.lines[i].discounts:
+                    if taker == other.id:
+                        rise += minor
+        if rise > 0:
+            rises.append((outcome.amount, rise, other.id))
+    chosen = cheapest_cover(rises, gap, gain)
+    return None if chosen is None else run.switched_off | chosen
+
+
+def cheapest_cover(rises: list[tuple[int, int, int]], gap: int, below: int) -> frozenset[int] | None:
+    """The cheapest one, two or three of `rises` (cost, rise, id) whose rises add up to `gap`, costing under `below`."""
+    best_cost, best = below, None
+    count = len(rises)
+    for a in range(count):
+        cost_a, rise_a, id_a = rises[a]
+        if cost_a < best_cost and rise_a >= gap:
+            best_cost, best = cost_a, frozenset((id_a,))
+        for b in range(a + 1, count):
+            cost_b, rise_b, id_b = rises[b]
+            if cost_a + cost_b < best_cost and rise_a + rise_b >= gap:
+                best_cost, best = cost_a + cost_b, frozenset((id_a, id_b))
+            for c in range(b + 1, count):
+                cost_c, rise_c, id_c = rises[c]
+                if cost_a + cost_b + cost_c < best_cost and rise_a + rise_b + rise_c >= gap:
+                    best_cost, best = cost_a + cost_b + cost_c, frozenset((id_a, id_b, id_c))
+    return best
