@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
+from shopkeeper.promotions.results import NO_DETAIL
 from shopkeeper.promotions.terms import (
     BulkPrice,
     Bundle,
@@ -85,11 +86,11 @@ class Outcome:
     __slots__ = ("applied", "amount", "reason", "detail", "units")
 
     def __init__(self, applied: bool, amount: int = 0, reason: str = "applied",
-                 detail: dict[str, int | str] | None = None, units: int = 0) -> None:
+                 detail: Mapping[str, int | str] | None = None, units: int = 0) -> None:
         self.applied = applied
         self.amount = amount
         self.reason = reason
-        self.detail: dict[str, int | str] = {} if detail is None else detail
+        self.detail: Mapping[str, int | str] = NO_DETAIL if detail is None else detail  # read-only, shared when empty
         self.units = units  # units (or bundle sets) counted against the promotion's allowance
 
     def __repr__(self) -> str:
@@ -168,7 +169,7 @@ class Pass:
         eligible, blocked = self._eligible(promo)
         if not eligible:
             reason, other = blocked or ("nothing_covered", None)
-            return Outcome(False, reason=reason, detail={} if other is None else {"with": other})
+            return Outcome(False, reason=reason, detail=None if other is None else {"with": other})
         self.allowance[promo.id] = promo.allowance
         outcome = apply_benefit(self, promo, eligible)
         if outcome.applied and promo.coupon_group is not None:
@@ -343,7 +344,7 @@ def _per_unit(run: Pass, promo: Promotion, lines: list[Line], price_of: Callable
         if promo.allowance is not None and limited:
             return Outcome(False, reason="limit_reached")
         return Outcome(False, reason="no_saving")
-    return Outcome(True, total, detail={"units_limited": 1} if limited else {}, units=granted)
+    return Outcome(True, total, detail={"units_limited": 1} if limited else None, units=granted)
 
 
 

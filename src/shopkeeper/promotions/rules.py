@@ -76,7 +76,8 @@ def price_cart(request: PricingRequest) -> PricedCart:
                 refusal = Outcome(False, reason="nothing_covered")
         if refusal is not None:
             screened[promo.id] = refusal
-    order = application_order([p for p in request.promotions if p.id in covered])
+    ranked = application_order(request.promotions)  # the verdicts' order too
+    order = [p for p in ranked if p.id in covered]
     everything = Pass(request, covered).run(order)
     hard, soft = competing(order, covered)
     entangled = hard | soft
@@ -90,7 +91,7 @@ def price_cart(request: PricingRequest) -> PricedCart:
     best = everything
     if contested:
         best, search = choose(request, covered, order, contested, entangled, everything)
-    return _finish(request, order, best, screened, search)
+    return _finish(request, ranked, order, best, screened, search)
 
 
 # --- who may have it ------------------------------------------------------------------------------
@@ -140,8 +141,8 @@ def _covered_lines(promo: Promotion, request: PricingRequest) -> tuple[int, ...]
 
 # --- the result -----------------------------------------------------------------------------------
 
-def _finish(request: PricingRequest, order: list[Promotion], run: Pass, screened: dict[int, Outcome],
-            search: Search) -> PricedCart:
+def _finish(request: PricingRequest, ranked: list[Promotion], order: list[Promotion], run: Pass,
+            screened: dict[int, Outcome], search: Search) -> PricedCart:
     # `tuple.__new__` builds each named tuple from its fields in order, without the Python-level `__new__`
     # that the named tuple's own constructor runs: a cart makes dozens of them
     make = tuple.__new__
@@ -155,7 +156,7 @@ def _finish(request: PricingRequest, order: list[Promotion], run: Pass, screened
     earning = sum(line.payable for line in lines if line.earns_points and not line.gift)
     points_earned = earning * request.points_per_unit // 10 ** exponent(request.currency)
     verdicts = []
-    for promo in application_order(request.promotions):
+    for promo in ranked:
         outcome = screened.get(promo.id)
         if outcome is None:
             outcome = NOT_CHOSEN if promo.id in run.switched_off else run.outcomes.get(promo.id, NOT_CHOSEN)
