@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal, Mapping, NamedTuple
 
@@ -89,16 +88,28 @@ class Hint(NamedTuple):
     free_shipping: bool = False
 
 
-@dataclass(frozen=True)
 class PricedCart:
-    currency: str
-    lines: tuple[PricedLine, ...]
-    shipping: tuple[PricedShipping, ...]
-    verdicts: tuple[Verdict, ...]
-    hint: Hint | None
-    search: Search
-    points_spent: int
-    points_earned: int
+    """The priced cart. Read-only by contract; a plain class with its own `__init__`, as a frozen dataclass's
+    generated one runs as Python (and sets each field through `object.__setattr__`) even when compiled."""
+
+    __slots__ = ("currency", "lines", "shipping", "verdicts", "hint", "search", "points_spent", "points_earned")
+
+    def __init__(self, currency: str, lines: tuple[PricedLine, ...], shipping: tuple[PricedShipping, ...],
+                 verdicts: tuple[Verdict, ...], hint: Hint | None, search: Search, points_spent: int,
+                 points_earned: int) -> None:
+        self.currency = currency
+        self.lines = lines
+        self.shipping = shipping
+        self.verdicts = verdicts
+        self.hint = hint
+        self.search: Search = search
+        self.points_spent = points_spent
+        self.points_earned = points_earned
+
+    def __repr__(self) -> str:
+        return (f"PricedCart(currency={self.currency!r}, lines={self.lines!r}, shipping={self.shipping!r}, "
+                f"verdicts={self.verdicts!r}, hint={self.hint!r}, search={self.search!r}, "
+                f"points_spent={self.points_spent}, points_earned={self.points_earned})")
 
     @property
     def goods_list(self) -> int:

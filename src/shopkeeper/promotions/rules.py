@@ -44,6 +44,7 @@ from shopkeeper.promotions.terms import (
     MEMBER_LEVELS,
     STAGES,
     Audience,
+    Basis,
     Bundle,
     FreeShipping,
     Gift,
@@ -168,38 +169,47 @@ def _finish(request: PricingRequest, ranked: list[Promotion], order: list[Promot
 
 def nearest_threshold(run: Pass, order: Sequence[Promotion]) -> Hint | None:
     """凑单: the closest threshold still ahead that would save something; money thresholds before unit counts."""
-    hints: list[Hint] = []
+    best: tuple[bool, int, int, int] | None = None  # the sort key: (unit basis, short, -saves, promotion id)
+    found: Hint | None = None
     for promo in order:
         standing = run.thresholds.get(promo.id)
         if standing is None or promo.id in run.switched_off:
             continue
         b = promo.benefit
+        short = saves = 0
+        gift_sku_id: int | None = None
+        basis: Basis = "amount"
         if isinstance(b, Reduction):
+            basis = b.basis
             if b.every:
                 target = (standing.basis // b.every + 1) * b.every
             else:
-                ahead = [t.threshold for t in b.tiers if t.threshold > standing.basis]
-                if not ahead:
+                target = -1
+                for tier in b.tiers:
+                    if tier.threshold > standing.basis and (target < 0 or tier.threshold < target):
+                        target = tier.threshold
+                if target < 0:
                     continue
-                target = min(ahead)
             # what the lines would cost before this reduction: now plus what it took, plus what the buyer adds
-            amount = sum(run.lines[i].amount for i in run.covered[promo.id]) + standing.achieved
-            grown = target if b.basis == "amount" else amount
-            saves = reduction_off(b, target, grown) - standing.achieved
-            if saves > 0:
-                hints.append(Hint(promo.id, promo.name, b.basis, target - standing.basis, saves))
+            amount = standing.achieved
+            for i in run.covered[promo.id]:
+                amount += run.lines[i].amount
+            grown = target if basis == "amount" else amount
+            short, saves = target - standing.basis, reduction_off(b, target, grown) - standing.achieved
         elif isinstance(b, Gift) and standing.achieved == 0 and standing.basis < b.threshold:
             # reaching the threshold earns one set of the gift, as far as the stock goes
             info = run.request.gifts.get(b.sku_id)
-            value = info.unit_price * min(b.quantity, info.available) if info else 0
-            if value > 0:
-                hints.append(Hint(promo.id, promo.name, b.basis, b.threshold - standing.basis, value,
-                                  gift_sku_id=b.sku_id))
+            basis = b.basis
+            short, gift_sku_id = b.threshold - standing.basis, b.sku_id
+            saves = info.unit_price * min(b.quantity, info.available) if info else 0
         elif isinstance(b, FreeShipping) and standing.achieved == 0 and standing.basis < b.threshold:
             stores = {run.lines[i].src.store_id for i in run.covered[promo.id]}
-            fee = sum(run.shipping[s].payable for s in stores if s in run.shipping)
-            if fee:
-                hints.append(Hint(promo.id, promo.name, b.basis, b.threshold - standing.basis, fee, free_shipping=True))
-    if not hints:
-        return None
-    return min(hints, key=lambda h: (h.basis != "amount", h.short, -h.saves, h.promotion_id))
+            basis = b.basis
+            short, saves = b.threshold - standing.basis, sum(run.shipping[s].payable for s in stores if s in run.shipping)
+        if saves <= 0:
+            continue
+        key = (basis != "amount", short, -saves, promo.id)
+        if best is None or key < best:
+            best = key
+            found = tuple.__new__(Hint, (promo.id, promo.name, basis, short, saves, gift_sku_id, isinstance(b, FreeShipping)))
+    return found
