@@ -24,59 +24,51 @@ def competing(order: Sequence[Promotion], covered: dict[int, tuple[int, ...]]) -
     contested: set[int] = set()
     soft: set[int] = set()
     groups: dict[str, list[int]] = {}
-    by_line: dict[int, list[Promotion]] = {}
+    points: list[int] = []
+    items_by_line: dict[int, list[Promotion]] = {}
+    blocking: list[Promotion] = []  # exclusive, coupons-only, excluding tags or full-price-only: may keep others off
     for promo in order:
         if promo.coupon_group is not None:
             groups.setdefault(promo.coupon_group, []).append(promo.id)
-        for index in covered[promo.id]:
-            by_line.setdefault(index, []).append(promo)
+        if isinstance(promo.benefit, PointsPrice):
+            points.append(promo.id)
+        if promo.stage == "item":
+            for index in covered[promo.id]:
+                items_by_line.setdefault(index, []).append(promo)
+        if promo.stacking != "stacks" or promo.excludes_tags or promo.full_price_only:
+            blocking.append(promo)
     for ids in groups.values():
         if len(ids) > 1:
             contested.update(ids)
     # points prices on different lines still draw on the one points balance of the buyer
-    points = [p.id for p in order if isinstance(p.benefit, PointsPrice)]
     if len(points) > 1:
         contested.update(points)
-    alone = {p.id: separable(p, covered) for p in order if p.stage == "item"}
-    for promos in by_line.values():
-        if len(promos) > 1:
-            contested |= _clashes(promos, alone)
-            soft |= _kept_off(promos)
+    for items in items_by_line.values():
+        # the cheapest per line is taken where each price stands alone (applying.cheapest_item_prices)
+        if len(items) > 1 and not all(separable(p, covered) for p in items):
+            contested.update(p.id for p in items)
+    if blocking:
+        masks = {promo.id: line_mask(covered[promo.id]) for promo in order}
+        for promo in blocking:
+            mask = masks[promo.id]
+            sharing = [q for q in order if q.id != promo.id and masks[q.id] & mask]  # on some line with it
+            if promo.stacking == "exclusive" and sharing:
+                contested.add(promo.id)
+                contested.update(q.id for q in sharing)
+            elif promo.stacking == "coupons_only":
+                _join(contested, promo, [q for q in sharing if q.coupon_id is None])
+            if promo.excludes_tags:
+                _join(soft, promo, [q for q in sharing if q.tags & promo.excludes_tags])
+            if promo.full_price_only:
+                _join(soft, promo, [q for q in sharing if q.stage == "item"])
     return contested, soft - contested
 
 
-def _clashes(promos: list[Promotion], alone: dict[int, bool]) -> set[int]:
-    """On one line: entangled item prices, and whatever an exclusive or coupons-only promotion shares it with."""
-    clashing: set[int] = set()
-    items = [p.id for p in promos if p.stage == "item"]
-    if len(items) > 1 and not all(alone[i] for i in items):
-        clashing.update(items)  # the cheapest per line is taken where each price stands alone (applying.cheapest_item_prices)
-    for promo in promos:
-        if promo.stacking == "exclusive":
-            clashing.update(q.id for q in promos)
-        elif promo.stacking == "coupons_only":
-            rivals = [q.id for q in promos if q.id != promo.id and q.coupon_id is None]
-            if rivals:
-                clashing.add(promo.id)
-                clashing.update(rivals)
-    return clashing
-
-
-def _kept_off(promos: list[Promotion]) -> set[int]:
-    """A coupon kept off a line by full-price-only or an excluded tag, and the prices that keep it off."""
-    kept: set[int] = set()
-    for promo in promos:
-        if promo.excludes_tags:
-            rivals = [q.id for q in promos if q.id != promo.id and q.tags & promo.excludes_tags]
-            if rivals:
-                kept.add(promo.id)
-                kept.update(rivals)
-        if promo.full_price_only:
-            rivals = [q.id for q in promos if q.id != promo.id and q.stage == "item"]
-            if rivals:
-                kept.add(promo.id)
-                kept.update(rivals)
-    return kept
+def _join(found: set[int], promo: Promotion, rivals: list[Promotion]) -> None:
+    """A promotion and the rivals it keeps off (or is kept off by) on its lines, when there are any."""
+    if rivals:
+        found.add(promo.id)
+        found.update(q.id for q in rivals)
 
 
 def cannot_pay_off(run: Pass, order: Sequence[Promotion], covered: dict[int, tuple[int, ...]], soft: set[int]) -> bool:

@@ -135,9 +135,9 @@ def level_rank(level: str) -> int:
 def _covered_lines(promo: Promotion, request: PricingRequest) -> tuple[int, ...]:
     scope = promo.scope
     bundle = promo.benefit.items if isinstance(promo.benefit, Bundle) else None
-    return tuple(i for i, line in enumerate(request.lines)
-                 if scope.covers(line.store_id, line.category_id, line.product_id, line.sku_id)
-                 and (bundle is None or line.sku_id in bundle))
+    return tuple([i for i, line in enumerate(request.lines)
+                  if scope.covers(line.store_id, line.category_id, line.product_id, line.sku_id)
+                  and (bundle is None or line.sku_id in bundle)])
 
 
 # --- the result -----------------------------------------------------------------------------------
