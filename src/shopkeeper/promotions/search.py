@@ -34,30 +34,33 @@ def choose(request: PricingRequest, covered: dict[int, tuple[int, ...]], order: 
     """The cheapest on/off choice among the contested promotions (the others always run): exact while there are
     at most `EXACT_LIMIT` of them, else bounded (see the module's docstring). `everything` is the full run."""
     if len(contested) <= EXACT_LIMIT:
-        return branch_and_bound(request, covered, order, contested, entangled), "exact"
+        return branch_and_bound(request, covered, order, contested, entangled, everything=everything), "exact"
     structural = contested & entangled
-    found = branch_and_bound(request, covered, order, structural, entangled, BOUNDED_NODES) if structural else everything
+    found = branch_and_bound(request, covered, order, structural, entangled, BOUNDED_NODES, everything) if structural else everything
     return reach_thresholds(request, covered, order, found, contested, THRESHOLD_TRIES), "bounded"
 
 
 def branch_and_bound(request: PricingRequest, covered: dict[int, tuple[int, ...]], order: list[Promotion],
-                     contested: set[int], entangled: set[int], budget: int | None = None) -> Pass:
+                     contested: set[int], entangled: set[int], budget: int | None = None,
+                     everything: Pass | None = None) -> Pass:
     """Every on/off choice of the contested promotions, as exact as trying each in a pass of its own, cheaper:
     branches share the passes' common start, and a branch is left as soon as it cannot beat the best found,
     since each promotion still to run can take off at most `most_saved` from what the lines cost by then.
     Item prices are chosen first (who holds each line depends on all of them); a choice that leaves the lines as
-    another did is not followed again. The later stages branch as they come. Everything on is tried first, and a
-    tie keeps what was found first.
+    another did is not followed again. The later stages branch as they come. Everything on is tried first (or
+    taken as found: `everything`, the full run), and a tie keeps what was found first. A branch is weighed before
+    the promotions that always run are applied to it, and again after.
 
     Leaving a later promotion out is not tried where it cannot help: where it did nothing with everything before
     it as chosen (the two branches would be the same), or where what it saves already outweighs the most that
     every promotion it feeds could ever give (`worth_keeping`)."""
     items = [p for p in order if p.stage == "item"]
     later = [p for p in order if p.stage != "item"]
-    outweighs = feeding_ceilings(later, covered, request)
+    branching = any(p.id in contested for p in later)
+    outweighs = feeding_ceilings(later, covered, request) if branching else {}
     item_rivals = [p.id for p in items if p.id in contested]
-    best: list[Pass] = []
-    best_payable = [0]
+    best: list[Pass] = [] if everything is None else [everything]
+    best_payable = [0 if everything is None else everything.payable()]
     spent = [0]
     seen: set[tuple[object, ...]] = set()
 
@@ -65,6 +68,10 @@ def branch_and_bound(request: PricingRequest, covered: dict[int, tuple[int, ...]
         spent[0] += 1
         if budget is not None and spent[0] > budget and best:
             return  # bounded: the budget is spent, the best found stands
+        if best:
+            payable = state.payable()
+            if payable >= best_payable[0] and not could_save(later, i, state, payable - best_payable[0]):
+                return
         while i < len(later) and later[i].id not in contested:
             state.apply(later[i])
             i += 1
@@ -84,7 +91,9 @@ def branch_and_bound(request: PricingRequest, covered: dict[int, tuple[int, ...]
         state.switched_off = state.switched_off | {promo.id}
         descend(state, i + 1)
 
-    for mask in range(1 << len(item_rivals)):
+    # with nothing later to choose, the first choice of item prices (all of them) ends in the full run itself
+    first = 1 if everything is not None and not branching else 0
+    for mask in range(first, 1 << len(item_rivals)):
         if budget is not None and spent[0] > budget and best:
             break
         spent[0] += 1
@@ -150,18 +159,23 @@ def could_save(later: list[Promotion], start: int, state: Pass, needed: int) -> 
 
 def most_saved(promo: Promotion, state: Pass) -> int:
     """The most a promotion of the order stage or later can still take off: what it would give on what its lines
-    cost now (they only get cheaper, and tiers rise with the basis); a gift costs the buyer nothing."""
+    cost now (they only get cheaper, and tiers rise with the basis); a gift costs the buyer nothing, and free
+    shipping whose threshold the lines do not reach now never comes."""
     b = promo.benefit
     kind = type(b)
     if kind is Gift:
         return 0
     lines, covered = state.lines, state.covered[promo.id]
-    if kind is FreeShipping:
-        shipping = state.shipping
-        return sum(shipping[store].payable for store in {lines[i].src.store_id for i in covered} if store in shipping)
     amount = 0
     for i in covered:
         amount += lines[i].amount
+    if kind is FreeShipping:
+        assert isinstance(b, FreeShipping)
+        reach = amount if b.basis == "amount" else sum(lines[i].src.quantity for i in covered)
+        if reach < b.threshold:
+            return 0  # its lines only get cheaper from here: a threshold not reached now never is
+        shipping = state.shipping
+        return sum(shipping[store].payable for store in {lines[i].src.store_id for i in covered} if store in shipping)
     if kind is Reduction:
         assert isinstance(b, Reduction)
         return reduction_off(b, amount if b.basis == "amount" else sum(lines[i].src.quantity for i in covered), amount)
