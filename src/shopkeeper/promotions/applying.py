@@ -124,6 +124,7 @@ class Pass:
         self.switched_off: frozenset[int] = frozenset()  # set by the search: promotions left out on purpose
         self.settled = False  # the lost thresholds cannot pay off (rules.cannot_pay_off)
         self.item_winner: dict[int, int] = {}  # line index → the item price that is cheapest there, where several compete
+        self.alone: Alone | None = None  # what each separable item price would make each line cost: one per cart
 
     # --- running ------------------------------------------------------------------------------
 
@@ -141,7 +142,15 @@ class Pass:
         self.outcomes[promo.id] = self._apply(promo)
 
     def choose_item_prices(self, promotions: Sequence[Promotion]) -> None:
-        self.item_winner = cheapest_item_prices(self.request, self.covered, promotions)
+        if self.alone is None:
+            self.alone = alone_prices(self.request, self.covered)
+        self.item_winner = cheapest_item_prices(self.alone, promotions)
+
+    def fresh(self) -> "Pass":
+        """A new pass over the same cart, from list prices, sharing what does not depend on the choice."""
+        twin = Pass(self.request, self.covered)
+        twin.alone = self.alone
+        return twin
 
     def copy(self) -> "Pass":
         """A branch of the search: the same cart at the same point, to go on differently."""
@@ -155,6 +164,7 @@ class Pass:
         twin.switched_off = self.switched_off
         twin.settled = self.settled
         twin.item_winner = self.item_winner
+        twin.alone = self.alone
         return twin
 
     def later_stages_see(self) -> tuple[object, ...]:
@@ -458,23 +468,40 @@ def line_amount_alone(promo: Promotion, line: CartLine, now: datetime) -> int:
     return unit * quantity - max(0, unit - price) * units
 
 
-def cheapest_item_prices(request: PricingRequest, covered: dict[int, tuple[int, ...]],
-                         promotions: Sequence[Promotion]) -> dict[int, int]:
-    """Where several separable item prices cover a line, the one that makes it cheapest (then higher priority, lower id).
+Alone = dict[int, list[tuple[int, int, int]]]  # line index → (what it costs, -priority, id) of each separable price on it
 
-    One item price per line is the rule; choosing the cheapest per line is what the buyer would choose, and
-    it spares the search every such choice (thresholds it affects are still searched)."""
-    best: dict[int, tuple[int, int, int]] = {}
-    rivals: dict[int, int] = {}
-    for promo in promotions:
-        if promo.stage != "item" or not separable(promo, covered):
+
+def alone_prices(request: PricingRequest, covered: dict[int, tuple[int, ...]]) -> Alone:
+    """What each separable item price alone would make each line it covers cost, with its tie-breaks."""
+    alone: Alone = {}
+    for promo in request.promotions:
+        if promo.stage != "item" or promo.id not in covered or not separable(promo, covered):
             continue
         for index in covered[promo.id]:
             key = (line_amount_alone(promo, request.lines[index], request.now), -promo.priority, promo.id)
-            rivals[index] = rivals.get(index, 0) + 1
-            if index not in best or key < best[index]:
-                best[index] = key
-    return {index: key[2] for index, key in best.items() if rivals[index] > 1}
+            alone.setdefault(index, []).append(key)
+    return alone
+
+
+def cheapest_item_prices(alone: Alone, promotions: Sequence[Promotion]) -> dict[int, int]:
+    """Where several of the separable item prices among `promotions` cover a line, the one that makes it cheapest
+    (then higher priority, lower id).
+
+    One item price per line is the rule; choosing the cheapest per line is what the buyer would choose, and
+    it spares the search every such choice (thresholds it affects are still searched)."""
+    enabled = {promo.id for promo in promotions if promo.stage == "item"}
+    winners: dict[int, int] = {}
+    for index, keys in alone.items():
+        best: tuple[int, int, int] | None = None
+        rivals = 0
+        for key in keys:
+            if key[2] in enabled:
+                rivals += 1
+                if best is None or key < best:
+                    best = key
+        if rivals > 1 and best is not None:
+            winners[index] = best[2]
+    return winners
 
 
 # --- order, coupon and platform stages: money off a subtotal, gifts, free shipping ------------------

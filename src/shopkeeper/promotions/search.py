@@ -91,6 +91,7 @@ def branch_and_bound(request: PricingRequest, covered: dict[int, tuple[int, ...]
         state.switched_off = state.switched_off | {promo.id}
         descend(state, i + 1)
 
+    template = Pass(request, covered) if everything is None else everything
     # with nothing later to choose, the first choice of item prices (all of them) ends in the full run itself
     first = 1 if everything is not None and not branching else 0
     for mask in range(first, 1 << len(item_rivals)):
@@ -98,7 +99,7 @@ def branch_and_bound(request: PricingRequest, covered: dict[int, tuple[int, ...]
             break
         spent[0] += 1
         off = frozenset(item_rivals[k] for k in range(len(item_rivals)) if mask >> k & 1)
-        start = Pass(request, covered)
+        start = template.fresh()
         start.switched_off = off
         enabled = [p for p in items if p.id not in off]
         start.choose_item_prices(enabled)
@@ -204,7 +205,7 @@ def reach_thresholds(request: PricingRequest, covered: dict[int, tuple[int, ...]
                 continue
             tried.add(off)
             tries -= 1
-            trial = Pass(request, covered)
+            trial = best.fresh()
             trial.switched_off = off
             trial.run([p for p in order if p.id not in off])
             if trial.payable() < best_payable:
