@@ -2,19 +2,23 @@
 
 Exact while at most `EXACT_LIMIT` promotions are contested: branch and bound
 over every on/off choice, branches sharing their common start and leaving as
-soon as they cannot beat the best found. Above that, bounded, in two moves:
+soon as they cannot beat the best found. Above that, bounded, in three moves,
+each starting from the best so far (at first the full run):
 
-1. the *structural* choices — what blocks what on a line, which coupon of a group,
-   which of two entangled item prices — by the same branch and bound, stopped
-   after `BOUNDED_NODES` branches; the other contested promotions stay on;
-2. *thresholds reached on purpose*: for each threshold short of its next tier,
+1. *entangled item prices* (one keeps another off a line): each that holds a
+   line is left out in a pass of its own, and kept out when that is cheaper;
+2. the other *structural* choices — what blocks what on a line in the later
+   stages, which coupon of a group — by branch and bound, stopped after
+   `BOUNDED_NODES` branches; the other contested promotions stay on;
+3. *thresholds reached on purpose*: for each threshold short of its next tier,
    the cheapest one to three promotions feeding it whose discounts on its lines
    cover the gap, switched off together when the next tier gives more than they
    cost, each such change priced by a pass of its own and kept only when the cart
    comes out cheaper (at most `THRESHOLD_TRIES` passes).
 
-On the benchmark's searched carts this bounded method finds cheaper carts than a
-plain budget of 40 branches did, in less time (benchmarks/RESULTS.md).
+On the benchmark's searched carts this finds cheaper carts than a plain budget
+of 40 branches over every contested promotion did, in less time
+(benchmarks/RESULTS.md, docs/decisions.md).
 """
 
 from __future__ import annotations
@@ -36,8 +40,35 @@ def choose(request: PricingRequest, covered: dict[int, tuple[int, ...]], order: 
     if len(contested) <= EXACT_LIMIT:
         return branch_and_bound(request, covered, order, contested, entangled, everything=everything), "exact"
     structural = contested & entangled
-    found = branch_and_bound(request, covered, order, structural, entangled, BOUNDED_NODES, everything) if structural else everything
+    items = [p.id for p in order if p.stage == "item" and p.id in structural]
+    found = give_up_item_prices(order, everything, items)
+    later = structural - set(items)
+    if later:
+        kept = found.switched_off
+        found = branch_and_bound(request, covered, [p for p in order if p.id not in kept], later, entangled,
+                                 BOUNDED_NODES, found)
+        found.switched_off = found.switched_off | kept
     return reach_thresholds(request, covered, order, found, contested, THRESHOLD_TRIES), "bounded"
+
+
+def give_up_item_prices(order: list[Promotion], best: Pass, rivals: list[int]) -> Pass:
+    """`best`, or a cheaper run with some of the entangled item prices `rivals` left out, tried one at a time.
+
+    An item price that holds a line keeps its rivals off it (the first in application order takes the line);
+    leaving it out hands the line to the next one. Each holder is left out in a pass of its own, and kept out
+    when the cart comes out cheaper."""
+    best_payable = best.payable()
+    for promo_id in rivals:
+        outcome = best.outcomes.get(promo_id)
+        if promo_id in best.switched_off or outcome is None or not outcome.applied:
+            continue  # it holds no line: leaving it out changes nothing
+        off = best.switched_off | {promo_id}
+        trial = best.fresh()
+        trial.switched_off = off
+        trial.run([p for p in order if p.id not in off])
+        if trial.payable() < best_payable:
+            best, best_payable = trial, trial.payable()
+    return best
 
 
 def branch_and_bound(request: PricingRequest, covered: dict[int, tuple[int, ...]], order: list[Promotion],
