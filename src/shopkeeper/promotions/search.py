@@ -62,13 +62,30 @@ def give_up_item_prices(order: list[Promotion], best: Pass, rivals: list[int]) -
         outcome = best.outcomes.get(promo_id)
         if promo_id in best.switched_off or outcome is None or not outcome.applied:
             continue  # it holds no line: leaving it out changes nothing
-        off = best.switched_off | {promo_id}
-        trial = best.fresh()
-        trial.switched_off = off
-        trial.run([p for p in order if p.id not in off])
-        if trial.payable() < best_payable:
+        trial = cheaper_without(order, best, best.switched_off | {promo_id}, best_payable)
+        if trial is not None:
             best, best_payable = trial, trial.payable()
     return best
+
+
+def cheaper_without(order: list[Promotion], like: Pass, off: frozenset[int], below: int) -> Pass | None:
+    """The run with `off` left out when it costs less than `below`; None otherwise. The item prices are applied
+    first, and the later stages only when what they could still take off might bring the cart below."""
+    trial = like.fresh()
+    trial.switched_off = off
+    enabled = [p for p in order if p.id not in off]
+    trial.choose_item_prices(enabled)
+    start = 0
+    while start < len(enabled) and enabled[start].stage == "item":
+        trial.apply(enabled[start])
+        start += 1
+    later = enabled[start:]
+    payable = trial.payable()
+    if payable >= below and not could_save(later, 0, trial, payable - below):
+        return None
+    for promo in later:
+        trial.apply(promo)
+    return trial if trial.payable() < below else None
 
 
 def branch_and_bound(request: PricingRequest, covered: dict[int, tuple[int, ...]], order: list[Promotion],
@@ -236,10 +253,8 @@ def reach_thresholds(request: PricingRequest, covered: dict[int, tuple[int, ...]
                 continue
             tried.add(off)
             tries -= 1
-            trial = best.fresh()
-            trial.switched_off = off
-            trial.run([p for p in order if p.id not in off])
-            if trial.payable() < best_payable:
+            trial = cheaper_without(order, best, off, best_payable)
+            if trial is not None:
                 best, best_payable, improved = trial, trial.payable(), True
                 break
     return best
