@@ -105,47 +105,17 @@ def branch_and_bound(request: PricingRequest, covered: dict[int, tuple[int, ...]
     items = [p for p in order if p.stage == "item"]
     later = [p for p in order if p.stage != "item"]
     branching = any(p.id in contested for p in later)
-    outweighs = feeding_ceilings(later, covered, request) if branching else {}
+    tree = Branches(later, contested, entangled, feeding_ceilings(later, covered, request) if branching else {},
+                    budget, everything)
     item_rivals = [p.id for p in items if p.id in contested]
-    best: list[Pass] = [] if everything is None else [everything]
-    best_payable = [0 if everything is None else everything.payable()]
-    spent = [0]
     seen: set[tuple[object, ...]] = set()
-
-    def descend(state: Pass, i: int) -> None:
-        spent[0] += 1
-        if budget is not None and spent[0] > budget and best:
-            return  # bounded: the budget is spent, the best found stands
-        if best:
-            payable = state.payable()
-            if payable >= best_payable[0] and not could_save(later, i, state, payable - best_payable[0]):
-                return
-        while i < len(later) and later[i].id not in contested:
-            state.apply(later[i])
-            i += 1
-        payable = state.payable()
-        if best and payable >= best_payable[0] and not could_save(later, i, state, payable - best_payable[0]):
-            return
-        if i == len(later):
-            best[:], best_payable[0] = [state], payable
-            return
-        promo = later[i]
-        branch = state.copy()
-        branch.apply(promo)
-        saved = payable - branch.payable()
-        descend(branch, i + 1)
-        if worth_keeping(promo, branch.outcomes[promo.id], saved, outweighs, entangled):
-            return
-        state.switched_off = state.switched_off | {promo.id}
-        descend(state, i + 1)
-
     template = Pass(request, covered) if everything is None else everything
     # with nothing later to choose, the first choice of item prices (all of them) ends in the full run itself
     first = 1 if everything is not None and not branching else 0
     for mask in range(first, 1 << len(item_rivals)):
-        if budget is not None and spent[0] > budget and best:
+        if tree.spent_out():
             break
-        spent[0] += 1
+        tree.spent += 1
         off = frozenset(item_rivals[k] for k in range(len(item_rivals)) if mask >> k & 1)
         start = template.fresh()
         start.switched_off = off
@@ -156,8 +126,59 @@ def branch_and_bound(request: PricingRequest, covered: dict[int, tuple[int, ...]
         if start.later_stages_see() in seen:
             continue  # another choice of item prices left the lines just so: what follows is the same
         seen.add(start.later_stages_see())
-        descend(start, 0)
-    return best[0]
+        tree.descend(start, 0)
+    assert tree.best is not None
+    return tree.best
+
+
+class Branches:
+    """The later stages of `branch_and_bound`: the best leaf so far and the branches spent. A class rather than a
+    closure, so that a search leaves no reference cycle behind for the garbage collector to find."""
+
+    def __init__(self, later: list[Promotion], contested: set[int], entangled: set[int], outweighs: dict[int, int],
+                 budget: int | None, best: Pass | None) -> None:
+        self.later = later
+        self.contested = contested
+        self.entangled = entangled
+        self.outweighs = outweighs
+        self.budget = budget
+        self.best = best
+        self.best_payable = 0 if best is None else best.payable()
+        self.spent = 0
+
+    def spent_out(self) -> bool:
+        return self.budget is not None and self.spent > self.budget and self.best is not None
+
+    def beaten(self, state: Pass, i: int, payable: int) -> bool:
+        """Whether the branch can no longer come out cheaper than the best leaf."""
+        return (self.best is not None and payable >= self.best_payable
+                and not could_save(self.later, i, state, payable - self.best_payable))
+
+    def descend(self, state: Pass, i: int) -> None:
+        self.spent += 1
+        if self.spent_out():
+            return  # bounded: the budget is spent, the best found stands
+        later, contested = self.later, self.contested
+        if self.beaten(state, i, state.payable()):
+            return
+        while i < len(later) and later[i].id not in contested:
+            state.apply(later[i])
+            i += 1
+        payable = state.payable()
+        if self.beaten(state, i, payable):
+            return
+        if i == len(later):
+            self.best, self.best_payable = state, payable
+            return
+        promo = later[i]
+        branch = state.copy()
+        branch.apply(promo)
+        saved = payable - branch.payable()
+        self.descend(branch, i + 1)
+        if worth_keeping(promo, branch.outcomes[promo.id], saved, self.outweighs, self.entangled):
+            return
+        state.switched_off = state.switched_off | {promo.id}
+        self.descend(state, i + 1)
 
 
 def worth_keeping(promo: Promotion, outcome: Outcome, saved: int, outweighs: dict[int, int], entangled: set[int]) -> bool:
