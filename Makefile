@@ -34,8 +34,11 @@ lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy src
 
+# the suite on every core (pytest-xdist; each worker has its own PostgreSQL database, tests/conftest.py)
+TEST_WORKERS ?= auto
+
 test: install browser lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 	@echo "the pricing engine's own tests once more, as plain Python:"
 	SHOPKEEPER_PURE_ENGINE=1 $(BIN)/python -m pytest -q tests/promotions/test_rules.py tests/promotions/test_search.py tests/promotions/test_properties.py
 

@@ -3,7 +3,7 @@
 Each test that needs a database runs on SQLite, and on PostgreSQL as well when
 SHOPKEEPER_TEST_POSTGRES_URL is set. Both are built by the real migrations
 once per session; each test then gets a fresh copy (SQLite) or emptied tables
-(PostgreSQL).
+(PostgreSQL). Under pytest-xdist each worker has a PostgreSQL database of its own.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from shopkeeper import migrate
 from shopkeeper.api.app import create_app
@@ -43,7 +43,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
     assert POSTGRES_URL
-    url = normalize_url(POSTGRES_URL)
+    url = worker_database(normalize_url(POSTGRES_URL))
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
@@ -51,6 +51,22 @@ def postgres_url() -> str:
     engine.dispose()
     migrate.upgrade(url)
     return url
+
+
+def worker_database(url: str) -> str:
+    """The database of this test process: the one named in the URL, or under pytest-xdist (`make test` runs
+    the suite on every core) a database of the worker's own beside it, `<name>_gw0` and so on, created once."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    admin = create_engine(parsed, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        if connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).first() is None:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(params=BACKENDS)
