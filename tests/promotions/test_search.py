@@ -23,7 +23,17 @@ from pricing_builders import (
 )
 from shopkeeper.promotions.applying import Pass
 from shopkeeper.promotions.rules import EXACT_LIMIT, application_order, price_cart, screen
-from shopkeeper.promotions.terms import Bundle, PointsPrice, PricingRequest, Reduction, Shopper, Tier, UnitPrice
+from shopkeeper.promotions.terms import (
+    BulkPrice,
+    Bundle,
+    PointsPrice,
+    PricingRequest,
+    QuantityTier,
+    Reduction,
+    Shopper,
+    Tier,
+    UnitPrice,
+)
 
 
 def everything_run(req: PricingRequest) -> int:
@@ -141,10 +151,47 @@ def test_more_contested_promotions_than_the_exact_limit_are_searched_bounded_and
     coupons = [coupon(i, Reduction((Tier(0, 100 * i),))) for i in range(1, count + 1)]
     req = request([line(1, 20000)], coupons)
     cart = price_cart(req)
-    # then the search says it was bounded, and the buyer pays no more than with the first coupon that would run (¥1 off)
+    # then the search says it was bounded, and the best coupon is used (¥9 off), not the first that would run (¥1)
     assert cart.search == "bounded"
-    assert cart.payable <= everything_run(req) == 19900
-    assert len(cart.coupon_ids()) == 1
+    assert everything_run(req) == 19900
+    assert cart.payable == 19100
+    assert cart.coupon_ids() == [1000 + count]
+
+
+def nine_store_coupons(first_id: int) -> list:
+    """¥1 to ¥9 off, one store group: more contested promotions than the exact search takes, the best one last."""
+    return [coupon(first_id + i, Reduction((Tier(0, 100 * (i + 1)),))) for i in range(EXACT_LIMIT + 1)]
+
+
+def test_bounded_search_gives_up_an_item_discount_to_reach_a_threshold() -> None:
+    # given ¥200.00 of goods, 5% off the second SKU, 满200减30 and nine coupons of one group
+    req = request([line(1, 10000), line(2, 10000)],
+                  [promo(1, UnitPrice(percent_off=Decimal("0.05")), scope=sku_scope(2)),
+                   promo(2, Reduction((Tier(20000, 3000),))), *nine_store_coupons(10)])
+    cart = price_cart(req)
+    # then the search is bounded; giving up the ¥5 discount keeps ¥200 and takes ¥30 off, then the ¥9 coupon:
+    # ¥200 − ¥30 − ¥9 = ¥161.00, what the brute force over all 2^11 choices finds too (everything on: ¥195 less
+    # the first coupon of the group, ¥1: ¥194.00)
+    assert cart.search == "bounded"
+    assert everything_run(req) == 19400
+    assert cart.payable == 16100 == brute_force_payable(req)
+    assert verdict(cart, 1).reason == "not_chosen" and verdict(cart, 2).amount == 3000
+    assert cart.coupon_ids() == [1018]
+
+
+def test_bounded_search_hands_a_line_to_the_cheaper_of_two_entangled_item_prices() -> None:
+    # given a ¥100.00 line, a 10% bulk price of higher priority that takes the line first (a bulk price is not
+    # separable, so the two prices are entangled), a 30% price and nine coupons of one group
+    req = request([line(1, 10000)],
+                  [promo(1, BulkPrice((QuantityTier(1, Decimal("0.1")),)), scope=sku_scope(1), priority=5),
+                   promo(2, UnitPrice(percent_off=Decimal("0.3")), scope=sku_scope(1)), *nine_store_coupons(10)])
+    cart = price_cart(req)
+    # then leaving the bulk price out hands the line to the 30% price, and the ¥9 coupon follows:
+    # ¥100 − ¥30 − ¥9 = ¥61.00 (everything on: ¥100 − ¥10 − ¥1 = ¥89.00), as the brute force agrees
+    assert cart.search == "bounded"
+    assert everything_run(req) == 8900
+    assert cart.payable == 6100 == brute_force_payable(req)
+    assert verdict(cart, 1).reason == "not_chosen" and verdict(cart, 2).amount == 3000
 
 
 def test_a_promotion_both_kept_off_and_keeping_a_coupon_off_counts_as_a_cost() -> None:

@@ -7,6 +7,7 @@ each starting from the best so far (at first the full run):
 
 1. *entangled item prices* (one keeps another off a line): each that holds a
    line is left out in a pass of its own, and kept out when that is cheaper;
+   then each coupon of a contested coupon group is tried as the one used;
 2. the other *structural* choices — what blocks what on a line in the later
    stages, which coupon of a group — by branch and bound, stopped after
    `BOUNDED_NODES` branches; the other contested promotions stay on;
@@ -42,6 +43,7 @@ def choose(request: PricingRequest, covered: dict[int, tuple[int, ...]], order: 
     structural = contested & entangled
     items = [p.id for p in order if p.stage == "item" and p.id in structural]
     found = give_up_item_prices(order, everything, items)
+    found = choose_group_coupons(order, found, structural)
     later = structural - set(items)
     if later:
         kept = found.switched_off
@@ -65,6 +67,27 @@ def give_up_item_prices(order: list[Promotion], best: Pass, rivals: list[int]) -
         trial = cheaper_without(order, best, best.switched_off | {promo_id}, best_payable)
         if trial is not None:
             best, best_payable = trial, trial.payable()
+    return best
+
+
+def choose_group_coupons(order: list[Promotion], best: Pass, contested: set[int]) -> Pass:
+    """`best`, or a cheaper run using another coupon of a group (at most one per group: the first that applies).
+
+    Getting to the k-th coupon of a group by switching coupons off one by one takes a search k levels deep;
+    here each coupon is tried directly as the one used, the group's coupons before it left out."""
+    groups: dict[str, list[int]] = {}
+    for promo in order:
+        if promo.coupon_group is not None and promo.id in contested:
+            groups.setdefault(promo.coupon_group, []).append(promo.id)
+    best_payable = best.payable()
+    for members in groups.values():
+        for k in range(1, len(members)):
+            off = (best.switched_off - frozenset(members)) | frozenset(members[:k])
+            if off == best.switched_off:
+                continue
+            trial = cheaper_without(order, best, off, best_payable)
+            if trial is not None:
+                best, best_payable = trial, trial.payable()
     return best
 
 
