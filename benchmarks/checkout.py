@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import sqlalchemy
+from results_file import rewrite_section
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import JSON, Column, MetaData, String, bindparam, create_engine, event, func, insert, select, text, update
@@ -587,28 +588,7 @@ checkout (BEGIN and COMMIT not counted), on the warm-up orders."""
 
 def write_results(blocks: dict[str, str]) -> None:
     """Rewrite this script's section of RESULTS.md, keeping other sections and the other database's figures."""
-    start, end = f"<!-- {SECTION}:start -->", f"<!-- {SECTION}:end -->"
-    current = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else (
-        "# Benchmark results\n\nWritten by the scripts in this folder (see README.md); each script rewrites only its own section.\n")
-    kept: dict[str, str] = {}
-    if start in current and end in current:
-        section = current[current.index(start):current.index(end) + len(end)]
-        for kind in ("sqlite", "postgresql"):
-            found = re.search(rf"<!-- {SECTION}/{kind}:start -->\n(.*?)\n<!-- {SECTION}/{kind}:end -->", section, re.S)
-            if found:
-                kept[kind] = found.group(1)
-    kept.update(blocks)
-    parts = [start, INTRO, ""]
-    for kind in ("sqlite", "postgresql"):
-        if kind in kept:
-            parts += [f"<!-- {SECTION}/{kind}:start -->", kept[kind], f"<!-- {SECTION}/{kind}:end -->", ""]
-    parts.append(end)
-    section = "\n".join(parts)
-    if start in current and end in current:
-        updated = current[:current.index(start)] + section + current[current.index(end) + len(end):]
-    else:
-        updated = current.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(updated, encoding="utf-8")
+    rewrite_section(RESULTS, SECTION, INTRO, ("sqlite", "postgresql"), blocks)
 
 
 # --- main -------------------------------------------------------------------------------------

@@ -44,7 +44,6 @@ import os
 import platform
 import pstats
 import random
-import re
 import shlex
 import statistics
 import subprocess
@@ -58,6 +57,8 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from results_file import rewrite_section
 
 from shopkeeper.promotions import native
 from shopkeeper.promotions.index import PromotionIndex
@@ -857,31 +858,9 @@ def oscar_block(oscar: dict[int, OscarRun], command: str, info: dict[str, str]) 
 
 def write_results(blocks: dict[str, str], goal_lines: list[str]) -> None:
     """Rewrite this script's section of RESULTS.md; keep the previous Oscar figures when Oscar was skipped."""
-    start, end = f"<!-- {SECTION}:start -->", f"<!-- {SECTION}:end -->"
-    current = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else (
-        "# Benchmark results\n\nWritten by the scripts in this folder (see README.md); "
-        "each script rewrites only its own section.\n")
-    kept: dict[str, str] = {}
-    if start in current and end in current:
-        section = current[current.index(start):current.index(end) + len(end)]
-        for part in ("engine", "oscar", "goals"):
-            found = re.search(rf"<!-- {SECTION}/{part}:start -->\n(.*?)\n<!-- {SECTION}/{part}:end -->", section, re.S)
-            if found:
-                kept[part] = found.group(1)
-    kept.update(blocks)
     if goal_lines:
-        kept["goals"] = "\n".join(["### Against the goals", "", *goal_lines])
-    parts = [start, INTRO, ""]
-    for part in ("engine", "oscar", "goals"):
-        if part in kept:
-            parts += [f"<!-- {SECTION}/{part}:start -->", kept[part], f"<!-- {SECTION}/{part}:end -->", ""]
-    parts.append(end)
-    section = "\n".join(parts)
-    if start in current and end in current:
-        updated = current[:current.index(start)] + section + current[current.index(end) + len(end):]
-    else:
-        updated = current.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(updated, encoding="utf-8")
+        blocks = {**blocks, "goals": "\n".join(["### Against the goals", "", *goal_lines])}
+    rewrite_section(RESULTS, SECTION, INTRO, ("engine", "oscar", "goals"), blocks)
 
 
 # --- main ---------------------------------------------------------------------------------------
