@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import sqlalchemy
-from results_file import rewrite_section
+from reporting import cpu_model, rewrite_section
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import JSON, Column, MetaData, String, bindparam, create_engine, event, func, insert, select, text, update
@@ -523,12 +523,7 @@ def markdown_table(runs: list[Run]) -> str:
 
 def machine() -> dict[str, str]:
     nproc = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    model = ""
-    try:
-        model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                      if line.startswith("model name")), "")
-    except OSError:
-        pass
+    model = cpu_model()
     import psycopg
 
     return {

@@ -58,7 +58,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from results_file import rewrite_section
+from reporting import cpu_model, rewrite_section
 
 from shopkeeper.promotions import native
 from shopkeeper.promotions.index import PromotionIndex
@@ -721,12 +721,7 @@ def markdown_table(headers: tuple[str, ...], rows: list[list[str]]) -> str:
 
 
 def machine(cpu: int) -> dict[str, str]:
-    model = ""
-    try:
-        model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                      if line.startswith("model name")), "")
-    except OSError:
-        pass
+    model = cpu_model()
     return {
         "date": datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": f"nproc {os.cpu_count()}" + (f" ({model})" if model else "") + f", pinned to CPU {cpu}; {platform.platform()}",

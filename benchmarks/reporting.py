@@ -1,4 +1,5 @@
-"""RESULTS.md: each benchmark script rewrites only its own section, between its markers, and keeps the rest."""
+"""What the benchmark scripts share in reporting: the machine's CPU model, and RESULTS.md, where each script
+rewrites only its own section, between its markers, and keeps the rest."""
 
 from __future__ import annotations
 
@@ -32,3 +33,12 @@ def rewrite_section(results: Path, section: str, intro: str, parts: tuple[str, .
     else:
         updated = current.rstrip("\n") + "\n\n" + text + "\n"
     results.write_text(updated, encoding="utf-8")
+
+
+def cpu_model() -> str:
+    """The CPU's model name from /proc/cpuinfo ("" where there is none)."""
+    try:
+        return next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                     if line.startswith("model name")), "")
+    except OSError:
+        return ""
