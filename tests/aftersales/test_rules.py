@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -25,6 +26,7 @@ from shopkeeper.aftersales.rules import (
     escalate,
     evidence_deadlines,
     evidence_due,
+    is_vip,
     late_damage_claim,
     may_complain,
     may_escalate,
@@ -219,6 +221,17 @@ def test_a_counter_proposal_the_buyer_accepts_is_the_agreement() -> None:
     countered = answer(after_shipment(Proposal("refund_only", PAID)), DH, T0 + DAY, agree=False, counter=counter).case
     moved = accept_counter(countered, DH, T0 + 2 * DAY)
     assert moved.settlement is not None and moved.settlement.refund == usd("20.00")
+
+
+def test_who_counts_as_vip_is_the_rulebooks_list_of_member_levels() -> None:
+    # given DHgate's rulebook, whose VIP levels are gold and platinum, and a copy that names silver too
+    silver_too = dataclasses.replace(DH, aftersales=dataclasses.replace(DH.aftersales, negotiation=dataclasses.replace(
+        DH.aftersales.negotiation, vip_member_levels=("silver", "gold", "platinum"))))
+    # then a gold buyer is VIP under both, a silver buyer only under the copy, and a regular or unknown buyer never
+    assert DH.aftersales.negotiation.vip_member_levels == ("gold", "platinum")
+    assert is_vip(DH, "gold") and is_vip(silver_too, "gold")
+    assert not is_vip(DH, "silver") and is_vip(silver_too, "silver")
+    assert not is_vip(silver_too, "regular") and not is_vip(DH, None)
 
 
 @pytest.mark.parametrize("vip, first_day", [(True, 3), (False, 5)])

@@ -10,7 +10,7 @@ from shopkeeper.aftersales import case_rows, complaint_service, evidence, metric
 
 # Every name the service had before it was split, and the new use cases.
 BEFORE_THE_SPLIT = (
-    "DEADLINE", "REMINDER", "HELD", "VIP_LEVELS", "EXPRESS_CARRIERS", "POST_MARKERS", "EVIDENCE_TYPES", "MAX_FILES_PER_CASE",
+    "DEADLINE", "REMINDER", "HELD", "EXPRESS_CARRIERS", "POST_MARKERS", "EVIDENCE_TYPES", "MAX_FILES_PER_CASE",
     "FileTooLarge", "UnsupportedFileType", "CaseRequest", "CaseFilter", "CaseView", "subject", "as_case", "describe",
     "get_case", "list_cases", "shipping_class", "open_case", "take_late_shipment_refund", "deadline_passed", "remind",
     "answer", "accept", "refuse_prepared", "give_tracking", "confirm_received", "report_problem", "escalate", "withdraw",

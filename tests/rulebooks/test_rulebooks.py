@@ -104,6 +104,8 @@ BROKEN: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("dhgate", _set("aftersales.opening.post", {"opens_after_days": 95, "closes_after_days": 90}),
      "aftersales.opening.post: opens on day 95, not before it closes (day 90)"),
     ("dhgate", _set("aftersales.opening.post", {"opens_after_days": 10}), "aftersales.opening.post.closes_after_days: missing"),
+    ("dhgate", _set("aftersales.negotiation.vip_member_levels", ["gold", "diamond"]),
+     "aftersales.negotiation.vip_member_levels: must be a list of distinct member levels (regular, silver, gold, platinum)"),
     ("dhgate", _set("aftersales.negotiation.vip_may_escalate_after_days", 6),
      "aftersales.negotiation.vip_may_escalate_after_days: VIP buyers may not wait longer than others (6 > 5)"),
     ("dhgate", _set("aftersales.negotiation.others_may_escalate_after_days", 10),

@@ -422,6 +422,11 @@ def withdraw(case: Case, now: datetime) -> Transition:
     return _close(case, now, None, resolution="withdrawn")
 
 
+def is_vip(book: Rulebook, member_level: str | None) -> bool:
+    """Whether a buyer of this member level counts as VIP under the rulebook (who may escalate sooner)."""
+    return member_level in book.aftersales.negotiation.vip_member_levels
+
+
 def may_escalate(case: Case, book: Rulebook, buyer_is_vip: bool, now: datetime) -> bool:
     # DHgate: VIP buyers after 3 days, others after 5, until day 10 (RULES.md §7.1.2)
     if case.origin is not Origin.AFTER_SHIPMENT or case.stage is not Stage.NEGOTIATING:

@@ -86,7 +86,7 @@ from shopkeeper.scope import SYSTEM
 
 # Moved to the modules beside this one; still importable from `aftersales.service`.
 __all__ = [
-    "DEADLINE", "REMINDER", "HELD", "VIP_LEVELS", "EXPRESS_CARRIERS", "POST_MARKERS", "EVIDENCE_TYPES", "MAX_FILES_PER_CASE",
+    "DEADLINE", "REMINDER", "HELD", "EXPRESS_CARRIERS", "POST_MARKERS", "EVIDENCE_TYPES", "MAX_FILES_PER_CASE",
     "FileTooLarge", "UnsupportedFileType", "CaseRequest", "CaseFilter", "CaseView", "ComplaintFilter", "StoreMetrics",
     "subject", "as_case", "describe", "get_case", "list_cases", "shipping_class",
     "open_case", "take_late_shipment_refund", "deadline_passed", "remind",
@@ -95,10 +95,6 @@ __all__ = [
     "post_message", "messages", "add_evidence", "ask_for_evidence", "evidence_files", "evidence_file", "timeline",
     "open_complaint", "get_complaint", "list_complaints", "uphold_complaint", "dismiss_complaint", "store_metrics",
 ]
-
-# A store's member levels that count as VIP for escalation (DHgate: VIP buyers after 3 days, RULES.md §7.1.2).
-# The sources do not say who is VIP; our choice: the two top levels.
-VIP_LEVELS = ("gold", "platinum")
 
 Decide = Callable[[CaseRow, Case, Rulebook], Transition]
 
@@ -379,7 +375,7 @@ def escalate(session: Session, now: datetime, actor: Principal, case_id: int) ->
 
     def decide(row: CaseRow, case: Case, book: Rulebook) -> Transition:
         buyer = session.get(Buyer, row.buyer_id)
-        return rules.escalate(case, book, buyer is not None and buyer.member_level in VIP_LEVELS, now)
+        return rules.escalate(case, book, buyer is not None and rules.is_vip(book, buyer.member_level), now)
 
     return _act(session, now, actor, case_id, decide)
 

@@ -180,7 +180,7 @@ class AfterSalesDesk:
             row = session.get(CaseRow, case_id)
             assert row is not None
             view = service.describe(row)
-            vip = session.scalar(select(Buyer.member_level).where(Buyer.id == row.buyer_id)) in service.VIP_LEVELS
+            vip = rules.is_vip(view.book, session.scalar(select(Buyer.member_level).where(Buyer.id == row.buyer_id)))
             session.expunge(row)
         due = view.deadline
         if due is None:

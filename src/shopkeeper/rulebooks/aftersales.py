@@ -67,6 +67,7 @@ class NegotiationRules:
     on_seller_silence: Outcome
     negotiate: timedelta
     on_no_agreement: Outcome
+    vip_member_levels: tuple[str, ...]  # the member levels whose buyers count as VIP here
     vip_may_escalate_after: timedelta
     others_may_escalate_after: timedelta
 
@@ -207,7 +208,8 @@ def parse(a: dict[str, Any]) -> AftersalesRules:
         late_shipment=LateShipmentRules(a["late_shipment"]["instant_refund"]),
         negotiation=NegotiationRules(
             _days(neg["seller_answer_days"]), neg["on_seller_silence"], _days(neg["negotiate_days"]), neg["on_no_agreement"],
-            _days(neg["vip_may_escalate_after_days"]), _days(neg["others_may_escalate_after_days"]),
+            tuple(neg["vip_member_levels"]), _days(neg["vip_may_escalate_after_days"]),
+            _days(neg["others_may_escalate_after_days"]),
         ),
         platform=PlatformRules(_days(plat["seller_feedback_days"]), plat["on_seller_silence"], _days(plat["ruling_days"]),
                                plat["on_ruling_overdue"]),

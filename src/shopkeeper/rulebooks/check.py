@@ -15,6 +15,7 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shopkeeper.money import exponent, valid_currency
+from shopkeeper.promotions.terms import MEMBER_LEVELS
 from shopkeeper.rulebooks.aftersales import PAID_IN, PARTIES, REASON_CATEGORIES, REASON_STAGES, REFUND_RATE_BASES
 
 Leaf = Callable[[str, Any], list[str]]
@@ -52,6 +53,11 @@ def zone(path: str, v: Any) -> list[str]:
 def days_list(path: str, v: Any) -> list[str]:
     ok = isinstance(v, list) and bool(v) and all(_is_int(d) and d > 0 for d in v) and v == sorted(set(v))
     return [] if ok else [f"{path}: must be a list of positive whole numbers of days in increasing order, not {v!r}"]
+
+
+def member_levels(path: str, v: Any) -> list[str]:
+    ok = isinstance(v, list) and all(level in MEMBER_LEVELS for level in v) and len(set(v)) == len(v)
+    return [] if ok else [f"{path}: must be a list of distinct member levels ({', '.join(MEMBER_LEVELS)}), not {v!r}"]
 
 
 def _decimal(v: Any) -> Decimal | None:
@@ -149,7 +155,8 @@ AFTERSALES: Spec = {
     "late_shipment": {"instant_refund": flag},
     "negotiation": {"seller_answer_days": positive, "on_seller_silence": one_of("carry_out_buyer_proposal", "escalate"),
                     "negotiate_days": positive, "on_no_agreement": one_of("escalate", "carry_out_buyer_proposal"),
-                    "vip_may_escalate_after_days": whole, "others_may_escalate_after_days": whole},
+                    "vip_member_levels": member_levels, "vip_may_escalate_after_days": whole,
+                    "others_may_escalate_after_days": whole},
     "platform": {"seller_feedback_days": positive, "on_seller_silence": one_of("carry_out_buyer_proposal"),
                  "ruling_days": positive, "on_ruling_overdue": one_of("alert_operator")},
     "opening": _opening,
