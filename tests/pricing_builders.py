@@ -15,10 +15,10 @@ from typing import Any, Mapping, Sequence
 
 from hypothesis import strategies as st
 
+from shopkeeper.members import MEMBER_LEVELS
 from shopkeeper.promotions.results import PricedCart, Verdict
 from shopkeeper.promotions.rules import price_cart
 from shopkeeper.promotions.terms import (
-    MEMBER_LEVELS,
     Audience,
     Benefit,
     BulkPrice,

@@ -11,9 +11,8 @@ from shopkeeper import events
 from shopkeeper.auth import Principal, Role
 from shopkeeper.customers.models import Address, Buyer, PointsEntry
 from shopkeeper.errors import InvalidInput, NotFound
+from shopkeeper.members import MEMBER_LEVELS
 from shopkeeper.scope import get_or_404, require_role
-
-MEMBER_LEVELS = ("regular", "silver", "gold", "platinum")
 
 
 def create_buyer(session: Session, now: datetime, actor: Principal, name: str, email: str | None = None,

@@ -35,13 +35,13 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from shopkeeper.members import MEMBER_LEVELS
 from shopkeeper.money import exponent
 from shopkeeper.promotions.analysis import cannot_pay_off, competing, thresholds_at_stake
 from shopkeeper.promotions.applying import Outcome, Pass, reduction_off
 from shopkeeper.promotions.results import Allocation, Hint, PricedCart, PricedLine, PricedShipping, Search, Step, Verdict
 from shopkeeper.promotions.search import EXACT_LIMIT, choose
 from shopkeeper.promotions.terms import (
-    MEMBER_LEVELS,
     STAGES,
     Audience,
     Basis,

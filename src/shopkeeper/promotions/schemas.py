@@ -11,12 +11,12 @@ from pydantic import BaseModel, Field, StringConstraints, model_validator
 from shopkeeper.api.schemas import Amount, Id, In, MoneyOut, Name, Quantity, to_minor
 from shopkeeper.clock import utc
 from shopkeeper.errors import InvalidInput
+from shopkeeper.members import MEMBER_LEVELS
 from shopkeeper.promotions.explain import Lang, describe, hint_text
 from shopkeeper.promotions.models import Coupon, CouponTemplate, PromotionRow
 from shopkeeper.promotions.pricing import Quote
 from shopkeeper.promotions.service import CouponSpec, PromotionSpec
 from shopkeeper.promotions.terms import (
-    MEMBER_LEVELS,
     Audience,
     Benefit,
     BulkPrice,

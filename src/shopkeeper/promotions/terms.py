@@ -33,9 +33,6 @@ Stacking = Literal["stacks", "exclusive", "coupons_only"]
 
 Basis = Literal["amount", "quantity"]
 
-# Ordered lowest first: "member level too low" compares positions.
-MEMBER_LEVELS: tuple[str, ...] = ("regular", "silver", "gold", "platinum")
-
 
 @dataclass(frozen=True)
 class Scope:

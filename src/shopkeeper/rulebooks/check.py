@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any, Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from shopkeeper.members import MEMBER_LEVELS
 from shopkeeper.money import exponent, valid_currency
-from shopkeeper.promotions.terms import MEMBER_LEVELS
 from shopkeeper.rulebooks.aftersales import PAID_IN, PARTIES, REASON_CATEGORIES, REASON_STAGES, REFUND_RATE_BASES
 
 Leaf = Callable[[str, Any], list[str]]

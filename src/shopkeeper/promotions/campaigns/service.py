@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from shopkeeper import events
 from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog.models import Category, PriceChange, Product, Sku, Store
-from shopkeeper.customers.service import MEMBER_LEVELS
 from shopkeeper.db import newest_first
 from shopkeeper.errors import InvalidInput, NotAllowedInState, NotFound
 from shopkeeper.inventory.service import available_by_sku
+from shopkeeper.members import MEMBER_LEVELS
 from shopkeeper.promotions import terms
 from shopkeeper.promotions.campaigns import rules
 from shopkeeper.promotions.campaigns.models import Campaign, CampaignEntry, CampaignEntrySku, CampaignPhase, EntryStatus
