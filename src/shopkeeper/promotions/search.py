@@ -94,21 +94,25 @@ def choose_group_coupons(order: list[Promotion], best: Pass, contested: set[int]
 def cheaper_without(order: list[Promotion], like: Pass, off: frozenset[int], below: int) -> Pass | None:
     """The run with `off` left out when it costs less than `below`; None otherwise. The item prices are applied
     first, and the later stages only when what they could still take off might bring the cart below."""
-    trial = like.fresh()
-    trial.switched_off = off
-    enabled = [p for p in order if p.id not in off]
-    trial.choose_item_prices(enabled)
-    start = 0
-    while start < len(enabled) and enabled[start].stage == "item":
-        trial.apply(enabled[start])
-        start += 1
-    later = enabled[start:]
+    trial = item_stage(like, [p for p in order if p.stage == "item"], off)
+    later = [p for p in order if p.stage != "item" and p.id not in off]
     payable = trial.payable()
     if payable >= below and not could_save(later, 0, trial, payable - below):
         return None
     for promo in later:
         trial.apply(promo)
     return trial if trial.payable() < below else None
+
+
+def item_stage(like: Pass, items: list[Promotion], off: frozenset[int]) -> Pass:
+    """A fresh pass over `like`'s cart with the item prices not in `off` chosen and applied."""
+    start = like.fresh()
+    start.switched_off = off
+    enabled = [p for p in items if p.id not in off]
+    start.choose_item_prices(enabled)
+    for promo in enabled:
+        start.apply(promo)
+    return start
 
 
 def branch_and_bound(request: PricingRequest, covered: dict[int, tuple[int, ...]], order: list[Promotion],
@@ -139,13 +143,7 @@ def branch_and_bound(request: PricingRequest, covered: dict[int, tuple[int, ...]
         if tree.spent_out():
             break
         tree.spent += 1
-        off = frozenset(item_rivals[k] for k in range(len(item_rivals)) if mask >> k & 1)
-        start = template.fresh()
-        start.switched_off = off
-        enabled = [p for p in items if p.id not in off]
-        start.choose_item_prices(enabled)
-        for promo in enabled:
-            start.apply(promo)
+        start = item_stage(template, items, frozenset(item_rivals[k] for k in range(len(item_rivals)) if mask >> k & 1))
         if start.later_stages_see() in seen:
             continue  # another choice of item prices left the lines just so: what follows is the same
         seen.add(start.later_stages_see())
@@ -289,7 +287,7 @@ def reach_thresholds(request: PricingRequest, covered: dict[int, tuple[int, ...]
     improved = True
     while improved and tries > 0:
         improved = False
-        for position, promo in enumerate(order):
+        for position in range(len(order)):
             if tries == 0:
                 break
             off = way_up(request, covered, order, best, position, candidates)
