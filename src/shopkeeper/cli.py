@@ -14,7 +14,7 @@ from rich.markup import escape
 from sqlalchemy.exc import IntegrityError
 
 import shopkeeper.models  # noqa: F401  (every table, so foreign keys resolve in any command)
-from shopkeeper import migrate, rulebooks, simulation
+from shopkeeper import migrate, rulebooks, simulation, startup
 from shopkeeper.auth import Role, create_key
 from shopkeeper.clock import Clock, SystemClock
 from shopkeeper.db import Database
@@ -98,6 +98,17 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
+def _check_start(settings: Settings) -> None:
+    """Refuse to serve or fire timers on an unsafe configuration in production; warn loudly elsewhere (startup.py)."""
+    problems = startup.check(settings)
+    refused = startup.fatal(problems, settings)
+    for problem in problems:
+        label = "[bold red]refusing to start:[/bold red]" if problem in refused else "[bold yellow]WARNING (not for production):[/bold yellow]"
+        err.print(f"{label} {escape(problem.message)}", soft_wrap=True, highlight=False)
+    if refused:
+        raise typer.Exit(2)
+
+
 @app.command()
 def serve(
     host: Annotated[Optional[str], typer.Option()] = None,
@@ -111,6 +122,7 @@ def serve(
     from shopkeeper.worker import start_in_thread
 
     settings, db = _database()
+    _check_start(settings)
     clock = _clock(settings, db)
     host, port = host or settings.host, port or settings.port
     with db.transaction() as session:
@@ -133,6 +145,7 @@ def worker(poll: Annotated[float, typer.Option(help="seconds between polls when 
 
     logging.basicConfig(level=logging.INFO)
     settings, db = _database()
+    _check_start(settings)
     out.print("timer worker running; Ctrl-C to stop")
     try:
         run(db, _clock(settings, db), threading.Event(), poll)

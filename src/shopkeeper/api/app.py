@@ -8,7 +8,7 @@ from fastapi_offline import FastAPIOffline
 import shopkeeper.models  # noqa: F401  (every table, so foreign keys resolve)
 from shopkeeper import __version__
 from shopkeeper.api import problems
-from shopkeeper.api.routes import api_router
+from shopkeeper.api.routes import api_router, sandbox_router
 from shopkeeper.clock import Clock, SystemClock
 from shopkeeper.console.routes import router as console_router
 from shopkeeper.db import Database
@@ -24,5 +24,7 @@ def create_app(db: Database, clock: Clock | None = None, settings: Settings | No
     app.state.settings = settings or Settings.from_env()
     problems.install(app)
     app.include_router(api_router, prefix="/api/v1")
+    if app.state.settings.sandbox_payments:  # the sandbox's pay button exists nowhere else, not even in /openapi.json
+        app.include_router(sandbox_router, prefix="/api/v1")
     app.include_router(console_router)
     return app

@@ -15,3 +15,6 @@ from shopkeeper.promotions.campaigns import api as campaigns
 api_router = APIRouter()
 for module in (catalog, customers, inventory, fulfillment, orders, aftersales, promotions, campaigns, admin):
     api_router.include_router(module.router)
+
+# The sandbox payment provider's pay button: mounted only when `Settings.sandbox_payments` (api/app.py).
+sandbox_router = orders.sandbox_router

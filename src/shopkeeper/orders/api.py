@@ -12,6 +12,7 @@ from shopkeeper.api.deps import Ctx, IdPath, IdQuery, Limit, Plat, query_time
 from shopkeeper.api.idempotent import run_once
 from shopkeeper.api.schemas import MoneyOut, cut_page
 from shopkeeper.catalog.service import get_store
+from shopkeeper.errors import NotFound
 from shopkeeper.orders import carts, checkout, ledger, payments, service
 from shopkeeper.orders.models import OrderStatus
 from shopkeeper.orders.schemas import (
@@ -166,10 +167,17 @@ def cancel(order_id: IdPath, ctx: Ctx, body: CancelIn | None = None) -> OrderOut
 
 # --- payments ---------------------------------------------------------------------------------
 
-@router.post("/orders/{order_id}/payments", status_code=201)
-def start_payment(order_id: IdPath, ctx: Ctx) -> PaymentOut:
-    with ctx.transaction() as session:
-        return PaymentOut.of(payments.start_payment(session, ctx.now(), ctx.actor, order_id))
+@router.post("/orders/{order_id}/payments", status_code=201, response_model=PaymentOut,
+             responses={200: {"model": PaymentOut, "description": "The order's payment that was pending already"}})
+def start_payment(order_id: IdPath, ctx: Ctx, idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    """Start paying an order (201), or get back its pending payment (200): an order never has two pending.
+    Send an `Idempotency-Key` to retry safely."""
+
+    def use_case(session):  # type: ignore[no-untyped-def]
+        payment, started = payments.open_payment(session, ctx.now(), ctx.actor, order_id, ctx.settings.payment_provider)
+        return (201 if started else 200), PaymentOut.of(payment).model_dump(mode="json")
+
+    return run_once(ctx, f"key:{ctx.actor.key_id}:start-payment", idempotency_key, {"order_id": order_id}, use_case)
 
 
 @router.get("/payments/{payment_id}")
@@ -178,11 +186,19 @@ def get_payment(payment_id: IdPath, ctx: Ctx) -> PaymentOut:
         return PaymentOut.of(payments.get_payment(session, ctx.actor, payment_id))
 
 
-@router.post("/payments/{payment_id}/simulate")
+# Mounted by the app only with the sandbox provider outside production (`Settings.sandbox_payments`):
+# elsewhere the route does not exist (404) and is not in /openapi.json.
+sandbox_router = APIRouter(tags=["orders"])
+
+
+@sandbox_router.post("/payments/{payment_id}/simulate")
 def simulate_provider(payment_id: IdPath, ctx: Ctx, body: SimulateIn | None = None) -> PaymentOut:
-    """The simulated provider's pay button: it sends us its signed notification, as a real one would."""
+    """The sandbox provider's pay button, for the order's buyer only: it sends us its signed notification, as a
+    real provider would. Only with `SHOPKEEPER_PAYMENT_PROVIDER=sandbox`, never in production."""
+    if not ctx.settings.sandbox_payments:
+        raise NotFound("no such route")
     with ctx.read() as session:
-        payment = payments.get_payment(session, ctx.actor, payment_id)
+        payment = payments.simulate_payment(session, ctx.actor, payment_id)
     raw = payments.notification_body(payment, payments.new_reference(), (body or SimulateIn()).outcome)
     header = payments.sign(ctx.settings.payment_secret, raw, int(ctx.now().timestamp()))
     with ctx.transaction() as session:
@@ -193,9 +209,9 @@ def simulate_provider(payment_id: IdPath, ctx: Ctx, body: SimulateIn | None = No
 @router.post("/payments/callback", response_model=PaymentOut, tags=["payments"])
 async def payment_callback(request: Request, platform: Plat, idempotency_key: IdempotencyKey = None,
                            signature: Annotated[str | None, Header(alias=payments.SIGNATURE_HEADER)] = None) -> JSONResponse:
-    """The provider's notification. Signed with HMAC-SHA256; a replay changes nothing."""
+    """The provider's notification. Signed with HMAC-SHA256 with `SHOPKEEPER_PAYMENT_SECRET`; a replay changes nothing."""
     raw = await request.body()
-    notification = payments.verify(platform.settings.payment_secret, raw, signature, platform.now())
+    notification = payments.verify(payments.callback_secret(platform.settings), raw, signature, platform.now())
 
     def use_case(session):  # type: ignore[no-untyped-def]
         return 200, PaymentOut.of(payments.handle_notification(session, platform.now(), notification)).model_dump(mode="json")

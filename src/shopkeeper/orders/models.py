@@ -118,7 +118,7 @@ class Payment(Base):
     provider: Mapped[str] = mapped_column(String(32))
     amount_minor: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
-    status: Mapped[str] = mapped_column(String(16))  # pending | succeeded | failed | refunded
+    status: Mapped[str] = mapped_column(String(16))  # pending | succeeded | failed | cancelled (its order closed) | refunded
     provider_reference: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime]
     settled_at: Mapped[datetime | None]

@@ -226,6 +226,10 @@ def _close(session: Session, now: datetime, order: Order, reason: str, by: str, 
         ledger.refund_from_escrow(session, now, order.store_id, order.id, money(order, order.total_minor))
         for payment in session.scalars(select(Payment).where(Payment.order_id == order.id, Payment.status == "succeeded")):
             payment.status = "refunded"
+    for pending in session.scalars(select(Payment).where(Payment.order_id == order.id, Payment.status == "pending")):
+        # a payment still open at the provider ends with its order; money arriving for it later is refunded at once
+        pending.status, pending.note = "cancelled", f"order closed: {reason}"[:200]
+        events.record(session, now, "payment.cancelled", subject(order), order.store_id, payment_id=pending.id, reason=reason)
     events.record(session, now, "order.closed", subject(order), order.store_id, reason=reason, by=by, refunded=was_paid)
 
 
