@@ -189,3 +189,21 @@ def test_the_unpaid_order_timer_ends_the_pending_payment(shop: Shop, db, clock) 
     assert shop.staff.get(f"/stores/{shop.store_id}/ledger")["items"] == []
     # and the buyer cannot start paying a closed order
     assert shop.shopper.post(f"/orders/{order['id']}/payments", expect=409)["code"] == "not-allowed-in-state"
+
+
+def test_racing_starts_leave_one_pending_payment(shop: Shop, db) -> None:
+    """Eight starts at once, half with one Idempotency-Key: one payment, and every answer is that payment."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    order = shop.order((shop.skus[0], 1))
+
+    def attempt(i: int) -> tuple[int, int]:
+        headers = {"Authorization": f"Bearer {shop.shopper.key}", **({"Idempotency-Key": "tap"} if i % 2 else {})}
+        response = shop.shopper.client.post(f"/api/v1/orders/{order['id']}/payments", headers=headers)
+        return response.status_code, response.json()["id"]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(attempt, range(8)))
+    assert {status for status, _ in answers} <= {200, 201} and [status for status, _ in answers].count(201) >= 1
+    assert len({payment_id for _, payment_id in answers}) == 1
+    assert [p.status for p in _payments_of(db, order["id"])] == ["pending"]
