@@ -80,3 +80,10 @@ def test_bad_requests_get_4xx_problem_json(shop, method: str, path: str, body) -
     assert 400 <= response.status_code < 500, response.text
     assert response.headers["content-type"] == "application/problem+json"
 
+
+
+def test_a_wrong_method_keeps_its_allow_header(shop) -> None:
+    response = shop.operator.client.delete("/api/v1/orders/1", headers={"Authorization": f"Bearer {shop.operator.key}"})
+    assert response.status_code == 405 and response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "method-not-allowed"
+    assert response.headers["allow"] == "GET"

@@ -13,6 +13,7 @@ DEV_PAYMENT_SECRET = "shopkeeper-dev-payment-secret"
 # Files buyers and sellers attach to after-sales cases, under the local data directory (var/, git-ignored).
 DEFAULT_EVIDENCE_DIR = "var/evidence"
 DEFAULT_EVIDENCE_MAX_BYTES = 10 * 1024 * 1024  # 10 MB: a phone photo or a short video clip
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024  # 1 MB: any JSON request body; evidence uploads have their own cap
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Settings:
     port: int = 8000
     evidence_dir: str = DEFAULT_EVIDENCE_DIR
     evidence_max_bytes: int = DEFAULT_EVIDENCE_MAX_BYTES
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -38,4 +40,5 @@ class Settings:
             port=int(os.environ.get("SHOPKEEPER_PORT", "8000")),
             evidence_dir=os.environ.get("SHOPKEEPER_EVIDENCE_DIR", DEFAULT_EVIDENCE_DIR),
             evidence_max_bytes=int(os.environ.get("SHOPKEEPER_EVIDENCE_MAX_BYTES", str(DEFAULT_EVIDENCE_MAX_BYTES))),
+            max_body_bytes=int(os.environ.get("SHOPKEEPER_MAX_BODY_BYTES", str(DEFAULT_MAX_BODY_BYTES))),
         )
