@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Protocol, Sequence, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from shopkeeper.api.deps import MAX_ID
+from shopkeeper.clock import accepted_time
 from shopkeeper.errors import InvalidInput
 from shopkeeper.money import Money, exponent
 
@@ -16,6 +18,8 @@ Quantity = Annotated[int, Field(ge=1, le=9999)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Text = Annotated[str, StringConstraints(max_length=4000)]
 Amount = Annotated[Decimal, Field(ge=0, le=Decimal("1000000000"), allow_inf_nan=False)]
+# Every time a request carries: in UTC (naive means UTC), between the years 1000 and 9000 (`clock.accepted_time`).
+Moment = Annotated[datetime, AfterValidator(accepted_time)]
 
 
 class In(BaseModel):
