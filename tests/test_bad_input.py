@@ -156,3 +156,17 @@ def test_a_time_at_the_edge_of_the_range_is_taken(shop) -> None:
     promotion = shop.staff.post("/promotions", {"store_id": shop.store_id, "name": "x", "benefit": {"type": "unit_price", "price": "1"},
                                                 "ends_at": ends}, expect=201)
     assert promotion["ends_at"].startswith("8999-12-31T23:59:59")
+
+
+@pytest.mark.parametrize("price", [" 12 ", "１２", "12.5 ", "+12", "1e3", "12.", ".5", "1,000", "١٢", 12.5, 12.0, True, None])
+def test_money_is_exact_ascii_text_or_a_whole_number(shop, price) -> None:
+    refused = shop.staff.post(f"/stores/{shop.store_id}/products", {"title": "x", "skus": [{"code": "X", "price": price}]}, expect=422)
+    assert refused["errors"][0]["loc"][-1] == "price"
+    assert "12.50" in refused["errors"][0]["msg"]
+    assert [p["title"] for p in shop.staff.get(f"/stores/{shop.store_id}/products")["items"]] == ["棉T恤 Cotton tee"]
+
+
+def test_money_as_text_or_a_whole_json_number_is_taken(shop) -> None:
+    product = shop.staff.post(f"/stores/{shop.store_id}/products", {"title": "x", "skus": [
+        {"code": "TEXT", "price": "12.50"}, {"code": "WHOLE", "price": 12}, {"code": "PADDED", "price": "0012.5"}]}, expect=201)
+    assert [s["price"]["minor"] for s in product["skus"]] == [1250, 1200, 1250]
