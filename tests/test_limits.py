@@ -130,7 +130,8 @@ def _send_huge(port: int, chunked: bool) -> tuple[int, bytes]:
 
     framing = "Transfer-Encoding: chunked" if chunked else f"Content-Length: {HUGE}"
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
-        sock.sendall(f"POST /api/v1/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n{framing}\r\n\r\n".encode())
+        head = f"POST /api/v1/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n{framing}\r\n\r\n"
+        sock.sendall(head.encode())
         for piece in body():
             if select.select([sock], [], [], 0)[0]:
                 break  # the answer is there: stop sending

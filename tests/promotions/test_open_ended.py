@@ -36,7 +36,8 @@ def test_a_promotion_without_an_end_is_refused_unless_it_says_open_ended(shop: S
     assert shop.staff.get(f"/promotions/{standing['id']}")["open_ended"] is True
     dated = shop.staff.post("/promotions", {**body, "ends_at": "2026-12-01T00:00:00Z"}, expect=201)
     assert shop.staff.get(f"/promotions/{dated['id']}")["open_ended"] is False
-    assert {p["id"]: p["open_ended"] for p in shop.staff.get("/promotions")["items"]} == {standing["id"]: True, dated["id"]: False}
+    listed = shop.staff.get("/promotions")["items"]
+    assert {p["id"]: p["open_ended"] for p in listed} == {standing["id"]: True, dated["id"]: False}
 
 
 def test_ending_a_standing_promotion_gives_it_an_end(shop: Shop) -> None:

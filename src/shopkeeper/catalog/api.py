@@ -74,7 +74,8 @@ def list_products(store_id: IdPath, ctx: Ctx, limit: Limit = 50, cursor: IdQuery
         products, next_cursor = cut_page(service.list_products(session, ctx.actor, store_id, limit + 1, cursor), limit)
         skus = service.skus_of(session, [p.id for p in products])
         customs = service.sees_back_office(ctx.actor, store_id)
-        return ProductPage(items=[ProductOut.of(p, skus[p.id], store.currency, customs) for p in products], next_cursor=next_cursor)
+        return ProductPage(items=[ProductOut.of(p, skus[p.id], store.currency, customs) for p in products],
+                           next_cursor=next_cursor)
 
 
 def _product_out(session: Session, ctx: Ctx, product_id: int) -> ProductOut:
