@@ -80,3 +80,97 @@ def test_bad_requests_get_4xx_problem_json(shop, method: str, path: str, body) -
     assert 400 <= response.status_code < 500, response.text
     assert response.headers["content-type"] == "application/problem+json"
 
+
+
+def test_a_wrong_method_keeps_its_allow_header(shop) -> None:
+    response = shop.operator.client.delete("/api/v1/orders/1", headers={"Authorization": f"Bearer {shop.operator.key}"})
+    assert response.status_code == 405 and response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "method-not-allowed"
+    assert response.headers["allow"] == "GET"
+
+
+# Times the engine cannot hold, or could not add a deadline to: before the first UTC moment, after the last,
+# past the year 9000 (clock.accepted_time), a Unix time of 10^20.
+BAD_TIMES = ["0001-01-01T00:00+05:00", "9999-12-31T23:59-05:00", "9500-01-01T00:00:00Z", 10**20]
+
+
+def _time_bodies(shop) -> list[tuple[str, dict, str]]:
+    """(path, body with BAD in one time field, that field) for every request body that carries a time."""
+    store = shop.store_id
+    promotion = {"store_id": store, "name": "x", "benefit": {"type": "unit_price", "price": "1"}, "open_ended": True}
+    coupon = {"store_id": store, "name": "x", "kind": "cash", "amount_off": "5", "valid_days": 7, "open_ended": True}
+    campaign = {"store_id": store, "theme": "x", "starts_at": "2026-11-03T00:00Z", "ends_at": "2026-11-20T00:00Z",
+                "discount": "0.1", "basis": "last_n_days", "basis_days": 30, "earns_points": False, "stacking": "stacks",
+                "per_account_limit": 2, "stock_check": "product", "min_stock": 10}
+    return [
+        ("/promotions", {**promotion, "starts_at": "BAD"}, "starts_at"),
+        ("/promotions", {**promotion, "ends_at": "BAD", "open_ended": False}, "ends_at"),
+        ("/promotions", {**promotion, "benefit": {"type": "early_bird", "steps": [{"until": "BAD", "percent_off": "0.1"}]}},
+         "until"),
+        ("/coupons", {**coupon, "claim_from": "BAD"}, "claim_from"),
+        ("/coupons", {**coupon, "claim_until": "BAD", "open_ended": False}, "claim_until"),
+        ("/coupons", {**coupon, "valid_days": None, "valid_from": "BAD", "valid_until": "2026-12-01T00:00Z"}, "valid_from"),
+        ("/coupons", {**coupon, "valid_days": None, "valid_until": "BAD"}, "valid_until"),
+        ("/campaigns", {**campaign, "starts_at": "BAD"}, "starts_at"),
+        ("/campaigns", {**campaign, "ends_at": "BAD"}, "ends_at"),
+        ("/campaigns", {**campaign, "phases": [{"name": "main", "starts_at": "2026-11-03T00:00Z", "ends_at": "BAD"}]}, "ends_at"),
+        ("/orders/1/pickup", {"at": "BAD"}, "at"),
+        ("/cases/1/problem", {"delivered_at": "BAD"}, "delivered_at"),
+    ]
+
+
+def _with(body: object, bad: object) -> object:
+    if body == "BAD":
+        return bad
+    if isinstance(body, dict):
+        return {k: _with(v, bad) for k, v in body.items()}
+    if isinstance(body, list):
+        return [_with(v, bad) for v in body]
+    return body
+
+
+@pytest.mark.parametrize("bad", BAD_TIMES)
+def test_times_out_of_range_are_refused_in_every_request_body(shop, db: Database, bad) -> None:
+    before = _counts(db)
+    for path, body, field in _time_bodies(shop):
+        response = shop.staff.client.post(f"/api/v1{path}", json=_with(body, bad),
+                                          headers={"Authorization": f"Bearer {shop.staff.key}"})
+        assert response.status_code == 422, f"{path} {field}: {response.status_code} {response.text}"
+        assert response.headers["content-type"] == "application/problem+json"
+        assert [e["loc"][-1] for e in response.json()["errors"]] == [field], f"{path}: {response.text}"
+    assert _counts(db) == before
+
+
+@pytest.mark.parametrize("bad", ["0001-01-01T00:00:00%2B05:00", "9999-12-31T23:59:00-05:00", "9500-01-01T00:00:00Z",
+                                 "100000000000000000000"])
+def test_times_out_of_range_are_refused_in_every_query(shop, bad: str) -> None:
+    store = shop.store_id
+    for path in [f"/orders?placed_from={bad}", f"/orders?placed_to={bad}",
+                 f"/stores/{store}/aftersales/metrics?from={bad}&to=2026-12-01T00:00Z",
+                 f"/stores/{store}/aftersales/metrics?from=2026-11-01T00:00Z&to={bad}"]:
+        response = shop.staff.client.get(f"/api/v1{path}", headers={"Authorization": f"Bearer {shop.staff.key}"})
+        assert response.status_code == 422, f"{path}: {response.status_code} {response.text}"
+        assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_a_time_at_the_edge_of_the_range_is_taken(shop) -> None:
+    ends = "8999-12-31T23:59:59Z"
+    promotion = shop.staff.post("/promotions", {"store_id": shop.store_id, "name": "x",
+                                                "benefit": {"type": "unit_price", "price": "1"},
+                                                "ends_at": ends}, expect=201)
+    assert promotion["ends_at"].startswith("8999-12-31T23:59:59")
+
+
+@pytest.mark.parametrize("price", [" 12 ", "１２", "12.5 ", "+12", "1e3", "12.", ".5", "1,000", "١٢", 12.5, 12.0, True, None])
+def test_money_is_exact_ascii_text_or_a_whole_number(shop, price) -> None:
+    body = {"title": "x", "skus": [{"code": "X", "price": price}]}
+    refused = shop.staff.post(f"/stores/{shop.store_id}/products", body, expect=422)
+    assert refused["errors"][0]["loc"][-1] == "price"
+    assert "12.50" in refused["errors"][0]["msg"]
+    assert [p["title"] for p in shop.staff.get(f"/stores/{shop.store_id}/products")["items"]] == ["棉T恤 Cotton tee"]
+
+
+def test_money_as_text_or_a_whole_json_number_is_taken(shop) -> None:
+    product = shop.staff.post(f"/stores/{shop.store_id}/products", {"title": "x", "skus": [
+        {"code": "TEXT", "price": "12.50"}, {"code": "WHOLE", "price": 12}, {"code": "PADDED", "price": "0012.5"}]}, expect=201)
+    assert [s["price"]["minor"] for s in product["skus"]] == [1250, 1200, 1250]

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from shopkeeper.clock import SimulatedClock, start_of_local_day, utc, valid_zone
+from shopkeeper.clock import SimulatedClock, accepted_time, start_of_local_day, utc, valid_zone
 
 
 def test_a_store_day_starts_at_its_own_midnight() -> None:
@@ -31,3 +31,14 @@ def test_naive_times_are_read_as_utc() -> None:
     assert utc(datetime(2026, 1, 1, 8)) == datetime(2026, 1, 1, 8, tzinfo=timezone.utc)
     beijing = timezone(timedelta(hours=8))
     assert utc(datetime(2026, 1, 1, 8, tzinfo=beijing)) == datetime(2026, 1, 1, 0, tzinfo=timezone.utc)
+
+
+def test_accepted_times_lie_between_the_years_1000_and_9000_in_utc() -> None:
+    beijing = timezone(timedelta(hours=8))
+    assert accepted_time(datetime(2026, 11, 2, 17, 0, tzinfo=beijing)) == datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+    assert accepted_time(datetime(8999, 12, 31, 23, 59)) == datetime(8999, 12, 31, 23, 59, tzinfo=timezone.utc)
+    east, west = timezone(timedelta(hours=5)), timezone(timedelta(hours=-5))
+    for refused in (datetime(1, 1, 1, tzinfo=east), datetime(9999, 12, 31, 23, 59, tzinfo=west),
+                    datetime(9000, 1, 1, tzinfo=timezone.utc), datetime(999, 12, 31, 23, 59)):
+        with pytest.raises(ValueError):
+            accepted_time(refused)

@@ -64,3 +64,23 @@ def utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc)
+
+
+# The times the engine takes in. Python's datetime holds years 1 to 9999, but a moment near either end
+# overflows as soon as it is shown in a store's time zone or a deadline is added to it (a coupon valid N days
+# from claiming, a campaign's ship-by). A thousand years of margin on both sides means no later step can
+# overflow, so a time outside is refused where it comes in, never clamped: a promotion "until 9999-12-31"
+# says so with `open_ended` instead.
+EARLIEST = datetime(1000, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
+
+
+def accepted_time(moment: datetime) -> datetime:
+    """`moment` in UTC (naive means UTC), or ValueError when it lies outside [EARLIEST, LATEST)."""
+    try:
+        value = utc(moment)
+    except OverflowError:  # e.g. 0001-01-01 at +05:00 is before the first UTC moment
+        raise ValueError("the time is out of range") from None
+    if not EARLIEST <= value < LATEST:
+        raise ValueError(f"the time must lie between the years {EARLIEST.year} and {LATEST.year}")
+    return value

@@ -79,3 +79,9 @@ class PaymentMismatch(DomainError):
     status = 422
     title = "The payment does not match the order"
 
+
+
+class BodyTooLarge(DomainError):
+    code = "body-too-large"
+    status = 413
+    title = "The request body is too large"

@@ -21,6 +21,7 @@ ENVIRONMENTS: tuple[Environment, ...] = ("development", "production")
 # Files buyers and sellers attach to after-sales cases, under the local data directory (var/, git-ignored).
 DEFAULT_EVIDENCE_DIR = "var/evidence"
 DEFAULT_EVIDENCE_MAX_BYTES = 10 * 1024 * 1024  # 10 MB: a phone photo or a short video clip
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024  # 1 MB: any JSON request body; evidence uploads have their own cap
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Settings:
     def sandbox_payments(self) -> bool:
         """Whether buyers may mark their own orders paid: never in production, whatever the provider says."""
         return self.payment_provider == "sandbox" and not self.production
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -68,4 +70,5 @@ class Settings:
             env=env,  # type: ignore[arg-type]
             payment_provider=provider,  # type: ignore[arg-type]
             session_secret=os.environ.get("SHOPKEEPER_SESSION_SECRET", DEV_SESSION_SECRET),
+            max_body_bytes=int(os.environ.get("SHOPKEEPER_MAX_BODY_BYTES", str(DEFAULT_MAX_BODY_BYTES))),
         )

@@ -41,3 +41,56 @@ def test_a_store_takes_its_platforms_time_zone_unless_told(api) -> None:
     assert (taobao["timezone"], own["timezone"]) == ("Asia/Shanghai", "America/New_York")
     refused = api.post("/stores", {"name": "X", "rulebook": "default", "currency": "USD", "timezone": "Mars/Olympus"}, expect=422)
     assert refused["code"] == "invalid-input"
+
+
+CUSTOMS = {"customs_name_zh", "customs_name_en", "hs_code", "declared_value"}
+
+
+def _customs_product(shop) -> dict:
+    return shop.staff.post(f"/stores/{shop.store_id}/products", {"title": "Silk scarf", "skus": [
+        {"code": "SCARF", "price": "199", "customs_name_zh": "丝巾", "customs_name_en": "Silk scarf", "hs_code": "621410",
+         "declared_value": "80"}]}, expect=201)
+
+
+def test_customs_data_is_shown_to_the_store_and_the_operator_only(shop, api) -> None:
+    scarf = _customs_product(shop)
+    other_store = api.post("/stores", {"name": "other", "rulebook": "taobao", "currency": "CNY"}, expect=201)
+    other = api.as_(api.post("/keys", {"role": "staff", "store_id": other_store["id"]}, expect=201)["key"])
+    for insider in (shop.staff, api):
+        sku = insider.get(f"/products/{scarf['id']}")["skus"][0]
+        assert (sku["hs_code"], sku["declared_value"]["minor"], sku["customs_name_zh"]) == ("621410", 8000, "丝巾")
+        listed = insider.get(f"/stores/{shop.store_id}/products")["items"]
+        assert CUSTOMS <= listed[-1]["skus"][0].keys()
+    for outsider in (shop.shopper, other):
+        sku = outsider.get(f"/products/{scarf['id']}")["skus"][0]
+        assert not CUSTOMS & sku.keys() and sku["price"]["minor"] == 19900
+        for product in outsider.get(f"/stores/{shop.store_id}/products")["items"]:
+            assert not any(CUSTOMS & s.keys() for s in product["skus"])
+
+
+def test_a_delisted_product_is_not_found_by_buyers_and_other_stores(shop, api) -> None:
+    scarf = _customs_product(shop)
+    other_store = api.post("/stores", {"name": "other", "rulebook": "taobao", "currency": "CNY"}, expect=201)
+    other = api.as_(api.post("/keys", {"role": "staff", "store_id": other_store["id"]}, expect=201)["key"])
+    shop.staff.call("PUT", f"/products/{scarf['id']}/status", json={"status": "delisted"})
+    sku = scarf["skus"][0]["id"]
+    for outsider in (shop.shopper, other):
+        assert outsider.get(f"/products/{scarf['id']}", expect=404)["code"] == "not-found"
+        assert [p["id"] for p in outsider.get(f"/stores/{shop.store_id}/products")["items"]] == [shop.product["id"]]
+        outsider.get(f"/skus/{sku}/price-history", expect=404)
+    for insider in (shop.staff, api):
+        assert insider.get(f"/products/{scarf['id']}")["status"] == "delisted"
+        assert [p["id"] for p in insider.get(f"/stores/{shop.store_id}/products")["items"]] == [shop.product["id"], scarf["id"]]
+    shop.staff.call("PUT", f"/products/{scarf['id']}/status", json={"status": "active"})
+    assert shop.shopper.get(f"/products/{scarf['id']}")["status"] == "active"
+
+
+def test_a_product_delisted_while_in_the_cart_cannot_be_checked_out(shop) -> None:
+    red = shop.skus[0]
+    shop.shopper.post(f"/stores/{shop.store_id}/cart/items", {"sku_id": red, "quantity": 1})
+    shop.staff.call("PUT", f"/products/{shop.product['id']}/status", json={"status": "delisted"})
+    body = {"store_id": shop.store_id, "address_id": shop.address["id"], "from_cart": True}
+    assert shop.shopper.post("/orders", body, expect=422)["code"] == "invalid-input"
+    assert shop.shopper.post("/checkout", {"store_ids": [shop.store_id], "address_id": shop.address["id"]},
+                             expect=422)["code"] == "invalid-input"
+    assert shop.shopper.get("/orders")["items"] == [] and shop.stock(red)["reserved"] == 0

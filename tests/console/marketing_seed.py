@@ -52,36 +52,38 @@ def seed(api: Api) -> Seeded:
     def promo(shop: Shop, body: dict[str, Any]) -> dict[str, Any]:
         return shop.staff.post("/promotions", {"store_id": shop.store_id, **body}, expect=201)
 
-    reduction = promo(a, {"name": "满100减10 / 满200减30", "kind": "threshold_reduction", "benefit": {
+    reduction = promo(a, {"open_ended": True, "name": "满100减10 / 满200减30", "kind": "threshold_reduction", "benefit": {
         "type": "reduction", "tiers": [{"threshold": "100", "amount_off": "10"}, {"threshold": "200", "amount_off": "30"}]}})
     member = promo(a, {"name": "金卡价", "kind": "member_price", "benefit": {"type": "unit_price", "price": "49.90"},
-                       "scope": {"level": "sku", "ids": [red]}, "audience": {"min_member_level": "gold"}})
-    second = promo(a, {"name": "第二件半价", "kind": "second_unit", "scope": {"level": "sku", "ids": [blue]},
+                       "open_ended": True, "scope": {"level": "sku", "ids": [red]}, "audience": {"min_member_level": "gold"}})
+    second = promo(a, {"open_ended": True, "name": "第二件半价", "kind": "second_unit", "scope": {"level": "sku", "ids": [blue]},
                        "benefit": {"type": "nth_unit", "every": 2, "percent_off": "0.5"}})
     flash = promo(a, {"name": "限量秒杀", "kind": "flash_sale", "tags": ["flash_sale"], "excludes_tags": ["juhuasuan"],
                       "priority": 5, "stacking": "exclusive", "benefit": {"type": "unit_price", "price": "9.90"},
                       "scope": {"level": "sku", "ids": [red]}, "units_cap": 100, "per_buyer_units": 2, "first_n_buyers": 50,
                       "starts_at": at(11, 11), "ends_at": at(11, 12)})
-    shipping = promo(a, {"name": "满2件包邮", "kind": "free_shipping",
+    shipping = promo(a, {"open_ended": True, "name": "满2件包邮", "kind": "free_shipping",
                          "benefit": {"type": "free_shipping", "threshold": "2", "basis": "quantity"}})
-    gift = promo(a, {"name": "满100送T恤", "kind": "threshold_gift",
+    gift = promo(a, {"open_ended": True, "name": "满100送T恤", "kind": "threshold_gift",
                      "benefit": {"type": "gift", "sku_id": blue, "threshold": "100"}})
     platform = api.post("/promotions", {"name": "跨店每满200减30", "kind": "cross_store_reduction", "currency": "CNY",
-                                        "scope": {"level": "platform"}, "benefit": {
+                                        "open_ended": True, "scope": {"level": "platform"}, "benefit": {
                                             "type": "reduction", "every": "200", "cap": "90",
                                             "tiers": [{"threshold": "200", "amount_off": "30"}]}}, expect=201)
-    b_promo = promo(b, {"name": "B店满50减5", "kind": "threshold_reduction",
+    b_promo = promo(b, {"open_ended": True, "name": "B店满50减5", "kind": "threshold_reduction",
                         "benefit": {"type": "reduction", "tiers": [{"threshold": "50", "amount_off": "5"}]}})
 
     coupon = a.staff.post("/coupons", {"store_id": store, "name": "店铺券 满100减20", "kind": "threshold", "threshold": "100",
+                                       "open_ended": True,
                                        "amount_off": "20", "total_quantity": 100, "per_buyer_limit": 2, "valid_days": 7},
                           expect=201)
     code = a.staff.post("/coupons", {"store_id": store, "name": "KOL 9折", "kind": "percent", "percent_off": "0.1",
+                                     "open_ended": True,
                                      "code": "kol2026", "total_quantity": 2, "valid_until": at(11, 30)}, expect=201)
-    voucher = api.post("/coupons", {"name": "平台包邮券", "kind": "free_shipping", "currency": "CNY",
+    voucher = api.post("/coupons", {"open_ended": True, "name": "平台包邮券", "kind": "free_shipping", "currency": "CNY",
                                     "scope": {"level": "platform"}, "valid_days": 3}, expect=201)
     b_coupon = b.staff.post("/coupons", {"store_id": b.store_id, "name": "B店无门槛5元", "kind": "cash", "amount_off": "5",
-                                         "valid_days": 30}, expect=201)
+                                         "open_ended": True, "valid_days": 30}, expect=201)
     a.shopper.post(f"/coupons/{coupon['id']}/claim", expect=201)
 
     order = a.order((red, 3), (blue, 2))

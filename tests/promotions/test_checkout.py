@@ -21,7 +21,7 @@ def cart_of(shop: Shop, *lines: tuple[int, int]) -> int:
 
 def reduction(shop: Shop, tiers: list[tuple[str, str]], **extra: object) -> dict:
     return shop.staff.post("/promotions", {
-        "store_id": shop.store_id, "name": "满100减10 / 满200减30", "kind": "threshold_reduction",
+        "open_ended": True, "store_id": shop.store_id, "name": "满100减10 / 满200减30", "kind": "threshold_reduction",
         "benefit": {"type": "reduction", "tiers": [{"threshold": t, "amount_off": a} for t, a in tiers]}, **extra}, expect=201)
 
 
@@ -29,7 +29,7 @@ def test_priced_cart_explains_every_promotion_and_hints_the_next_threshold(shop:
     """RULES.md §3.6 满减 (family 8): 满100减10 / 满200减30, with the 凑单 hint."""
     # given 满100减10 / 满200减30 and a member price the buyer's level does not reach
     reduction(shop, [("100", "10"), ("200", "30")])
-    shop.staff.post("/promotions", {"store_id": shop.store_id, "name": "金卡价", "kind": "member_price",
+    shop.staff.post("/promotions", {"open_ended": True, "store_id": shop.store_id, "name": "金卡价", "kind": "member_price",
                                     "benefit": {"type": "unit_price", "price": "49.90"},
                                     "scope": {"level": "sku", "ids": [shop.skus[0]]},
                                     "audience": {"min_member_level": "gold"}}, expect=201)
@@ -65,7 +65,7 @@ def test_checkout_stores_the_engine_decision_and_line_amounts(shop: Shop) -> Non
 
 def test_claimed_coupon_is_locked_by_an_order_and_comes_back_when_it_closes_unpaid(shop: Shop, api: Api, client, clock) -> None:
     """A cancelled unpaid order gives its coupon back (issue: coupons)."""
-    coupon = shop.staff.post("/coupons", {"store_id": shop.store_id, "name": "满100减20", "kind": "threshold",
+    coupon = shop.staff.post("/coupons", {"open_ended": True, "store_id": shop.store_id, "name": "满100减20", "kind": "threshold",
                                           "threshold": "100", "amount_off": "20", "valid_days": 7}, expect=201)
     held = shop.shopper.post(f"/coupons/{coupon['id']}/claim", expect=201)
     assert held["status"] == "available" and held["valid_until"].startswith((START + timedelta(days=7)).date().isoformat())
@@ -85,7 +85,7 @@ def test_claimed_coupon_is_locked_by_an_order_and_comes_back_when_it_closes_unpa
 
 def test_a_paid_order_spends_its_coupon(shop: Shop) -> None:
     coupon = shop.staff.post("/coupons", {"store_id": shop.store_id, "name": "无门槛5元", "kind": "cash", "amount_off": "5",
-                                          "valid_days": 30}, expect=201)
+                                          "open_ended": True, "valid_days": 30}, expect=201)
     shop.shopper.post(f"/coupons/{coupon['id']}/claim", expect=201)
     order = shop.order((shop.skus[0], 1))
     shop.pay(order)
@@ -95,7 +95,7 @@ def test_a_paid_order_spends_its_coupon(shop: Shop) -> None:
 def test_code_coupon_is_claimed_at_checkout_and_counts_against_its_total(shop: Shop) -> None:
     """达人推广码: an influencer code, 10% off, 2 uses in all."""
     shop.staff.post("/coupons", {"store_id": shop.store_id, "name": "KOL 9折", "kind": "percent", "percent_off": "0.1",
-                                 "code": "kol2026", "total_quantity": 2, "valid_days": 1}, expect=201)
+                                 "open_ended": True, "code": "kol2026", "total_quantity": 2, "valid_days": 1}, expect=201)
     body = {"store_id": shop.store_id, "address_id": shop.address["id"], "lines": [{"sku_id": shop.skus[1], "quantity": 1}],
             "codes": ["KOL2026"]}
     order = shop.shopper.post("/orders", body, expect=201)
@@ -109,7 +109,7 @@ def test_code_coupon_is_claimed_at_checkout_and_counts_against_its_total(shop: S
 
 def test_threshold_gift_reserves_the_gift_stock(shop: Shop) -> None:
     """满送: spend ¥100, get the blue tee free; the gift is an order line at zero that reserves stock."""
-    shop.staff.post("/promotions", {"store_id": shop.store_id, "name": "满100送T恤", "kind": "threshold_gift",
+    shop.staff.post("/promotions", {"open_ended": True, "store_id": shop.store_id, "name": "满100送T恤", "kind": "threshold_gift",
                                     "benefit": {"type": "gift", "sku_id": shop.skus[1], "threshold": "100"}}, expect=201)
     order = shop.order((shop.skus[0], 2))
     gift = [line for line in order["lines"] if line["gift"]]
@@ -121,7 +121,7 @@ def test_threshold_gift_reserves_the_gift_stock(shop: Shop) -> None:
 def test_flash_sale_cap_prices_only_the_capped_units(shop: Shop, db: Database) -> None:
     """限量秒杀: 3 units at ¥9.90; a buyer asking for 5 pays the flash price on the units left."""
     flash = shop.staff.post("/promotions", {"store_id": shop.store_id, "name": "秒杀", "kind": "flash_sale", "tags": ["flash_sale"],
-                                            "benefit": {"type": "unit_price", "price": "9.90"},
+                                            "open_ended": True, "benefit": {"type": "unit_price", "price": "9.90"},
                                             "scope": {"level": "sku", "ids": [shop.skus[0]]}, "units_cap": 3}, expect=201)
     first = shop.order((shop.skus[0], 2))
     assert first["lines"][0]["payable"]["minor"] == 2 * 990
@@ -135,7 +135,7 @@ def test_flash_sale_cap_prices_only_the_capped_units(shop: Shop, db: Database) -
 
 def test_platform_funded_discount_is_paid_back_to_the_store_on_completion(shop: Shop, api: Api) -> None:
     """跨店满减: funded by the platform, so the store's balance receives the list price."""
-    api.post("/promotions", {"name": "跨店每满200减30", "kind": "cross_store_reduction", "currency": "CNY",
+    api.post("/promotions", {"open_ended": True, "name": "跨店每满200减30", "kind": "cross_store_reduction", "currency": "CNY",
                              "scope": {"level": "platform"},
                              "benefit": {"type": "reduction", "every": "200", "tiers": [{"threshold": "200", "amount_off": "30"}]}},
              expect=201)
@@ -152,7 +152,7 @@ def test_platform_funded_discount_is_paid_back_to_the_store_on_completion(shop: 
 def test_points_plus_cash_spends_points_and_a_closed_order_returns_them(shop: Shop, api: Api, clock) -> None:
     """淘金币价: ¥39.90 + 100 points."""
     api.post(f"/buyers/{shop.buyer['id']}/points", {"delta": 250, "reason": "gift"})
-    shop.staff.post("/promotions", {"store_id": shop.store_id, "name": "金币价", "kind": "points_price",
+    shop.staff.post("/promotions", {"open_ended": True, "store_id": shop.store_id, "name": "金币价", "kind": "points_price",
                                     "benefit": {"type": "points_price", "cash": "39.90", "points": 100},
                                     "scope": {"level": "sku", "ids": [shop.skus[0]]}}, expect=201)
     order = shop.order((shop.skus[0], 3))  # points for two units only
@@ -197,10 +197,11 @@ def test_bad_promotions_are_refused_and_nothing_is_written(shop: Shop, api: Api,
           "starts_at": "2026-12-01T00:00:00Z", "ends_at": "2026-11-01T00:00:00Z"}, 422),
     ]
     for extra, status in cases:
-        body = {"store_id": shop.store_id, "name": "bad", **extra}
+        body = {"store_id": shop.store_id, "name": "bad", "open_ended": "ends_at" not in extra, **extra}
         problem = shop.staff.post("/promotions", body, expect=status)
         assert problem["status"] == status
-    shop.shopper.post("/promotions", {"store_id": shop.store_id, "name": "mine", "benefit": {"type": "free_shipping"}}, expect=403)
+    shop.shopper.post("/promotions", {"store_id": shop.store_id, "name": "mine", "benefit": {"type": "free_shipping"},
+                                      "open_ended": True}, expect=403)
     with db.read() as session:
         assert session.scalars(select(PromotionRow)).all() == []
 
@@ -213,7 +214,7 @@ def test_a_category_promotion_covers_its_subcategories(shop: Shop) -> None:
         "title": "龙井", "category_id": green["id"], "skus": [{"code": "LJ-50", "price": "100.00"}]}, expect=201)
     sku = product["skus"][0]["id"]
     shop.staff.post(f"/skus/{sku}/stock", {"warehouse_id": shop.warehouse["id"], "quantity": 5})
-    shop.staff.post("/promotions", {"store_id": shop.store_id, "name": "茶叶8折", "kind": "discount",
+    shop.staff.post("/promotions", {"open_ended": True, "store_id": shop.store_id, "name": "茶叶8折", "kind": "discount",
                                     "benefit": {"type": "unit_price", "percent_off": "0.2"},
                                     "scope": {"level": "category", "ids": [tea["id"]]}}, expect=201)
     order = shop.order((sku, 1), (shop.skus[0], 1))
@@ -248,10 +249,11 @@ def test_campaign_price_applies_in_the_main_phase_within_the_per_account_limit(s
 def test_cross_store_checkout_prices_both_carts_together(shop: Shop, api: Api) -> None:
     """跨店满减 (RULES.md §3.6.2, Tmall 2016 Double 11): each store alone is under ¥200, together they reach it."""
     other = Shop(api)  # a second store, with its own buyer we do not use
-    api.post("/promotions", {"name": "跨店满200减30", "kind": "cross_store_reduction", "currency": "CNY",
+    api.post("/promotions", {"open_ended": True, "name": "跨店满200减30", "kind": "cross_store_reduction", "currency": "CNY",
                              "scope": {"level": "platform"},
                              "benefit": {"type": "reduction", "tiers": [{"threshold": "200", "amount_off": "30"}]}}, expect=201)
     other.staff.post("/promotions", {"store_id": other.store_id, "name": "店铺满100减5", "kind": "threshold_reduction",
+                                     "open_ended": True,
                                      "benefit": {"type": "reduction", "tiers": [{"threshold": "100", "amount_off": "5"}]}},
                      expect=201)
     shop.shopper.post(f"/stores/{shop.store_id}/cart/items", {"sku_id": shop.skus[1], "quantity": 2})  # ¥130.00
@@ -279,7 +281,7 @@ def test_cross_store_checkout_prices_both_carts_together(shop: Shop, api: Api) -
 
 
 def test_a_higher_tier_must_give_more(shop: Shop) -> None:
-    problem = shop.staff.post("/promotions", {"store_id": shop.store_id, "name": "backwards", "benefit": {
+    problem = shop.staff.post("/promotions", {"open_ended": True, "store_id": shop.store_id, "name": "backwards", "benefit": {
         "type": "reduction", "tiers": [{"threshold": "100", "amount_off": "20"}, {"threshold": "200", "amount_off": "10"}]}},
         expect=422)
     assert "higher tier" in problem["detail"]

@@ -27,7 +27,7 @@ def race(calls: list[tuple[Api, str, dict[str, Any] | None]]) -> Counter[tuple[i
 
 def test_100_buyers_racing_for_10_coupons_get_exactly_10(shop: Shop, db: Database) -> None:
     coupon = shop.staff.post("/coupons", {"store_id": shop.store_id, "name": "限量10张", "kind": "cash", "amount_off": "5",
-                                          "total_quantity": 10, "valid_days": 3}, expect=201)
+                                          "open_ended": True, "total_quantity": 10, "valid_days": 3}, expect=201)
     buyers = [shop.new_buyer(f"buyer {n}")[2] for n in range(25)]
     outcomes = race([(buyers[n % len(buyers)], f"/coupons/{coupon['id']}/claim", None) for n in range(REQUESTS)])
     assert outcomes[(201, "")] == 10
@@ -39,7 +39,7 @@ def test_100_buyers_racing_for_10_coupons_get_exactly_10(shop: Shop, db: Databas
 
 def test_one_buyer_sending_100_claims_gets_the_per_buyer_limit(shop: Shop, db: Database) -> None:
     coupon = shop.staff.post("/coupons", {"store_id": shop.store_id, "name": "每人限2张", "kind": "cash", "amount_off": "5",
-                                          "per_buyer_limit": 2, "valid_days": 3}, expect=201)
+                                          "open_ended": True, "per_buyer_limit": 2, "valid_days": 3}, expect=201)
     outcomes = race([(shop.shopper, f"/coupons/{coupon['id']}/claim", None)] * REQUESTS)
     assert outcomes == {(201, ""): 2, (409, "coupon-limit-reached"): REQUESTS - 2}
     with db.read() as session:
@@ -50,7 +50,7 @@ def test_one_buyer_sending_100_claims_gets_the_per_buyer_limit(shop: Shop, db: D
 def test_first_5_buyers_half_price_exact_under_100_concurrent_orders(shop: Shop, db: Database) -> None:
     """前N名半价 (RULES.md §3.6.1, family 1): the first 5 buyers, one unit each, and nobody else."""
     promo = shop.staff.post("/promotions", {"store_id": shop.store_id, "name": "前5名半价", "kind": "first_n_price",
-                                            "benefit": {"type": "unit_price", "percent_off": "0.5"},
+                                            "open_ended": True, "benefit": {"type": "unit_price", "percent_off": "0.5"},
                                             "scope": {"level": "sku", "ids": [shop.skus[1]]},
                                             "first_n_buyers": 5, "per_buyer_units": 1}, expect=201)
     buyers = [shop.new_buyer(f"buyer {n}") for n in range(REQUESTS)]
@@ -70,7 +70,7 @@ def test_first_5_buyers_half_price_exact_under_100_concurrent_orders(shop: Shop,
 
 def test_one_buyer_racing_for_a_per_buyer_limit_never_exceeds_it(shop: Shop, db: Database) -> None:
     """限购2件: 100 concurrent orders from one buyer take the promotion price on 2 units in all."""
-    promo = shop.staff.post("/promotions", {"store_id": shop.store_id, "name": "限购2件", "kind": "limited_time",
+    promo = shop.staff.post("/promotions", {"open_ended": True, "store_id": shop.store_id, "name": "限购2件", "kind": "limited_time",
                                             "benefit": {"type": "unit_price", "price": "19.90"},
                                             "scope": {"level": "sku", "ids": [shop.skus[0]]}, "per_buyer_units": 2}, expect=201)
     body = {"store_id": shop.store_id, "address_id": shop.address["id"], "lines": [{"sku_id": shop.skus[0], "quantity": 1}]}

@@ -14,7 +14,7 @@ from shopkeeper.aftersales.complaints import complaint_open_until
 from shopkeeper.aftersales.models import CaseLine, CaseMessage, Complaint, EvidenceFile
 from shopkeeper.aftersales.rules import EvidenceDeadline
 from shopkeeper.aftersales.service import CaseView, StoreMetrics
-from shopkeeper.api.schemas import Amount, Id, In, MoneyOut, Text
+from shopkeeper.api.schemas import Amount, Id, In, Moment, MoneyOut, Text
 from shopkeeper.events import Event
 
 AgreementIn = Literal["refund_only", "return_refund", "reship", "return_reship"]
@@ -73,7 +73,7 @@ class TrackingIn(In):
 
 
 class ProblemIn(In):
-    delivered_at: datetime | None = Field(default=None, description="seller, reshipment: when the carrier delivered it")
+    delivered_at: Moment | None = Field(default=None, description="seller, reshipment: when the carrier delivered it")
     proposal: ProposalIn | None = Field(default=None, description="buyer, reshipment: what the buyer now asks for")
 
 

@@ -13,7 +13,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from sqlalchemy.orm import Session
 
 from shopkeeper.auth import Principal, authenticate
-from shopkeeper.clock import Clock, utc
+from shopkeeper.clock import Clock, accepted_time
 from shopkeeper.db import Database
 from shopkeeper.errors import InvalidInput
 from shopkeeper.settings import Settings
@@ -75,8 +75,9 @@ Plat = Annotated[Platform, Depends(platform)]
 
 
 def query_time(moment: datetime, field: str) -> datetime:
-    """A time from a query string in UTC (naive means UTC); one outside what UTC can hold is bad input, not a 500."""
+    """A time from a query string in UTC (naive means UTC); one outside the times the engine takes
+    (`clock.accepted_time`) is bad input, not a 500."""
     try:
-        return utc(moment)
-    except OverflowError:  # e.g. 0001-01-01 at +05:00 is before the first UTC moment
-        raise InvalidInput(f"{field} is out of range") from None
+        return accepted_time(moment)
+    except ValueError as exc:
+        raise InvalidInput(f"{field}: {exc}") from None

@@ -38,7 +38,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not-found", 405: "method-not-allowed", 401: "unauthenticated"}.get(exc.status_code, "http-error")
-        return problem(request, exc.status_code, code, str(exc.detail), str(exc.detail))
+        response = problem(request, exc.status_code, code, str(exc.detail), str(exc.detail))
+        response.headers.update(exc.headers or {})  # a 405 keeps its Allow header (RFC 9110 §15.5.6)
+        return response
 
     @app.exception_handler(IntegrityError)
     async def on_integrity_error(request: Request, exc: IntegrityError) -> JSONResponse:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Protocol, Sequence, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from shopkeeper.api.deps import MAX_ID
+from shopkeeper.clock import accepted_time
 from shopkeeper.errors import InvalidInput
 from shopkeeper.money import Money, exponent
 
@@ -15,7 +18,34 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Quantity = Annotated[int, Field(ge=1, le=9999)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Text = Annotated[str, StringConstraints(max_length=4000)]
-Amount = Annotated[Decimal, Field(ge=0, le=Decimal("1000000000"), allow_inf_nan=False)]
+# Money in is exact text: ASCII digits, an optional point and decimals, nothing around them. Pydantic's Decimal
+# alone takes " 12 " and full-width "１２"; a JSON number with a fraction has been a float (inexact) before it
+# gets here, so only whole JSON numbers are taken as numbers (docs/decisions.md, issue 10).
+_AMOUNT_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+_AMOUNT_SHAPE = 'write amounts as a string of ASCII digits with an optional point and decimals, e.g. "12.50"'
+
+
+def strict_amount(value: object) -> object:
+    if isinstance(value, Decimal):  # from our own code, already exact
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    if isinstance(value, str):
+        if _AMOUNT_TEXT.fullmatch(value):
+            return Decimal(value)
+        raise ValueError(f"{value[:40]!r} is not an amount: {_AMOUNT_SHAPE}")
+    if isinstance(value, float):
+        raise ValueError(f"a JSON number with a fraction is not exact: {_AMOUNT_SHAPE}")
+    raise ValueError(f"not an amount: {_AMOUNT_SHAPE}")
+
+
+Amount = Annotated[
+    Decimal, BeforeValidator(strict_amount), Field(ge=0, le=Decimal("1000000000"), allow_inf_nan=False),
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?$", "examples": ["12.50"]},
+                              {"type": "integer", "minimum": 0, "maximum": 1000000000}]}),
+]
+# Every time a request carries: in UTC (naive means UTC), between the years 1000 and 9000 (`clock.accepted_time`).
+Moment = Annotated[datetime, AfterValidator(accepted_time)]
 
 
 class In(BaseModel):

@@ -64,22 +64,27 @@ def create_product(store_id: IdPath, body: ProductIn, ctx: Ctx) -> ProductOut:
         return ProductOut.of(product, skus, store.currency)
 
 
-@router.get("/stores/{store_id}/products")
+# Routes that answer outsiders leave out what is unset: the customs fields they may not see.
+@router.get("/stores/{store_id}/products", response_model_exclude_unset=True)
 def list_products(store_id: IdPath, ctx: Ctx, limit: Limit = 50, cursor: IdQuery = None) -> ProductPage:
-    """The listing is public to every principal, like a shop window."""
+    """The listing is public to every principal, like a shop window: listed products, without customs data.
+    The store's staff and the operator also see delisted products (下架) and customs data."""
     with ctx.read() as session:
         store = get_or_404(session, Store, store_id, "store")
-        products, next_cursor = cut_page(service.list_products(session, store_id, limit + 1, cursor), limit)
+        products, next_cursor = cut_page(service.list_products(session, ctx.actor, store_id, limit + 1, cursor), limit)
         skus = service.skus_of(session, [p.id for p in products])
-        return ProductPage(items=[ProductOut.of(p, skus[p.id], store.currency) for p in products], next_cursor=next_cursor)
+        customs = service.sees_back_office(ctx.actor, store_id)
+        return ProductPage(items=[ProductOut.of(p, skus[p.id], store.currency, customs) for p in products],
+                           next_cursor=next_cursor)
 
 
 def _product_out(session: Session, ctx: Ctx, product_id: int) -> ProductOut:
     product, skus = service.get_product(session, ctx.actor, product_id)
-    return ProductOut.of(product, skus, get_or_404(session, Store, product.store_id, "store").currency)
+    currency = get_or_404(session, Store, product.store_id, "store").currency
+    return ProductOut.of(product, skus, currency, customs=service.sees_back_office(ctx.actor, product.store_id))
 
 
-@router.get("/products/{product_id}")
+@router.get("/products/{product_id}", response_model_exclude_unset=True)
 def get_product(product_id: IdPath, ctx: Ctx) -> ProductOut:
     with ctx.read() as session:
         return _product_out(session, ctx, product_id)
@@ -107,4 +112,4 @@ def price_history(sku_id: IdPath, ctx: Ctx) -> list[PriceChangeOut]:
     with ctx.read() as session:
         sku = get_or_404(session, Sku, sku_id, "SKU")
         store = service.get_store(session, ctx.actor, sku.store_id)
-        return [PriceChangeOut.of(c, store.currency) for c in service.price_history(session, sku_id)]
+        return [PriceChangeOut.of(c, store.currency) for c in service.price_history(session, ctx.actor, sku_id)]

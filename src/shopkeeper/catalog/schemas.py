@@ -95,13 +95,18 @@ class SkuOut(BaseModel):
     price: MoneyOut
     weight_grams: int
     barcode: str | None
-    customs_name_zh: str | None
-    customs_name_en: str | None
-    hs_code: str | None
-    declared_value: MoneyOut | None
+    customs_name_zh: str | None = None
+    customs_name_en: str | None = None
+    hs_code: str | None = None
+    declared_value: MoneyOut | None = None
 
     @classmethod
-    def of(cls, s: Sku, currency: str) -> "SkuOut":
+    def of(cls, s: Sku, currency: str, customs: bool = True) -> "SkuOut":
+        """`customs`: with the customs data, for the store's staff and the operator only (`service.sees_back_office`).
+        Without it the customs fields are left unset, and routes that answer outsiders leave unset fields out."""
+        if not customs:
+            return cls(id=s.id, code=s.code, options=s.options, price=MoneyOut.of(s.price_minor, currency),
+                       weight_grams=s.weight_grams, barcode=s.barcode)
         return cls(id=s.id, code=s.code, options=s.options, price=MoneyOut.of(s.price_minor, currency),
                    weight_grams=s.weight_grams, barcode=s.barcode, customs_name_zh=s.customs_name_zh,
                    customs_name_en=s.customs_name_en, hs_code=s.hs_code,
@@ -120,10 +125,10 @@ class ProductOut(BaseModel):
     skus: list[SkuOut]
 
     @classmethod
-    def of(cls, p: Product, skus: list[Sku], currency: str) -> "ProductOut":
+    def of(cls, p: Product, skus: list[Sku], currency: str, customs: bool = True) -> "ProductOut":
         return cls(id=p.id, store_id=p.store_id, title=p.title, title_en=p.title_en, description=p.description,
                    category_id=p.category_id, shipping_template_id=p.shipping_template_id, status=p.status,
-                   skus=[SkuOut.of(s, currency) for s in skus])
+                   skus=[SkuOut.of(s, currency, customs) for s in skus])
 
 
 class ProductPage(BaseModel):

@@ -131,15 +131,26 @@ def _check_references(session: Session, store_id: int, spec: ProductSpec) -> Non
             raise NotFound(f"shipping template {spec.shipping_template_id} does not exist")
 
 
+def sees_back_office(actor: Principal, store_id: int) -> bool:
+    """The operator and the store's own staff see what the shop window does not show: delisted products (下架)
+    and a SKU's customs data (declared value, HS code, customs names). Buyers and other stores see neither."""
+    return actor.may_see_store(store_id)
+
+
 def get_product(session: Session, actor: Principal, product_id: int) -> tuple[Product, list[Sku]]:
-    """Products are public: any principal may read any store's listing."""
+    """A listed product is public: any principal may read it. A delisted one is "not found" outside its store."""
     product = get_or_404(session, Product, product_id, "product")
+    if product.status != "active" and not sees_back_office(actor, product.store_id):
+        raise NotFound(f"product {product_id} does not exist")
     skus = list(session.scalars(select(Sku).where(Sku.product_id == product_id).order_by(Sku.id)))
     return product, skus
 
 
-def list_products(session: Session, store_id: int, limit: int, after: int | None) -> list[Product]:
+def list_products(session: Session, actor: Principal, store_id: int, limit: int, after: int | None) -> list[Product]:
+    """The shop window; the store's staff and the operator also see what is delisted."""
     query = select(Product).where(Product.store_id == store_id).order_by(Product.id).limit(limit)
+    if not sees_back_office(actor, store_id):
+        query = query.where(Product.status == "active")
     if after is not None:
         query = query.where(Product.id > after)
     return list(session.scalars(query))
@@ -176,6 +187,8 @@ def change_price(session: Session, now: datetime, actor: Principal, sku_id: int,
     return sku
 
 
-def price_history(session: Session, sku_id: int) -> list[PriceChange]:
+def price_history(session: Session, actor: Principal, sku_id: int) -> list[PriceChange]:
+    sku = get_or_404(session, Sku, sku_id, "SKU")
+    get_product(session, actor, sku.product_id)  # a delisted product's SKUs are not found outside its store
     return list(session.scalars(select(PriceChange).where(PriceChange.sku_id == sku_id).order_by(PriceChange.at, PriceChange.id)))
 

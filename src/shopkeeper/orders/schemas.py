@@ -3,10 +3,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from shopkeeper.api.schemas import Id, In, MoneyOut, Quantity
-from shopkeeper.clock import utc
+from shopkeeper.api.schemas import Id, In, Moment, MoneyOut, Quantity
 from shopkeeper.orders.models import Cart, Order, OrderLine, Payment
 from shopkeeper.orders.rules import LineRequest, allowed_actions
 
@@ -166,15 +165,8 @@ class ShipmentIn(In):
     tracking_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 
 
-def _as_utc(moment: datetime) -> datetime:
-    try:
-        return utc(moment)  # a time without an offset is taken as UTC, as everywhere in the API
-    except OverflowError as exc:
-        raise ValueError("the time is out of range") from exc
-
-
 class PickupIn(In):
-    at: Annotated[datetime, AfterValidator(_as_utc)] | None = Field(
+    at: Moment | None = Field(
         default=None, description="when the carrier scanned the parcel (揽件), no later than now; default now")
 
 

@@ -31,6 +31,7 @@ class PromotionRow(Base):
         CheckConstraint("units_cap IS NULL OR units_used <= units_cap", name="units_within_cap"),
         CheckConstraint("first_n_buyers IS NULL OR buyers_used <= first_n_buyers", name="buyers_within_cap"),
         CheckConstraint("units_used >= 0 AND buyers_used >= 0", name="counters_not_negative"),
+        CheckConstraint("open_ended OR ends_at IS NOT NULL", name="ends_or_open_ended"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -47,6 +48,7 @@ class PromotionRow(Base):
     earns_points: Mapped[bool] = mapped_column(default=True)
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime | None]
+    open_ended: Mapped[bool] = mapped_column(default=False)  # no end, said on purpose (a standing member price)
     units_cap: Mapped[int | None]  # 限量: units sold at this price, all buyers together
     units_used: Mapped[int] = mapped_column(default=0)
     per_buyer_units: Mapped[int | None]  # 限购
@@ -62,6 +64,7 @@ class CouponTemplate(Base):
     __table_args__ = (
         CheckConstraint("total_quantity IS NULL OR issued <= total_quantity", name="issued_within_total"),
         CheckConstraint("issued >= 0", name="issued_not_negative"),
+        CheckConstraint("open_ended OR claim_until IS NOT NULL", name="claim_ends_or_open_ended"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -80,6 +83,7 @@ class CouponTemplate(Base):
     per_buyer_limit: Mapped[int] = mapped_column(default=1)
     claim_from: Mapped[datetime]
     claim_until: Mapped[datetime | None]
+    open_ended: Mapped[bool] = mapped_column(default=False)  # claimable with no end, said on purpose
     valid_from: Mapped[datetime | None]  # a fixed validity window ...
     valid_until: Mapped[datetime | None]
     valid_days: Mapped[int | None]  # ... or N days from claiming

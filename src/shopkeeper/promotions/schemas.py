@@ -8,8 +8,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from shopkeeper.api.schemas import Amount, Id, In, MoneyOut, Name, Quantity, to_minor
-from shopkeeper.clock import utc
+from shopkeeper.api.schemas import Amount, Id, In, Moment, MoneyOut, Name, Quantity, to_minor
 from shopkeeper.errors import InvalidInput
 from shopkeeper.members import MEMBER_LEVELS
 from shopkeeper.promotions.explain import Lang, describe, hint_text
@@ -117,7 +116,7 @@ class UnitPriceIn(In):
 
 
 class TimeStepIn(In):
-    until: datetime
+    until: Moment
     percent_off: Fraction
 
 
@@ -128,7 +127,7 @@ class EarlyBirdIn(In):
     steps: list[TimeStepIn] = Field(min_length=1, max_length=20)
 
     def to_benefit(self, currency: str) -> Benefit:
-        steps = sorted((TimeStep(utc(s.until), s.percent_off) for s in self.steps), key=lambda s: s.until)
+        steps = sorted((TimeStep(s.until, s.percent_off) for s in self.steps), key=lambda s: s.until)
         return EarlyBird(tuple(steps))
 
 
@@ -298,8 +297,9 @@ class PromotionIn(In):
     tags: list[Tag] = Field(default_factory=list, max_length=10)
     excludes_tags: list[Tag] = Field(default_factory=list, max_length=10)
     earns_points: bool = True
-    starts_at: datetime | None = Field(default=None, description="default: now")
-    ends_at: datetime | None = None
+    starts_at: Moment | None = Field(default=None, description="default: now")
+    ends_at: Moment | None = Field(default=None, description="required unless open_ended")
+    open_ended: bool = Field(default=False, description="no ends_at, on purpose: runs until ended (a standing member price)")
     units_cap: Count | None = Field(default=None, description="限量: units sold at this price, all buyers together")
     per_buyer_units: Count | None = Field(default=None, description="限购: units per buyer")
     first_n_buyers: Count | None = Field(default=None, description="前N名: only the first N buyers")
@@ -307,7 +307,7 @@ class PromotionIn(In):
     def to_spec(self, currency: str, now: datetime) -> PromotionSpec:
         return PromotionSpec(
             name=self.name, kind=self.kind, benefit=self.benefit.to_benefit(currency),
-            starts_at=utc(self.starts_at) if self.starts_at else now, ends_at=utc(self.ends_at) if self.ends_at else None,
+            starts_at=self.starts_at or now, ends_at=self.ends_at, open_ended=self.open_ended,
             store_id=self.store_id, currency=self.currency, scope=self.scope.to_scope(self.store_id),
             audience=self.audience.to_audience(), priority=self.priority, stacking=self.stacking, tags=frozenset(self.tags),
             excludes_tags=frozenset(self.excludes_tags), earns_points=self.earns_points, units_cap=self.units_cap,
@@ -332,6 +332,7 @@ class PromotionOut(BaseModel):
     earns_points: bool
     starts_at: datetime
     ends_at: datetime | None
+    open_ended: bool
     units_cap: int | None
     units_used: int
     per_buyer_units: int | None
@@ -345,6 +346,7 @@ class PromotionOut(BaseModel):
                    benefit=row.rule["benefit"], scope=row.rule["scope"], audience=row.rule["audience"],
                    currency=row.rule.get("currency"), priority=row.priority, stacking=row.stacking, tags=row.tags,
                    excludes_tags=row.excludes_tags, earns_points=row.earns_points, starts_at=row.starts_at, ends_at=row.ends_at,
+                   open_ended=row.open_ended,
                    units_cap=row.units_cap, units_used=row.units_used, per_buyer_units=row.per_buyer_units,
                    first_n_buyers=row.first_n_buyers, buyers_used=row.buyers_used, created_at=row.created_at)
 
@@ -376,10 +378,11 @@ class CouponIn(In):
     code: Code | None = Field(default=None, description="a code coupon (promo code) instead of a claimable one")
     total_quantity: Count | None = None
     per_buyer_limit: Annotated[int, Field(ge=1, le=100)] = 1
-    claim_from: datetime | None = Field(default=None, description="default: now")
-    claim_until: datetime | None = None
-    valid_from: datetime | None = None
-    valid_until: datetime | None = None
+    claim_from: Moment | None = Field(default=None, description="default: now")
+    claim_until: Moment | None = Field(default=None, description="required unless open_ended")
+    open_ended: bool = Field(default=False, description="no claim_until, on purpose: claimable until ended")
+    valid_from: Moment | None = None
+    valid_until: Moment | None = None
     valid_days: Annotated[int, Field(ge=1, le=3650)] | None = Field(default=None, description="valid N days from claiming")
 
     @model_validator(mode="after")
@@ -401,13 +404,12 @@ class CouponIn(In):
         else:
             benefit = Reduction((Tier(threshold if self.kind == "threshold" else 0, to_minor(self.amount_off or Decimal(0), currency)),))
         return CouponSpec(
-            name=self.name, kind=self.kind, benefit=benefit, claim_from=utc(self.claim_from) if self.claim_from else now,
-            claim_until=utc(self.claim_until) if self.claim_until else None, store_id=self.store_id, currency=self.currency,
+            name=self.name, kind=self.kind, benefit=benefit, claim_from=self.claim_from or now,
+            claim_until=self.claim_until, open_ended=self.open_ended, store_id=self.store_id, currency=self.currency,
             scope=self.scope.to_scope(self.store_id), audience=self.audience.to_audience(), stacking=self.stacking,
             excludes_tags=frozenset(self.excludes_tags), full_price_only=self.full_price_only, code=self.code,
             total_quantity=self.total_quantity, per_buyer_limit=self.per_buyer_limit,
-            valid_from=utc(self.valid_from) if self.valid_from else None,
-            valid_until=utc(self.valid_until) if self.valid_until else None, valid_days=self.valid_days)
+            valid_from=self.valid_from, valid_until=self.valid_until, valid_days=self.valid_days)
 
 
 class CouponTemplateOut(BaseModel):
@@ -430,6 +432,7 @@ class CouponTemplateOut(BaseModel):
     per_buyer_limit: int
     claim_from: datetime
     claim_until: datetime | None
+    open_ended: bool
     valid_from: datetime | None
     valid_until: datetime | None
     valid_days: int | None
@@ -440,7 +443,7 @@ class CouponTemplateOut(BaseModel):
                    benefit=t.rule["benefit"], scope=t.rule["scope"], audience=t.rule["audience"], currency=t.rule.get("currency"),
                    stacking=t.stacking, excludes_tags=t.excludes_tags, full_price_only=t.full_price_only,
                    code=t.code if show_code else None, total_quantity=t.total_quantity, issued=t.issued,
-                   per_buyer_limit=t.per_buyer_limit, claim_from=t.claim_from, claim_until=t.claim_until,
+                   per_buyer_limit=t.per_buyer_limit, claim_from=t.claim_from, claim_until=t.claim_until, open_ended=t.open_ended,
                    valid_from=t.valid_from, valid_until=t.valid_until, valid_days=t.valid_days)
 
 

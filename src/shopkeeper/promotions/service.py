@@ -49,6 +49,7 @@ class PromotionSpec:
     benefit: Benefit
     starts_at: datetime
     ends_at: datetime | None = None
+    open_ended: bool = False  # no ends_at, on purpose: the one way to run a promotion without an end
     store_id: int | None = None  # None: a platform promotion, funded by the platform
     currency: str | None = None  # platform promotions name the currency their amounts are in
     scope: Scope = Scope()
@@ -70,6 +71,7 @@ class CouponSpec:
     benefit: Reduction | FreeShipping
     claim_from: datetime
     claim_until: datetime | None = None
+    open_ended: bool = False  # no claim_until, on purpose: the one way to leave claiming without an end
     store_id: int | None = None
     currency: str | None = None
     scope: Scope = Scope()
@@ -141,9 +143,17 @@ def _check_benefit(session: Session, store_id: int | None, benefit: Benefit) -> 
         _check_owned(session, Sku, store_id, set(benefit.items), "bundle SKU")
 
 
-def _check_window(starts: datetime, ends: datetime | None, what: str) -> None:
+def _check_window(starts: datetime, ends: datetime | None, what: str, open_ended: bool | None = None) -> None:
+    """`open_ended` (None: not asked) is the explicit way to have no end; a forgotten end is refused, not
+    taken for "forever" (issue 10; campaigns need both ends anyway, RULES.md §3.1 #3)."""
     if ends is not None and ends <= starts:
         raise InvalidInput(f"{what} must end after it starts")
+    if open_ended is None:
+        return
+    if ends is None and not open_ended:
+        raise InvalidInput(f"{what} needs an end, or open_ended: true to run until stopped")
+    if ends is not None and open_ended:
+        raise InvalidInput(f"{what} is open-ended or has an end, not both")
 
 
 # --- promotions -------------------------------------------------------------------------------
@@ -152,15 +162,15 @@ def create_promotion(session: Session, now: datetime, actor: Principal, spec: Pr
     funder, currency = _owner_checks(session, actor, spec.store_id, spec.currency)
     _check_scope(session, spec.store_id, spec.scope)
     _check_benefit(session, spec.store_id, spec.benefit)
-    _check_window(spec.starts_at, spec.ends_at, "a promotion")
+    _check_window(spec.starts_at, spec.ends_at, "a promotion", spec.open_ended)
     row = PromotionRow(
         store_id=spec.store_id, name=spec.name, kind=spec.kind, status=PromotionStatus.ACTIVE.value,
         rule={"benefit": codec.encode_benefit(spec.benefit), "scope": codec.encode_scope(spec.scope),
               "audience": codec.encode_audience(spec.audience), "currency": currency},
         funder=funder, priority=spec.priority, stacking=spec.stacking, tags=sorted(spec.tags),
         excludes_tags=sorted(spec.excludes_tags), earns_points=spec.earns_points, starts_at=spec.starts_at,
-        ends_at=spec.ends_at, units_cap=spec.units_cap, units_used=0, per_buyer_units=spec.per_buyer_units,
-        first_n_buyers=spec.first_n_buyers, buyers_used=0, created_at=now,
+        ends_at=spec.ends_at, open_ended=spec.open_ended, units_cap=spec.units_cap, units_used=0,
+        per_buyer_units=spec.per_buyer_units, first_n_buyers=spec.first_n_buyers, buyers_used=0, created_at=now,
     )
     session.add(row)
     session.flush()
@@ -234,7 +244,7 @@ def _require_manager(actor: Principal, store_id: int | None) -> None:
 def create_coupon(session: Session, now: datetime, actor: Principal, spec: CouponSpec) -> CouponTemplate:
     funder, currency = _owner_checks(session, actor, spec.store_id, spec.currency)
     _check_scope(session, spec.store_id, spec.scope)
-    _check_window(spec.claim_from, spec.claim_until, "claiming")
+    _check_window(spec.claim_from, spec.claim_until, "claiming", spec.open_ended)
     if (spec.valid_days is None) == (spec.valid_until is None):
         raise InvalidInput("give either a fixed validity window (valid_until) or valid_days after claiming")
     if spec.valid_until is not None:
@@ -248,8 +258,8 @@ def create_coupon(session: Session, now: datetime, actor: Principal, spec: Coupo
               "audience": codec.encode_audience(spec.audience), "currency": currency},
         funder=funder, stacking=spec.stacking, excludes_tags=sorted(spec.excludes_tags), full_price_only=spec.full_price_only,
         code=code, total_quantity=spec.total_quantity, issued=0, per_buyer_limit=spec.per_buyer_limit,
-        claim_from=spec.claim_from, claim_until=spec.claim_until, valid_from=spec.valid_from, valid_until=spec.valid_until,
-        valid_days=spec.valid_days, created_at=now,
+        claim_from=spec.claim_from, claim_until=spec.claim_until, open_ended=spec.open_ended, valid_from=spec.valid_from,
+        valid_until=spec.valid_until, valid_days=spec.valid_days, created_at=now,
     )
     session.add(template)
     session.flush()

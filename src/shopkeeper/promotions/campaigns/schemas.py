@@ -4,25 +4,15 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
-from shopkeeper.api.schemas import Amount, Id, In, MoneyOut, Name, Text, to_minor
-from shopkeeper.clock import utc
+from shopkeeper.api.schemas import Amount, Id, In, Moment, MoneyOut, Name, Text, to_minor
 from shopkeeper.errors import InvalidInput
 from shopkeeper.promotions.campaigns import rules
 from shopkeeper.promotions.campaigns.models import Campaign, CampaignEntry
 from shopkeeper.promotions.campaigns.service import CampaignSpec, EntrySpec
 from shopkeeper.promotions.terms import Stacking
 
-
-def _as_utc(moment: datetime) -> datetime:
-    try:
-        return utc(moment)  # a time without an offset is taken as UTC, as everywhere in the API
-    except OverflowError as exc:
-        raise ValueError("the time is out of range") from exc
-
-
-Moment = Annotated[datetime, AfterValidator(_as_utc)]
 Fraction = Annotated[Decimal, Field(ge=0, lt=1, max_digits=5, decimal_places=4, allow_inf_nan=False)]
 MemberLevel = Literal["regular", "silver", "gold", "platinum"]
 
