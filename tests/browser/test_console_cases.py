@@ -37,7 +37,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     db = Database(url)
     clock = SimulatedClock(START)
     with db.transaction() as session:
-        key = auth.create_key(session, clock.now(), auth.Role.OPERATOR, label="browser tests")
+        key = auth.create_key(session, clock.now(), auth.Role.OPERATOR, name="browser tests")
     settings = Settings(database_url=url, evidence_dir=str(folder / "evidence"))
     try:
         with serving(create_app(db, clock, settings), "cases-console") as base, httpx.Client(base_url=base, timeout=30) as http:

@@ -10,8 +10,10 @@ from shopkeeper import __version__
 from shopkeeper.api import problems
 from shopkeeper.api.routes import api_router
 from shopkeeper.clock import Clock, SystemClock
+from shopkeeper.console import security_headers
 from shopkeeper.console.routes import router as console_router
 from shopkeeper.db import Database
+from shopkeeper.ratelimit import RateLimits
 from shopkeeper.settings import Settings
 
 
@@ -22,7 +24,9 @@ def create_app(db: Database, clock: Clock | None = None, settings: Settings | No
     app.state.db = db
     app.state.clock = clock or SystemClock()
     app.state.settings = settings or Settings.from_env()
+    app.state.limits = RateLimits.of(app.state.settings)
     problems.install(app)
+    security_headers.install(app)
     app.include_router(api_router, prefix="/api/v1")
     app.include_router(console_router)
     return app
