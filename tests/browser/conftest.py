@@ -81,8 +81,6 @@ def _seed(db: Database, clock: SimulatedClock) -> dict[str, Any]:
         keys = {"buyer_key": auth.create_key(s, now, Role.BUYER, buyer_id=buyer.id),
                 "operator_key": auth.create_key(s, now, Role.OPERATOR),
                 "staff_a_key": auth.create_key(s, now, Role.STAFF, store_id=stores[0])}
-        token = sessions.issue_link(s, now, auth.find_key(s, keys["operator_key"]).id, sessions.lifetimes_of(Settings()))
-        keys["operator_link"] = f"/login/once/{token}"
     shopper = Principal(role=Role.BUYER, key_id=0, buyer_id=buyer.id)
 
     def order(store_id: int, quantity: int = 1, pay: bool = True) -> int:
@@ -111,6 +109,9 @@ def _seed(db: Database, clock: SimulatedClock) -> dict[str, Any]:
     at(25, 8, 30)
     paid_b = order(b)
     clock.set(NOW)
+    with db.transaction() as s:  # issued now: a sign-in link is good for minutes
+        token = sessions.issue_link(s, NOW, auth.find_key(s, keys["operator_key"]).id, sessions.lifetimes_of(Settings()))
+    keys["operator_link"] = f"/login/once/{token}"
     return dict(store_a=a, store_b=b, overdue_a=overdue, soon_a=soon, today_paid_a=today_paid,
                 today_unpaid_a=today_unpaid, shipped_a=shipped, paid_b=paid_b, **keys)
 
