@@ -24,8 +24,8 @@ def db(sqlite_db: Database) -> Database:
     return sqlite_db
 
 
-@pytest.fixture
-def settings(db: Database) -> Settings:
+@pytest.fixture(name="settings")  # the app's settings; `settings` here is hypothesis's
+def app_settings(db: Database) -> Settings:
     """Hundreds of requests a minute with one key: the per-key limit would answer most of them 429, unprobed."""
     return Settings(database_url=db.url, api_requests_per_minute=100_000)
 

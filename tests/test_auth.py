@@ -93,6 +93,9 @@ def test_only_the_operator_lists_and_revokes_keys(shop) -> None:
     assert shop.staff.get("/keys", expect=403)["code"] == "forbidden"
     shop.shopper.post("/keys/1/revoke", expect=403)
     assert shop.operator.post("/keys/999999/revoke", expect=404)["code"] == "not-found"
+    own = next(k for k in shop.operator.get("/keys")["items"] if k["name"] == "tests")
+    assert shop.operator.post(f"/keys/{own['id']}/revoke", expect=409)["code"] == "conflict"  # no locking oneself out
+    shop.operator.get("/keys")
 
 
 def test_a_revoked_key_gets_401_at_once_and_revoking_twice_is_harmless(api, shop, clock) -> None:

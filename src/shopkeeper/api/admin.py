@@ -14,6 +14,7 @@ from shopkeeper.api.schemas import Id, In, cut_page
 from shopkeeper.auth import KEY_PREFIX, ApiKey, Role, create_key, find_key, list_keys
 from shopkeeper.catalog.models import Store
 from shopkeeper.customers.models import Buyer
+from shopkeeper.errors import Conflict
 from shopkeeper.scope import get_or_404, require_role
 from shopkeeper.sessions import revoke_key
 
@@ -84,6 +85,8 @@ def keys(ctx: Ctx, limit: Limit = 50, cursor: IdQuery = None) -> KeyPage:
 def revoke(key_id: IdPath, ctx: Ctx) -> KeyInfo:
     """The key stops working at once, for the API and the console (its sessions end too). Revoking twice is harmless."""
     require_role(ctx.actor, Role.OPERATOR)
+    if key_id == ctx.actor.key_id:  # locking oneself out by a slip: another operator key or the CLI can do it
+        raise Conflict("a key cannot revoke itself: use another operator key, or `shopkeeper keys revoke`")
     with ctx.transaction() as session:
         return KeyInfo.of(revoke_key(session, ctx.now(), key_id))
 
