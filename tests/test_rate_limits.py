@@ -5,6 +5,9 @@ The windows run on their own monotonic clock (ratelimit.py); here it is a ticker
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -16,6 +19,7 @@ from shopkeeper.settings import Settings
 from support import Api, Shop
 
 BAD_KEY = "sk_000000000000_not-a-key"
+REDIS_URL = os.environ.get("SHOPKEEPER_TEST_REDIS_URL")
 
 
 class Ticker:
@@ -177,3 +181,58 @@ def test_trusted_proxies_setting_is_checked_at_start(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("SHOPKEEPER_FAILED_SIGN_INS_PER_MINUTE", "0")
     with pytest.raises(ValueError, match="at least 1"):
         Settings.from_env()
+
+
+# --- shared windows in Redis (SHOPKEEPER_REDIS_URL) ------------------------------------------------------
+
+@pytest.fixture
+def redis_url() -> str:
+    if not REDIS_URL:
+        pytest.skip("set SHOPKEEPER_TEST_REDIS_URL (CI does) to test the Redis windows")
+    return REDIS_URL
+
+
+@pytest.fixture
+def namespace(redis_url: str) -> Iterator[str]:
+    """Keys of this test only, removed after it: the Redis server is shared."""
+    import redis
+
+    name = f"shopkeeper-test:{uuid.uuid4().hex}"
+    yield name
+    server = redis.Redis.from_url(redis_url)
+    for key in server.scan_iter(f"{name}:*"):
+        server.delete(key)
+    server.close()
+
+
+def test_redis_windows_are_shared_by_every_process(settings, redis_url: str, namespace: str, ticker) -> None:
+    shared = replace(settings, redis_url=redis_url)
+    one, two = RateLimits.of(shared, ticker, namespace), RateLimits.of(shared, ticker, namespace)  # two processes
+    for n in range(10):
+        (one if n % 2 else two).failed_sign_ins.record("203.0.113.7")
+        ticker.now += 3
+    assert one.failed_sign_ins.wait("203.0.113.7") == 30 and two.failed_sign_ins.wait("203.0.113.7") == 30
+    assert one.failed_sign_ins.wait("198.51.100.1") == 0
+    ticker.now += 30
+    assert two.failed_sign_ins.wait("203.0.113.7") == 0
+    # take counts only when there is room, as in process
+    assert [one.coupon_claims.take(7) for _ in range(21)] == [0] * 20 + [60]
+    assert two.coupon_claims.take(7) == 60 and two.coupon_claims.take(8) == 0
+
+
+def test_the_11th_failed_sign_in_gets_429_with_limits_in_redis(client, settings, redis_url: str, namespace: str,
+                                                               ticker) -> None:
+    client.app.state.limits = RateLimits.of(replace(settings, redis_url=redis_url), ticker, namespace)
+    guesser = from_address(client, "203.0.113.7")
+    for _ in range(10):
+        assert guesser.get("/api/v1/stores", headers=bearer(BAD_KEY)).status_code == 401
+    refused = guesser.get("/api/v1/stores", headers=bearer(BAD_KEY))
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "60"
+
+
+def test_without_redis_each_process_still_counts(settings, ticker) -> None:
+    pytest.importorskip("redis")
+    away = RateLimits.of(replace(settings, redis_url="redis://127.0.0.1:1/0"), ticker)  # nothing listens on port 1
+    for _ in range(10):
+        away.failed_sign_ins.record("203.0.113.7")
+    assert away.failed_sign_ins.wait("203.0.113.7") == 60

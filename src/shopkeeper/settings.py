@@ -36,6 +36,7 @@ class Settings:
     api_requests_per_minute: int = 600  # per key
     coupon_claims_per_minute: int = 20  # per buyer
     operator_key_file: str = DEFAULT_OPERATOR_KEY_FILE
+    redis_url: str | None = None  # shared rate-limit windows for several processes (ratelimit.py)
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -58,6 +59,7 @@ class Settings:
             api_requests_per_minute=_positive("SHOPKEEPER_API_REQUESTS_PER_MINUTE", 600),
             coupon_claims_per_minute=_positive("SHOPKEEPER_COUPON_CLAIMS_PER_MINUTE", 20),
             operator_key_file=os.environ.get("SHOPKEEPER_OPERATOR_KEY_FILE", DEFAULT_OPERATOR_KEY_FILE),
+            redis_url=os.environ.get("SHOPKEEPER_REDIS_URL") or None,
         )
 
 
