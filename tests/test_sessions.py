@@ -61,6 +61,12 @@ def test_a_buyer_key_opens_no_session(client, shop) -> None:
     assert response.status_code == 403 and "set-cookie" not in response.headers
 
 
+def test_a_login_form_posted_from_another_origin_signs_no_one_in(client, operator_key) -> None:
+    response = browser(client).post("/login", data={"key": operator_key}, headers={"Origin": "https://evil.example"})
+    assert response.status_code == 403 and "set-cookie" not in response.headers
+    assert browser(client).post("/login", data={"key": operator_key}, headers=ORIGIN).status_code == 303
+
+
 def test_a_wrong_key_is_a_401_form_again(client) -> None:
     response = browser(client).post("/login", data={"key": "sk_000000000000_nope"})
     assert response.status_code == 401 and "That API key is not valid" in response.text

@@ -2,8 +2,9 @@
 after-sales cases and seller metrics: `cases`).
 
 Routes stay thin: they read through services and `queries`, turn rows into
-what a page shows, and render. The only writes are the marketing pages' status
-moves (pause / resume / end) and the case forms, through the same service calls as the API.
+what a page shows, and render. The only writes are signing in and out (sessions.py),
+the marketing pages' status moves (pause / resume / end) and the case forms, through the
+same service calls as the API.
 """
 
 from __future__ import annotations
@@ -87,6 +88,9 @@ def login_page(request: Request) -> Response:
 
 @router.post("/login")
 def login(request: Request, key: Annotated[str, Form()] = "") -> Response:
+    """Refused from another origin too: a foreign page must not sign this browser in as someone else."""
+    if not same_origin(request):
+        return refused_cross_origin(request, None)
     key = key.strip()
     address = address_of(request)
     limits = request.app.state.limits
