@@ -180,15 +180,17 @@ def console_sign_in(db: Database, clock: Clock, settings: Settings) -> ConsoleSi
     says where it was written, or how to get a key if that file is gone.
     """
     path = Path(settings.operator_key_file)
+    secret = None
     with db.transaction() as session:
         now = clock.now()
         key = session.scalar(select(ApiKey).where(ApiKey.role == Role.OPERATOR.value, ApiKey.name == CONSOLE_KEY_NAME,
                                                   ApiKey.revoked_at.is_(None)).order_by(ApiKey.id).limit(1))
         if key is None:
             secret = create_key(session, now, Role.OPERATOR, name=CONSOLE_KEY_NAME)
-            _write_secret(path, secret)
             key = find_key(session, secret)
         token = issue_link(session, now, key.id, lifetimes_of(settings))
+    if secret is not None:  # written once the key is committed, so the file never holds a key that is not
+        _write_secret(path, secret)
     if path.is_file() and _holds_prefix(path, key.prefix):
         note = f"Operator API key (for curl: -H \"Authorization: Bearer $(cat {path})\"): in {path}"
     else:
