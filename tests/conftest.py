@@ -116,7 +116,7 @@ def client(db: Database, clock: SimulatedClock, settings: Settings) -> Iterator[
 @pytest.fixture
 def operator_key(db: Database, clock: SimulatedClock) -> str:
     with db.transaction() as session:
-        return create_key(session, clock.now(), Role.OPERATOR, label="tests")
+        return create_key(session, clock.now(), Role.OPERATOR, name="tests")
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from shopkeeper.db import Database
+from shopkeeper.settings import Settings
 from support import Shop
 
 EXAMPLES_PER_OPERATION = 25
@@ -21,6 +22,12 @@ EXAMPLES_PER_OPERATION = 25
 @pytest.fixture
 def db(sqlite_db: Database) -> Database:
     return sqlite_db
+
+
+@pytest.fixture(name="settings")  # the app's settings; `settings` here is hypothesis's
+def app_settings(db: Database) -> Settings:
+    """Hundreds of requests a minute with one key: the per-key limit would answer most of them 429, unprobed."""
+    return Settings(database_url=db.url, api_requests_per_minute=100_000)
 
 
 @pytest.mark.parametrize("role", ["operator", "staff", "buyer"])

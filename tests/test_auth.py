@@ -70,3 +70,59 @@ def test_the_key_may_come_as_bearer_or_x_api_key_and_nothing_else(client, operat
 def test_the_api_reference_declares_how_to_authenticate(client) -> None:
     schemes = client.get("/openapi.json").json()["components"]["securitySchemes"]
     assert {s["type"] for s in schemes.values()} == {"http", "apiKey"}
+
+
+# --- named keys: listed without secrets, last use, revoked ---------------------------------------------
+
+def test_keys_are_listed_with_name_and_times_but_never_a_secret(api, shop, operator_key) -> None:
+    issued = api.post("/keys", {"role": "staff", "store_id": shop.store_id, "name": "warehouse scanner"}, expect=201)
+    assert issued["key"].startswith(issued["prefix"] + "_") and issued["name"] == "warehouse scanner"
+    assert api.post("/keys", {"role": "operator", "label": "old clients say label"}, expect=201)["name"] == "old clients say label"
+    page = api.get("/keys")
+    listed = {k["id"]: k for k in page["items"]}
+    assert listed[issued["id"]] == {**{k: v for k, v in issued.items() if k != "key"}}
+    assert all("key" not in k for k in page["items"])
+    text = api.client.get("/api/v1/keys", headers={"Authorization": f"Bearer {operator_key}"}).text
+    assert issued["key"] not in text and operator_key not in text
+    assert [k["id"] for k in page["items"]] == sorted(listed, reverse=True)  # newest first
+    first = api.get("/keys?limit=2")
+    assert len(first["items"]) == 2 and api.get(f"/keys?cursor={first['next_cursor']}")["items"][0]["id"] < first["items"][1]["id"]
+
+
+def test_only_the_operator_lists_and_revokes_keys(shop) -> None:
+    assert shop.staff.get("/keys", expect=403)["code"] == "forbidden"
+    shop.shopper.post("/keys/1/revoke", expect=403)
+    assert shop.operator.post("/keys/999999/revoke", expect=404)["code"] == "not-found"
+    own = next(k for k in shop.operator.get("/keys")["items"] if k["name"] == "tests")
+    assert shop.operator.post(f"/keys/{own['id']}/revoke", expect=409)["code"] == "conflict"  # no locking oneself out
+    shop.operator.get("/keys")
+
+
+def test_a_revoked_key_gets_401_at_once_and_revoking_twice_is_harmless(api, shop, clock) -> None:
+    issued = api.post("/keys", {"role": "staff", "store_id": shop.store_id, "name": "temp"}, expect=201)
+    staff = api.as_(issued["key"])
+    staff.get("/orders")
+    revoked = api.post(f"/keys/{issued['id']}/revoke")
+    assert revoked["revoked_at"] is not None and "key" not in revoked
+    assert staff.get("/orders", expect=401)["code"] == "unauthenticated"
+    clock.advance(minutes=5)
+    assert api.post(f"/keys/{issued['id']}/revoke")["revoked_at"] == revoked["revoked_at"]
+
+
+def test_last_use_is_written_at_most_once_a_minute(api, shop, clock) -> None:
+    issued = api.post("/keys", {"role": "staff", "store_id": shop.store_id, "name": "poller"}, expect=201)
+    staff = api.as_(issued["key"])
+
+    def last_use() -> str | None:
+        return next(k for k in api.get("/keys")["items"] if k["id"] == issued["id"])["last_used_at"]
+
+    assert last_use() is None
+    staff.get("/orders")
+    first = last_use()
+    assert first is not None and first.startswith("2026-11-02T09:00")
+    clock.advance(seconds=59)
+    staff.get("/orders")
+    assert last_use() == first
+    clock.advance(seconds=1)
+    staff.get("/orders")
+    assert last_use() is not None and last_use() != first and last_use().startswith("2026-11-02T09:01")  # type: ignore[union-attr]

@@ -3,29 +3,40 @@
 from __future__ import annotations
 
 import os
+import re
+import stat
 import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from shopkeeper import simulation
 from shopkeeper.aftersales import service as aftersales
-from shopkeeper.auth import Principal, Role, authenticate
+from shopkeeper.api.app import create_app
+from shopkeeper.auth import ApiKey, Principal, Role, authenticate
 from shopkeeper.catalog import service as catalog
-from shopkeeper.cli import app
+from shopkeeper.cli import app, console_sign_in
+from shopkeeper.clock import SimulatedClock
 from shopkeeper.customers import service as customers
 from shopkeeper.db import Database
+from shopkeeper.errors import Unauthenticated
 from shopkeeper.inventory import service as inventory
 from shopkeeper.orders import checkout
 from shopkeeper.orders import service as orders
 from shopkeeper.orders.payments import Notification, handle_notification, new_reference, start_payment
 from shopkeeper.orders.rules import LineRequest
 from shopkeeper.scope import SYSTEM
+from shopkeeper.sessions import revoke_key
+from shopkeeper.settings import Settings
+from support import START
 
 runner = CliRunner()
+MINUTE = r"\d{4}-\d\d-\d\d \d\d:\d\d"
 
 
 @pytest.fixture
@@ -133,3 +144,57 @@ def test_simulate_says_what_each_after_sales_deadline_did(database_url: str) -> 
            "→ refund $12.00 to the buyer" in lines
     assert lines[-1].startswith("simulated ") and "fired" in lines[-1]
     db.dispose()
+
+
+# --- keys list / revoke, and the console's sign-in at `serve` ------------------------------------------
+
+def test_keys_list_shows_names_and_prefixes_and_revoke_stops_a_key(database_url: str) -> None:
+    key = runner.invoke(app, ["keys", "create", "--role", "operator", "--name", "night shift"]).output.strip()
+    listed = runner.invoke(app, ["keys", "list"])
+    assert listed.exit_code == 0, listed.output
+    prefix = key[:len("sk_") + 12]  # sk_ and 12 hex digits; the secret after it may hold "_" too
+    line = next(line for line in listed.output.splitlines() if prefix in line)
+    assert "night shift" in line and "operator" in line and key not in listed.output
+    key_id = line.split()[0]
+    revoked = runner.invoke(app, ["keys", "revoke", key_id])
+    assert revoked.exit_code == 0 and f"key {key_id}" in revoked.output and "revoked" in revoked.output
+    db = Database(database_url)
+    with db.read() as session, pytest.raises(Unauthenticated):
+        authenticate(session, key)
+    db.dispose()
+    after = next(line for line in runner.invoke(app, ["keys", "list"]).output.splitlines() if prefix in line)
+    assert len(re.findall(MINUTE, line)) == 1 and len(re.findall(MINUTE, after)) == 2  # created; created and revoked
+    unknown = runner.invoke(app, ["keys", "revoke", "999"])
+    assert unknown.exit_code == 2 and "key 999 does not exist" in unknown.output
+
+
+def test_serve_reuses_the_console_key_and_prints_a_one_time_link_not_a_secret(db: Database, tmp_path: Path) -> None:
+    clock = SimulatedClock(START)
+    settings = Settings(database_url=db.url, operator_key_file=str(tmp_path / "var" / "operator.key"))
+    first = console_sign_in(db, clock, settings)
+    key_file = Path(settings.operator_key_file)
+    secret = key_file.read_text().strip()
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert secret not in first.key_note and str(key_file) in first.key_note
+    assert first.link_path.startswith("/login/once/")
+    second = console_sign_in(db, clock, settings)
+    assert key_file.read_text().strip() == secret and second.link_path != first.link_path
+    with db.read() as session:
+        keys = session.scalars(select(ApiKey).where(ApiKey.name == "console")).all()
+    assert len(keys) == 1 and authenticate_key(db, secret) == keys[0].id
+    # each link signs in once
+    with TestClient(create_app(db, clock, settings), follow_redirects=False) as browser:
+        assert browser.get(first.link_path).status_code == 303
+        assert browser.get(first.link_path).status_code == 401
+    # the file gone, the secret cannot be shown again; revoked, a new key is made and written
+    key_file.unlink()
+    assert "cannot be shown again" in console_sign_in(db, clock, settings).key_note
+    with db.transaction() as session:
+        revoke_key(session, clock.now(), keys[0].id)
+    console_sign_in(db, clock, settings)
+    assert key_file.read_text().strip() != secret
+
+
+def authenticate_key(db: Database, key: str) -> int:
+    with db.read() as session:
+        return authenticate(session, key).key_id

@@ -1,24 +1,28 @@
-"""The `shopkeeper` command: serve, worker, simulate, demo, db upgrade, keys create, rulebook check/list."""
+"""The `shopkeeper` command: serve, worker, simulate, demo, db upgrade, keys create/list/revoke, rulebook check/list."""
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, NoReturn, Optional
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 import shopkeeper.models  # noqa: F401  (every table, so foreign keys resolve in any command)
 from shopkeeper import migrate, rulebooks, simulation, startup
-from shopkeeper.auth import Role, create_key
+from shopkeeper.auth import KEY_PREFIX, ApiKey, Role, create_key, find_key, list_keys
 from shopkeeper.clock import Clock, SystemClock
 from shopkeeper.db import Database
 from shopkeeper.errors import DomainError
+from shopkeeper.sessions import issue_link, lifetimes_of, revoke_key
 from shopkeeper.settings import Settings
 
 app = typer.Typer(help="Shopkeeper: the rules and automation an online store or marketplace runs on.", no_args_is_help=True)
@@ -54,18 +58,50 @@ def keys_create(
     role: Annotated[Role, typer.Option(help="operator, staff or buyer")],
     store: Annotated[Optional[int], typer.Option(help="the store of a staff key")] = None,
     buyer: Annotated[Optional[int], typer.Option(help="the buyer of a buyer key")] = None,
-    label: str = "",
+    name: Annotated[str, typer.Option("--name", "--label", help="what the key is for")] = "",
 ) -> None:
     """Create an API key and print it (it is stored hashed and cannot be shown again)."""
     settings, db = _database()
     try:
         with db.transaction() as session:
-            key = create_key(session, _clock(settings, db).now(), role, store, buyer, label)
+            key = create_key(session, _clock(settings, db).now(), role, store, buyer, name)
     except DomainError as refused:
         _fail(refused.detail)
     except IntegrityError:
         _fail(f"no such {'store' if store is not None else 'buyer'}: {store if store is not None else buyer}")
     out.print(key, soft_wrap=True)
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """Every key, newest first: id, public prefix, role, whose, name, created, last used, revoked. Never a secret."""
+    _settings, db = _database()
+    with db.read() as session:
+        rows = list_keys(session, limit=100_000)
+    out.print(f"{'id':>5}  {'prefix':<15} {'role':<8} {'for':<10} {'created':<16} {'last used':<16} {'revoked':<16} name",
+              highlight=False, soft_wrap=True)
+    for row in rows:
+        whose = f"store {row.store_id}" if row.store_id else f"buyer {row.buyer_id}" if row.buyer_id else "-"
+        out.print(f"{row.id:>5}  {KEY_PREFIX + row.prefix:<15} {row.role:<8} {whose:<10} {_minute(row.created_at):<16} "
+                  f"{_minute(row.last_used_at):<16} {_minute(row.revoked_at):<16} {row.name}",
+                  highlight=False, soft_wrap=True, markup=False)
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: Annotated[int, typer.Argument(help="the key's id, from `shopkeeper keys list`")]) -> None:
+    """Revoke a key: it stops working at once, for the API and the console (its sessions end too)."""
+    settings, db = _database()
+    try:
+        with db.transaction() as session:
+            row = revoke_key(session, _clock(settings, db).now(), key_id)
+    except DomainError as refused:
+        _fail(refused.detail)
+    out.print(f"key {row.id} ({KEY_PREFIX}{row.prefix}, {row.role}) revoked at {_minute(row.revoked_at)} UTC",
+              highlight=False, markup=False)
+
+
+def _minute(moment: datetime | None) -> str:
+    return f"{moment:%Y-%m-%d %H:%M}" if moment else "-"
 
 
 @rulebook_app.command("check")
@@ -125,17 +161,70 @@ def serve(
     _check_start(settings)
     clock = _clock(settings, db)
     host, port = host or settings.host, port or settings.port
-    with db.transaction() as session:
-        key = create_key(session, clock.now(), Role.OPERATOR, label="console")
+    sign_in = console_sign_in(db, clock, settings)
     stop = start_in_thread(db, clock) if worker else None
     out.print(f"[bold green]Shopkeeper[/bold green] on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
-    out.print(f"Console, signed in as operator: http://{host}:{port}/login?key={key}", soft_wrap=True)
-    out.print(f"Operator API key: {key}", soft_wrap=True)
+    out.print(f"Console sign-in link (works once, for {settings.sign_in_link_minutes} minutes): "
+              f"http://{host}:{port}{sign_in.link_path}", soft_wrap=True, highlight=False)
+    out.print(sign_in.key_note, soft_wrap=True, highlight=False, markup=False)
     try:
-        uvicorn.run(create_app(db, clock, settings), host=host, port=port, log_level="info")
+        # proxy_headers off: forwarded headers are believed only from SHOPKEEPER_TRUSTED_PROXIES (proxies.py)
+        uvicorn.run(create_app(db, clock, settings), host=host, port=port, log_level="info", proxy_headers=False)
     finally:
         if stop:
             stop.set()
+
+
+CONSOLE_KEY_NAME = "console"
+
+
+@dataclass(frozen=True)
+class ConsoleSignIn:
+    link_path: str  # /login/once/<token>
+    key_note: str  # where the operator key for curl is, or why it cannot be shown
+
+
+def console_sign_in(db: Database, clock: Clock, settings: Settings) -> ConsoleSignIn:
+    """The console's operator key (named "console"), made once and reused by every start, and a one-time link for it.
+
+    A new key's secret goes to `settings.operator_key_file` (var/operator.key, readable by this user only), never
+    to the terminal: output is scrollback and CI logs. An existing key's secret cannot be shown again, so the note
+    says where it was written, or how to get a key if that file is gone.
+    """
+    path = Path(settings.operator_key_file)
+    secret = None
+    with db.transaction() as session:
+        now = clock.now()
+        key = session.scalar(select(ApiKey).where(ApiKey.role == Role.OPERATOR.value, ApiKey.name == CONSOLE_KEY_NAME,
+                                                  ApiKey.revoked_at.is_(None)).order_by(ApiKey.id).limit(1))
+        if key is None:
+            secret = create_key(session, now, Role.OPERATOR, name=CONSOLE_KEY_NAME)
+            key = find_key(session, secret)
+        token = issue_link(session, now, key.id, lifetimes_of(settings))
+    if secret is not None:  # written once the key is committed, so the file never holds a key that is not
+        _write_secret(path, secret)
+    if path.is_file() and _holds_prefix(path, key.prefix):
+        note = f"Operator API key (for curl: -H \"Authorization: Bearer $(cat {path})\"): in {path}"
+    else:
+        note = (f"Operator API key: key {key.id} ({KEY_PREFIX}{key.prefix}...) was shown when it was made and "
+                f"cannot be shown again; `shopkeeper keys create --role operator` makes another")
+    return ConsoleSignIn(link_path=f"/login/once/{token}", key_note=note)
+
+
+def _write_secret(path: Path, secret: str) -> None:
+    """Write a key readable and writable by this user only (0600), replacing any older one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(secret + "\n")
+    os.chmod(path, 0o600)  # an older file may have had wider permissions
+
+
+def _holds_prefix(path: Path, prefix: str) -> bool:
+    try:
+        return path.read_text(encoding="utf-8").strip().startswith(f"{KEY_PREFIX}{prefix}_")
+    except OSError:
+        return False
 
 
 @app.command()

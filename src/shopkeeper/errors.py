@@ -32,6 +32,18 @@ class Unauthenticated(DomainError):
     title = "A valid API key is required"
 
 
+class RateLimited(DomainError):
+    """Too many requests; `retry_after` (seconds) also goes out as the Retry-After header."""
+
+    code = "rate-limited"
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, detail: str | None = None, *, retry_after: int) -> None:
+        super().__init__(detail, retry_after=retry_after)
+        self.retry_after = retry_after
+
+
 class Forbidden(DomainError):
     code = "forbidden"
     status = 403

@@ -1,6 +1,6 @@
 """Every table, imported in one place for Alembic and for tests."""
 
-from shopkeeper import auth, events, idempotency, simulation, timers  # noqa: F401
+from shopkeeper import auth, events, idempotency, sessions, simulation, timers  # noqa: F401
 from shopkeeper.aftersales import models as aftersales  # noqa: F401
 from shopkeeper.catalog import models as catalog  # noqa: F401
 from shopkeeper.customers import models as customers  # noqa: F401

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from typing import Literal
@@ -22,6 +23,8 @@ ENVIRONMENTS: tuple[Environment, ...] = ("development", "production")
 DEFAULT_EVIDENCE_DIR = "var/evidence"
 DEFAULT_EVIDENCE_MAX_BYTES = 10 * 1024 * 1024  # 10 MB: a phone photo or a short video clip
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024  # 1 MB: any JSON request body; evidence uploads have their own cap
+# The console's operator key, written once by `shopkeeper serve` for curl and scripts (var/ is git-ignored).
+DEFAULT_OPERATOR_KEY_FILE = "var/operator.key"
 
 
 @dataclass(frozen=True)
@@ -33,9 +36,20 @@ class Settings:
     port: int = 8000
     evidence_dir: str = DEFAULT_EVIDENCE_DIR
     evidence_max_bytes: int = DEFAULT_EVIDENCE_MAX_BYTES
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     env: Environment = "development"
     payment_provider: PaymentProvider = "sandbox"
     session_secret: str = DEV_SESSION_SECRET
+    # Signing in and limits (auth.py, sessions.py, ratelimit.py); README "Settings" lists each.
+    trusted_proxies: tuple[str, ...] = ()  # addresses/CIDRs whose X-Forwarded-For/-Proto are believed
+    session_idle_minutes: int = 60
+    session_max_hours: int = 12
+    sign_in_link_minutes: int = 10
+    failed_sign_ins_per_minute: int = 10  # per client address
+    api_requests_per_minute: int = 600  # per key
+    coupon_claims_per_minute: int = 20  # per buyer
+    operator_key_file: str = DEFAULT_OPERATOR_KEY_FILE
+    redis_url: str | None = None  # shared rate-limit windows for several processes (ratelimit.py)
 
     @property
     def production(self) -> bool:
@@ -45,7 +59,6 @@ class Settings:
     def sandbox_payments(self) -> bool:
         """Whether buyers may mark their own orders paid: never in production, whatever the provider says."""
         return self.payment_provider == "sandbox" and not self.production
-    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -71,4 +84,31 @@ class Settings:
             payment_provider=provider,  # type: ignore[arg-type]
             session_secret=os.environ.get("SHOPKEEPER_SESSION_SECRET", DEV_SESSION_SECRET),
             max_body_bytes=int(os.environ.get("SHOPKEEPER_MAX_BODY_BYTES", str(DEFAULT_MAX_BODY_BYTES))),
+            trusted_proxies=_networks(os.environ.get("SHOPKEEPER_TRUSTED_PROXIES", "")),
+            session_idle_minutes=_positive("SHOPKEEPER_SESSION_IDLE_MINUTES", 60),
+            session_max_hours=_positive("SHOPKEEPER_SESSION_MAX_HOURS", 12),
+            sign_in_link_minutes=_positive("SHOPKEEPER_SIGN_IN_LINK_MINUTES", 10),
+            failed_sign_ins_per_minute=_positive("SHOPKEEPER_FAILED_SIGN_INS_PER_MINUTE", 10),
+            api_requests_per_minute=_positive("SHOPKEEPER_API_REQUESTS_PER_MINUTE", 600),
+            coupon_claims_per_minute=_positive("SHOPKEEPER_COUPON_CLAIMS_PER_MINUTE", 20),
+            operator_key_file=os.environ.get("SHOPKEEPER_OPERATOR_KEY_FILE", DEFAULT_OPERATOR_KEY_FILE),
+            redis_url=os.environ.get("SHOPKEEPER_REDIS_URL") or None,
         )
+
+
+def _networks(text: str) -> tuple[str, ...]:
+    """SHOPKEEPER_TRUSTED_PROXIES: addresses or CIDRs, comma- or space-separated; a typo fails at start, not later."""
+    items = tuple(item for item in text.replace(",", " ").split() if item)
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ValueError(f"SHOPKEEPER_TRUSTED_PROXIES: {item!r} is not an address or CIDR") from None
+    return items
+
+
+def _positive(name: str, default: int) -> int:
+    value = int(os.environ.get(name, str(default)))
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, not {value}")
+    return value

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from shopkeeper import auth
+from shopkeeper import auth, sessions
 from shopkeeper.api.app import create_app
 from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog import service as catalog
@@ -46,6 +46,7 @@ class Console:
 
     url: str
     operator_key: str
+    operator_link: str  # /login/once/<token>, as `shopkeeper serve` prints; single use, so one test uses it
     staff_a_key: str
     buyer_key: str
     store_a: int
@@ -108,6 +109,9 @@ def _seed(db: Database, clock: SimulatedClock) -> dict[str, Any]:
     at(25, 8, 30)
     paid_b = order(b)
     clock.set(NOW)
+    with db.transaction() as s:  # issued now: a sign-in link is good for minutes
+        token = sessions.issue_link(s, NOW, auth.find_key(s, keys["operator_key"]).id, sessions.lifetimes_of(Settings()))
+    keys["operator_link"] = f"/login/once/{token}"
     return dict(store_a=a, store_b=b, overdue_a=overdue, soon_a=soon, today_paid_a=today_paid,
                 today_unpaid_a=today_unpaid, shipped_a=shipped, paid_b=paid_b, **keys)
 
@@ -175,12 +179,14 @@ def page(browser: Any, console: Console) -> Iterator[Any]:
         context.close()
 
 
+def sign_in(page: Any, key: str) -> None:
+    """Sign in through the login form (a POST: a key never goes in a URL), as a person would."""
+    page.goto("/login")
+    page.fill("input[name=key]", key)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
 @pytest.fixture
 def log_in(page: Any) -> Callable[[str], None]:
-    """Sign in through the login form, as a person would."""
-    def sign_in(key: str) -> None:
-        page.goto("/login")
-        page.fill("input[name=key]", key)
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
-    return sign_in
+    return lambda key: sign_in(page, key)

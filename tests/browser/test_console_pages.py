@@ -142,15 +142,18 @@ def test_a_buyer_key_is_refused(page: Any, console: Console, log_in: LogIn) -> N
         page.click("button[type=submit]")
     assert info.value.status == 403
     assert "Buyer keys cannot open the console" in page.locator("h1").inner_text()
-    assert not [c for c in page.context.cookies() if c["name"] == "shopkeeper_key"]
+    assert not [c for c in page.context.cookies() if c["name"] == "shopkeeper_session"]
 
 
-def test_login_link_and_logout(page: Any, console: Console) -> None:
-    page.goto(f"/login?key={console.operator_key}")
+def test_one_time_sign_in_link_and_logout(page: Any, console: Console) -> None:
+    page.goto(console.operator_link)
     assert page.url == f"{console.url}/"
-    cookie = next(c for c in page.context.cookies() if c["name"] == "shopkeeper_key")
-    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    cookie = next(c for c in page.context.cookies() if c["name"] == "shopkeeper_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and not cookie["secure"]
     page.click("button:has-text('Log out')")
     assert page.url == f"{console.url}/login"
     page.goto("/")
     assert page.url == f"{console.url}/login"
+    # the link worked once: now it is spent
+    assert page.goto(console.operator_link).status == 401
+    assert "That sign-in link has been used or has expired" in page.locator("[role=alert]").inner_text()

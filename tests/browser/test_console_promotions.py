@@ -36,7 +36,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     db = Database(url)
     clock = SimulatedClock(START)
     with db.transaction() as session:
-        key = auth.create_key(session, clock.now(), auth.Role.OPERATOR, label="browser tests")
+        key = auth.create_key(session, clock.now(), auth.Role.OPERATOR, name="browser tests")
     try:
         with serving(create_app(db, clock, Settings(database_url=url)), "promotions-console") as base, \
                 httpx.Client(base_url=base, timeout=30) as http:

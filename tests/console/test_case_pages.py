@@ -27,9 +27,14 @@ ORIGIN = {"Origin": "http://testserver"}
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
+YEAR_MINUTES = 366 * 24 * 60
+
+
 @pytest.fixture
 def settings(db: Database, tmp_path: Any) -> Settings:
-    return Settings(database_url=db.url, evidence_dir=str(tmp_path / "evidence"))
+    # the simulated clock jumps days here; console sessions outlast the jumps (their expiry: tests/test_sessions.py)
+    return Settings(database_url=db.url, evidence_dir=str(tmp_path / "evidence"), session_idle_minutes=YEAR_MINUTES,
+                    session_max_hours=YEAR_MINUTES // 60)
 
 
 @pytest.fixture
@@ -139,8 +144,9 @@ def test_pages_need_a_console_key(client: TestClient, seeded: CaseSeed) -> None:
     anonymous = TestClient(client.app, follow_redirects=False)
     for path in ("/cases", f"/cases/{seeded.reship['id']}", "/metrics"):
         assert anonymous.get(path).headers["location"] == "/login"
-    buyer = console(client, seeded.dhgate.shopper.key)
-    assert buyer.get(f"/cases/{seeded.reship['id']}").status_code == 403
+    buyer = console(client, seeded.dhgate.shopper.key)  # the login form refuses a buyer key: no session opens
+    assert buyer.post("/login", data={"key": seeded.dhgate.shopper.key}).status_code == 403
+    assert buyer.get(f"/cases/{seeded.reship['id']}").status_code == 303
 
 
 # --- one case ----------------------------------------------------------------------------------------

@@ -40,9 +40,12 @@ def ids(page: str, attribute: str) -> list[int]:
 
 
 def console(client: TestClient, key: str) -> TestClient:
-    """A browser-like client of the same app: the key in the console's cookie, English unless ?lang=zh."""
-    return TestClient(client.app, cookies={"shopkeeper_key": key}, headers={"Accept-Language": "en"},
-                      follow_redirects=False)
+    """A browser-like client of the same app, signed in through the login form, English unless ?lang=zh.
+
+    A buyer key opens no session: such a client stays signed out."""
+    browser = TestClient(client.app, headers={"Accept-Language": "en"}, follow_redirects=False)
+    browser.post("/login", data={"key": key})
+    return browser
 
 
 @pytest.fixture
@@ -246,9 +249,10 @@ def test_pages_need_a_console_key(client: TestClient, seeded: Seeded) -> None:
         response = anonymous.get(path)
         assert response.status_code == 303 and response.headers["location"] == "/login"
     assert anonymous.post(f"/promotions/{seeded.reduction['id']}/pause", headers=ORIGIN).status_code == 303
-    buyer = console(client, seeded.a.shopper.key)
-    assert buyer.get("/promotions").status_code == 403
-    assert buyer.post(f"/promotions/{seeded.reduction['id']}/pause", headers=ORIGIN).status_code == 403
+    buyer = console(client, seeded.a.shopper.key)  # the login form refuses a buyer key: no session opens
+    assert buyer.post("/login", data={"key": seeded.a.shopper.key}).status_code == 403
+    assert buyer.get("/promotions").status_code == 303
+    assert buyer.post(f"/promotions/{seeded.reduction['id']}/pause", headers=ORIGIN).status_code == 303
     assert seeded.a.staff.get(f"/promotions/{seeded.reduction['id']}")["status"] == "active"
 
 

@@ -6,13 +6,21 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from shopkeeper.db import Database
 from shopkeeper.promotions.models import Coupon, CouponTemplate, PromotionRow, PromotionUse
+from shopkeeper.settings import Settings
 from support import Api, Shop
 
 REQUESTS = 100
+
+
+@pytest.fixture
+def settings(db: Database) -> Settings:
+    """These races test the database's exactness, not the claims-per-minute limit in front of it (test_rate_limits.py)."""
+    return Settings(database_url=db.url, coupon_claims_per_minute=10 * REQUESTS)
 
 
 def race(calls: list[tuple[Api, str, dict[str, Any] | None]]) -> Counter[tuple[int, str]]:

@@ -6,15 +6,17 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, Field
 
 from shopkeeper import events, timers
-from shopkeeper.api.deps import MAX_ID, Ctx, Limit, Plat
-from shopkeeper.api.schemas import Id, In
-from shopkeeper.auth import Role, create_key
+from shopkeeper.api.deps import MAX_ID, Ctx, IdPath, IdQuery, Limit, Plat
+from shopkeeper.api.schemas import Id, In, cut_page
+from shopkeeper.auth import KEY_PREFIX, ApiKey, Role, create_key, find_key, list_keys
 from shopkeeper.catalog.models import Store
 from shopkeeper.customers.models import Buyer
+from shopkeeper.errors import Conflict
 from shopkeeper.scope import get_or_404, require_role
+from shopkeeper.sessions import revoke_key
 
 router = APIRouter(tags=["platform"])
 
@@ -23,14 +25,37 @@ class KeyIn(In):
     role: Literal["operator", "staff", "buyer"]
     store_id: Id | None = None
     buyer_id: Id | None = None
-    label: str = ""
+    name: str = Field("", validation_alias=AliasChoices("name", "label"),
+                      description="what the key is for, e.g. 'warehouse scanner' (`label` is still accepted)")
 
 
-class KeyOut(BaseModel):
-    key: str
+class KeyInfo(BaseModel):
+    """A key as listed: never its secret, only the public prefix it starts with (`sk_<prefix>_...`)."""
+
+    id: int
+    prefix: str
+    name: str
     role: str
     store_id: int | None
     buyer_id: int | None
+    created_at: datetime
+    last_used_at: datetime | None = Field(description="to the minute: written at most once a minute")
+    revoked_at: datetime | None
+
+    @classmethod
+    def of(cls, row: ApiKey) -> KeyInfo:
+        return cls(id=row.id, prefix=f"{KEY_PREFIX}{row.prefix}", name=row.name, role=row.role, store_id=row.store_id,
+                   buyer_id=row.buyer_id, created_at=row.created_at, last_used_at=row.last_used_at,
+                   revoked_at=row.revoked_at)
+
+
+class KeyOut(KeyInfo):
+    key: str = Field(description="the secret: shown this once, only its hash is kept")
+
+
+class KeyPage(BaseModel):
+    items: list[KeyInfo]
+    next_cursor: int | None = Field(description="pass back as `cursor` for the next page; null on the last")
 
 
 @router.post("/keys", status_code=201)
@@ -42,8 +67,28 @@ def issue_key(body: KeyIn, ctx: Ctx) -> KeyOut:
             get_or_404(session, Store, body.store_id, "store")
         if body.buyer_id is not None:
             get_or_404(session, Buyer, body.buyer_id, "buyer")
-        key = create_key(session, ctx.now(), Role(body.role), body.store_id, body.buyer_id, body.label[:100])
-    return KeyOut(key=key, role=body.role, store_id=body.store_id, buyer_id=body.buyer_id)
+        key = create_key(session, ctx.now(), Role(body.role), body.store_id, body.buyer_id, body.name)
+        row = find_key(session, key)
+        return KeyOut(key=key, **KeyInfo.of(row).model_dump())
+
+
+@router.get("/keys")
+def keys(ctx: Ctx, limit: Limit = 50, cursor: IdQuery = None) -> KeyPage:
+    """Every key, newest first, revoked ones included; secrets are never shown again, only prefixes."""
+    require_role(ctx.actor, Role.OPERATOR)
+    with ctx.read() as session:
+        page, next_cursor = cut_page(list_keys(session, limit, cursor), limit)
+        return KeyPage(items=[KeyInfo.of(row) for row in page], next_cursor=next_cursor)
+
+
+@router.post("/keys/{key_id}/revoke")
+def revoke(key_id: IdPath, ctx: Ctx) -> KeyInfo:
+    """The key stops working at once, for the API and the console (its sessions end too). Revoking twice is harmless."""
+    require_role(ctx.actor, Role.OPERATOR)
+    if key_id == ctx.actor.key_id:  # locking oneself out by a slip: another operator key or the CLI can do it
+        raise Conflict("a key cannot revoke itself: use another operator key, or `shopkeeper keys revoke`")
+    with ctx.transaction() as session:
+        return KeyInfo.of(revoke_key(session, ctx.now(), key_id))
 
 
 class FeedEvent(BaseModel):

@@ -1,4 +1,9 @@
-"""What every route gets: the database, the clock and the authenticated principal."""
+"""What every route gets: the database, the clock and the authenticated principal.
+
+Authentication is also where the limits apply: a client address that sent too
+many wrong keys in the last minute is refused before its key is even looked at,
+and each key may make so many requests a minute (ratelimit.py).
+"""
 
 from __future__ import annotations
 
@@ -12,10 +17,12 @@ from fastapi import Depends, Path, Query, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from shopkeeper.auth import Principal, authenticate
+from shopkeeper.auth import Principal, find_key, note_use, principal_of, use_is_stale
 from shopkeeper.clock import Clock, accepted_time
 from shopkeeper.db import Database
-from shopkeeper.errors import InvalidInput
+from shopkeeper.errors import InvalidInput, Unauthenticated
+from shopkeeper.proxies import client_address
+from shopkeeper.ratelimit import RateLimits, refuse_if_waiting
 from shopkeeper.settings import Settings
 
 MAX_ID = 2**53  # ids beyond what JSON numbers carry exactly are refused, not looked up
@@ -29,6 +36,7 @@ class Platform:
     db: Database
     clock: Clock
     settings: Settings
+    limits: RateLimits
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -51,7 +59,7 @@ class Context(Platform):
 
 def platform(request: Request) -> Platform:
     state = request.app.state
-    return Platform(db=state.db, clock=state.clock, settings=state.settings)
+    return Platform(db=state.db, clock=state.clock, settings=state.settings, limits=state.limits)
 
 
 # Declared as security schemes, so the API reference offers "Authorize" and clients see how to sign in.
@@ -65,9 +73,25 @@ def context(
     api_key: Annotated[str | None, Security(_api_key)] = None,
 ) -> Context:
     base = platform(request)
-    with base.read() as session:
-        actor = authenticate(session, api_key or (bearer.credentials if bearer else None))
-    return Context(db=base.db, clock=base.clock, settings=base.settings, actor=actor)
+    key = api_key or (bearer.credentials if bearer else None)
+    address = client_address(request.client.host if request.client else None, request.headers,
+                             base.settings.trusted_proxies)
+    if key:  # a request without any key is no guess at one: it gets its 401 unthrottled
+        refuse_if_waiting(base.limits.failed_sign_ins.wait(address), "failed sign-ins from this address")
+    now = base.now()
+    try:
+        with base.read() as session:
+            row = find_key(session, key)
+            actor, stale = principal_of(row), use_is_stale(row, now)
+    except Unauthenticated:
+        if key:
+            base.limits.failed_sign_ins.record(address)
+        raise
+    refuse_if_waiting(base.limits.api_requests.take(actor.key_id), "requests with this key")
+    if stale:
+        with base.transaction() as session:
+            note_use(session, actor.key_id, now)
+    return Context(db=base.db, clock=base.clock, settings=base.settings, limits=base.limits, actor=actor)
 
 
 Ctx = Annotated[Context, Depends(context)]

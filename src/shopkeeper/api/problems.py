@@ -11,22 +11,24 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shopkeeper.errors import DomainError
+from shopkeeper.errors import DomainError, RateLimited
 
 log = logging.getLogger(__name__)
 MEDIA_TYPE = "application/problem+json"
 
 
-def problem(request: Request, status: int, code: str, title: str, detail: str, **extra: Any) -> JSONResponse:
+def problem(request: Request, status: int, code: str, title: str, detail: str, headers: dict[str, str] | None = None,
+            **extra: Any) -> JSONResponse:
     body = {**extra, "type": f"/problems/{code}", "title": title, "status": status, "detail": detail, "code": code,
             "instance": request.url.path}
-    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def on_domain_error(request: Request, exc: DomainError) -> JSONResponse:
-        return problem(request, exc.status, exc.code, exc.title, exc.detail, **exc.extra)
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+        return problem(request, exc.status, exc.code, exc.title, exc.detail, headers, **exc.extra)
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -2,8 +2,9 @@
 after-sales cases and seller metrics: `cases`).
 
 Routes stay thin: they read through services and `queries`, turn rows into
-what a page shows, and render. The only writes are the marketing pages' status
-moves (pause / resume / end) and the case forms, through the same service calls as the API.
+what a page shows, and render. The only writes are signing in and out (sessions.py),
+the marketing pages' status moves (pause / resume / end) and the case forms, through the
+same service calls as the API.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from fastapi.responses import RedirectResponse
 from shopkeeper import events
 from shopkeeper.aftersales.service import CaseFilter, list_cases
 from shopkeeper.api.schemas import cut_page
-from shopkeeper.auth import Principal, Role, authenticate
+from shopkeeper.auth import Principal, Role, find_key, principal_of
 from shopkeeper.catalog.models import Store
 from shopkeeper.catalog.service import list_stores
 from shopkeeper.clock import start_of_local_day
@@ -29,13 +30,17 @@ from shopkeeper.console.display import TimeLeft, time_left
 from shopkeeper.console.i18n import Lang, event_label, translate
 from shopkeeper.console.order_pricing import pricing_view, refs_of
 from shopkeeper.console.web import (
-    KEY_COOKIE,
+    SESSION_COOKIE,
+    address_of,
     buyer_refused,
+    clear_session_cookie,
     lang_of,
     not_found,
+    refused_cross_origin,
     remember_lang,
     render,
-    set_key_cookie,
+    same_origin,
+    set_session_cookie,
     signed_in,
     url_with,
 )
@@ -44,12 +49,12 @@ from shopkeeper.money import Money
 from shopkeeper.orders.ledger import balances
 from shopkeeper.orders.models import Order, OrderStatus
 from shopkeeper.orders.service import get_order, list_orders
+from shopkeeper.sessions import end_session, lifetimes_of, redeem_link, start_session
 
 router = APIRouter(include_in_schema=False)
 
 STATIC = Path(__file__).parent / "static"
 AWAITING_SHOWN = 20  # per store on the dashboard; the order list has the rest
-MAX_KEY_LENGTH = 256
 
 
 @lru_cache(maxsize=1)
@@ -62,42 +67,90 @@ def stylesheet() -> Response:
     return Response(_stylesheet(), media_type="text/css", headers={"Cache-Control": "public, max-age=300"})
 
 
+@lru_cache(maxsize=1)
+def _forms_script() -> str:
+    return (STATIC / "forms.js").read_text(encoding="utf-8")
+
+
+@router.get("/static/forms.js")
+def forms_script() -> Response:
+    return Response(_forms_script(), media_type="text/javascript", headers={"Cache-Control": "public, max-age=300"})
+
+
 # --- signing in and out -------------------------------------------------------------------------
 
 @router.get("/login")
-def login_page(request: Request, key: str | None = None) -> Response:
-    """`/login?key=...` signs in in one step: the launcher prints such a link."""
-    if key:
-        return _sign_in(request, key)
+def login_page(request: Request) -> Response:
+    """The login form. A key in the query string (`/login?key=`, the old one-step link) signs no one in:
+    a URL lands in access logs and browser history; `shopkeeper serve` prints a one-time link instead."""
     return render(request, "login.html")
 
 
 @router.post("/login")
 def login(request: Request, key: Annotated[str, Form()] = "") -> Response:
-    return _sign_in(request, key)
-
-
-def _sign_in(request: Request, key: str) -> Response:
+    """Refused from another origin too: a foreign page must not sign this browser in as someone else."""
+    if not same_origin(request):
+        return refused_cross_origin(request, None)
     key = key.strip()
+    address = address_of(request)
+    limits = request.app.state.limits
+    wait = limits.failed_sign_ins.wait(address)
+    if wait:
+        return _too_many(request, wait)
     try:
-        if len(key) > MAX_KEY_LENGTH:
-            raise Unauthenticated()
         with request.app.state.db.read() as session:
-            principal = authenticate(session, key)
+            principal = principal_of(find_key(session, key))
     except Unauthenticated:
-        return render(request, "login.html", status=401, error=True)
+        limits.failed_sign_ins.record(address)
+        return render(request, "login.html", status=401, error="login.invalid")
+    return _open_session(request, principal)
+
+
+@router.get("/login/once/{token}")
+def login_once(request: Request, token: str) -> Response:
+    """A one-time sign-in link (`shopkeeper serve` prints one): works once, within minutes, then never again."""
+    address = address_of(request)
+    limits = request.app.state.limits
+    wait = limits.failed_sign_ins.wait(address)
+    if wait:
+        return _too_many(request, wait)
+    with request.app.state.db.transaction() as session:
+        key = redeem_link(session, request.app.state.clock.now(), token)
+        principal = principal_of(key) if key is not None else None
+    if principal is None:
+        limits.failed_sign_ins.record(address)
+        return render(request, "login.html", status=401, error="login.link_dead")
+    return _open_session(request, principal)
+
+
+def _open_session(request: Request, principal: Principal) -> Response:
     if principal.role is Role.BUYER:
         return buyer_refused(request)
+    with request.app.state.db.transaction() as session:
+        session_id = start_session(session, request.app.state.clock.now(), principal.key_id,
+                                   lifetimes_of(request.app.state.settings))
     response = RedirectResponse("/", status_code=303)
-    set_key_cookie(request, response, key)
+    set_session_cookie(request, response, session_id)
     remember_lang(request, response)
+    return response
+
+
+def _too_many(request: Request, wait: int) -> Response:
+    """An address that keeps guessing waits out the minute (ratelimit.py); the form says so."""
+    response = render(request, "login.html", status=429, error="login.too_many")
+    response.headers["Retry-After"] = str(wait)
     return response
 
 
 @router.post("/logout")
 def logout(request: Request) -> Response:
+    """Ends the session server-side, so a copied cookie is dead too; refused from another origin like every form."""
+    if not same_origin(request):
+        return refused_cross_origin(request, None)
+    with request.app.state.db.transaction() as session:
+        end_session(session, request.app.state.clock.now(), request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(KEY_COOKIE, httponly=True, samesite="lax")
+    clear_session_cookie(request, response)
     return response
 
 

@@ -1,10 +1,14 @@
 """What every console page shares: the signed-in principal, the language, rendering.
 
-The console authenticates with the same API keys as the REST API, kept in an
-httponly cookie so page scripts can never read it; SameSite=Lax keeps other
-sites from posting forms with it. Forms that change something (pause a
-promotion, ...) also check that the browser says the form came from this
-origin (`same_origin`), which covers sibling sites SameSite does not.
+The console signs in with the same API keys as the REST API, posted once in the
+login form (never in a URL, which access logs and browser history keep) or
+through a one-time sign-in link. The cookie then carries only a random session
+id, kept server-side (sessions.py): revocable, with idle and absolute expiry.
+It is httponly so page scripts can never read it, SameSite=Lax so other sites
+cannot post forms with it, and Secure when the browser came over TLS (ours, or
+a trusted proxy's, see proxies.py). Forms that change something (pause a
+promotion, log out, ...) also check that the browser says the form came from
+this origin (`same_origin`), which covers sibling sites SameSite does not.
 """
 
 from __future__ import annotations
@@ -18,14 +22,16 @@ from fastapi import Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from shopkeeper.auth import Principal, Role, authenticate
+from shopkeeper.auth import Principal, Role
 from shopkeeper.console import display
 from shopkeeper.console.i18n import LANGS, Lang, pick_lang, translate
-from shopkeeper.errors import Unauthenticated
+from shopkeeper.proxies import client_address, over_tls
+from shopkeeper.sessions import lifetimes_of, resume, touch
+from shopkeeper.settings import Settings
 
-KEY_COOKIE = "shopkeeper_key"
+SESSION_COOKIE = "shopkeeper_session"
+OLD_KEY_COOKIE = "shopkeeper_key"  # before sessions the cookie held the key itself; cleared wherever seen
 LANG_COOKIE = "shopkeeper_lang"
-KEY_MAX_AGE = 7 * 24 * 3600
 LANG_MAX_AGE = 365 * 24 * 3600
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -62,13 +68,37 @@ def render(request: Request, template: str, status: int = 200, principal: Princi
 def remember_lang(request: Request, response: Response) -> None:
     chosen = request.query_params.get("lang")
     if chosen in LANGS:
-        response.set_cookie(LANG_COOKIE, chosen, max_age=LANG_MAX_AGE, samesite="lax",
-                            secure=request.url.scheme == "https")
+        response.set_cookie(LANG_COOKIE, chosen, max_age=LANG_MAX_AGE, samesite="lax", secure=tls(request))
 
 
-def set_key_cookie(request: Request, response: Response, key: str) -> None:
-    response.set_cookie(KEY_COOKIE, key, max_age=KEY_MAX_AGE, httponly=True, samesite="lax",
-                        secure=request.url.scheme == "https")
+def settings_of(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def tls(request: Request) -> bool:
+    """Whether the browser reached us over https (directly, or via a trusted proxy that says so)."""
+    return over_tls(request.url.scheme, request.client.host if request.client else None, request.headers,
+                    settings_of(request).trusted_proxies)
+
+
+def address_of(request: Request) -> str:
+    return client_address(request.client.host if request.client else None, request.headers,
+                          settings_of(request).trusted_proxies)
+
+
+def set_session_cookie(request: Request, response: Response, session_id: str) -> None:
+    max_age = settings_of(request).session_max_hours * 3600  # the browser may forget it when the server would
+    response.set_cookie(SESSION_COOKIE, session_id, max_age=max_age, httponly=True, samesite="lax",
+                        secure=tls(request))
+    if OLD_KEY_COOKIE in request.cookies:
+        response.delete_cookie(OLD_KEY_COOKIE, httponly=True, samesite="lax")
+
+
+def clear_session_cookie(request: Request, response: Response) -> None:
+    response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax", secure=tls(request))
+    if OLD_KEY_COOKIE in request.cookies:
+        response.delete_cookie(OLD_KEY_COOKIE, httponly=True, samesite="lax")
 
 
 def to_login() -> RedirectResponse:
@@ -80,16 +110,20 @@ def buyer_refused(request: Request) -> HTMLResponse:
 
 
 def signed_in(request: Request) -> Principal | Response:
-    """The principal behind the cookie, or the page to show instead (login, or a refusal)."""
-    key = request.cookies.get(KEY_COOKIE)
-    if not key:
+    """The principal behind the session cookie, or the page to show instead (login, or a refusal)."""
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if not session_id:
         return to_login()
-    try:
-        with request.app.state.db.read() as session:
-            principal: Principal = authenticate(session, key)
-    except Unauthenticated:
+    now = request.app.state.clock.now()
+    with request.app.state.db.read() as session:
+        resumed = resume(session, now, session_id, lifetimes_of(settings_of(request)))
+    if resumed is None:
         return to_login()
-    if principal.role is Role.BUYER:
+    if resumed.stale:  # the idle clock restarts; written at most once a minute per session
+        with request.app.state.db.transaction() as session:
+            touch(session, now, resumed.session_id)
+    principal = resumed.principal
+    if principal.role is Role.BUYER:  # a session is never opened for a buyer key; kept as a second lock
         return buyer_refused(request)
     return principal
 
@@ -120,5 +154,5 @@ def same_origin(request: Request) -> bool:
     return bool(host) and urlsplit(origin).netloc.lower() == host
 
 
-def refused_cross_origin(request: Request, principal: Principal) -> HTMLResponse:
+def refused_cross_origin(request: Request, principal: Principal | None) -> HTMLResponse:
     return render(request, "cross_origin.html", status=403, principal=principal)

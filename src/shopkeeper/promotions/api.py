@@ -31,6 +31,7 @@ from shopkeeper.promotions.schemas import (
     PromotionPage,
 )
 from shopkeeper.promotions.terms import Shopper
+from shopkeeper.ratelimit import refuse_if_waiting
 from shopkeeper.scope import require_role
 
 router = APIRouter(tags=["promotions"])
@@ -108,6 +109,7 @@ def get_coupon(template_id: IdPath, ctx: Ctx) -> CouponTemplateOut:
 @router.post("/coupons/{template_id}/claim", status_code=201)
 def claim_coupon(template_id: IdPath, ctx: Ctx) -> CouponOut:
     """领券: within the total quantity and the per-buyer limit, exact under concurrency."""
+    _claim_turn(ctx)
     with ctx.transaction() as session:
         template = service.get_coupon_template(session, ctx.actor, template_id)
         coupon = service.claim_coupon(session, ctx.now(), ctx.actor, template_id, _shopper(session, ctx, template.store_id))
@@ -117,6 +119,7 @@ def claim_coupon(template_id: IdPath, ctx: Ctx) -> CouponOut:
 @router.post("/coupon-codes/claim", status_code=201)
 def claim_code(body: CodeIn, ctx: Ctx) -> CouponOut:
     """Put a code coupon in the wallet (it can also be given straight to checkout as `codes`)."""
+    _claim_turn(ctx)
     with ctx.transaction() as session:
         require_role(ctx.actor, Role.BUYER)
         template = service.find_code(session, body.code)
@@ -135,6 +138,13 @@ def my_coupons(ctx: Ctx, status: Literal["available", "locked", "used"] | None =
     """The buyer's wallet, soonest to expire first."""
     with ctx.read() as session:
         return [CouponOut.of(c, t) for c, t in service.my_coupons(session, ctx.actor, status, store_id)]
+
+
+def _claim_turn(ctx: Ctx) -> None:
+    """Claims per buyer per minute are limited (429 with Retry-After): a script guessing codes or sweeping
+    every coupon meets the limit, a person clicking does not. Only buyers claim; others meet their 403."""
+    if ctx.actor.role is Role.BUYER and ctx.actor.buyer_id is not None:
+        refuse_if_waiting(ctx.limits.coupon_claims.take(ctx.actor.buyer_id), "coupon claims by this buyer")
 
 
 def _shopper(session: Session, ctx: Ctx, store_id: int | None) -> Shopper:
