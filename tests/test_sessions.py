@@ -11,7 +11,7 @@ from sqlalchemy import select
 from shopkeeper.auth import Role, create_key, find_key
 from shopkeeper.clock import SimulatedClock
 from shopkeeper.db import Database
-from shopkeeper.sessions import ConsoleSession, issue_link, lifetimes_of
+from shopkeeper.sessions import ConsoleSession, issue_link, policy_of, resume, start_session
 from shopkeeper.settings import Settings
 from support import Api
 
@@ -31,7 +31,7 @@ def signed_in(client: TestClient, key: str) -> TestClient:
 
 def link_for(db: Database, clock: SimulatedClock, key: str) -> str:
     with db.transaction() as session:
-        return f"/login/once/{issue_link(session, clock.now(), find_key(session, key).id, lifetimes_of(Settings()))}"
+        return f"/login/once/{issue_link(session, clock.now(), find_key(session, key).id, policy_of(Settings()))}"
 
 
 def test_the_login_form_opens_a_server_side_session_and_the_cookie_is_not_the_key(client, operator_key, db) -> None:
@@ -179,3 +179,16 @@ def test_an_operator_key_made_by_the_launcher_signs_in_like_any(client, db, cloc
     with db.transaction() as session:
         key = create_key(session, clock.now(), Role.OPERATOR, name="console")
     assert signed_in(client, key).get("/").status_code == 200
+
+
+def test_a_session_row_opens_only_under_the_secret_it_was_hashed_with(db, operator_key, clock) -> None:
+    # given a session opened under one session secret
+    ours = policy_of(replace(Settings(), session_secret="ours-long-random-secret"))
+    theirs = replace(ours, secret="a-secret-someone-guessed")
+    with db.transaction() as session:
+        token = start_session(session, clock.now(), find_key(session, operator_key).id, ours)
+    with db.read() as session:
+        # when it is looked up under another secret, then nothing opens; under its own, the key's principal
+        assert resume(session, clock.now(), token, theirs) is None
+        resumed = resume(session, clock.now(), token, ours)
+    assert resumed is not None and resumed.principal.role is Role.OPERATOR

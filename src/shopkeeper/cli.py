@@ -22,7 +22,7 @@ from shopkeeper.auth import KEY_PREFIX, ApiKey, Role, create_key, find_key, list
 from shopkeeper.clock import Clock, SystemClock
 from shopkeeper.db import Database
 from shopkeeper.errors import DomainError
-from shopkeeper.sessions import issue_link, lifetimes_of, revoke_key
+from shopkeeper.sessions import issue_link, policy_of, revoke_key
 from shopkeeper.settings import Settings
 
 app = typer.Typer(help="Shopkeeper: the rules and automation an online store or marketplace runs on.", no_args_is_help=True)
@@ -200,7 +200,7 @@ def console_sign_in(db: Database, clock: Clock, settings: Settings) -> ConsoleSi
         if key is None:
             secret = create_key(session, now, Role.OPERATOR, name=CONSOLE_KEY_NAME)
             key = find_key(session, secret)
-        token = issue_link(session, now, key.id, lifetimes_of(settings))
+        token = issue_link(session, now, key.id, policy_of(settings))
     if secret is not None:  # written once the key is committed, so the file never holds a key that is not
         _write_secret(path, secret)
     if path.is_file() and _holds_prefix(path, key.prefix):

@@ -1,7 +1,8 @@
 """Console sessions and one-time sign-in links.
 
 The console's cookie carries a random session id, never a key: the session row
-(stored by the SHA-256 of the id, like keys) says which key signed in. A
+(stored by an HMAC of the id under `SHOPKEEPER_SESSION_SECRET`) says which key signed in; without the
+secret, someone who can write to the database still cannot make a row that a cookie of theirs would match. A
 session ends when its holder logs out, when it has been idle too long, when it
 reaches its absolute lifetime, or at once when its key is revoked.
 
@@ -14,6 +15,7 @@ worthless.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,18 +33,20 @@ MAX_TOKEN_LENGTH = 100  # ours are 43 characters
 
 
 @dataclass(frozen=True)
-class Lifetimes:
-    """How long a session may stay idle and live at most, and how long a sign-in link stays good."""
+class SessionPolicy:
+    """How long a session may stay idle and live at most, how long a sign-in link stays good, and the secret
+    that session ids and link tokens are hashed under."""
 
     idle: timedelta
     absolute: timedelta
     link: timedelta
+    secret: str
 
 
-def lifetimes_of(settings: Settings) -> Lifetimes:
-    return Lifetimes(idle=timedelta(minutes=settings.session_idle_minutes),
+def policy_of(settings: Settings) -> SessionPolicy:
+    return SessionPolicy(idle=timedelta(minutes=settings.session_idle_minutes),
                      absolute=timedelta(hours=settings.session_max_hours),
-                     link=timedelta(minutes=settings.sign_in_link_minutes))
+                     link=timedelta(minutes=settings.sign_in_link_minutes), secret=settings.session_secret)
 
 
 class ConsoleSession(Base):
@@ -68,15 +72,15 @@ class SignInLink(Base):
     used_at: Mapped[datetime | None]
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def _hash(token: str, policy: SessionPolicy) -> str:
+    return hmac.new(policy.secret.encode(), token.encode(), hashlib.sha256).hexdigest()
 
 
-def start_session(session: Session, now: datetime, key_id: int, lifetimes: Lifetimes) -> str:
+def start_session(session: Session, now: datetime, key_id: int, policy: SessionPolicy) -> str:
     """Open a console session for a key already authenticated; returns the id for the cookie (kept only hashed)."""
     token = secrets.token_urlsafe(32)
-    session.add(ConsoleSession(hashed=_hash(token), key_id=key_id, created_at=now, last_seen_at=now,
-                               expires_at=now + lifetimes.absolute))
+    session.add(ConsoleSession(hashed=_hash(token, policy), key_id=key_id, created_at=now, last_seen_at=now,
+                               expires_at=now + policy.absolute))
     session.flush()
     return token
 
@@ -94,16 +98,16 @@ class Resumed:
     stale: bool  # last seen a minute or more ago: `touch` it
 
 
-def resume(session: Session, now: datetime, token: str | None, lifetimes: Lifetimes) -> Resumed | None:
+def resume(session: Session, now: datetime, token: str | None, policy: SessionPolicy) -> Resumed | None:
     """The principal of a live session, or None. Reads only; the caller touches a stale one."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
     found = session.execute(select(ConsoleSession, ApiKey).join(ApiKey, ApiKey.id == ConsoleSession.key_id)
-                            .where(ConsoleSession.hashed == _hash(token))).first()
+                            .where(ConsoleSession.hashed == _hash(token, policy))).first()
     if found is None:
         return None
     row, key = found
-    if not session_alive(row, key, now, lifetimes.idle):
+    if not session_alive(row, key, now, policy.idle):
         return None
     return Resumed(principal_of(key), row.id, stale=now - row.last_seen_at >= SEEN_STEP)
 
@@ -115,10 +119,10 @@ def touch(session: Session, now: datetime, session_id: int) -> None:
                     .values(last_seen_at=now))
 
 
-def end_session(session: Session, now: datetime, token: str | None) -> None:
+def end_session(session: Session, now: datetime, token: str | None, policy: SessionPolicy) -> None:
     """Log out: the session cannot be resumed, even by someone who copied the cookie."""
     if token and len(token) <= MAX_TOKEN_LENGTH:
-        session.execute(update(ConsoleSession).where(ConsoleSession.hashed == _hash(token),
+        session.execute(update(ConsoleSession).where(ConsoleSession.hashed == _hash(token, policy),
                                                      ConsoleSession.ended_at.is_(None)).values(ended_at=now))
 
 
@@ -137,15 +141,15 @@ def revoke_key(session: Session, now: datetime, key_id: int) -> ApiKey:
     return row
 
 
-def issue_link(session: Session, now: datetime, key_id: int, lifetimes: Lifetimes) -> str:
+def issue_link(session: Session, now: datetime, key_id: int, policy: SessionPolicy) -> str:
     """A one-time sign-in token for a key; goes in `/login/once/<token>`."""
     token = secrets.token_urlsafe(32)
-    session.add(SignInLink(hashed=_hash(token), key_id=key_id, created_at=now, expires_at=now + lifetimes.link))
+    session.add(SignInLink(hashed=_hash(token, policy), key_id=key_id, created_at=now, expires_at=now + policy.link))
     session.flush()
     return token
 
 
-def redeem_link(session: Session, now: datetime, token: str) -> ApiKey | None:
+def redeem_link(session: Session, now: datetime, token: str, policy: SessionPolicy) -> ApiKey | None:
     """The key a sign-in link stands for, spending the link; None if unknown, used, expired or its key revoked.
 
     The spending is one conditional UPDATE, so two clicks racing each other cannot both sign in.
@@ -153,7 +157,7 @@ def redeem_link(session: Session, now: datetime, token: str) -> ApiKey | None:
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
     found = session.execute(select(SignInLink, ApiKey).join(ApiKey, ApiKey.id == SignInLink.key_id)
-                            .where(SignInLink.hashed == _hash(token))).first()
+                            .where(SignInLink.hashed == _hash(token, policy))).first()
     if found is None:
         return None
     link, key = found

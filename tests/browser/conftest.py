@@ -110,7 +110,7 @@ def _seed(db: Database, clock: SimulatedClock) -> dict[str, Any]:
     paid_b = order(b)
     clock.set(NOW)
     with db.transaction() as s:  # issued now: a sign-in link is good for minutes
-        token = sessions.issue_link(s, NOW, auth.find_key(s, keys["operator_key"]).id, sessions.lifetimes_of(Settings()))
+        token = sessions.issue_link(s, NOW, auth.find_key(s, keys["operator_key"]).id, sessions.policy_of(Settings()))
     keys["operator_link"] = f"/login/once/{token}"
     return dict(store_a=a, store_b=b, overdue_a=overdue, soon_a=soon, today_paid_a=today_paid,
                 today_unpaid_a=today_unpaid, shipped_a=shipped, paid_b=paid_b, **keys)

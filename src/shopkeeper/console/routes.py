@@ -49,7 +49,7 @@ from shopkeeper.money import Money
 from shopkeeper.orders.ledger import balances
 from shopkeeper.orders.models import Order, OrderStatus
 from shopkeeper.orders.service import get_order, list_orders
-from shopkeeper.sessions import end_session, lifetimes_of, redeem_link, start_session
+from shopkeeper.sessions import end_session, policy_of, redeem_link, start_session
 
 router = APIRouter(include_in_schema=False)
 
@@ -115,7 +115,7 @@ def login_once(request: Request, token: str) -> Response:
     if wait:
         return _too_many(request, wait)
     with request.app.state.db.transaction() as session:
-        key = redeem_link(session, request.app.state.clock.now(), token)
+        key = redeem_link(session, request.app.state.clock.now(), token, policy_of(request.app.state.settings))
         principal = principal_of(key) if key is not None else None
     if principal is None:
         limits.failed_sign_ins.record(address)
@@ -128,7 +128,7 @@ def _open_session(request: Request, principal: Principal) -> Response:
         return buyer_refused(request)
     with request.app.state.db.transaction() as session:
         session_id = start_session(session, request.app.state.clock.now(), principal.key_id,
-                                   lifetimes_of(request.app.state.settings))
+                                   policy_of(request.app.state.settings))
     response = RedirectResponse("/", status_code=303)
     set_session_cookie(request, response, session_id)
     remember_lang(request, response)
@@ -148,7 +148,8 @@ def logout(request: Request) -> Response:
     if not same_origin(request):
         return refused_cross_origin(request, None)
     with request.app.state.db.transaction() as session:
-        end_session(session, request.app.state.clock.now(), request.cookies.get(SESSION_COOKIE))
+        end_session(session, request.app.state.clock.now(), request.cookies.get(SESSION_COOKIE),
+                    policy_of(request.app.state.settings))
     response = RedirectResponse("/login", status_code=303)
     clear_session_cookie(request, response)
     return response

@@ -26,7 +26,7 @@ from shopkeeper.auth import Principal, Role
 from shopkeeper.console import display
 from shopkeeper.console.i18n import LANGS, Lang, pick_lang, translate
 from shopkeeper.proxies import client_address, over_tls
-from shopkeeper.sessions import lifetimes_of, resume, touch
+from shopkeeper.sessions import policy_of, resume, touch
 from shopkeeper.settings import Settings
 
 SESSION_COOKIE = "shopkeeper_session"
@@ -116,7 +116,7 @@ def signed_in(request: Request) -> Principal | Response:
         return to_login()
     now = request.app.state.clock.now()
     with request.app.state.db.read() as session:
-        resumed = resume(session, now, session_id, lifetimes_of(settings_of(request)))
+        resumed = resume(session, now, session_id, policy_of(settings_of(request)))
     if resumed is None:
         return to_login()
     if resumed.stale:  # the idle clock restarts; written at most once a minute per session
