@@ -175,3 +175,10 @@ def test_outside_production_the_same_problems_are_loud_warnings(capsys: pytest.C
     said = capsys.readouterr().err
     assert said.count("WARNING") == 3 and "refusing" not in said
     assert "set SHOPKEEPER_PAYMENT_PROVIDER=callback" in said and "set SHOPKEEPER_SESSION_SECRET" in said
+
+
+def test_the_demo_is_never_built_in_production(tmp_path: Path) -> None:
+    done = _run("demo", tmp_path, SHOPKEEPER_ENV="production", SHOPKEEPER_PAYMENT_SECRET="whsec_real",
+                SHOPKEEPER_SESSION_SECRET="a-long-random-session-secret")
+    assert done.returncode == 2 and "refusing to build the demo" in done.stderr
+    assert not (tmp_path / "shop.db").exists()

@@ -266,7 +266,11 @@ def demo(
     """Build a realistic demo: a Taobao store, a cross-border store and a DHgate store, buyers, weeks of orders and after-sales cases."""
     from shopkeeper import demo as demo_data
 
-    _settings, db = _database()
+    settings, db = _database()
+    if settings.production:  # the demo pays its orders through the sandbox and invents buyers: never on real data
+        err.print("[bold red]refusing to build the demo:[/bold red] SHOPKEEPER_ENV is production; unset it or point "
+                  "SHOPKEEPER_DATABASE_URL at a database of its own", soft_wrap=True, highlight=False)
+        raise typer.Exit(2)
     if if_empty and demo_data.has_data(db):
         out.print("demo data already present; leaving it as it is")
         return
