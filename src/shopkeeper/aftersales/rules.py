@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Literal, Mapping
+from typing import Literal, Mapping, Sequence
 
 from shopkeeper.aftersales.cases import (
     Actor,
@@ -35,6 +35,7 @@ from shopkeeper.money import CurrencyMismatch, Money
 from shopkeeper.orders.rules import ship_by  # one ship-by deadline for both domains (RULES.md §5.7, §7.3)
 from shopkeeper.rulebooks import Rulebook
 from shopkeeper.rulebooks.aftersales import Outcome, Reason, ReshipLeg, ReturnLeg
+from shopkeeper.rulebooks.carriers import Carrier, classify
 
 # The domain's rules in one place; complaints, metrics and ship_by are defined elsewhere and re-exported.
 __all__ = [
@@ -52,12 +53,6 @@ __all__ = [
 Evidence = Literal["seller_tracking_proof", "damage_claim", "buyer_shortage_evidence", "seller_shortage_evidence",
                    "shortage_agreement", "supplement"]
 EvidenceParty = Literal["buyer", "seller"]
-
-# RULES.md §5.6 / §15 #6: the "Big-4 express" are not named; our choice: the four international express
-# carriers (§5.5 lists them with SF as AliExpress's commercial express). A carrier whose name says post
-# (平邮, 邮政, China Post) ships by post; every other carrier is general express or a dedicated line.
-EXPRESS_CARRIERS = ("dhl", "ups", "fedex", "tnt")
-POST_MARKERS = ("post", "邮")
 
 # AliExpress (RULES.md §7.2.2) ties its evidence deadlines to kinds of dispute; the rulebooks name reasons, not the
 # evidence each calls for. Our reading: a not-received reason makes the seller prove the shipment; these codes are
@@ -111,16 +106,13 @@ def _check_proposal(proposal: Proposal, limit: Money) -> None:
 
 # --- opening -----------------------------------------------------------------------------------
 
-def shipping_class(carrier: str | None, book: Rulebook) -> str:
-    """The rulebook's shipping class of a carrier: when a case may open depends on it (RULES.md §5.6)."""
-    name = (carrier or "").casefold()
-    if any(name == c or name.startswith(c + " ") for c in EXPRESS_CARRIERS):
-        found = "express"
-    elif any(marker in name for marker in POST_MARKERS):
-        found = "post"
-    else:
-        found = "standard"
-    return found if found in book.aftersales.opening else next(iter(book.aftersales.opening))
+def shipping_class(carrier: str | None, book: Rulebook, filed: Sequence[Carrier] = ()) -> str:
+    """The shipping class of a carrier: when a case may open depends on it (RULES.md §5.6).
+
+    `filed`: the store's own carriers, which come before the rulebook's list (§15 #6); a carrier in neither gets
+    the rulebook's default class. Names match whole, never by prefix: "DHL eCommerce" is not DHL Express.
+    """
+    return classify(carrier, book.carriers, filed)
 
 
 def _reason(book: Rulebook, code: str, stage: str) -> Reason:
