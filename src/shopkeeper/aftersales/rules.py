@@ -83,6 +83,7 @@ _OUTCOME_TEXT: dict[str, str] = {
     "keep_order": "the request lapses and the order stands",
     "assume_received": "the return counts as received and the seller must reship",
     "alert_operator": "the operator is reminded that a ruling is due",
+    "await_ruling": "the specialist rules on the evidence on file",
 }
 
 
@@ -225,17 +226,17 @@ def next_deadline(case: Case, book: Rulebook) -> Deadline | None:
         return _shortage_deadline(case, book)
     if case.stage is Stage.NEGOTIATING:
         n = a.negotiation
-        if case.seller_answered_at is None:
+        if case.seller_answered_at is None and _answer_clock_runs(case, book):
             # DHgate: the seller answers within 5 days of opening (RULES.md §7.1.2, §15 #1 first clock)
             return _deadline(t + n.seller_answer, "seller_answer", "seller", n.on_seller_silence,
                              f"the seller has not answered within {n.seller_answer.days} days")
-        # DHgate: no agreement in 10 days → platform dispute (RULES.md §7.1.2)
-        return _deadline(t + n.negotiate, "negotiation", "buyer", n.on_no_agreement,
-                         f"no agreement within {n.negotiate.days} days")
+        # DHgate: no agreement in 10 days → platform dispute (RULES.md §7.1.2); AliExpress 7 days (§7.2.2)
+        return _deadline(t + n.negotiate, "negotiation", "buyer" if case.seller_answered_at else "seller",
+                         n.on_no_agreement, f"no agreement within {n.negotiate.days} days")
     if case.stage is Stage.ESCALATED:
         assert case.escalated_at is not None
         f = a.platform
-        if case.seller_fed_back_at is None:
+        if case.seller_fed_back_at is None and f.seller_feedback is not None:
             # DHgate: the seller answers within 5 days of the escalation (RULES.md §7.1.2, §15 #1 second clock)
             return _deadline(case.escalated_at + f.seller_feedback, "platform_feedback", "seller", f.on_seller_silence,
                              f"the seller has not answered the escalation within {f.seller_feedback.days} days")
@@ -243,6 +244,12 @@ def next_deadline(case: Case, book: Rulebook) -> Deadline | None:
         return _deadline(case.escalated_at + f.ruling_within * (case.ruling_reminders + 1), "ruling", "platform",
                          f.on_ruling_overdue, f"no ruling within {f.ruling_within.days} days")
     return _performing_deadline(case, book)
+
+
+def _answer_clock_runs(case: Case, book: Rulebook) -> bool:
+    """AliExpress: the seller's 5-day answer is for not-received disputes only (RULES.md §7.2.2); DHgate: every case."""
+    reason = book.aftersales.reason(case.reason)
+    return reason is None or reason.category in book.aftersales.negotiation.seller_answer_for
 
 
 def _shortage_deadline(case: Case, book: Rulebook) -> Deadline:
@@ -293,8 +300,15 @@ def reminders(case: Case, book: Rulebook) -> tuple[datetime, ...]:
     return ()
 
 
-def next_actor(case: Case) -> Actor | None:
-    """Who must act next: the one whose silence the next deadline punishes."""
+def next_actor(case: Case, book: Rulebook | None = None) -> Actor | None:
+    """Who must act next: the one whose silence the next deadline punishes.
+
+    With the rulebook, exactly the next deadline's party (on AliExpress the platform, not a silent seller, is next
+    once a case is escalated, RULES.md §7.2.2); without it, DHgate's order of clocks.
+    """
+    if book is not None:
+        due = next_deadline(case, book)
+        return due.waiting_for if due is not None else None
     if case.stage is Stage.CLOSED:
         return None
     if case.stage is Stage.NEGOTIATING and case.reason in SHORTAGE_REASONS:

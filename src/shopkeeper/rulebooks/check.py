@@ -144,6 +144,28 @@ def _complaint(path: str, v: Any) -> list[str]:
     return [f"{path}.{k}: not used when offered = false" for k in v if k != "offered"] + flag(f"{path}.offered", v["offered"])
 
 
+POST_SHIPMENT_CATEGORIES = ("not_received", "not_as_described", "no_reason_return")
+
+
+def _post_shipment_categories(path: str, v: Any) -> list[str]:
+    ok = isinstance(v, list) and all(c in POST_SHIPMENT_CATEGORIES for c in v) and len(set(v)) == len(v)
+    return [] if ok else [f"{path}: must be a list of distinct reason categories after shipment "
+                          f"({', '.join(POST_SHIPMENT_CATEGORIES)}), not {v!r}"]
+
+
+def _platform(path: str, v: Any) -> list[str]:
+    """A silent seller on the platform: DHgate carries out the buyer's proposal after seller_feedback_days;
+    AliExpress has no such clock, and the specialist rules on the evidence ("await_ruling", RULES.md §7.2.2)."""
+    spec: Spec = {"on_seller_silence": one_of("carry_out_buyer_proposal", "await_ruling"), "ruling_days": positive,
+                  "on_ruling_overdue": one_of("alert_operator")}
+    if not isinstance(v, dict) or v.get("on_seller_silence") != "await_ruling":
+        spec = {"seller_feedback_days": positive, **spec}
+    elif "seller_feedback_days" in v:
+        return [f"{path}.seller_feedback_days: not used when on_seller_silence = 'await_ruling'"] + _table(
+            spec, path, {k: x for k, x in v.items() if k != "seller_feedback_days"})
+    return _table(spec, path, v)
+
+
 def _return_leg(on_seller_silence: Leaf) -> Spec:
     return {"buyer_tracking_days": positive, "on_buyer_silence": one_of("release_seller", "escalate"),
             "seller_receive_days": positive, "remind_seller_on_days": days_list, "seller_report_from_day": whole,
@@ -155,11 +177,10 @@ AFTERSALES: Spec = {
                      "silence_counts_as_sold_not_shipped": flag, "seller_may_refuse_prepared": flag},
     "late_shipment": {"instant_refund": flag},
     "negotiation": {"seller_answer_days": positive, "on_seller_silence": one_of("carry_out_buyer_proposal", "escalate"),
-                    "negotiate_days": positive, "on_no_agreement": one_of("escalate", "carry_out_buyer_proposal"),
+                    "seller_answer_for": _post_shipment_categories, "negotiate_days": positive, "on_no_agreement": one_of("escalate", "carry_out_buyer_proposal"),
                     "vip_member_levels": member_levels, "vip_may_escalate_after_days": whole,
                     "others_may_escalate_after_days": whole},
-    "platform": {"seller_feedback_days": positive, "on_seller_silence": one_of("carry_out_buyer_proposal"),
-                 "ruling_days": positive, "on_ruling_overdue": one_of("alert_operator")},
+    "platform": _platform,
     "opening": _opening,
     "return_refund": _return_leg(one_of("refund_buyer", "escalate")),
     "reship": {"seller_tracking_days": positive, "on_seller_silence": one_of("refund_buyer", "escalate"),
@@ -275,7 +296,7 @@ def _consistency(a: dict[str, Any]) -> list[str]:
     if neg["others_may_escalate_after_days"] >= neg["negotiate_days"]:
         found.append(f"{p}negotiation.others_may_escalate_after_days: must be before negotiate_days ({neg['negotiate_days']}), "
                      "or the buyer never may escalate before the case escalates itself")
-    if plat["seller_feedback_days"] > plat["ruling_days"]:
+    if "seller_feedback_days" in plat and plat["seller_feedback_days"] > plat["ruling_days"]:
         found.append(_after(f"{p}platform.seller_feedback_days", plat["seller_feedback_days"], "day", plat["ruling_days"],
                             "ruling_days"))
     for name, w in a["opening"].items():
