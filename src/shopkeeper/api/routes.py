@@ -10,9 +10,10 @@ from shopkeeper.fulfillment import api as fulfillment
 from shopkeeper.fulfillment import carrier_api as carriers
 from shopkeeper.inventory import api as inventory
 from shopkeeper.orders import api as orders
+from shopkeeper.orders import receipt_api as receipt
 from shopkeeper.promotions import api as promotions
 from shopkeeper.promotions.campaigns import api as campaigns
 
 api_router = APIRouter()
-for module in (catalog, customers, inventory, fulfillment, carriers, orders, aftersales, promotions, campaigns, admin):
+for module in (catalog, customers, inventory, fulfillment, carriers, orders, receipt, aftersales, promotions, campaigns, admin):
     api_router.include_router(module.router)
