@@ -156,6 +156,8 @@ BROKEN: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("taobao", _set("receipt.auto_confirm_days", {"express": 10, "standard": 10, "post": 30, "sea": 60}),
      "receipt.auto_confirm_days.sea: 'sea' is not a shipping class of aftersales.opening"),
     ("taobao", _set("receipt.auto_confirm_days", 10), "receipt.auto_confirm_days: must be a table of days per shipping class"),
+    ("taobao", _set("receipt.auto_confirm_days", {"express": 10, "standard": 10, "post": 46}),
+     "receipt.auto_confirm_days.post: day 46 is after aftersales.opening.post closes (day 45)"),
     ("taobao", _set("receipt.extension.seller_days", [10, 3]),
      "receipt.extension.seller_days: must be a list of positive whole numbers of days in increasing order"),
     ("taobao", _set("receipt.extension.buyer_from_days_left", 11),

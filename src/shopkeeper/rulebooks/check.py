@@ -366,6 +366,10 @@ def _carriers_fit(raw: dict[str, Any]) -> list[str]:
     found += [f"receipt.auto_confirm_days.{k}: {k!r} is not a shipping class of aftersales.opening ({have})"
               for k in days if k not in classes]
     found += [f"receipt.auto_confirm_days.{k}: missing" for k in classes if k not in days]  # one per case-window class
+    # a buyer may open a case at least until receipt confirms itself (RULES.md §17.1 against §5.6)
+    found += [f"receipt.auto_confirm_days.{k}: day {d} is after aftersales.opening.{k} closes "
+              f"(day {raw['aftersales']['opening'][k]['closes_after_days']}); the buyer could not open a case before it"
+              for k, d in days.items() if k in classes and d > raw["aftersales"]["opening"][k]["closes_after_days"]]
     seen: dict[str, int] = {}
     for i, carrier in enumerate(c["known"]):
         if carrier["shipping_class"] not in classes:
