@@ -230,6 +230,19 @@ def test_check_prints_each_problem_of_a_bad_file_and_exits_1(tmp_path: Path) -> 
     assert "taobao.toml: ok" in result.output
 
 
+def test_check_names_a_carrier_filed_under_an_unknown_class_and_a_name_listed_twice(tmp_path: Path) -> None:
+    """RULES.md §15 #6: the carriers' table is checked like any entry: each class is a case-window class, each name once."""
+    source = path_of("aliexpress").read_text(encoding="utf-8")
+    source = source.replace('{ name = "TNT", aliases = ["TNT Express", "天地快运"], shipping_class = "express" }',
+                            '{ name = "TNT", aliases = ["TNT Express", "顺丰国际"], shipping_class = "big4" }')
+    bad = tmp_path / "bad.toml"
+    bad.write_text(source, encoding="utf-8")
+    result = runner.invoke(app, ["rulebook", "check", str(bad)])
+    assert result.exit_code == 1
+    assert "carriers.known[3].shipping_class: 'big4' is not a shipping class of aftersales.opening" in result.output
+    assert "carriers.known[4]: '顺丰国际' is already a name of carriers.known[3]" in result.output
+
+
 def test_check_of_a_missing_file_exits_1(tmp_path: Path) -> None:
     result = runner.invoke(app, ["rulebook", "check", str(tmp_path / "nope.toml")])
     assert result.exit_code == 1 and "cannot read" in result.output
