@@ -543,13 +543,57 @@ def test_aliexpress_7_day_negotiation_goes_to_the_platform_which_sets_a_partial_
     ali.until(opened + 7 * DAY)
     case = ali.case(case)
     assert case["stage"] == "escalated"
-    due(case, opened + 10 * DAY, "seller", "carry_out_buyer_proposal")  # aliexpress.toml: 3 days to answer the platform
+    due(case, opened + 14 * DAY, "platform", "alert_operator")  # AliExpress rules; no clock on the seller's feedback
     case = ali.staff.post(f"/cases/{case['id']}/answer", {"agree": False})
     due(case, opened + 14 * DAY, "platform", "alert_operator")
     case = ali.operator.post(f"/cases/{case['id']}/arbitrate", {"decision": "partial_refund", "responsible": "seller",
                                                                  "refund": "35.94", "allowed_from": "20.00", "allowed_to": "40.00"})
     closed(case, "partly_refunded", 3594)  # the Ukrainian power bank: 60% back (§7.2.3)
     assert ali.books(order) == {"paid": PRICE, "refunded": 3594, "released": PRICE - 3594, "escrow": 0}
+
+
+def test_aliexpress_not_as_described_seller_silent_5_days_is_not_carried_out_and_the_platform_sets_a_partial_refund(
+        api: Api, db: Database, clock: SimulatedClock) -> None:
+    """§7.2.2: the 5-day answer is the not-received rule; a not-as-described case runs its 7 days of negotiation,
+    then AliExpress gives a refund range and, with no full refund agreed, a partial refund."""
+    ali = Desk(api, db, clock, "aliexpress")
+    order, case, opened = _opened_on_day_5(ali, reason="inad_quality", agreement="refund_only")
+    due(case, opened + 7 * DAY, "seller", "escalate")
+    ali.until(opened + 5 * DAY + HOUR)  # past DHgate's 5 days: nothing is carried out
+    case = ali.case(case)
+    assert case["stage"] == "negotiating" and case["status"] == "open"
+    assert ali.books(order) == {"paid": PRICE, "refunded": 0, "released": 0, "escrow": PRICE}
+    ali.until(opened + 7 * DAY)
+    case = ali.case(case)
+    assert case["stage"] == "escalated" and case["reached_platform"] is True
+    due(case, opened + 14 * DAY, "platform", "alert_operator")
+    ruling = {"decision": "partial_refund", "responsible": "seller", "allowed_from": "20.00", "allowed_to": "40.00"}
+    refused = ali.operator.post(f"/cases/{case['id']}/arbitrate", {**ruling, "refund": "55.00"}, expect=422)
+    assert "allowed range" in refused["detail"]
+    case = ali.operator.post(f"/cases/{case['id']}/arbitrate", {**ruling, "refund": "30.00"})
+    closed(case, "partly_refunded", 3000)
+    assert ali.books(order) == {"paid": PRICE, "refunded": 3000, "released": PRICE - 3000, "escrow": 0}
+
+
+def test_aliexpress_silent_seller_on_the_platform_waits_for_the_ruling(api: Api, db: Database, clock: SimulatedClock) -> None:
+    """§7.2.2: at the platform AliExpress rules; the seller's silence there does not carry out the buyer's proposal
+    (DHgate's rule, §7.1.2). Overdue rulings remind the operator each period until the specialist rules."""
+    ali = Desk(api, db, clock, "aliexpress")
+    order, case, opened = _opened_on_day_5(ali, reason="inr_in_transit", agreement="refund_only")
+    ali.until(opened + DAY)
+    ali.staff.post(f"/cases/{case['id']}/answer", {"agree": False})
+    ali.until(opened + 5 * DAY)
+    case = ali.buyer.post(f"/cases/{case['id']}/escalate")
+    escalated = when(case["escalated_at"])
+    due(case, escalated + 7 * DAY, "platform", "alert_operator")
+    ali.until(escalated + 7 * DAY)  # the seller never spoke on the platform: the case waits for the ruling
+    case = ali.case(case)
+    assert case["stage"] == "escalated"
+    due(case, escalated + 14 * DAY, "platform", "alert_operator")  # the operator was reminded once
+    assert ali.books(order) == {"paid": PRICE, "refunded": 0, "released": 0, "escrow": PRICE}
+    case = ali.operator.post(f"/cases/{case['id']}/arbitrate", {"decision": "full_refund", "responsible": "seller"})
+    closed(case, "refunded", PRICE)
+    assert ali.books(order) == {"paid": PRICE, "refunded": PRICE, "released": 0, "escrow": 0}
 
 
 def test_aliexpress_seller_may_submit_a_missing_return_at_any_time_within_30_days(api: Api, db: Database,

@@ -51,6 +51,8 @@ from shopkeeper.aftersales.rules import (
 )
 from shopkeeper.errors import InvalidInput, NotAllowedInState
 from shopkeeper.money import CurrencyMismatch, Money
+from shopkeeper.orders.rules import confirm_by
+from shopkeeper.rulebooks.carriers import Carrier
 
 T0 = datetime(2026, 11, 11, 8, 0, tzinfo=timezone.utc)
 DAY = timedelta(days=1)
@@ -493,13 +495,13 @@ def test_every_open_case_has_a_next_deadline_and_no_refund_exceeds_the_line(
             refunds.append(moved.settlement.refund)
         if case.is_open:
             due = next_deadline(case, book)
-            assert due is not None and next_actor(case) is not None
+            assert due is not None and next_actor(case, book) == due.waiting_for
         else:
             assert next_deadline(case, book) is None and next_actor(case) is None
     assert sum(r.minor for r in refunds) <= limit.minor
     assert all(r.minor >= 0 for r in refunds) and len(refunds) <= 1
     while case.is_open:  # left alone, the clocks always bring a case to an end (or to the platform, which rules)
-        if case.stage is Stage.ESCALATED and case.seller_fed_back_at is not None:
+        if case.stage is Stage.ESCALATED and next_actor(case, book) == "platform":  # AliExpress: at once (§7.2.2)
             case = arbitrate(case, Ruling("full_refund", "seller"), now).case
             break
         due = next_deadline(case, book)
@@ -575,11 +577,67 @@ def test_a_party_files_until_its_latest_deadline() -> None:
 
 
 @pytest.mark.parametrize("carrier, found", [("DHL", "express"), ("UPS Saver", "express"), ("fedex", "express"),
-                                            ("DHLX", "standard"), ("YunExpress", "standard"), ("China Post", "post"),
-                                            ("中国邮政", "post"), (None, "standard")])
-def test_shipping_class_of_a_carrier(carrier: str | None, found: str) -> None:
-    """§5.6, §15 #6 reading: DHL, UPS, FedEx, TNT are Big-4 express; a post carrier is surface post; the rest standard."""
+                                            ("  tnt express ", "express"), ("敦豪", "express"), ("ＤＨＬ", "express"),
+                                            ("DHLX", "standard"), ("DHL eCommerce", "standard"), ("DHL Supply", "standard"),
+                                            ("SF Express", "standard"), ("顺丰国际", "standard"), ("YunExpress", "standard"),
+                                            ("China Post", "post"), ("中国邮政", "post"), ("Posti", "standard"),
+                                            (None, "standard")])
+def test_shipping_class_of_a_carrier_on_dhgate(carrier: str | None, found: str) -> None:
+    """§5.6, §15 #6 reading: DHL, UPS, FedEx, TNT are Big-4 express, by whole name or alias, case and spaces aside;
+    SF is general express there; a name no list has is the default class (standard), never matched by a prefix."""
     assert shipping_class(carrier, DH) == found
+
+
+@pytest.mark.parametrize("carrier", ["SF Express", "顺丰国际", "sf international", "Shunfeng", "UPS", "TNT"])
+def test_sf_international_is_commercial_express_on_aliexpress(carrier: str) -> None:
+    """§5.5: commercial logistics = air express excluding EMS, by UPS, DHL, FedEx, TNT and SF (顺丰国际)."""
+    assert shipping_class(carrier, ALI) == "express"
+    assert shipping_class("EMS", ALI) == "standard" and shipping_class("DHL eCommerce", ALI) == "standard"
+
+
+def test_a_stores_filed_carrier_comes_before_the_rulebooks_list_and_the_default() -> None:
+    """§15 #6: the store files its own carriers; they win over the rulebook's entry of the same name."""
+    filed = (Carrier("SF Express", ("顺丰",), "express"), Carrier("Royal Mail", ("皇家邮政",), "post"))
+    assert shipping_class("sf express", DH, filed) == "express"  # the rulebook says standard
+    assert shipping_class(" 皇家邮政 ", DH, filed) == "post"  # the rulebook does not know it
+    assert shipping_class("Royal Mail Tracked", DH, filed) == "standard"  # no prefix match: the default
+    assert shipping_class("DHL", DH, filed) == "express"  # the rulebook's list still applies
+
+
+@pytest.mark.parametrize("book, carrier, days", [(TAOBAO, "YTO", 10), (TAOBAO, "中通快递", 10), (TAOBAO, "平邮", 30),
+                                                 (TMALL, "China Post", 30), (TMALL, "Unknown Courier", 10),
+                                                 (DEFAULT, "DHL", 10), (DEFAULT, "China Post", 30), (ALI, "China Post", 90)])
+def test_auto_confirm_follows_the_shipping_class_of_the_carrier(book: rulebooks.Rulebook, carrier: str, days: int) -> None:
+    """§17.1: on Taobao/Tmall receipt confirms itself 10 days after an express shipment, 30 after surface post."""
+    assert confirm_by(T0, book, shipping_class(carrier, book)) == T0 + days * DAY
+
+
+@pytest.mark.parametrize("book", [TAOBAO, TMALL])
+def test_the_post_case_window_ends_15_days_after_the_post_auto_confirm(book: rulebooks.Rulebook) -> None:
+    """§17.1, §7.3: the window closes 15 days after receipt would confirm itself, for each class alike."""
+    for shipping in ("express", "standard", "post"):
+        _, closes = case_window(book, shipping, T0)
+        assert closes == confirm_by(T0, book, shipping) + 15 * DAY
+
+
+def test_aliexpress_seller_answer_clock_is_for_not_received_disputes_only() -> None:
+    """§7.2.2: the 5-day answer (else the buyer's refund) is stated for not-received disputes; a not-as-described
+    case negotiates 7 days and goes to AliExpress, which sets a refund range (partial refund)."""
+    inr = open_case(ALI, Proposal("refund_only", PAID), "inr_in_transit", "express", T0 - 6 * DAY, PAID, NONE, T0)
+    inad = open_case(ALI, Proposal("refund_only", PAID), "inad_quality", "express", T0 - 6 * DAY, PAID, NONE, T0)
+    assert (d := next_deadline(inr, ALI)) is not None and (d.clock, d.due_at, d.action) == (
+        "seller_answer", T0 + 5 * DAY, "carry_out_buyer_proposal")
+    assert (d := next_deadline(inad, ALI)) is not None and (d.clock, d.due_at, d.action, d.waiting_for) == (
+        "negotiation", T0 + 7 * DAY, "escalate", "seller")
+    assert on_deadline(inad, ALI, T0 + 5 * DAY) is None
+    moved = on_deadline(inad, ALI, T0 + 7 * DAY)
+    assert moved is not None and moved.case.stage is Stage.ESCALATED
+    # on the platform no clock waits on the seller: the specialist rules (DHgate would carry out the buyer's proposal)
+    d = next_deadline(moved.case, ALI)
+    assert d is not None and (d.clock, d.waiting_for, d.action) == ("ruling", "platform", "alert_operator")
+    assert next_actor(moved.case, ALI) == "platform"
+    dh = open_case(DH, Proposal("refund_only", PAID), "inad_not_working", "express", T0 - 6 * DAY, PAID, NONE, T0)
+    assert (d := next_deadline(dh, DH)) is not None and d.clock == "seller_answer"
 
 
 def test_aliexpress_seller_answers_within_5_days_negotiation_7_platform_within_7() -> None:

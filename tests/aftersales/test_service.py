@@ -10,7 +10,7 @@ from shopkeeper.aftersales import case_rows, complaint_service, evidence, metric
 
 # Every name the service had before it was split, and the new use cases.
 BEFORE_THE_SPLIT = (
-    "DEADLINE", "REMINDER", "HELD", "EXPRESS_CARRIERS", "POST_MARKERS", "EVIDENCE_TYPES", "MAX_FILES_PER_CASE",
+    "DEADLINE", "REMINDER", "HELD", "EVIDENCE_TYPES", "MAX_FILES_PER_CASE",
     "FileTooLarge", "UnsupportedFileType", "CaseRequest", "CaseFilter", "CaseView", "subject", "as_case", "describe",
     "get_case", "list_cases", "shipping_class", "open_case", "take_late_shipment_refund", "deadline_passed", "remind",
     "answer", "accept", "refuse_prepared", "give_tracking", "confirm_received", "report_problem", "escalate", "withdraw",
@@ -28,7 +28,7 @@ def test_every_use_case_is_importable_from_the_service(name: str) -> None:
 
 
 @pytest.mark.parametrize("name, home", [
-    ("shipping_class", rules), ("EXPRESS_CARRIERS", rules), ("describe", case_rows), ("CaseView", case_rows),
+    ("shipping_class", rules), ("describe", case_rows), ("CaseView", case_rows),
     ("HELD", settlement), ("add_evidence", evidence), ("post_message", evidence), ("open_complaint", complaint_service),
     ("store_metrics", metrics_service),
 ])
@@ -41,5 +41,6 @@ def test_the_signatures_other_code_calls_did_not_change() -> None:
     assert list(inspect.signature(service.get_case).parameters) == ["session", "actor", "case_id"]
     assert list(inspect.signature(service.add_evidence).parameters) == [
         "session", "now", "actor", "case_id", "directory", "max_bytes", "filename", "content_type", "data"]
-    assert list(inspect.signature(service.shipping_class).parameters) == ["carrier", "book"]
+    # a store's filed carriers come first (RULES.md §15 #6); callers that pass none get the rulebook's table
+    assert list(inspect.signature(service.shipping_class).parameters) == ["carrier", "book", "filed"]
     assert list(inspect.signature(service.store_metrics).parameters) == ["session", "store_id", "start", "end"]

@@ -45,7 +45,7 @@ def test_every_rulebook_loads_with_positive_windows() -> None:
     for name in rulebooks.names():
         book = rulebooks.load(name)
         assert book.payment.window > timedelta(0) and book.shipping.ship_within > timedelta(0)
-        assert book.receipt.auto_confirm_after > timedelta(0)
+        assert all(book.receipt.auto_confirm_after(c) > timedelta(0) for c in book.aftersales.opening)
 
 
 @given(st.lists(st.tuples(st.integers(1, 20), st.integers(1, 50)), max_size=30))

@@ -84,6 +84,12 @@ def _reason(index: int, key: str, value: Any) -> Callable[[dict[str, Any]], None
     return change
 
 
+def _carrier(index: int, key: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    def change(table: dict[str, Any]) -> None:
+        table["carriers"]["known"][index][key] = value
+    return change
+
+
 BROKEN: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("dhgate", _set("aftersales.reship.seller_tracking_days", 0),
      "aftersales.reship.seller_tracking_days: must be a positive whole number, not 0"),
@@ -138,6 +144,32 @@ BROKEN: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
      "aftersales.complaint.compensation.points_per_major_unit: missing"),
     ("tmall", _set("aftersales.complaint.compensation.paid_in", "vouchers"),
      "aftersales.complaint.compensation.paid_in: 'vouchers' is not one of cash, points"),
+    # carriers and the receipt clock per shipping class (RULES.md §5.6, §15 #6, §17.1)
+    ("dhgate", _carrier(0, "shipping_class", "big4"),
+     "carriers.known[0].shipping_class: 'big4' is not a shipping class of aftersales.opening (express, standard, post)"),
+    ("dhgate", _carrier(5, "aliases", ["dhl express"]), "carriers.known[5]: 'dhl express' is already a name of carriers.known[0]"),
+    ("dhgate", _carrier(1, "name", "  "), "carriers.known[1].name: must be a non-empty string"),
+    ("dhgate", _carrier(1, "aliases", "UPS Saver"), "carriers.known[1].aliases: must be a list of non-empty names"),
+    ("dhgate", _set("carriers.default_class", "air"),
+     "carriers.default_class: 'air' is not a shipping class of aftersales.opening (express, standard, post)"),
+    ("taobao", _set("receipt.auto_confirm_days", {"express": 10, "post": 30}), "receipt.auto_confirm_days.standard: missing"),
+    ("taobao", _set("receipt.auto_confirm_days", {"express": 10, "standard": 10, "post": 30, "sea": 60}),
+     "receipt.auto_confirm_days.sea: 'sea' is not a shipping class of aftersales.opening"),
+    ("taobao", _set("receipt.auto_confirm_days", 10), "receipt.auto_confirm_days: must be a table of days per shipping class"),
+    ("taobao", _set("receipt.auto_confirm_days", {"express": 10, "standard": 10, "post": 46}),
+     "receipt.auto_confirm_days.post: day 46 is after aftersales.opening.post closes (day 45)"),
+    ("taobao", _set("receipt.extension.seller_days", [10, 3]),
+     "receipt.extension.seller_days: must be a list of positive whole numbers of days in increasing order"),
+    ("taobao", _set("receipt.extension.buyer_from_days_left", 11),
+     "receipt.extension.buyer_from_days_left: 11 days is more than the shortest auto_confirm_days"),
+    ("dhgate", _set("receipt.extension.buyer_days", 3), "receipt.extension.buyer_days: not used when offered = false"),
+    # AliExpress (RULES.md §7.2.2): the answer clock by kind of case; a platform that waits for its ruling
+    ("aliexpress", _set("aftersales.negotiation.seller_answer_for", ["order"]),
+     "aftersales.negotiation.seller_answer_for: must be a list of distinct reason categories after shipment"),
+    ("aliexpress", _set("aftersales.platform.seller_feedback_days", 3),
+     "aftersales.platform.seller_feedback_days: not used when on_seller_silence = 'await_ruling'"),
+    ("dhgate", _set("aftersales.platform.on_seller_silence", "refund_buyer"),
+     "aftersales.platform.on_seller_silence: 'refund_buyer' is not one of carry_out_buyer_proposal, await_ruling"),
 ]
 
 
@@ -196,6 +228,19 @@ def test_check_prints_each_problem_of_a_bad_file_and_exits_1(tmp_path: Path) -> 
     assert "aftersales.return_refund.seller_receive_days: missing" in result.output
     assert "aftersales.reasons[3].responsible: 'sellerr' is not one of seller, buyer, third_party, investigation" in result.output
     assert "taobao.toml: ok" in result.output
+
+
+def test_check_names_a_carrier_filed_under_an_unknown_class_and_a_name_listed_twice(tmp_path: Path) -> None:
+    """RULES.md §15 #6: the carriers' table is checked like any entry: each class is a case-window class, each name once."""
+    source = path_of("aliexpress").read_text(encoding="utf-8")
+    source = source.replace('{ name = "TNT", aliases = ["TNT Express", "天地快运"], shipping_class = "express" }',
+                            '{ name = "TNT", aliases = ["TNT Express", "顺丰国际"], shipping_class = "big4" }')
+    bad = tmp_path / "bad.toml"
+    bad.write_text(source, encoding="utf-8")
+    result = runner.invoke(app, ["rulebook", "check", str(bad)])
+    assert result.exit_code == 1
+    assert "carriers.known[3].shipping_class: 'big4' is not a shipping class of aftersales.opening" in result.output
+    assert "carriers.known[4]: '顺丰国际' is already a name of carriers.known[3]" in result.output
 
 
 def test_check_of_a_missing_file_exits_1(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Literal, Mapping
+from typing import Literal, Mapping, Sequence
 
 from shopkeeper.aftersales.cases import (
     Actor,
@@ -35,6 +35,7 @@ from shopkeeper.money import CurrencyMismatch, Money
 from shopkeeper.orders.rules import ship_by  # one ship-by deadline for both domains (RULES.md §5.7, §7.3)
 from shopkeeper.rulebooks import Rulebook
 from shopkeeper.rulebooks.aftersales import Outcome, Reason, ReshipLeg, ReturnLeg
+from shopkeeper.rulebooks.carriers import Carrier, classify
 
 # The domain's rules in one place; complaints, metrics and ship_by are defined elsewhere and re-exported.
 __all__ = [
@@ -52,12 +53,6 @@ __all__ = [
 Evidence = Literal["seller_tracking_proof", "damage_claim", "buyer_shortage_evidence", "seller_shortage_evidence",
                    "shortage_agreement", "supplement"]
 EvidenceParty = Literal["buyer", "seller"]
-
-# RULES.md §5.6 / §15 #6: the "Big-4 express" are not named; our choice: the four international express
-# carriers (§5.5 lists them with SF as AliExpress's commercial express). A carrier whose name says post
-# (平邮, 邮政, China Post) ships by post; every other carrier is general express or a dedicated line.
-EXPRESS_CARRIERS = ("dhl", "ups", "fedex", "tnt")
-POST_MARKERS = ("post", "邮")
 
 # AliExpress (RULES.md §7.2.2) ties its evidence deadlines to kinds of dispute; the rulebooks name reasons, not the
 # evidence each calls for. Our reading: a not-received reason makes the seller prove the shipment; these codes are
@@ -88,6 +83,7 @@ _OUTCOME_TEXT: dict[str, str] = {
     "keep_order": "the request lapses and the order stands",
     "assume_received": "the return counts as received and the seller must reship",
     "alert_operator": "the operator is reminded that a ruling is due",
+    "await_ruling": "the specialist rules on the evidence on file",
 }
 
 
@@ -111,16 +107,13 @@ def _check_proposal(proposal: Proposal, limit: Money) -> None:
 
 # --- opening -----------------------------------------------------------------------------------
 
-def shipping_class(carrier: str | None, book: Rulebook) -> str:
-    """The rulebook's shipping class of a carrier: when a case may open depends on it (RULES.md §5.6)."""
-    name = (carrier or "").casefold()
-    if any(name == c or name.startswith(c + " ") for c in EXPRESS_CARRIERS):
-        found = "express"
-    elif any(marker in name for marker in POST_MARKERS):
-        found = "post"
-    else:
-        found = "standard"
-    return found if found in book.aftersales.opening else next(iter(book.aftersales.opening))
+def shipping_class(carrier: str | None, book: Rulebook, filed: Sequence[Carrier] = ()) -> str:
+    """The shipping class of a carrier: when a case may open depends on it (RULES.md §5.6).
+
+    `filed`: the store's own carriers, which come before the rulebook's list (§15 #6); a carrier in neither gets
+    the rulebook's default class. Names match whole, never by prefix: "DHL eCommerce" is not DHL Express.
+    """
+    return classify(carrier, book.carriers, filed)
 
 
 def _reason(book: Rulebook, code: str, stage: str) -> Reason:
@@ -233,17 +226,17 @@ def next_deadline(case: Case, book: Rulebook) -> Deadline | None:
         return _shortage_deadline(case, book)
     if case.stage is Stage.NEGOTIATING:
         n = a.negotiation
-        if case.seller_answered_at is None:
+        if case.seller_answered_at is None and _answer_clock_runs(case, book):
             # DHgate: the seller answers within 5 days of opening (RULES.md §7.1.2, §15 #1 first clock)
             return _deadline(t + n.seller_answer, "seller_answer", "seller", n.on_seller_silence,
                              f"the seller has not answered within {n.seller_answer.days} days")
-        # DHgate: no agreement in 10 days → platform dispute (RULES.md §7.1.2)
-        return _deadline(t + n.negotiate, "negotiation", "buyer", n.on_no_agreement,
-                         f"no agreement within {n.negotiate.days} days")
+        # DHgate: no agreement in 10 days → platform dispute (RULES.md §7.1.2); AliExpress 7 days (§7.2.2)
+        return _deadline(t + n.negotiate, "negotiation", "buyer" if case.seller_answered_at else "seller",
+                         n.on_no_agreement, f"no agreement within {n.negotiate.days} days")
     if case.stage is Stage.ESCALATED:
         assert case.escalated_at is not None
         f = a.platform
-        if case.seller_fed_back_at is None:
+        if case.seller_fed_back_at is None and f.seller_feedback is not None:
             # DHgate: the seller answers within 5 days of the escalation (RULES.md §7.1.2, §15 #1 second clock)
             return _deadline(case.escalated_at + f.seller_feedback, "platform_feedback", "seller", f.on_seller_silence,
                              f"the seller has not answered the escalation within {f.seller_feedback.days} days")
@@ -251,6 +244,12 @@ def next_deadline(case: Case, book: Rulebook) -> Deadline | None:
         return _deadline(case.escalated_at + f.ruling_within * (case.ruling_reminders + 1), "ruling", "platform",
                          f.on_ruling_overdue, f"no ruling within {f.ruling_within.days} days")
     return _performing_deadline(case, book)
+
+
+def _answer_clock_runs(case: Case, book: Rulebook) -> bool:
+    """AliExpress: the seller's 5-day answer is for not-received disputes only (RULES.md §7.2.2); DHgate: every case."""
+    reason = book.aftersales.reason(case.reason)
+    return reason is None or reason.category in book.aftersales.negotiation.seller_answer_for
 
 
 def _shortage_deadline(case: Case, book: Rulebook) -> Deadline:
@@ -301,8 +300,15 @@ def reminders(case: Case, book: Rulebook) -> tuple[datetime, ...]:
     return ()
 
 
-def next_actor(case: Case) -> Actor | None:
-    """Who must act next: the one whose silence the next deadline punishes."""
+def next_actor(case: Case, book: Rulebook | None = None) -> Actor | None:
+    """Who must act next: the one whose silence the next deadline punishes.
+
+    With the rulebook, exactly the next deadline's party (on AliExpress the platform, not a silent seller, is next
+    once a case is escalated, RULES.md §7.2.2); without it, DHgate's order of clocks.
+    """
+    if book is not None:
+        due = next_deadline(case, book)
+        return due.waiting_for if due is not None else None
     if case.stage is Stage.CLOSED:
         return None
     if case.stage is Stage.NEGOTIATING and case.reason in SHORTAGE_REASONS:

@@ -70,12 +70,13 @@ from shopkeeper.aftersales.evidence import (
 )
 from shopkeeper.aftersales.metrics_service import StoreMetrics, store_metrics
 from shopkeeper.aftersales.models import CaseLine, CaseRow, EvidenceFile
-from shopkeeper.aftersales.rules import EXPRESS_CARRIERS, POST_MARKERS, shipping_class
+from shopkeeper.aftersales.rules import shipping_class
 from shopkeeper.aftersales.settlement import HELD, apply, lapse_if_overtaken
 from shopkeeper.auth import Principal, Role
 from shopkeeper.clock import Clock
 from shopkeeper.customers.models import Buyer
 from shopkeeper.errors import Conflict, Forbidden, InvalidInput, NotAllowedInState
+from shopkeeper.fulfillment import carrier_service as fulfillment
 from shopkeeper.inventory import service as inventory
 from shopkeeper.money import Money
 from shopkeeper.orders import service as orders
@@ -86,7 +87,7 @@ from shopkeeper.scope import SYSTEM
 
 # Moved to the modules beside this one; still importable from `aftersales.service`.
 __all__ = [
-    "DEADLINE", "REMINDER", "HELD", "EXPRESS_CARRIERS", "POST_MARKERS", "EVIDENCE_TYPES", "MAX_FILES_PER_CASE",
+    "DEADLINE", "REMINDER", "HELD", "EVIDENCE_TYPES", "MAX_FILES_PER_CASE",
     "FileTooLarge", "UnsupportedFileType", "CaseRequest", "CaseFilter", "CaseView", "ComplaintFilter", "StoreMetrics",
     "subject", "as_case", "describe", "get_case", "list_cases", "shipping_class",
     "open_case", "take_late_shipment_refund", "deadline_passed", "remind",
@@ -149,7 +150,7 @@ def open_case(session: Session, now: datetime, actor: Principal, order_id: int, 
         agreement: Agreement = request.agreement or "refund_only"
         default = 0 if agreement in ("reship", "return_reship") else limit.minor
         proposal = Proposal(agreement, Money(default if request.refund_minor is None else request.refund_minor, order.currency))
-        shipped_by = shipping_class(order.carrier, book)
+        shipped_by = fulfillment.shipment_class(session, order.store_id, order.id, order.carrier)  # fixed when it shipped
         assert order.shipped_at is not None
         # AliExpress: damage within 3 days of receipt, a short quantity's evidence within 10 (RULES.md §7.2.2)
         case = rules.open_case(book, proposal, request.reason, shipped_by, order.shipped_at, paid, before, now,

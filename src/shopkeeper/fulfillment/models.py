@@ -1,11 +1,11 @@
-"""Shipping templates (运费模板) and shipments."""
+"""Shipping templates (运费模板), shipments and the carriers a store files."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopkeeper.db import Base, BigId
@@ -31,3 +31,21 @@ class Shipment(Base):
     tracking_number: Mapped[str] = mapped_column(String(64))
     shipped_at: Mapped[datetime]
     delivered_at: Mapped[datetime | None]
+    # express | standard | post as the carrier was classed when it shipped (RULES.md §5.6, §17.1); None before 0010
+    shipping_class: Mapped[str | None] = mapped_column(String(16))
+
+
+class StoreCarrier(Base):
+    """A carrier a store files with its shipping class; it comes before the rulebook's list (RULES.md §15 #6)."""
+
+    __tablename__ = "store_carriers"
+    __table_args__ = (UniqueConstraint("store_id", "name_key"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    name_key: Mapped[str] = mapped_column(String(64))  # rulebooks.carriers.normalise(name): one entry per name
+    aliases: Mapped[list[str]]
+    shipping_class: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

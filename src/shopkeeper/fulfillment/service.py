@@ -12,7 +12,7 @@ from shopkeeper import events
 from shopkeeper.auth import Principal
 from shopkeeper.catalog.models import Product, Sku, Store
 from shopkeeper.customers.models import Address
-from shopkeeper.fulfillment import rules
+from shopkeeper.fulfillment import carrier_service, rules
 from shopkeeper.fulfillment.models import Shipment, ShippingTemplateRow
 from shopkeeper.money import Money
 from shopkeeper.scope import require_store_manager
@@ -55,7 +55,9 @@ def quote_order(session: Session, store: Store, items: Sequence[tuple[Product, S
 
 
 def record_shipment(session: Session, now: datetime, store_id: int, order_id: int, carrier: str, tracking_number: str) -> Shipment:
-    shipment = Shipment(order_id=order_id, store_id=store_id, carrier=carrier, tracking_number=tracking_number, shipped_at=now)
+    """A parcel left; its shipping class is fixed now, from the store's carriers and its rulebook (RULES.md §5.6)."""
+    shipment = Shipment(order_id=order_id, store_id=store_id, carrier=carrier, tracking_number=tracking_number, shipped_at=now,
+                        shipping_class=carrier_service.shipping_class(session, store_id, carrier))
     session.add(shipment)
     return shipment
 

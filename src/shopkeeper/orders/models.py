@@ -145,3 +145,19 @@ class LedgerEntry(Base):
     currency: Mapped[str] = mapped_column(String(3))
     at: Mapped[datetime]
     kind: Mapped[str] = mapped_column(String(32))  # payment | release | refund
+
+
+class ReceiptExtension(Base):
+    """延长收货: the buyer or the seller put the automatic receipt confirmation off (RULES.md §17.1)."""
+
+    __tablename__ = "receipt_extensions"
+    __table_args__ = (CheckConstraint("days > 0", name="days_positive"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    by: Mapped[str] = mapped_column(String(8))  # buyer | seller
+    days: Mapped[int]
+    at: Mapped[datetime]
+    confirm_by_before: Mapped[datetime]
+    confirm_by_after: Mapped[datetime]

@@ -68,8 +68,9 @@ def counted_as_shipped(facts: ShipmentFacts, book: Rulebook) -> datetime | None:
     return facts.picked_up_at if book.shipping.shipped_means == "pickup" else facts.shipped_at
 
 
-def confirm_by(shipped_at: datetime, book: Rulebook) -> datetime:
-    return shipped_at + book.receipt.auto_confirm_after
+def confirm_by(shipped_at: datetime, book: Rulebook, shipping_class: str | None = None) -> datetime:
+    """Receipt confirms itself this long after shipment, by the shipment's class (RULES.md §17.1: express 10, post 30)."""
+    return shipped_at + book.receipt.auto_confirm_after(shipping_class)
 
 
 def is_late(facts: ShipmentFacts, book: Rulebook, deadline: datetime | None, now: datetime) -> bool:

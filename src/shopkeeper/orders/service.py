@@ -126,13 +126,13 @@ def ship(session: Session, now: datetime, actor: Principal, order_id: int, carri
     order.status = next_status(order.status, "ship").value
     for line in order.lines:
         inventory.consume(session, now, order.store_id, line.sku_id, line.warehouse_id, line.quantity, order.id)
-    fulfillment.record_shipment(session, now, order.store_id, order.id, carrier, tracking_number)
+    shipment = fulfillment.record_shipment(session, now, order.store_id, order.id, carrier, tracking_number)
     order.shipped_at, order.carrier, order.tracking_number = now, carrier, tracking_number
     book = book_of(session, order.store_id)
-    order.confirm_by = confirm_by(now, book)
+    order.confirm_by = confirm_by(now, book, shipment.shipping_class)  # the carrier's class (RULES.md §17.1)
     # on a pickup rulebook the order is not shipped yet: late only if the deadline has passed already
     events.record(session, now, "order.shipped", subject(order), order.store_id, carrier=carrier,
-                  tracking_number=tracking_number, late=is_late(shipment_facts(order), book, order.ship_by, now))
+                  tracking_number=tracking_number, shipping_class=shipment.shipping_class, late=is_late(shipment_facts(order), book, order.ship_by, now))
     timers.schedule(session, "order.auto_confirm", subject(order), order.confirm_by, order.store_id, order_id=order.id)
     return order
 

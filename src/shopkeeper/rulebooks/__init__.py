@@ -17,12 +17,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Any, Literal, Mapping
 
 from shopkeeper.errors import InvalidInput
 from shopkeeper.rulebooks import check
 from shopkeeper.rulebooks.aftersales import AftersalesRules
 from shopkeeper.rulebooks.aftersales import parse as _parse_aftersales
+from shopkeeper.rulebooks.carriers import CarrierRules
+from shopkeeper.rulebooks.carriers import parse as _parse_carriers
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,25 @@ class ShippingRules:
 
 
 @dataclass(frozen=True)
+class ReceiptExtensionRules:
+    """Who may put off the automatic receipt confirmation, by how much and how often (RULES.md §17.1)."""
+
+    buyer_days: int
+    buyer_times: int
+    buyer_from_days_left: int  # the buyer may ask only once this little time or less is left
+    seller_days: tuple[int, ...]  # the seller chooses one of these
+    seller_times: int
+
+
+@dataclass(frozen=True)
 class ReceiptRules:
-    auto_confirm_after: timedelta
+    auto_confirm: Mapping[str, timedelta]  # shipping class → time after shipment (RULES.md §17.1: express 10, post 30)
+    default_class: str  # the carriers' default class: an unknown carrier's
+    extension: ReceiptExtensionRules | None  # None: the rulebook offers no extension
+
+    def auto_confirm_after(self, shipping_class: str | None = None) -> timedelta:
+        """The wait after shipment for a parcel of this class; an unknown class waits as the default one does."""
+        return self.auto_confirm.get(shipping_class or self.default_class, self.auto_confirm[self.default_class])
 
 
 @dataclass(frozen=True)
@@ -50,6 +69,7 @@ class Rulebook:
     shipping: ShippingRules
     receipt: ReceiptRules
     aftersales: AftersalesRules
+    carriers: CarrierRules
 
 
 def names() -> list[str]:
@@ -81,6 +101,17 @@ def _parse(name: str, raw: dict[str, Any]) -> Rulebook:
             ship_within=timedelta(hours=raw["shipping"]["ship_within_hours"]),
             shipped_means=raw["shipping"]["shipped_means"],
         ),
-        receipt=ReceiptRules(auto_confirm_after=timedelta(days=raw["receipt"]["auto_confirm_days"])),
+        receipt=_receipt(raw["receipt"], raw["carriers"]["default_class"]),
         aftersales=_parse_aftersales(raw["aftersales"]),
+        carriers=_parse_carriers(raw["carriers"]),
     )
+
+
+def _receipt(t: dict[str, Any], default_class: str) -> ReceiptRules:
+    x = t["extension"]
+    extension = ReceiptExtensionRules(
+        buyer_days=x["buyer_days"], buyer_times=x["buyer_times"], buyer_from_days_left=x["buyer_from_days_left"],
+        seller_days=tuple(x["seller_days"]), seller_times=x["seller_times"],
+    ) if x["offered"] else None
+    return ReceiptRules(auto_confirm={k: timedelta(days=d) for k, d in t["auto_confirm_days"].items()},
+                        default_class=default_class, extension=extension)

@@ -21,6 +21,7 @@ Party = Literal["seller", "buyer", "third_party", "investigation"]
 # What a clock does when the party it waits for stays silent.
 Outcome = Literal[
     "refund_buyer", "release_seller", "escalate", "carry_out_buyer_proposal", "keep_order", "assume_received", "alert_operator",
+    "await_ruling",
 ]
 ReasonStage = Literal["pre_shipment", "post_shipment"]
 ReasonCategory = Literal["order", "late_shipment", "not_received", "not_as_described", "no_reason_return"]
@@ -65,6 +66,7 @@ class NegotiationRules:
 
     seller_answer: timedelta
     on_seller_silence: Outcome
+    seller_answer_for: tuple[ReasonCategory, ...]  # the kinds of case the seller-answer clock runs on (AliExpress: not received)
     negotiate: timedelta
     on_no_agreement: Outcome
     vip_member_levels: tuple[str, ...]  # the member levels whose buyers count as VIP here
@@ -76,7 +78,7 @@ class NegotiationRules:
 class PlatformRules:
     """The platform stage (平台纠纷): a specialist rules."""
 
-    seller_feedback: timedelta
+    seller_feedback: timedelta | None  # None: no clock on the seller's feedback; the specialist rules on what is on file
     on_seller_silence: Outcome
     ruling_within: timedelta
     on_ruling_overdue: Outcome
@@ -207,12 +209,15 @@ def parse(a: dict[str, Any]) -> AftersalesRules:
                                       pre["silence_counts_as_sold_not_shipped"], pre["seller_may_refuse_prepared"]),
         late_shipment=LateShipmentRules(a["late_shipment"]["instant_refund"]),
         negotiation=NegotiationRules(
-            _days(neg["seller_answer_days"]), neg["on_seller_silence"], _days(neg["negotiate_days"]), neg["on_no_agreement"],
+            _days(neg["seller_answer_days"]), neg["on_seller_silence"], tuple(neg["seller_answer_for"]),
+            _days(neg["negotiate_days"]), neg["on_no_agreement"],
             tuple(neg["vip_member_levels"]), _days(neg["vip_may_escalate_after_days"]),
             _days(neg["others_may_escalate_after_days"]),
         ),
-        platform=PlatformRules(_days(plat["seller_feedback_days"]), plat["on_seller_silence"], _days(plat["ruling_days"]),
-                               plat["on_ruling_overdue"]),
+        platform=PlatformRules(
+            _days(plat["seller_feedback_days"]) if plat["on_seller_silence"] != "await_ruling" else None,
+            plat["on_seller_silence"], _days(plat["ruling_days"]), plat["on_ruling_overdue"],
+        ),
         opening={name: OpeningWindow(_days(w["opens_after_days"]), _days(w["closes_after_days"]))
                  for name, w in a["opening"].items()},
         return_refund=_return_leg(a["return_refund"]),

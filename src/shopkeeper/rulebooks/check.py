@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from shopkeeper.members import MEMBER_LEVELS
 from shopkeeper.money import exponent, valid_currency
 from shopkeeper.rulebooks.aftersales import PAID_IN, PARTIES, REASON_CATEGORIES, REASON_STAGES, REFUND_RATE_BASES
+from shopkeeper.rulebooks.carriers import normalise
 
 Leaf = Callable[[str, Any], list[str]]
 Spec = dict[str, Any]  # key → Leaf or a nested Spec (a table)
@@ -143,6 +144,28 @@ def _complaint(path: str, v: Any) -> list[str]:
     return [f"{path}.{k}: not used when offered = false" for k in v if k != "offered"] + flag(f"{path}.offered", v["offered"])
 
 
+POST_SHIPMENT_CATEGORIES = ("not_received", "not_as_described", "no_reason_return")
+
+
+def _post_shipment_categories(path: str, v: Any) -> list[str]:
+    ok = isinstance(v, list) and all(c in POST_SHIPMENT_CATEGORIES for c in v) and len(set(v)) == len(v)
+    return [] if ok else [f"{path}: must be a list of distinct reason categories after shipment "
+                          f"({', '.join(POST_SHIPMENT_CATEGORIES)}), not {v!r}"]
+
+
+def _platform(path: str, v: Any) -> list[str]:
+    """A silent seller on the platform: DHgate carries out the buyer's proposal after seller_feedback_days;
+    AliExpress has no such clock, and the specialist rules on the evidence ("await_ruling", RULES.md §7.2.2)."""
+    spec: Spec = {"on_seller_silence": one_of("carry_out_buyer_proposal", "await_ruling"), "ruling_days": positive,
+                  "on_ruling_overdue": one_of("alert_operator")}
+    if not isinstance(v, dict) or v.get("on_seller_silence") != "await_ruling":
+        spec = {"seller_feedback_days": positive, **spec}
+    elif "seller_feedback_days" in v:
+        return [f"{path}.seller_feedback_days: not used when on_seller_silence = 'await_ruling'"] + _table(
+            spec, path, {k: x for k, x in v.items() if k != "seller_feedback_days"})
+    return _table(spec, path, v)
+
+
 def _return_leg(on_seller_silence: Leaf) -> Spec:
     return {"buyer_tracking_days": positive, "on_buyer_silence": one_of("release_seller", "escalate"),
             "seller_receive_days": positive, "remind_seller_on_days": days_list, "seller_report_from_day": whole,
@@ -154,11 +177,10 @@ AFTERSALES: Spec = {
                      "silence_counts_as_sold_not_shipped": flag, "seller_may_refuse_prepared": flag},
     "late_shipment": {"instant_refund": flag},
     "negotiation": {"seller_answer_days": positive, "on_seller_silence": one_of("carry_out_buyer_proposal", "escalate"),
-                    "negotiate_days": positive, "on_no_agreement": one_of("escalate", "carry_out_buyer_proposal"),
+                    "seller_answer_for": _post_shipment_categories, "negotiate_days": positive, "on_no_agreement": one_of("escalate", "carry_out_buyer_proposal"),
                     "vip_member_levels": member_levels, "vip_may_escalate_after_days": whole,
                     "others_may_escalate_after_days": whole},
-    "platform": {"seller_feedback_days": positive, "on_seller_silence": one_of("carry_out_buyer_proposal"),
-                 "ruling_days": positive, "on_ruling_overdue": one_of("alert_operator")},
+    "platform": _platform,
     "opening": _opening,
     "return_refund": _return_leg(one_of("refund_buyer", "escalate")),
     "reship": {"seller_tracking_days": positive, "on_seller_silence": one_of("refund_buyer", "escalate"),
@@ -177,12 +199,41 @@ AFTERSALES: Spec = {
     "reasons": _reasons,
 }
 
+def _per_class(path: str, v: Any) -> list[str]:
+    if not isinstance(v, dict) or not v:
+        return [f"{path}: must be a table of days per shipping class, e.g. {{ express = 10, post = 30 }}"]
+    return [p for name, days in v.items() for p in positive(f"{path}.{name}", days)]
+
+
+def _extension(path: str, v: Any) -> list[str]:
+    if not isinstance(v, dict) or "offered" not in v:
+        return _table({"offered": flag}, path, v)
+    if v["offered"] is True:
+        spec = {"offered": flag, "buyer_days": positive, "buyer_times": positive, "buyer_from_days_left": positive,
+                "seller_days": days_list, "seller_times": positive}
+        return _table(spec, path, v)
+    return [f"{path}.{k}: not used when offered = false" for k in v if k != "offered"] + flag(f"{path}.offered", v["offered"])
+
+
+def _names(path: str, v: Any) -> list[str]:
+    ok = isinstance(v, list) and all(isinstance(a, str) and a.strip() for a in v)
+    return [] if ok else [f"{path}: must be a list of non-empty names, not {v!r}"]
+
+
+def _known_carriers(path: str, v: Any) -> list[str]:
+    if not isinstance(v, list):
+        return [f"{path}: must be a list of carriers, e.g. {{ name = 'DHL', aliases = ['敦豪'], shipping_class = 'express' }}"]
+    carrier = {"name": text, "aliases": _names, "shipping_class": text}
+    return [p for i, c in enumerate(v) for p in _table(carrier, f"{path}[{i}]", c)]
+
+
 RULEBOOK: Spec = {
     "title": text,
     "timezone": zone,
     "payment": {"window_minutes": positive},
     "shipping": {"ship_within_hours": positive, "shipped_means": one_of("pickup", "tracking")},
-    "receipt": {"auto_confirm_days": positive},
+    "receipt": {"auto_confirm_days": _per_class, "extension": _extension},
+    "carriers": {"default_class": text, "known": _known_carriers},
     "aftersales": AFTERSALES,
 }
 
@@ -206,7 +257,7 @@ def problems(raw: dict[str, Any]) -> list[str]:
     found = _table(RULEBOOK, "", {k: v for k, v in raw.items() if k != "programs"})
     if "programs" in raw:
         found += _programs("programs", raw["programs"])
-    return found or _consistency(raw["aftersales"])
+    return found or _consistency(raw["aftersales"]) + _carriers_fit(raw)
 
 
 def check_text(source: str) -> list[str]:
@@ -245,7 +296,7 @@ def _consistency(a: dict[str, Any]) -> list[str]:
     if neg["others_may_escalate_after_days"] >= neg["negotiate_days"]:
         found.append(f"{p}negotiation.others_may_escalate_after_days: must be before negotiate_days ({neg['negotiate_days']}), "
                      "or the buyer never may escalate before the case escalates itself")
-    if plat["seller_feedback_days"] > plat["ruling_days"]:
+    if "seller_feedback_days" in plat and plat["seller_feedback_days"] > plat["ruling_days"]:
         found.append(_after(f"{p}platform.seller_feedback_days", plat["seller_feedback_days"], "day", plat["ruling_days"],
                             "ruling_days"))
     for name, w in a["opening"].items():
@@ -301,4 +352,36 @@ def _reasons_fit(path: str, reasons: list[dict[str, Any]], instant_refund: bool)
             found.append(f"{path}: no {stage} reason; a buyer could not open that kind of case")
     if instant_refund and not any(r["category"] == "late_shipment" for r in reasons):
         found.append(f"{path}: late_shipment.instant_refund is true but no reason has category 'late_shipment'")
+    return found
+
+
+def _carriers_fit(raw: dict[str, Any]) -> list[str]:
+    """Every class a carrier or the receipt names has a case window, and the other way round; no name is listed twice."""
+    classes = list(raw["aftersales"]["opening"])
+    have = ", ".join(classes)
+    c, days = raw["carriers"], raw["receipt"]["auto_confirm_days"]
+    found: list[str] = []
+    if c["default_class"] not in classes:
+        found.append(f"carriers.default_class: {c['default_class']!r} is not a shipping class of aftersales.opening ({have})")
+    found += [f"receipt.auto_confirm_days.{k}: {k!r} is not a shipping class of aftersales.opening ({have})"
+              for k in days if k not in classes]
+    found += [f"receipt.auto_confirm_days.{k}: missing" for k in classes if k not in days]  # one per case-window class
+    # a buyer may open a case at least until receipt confirms itself (RULES.md §17.1 against §5.6)
+    found += [f"receipt.auto_confirm_days.{k}: day {d} is after aftersales.opening.{k} closes "
+              f"(day {raw['aftersales']['opening'][k]['closes_after_days']}); the buyer could not open a case before it"
+              for k, d in days.items() if k in classes and d > raw["aftersales"]["opening"][k]["closes_after_days"]]
+    seen: dict[str, int] = {}
+    for i, carrier in enumerate(c["known"]):
+        if carrier["shipping_class"] not in classes:
+            found.append(f"carriers.known[{i}].shipping_class: {carrier['shipping_class']!r} is not a shipping class of "
+                         f"aftersales.opening ({have})")
+        for name in (carrier["name"], *carrier["aliases"]):
+            key = normalise(name)
+            if key in seen and seen[key] != i:
+                found.append(f"carriers.known[{i}]: {name!r} is already a name of carriers.known[{seen[key]}]")
+            seen.setdefault(key, i)
+    x = raw["receipt"]["extension"]
+    if x["offered"] and x["buyer_from_days_left"] > min(days.values(), default=0):
+        found.append(f"receipt.extension.buyer_from_days_left: {x['buyer_from_days_left']} days is more than the shortest "
+                     "auto_confirm_days; the buyer could extend before the parcel left")
     return found
