@@ -7,7 +7,7 @@ from fastapi_offline import FastAPIOffline
 
 import shopkeeper.models  # noqa: F401  (every table, so foreign keys resolve)
 from shopkeeper import __version__
-from shopkeeper.api import problems
+from shopkeeper.api import openapi, problems
 from shopkeeper.api.routes import api_router
 from shopkeeper.clock import Clock, SystemClock
 from shopkeeper.console.routes import router as console_router
@@ -23,6 +23,7 @@ def create_app(db: Database, clock: Clock | None = None, settings: Settings | No
     app.state.clock = clock or SystemClock()
     app.state.settings = settings or Settings.from_env()
     problems.install(app)
+    openapi.install(app)
     app.include_router(api_router, prefix="/api/v1")
     app.include_router(console_router)
     return app

@@ -50,7 +50,7 @@ TITLES_EN: dict[str, str] = {
     "not-found": "No such object",
     "method-not-allowed": "Method not allowed",
     "unauthenticated": "A valid API key is required",
-    "http-error": "The request failed",
+    "http-error": "The request cannot be read",
     "conflict": "The request conflicts with existing data",
     "busy": "The database is busy",
     "internal-error": "Internal error",
@@ -308,7 +308,7 @@ DETAILS_ZH: dict[str, str] = {
     # the framework's and the catch-all handlers' own details (api/problems.py)
     "Not Found": "未找到", "Method Not Allowed": "不支持该请求方法", "Not authenticated": "未认证",
     "Unauthorized": "未认证", "Forbidden": "禁止访问", "Request Entity Too Large": "请求体过大",
-    "Content Too Large": "请求体过大", "Too Many Requests": "请求过于频繁", "Unsupported Media Type": "不支持的媒体类型",
+    "Content Too Large": "请求体过大", "There was an error parsing the body": "无法解析请求体", "Too Many Requests": "请求过于频繁", "Unsupported Media Type": "不支持的媒体类型",
     "a database constraint refused the change": "数据库约束拒绝了该修改",
     "try again shortly": "请稍后重试",
     "an unexpected error; it has been logged": "发生意外错误；已记录日志",
