@@ -91,4 +91,5 @@ def run_timers(ctx: Ctx) -> TimerRun:
 
 @router.get("/health")
 def health(platform: Plat) -> dict[str, str]:
+    """Liveness: answers while the process runs, with the server's time. Needs no key."""
     return {"status": "ok", "time": platform.now().isoformat()}

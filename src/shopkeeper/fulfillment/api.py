@@ -42,6 +42,7 @@ def create_template(store_id: IdPath, body: TemplateIn, ctx: Ctx) -> TemplateOut
 
 @router.get("/stores/{store_id}/shipping-templates")
 def list_templates(store_id: IdPath, ctx: Ctx) -> list[TemplateOut]:
+    """The store's shipping templates (运费模板) with their regional rules."""
     with ctx.read() as session:
         get_store(session, ctx.actor, store_id)
         return [TemplateOut.of(row) for row in service.list_templates(session, store_id)]

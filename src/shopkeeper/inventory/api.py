@@ -73,6 +73,7 @@ class MovementPage(BaseModel):
 
 @router.post("/stores/{store_id}/warehouses", status_code=201)
 def create_warehouse(store_id: IdPath, body: WarehouseIn, ctx: Ctx) -> WarehouseOut:
+    """Add a warehouse to a store; lower `priority` is tried first when stock is reserved."""
     with ctx.transaction() as session:
         get_store(session, ctx.actor, store_id)
         return WarehouseOut.of(service.create_warehouse(session, ctx.actor, store_id, body.code, body.name, body.country, body.priority))
@@ -80,6 +81,7 @@ def create_warehouse(store_id: IdPath, body: WarehouseIn, ctx: Ctx) -> Warehouse
 
 @router.get("/stores/{store_id}/warehouses")
 def list_warehouses(store_id: IdPath, ctx: Ctx) -> list[WarehouseOut]:
+    """The store's warehouses in priority order."""
     with ctx.read() as session:
         require_store_manager(ctx.actor, store_id)
         return [WarehouseOut.of(w) for w in service.list_warehouses(session, store_id)]
@@ -87,12 +89,14 @@ def list_warehouses(store_id: IdPath, ctx: Ctx) -> list[WarehouseOut]:
 
 @router.post("/skus/{sku_id}/stock")
 def receive_stock(sku_id: IdPath, body: StockIn, ctx: Ctx) -> LevelOut:
+    """Put units on sale in a warehouse (入库); a negative quantity corrects a count down, never below zero."""
     with ctx.transaction() as session:
         return LevelOut.of(service.receive(session, ctx.now(), ctx.actor, sku_id, body.warehouse_id, body.quantity, body.note))
 
 
 @router.get("/skus/{sku_id}/stock")
 def stock_levels(sku_id: IdPath, ctx: Ctx) -> list[LevelOut]:
+    """Available and reserved units of a SKU in each warehouse."""
     with ctx.read() as session:
         sku = get_or_404(session, Sku, sku_id, "SKU")
         require_store_manager(ctx.actor, sku.store_id)
