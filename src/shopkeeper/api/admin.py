@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shopkeeper import events, timers
 from shopkeeper.api.deps import MAX_ID, Ctx, Limit, Plat
@@ -20,6 +20,8 @@ router = APIRouter(tags=["platform"])
 
 
 class KeyIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"role": "staff", "store_id": 1, "label": "warehouse tablet"}]})
+
     role: Literal["operator", "staff", "buyer"]
     store_id: Id | None = None
     buyer_id: Id | None = None

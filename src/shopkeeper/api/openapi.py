@@ -135,6 +135,7 @@ def document(schema: dict[str, Any]) -> dict[str, Any]:
             responses.pop("422", None)  # FastAPI's HTTPValidationError shape, never sent
             for status in sorted(statuses(method, operation, schema, path)):
                 responses[str(status)] = _problem_response(status)
+            _request_example(operation, components)
             for param in operation.get("parameters", []):
                 if param["in"] == "header" and param["name"].lower() == "idempotency-key":
                     param["description"] = (f"Any 1–{MAX_KEY_LENGTH} printable characters, new per intended call. A retry with the same key "
@@ -144,6 +145,22 @@ def document(schema: dict[str, Any]) -> dict[str, Any]:
     for unused in ("HTTPValidationError", "ValidationError"):
         components.pop(unused, None)
     return schema
+
+
+def _request_example(operation: dict[str, Any], components: dict[str, Any]) -> None:
+    """Show the body model's first example (schemas.py, `json_schema_extra`) as the request's example."""
+    for media_type, media in operation.get("requestBody", {}).get("content", {}).items():
+        if "example" in media or "examples" in media:
+            continue
+        if media_type == "multipart/form-data":
+            media["example"] = {"file": "(the file's bytes, e.g. a JPEG photo of the damage)"}
+            continue
+        schema = media.get("schema", {})
+        for ref in [schema.get("$ref")] + [option.get("$ref") for option in schema.get("anyOf", [])]:
+            examples = components.get(str(ref).rsplit("/", 1)[-1], {}).get("examples") if ref else None
+            if examples:
+                media["example"] = examples[0]
+                break
 
 
 def _replay_header(responses: dict[str, Any]) -> None:

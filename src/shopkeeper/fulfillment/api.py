@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from shopkeeper.api.deps import Ctx, IdPath
 from shopkeeper.api.schemas import In
@@ -15,6 +15,16 @@ router = APIRouter(tags=["fulfillment"])
 
 
 class TemplateIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "is_default": True,
+        "spec": {
+            "name": "Mainland by piece", "mode": "piece", "excluded_regions": ["CN/Xizang"],
+            "default": {"regions": [], "first_units": 1, "first_fee_minor": 800, "extra_units": 1, "extra_fee_minor": 200},
+            "rules": [{"regions": ["CN/Zhejiang"], "first_units": 1, "first_fee_minor": 500, "extra_units": 1, "extra_fee_minor": 100}],
+            "free": [{"regions": [], "min_amount_minor": 9900, "min_items": None}],
+        },
+    }]})
+
     spec: dict[str, Any]
     is_default: bool = False
 

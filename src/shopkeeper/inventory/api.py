@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shopkeeper.api.deps import Ctx, IdPath, IdQuery, Limit
 from shopkeeper.api.schemas import Id, In, cut_page
@@ -18,6 +18,13 @@ router = APIRouter(tags=["inventory"])
 
 
 class WarehouseIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "code": "HZ1",
+        "name": "Hangzhou",
+        "country": "CN",
+        "priority": 10,
+    }]})
+
     code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
     country: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")]
@@ -38,6 +45,12 @@ class WarehouseOut(BaseModel):
 
 
 class StockIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "warehouse_id": 1,
+        "quantity": 100,
+        "note": "purchase order 2026-118",
+    }]})
+
     warehouse_id: Id
     quantity: Annotated[int, Field(ge=-1_000_000, le=1_000_000)] = Field(description="positive: goods in; negative: correction")
     note: Annotated[str, StringConstraints(max_length=200)] = ""
