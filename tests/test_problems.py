@@ -14,10 +14,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 import shopkeeper
 from shopkeeper.api import problem_text
+from shopkeeper.api.app import create_app
+from shopkeeper.clock import SimulatedClock
+from shopkeeper.db import Database
 from shopkeeper.errors import DomainError
+from shopkeeper.settings import Settings
 from support import Api, Shop
 
 SRC = Path(shopkeeper.__file__).parent
@@ -171,3 +177,30 @@ def test_validation_errors_keep_their_locations_and_speak_chinese(api: Api) -> N
     assert missing["detail"] == "body.name：必填"
     not_a_number = _problem(api, "GET", "/stores/abc", 422, "zh")
     assert not_a_number["detail"] == "path.store_id：必须是整数"
+
+
+def test_the_catch_all_handlers_speak_chinese_too(db: Database, clock: SimulatedClock, settings: Settings) -> None:
+    app = create_app(db, clock, settings)
+
+    def bug() -> None:
+        raise RuntimeError("a bug")
+
+    def busy() -> None:
+        raise OperationalError("SELECT 1", {}, Exception("database is locked"))
+
+    def clash() -> None:
+        raise IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed"))
+
+    for path, endpoint in (("/bug", bug), ("/busy", busy), ("/clash", clash)):
+        app.add_api_route(path, endpoint)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        answers = {path: (client.get(path, headers={"Accept-Language": "zh"}), client.get(path))
+                   for path in ("/bug", "/busy", "/clash")}
+    expected = {"/bug": (500, "内部错误", "发生意外错误；已记录日志", "Internal error"),
+                "/busy": (503, "数据库繁忙", "请稍后重试", "The database is busy"),
+                "/clash": (409, "请求与现有数据冲突", "数据库约束拒绝了该修改", "The request conflicts with existing data")}
+    for path, (status, title_zh, detail_zh, title_en) in expected.items():
+        zh, en = answers[path]
+        assert (zh.status_code, zh.json()["title"], zh.json()["detail"]) == (status, title_zh, detail_zh)
+        assert (en.status_code, en.json()["title"]) == (status, title_en)
+        assert zh.headers["content-type"] == en.headers["content-type"] == "application/problem+json"
