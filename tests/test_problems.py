@@ -114,9 +114,10 @@ def test_accept_language_chooses_with_q_values(header: str | None, lang: str) ->
     assert problem_text.language(header) == lang
 
 
-def _problem(api: Api, method: str, path: str, status: int, lang: str, **kwargs: object) -> dict[str, object]:
-    response = api.client.request(method, f"/api/v1{path}", headers={"Authorization": f"Bearer {api.key}", "Accept-Language": lang},
-                                  **kwargs)  # type: ignore[arg-type]
+def _problem(api: Api, method: str, path: str, status: int, lang: str, headers: dict[str, str] | None = None,
+             **kwargs: object) -> dict[str, object]:
+    sent = {"Authorization": f"Bearer {api.key}", "Accept-Language": lang, **(headers or {})}
+    response = api.client.request(method, f"/api/v1{path}", headers=sent, **kwargs)  # type: ignore[arg-type]
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == "application/problem+json"
     body: dict[str, object] = response.json()
@@ -162,6 +163,14 @@ def test_unauthenticated_and_framework_errors_in_chinese(api: Api) -> None:
     assert (wrong_method["title"], wrong_method["detail"]) == ("不支持该请求方法", "不支持该请求方法")
     english = _problem(api, "DELETE", "/stores", 405, "en")
     assert (english["title"], english["detail"]) == ("Method not allowed", "Method Not Allowed")
+
+
+def test_an_error_without_a_detail_repeats_its_title_in_chinese(api: Api) -> None:
+    signed = {"Shopkeeper-Signature": "t=1,v1=00"}
+    zh = _problem(api, "POST", "/payments/callback", 401, "zh", content=b"{}", headers=signed)
+    assert zh["code"] == "invalid-signature" and zh["title"] == zh["detail"] == "支付通知的签名校验失败"
+    en = _problem(api, "POST", "/payments/callback", 401, "en", content=b"{}", headers=signed)
+    assert en["title"] == en["detail"] == "The payment notification's signature does not verify"
 
 
 def test_validation_errors_keep_their_locations_and_speak_chinese(api: Api) -> None:

@@ -22,8 +22,10 @@ MEDIA_TYPE = "application/problem+json"
 def problem(request: Request, status: int, code: str, title: str, detail: str, **extra: Any) -> JSONResponse:
     """The problem in the language the client prefers; `title` and `detail` are the English message ids."""
     lang = problem_text.language(request.headers.get("accept-language"))
-    body = {**extra, "type": f"/problems/{code}", "title": problem_text.title(code, title, lang), "status": status,
-            "detail": problem_text.detail(detail, lang), "code": code, "instance": request.url.path}
+    said = problem_text.title(code, title, lang)
+    # an error raised without a detail repeats its title (errors.DomainError), in either language
+    body = {**extra, "type": f"/problems/{code}", "title": said, "status": status,
+            "detail": said if detail == title else problem_text.detail(detail, lang), "code": code, "instance": request.url.path}
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers={"Content-Language": lang})
 
 
