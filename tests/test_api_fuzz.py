@@ -63,8 +63,13 @@ def test_every_answer_keeps_the_documented_contract(api, role: str) -> None:  # 
     for operation in operations:
         for mode, examples in EXAMPLES.items():
 
+            # the key is fixed, not generated: an invalid Authorization would only test the key, and be replaced
+            strategy = operation.as_strategy(generation_mode=mode, headers={"Authorization": f"Bearer {key}"})
+            if mode is GenerationMode.NEGATIVE:
+                strategy = strategy.filter(_query_survives_serialization)
+
             @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-            @given(case=operation.as_strategy(generation_mode=mode))
+            @given(case=strategy)
             def probe(case) -> None:  # type: ignore[no-untyped-def]
                 headers = {**(case.headers or {}), "Authorization": f"Bearer {key}"}
                 try:
@@ -81,6 +86,13 @@ def test_every_answer_keeps_the_documented_contract(api, role: str) -> None:  # 
             except Unsatisfiable:
                 assert mode is GenerationMode.NEGATIVE  # nothing in this operation's input can be made invalid
     assert failures == {}, "\n".join(f"{k}\n    e.g. {v}" for k, v in sorted(failures.items()))
+
+
+def _query_survives_serialization(case: Any) -> bool:
+    """An object given as a query parameter's value is sent as other parameters (`?ü=null`, form style) and the
+    parameter itself goes missing, which is valid when it is optional; unknown query parameters are ignored by
+    design, so such a case is not invalid input when it arrives."""
+    return not any(isinstance(value, dict) for value in (case.query or {}).values())
 
 
 def _record(failures: dict[str, str], case: Any, failure: Failure) -> None:
