@@ -1,22 +1,44 @@
-"""Generated requests from our own OpenAPI schema: whatever arrives, never a 500.
+"""Generated requests from our own OpenAPI schema: the API keeps the contract it documents.
 
-Schemathesis builds requests for every operation in `/openapi.json` and sends
-them with an operator's, a store's staff's and a buyer's key to a shop with data in it; every answer must be
-below 500, and every error must be problem+json. Runs on SQLite only: what it
-looks for is in the request handling, not the database.
+Schemathesis builds requests for every operation in `/openapi.json`, valid ones and ones that break the
+schema, and sends them with an operator's, a store's staff's and a buyer's key to a shop with data in it.
+Every answer goes through schemathesis' checks (`--checks all`): no 5xx, no status the operation does
+not document, no body or header that breaks its documented schema, invalid input refused, valid input
+not refused except by a rule. Runs on SQLite only: what it looks for is in the request handling, not the database.
 """
 
 from __future__ import annotations
 
+import os
+from typing import Any
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.checks import CHECKS, load_all_checks
+from schemathesis.core.failures import Failure, FailureGroup
 
 from shopkeeper.db import Database
 from shopkeeper.settings import Settings
 from support import Shop
 
-EXAMPLES_PER_OPERATION = 25
+# examples per operation, role and mode: 96 operations × 3 roles × (10 + 6) keeps `make test` well inside its budget;
+# set SHOPKEEPER_FUZZ_EXAMPLES / SHOPKEEPER_FUZZ_NEGATIVE_EXAMPLES higher for a deeper run
+EXAMPLES = {GenerationMode.POSITIVE: int(os.environ.get("SHOPKEEPER_FUZZ_EXAMPLES", "10")),
+            GenerationMode.NEGATIVE: int(os.environ.get("SHOPKEEPER_FUZZ_NEGATIVE_EXAMPLES", "6"))}
+
+# Checks left out, each with its reason (all others run):
+EXCLUDED = {
+    # Both re-send to objects a stateful run created; a run of independent cases has none, so they never apply.
+    "use_after_free", "ensure_resource_availability",
+}
+# Valid-by-schema input may still be refused by a business rule (409, or 422 `invalid-input`: a currency that is
+# not ISO 4217) or by a cross-field rule a JSON schema cannot state (422 `invalid-request` from a model validator:
+# "a cash coupon needs amount_off"); so valid input may be answered 422, by design, but never 400, 413 or 415.
+CONFIG = schemathesis.Config.from_dict({"checks": {"positive_data_acceptance": {
+    "expected-statuses": ["2xx", "401", "403", "404", "409", "422", "429"]}}})
 
 
 @pytest.fixture
@@ -30,27 +52,56 @@ def app_settings(db: Database) -> Settings:
     return Settings(database_url=db.url, api_requests_per_minute=100_000)
 
 
+def _checks() -> list[Any]:
+    load_all_checks()
+    return [check for check in CHECKS.get_all() if getattr(check, "__name__", "") not in EXCLUDED]
+
+
 @pytest.mark.parametrize("role", ["operator", "staff", "buyer"])
-def test_no_generated_request_gets_a_server_error(api, role: str) -> None:  # type: ignore[no-untyped-def]
+def test_every_answer_keeps_the_documented_contract(api, role: str) -> None:  # type: ignore[no-untyped-def]
     shop = Shop(api)
     shop.order((shop.skus[0], 1))
     key = {"operator": api.key, "staff": shop.staff.key, "buyer": shop.shopper.key}[role]
-    schema = schemathesis.openapi.from_asgi("/openapi.json", api.client.app)
+    schema = schemathesis.openapi.from_asgi("/openapi.json", api.client.app, config=CONFIG)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) > 30
-    failures: list[str] = []
+    checks = _checks()
+    failures: dict[str, str] = {}
     for operation in operations:
+        for mode, examples in EXAMPLES.items():
 
-        @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
-        @given(case=operation.as_strategy())
-        def probe(case) -> None:  # type: ignore[no-untyped-def]
-            # a generous timeout: a slow answer on a busy shared machine is not what this test looks for
-            response = case.call(headers={**(case.headers or {}), "Authorization": f"Bearer {key}"}, timeout=120)
-            content_type = response.headers.get("content-type") or [""]
-            problem_json = (content_type[0] if isinstance(content_type, list) else content_type) == "application/problem+json"
-            if response.status_code >= 500 or (response.status_code >= 400 and not problem_json):
-                failures.append(f"{case.method} {case.formatted_path} {case.body!r} → {response.status_code} {response.headers.get('content-type')}: {response.text[:300]}")
+            # the key is fixed, not generated: an invalid Authorization would only test the key, and be replaced
+            strategy = operation.as_strategy(generation_mode=mode, headers={"Authorization": f"Bearer {key}"})
+            if mode is GenerationMode.NEGATIVE:
+                strategy = strategy.filter(_query_survives_serialization)
 
-        probe()
-    assert failures == [], "\n".join(sorted(set(f.split(" ", 2)[0] + " " + f.split(" ", 2)[1] + " " + f.split("→", 1)[1][:160] for f in failures)))
+            @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+            @given(case=strategy)
+            def probe(case) -> None:  # type: ignore[no-untyped-def]
+                headers = {**(case.headers or {}), "Authorization": f"Bearer {key}"}
+                try:
+                    # a generous timeout: a slow answer on a busy shared machine is not what this test looks for
+                    case.call_and_validate(headers=headers, checks=checks, timeout=120)
+                except FailureGroup as group:
+                    for failure in group.exceptions:
+                        _record(failures, case, failure)
+                except AssertionError as exc:
+                    failures.setdefault(f"{case.method} {case.path}: {str(exc)[:160]}", f"{case.body!r}"[:300])
+
+            try:
+                probe()
+            except Unsatisfiable:
+                assert mode is GenerationMode.NEGATIVE  # nothing in this operation's input can be made invalid
+    assert failures == {}, "\n".join(f"{k}\n    e.g. {v}" for k, v in sorted(failures.items()))
+
+
+def _query_survives_serialization(case: Any) -> bool:
+    """An object given as a query parameter's value is sent as other parameters (`?ü=null`, form style) and the
+    parameter itself goes missing, which is valid when it is optional; unknown query parameters are ignored by
+    design, so such a case is not invalid input when it arrives."""
+    return not any(isinstance(value, dict) for value in (case.query or {}).values())
+
+
+def _record(failures: dict[str, str], case: Any, failure: Failure) -> None:
+    failures.setdefault(f"{case.method} {case.path}: {failure.title}: {failure.message[:200]}",
+                        f"{case.formatted_path} {case.query!r} {case.body!r}"[:300])

@@ -281,12 +281,14 @@ def responsibility(case_id: IdPath, body: ResponsibilityIn, ctx: Ctx, idempotenc
 
 @router.post("/cases/{case_id}/messages", status_code=201)
 def post_message(case_id: IdPath, body: MessageIn, ctx: Ctx) -> MessageOut:
+    """Add a message to a case's conversation (buyer, seller or platform)."""
     with ctx.transaction() as session:
         return MessageOut.of(service.post_message(session, ctx.now(), ctx.actor, case_id, body.body))
 
 
 @router.get("/cases/{case_id}/messages")
 def list_messages(case_id: IdPath, ctx: Ctx) -> list[MessageOut]:
+    """A case's conversation, oldest first."""
     with ctx.read() as session:
         return [MessageOut.of(m) for m in service.messages(session, ctx.actor, case_id)]
 
@@ -311,12 +313,14 @@ def ask_for_evidence(case_id: IdPath, body: EvidenceRequestIn, ctx: Ctx, idempot
 
 @router.get("/cases/{case_id}/evidence")
 def list_evidence(case_id: IdPath, ctx: Ctx) -> list[EvidenceOut]:
+    """The files uploaded to a case as evidence."""
     with ctx.read() as session:
         return [EvidenceOut.of(e) for e in service.evidence_files(session, ctx.actor, case_id)]
 
 
 @router.get("/cases/{case_id}/evidence/{evidence_id}", response_class=FileResponse)
 def get_evidence(case_id: IdPath, evidence_id: IdPath, ctx: Ctx) -> FileResponse:
+    """Download one evidence file, in the type it was uploaded as."""
     with ctx.read() as session:
         evidence, path = service.evidence_file(session, ctx.actor, case_id, evidence_id, ctx.settings.evidence_dir)
         return FileResponse(path, media_type=evidence.content_type, filename=evidence.filename)

@@ -56,6 +56,7 @@ def list_complaints(ctx: Ctx, limit: Limit = 50, cursor: Cursor = None, store_id
 
 @router.get("/complaints/{complaint_id}")
 def get_complaint(complaint_id: IdPath, ctx: Ctx) -> ComplaintOut:
+    """One complaint, its status and any compensation."""
     with ctx.read() as session:
         return ComplaintOut.of(service.get_complaint(session, ctx.actor, complaint_id))
 

@@ -49,6 +49,14 @@ _ACTION_ZH = {
 
 
 class CaseIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "reason": "inad_missing_parts",
+        "agreement": "return_refund",
+        "refund": "59.90",
+        "lines": [1],
+        "message": "The sleeve is torn.",
+    }]})
+
     reason: ReasonCode = Field(description="a reason code of the store's rulebook, e.g. 'inad_color' or 'out_of_stock'")
     agreement: AgreementIn | None = Field(default=None, description="after shipment: what the buyer wants done; default refund_only")
     refund: Amount | None = Field(default=None, description="the refund asked for; default everything left on the lines "
@@ -58,30 +66,51 @@ class CaseIn(In):
 
 
 class ProposalIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"agreement": "refund_only", "refund": "20.00"}]})
+
     agreement: AgreementIn
     refund: Amount = Decimal(0)
 
 
 class AnswerIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "agree": False,
+        "counter": {"agreement": "refund_only", "refund": "20.00"},
+    }]})
+
     agree: bool
     counter: ProposalIn | None = Field(default=None, description="with agree: false, the seller's counter-proposal")
 
 
 class TrackingIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"carrier": "SF", "tracking_number": "SF1234567890"}]})
+
     carrier: Short
     tracking_number: Short
 
 
 class ProblemIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"delivered_at": "2026-11-10T15:00:00Z"}]})
+
     delivered_at: Moment | None = Field(default=None, description="seller, reshipment: when the carrier delivered it")
     proposal: ProposalIn | None = Field(default=None, description="buyer, reshipment: what the buyer now asks for")
 
 
 class MessageIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"body": "Photos of the damage are attached as evidence."}]})
+
     body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 
 
 class RulingIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "decision": "partial_refund",
+        "responsible": "seller",
+        "refund": "30.00",
+        "allowed_from": "10.00",
+        "allowed_to": "59.90",
+    }]})
+
     decision: Literal["full_refund", "partial_refund", "release_seller"]
     responsible: Literal["seller", "buyer", "third_party"] = Field(description="whom the specialist finds responsible")
     refund: Amount | None = Field(default=None, description="the amount of a partial refund")
@@ -90,16 +119,28 @@ class RulingIn(In):
 
 
 class EvidenceRequestIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "of": "seller",
+        "note": "the waybill showing the shipped weight",
+    }]})
+
     of: Literal["buyer", "seller"] = Field(description="whose evidence is insufficient: they supplement it within 3 days")
     note: Note = ""
 
 
 class ShortageProofIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"shipped_quantity_matches": True, "buyer_signed": True}]})
+
     shipped_quantity_matches: bool = Field(description="the waybill shows shipped quantity = ordered quantity")
     buyer_signed: bool = Field(description="the buyer or the buyer's representative signed on delivery")
 
 
 class ResponsibilityIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "responsible": "buyer",
+        "note": "the buyer chose the wrong size",
+    }]})
+
     responsible: Literal["buyer"] = Field(description="a buyer-side reason filed as the seller's is corrected to the buyer")
     note: Text = ""
 
@@ -269,16 +310,25 @@ class TimelineOut(BaseModel):
 # --- complaints (投诉商家) and compensation (赔付), RULES.md §7.3 -----------------------------------
 
 class ComplaintIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "the seller refused to issue an invoice"}]})
+
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 
 
 class UpholdIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "special_category": False,
+        "note": "the seller broke its promise",
+    }]})
+
     special_category: bool = Field(default=False, description="the goods are in a special category: the minimum is "
                                                               "¥1 instead of ¥5 (the catalog keeps no such flag)")
     note: Note = ""
 
 
 class DismissIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"note": "the order was delivered as described"}]})
+
     note: Note = ""
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import AliasChoices, BaseModel, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from shopkeeper import events, timers
 from shopkeeper.api.deps import MAX_ID, Ctx, IdPath, IdQuery, Limit, Plat
@@ -22,6 +22,8 @@ router = APIRouter(tags=["platform"])
 
 
 class KeyIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"role": "staff", "store_id": 1, "name": "warehouse tablet"}]})
+
     role: Literal["operator", "staff", "buyer"]
     store_id: Id | None = None
     buyer_id: Id | None = None
@@ -136,4 +138,5 @@ def run_timers(ctx: Ctx) -> TimerRun:
 
 @router.get("/health")
 def health(platform: Plat) -> dict[str, str]:
+    """Liveness: answers while the process runs, with the server's time. Needs no key."""
     return {"status": "ok", "time": platform.now().isoformat()}

@@ -7,7 +7,7 @@ from fastapi_offline import FastAPIOffline
 
 import shopkeeper.models  # noqa: F401  (every table, so foreign keys resolve)
 from shopkeeper import __version__
-from shopkeeper.api import limits, problems
+from shopkeeper.api import limits, openapi, problems
 from shopkeeper.api.routes import api_router, sandbox_router
 from shopkeeper.clock import Clock, SystemClock
 from shopkeeper.console import security_headers
@@ -29,6 +29,7 @@ def create_app(db: Database, clock: Clock | None = None, settings: Settings | No
     app.add_middleware(limits.BodyLimit, max_body_bytes=app.state.settings.max_body_bytes,
                        evidence_max_bytes=app.state.settings.evidence_max_bytes)
     security_headers.install(app)
+    openapi.install(app)
     app.include_router(api_router, prefix="/api/v1")
     if app.state.settings.sandbox_payments:  # the sandbox's pay button exists nowhere else, not even in /openapi.json
         app.include_router(sandbox_router, prefix="/api/v1")

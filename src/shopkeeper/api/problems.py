@@ -1,4 +1,4 @@
-"""RFC 9457 problem details for every error the API can give."""
+"""RFC 9457 problem details for every error the API can give, in English or Chinese (Accept-Language)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shopkeeper.api import problem_text
+from shopkeeper.api.problem_text import TITLES_EN
 from shopkeeper.errors import DomainError, RateLimited
 
 log = logging.getLogger(__name__)
@@ -19,9 +21,13 @@ MEDIA_TYPE = "application/problem+json"
 
 def problem(request: Request, status: int, code: str, title: str, detail: str, headers: dict[str, str] | None = None,
             **extra: Any) -> JSONResponse:
-    body = {**extra, "type": f"/problems/{code}", "title": title, "status": status, "detail": detail, "code": code,
-            "instance": request.url.path}
-    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+    """The problem in the language the client prefers; `title` and `detail` are the English message ids."""
+    lang = problem_text.language(request.headers.get("accept-language"))
+    said = problem_text.title(code, title, lang)
+    # an error raised without a detail repeats its title (errors.DomainError), in either language
+    body = {**extra, "type": f"/problems/{code}", "title": said, "status": status,
+            "detail": said if detail == title else problem_text.detail(detail, lang), "code": code, "instance": request.url.path}
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers={**(headers or {}), "Content-Language": lang})
 
 
 def install(app: FastAPI) -> None:
@@ -32,15 +38,19 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))} for e in exc.errors()]
-        first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
-        detail = f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
-        return problem(request, 422, "invalid-request", "The request is malformed", detail, errors=errors)
+        raw = list(exc.errors())
+        errors = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))} for e in raw]
+        lang = problem_text.language(request.headers.get("accept-language"))
+        detail = problem_text.validation_detail(raw[0], lang) if raw else "invalid request"
+        # the detail is already in the client's language; an English id would be translated a second time
+        body = {"type": "/problems/invalid-request", "title": problem_text.title("invalid-request", TITLES_EN["invalid-request"], lang),
+                "status": 422, "detail": detail, "code": "invalid-request", "instance": request.url.path, "errors": errors}
+        return JSONResponse(body, status_code=422, media_type=MEDIA_TYPE, headers={"Content-Language": lang})
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not-found", 405: "method-not-allowed", 401: "unauthenticated"}.get(exc.status_code, "http-error")
-        response = problem(request, exc.status_code, code, str(exc.detail), str(exc.detail))
+        response = problem(request, exc.status_code, code, TITLES_EN.get(code, str(exc.detail)), str(exc.detail))
         response.headers.update(exc.headers or {})  # a 405 keeps its Allow header (RFC 9110 §15.5.6)
         return response
 
@@ -48,14 +58,14 @@ def install(app: FastAPI) -> None:
     async def on_integrity_error(request: Request, exc: IntegrityError) -> JSONResponse:
         # A constraint caught what a check should have: refuse, and the transaction was rolled back.
         log.warning("integrity error on %s: %s", request.url.path, exc.orig)
-        return problem(request, 409, "conflict", "The request conflicts with existing data", "a database constraint refused the change")
+        return problem(request, 409, "conflict", TITLES_EN["conflict"], "a database constraint refused the change")
 
     @app.exception_handler(OperationalError)
     async def on_busy(request: Request, exc: OperationalError) -> JSONResponse:
         log.warning("database busy on %s: %s", request.url.path, exc.orig)
-        return problem(request, 503, "busy", "The database is busy", "try again shortly")
+        return problem(request, 503, "busy", TITLES_EN["busy"], "try again shortly")
 
     @app.exception_handler(Exception)
     async def on_bug(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s", request.url.path)
-        return problem(request, 500, "internal-error", "Internal error", "an unexpected error; it has been logged")
+        return problem(request, 500, "internal-error", TITLES_EN["internal-error"], "an unexpected error; it has been logged")

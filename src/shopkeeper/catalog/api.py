@@ -27,6 +27,7 @@ router = APIRouter(tags=["catalog"])
 
 @router.post("/stores", status_code=201)
 def create_store(body: StoreIn, ctx: Ctx) -> StoreOut:
+    """Open a store (operator only): its rulebook sets the platform rules it runs by, its currency every price."""
     with ctx.transaction() as session:
         return StoreOut.of(service.create_store(session, ctx.now(), ctx.actor, body.name, body.rulebook, body.currency,
                                                   body.timezone))
@@ -34,30 +35,35 @@ def create_store(body: StoreIn, ctx: Ctx) -> StoreOut:
 
 @router.get("/stores")
 def list_stores(ctx: Ctx) -> list[StoreOut]:
+    """The stores this key may see: all for the operator, its own for staff."""
     with ctx.read() as session:
         return [StoreOut.of(s) for s in service.list_stores(session, ctx.actor)]
 
 
 @router.get("/stores/{store_id}")
 def get_store(store_id: IdPath, ctx: Ctx) -> StoreOut:
+    """One store; another tenant's store answers 404."""
     with ctx.read() as session:
         return StoreOut.of(service.get_store(session, ctx.actor, store_id))
 
 
 @router.post("/stores/{store_id}/categories", status_code=201)
 def create_category(store_id: IdPath, body: CategoryIn, ctx: Ctx) -> CategoryOut:
+    """Add a category to the store's tree, under `parent_id` when given."""
     with ctx.transaction() as session:
         return CategoryOut.of(service.create_category(session, ctx.actor, store_id, body.name, body.name_en, body.parent_id))
 
 
 @router.get("/stores/{store_id}/categories")
 def list_categories(store_id: IdPath, ctx: Ctx) -> list[CategoryOut]:
+    """The store's categories in the order they were made."""
     with ctx.read() as session:
         return [CategoryOut.of(c) for c in service.list_categories(session, ctx.actor, store_id)]
 
 
 @router.post("/stores/{store_id}/products", status_code=201)
 def create_product(store_id: IdPath, body: ProductIn, ctx: Ctx) -> ProductOut:
+    """List a product with its SKUs (options, price, weight); SKU codes are unique within the store."""
     with ctx.transaction() as session:
         store = service.get_store(session, ctx.actor, store_id)
         product, skus = service.create_product(session, ctx.now(), ctx.actor, store_id, body.spec(store.currency))
@@ -86,6 +92,7 @@ def _product_out(session: Session, ctx: Ctx, product_id: int) -> ProductOut:
 
 @router.get("/products/{product_id}", response_model_exclude_unset=True)
 def get_product(product_id: IdPath, ctx: Ctx) -> ProductOut:
+    """One product with its SKUs and their current prices."""
     with ctx.read() as session:
         return _product_out(session, ctx, product_id)
 
@@ -100,6 +107,7 @@ def set_listing(product_id: IdPath, body: ListingIn, ctx: Ctx) -> ProductOut:
 
 @router.put("/skus/{sku_id}/price")
 def change_price(sku_id: IdPath, body: PriceIn, ctx: Ctx) -> SkuOut:
+    """Set a SKU's price; the change is kept in its price history (the basis of campaign prices)."""
     with ctx.transaction() as session:
         sku = get_or_404(session, Sku, sku_id, "SKU")
         store = get_or_404(session, Store, sku.store_id, "store")
@@ -109,6 +117,7 @@ def change_price(sku_id: IdPath, body: PriceIn, ctx: Ctx) -> SkuOut:
 
 @router.get("/skus/{sku_id}/price-history")
 def price_history(sku_id: IdPath, ctx: Ctx) -> list[PriceChangeOut]:
+    """Every price a SKU has had, oldest first."""
     with ctx.read() as session:
         sku = get_or_404(session, Sku, sku_id, "SKU")
         store = service.get_store(session, ctx.actor, sku.store_id)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shopkeeper.api.schemas import Amount, Id, In, MoneyOut, Name, Text, to_minor
 from shopkeeper.catalog.models import Category, PriceChange, Product, Sku, Store
@@ -15,6 +15,13 @@ OptionText = Annotated[str, StringConstraints(max_length=60)]
 
 
 class StoreIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "name": "杭州棉品旗舰店",
+        "rulebook": "taobao",
+        "currency": "CNY",
+        "timezone": "Asia/Shanghai",
+    }]})
+
     name: Name
     rulebook: Annotated[str, StringConstraints(max_length=32)] = "default"
     currency: Currency = "CNY"
@@ -37,6 +44,8 @@ class StoreOut(BaseModel):
 
 
 class CategoryIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"name": "T恤", "name_en": "T-shirts", "parent_id": 1}]})
+
     name: Name
     name_en: Annotated[str, StringConstraints(max_length=120)] = ""
     parent_id: Id | None = None
@@ -75,6 +84,14 @@ class SkuIn(In):
 
 
 class ProductIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "title": "棉T恤 Cotton tee",
+        "title_en": "Cotton tee",
+        "category_id": 1,
+        "skus": [{"code": "TEE-RED-M", "price": "59.90", "options": {"colour": "red", "size": "M"}, "weight_grams": 200},
+                 {"code": "TEE-BLU-L", "price": "65.00", "options": {"colour": "blue", "size": "L"}, "weight_grams": 220}],
+    }]})
+
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     title_en: Annotated[str, StringConstraints(max_length=200)] = ""
     description: Text = ""
@@ -137,10 +154,14 @@ class ProductPage(BaseModel):
 
 
 class ListingIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "delisted"}]})
+
     status: Literal["active", "delisted"]
 
 
 class PriceIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"price": "49.90"}]})
+
     price: Amount
 
 

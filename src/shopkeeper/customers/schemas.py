@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shopkeeper.api.schemas import In, Name
 from shopkeeper.customers.models import Address, Buyer
@@ -12,6 +12,14 @@ Short = Annotated[str, StringConstraints(max_length=80)]
 
 
 class BuyerIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "name": "Li Lei",
+        "email": "lilei@example.com",
+        "phone": "+86 138 0000 0000",
+        "member_level": "gold",
+        "birthday": "1990-05-04",
+    }]})
+
     name: Name
     email: Annotated[str, StringConstraints(max_length=200, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
     phone: Annotated[str, StringConstraints(max_length=40)] | None = None
@@ -35,6 +43,16 @@ class BuyerOut(BaseModel):
 
 
 class AddressIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "recipient": "Li Lei",
+        "country": "CN",
+        "region": "Zhejiang",
+        "city": "Hangzhou",
+        "line1": "1 Wensan Road",
+        "postcode": "310000",
+        "phone": "+86 138 0000 0000",
+    }]})
+
     recipient: Name
     country: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")]
     region: Short = ""
@@ -67,5 +85,7 @@ class PointsOut(BaseModel):
 
 
 class PointsIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"delta": 200, "reason": "goodwill"}]})
+
     delta: Annotated[int, Field(ge=-10_000_000, le=10_000_000)]
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]

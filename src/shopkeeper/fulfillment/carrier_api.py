@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shopkeeper.api.deps import Ctx, IdPath
 from shopkeeper.api.schemas import In
@@ -20,6 +20,9 @@ ClassName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 
 
 class CarrierIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"name": "YunExpress", "aliases": ["云途", "云途物流"], "shipping_class": "standard"}]})
+
     name: CarrierName
     aliases: list[CarrierName] = Field(default_factory=list, max_length=service.MAX_ALIASES,
                                        description="other names it goes by, in Chinese and English; matched whole, "
@@ -54,6 +57,11 @@ def list_carriers(store_id: IdPath, ctx: Ctx) -> list[CarrierOut]:
 
 @router.post("/stores/{store_id}/carriers", status_code=201)
 def file_carrier(store_id: IdPath, body: CarrierIn, ctx: Ctx) -> CarrierOut:
+    """File a carrier under a shipping class: shipments by it take that class's auto-confirm time and case window.
+
+    A name or alias the store already uses for another carrier answers 409; a class the store's rulebook does not
+    have answers 422.
+    """
     with ctx.transaction() as session:
         return CarrierOut.of(service.file_carrier(session, ctx.now(), ctx.actor, store_id, body.entry()))
 
@@ -67,6 +75,7 @@ def change_carrier(store_id: IdPath, carrier_id: IdPath, body: CarrierIn, ctx: C
 
 @router.delete("/stores/{store_id}/carriers/{carrier_id}", status_code=204)
 def remove_carrier(store_id: IdPath, carrier_id: IdPath, ctx: Ctx) -> Response:
+    """Forget a filed carrier: its names fall back to the rulebook's list; orders shipped already keep their class."""
     with ctx.transaction() as session:
         service.remove_carrier(session, ctx.now(), ctx.actor, store_id, carrier_id)
     return Response(status_code=204)

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shopkeeper.api.deps import Ctx, IdPath, IdQuery, Limit
 from shopkeeper.api.schemas import Id, In, cut_page
@@ -18,6 +18,13 @@ router = APIRouter(tags=["inventory"])
 
 
 class WarehouseIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "code": "HZ1",
+        "name": "Hangzhou",
+        "country": "CN",
+        "priority": 10,
+    }]})
+
     code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
     country: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")]
@@ -38,6 +45,12 @@ class WarehouseOut(BaseModel):
 
 
 class StockIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "warehouse_id": 1,
+        "quantity": 100,
+        "note": "purchase order 2026-118",
+    }]})
+
     warehouse_id: Id
     quantity: Annotated[int, Field(ge=-1_000_000, le=1_000_000)] = Field(description="positive: goods in; negative: correction")
     note: Annotated[str, StringConstraints(max_length=200)] = ""
@@ -73,6 +86,7 @@ class MovementPage(BaseModel):
 
 @router.post("/stores/{store_id}/warehouses", status_code=201)
 def create_warehouse(store_id: IdPath, body: WarehouseIn, ctx: Ctx) -> WarehouseOut:
+    """Add a warehouse to a store; lower `priority` is tried first when stock is reserved."""
     with ctx.transaction() as session:
         get_store(session, ctx.actor, store_id)
         return WarehouseOut.of(service.create_warehouse(session, ctx.actor, store_id, body.code, body.name, body.country, body.priority))
@@ -80,6 +94,7 @@ def create_warehouse(store_id: IdPath, body: WarehouseIn, ctx: Ctx) -> Warehouse
 
 @router.get("/stores/{store_id}/warehouses")
 def list_warehouses(store_id: IdPath, ctx: Ctx) -> list[WarehouseOut]:
+    """The store's warehouses in priority order."""
     with ctx.read() as session:
         require_store_manager(ctx.actor, store_id)
         return [WarehouseOut.of(w) for w in service.list_warehouses(session, store_id)]
@@ -87,12 +102,14 @@ def list_warehouses(store_id: IdPath, ctx: Ctx) -> list[WarehouseOut]:
 
 @router.post("/skus/{sku_id}/stock")
 def receive_stock(sku_id: IdPath, body: StockIn, ctx: Ctx) -> LevelOut:
+    """Put units on sale in a warehouse (入库); a negative quantity corrects a count down, never below zero."""
     with ctx.transaction() as session:
         return LevelOut.of(service.receive(session, ctx.now(), ctx.actor, sku_id, body.warehouse_id, body.quantity, body.note))
 
 
 @router.get("/skus/{sku_id}/stock")
 def stock_levels(sku_id: IdPath, ctx: Ctx) -> list[LevelOut]:
+    """Available and reserved units of a SKU in each warehouse."""
     with ctx.read() as session:
         sku = get_or_404(session, Sku, sku_id, "SKU")
         require_store_manager(ctx.actor, sku.store_id)

@@ -102,7 +102,9 @@ def reserve(session: Session, now: datetime, store_id: int, sku_id: int, quantit
                     .values(available=Stock.available - quantity, reserved=Stock.reserved + quantity)):
             _move(session, now, store_id, sku_id, stock.warehouse_id, "reserve", quantity, order_id)
             return stock.warehouse_id
-    raise OutOfStock(f"not enough stock of SKU {sku_id} for {quantity} more", sku_id=sku_id)
+    # a line ships from one warehouse, so what is left for it is the most any one warehouse holds
+    left = session.scalar(select(func.coalesce(func.max(Stock.available), 0)).where(Stock.sku_id == sku_id)) or 0
+    raise OutOfStock(f"not enough stock of SKU {sku_id} for {quantity} more; {left} left", sku_id=sku_id, available=left)
 
 
 def release(session: Session, now: datetime, store_id: int, sku_id: int, warehouse_id: int, quantity: int, order_id: int) -> None:

@@ -44,24 +44,28 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 @router.get("/stores/{store_id}/cart")
 def get_cart(store_id: IdPath, ctx: Ctx) -> CartOut:
+    """The buyer's cart in this store (empty when there is none yet)."""
     with ctx.read() as session:
         return CartOut.of(store_id, carts.get_cart(session, ctx.actor, store_id))
 
 
 @router.post("/stores/{store_id}/cart/items")
 def add_to_cart(store_id: IdPath, body: CartItemIn, ctx: Ctx) -> CartOut:
+    """Put a SKU in the cart, adding to the quantity already there."""
     with ctx.transaction() as session:
         return CartOut.of(store_id, carts.add_item(session, ctx.actor, store_id, body.sku_id, body.quantity))
 
 
 @router.patch("/stores/{store_id}/cart/items/{sku_id}")
 def change_cart_quantity(store_id: IdPath, sku_id: IdPath, body: QuantityIn, ctx: Ctx) -> CartOut:
+    """Set the quantity of a SKU in the cart; 0 removes it."""
     with ctx.transaction() as session:
         return CartOut.of(store_id, carts.set_quantity(session, ctx.actor, store_id, sku_id, body.quantity))
 
 
 @router.delete("/stores/{store_id}/cart/items/{sku_id}")
 def remove_from_cart(store_id: IdPath, sku_id: IdPath, ctx: Ctx) -> CartOut:
+    """Take a SKU out of the cart."""
     with ctx.transaction() as session:
         return CartOut.of(store_id, carts.set_quantity(session, ctx.actor, store_id, sku_id, 0))
 
@@ -122,12 +126,14 @@ def _aware(moment: datetime | None, field: str) -> datetime | None:
 
 @router.get("/orders/{order_id}")
 def get_order(order_id: IdPath, ctx: Ctx) -> OrderOut:
+    """One order with its lines, amounts and the actions its state allows."""
     with ctx.read() as session:
         return OrderOut.of(service.get_order(session, ctx.actor, order_id))
 
 
 @router.get("/orders/{order_id}/events")
 def order_events(order_id: IdPath, ctx: Ctx) -> list[EventOut]:
+    """Everything that happened to an order, oldest first: the audit trail."""
     with ctx.read() as session:
         order = service.get_order(session, ctx.actor, order_id)
         return [EventOut(at=e.at, type=e.type, data=e.data) for e in events.timeline(session, service.subject(order))]
@@ -135,6 +141,7 @@ def order_events(order_id: IdPath, ctx: Ctx) -> list[EventOut]:
 
 @router.post("/orders/{order_id}/shipment")
 def ship(order_id: IdPath, body: ShipmentIn, ctx: Ctx) -> OrderOut:
+    """The seller ships a paid order with a carrier and tracking number."""
     with ctx.transaction() as session:
         return OrderOut.of(service.ship(session, ctx.now(), ctx.actor, order_id, body.carrier, body.tracking_number))
 
@@ -148,6 +155,7 @@ def record_pickup(order_id: IdPath, ctx: Ctx, body: PickupIn | None = None) -> O
 
 @router.post("/orders/{order_id}/delivery")
 def mark_delivered(order_id: IdPath, ctx: Ctx) -> OrderOut:
+    """Record that the carrier delivered the order (store staff or operator)."""
     with ctx.transaction() as session:
         return OrderOut.of(service.mark_delivered(session, ctx.now(), ctx.actor, order_id))
 
@@ -161,6 +169,7 @@ def confirm_receipt(order_id: IdPath, ctx: Ctx) -> OrderOut:
 
 @router.post("/orders/{order_id}/cancel")
 def cancel(order_id: IdPath, ctx: Ctx, body: CancelIn | None = None) -> OrderOut:
+    """Cancel before shipment; a paid order's money goes back to the buyer in full, reserved stock back on sale."""
     with ctx.transaction() as session:
         return OrderOut.of(service.cancel(session, ctx.now(), ctx.actor, order_id, (body or CancelIn()).reason))
 
@@ -182,6 +191,7 @@ def start_payment(order_id: IdPath, ctx: Ctx, idempotency_key: IdempotencyKey = 
 
 @router.get("/payments/{payment_id}")
 def get_payment(payment_id: IdPath, ctx: Ctx) -> PaymentOut:
+    """One payment and its status."""
     with ctx.read() as session:
         return PaymentOut.of(payments.get_payment(session, ctx.actor, payment_id))
 
@@ -224,6 +234,7 @@ async def payment_callback(request: Request, platform: Plat, idempotency_key: Id
 
 @router.get("/stores/{store_id}/balance")
 def store_balance(store_id: IdPath, ctx: Ctx) -> BalanceOut:
+    """What the store holds in escrow and what has been settled to it."""
     with ctx.read() as session:
         require_store_manager(ctx.actor, store_id)
         store = get_store(session, ctx.actor, store_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from shopkeeper.api.deps import Ctx, IdPath
 from shopkeeper.api.schemas import In
@@ -14,6 +14,8 @@ router = APIRouter(tags=["orders"])
 
 
 class ReceiptExtensionIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"days": 3}]})
+
     days: int = Field(ge=1, le=365, description="the buyer: 3 (once); the seller: one of 3, 5, 7, 10 (once) on Taobao/Tmall")
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from shopkeeper.api.schemas import Id, In, Moment, MoneyOut, Quantity
 from shopkeeper.orders.models import Cart, Order, OrderLine, Payment
@@ -21,6 +21,13 @@ class LineIn(In):
 
 
 class OrderIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "store_id": 1,
+        "address_id": 1,
+        "lines": [{"sku_id": 1, "quantity": 2}],
+        "codes": ["SALE10"],
+    }]})
+
     store_id: Id
     address_id: Id
     lines: list[LineIn] | None = Field(default=None, max_length=100, description="buy now; omit to check out the cart")
@@ -36,6 +43,8 @@ class OrderIn(In):
 
 
 class CheckoutIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"store_ids": [1, 2], "address_id": 1, "coupon_ids": [5]}]})
+
     store_ids: list[Id] = Field(min_length=1, max_length=10, description="the stores whose carts to check out together")
     address_id: Id
     coupon_ids: list[Id] | None = Field(default=None, max_length=20, description="use these coupons; omit to get the best")
@@ -43,11 +52,15 @@ class CheckoutIn(In):
 
 
 class CartItemIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"sku_id": 1, "quantity": 2}]})
+
     sku_id: Id
     quantity: Quantity
 
 
 class QuantityIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"quantity": 3}]})
+
     quantity: Annotated[int, Field(ge=0, le=9999)]
 
 
@@ -157,20 +170,28 @@ class PaymentOut(BaseModel):
 
 
 class SimulateIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"outcome": "succeeded"}]})
+
     outcome: Literal["succeeded", "failed"] = "succeeded"
 
 
 class ShipmentIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"carrier": "SF", "tracking_number": "SF1234567890"}]})
+
     carrier: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
     tracking_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 
 
 class PickupIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"at": "2026-11-03T10:00:00Z"}]})
+
     at: Moment | None = Field(
         default=None, description="when the carrier scanned the parcel (揽件), no later than now; default now")
 
 
 class CancelIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "buyer_changed_mind"}]})
+
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)] = "cancelled"
 
 

@@ -68,6 +68,7 @@ def list_promotions(ctx: Ctx, store_id: IdQuery = None, status: PromotionStatus 
 
 @router.get("/promotions/{promotion_id}")
 def get_promotion(promotion_id: IdPath, ctx: Ctx) -> PromotionOut:
+    """One promotion: its scope, audience, benefit and counters."""
     with ctx.read() as session:
         return PromotionOut.of(service.get_promotion(session, ctx.actor, promotion_id))
 
@@ -102,6 +103,7 @@ def list_coupons(ctx: Ctx, store_id: IdQuery = None, status: PromotionStatus | N
 
 @router.get("/coupons/{template_id}")
 def get_coupon(template_id: IdPath, ctx: Ctx) -> CouponTemplateOut:
+    """One coupon template; a buyer does not see its private counters."""
     with ctx.read() as session:
         return CouponTemplateOut.of(service.get_coupon_template(session, ctx.actor, template_id), ctx.actor.role is not Role.BUYER)
 
@@ -129,6 +131,7 @@ def claim_code(body: CodeIn, ctx: Ctx) -> CouponOut:
 
 @router.post("/coupons/{template_id}/{action}")
 def move_coupon(template_id: IdPath, action: Action, ctx: Ctx) -> CouponTemplateOut:
+    """Pause, resume or end a coupon template's claiming."""
     with ctx.transaction() as session:
         return CouponTemplateOut.of(service.move_coupon(session, ctx.now(), ctx.actor, template_id, action))
 

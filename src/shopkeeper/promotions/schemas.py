@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from shopkeeper.api.schemas import Amount, Id, In, Moment, MoneyOut, Name, Quantity, to_minor
 from shopkeeper.errors import InvalidInput
@@ -285,6 +285,17 @@ Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 
 
 class PromotionIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "store_id": 1,
+        "name": "满300减30",
+        "kind": "threshold_reduction",
+        "benefit": {"type": "reduction", "tiers": [{"threshold": "300", "amount_off": "30"}, {"threshold": "500", "amount_off": "60"}]},
+        "scope": {"level": "store"},
+        "stacking": "stacks",
+        "starts_at": "2026-12-10T00:00:00+08:00",
+        "ends_at": "2026-12-12T23:59:59+08:00",
+    }]})
+
     store_id: Id | None = Field(default=None, description="omit for a platform promotion (operator only, platform-funded)")
     currency: Currency | None = Field(default=None, description="platform promotions: the currency of their amounts")
     name: Name
@@ -362,6 +373,19 @@ Code = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pa
 
 
 class CouponIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "store_id": 1,
+        "name": "满200减20",
+        "kind": "threshold",
+        "threshold": "200",
+        "amount_off": "20",
+        "total_quantity": 1000,
+        "per_buyer_limit": 1,
+        "claim_from": "2026-12-01T00:00:00+08:00",
+        "claim_until": "2026-12-12T23:59:59+08:00",
+        "valid_days": 7,
+    }]})
+
     store_id: Id | None = Field(default=None, description="omit for a platform voucher (operator only)")
     currency: Currency | None = None
     name: Name
@@ -471,12 +495,21 @@ class CouponOut(BaseModel):
 
 
 class CodeIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"code": "SALE10"}]})
+
     code: Code
 
 
 # --- priced carts -------------------------------------------------------------------------------
 
 class PriceIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "address_id": 1,
+        "coupon_ids": [5],
+        "codes": ["SALE10"],
+        "lang": "zh",
+    }]})
+
     address_id: Id | None = Field(default=None, description="quote shipping to this address; default: the buyer's first")
     coupon_ids: list[Id] | None = Field(default=None, max_length=20, description="use these coupons; omit to let us pick the best")
     codes: list[Code] = Field(default_factory=list, max_length=5)
@@ -484,6 +517,13 @@ class PriceIn(In):
 
 
 class CartsPriceIn(PriceIn):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "store_ids": [1, 2],
+        "address_id": 1,
+        "codes": ["SALE10"],
+        "lang": "en",
+    }]})
+
     store_ids: list[Id] = Field(min_length=1, max_length=10, description="the stores whose carts are checked out together")
 
 

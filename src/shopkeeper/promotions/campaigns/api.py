@@ -39,12 +39,14 @@ def list_campaigns(ctx: Ctx, limit: Limit = 50, cursor: IdQuery = None, store_id
 
 @router.get("/campaigns/{campaign_id}")
 def get_campaign(campaign_id: IdPath, ctx: Ctx) -> CampaignOut:
+    """One campaign with its phases and sign-up terms."""
     with ctx.read() as session:
         return _out(session, [service.get_campaign(session, ctx.actor, campaign_id)], ctx.now())[0]
 
 
 @router.post("/campaigns/{campaign_id}/cancel")
 def cancel_campaign(campaign_id: IdPath, ctx: Ctx, body: CancelIn | None = None) -> CampaignOut:
+    """Cancel a campaign any time before it ends; its entries stop being offered at once."""
     with ctx.transaction() as session:
         campaign = service.cancel_campaign(session, ctx.now(), ctx.actor, campaign_id, (body or CancelIn()).reason)
         return _out(session, [campaign], ctx.now())[0]

@@ -4,7 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shopkeeper.api.schemas import Amount, Id, In, Moment, MoneyOut, Name, Text, to_minor
 from shopkeeper.errors import InvalidInput
@@ -38,6 +38,23 @@ class ProductsIn(In):
 
 
 class CampaignIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "store_id": 1,
+        "theme": "双12 年终盛典",
+        "goals": ["conversion"],
+        "starts_at": "2026-12-10T00:00:00+08:00",
+        "ends_at": "2026-12-12T23:59:59+08:00",
+        "phases": [{"name": "warm_up", "starts_at": "2026-12-10T00:00:00+08:00", "ends_at": "2026-12-11T23:59:59+08:00"},
+                   {"name": "main", "starts_at": "2026-12-12T00:00:00+08:00", "ends_at": "2026-12-12T23:59:59+08:00"}],
+        "products": {"scope": "store", "ids": []},
+        "discount": "0.10",
+        "basis": "last_n_days",
+        "basis_days": 30,
+        "earns_points": False,
+        "stacking": "exclusive",
+        "per_account_limit": 2,
+    }]})
+
     store_id: Id | None = Field(default=None, description="the store running it; null for a platform campaign stores sign up to")
     theme: Name
     goals: list[rules.Goal] = Field(default_factory=list, max_length=5)
@@ -77,6 +94,8 @@ class CampaignIn(In):
 
 
 class CancelIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "stock did not arrive in time"}]})
+
     reason: Annotated[str, StringConstraints(max_length=400)] = ""
 
 
@@ -147,6 +166,12 @@ class EntrySkuIn(In):
 
 
 class EntryIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "product_id": 1,
+        "tier": "activity_item",
+        "skus": [{"sku_id": 1, "price": "49.90"}, {"sku_id": 2, "price": "55.00"}],
+    }]})
+
     product_id: Id
     tier: rules.Tier = Field(description="main_hit 主打爆款, activity_item 活动单品, volume_item 冲量单品, clearance_item 清仓单品")
     skus: list[EntrySkuIn] = Field(min_length=1, max_length=200, description="the ticked SKUs, each with its activity price")

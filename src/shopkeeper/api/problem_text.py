@@ -1,0 +1,460 @@
+"""Every problem's words in English and Chinese: one catalog for the whole API.
+
+The English detail a raise site writes (`raise NotFound(f"store {store_id} does not exist")`) is
+the message id. Each entry of `DETAILS_ZH` is that English text as a template, placeholders
+standing for whatever the f-string filled in, and its Chinese. A detail is translated by
+matching it against the templates (the most specific first) and filling the Chinese template
+with the captured parts, each itself translated when it is a known term ("store" → "店铺") or a
+known message. A detail no template matches stays English: tests/test_problems.py walks every
+raise site so that does not happen to ours.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from shopkeeper.console.i18n import Lang, pick_lang
+
+# English titles live on the error classes (errors.py); these are their Chinese, by code.
+TITLES_ZH: dict[str, str] = {
+    "domain-error": "请求违反了规则",
+    "invalid-input": "请求无效",
+    "invalid-request": "请求格式错误",
+    "unauthenticated": "需要有效的 API 密钥",
+    "forbidden": "此密钥无权执行该操作",
+    "not-found": "对象不存在",
+    "method-not-allowed": "不支持该请求方法",
+    "http-error": "请求出错",
+    "not-allowed-in-state": "对象当前状态下不允许该操作",
+    "out-of-stock": "库存不足",
+    "conflict": "请求与现有数据冲突",
+    "idempotency-key-reused": "该 Idempotency-Key 已用于另一个请求",
+    "invalid-signature": "支付通知的签名校验失败",
+    "payment-mismatch": "支付与订单不符",
+    "file-too-large": "文件超过允许的大小",
+    "unsupported-file-type": "不接受此类文件作为凭证",
+    "deadline-passed": "已超过期限",
+    "not-deliverable": "店铺不配送到该地址",
+    "coupon-unavailable": "无法领取该优惠券",
+    "coupon-limit-reached": "该买家持有的此券已达上限",
+    "busy": "数据库繁忙",
+    "internal-error": "内部错误",
+    "body-too-large": "请求体过大",
+    "rate-limited": "请求过于频繁",
+}
+
+# Titles of answers that no DomainError gives (the framework's and the catch-all handlers'), in English.
+TITLES_EN: dict[str, str] = {
+    "invalid-request": "The request is malformed",
+    "not-found": "No such object",
+    "method-not-allowed": "Method not allowed",
+    "unauthenticated": "A valid API key is required",
+    "http-error": "The request cannot be read",
+    "conflict": "The request conflicts with existing data",
+    "busy": "The database is busy",
+    "internal-error": "Internal error",
+}
+
+# Words that a detail's placeholders carry: object kinds, states, roles, parties.
+TERMS_ZH: dict[str, str] = {
+    "store": "店铺", "product": "商品", "SKU": "SKU", "sku": "SKU", "category": "类目", "buyer": "买家",
+    "seller": "卖家", "operator": "平台运营", "staff": "店铺员工", "platform": "平台", "order": "订单",
+    "case": "售后单", "complaint": "投诉", "campaign": "活动", "promotion": "促销", "coupon": "优惠券",
+    "warehouse": "仓库", "payment": "支付单", "address": "地址", "cart": "购物车", "evidence": "凭证",
+    "a promotion": "促销", "claiming": "领取期", "a coupon's validity": "优惠券有效期",
+    # states
+    "awaiting_payment": "待付款", "paid": "已付款", "shipped": "已发货", "delivered": "已签收",
+    "completed": "已完成", "closed": "已关闭", "active": "进行中", "paused": "已暂停", "ended": "已结束",
+    "available": "可用", "locked": "已锁定", "used": "已使用", "cancelled": "已取消", "delisted": "已下架",
+    "open": "处理中", "upheld": "已成立", "rejected": "已驳回", "negotiating": "协商中", "escalated": "平台介入中",
+    "performing": "履行中", "draft": "草稿", "scheduled": "未开始", "running": "进行中", "failed": "失败",
+    "succeeded": "已成功", "pending": "待处理",
+    # actions
+    "pause": "暂停", "resume": "恢复", "end": "结束", "pay": "付款", "ship": "发货", "deliver": "签收",
+    "complete": "完成", "close": "关闭", "cancel": "取消", "confirm receipt": "确认收货",
+    # fields and parties
+    "whole-store": "全店", "refund": "退款", "return": "退货", "reship": "补发",
+}
+
+# English detail (a template: `{name}` matches any text) → Chinese with the same placeholders.
+DETAILS_ZH: dict[str, str] = {
+    # objects that are not there (scope.py and every service)
+    "{what} {id} does not exist": "{what} {id} 不存在",
+    "shipping template {id} does not exist": "运费模板 {id} 不存在",
+    "the file of evidence {id} is missing from storage": "凭证 {id} 的文件在存储中缺失",
+    # limits (api/limits.py, ratelimit.py)
+    "the request body may be at most {n} bytes": "请求体最多 {n} 字节",
+    "too many {what}; try again in {wait} s": "{what}过多；请 {wait} 秒后再试",
+    "failed sign-ins from this address": "此地址登录失败次数",
+    "requests with this key": "此密钥的请求",
+    "coupon claims by this buyer": "此买家的领券次数",
+    # carriers a store files (fulfillment/carrier_service.py)
+    "a carrier has a name and at most {n} aliases, each 1 to {m} characters": "承运商有一个名称和至多 {n} 个别名，每个 1 到 {m} 个字符",
+    "carrier {id} ({name}) already goes by one of these names": "承运商 {id}（{name}）已使用其中某个名称",
+    "alias {alias} is empty or repeats a name of this carrier": "别名 {alias} 为空或与该承运商的名称重复",
+    # receipt-deadline extension (orders/extensions.py, RULES.md §17.1)
+    "{rulebook} offers no extension of the time to confirm receipt": "{rulebook} 不提供延长确认收货时间",
+    "receipt was due to confirm itself at {at} UTC; it is too late to extend": "已于 {at} UTC 自动确认收货，无法再延长",
+    "a buyer extends by {n} days, not {days}": "买家只能延长 {n} 天，不能是 {days} 天",
+    "a buyer may extend {times} on an order; the extension was used": "买家每个订单可延长{times}；已用过",
+    "a buyer may extend once {n} days or less are left, from {at} UTC": "剩余 {n} 天或更少时买家才可延长，即从 {at} UTC 起",
+    "a seller extends by one of {choices} days, not {days}": "卖家可延长 {choices} 天之一，不能是 {days} 天",
+    "a seller may extend {times} on an order; the extension was used": "卖家每个订单可延长{times}；已用过",
+    "once": "一次",
+    "{n} times": "{n}次",
+    "no such route": "没有该路由",
+    "no such evidence": "没有该凭证",
+    "no coupon has the code {code}": "没有券码为 {code} 的优惠券",
+    "SKU {sku} is not sold by store {store}": "店铺 {store} 不出售 SKU {sku}",
+    "SKU {sku} is not in the cart": "SKU {sku} 不在购物车中",
+    "SKU {sku} is not a SKU of product {product}": "SKU {sku} 不属于商品 {product}",
+    "{what} {id} is not in store {store}": "{what} {id} 不在店铺 {store} 中",
+    "order {order} has no line {line}": "订单 {order} 没有第 {line} 行",
+    # keys and roles
+    "only {roles} keys may do this": "只有{roles}密钥可以执行此操作",
+    "only the {who} may {doing}": "只有{who}可以{doing}",
+    "only the platform may {doing}": "只有平台可以{doing}",
+    "send an API key as 'Authorization: Bearer <key>'": "请以 'Authorization: Bearer <key>' 发送 API 密钥",
+    "the API key is not valid": "API 密钥无效",
+    "a staff key belongs to one store: give store_id": "员工密钥属于一个店铺：请提供 store_id",
+    "a buyer key belongs to one buyer: give buyer_id": "买家密钥属于一个买家：请提供 buyer_id",
+    "an operator key is not tied to a store or a buyer": "平台运营密钥不绑定店铺或买家",
+    "only the buyer who placed the order complains about it": "只有下单的买家可以投诉该订单",
+    "only the buyer who placed the order opens a case on it": "只有下单的买家可以对该订单发起售后",
+    "only the buyer who placed the order takes the late-shipment refund": "只有下单的买家可以申请延迟发货退款",
+    "only the seller or the operator records the shortage proof": "只有卖家或平台运营可以登记少件证明",
+    "only the buyer or the seller reports a problem with goods on the way": "只有买家或卖家可以报告运输途中的问题",
+    # request shape and values
+    "cursor is not one this list gave out with this sort": "游标不是该列表在此排序下给出的",
+    "give both ends of the allowed range, or neither": "允许范围请同时给出两端，或都不给",
+    "{field} is out of range": "{field} 超出范围",
+    "{field} has more decimal places than {currency} allows": "{field} 的小数位数超过 {currency} 允许的位数",
+    "{currency} is not an ISO 4217 currency code": "{currency} 不是 ISO 4217 货币代码",
+    "{zone} is not an IANA time zone such as Asia/Shanghai": "{zone} 不是 IANA 时区（如 Asia/Shanghai）",
+    "country must be an ISO 3166 alpha-2 code such as CN or US": "国家必须是 ISO 3166 两字母代码，如 CN 或 US",
+    "not an ISO 3166 alpha-2 country code: {country}": "不是 ISO 3166 两字母国家代码：{country}",
+    "member level must be one of {levels}": "会员等级必须是以下之一：{levels}",
+    "status must be 'active' or 'delisted'": "状态必须是 'active' 或 'delisted'",
+    "Idempotency-Key must be 1–{n} printable characters": "Idempotency-Key 必须是 1–{n} 个可打印字符",
+    "this Idempotency-Key was already used with a different request body": "该 Idempotency-Key 已用于不同的请求体",
+    "{name} is a fraction from 0 to 1, not {value}": "{name} 是 0 到 1 之间的小数，不能是 {value}",
+    "a star level is 0 or more, not {value}": "星级为 0 或以上，不能是 {value}",
+    "{name} must be an integer >= {minimum}, got {value}": "{name} 必须是 >= {minimum} 的整数，实际为 {value}",
+    "{field} counts items: a whole number": "{field} 是件数：必须为整数",
+    "the amount is not a number": "金额不是数字",
+    "too many decimal places": "小数位数过多",
+    "unknown agreement {agreement}": "未知的协议类型 {agreement}",
+    "choose a decision and who is responsible": "请选择裁决结果和责任方",
+    # catalog
+    "a product needs at least one SKU": "商品至少需要一个 SKU",
+    "SKU codes must be unique within the product": "同一商品内的 SKU 编码必须唯一",
+    "SKU code already used in this store: {codes}": "SKU 编码已在本店使用：{codes}",
+    "SKU code already used in this store": "SKU 编码已在本店使用",
+    "a price cannot be negative": "价格不能为负",
+    "SKU {sku} is no longer on sale": "SKU {sku} 已停售",
+    # customers and inventory
+    "not enough points": "积分不足",
+    "quantity must not be zero": "数量不能为零",
+    "a correction cannot take available stock below zero": "库存修正不能使可售库存低于零",
+    "not enough stock of SKU {sku} for {quantity} more; {available} left": "SKU {sku} 库存不足，无法再下 {quantity} 件；仅剩 {available} 件",
+    # carts, checkout, orders, payments
+    "quantity must be between 1 and {n}": "数量必须在 1 到 {n} 之间",
+    "the cart is empty": "购物车是空的",
+    "the cart for store {store} is empty": "店铺 {store} 的购物车是空的",
+    "nothing to check out": "没有可结算的商品",
+    "check out at most {n} different stores at once": "一次最多结算 {n} 家不同店铺",
+    "an order needs at least one line": "订单至少需要一行商品",
+    "an order has at most {n} lines": "订单最多 {n} 行商品",
+    "quantities must be positive": "数量必须为正数",
+    "stores that sell in different currencies are checked out separately": "以不同货币销售的店铺须分开结算",
+    "cannot {action} an order that is {status}": "无法对{status}的订单执行{action}",
+    "carrier and tracking number are required": "必须提供承运商和运单号",
+    "the carrier picks up a shipped order; this one is {status}": "承运商揽收的应是已发货订单；该订单为{status}",
+    "the pickup scan cannot be in the future": "揽收扫描时间不能在未来",
+    "the pickup scan cannot be before the payment": "揽收扫描时间不能早于付款时间",
+    "an after-sales case is open on this order; its outcome settles the money": "该订单有进行中的售后，款项由其结果决定",
+    "the notification is too old or from the future; replays are refused": "通知过旧或来自未来；拒绝重放",
+    "malformed payment notification: {why}": "支付通知格式错误：{why}",
+    "malformed payment notification": "支付通知格式错误",
+    "payment {id} is already {status}": "支付单 {id} 已经是{status}",
+    "amount or currency differs from the payment": "金额或币种与支付单不符",
+    "missing or malformed {header} header": "{header} 请求头缺失或格式错误",
+    "template {name} does not deliver to {where}": "运费模板 {name} 不配送到 {where}",
+    # shipping templates
+    "a region must be a string, not {entry}": "地区必须是字符串，不能是 {entry}",
+    "region {entry} is not 'CC' or 'CC/Region' with an ISO 3166 alpha-2 code": "地区 {entry} 不是 'CC' 或 'CC/地区' 形式（CC 为 ISO 3166 两字母代码）",
+    "{where}: regions must be a tuple of strings": "{where}：地区必须是字符串元组",
+    "{where} must be an object": "{where} 必须是对象",
+    "{where}: missing keys {missing}, unknown keys {unknown}": "{where}：缺少键 {missing}，未知键 {unknown}",
+    "{where} must be a list of strings": "{where} 必须是字符串列表",
+    "{where} must be a list": "{where} 必须是列表",
+    "region must be a non-blank string or None, got {region}": "地区必须是非空字符串或 None，实际为 {region}",
+    "a free rule needs min_amount_minor or min_items": "包邮规则需要 min_amount_minor 或 min_items",
+    "a shipping template needs a non-blank name": "运费模板需要非空名称",
+    "mode must be one of {modes}, got {mode}": "计费方式必须是 {modes} 之一，实际为 {mode}",
+    "the default rule applies everywhere; its regions must be empty": "默认规则适用于所有地区；其地区必须为空",
+    "region {entry} appears in more than one rule": "地区 {entry} 出现在多条规则中",
+    "region {entry} is priced but also excluded": "地区 {entry} 既有运费又被排除",
+    "{where}: {detail}": "{where}：{detail}",
+    # rulebooks
+    "unknown rulebook {name}; choose one of {names}": "未知的规则集 {name}；请从以下选择：{names}",
+    "rulebook {name} is not valid: {problems}": "规则集 {name} 无效：{problems}",
+    "rulebook {name} has no [programs.mogujie_quality_merchant] table": "规则集 {name} 没有 [programs.mogujie_quality_merchant] 表",
+    # promotions and coupons
+    "a platform promotion names its currency": "平台促销须指明货币",
+    "cart {id} does not exist": "购物车 {id} 不存在",
+    "store {store} sells in {currency}": "店铺 {store} 以 {currency} 销售",
+    "a store promotion covers its store, or categories, products or SKUs of it": "店铺促销覆盖本店，或本店的类目、商品或 SKU",
+    "name at least one {level} for the scope": "范围内至少指定一个{level}",
+    "platform promotions take money off orders or shipping; item prices and gifts belong to stores": "平台促销只减订单金额或运费；单品价格和赠品归店铺",
+    "a platform promotion covers the whole platform (scope level 'platform')": "平台促销覆盖整个平台（范围级别 'platform'）",
+    "{what} must end after it starts": "{what}的结束时间必须晚于开始时间",
+    "cannot {action} a {what} that is {status}": "无法对{status}的{what}执行{action}",
+    "give either a fixed validity window (valid_until) or valid_days after claiming": "请给出固定有效期（valid_until）或领取后有效天数（valid_days）之一",
+    "the code {code} is taken": "券码 {code} 已被占用",
+    "the code {code}": "券码 {code}",
+    "coupon {id}": "优惠券 {id}",
+    "{coupon} is all claimed": "{coupon} 已领完",
+    "{coupon} cannot be claimed now": "{coupon} 现在不能领取",
+    "{coupon} is not for this buyer ({why})": "{coupon} 不面向该买家（{why}）",
+    "at most {n} of {coupon} per buyer": "每位买家最多领取 {n} 张{coupon}",
+    "{coupon} is {status}": "{coupon} {status}",
+    "the code {code} has been used up": "券码 {code} 已用完",
+    "the code {code} is not for this store": "券码 {code} 不适用于本店",
+    "coupon {id} was used by another order": "优惠券 {id} 已被另一订单使用",
+    "the price of promotion {id} is no longer available; price the cart again": "促销 {id} 的价格已失效；请重新计算购物车价格",
+    "each tier needs its own threshold": "每个档位需要各自的门槛",
+    "tiers give either amounts off or fractions off, not both": "档位要么减金额要么打折，不能两者兼有",
+    "a higher tier must give more than the tier below it": "更高的档位必须比下一档优惠更多",
+    "a repeating reduction needs a positive `every` and an amount_off": "每满减需要正的 `every` 和 amount_off",
+    "a gift per threshold needs a positive threshold": "满赠需要正的门槛",
+    # campaigns
+    "a campaign must end after it starts": "活动的结束时间必须晚于开始时间",
+    "a campaign may run at most {n} days; it must not run indefinitely": "活动最长 {n} 天；不能无限期进行",
+    "the campaign would already be over": "该活动已经结束",
+    "each phase may appear once": "每个阶段只能出现一次",
+    "a campaign with phases needs a main phase (正式期), when the activity prices apply": "分阶段的活动需要正式期（活动价生效的阶段）",
+    "basis last_n_days needs basis_days of 1 or more": "基准 last_n_days 需要 basis_days 为 1 或以上",
+    "phase {name} must end after it starts": "阶段 {name} 的结束时间必须晚于开始时间",
+    "phase {name} must lie inside the campaign's start and end": "阶段 {name} 必须在活动的起止时间之内",
+    "phase {later} must start after {earlier} ends (order: {order})": "阶段 {later} 必须在 {earlier} 结束后开始（顺序：{order}）",
+    "each SKU may be ticked once": "每个 SKU 只能勾选一次",
+    "a campaign needs a theme (活动主题)": "活动需要活动主题",
+    "discount is a fraction from 0 up to (not including) 1, e.g. '0.10' for 10% below the basis":
+        "折扣是 0 到 1（不含 1）之间的小数，如 '0.10' 表示比基准价低 10%",
+    "ship_within_hours must be a positive number of hours": "ship_within_hours 必须是正的小时数",
+    "basis last_n_days needs basis_days (the lowest price of the last N days is the basis)":
+        "基准 last_n_days 需要 basis_days（以最近 N 天最低价为基准）",
+    "per_account_limit must be 1 or more, or null for no limit": "per_account_limit 必须为 1 或以上，或为 null 表示不限",
+    "min_stock cannot be negative": "min_stock 不能为负",
+    "a {scope} campaign names at least one {scope2}": "{scope}范围的活动至少指定一个{scope2}",
+    "campaign {id} is already cancelled": "活动 {id} 已取消",
+    "campaign {id} has ended": "活动 {id} 已结束",
+    "campaign {id} is cancelled": "活动 {id} 已取消",
+    "tick at least one SKU with its activity price": "请至少勾选一个 SKU 并填写活动价",
+    "an activity price cannot be negative": "活动价不能为负",
+    "audience min_level needs min_member_level, one of {levels}": "受众 min_level 需要 min_member_level，取值之一：{levels}",
+    "min_member_level goes with audience min_level only": "min_member_level 只能与受众 min_level 一起使用",
+    "a whole-store campaign names no categories or SKUs": "全店活动不指定类目或 SKU",
+    # after-sales: cases
+    "case {id} is closed": "售后单 {id} 已关闭",
+    "case {id} is closed ({resolution})": "售后单 {id} 已关闭（{resolution}）",
+    "case {id} is already open on this order; it must end before another opens": "该订单已有进行中的售后单 {id}；须结束后才能再发起",
+    "the case is closed": "售后单已关闭",
+    "the case is {stage}; there is no request to answer": "售后单处于{stage}；没有需要回应的请求",
+    "the case is {stage}; the shortage proof is recorded while the parties negotiate": "售后单处于{stage}；少件证明应在双方协商期间登记",
+    "a case opens on a paid order; this one is {status}": "售后只能对已付款订单发起；该订单为{status}",
+    "a case on a {shipping} shipment opens on {opens}": "{shipping}物流的售后于 {opens} 开放",
+    "a case on a {shipping} shipment could be opened until {closes}": "{shipping}物流的售后可在 {closes} 之前发起",
+    "unknown shipping class {shipping}; {book} has {classes}": "未知的物流类别 {shipping}；{book} 有 {classes}",
+    "a case holds at most {n} files": "一个售后单最多 {n} 个文件",
+    "a message needs some text": "留言需要有内容",
+    "the file is empty": "文件为空",
+    "a file may be at most {n} bytes": "文件最大 {n} 字节",
+    "evidence must be one of {types}, and be what its type says": "凭证必须是 {types} 之一，且与其类型相符",
+    "{code} is not a {stage} reason of {book}; choose one of {codes}": "{code} 不是 {book} 的 {stage} 原因；请从以下选择：{codes}",
+    "{reason} is the instant refund's reason; use take_instant_refund": "{reason} 是极速退款的原因；请使用 take_instant_refund",
+    "{book} has no instant refund for late shipment": "{book} 没有延迟发货极速退款",
+    "the order is shipped or still within its ship-by time ({deadline})": "订单已发货或仍在发货时限内（{deadline}）",
+    "the late-shipment refund is for a paid order not yet shipped; this one is {status} (picked up by the carrier)":
+        "延迟发货退款仅适用于已付款未发货的订单；该订单为{status}（承运商已揽收）",
+    "the late-shipment refund is for a paid order not yet shipped; this one is {status}":
+        "延迟发货退款仅适用于已付款未发货的订单；该订单为{status}",
+    "the order is {status} now; this request before shipment lapses at its deadline": "订单现为{status}；此发货前请求将在期限到时失效",
+    "before shipment the request is a refund of the whole order, everything paid": "发货前的请求是整单退款，退还全部实付",
+    "a refund of {refund} is more than the {limit} left on the lines": "退款 {refund} 超过这些商品行剩余的 {limit}",
+    "a {agreement} agreement refunds nothing; the refund must be 0": "{agreement}协议不退款；退款金额必须为 0",
+    "the refund must be above 0 and at most {limit} (what was paid for the lines, less refunds)":
+        "退款必须大于 0 且不超过 {limit}（这些商品行的实付减去已退）",
+    "a refund before shipment is agreed or rejected; there is nothing to counter": "发货前退款只能同意或拒绝；没有可还价的内容",
+    "an answer either agrees or makes a counter-proposal, not both": "回应要么同意要么提出反提议，不能两者兼有",
+    "too late: {what} ({due})": "已超时：{what}（{due}）",
+    "too late: {what}, was due by {due} UTC": "已超时：{what}，期限为 {due} UTC",
+    "only a refund request before shipment can be refused as prepared": "只有发货前的退款请求可以以已备货为由拒绝",
+    "{book} does not let a seller refuse a refund because the goods are prepared": "{book} 不允许卖家以已备货为由拒绝退款",
+    "there is no counter-proposal to accept": "没有可接受的反提议",
+    "only an unsettled case can be withdrawn": "只有未解决的售后单可以撤销",
+    "a {vip} buyer may escalate an unsettled case after shipment from day {from_day} to day {to_day} after it opened":
+        "{vip}买家可在发货后售后发起的第 {from_day} 天到第 {to_day} 天申请平台介入",
+    "{reason} is not a short-quantity case; there is no shortage proof to record": "{reason} 不是少件售后；没有少件证明可登记",
+    "there is nothing to report on this case now": "该售后单目前没有可报告的事项",
+    "no tracking number is awaited on this case": "该售后单不需要运单号",
+    "no receipt is awaited on this case": "该售后单不需要确认收货",
+    "the {who} has nothing to report at this step": "{who}在此步骤没有可报告的事项",
+    "the seller may report a missing return from {opens}": "卖家可从 {opens} 起报告退货未到",
+    "the seller may ask a specialist only once the wait after delivery has passed": "卖家须在签收后的等待期过后才能申请专员介入",
+    "upload the waybill showing the shipped quantity and weight first": "请先上传显示发货数量和重量的运单",
+    "only a case on the platform can be ruled on": "只有平台介入的售后单可以裁决",
+    "a partial refund needs its amount": "部分退款需要金额",
+    "a partial refund is above 0 and below the {limit} left on the lines": "部分退款须大于 0 且小于这些商品行剩余的 {limit}",
+    "the refund must lie within the allowed range {low} – {high}": "退款必须在允许范围 {low} – {high} 之内",
+    "only a refund request before shipment is corrected this way; after shipment the ruling decides":
+        "只有发货前的退款请求可以这样更正；发货后由裁决决定",
+    "the reason already puts the responsibility on the buyer": "该原因已将责任归于买家",
+    "damage is claimed within {days} days of receipt, by {due} UTC; the claim is rejected and {outcome}":
+        "破损须在签收后 {days} 天内（{due} UTC 前）申报；申报被驳回，{outcome}",
+    "a short quantity is claimed with its evidence within {days} days of receipt, by {due} UTC":
+        "少件须在签收后 {days} 天内（{due} UTC 前）附凭证申报",
+    # after-sales: complaints and metrics
+    "{book} offers no complaints with compensation": "{book} 不提供带赔付的投诉",
+    "{book} offers no complaint compensation": "{book} 不提供投诉赔付",
+    "a complaint opens once the order is completed or closed with its refund; this one is {status}":
+        "订单完成或退款关闭后才能投诉；该订单为{status}",
+    "a complaint could be made until {until} UTC, {days} days after the order {status}": "投诉期限为 {until} UTC，即订单{status}后 {days} 天",
+    "complaint {id} was made on this order already": "该订单已有投诉 {id}",
+    "complaint {id} is {status} already": "投诉 {id} 已经{status}",
+    "{why}: this order cannot be compensated": "{why}：该订单不能赔付",
+    "the period must end after it starts": "统计期的结束必须晚于开始",
+    # the framework's and the catch-all handlers' own details (api/problems.py)
+    "Not Found": "未找到", "Method Not Allowed": "不支持该请求方法", "Not authenticated": "未认证",
+    "Unauthorized": "未认证", "Forbidden": "禁止访问", "Request Entity Too Large": "请求体过大",
+    "Content Too Large": "请求体过大", "There was an error parsing the body": "无法解析请求体", "Too Many Requests": "请求过于频繁", "Unsupported Media Type": "不支持的媒体类型",
+    "a database constraint refused the change": "数据库约束拒绝了该修改",
+    "try again shortly": "请稍后重试",
+    "an unexpected error; it has been logged": "发生意外错误；已记录日志",
+}
+
+# A few captured phrases that are whole sentences of their own (the VIP wording, outcomes).
+TERMS_ZH.update({
+    "VIP": "VIP", "non-VIP": "非 VIP",
+    "the buyer is refunded": "买家获得退款", "the funds go to the seller": "款项给卖家",
+    "the case goes to the platform": "售后单转平台处理",
+})
+
+# Pydantic's error types (422 invalid-request) → a Chinese detail; `{loc}` is where, the rest come from `ctx`.
+VALIDATION_ZH: dict[str, str] = {
+    "missing": "{loc}：必填",
+    "extra_forbidden": "{loc}：不允许的字段",
+    "string_too_long": "{loc}：过长（最多 {max_length} 个字符）",
+    "string_too_short": "{loc}：过短（至少 {min_length} 个字符）",
+    "too_long": "{loc}：元素过多（最多 {max_length} 个）",
+    "too_short": "{loc}：元素过少（至少 {min_length} 个）",
+    "string_type": "{loc}：必须是字符串",
+    "string_pattern_mismatch": "{loc}：格式不符（{pattern}）",
+    "int_parsing": "{loc}：必须是整数",
+    "int_type": "{loc}：必须是整数",
+    "int_from_float": "{loc}：必须是整数",
+    "float_parsing": "{loc}：必须是数字",
+    "float_type": "{loc}：必须是数字",
+    "decimal_parsing": "{loc}：必须是数字",
+    "decimal_type": "{loc}：必须是数字",
+    "decimal_max_digits": "{loc}：位数过多",
+    "decimal_max_places": "{loc}：小数位数过多",
+    "finite_number": "{loc}：必须是有限数",
+    "bool_parsing": "{loc}：必须是布尔值",
+    "bool_type": "{loc}：必须是布尔值",
+    "greater_than": "{loc}：必须大于 {gt}",
+    "greater_than_equal": "{loc}：必须大于或等于 {ge}",
+    "less_than": "{loc}：必须小于 {lt}",
+    "less_than_equal": "{loc}：必须小于或等于 {le}",
+    "literal_error": "{loc}：必须是 {expected} 之一",
+    "enum": "{loc}：必须是 {expected} 之一",
+    "datetime_parsing": "{loc}：不是有效的日期时间",
+    "datetime_from_date_parsing": "{loc}：不是有效的日期时间",
+    "datetime_type": "{loc}：不是有效的日期时间",
+    "date_parsing": "{loc}：不是有效的日期",
+    "date_from_datetime_parsing": "{loc}：不是有效的日期",
+    "date_type": "{loc}：不是有效的日期",
+    "timezone_aware": "{loc}：必须带时区",
+    "list_type": "{loc}：必须是列表",
+    "dict_type": "{loc}：必须是对象",
+    "model_type": "{loc}：必须是对象",
+    "model_attributes_type": "{loc}：必须是对象",
+    "json_invalid": "{loc}：不是有效的 JSON",
+    "json_type": "{loc}：不是有效的 JSON",
+    "union_tag_invalid": "{loc}：类型标记无效（应为 {expected_tags} 之一）",
+    "union_tag_not_found": "{loc}：缺少类型标记 {discriminator}",
+    "value_error": "{loc}：{error}",
+    "assertion_error": "{loc}：{error}",
+    "uuid_parsing": "{loc}：不是有效的 UUID",
+    "url_parsing": "{loc}：不是有效的 URL",
+}
+VALIDATION_ZH_FALLBACK = "{loc}：值无效"
+
+
+def language(accept_language: str | None) -> Lang:
+    """The language of a problem: Chinese when Accept-Language prefers it (q-values honoured), else English."""
+    return pick_lang(None, None, accept_language)
+
+
+def title(code: str, english: str, lang: Lang) -> str:
+    return TITLES_ZH.get(code, english) if lang == "zh" else english
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> list[tuple[re.Pattern[str], str, tuple[str, ...]]]:
+    """The templates as regexes, most literal text first, so `shipping template 5` beats `{what} {id}`."""
+    compiled = []
+    for english, chinese in DETAILS_ZH.items():
+        parts = re.split(r"\{(\w+)\}", english)
+        names = tuple(parts[1::2])
+        pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
+        literal = sum(len(p) for p in parts[0::2])
+        compiled.append((literal, re.compile(pattern, re.DOTALL), chinese, names))
+    compiled.sort(key=lambda entry: -entry[0])
+    return [(pattern, chinese, names) for _, pattern, chinese, names in compiled]
+
+
+def translate(english: str, depth: int = 0) -> str | None:
+    """The Chinese of an English detail, or None when no template matches it."""
+    if english in TERMS_ZH:
+        return TERMS_ZH[english]
+    if depth > 3:
+        return None
+    for pattern, chinese, names in _compiled():
+        match = pattern.fullmatch(english)
+        if match:
+            parts = {name: _part(match.group(name), depth) for name in names}
+            return chinese.format(**parts)
+    return None
+
+
+def _part(captured: str, depth: int) -> str:
+    words = captured.split(", ")
+    if len(words) > 1 and all(w in TERMS_ZH for w in words):  # a list of known terms ("operator, staff")
+        return "、".join(TERMS_ZH[w] for w in words)
+    return translate(captured, depth + 1) or captured
+
+
+def detail(english: str, lang: Lang) -> str:
+    if lang == "en":
+        return english
+    return translate(english) or english
+
+
+def validation_detail(error: Mapping[str, Any], lang: Lang) -> str:
+    """One pydantic error in words: the English from pydantic, the Chinese from its type."""
+    loc = ".".join(str(p) for p in error.get("loc", ()))
+    if lang == "en":
+        return f"{loc}: {error.get('msg', 'invalid')}"
+    ctx = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
+    if "error" in ctx:
+        ctx["error"] = detail(ctx["error"], lang)
+    template = VALIDATION_ZH.get(str(error.get("type", "")), VALIDATION_ZH_FALLBACK)
+    try:
+        return template.format(loc=loc, **ctx)
+    except (KeyError, IndexError):
+        return VALIDATION_ZH_FALLBACK.format(loc=loc)
