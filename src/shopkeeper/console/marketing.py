@@ -111,6 +111,7 @@ class PromotionView:
     owner: str
     zone: str
     currency: str
+    status: str  # as of now: past its end a promotion has ended (service.status_at)
     timing: str | None
     may_manage: bool
 
@@ -120,14 +121,15 @@ def _promotion_view(row: PromotionRow, stores: Stores, now: datetime, lang: Lang
     rule = row.rule or {}
     currency = str(rule.get("currency") or "CNY")
     zone = stores.zone(row.store_id)
+    status = service.status_at(row, now)
     return PromotionView(
         row=row, kind=promotion_text.kind_name(row.kind, lang),
         summary=promotion_text.summary(rule.get("benefit") or {}, currency, lang, kind=row.kind, zone=zone,
                                        sku_names=labels.get("sku")),
         scope=_scope(rule, labels, lang, limit),
         audience=promotion_text.audience_text(rule.get("audience") or {}, lang),
-        owner=stores.owner(row.store_id, lang), zone=zone, currency=currency,
-        timing=_timing(row.starts_at, row.ends_at, now, lang) if row.status == PromotionStatus.ACTIVE else None,
+        owner=stores.owner(row.store_id, lang), zone=zone, currency=currency, status=status.value,
+        timing=_timing(row.starts_at, row.ends_at, now, lang) if status is PromotionStatus.ACTIVE else None,
         may_manage=stores.may_manage(row.store_id),
     )
 
@@ -168,7 +170,7 @@ def promotions(request: Request) -> Response:
         parsed = filters.parse_list(request.query_params, list(stores.by_id), STATUSES, platform=True)
         f = parsed.list_filter
         rows = [] if parsed.problems else service.list_promotions(
-            session, who, f.store_id, f.status, f.platform, filters.PAGE_SIZE + 1, f.before_id)
+            session, who, now, f.store_id, f.status, f.platform, filters.PAGE_SIZE + 1, f.before_id)
         page, next_cursor = _page(rows)
         labels = _labels(session, who, [row.rule or {} for row in page], lang, promotion_text.SCOPE_SHOWN)
         views = [_promotion_view(row, stores, now, lang, labels) for row in page]
@@ -202,7 +204,7 @@ def _promotion_page(request: Request, who: Principal, promotion_id: str, status:
         stores = _stores(session, who)
         view = _promotion_view(row, stores, now, lang, _labels(session, who, [row.rule or {}], lang, None), limit=None)
     return render(request, "promotion.html", status=status, principal=who, nav="promotions", p=view, now=now,
-                  actions=_actions(row.status), notice=notice, error=error,
+                  actions=_actions(view.status), notice=notice, error=error,
                   rule_json=json.dumps(row.rule, ensure_ascii=False, indent=2, sort_keys=True))
 
 
