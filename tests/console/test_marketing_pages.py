@@ -9,12 +9,14 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from console.marketing_seed import Seeded, seed
+from shopkeeper.clock import SimulatedClock
 from shopkeeper.console import filters
 from support import Api
 
@@ -78,9 +80,10 @@ def test_promotions_list_shows_kind_benefit_scope_status_window_counters_and_fun
     listed = rows(page, "promotion-id")
     everything = [seeded.b_promo, seeded.platform, seeded.gift, seeded.shipping, seeded.flash, seeded.second, seeded.member, seeded.reduction]
     assert ids(page, "promotion-id") == [p["id"] for p in everything]  # newest first
+    # 5 units sold: the seeded order's lines it lowered (uncapped promotions count too)
     assert listed[seeded.reduction["id"]] == (
         "满100减10 / 满200减30 taobao shop Threshold reduction ¥10 off ¥100+, ¥30 off ¥200+ Whole store Everyone Active "
-        "2026-11-02 17:00 – no end 0 / no cap — Store-funded")
+        "2026-11-02 17:00 – no end 5 / no cap — Store-funded")
     flash = listed[seeded.flash["id"]]
     assert "Flash sale ¥9.90 (Flash sale) SKUs: TEE-RED-M" in flash
     assert "Active not yet started" not in flash and "Active not started yet" in flash
@@ -106,7 +109,7 @@ def test_promotions_list_in_chinese(operator: TestClient, seeded: Seeded) -> Non
     assert "秒杀 ¥9.90 (秒杀)" in listed[seeded.flash["id"]] and "尚未开始" in listed[seeded.flash["id"]]
     assert "跨店满减 每满¥200减¥30，封顶¥90 全平台" in listed[seeded.platform["id"]]
     assert listed[seeded.platform["id"]].endswith("平台出资")
-    assert "0 / 不限" in listed[seeded.reduction["id"]] and "店铺出资" in listed[seeded.reduction["id"]]
+    assert "5 / 不限" in listed[seeded.reduction["id"]] and "店铺出资" in listed[seeded.reduction["id"]]
 
 
 def test_staff_see_their_store_and_the_platform_only(staff_a: TestClient, staff_b: TestClient, seeded: Seeded) -> None:
@@ -129,6 +132,18 @@ def test_promotions_list_filters(operator: TestClient, staff_a: TestClient, seed
     assert "“bogus” is not one of the listed statuses" in ok(operator, "/promotions?status=bogus", 400)
     assert "page cursor “x” is not valid" in ok(operator, "/promotions?before=x", 400)
     assert "“bogus”不是可选的状态" in ok(operator, "/promotions?status=bogus&lang=zh", 400)
+
+
+def test_a_promotion_past_its_end_shows_as_ended_and_the_ended_filter_finds_it(operator: TestClient, seeded: Seeded,
+                                                                                clock: SimulatedClock) -> None:
+    # given the flash sale that ends 2026-11-12 08:00 Beijing time, and a moment after that
+    clock.advance(datetime(2026, 11, 12, 0, 1, tzinfo=UTC) - clock.now())
+    # then it is ended on the list, on its page (no moves offered), and under the Ended filter only
+    assert "Ended" in rows(ok(operator, "/promotions"), "promotion-id")[seeded.flash["id"]]
+    page = ok(operator, f"/promotions/{seeded.flash['id']}")
+    assert "Ended" in text_of(page) and "data-action=" not in page
+    assert ids(ok(operator, "/promotions?status=ended"), "promotion-id") == [seeded.flash["id"]]
+    assert seeded.flash["id"] not in ids(ok(operator, "/promotions?status=active"), "promotion-id")
 
 
 def test_promotions_list_pages_with_a_cursor(operator: TestClient, seeded: Seeded, monkeypatch: pytest.MonkeyPatch) -> None:
