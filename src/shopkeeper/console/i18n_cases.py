@@ -175,6 +175,7 @@ EN_CASES: dict[str, str] = {
     "event.case.shortage_proof_recorded": "Shortage facts recorded (quantity shipped, buyer's signature)",
     "event.case.message_posted": "Message",
     "event.case.evidence_added": "Evidence added",
+    "event.case.evidence_requested": "Evidence requested",
     "event.order.receipt_held": "Automatic receipt paused by a case",
     "event.order.receipt_resumed": "Automatic receipt running again",
     # seller metrics
@@ -370,6 +371,7 @@ ZH_CASES: dict[str, str] = {
     "event.case.shortage_proof_recorded": "已记录短装事实（发货数量、买家签收）",
     "event.case.message_posted": "留言",
     "event.case.evidence_added": "上传证据",
+    "event.case.evidence_requested": "平台要求举证",
     "event.order.receipt_held": "售后中，自动确认收货暂停",
     "event.order.receipt_resumed": "自动确认收货恢复计时",
     "metrics.title": "店铺指标",
