@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_DATABASE_URL = "sqlite:///shopkeeper.db"
 # A development secret: the simulated payment provider signs its callbacks with it.
@@ -13,6 +14,9 @@ DEV_PAYMENT_SECRET = "shopkeeper-dev-payment-secret"
 # Files buyers and sellers attach to after-sales cases, under the local data directory (var/, git-ignored).
 DEFAULT_EVIDENCE_DIR = "var/evidence"
 DEFAULT_EVIDENCE_MAX_BYTES = 10 * 1024 * 1024  # 10 MB: a phone photo or a short video clip
+# The platform's own clock: its campaigns, promotions and vouchers are set and shown on it. Our choice: Beijing
+# time, as the platforms of our sources run their calendars (双11 opens at 00:00 there).
+DEFAULT_PLATFORM_TIMEZONE = "Asia/Shanghai"
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,7 @@ class Settings:
     port: int = 8000
     evidence_dir: str = DEFAULT_EVIDENCE_DIR
     evidence_max_bytes: int = DEFAULT_EVIDENCE_MAX_BYTES
+    platform_timezone: str = DEFAULT_PLATFORM_TIMEZONE
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -38,4 +43,13 @@ class Settings:
             port=int(os.environ.get("SHOPKEEPER_PORT", "8000")),
             evidence_dir=os.environ.get("SHOPKEEPER_EVIDENCE_DIR", DEFAULT_EVIDENCE_DIR),
             evidence_max_bytes=int(os.environ.get("SHOPKEEPER_EVIDENCE_MAX_BYTES", str(DEFAULT_EVIDENCE_MAX_BYTES))),
+            platform_timezone=_zone(os.environ.get("SHOPKEEPER_PLATFORM_TIMEZONE", DEFAULT_PLATFORM_TIMEZONE)),
         )
+
+
+def _zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"SHOPKEEPER_PLATFORM_TIMEZONE must be an IANA time zone like 'Asia/Shanghai', not {name!r}") from None
+    return name

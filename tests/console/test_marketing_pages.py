@@ -95,7 +95,7 @@ def test_promotions_list_shows_kind_benefit_scope_status_window_counters_and_fun
     assert "Free TEE-BLU-L ×1 with ¥100+" in listed[seeded.gift["id"]]
     platform = listed[seeded.platform["id"]]
     assert platform.startswith("跨店每满200减30 Platform Cross-store reduction ¥30 off every ¥200, up to ¥90 Whole platform")
-    assert platform.endswith("Platform-funded") and "UTC" in platform
+    assert platform.endswith("Platform-funded") and "2026-11-02 17:00 – no end Asia/Shanghai" in platform  # the platform's clock
     assert 'href="/promotions"' in page and 'href="/coupons"' in page and 'href="/campaigns"' in page
 
 
@@ -370,6 +370,8 @@ def test_campaigns_list(operator: TestClient, staff_a: TestClient, seeded: Seede
                         "at least 15% below the lowest price of the last 30 days All members Whole store 2")
     assert "Platform week Platform Main" in listed[seeded.platform_campaign["id"]]
     assert "lowest price since 1 January" in listed[seeded.platform_campaign["id"]]
+    # the platform's campaign on the platform's clock (Beijing time), for the operator as for a store's staff
+    assert "2026-11-01 08:00 – 2026-11-08 08:00 Asia/Shanghai" in listed[seeded.platform_campaign["id"]]
     assert set(ids(ok(staff_a, "/campaigns"), "campaign-id")) == {seeded.campaign["id"], seeded.platform_campaign["id"]}
     assert ids(ok(operator, "/campaigns?status=main"), "campaign-id") == [seeded.platform_campaign["id"]]
     assert ids(ok(operator, "/campaigns?status=upcoming"), "campaign-id") == [seeded.b_campaign["id"], seeded.campaign["id"]]
