@@ -87,7 +87,8 @@ def act(request: Request, case_id: str, action: str, agreement: Text = "", amoun
         with request.app.state.db.read() as session:
             row = service.get_case(session, who, wanted)
             closed = row.closed_at is not None
-            asking = _preview(session, now, who, row, action, form, lang) if action in case_confirm.MONEY_ACTIONS and not closed else None
+            asks = action in case_confirm.MONEY_ACTIONS and not closed
+            asking = _preview(session, now, who, row, action, form, lang) if asks else None
         if closed:  # said in words, in the page's language, whatever was asked
             return case_page(request, who, case_id, status=409,
                              error=translate(lang, "case.refused", detail=translate(lang, "case.refused.closed")))

@@ -244,13 +244,18 @@ def take(session: Session, now: datetime, quote: Quote, orders_by_store: dict[in
     """Take the caps, first-N places and coupons the price relied on, each by the order whose lines it discounted."""
     assert shopper.buyer_id is not None
     homes = home_stores(quote.priced)
-    for verdict in quote.priced.applied():
+    applied = quote.priced.applied()
+    # every promotion counts its units sold (a capped one exactly what its allowance gave), row by row in id
+    # order, so two checkouts moving the same promotions' counters queue instead of deadlocking
+    counted = sorted((quote.rows[v.promotion_id].id, v) for v in applied if v.promotion_id in quote.rows)
+    for _, verdict in counted:
+        row = quote.rows[verdict.promotion_id]
+        units = verdict.units if _is_capped(row) else units_sold(quote.priced, verdict)
+        order_id = orders_by_store[homes.get(verdict.promotion_id, next(iter(orders_by_store)))]
+        _take_units(session, now, row, units, order_id, shopper.buyer_id)
+    for verdict in applied:
         store_id = homes.get(verdict.promotion_id, next(iter(orders_by_store)))
         order_id = orders_by_store[store_id]
-        row = quote.rows.get(verdict.promotion_id)
-        if row is not None:  # every promotion counts its units sold; a capped one takes exactly what its allowance gave
-            units = verdict.units if _is_capped(row) else units_sold(quote.priced, verdict)
-            _take_units(session, now, row, units, order_id, shopper.buyer_id)
         entry_id = quote.limited_entries.get(verdict.promotion_id)
         if entry_id is not None:
             session.add(PromotionUse(campaign_entry_id=entry_id, buyer_id=shopper.buyer_id, order_id=order_id,
