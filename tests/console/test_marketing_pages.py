@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from console.marketing_seed import Seeded, seed
 from shopkeeper.clock import SimulatedClock
 from shopkeeper.console import filters
+from shopkeeper.settings import Settings
 from support import Api
 
 ORIGIN = {"Origin": "http://testserver"}
@@ -404,3 +405,13 @@ def test_campaign_detail_shows_phases_rules_and_every_check(staff_a: TestClient,
     for expected in ("预热期", "正式期", "复盘期", "主打爆款", "已通过", "未通过", "✗ TEE-RED-M：活动价 ¥58.00 高于门槛价 ¥50.91（基准价 ¥59.90）",
                      "库存校验 最低价SKU库存不少于 50", "棉T恤 Cotton tee"):
         assert expected in zh, expected
+
+
+def test_the_platform_clock_is_a_setting_and_a_bad_zone_is_refused_at_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SHOPKEEPER_PLATFORM_TIMEZONE", raising=False)
+    assert Settings.from_env().platform_timezone == "Asia/Shanghai"
+    monkeypatch.setenv("SHOPKEEPER_PLATFORM_TIMEZONE", "America/Los_Angeles")
+    assert Settings.from_env().platform_timezone == "America/Los_Angeles"
+    monkeypatch.setenv("SHOPKEEPER_PLATFORM_TIMEZONE", "Mars/Olympus")
+    with pytest.raises(ValueError, match="IANA time zone"):
+        Settings.from_env()
