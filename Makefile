@@ -7,6 +7,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: run test lint install browser clean
 
 $(STAMP): pyproject.toml
+	@echo "creating $(VENV) and installing shopkeeper with its development tools (about a minute the first time)"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shopkeeper import demo, migrate
+from shopkeeper.aftersales import metrics_service
 from shopkeeper.aftersales.models import CaseRow
 from shopkeeper.catalog.models import Product, Sku, Store
 from shopkeeper.customers.models import Buyer
@@ -30,7 +31,8 @@ HOLDING_STOCK = (OrderStatus.AWAITING_PAYMENT, OrderStatus.PAID)
 
 
 def build(db: Database) -> str:
-    return demo.build(db, days=3, seed=1, console=Console(file=io.StringIO()), now=END, scale=0.5)
+    # six days, so orders paid early have passed their 72-hour ship-by and some pickups have come late
+    return demo.build(db, days=6, seed=1, console=Console(file=io.StringIO()), now=END, scale=0.25)
 
 
 def test_demo_builds_a_consistent_shop(db: Database) -> None:
@@ -53,6 +55,7 @@ def test_demo_builds_a_consistent_shop(db: Database) -> None:
         assert_unpaid_orders_closed_by_window_or_buyer(session)
         assert_due_timers_have_fired(session)
         assert_live_cases_at_every_stage(session)
+        assert_taobao_ships_on_time_mostly_not_always(session)
 
 
 def assert_ledgers_balance(session: Session) -> None:
@@ -117,6 +120,18 @@ def assert_live_cases_at_every_stage(session: Session) -> None:
     assert all(due > END for due in due_first.values())
     assert set(session.scalars(select(CaseRow.stage).where(CaseRow.closed_at.is_(None)))) == {"negotiating", "escalated", "performing"}
     assert count(session, CaseRow.id, CaseRow.closed_at.is_(None), CaseRow.due_at.is_(None)) == 0
+
+
+def assert_taobao_ships_on_time_mostly_not_always(session: Session) -> None:
+    """On Taobao only the carrier's pickup counts as shipped (RULES.md §7.3): the demo records pickup scans, most in
+    time and some late, so the store's on-time rate is a real figure, neither 0 nor 100%."""
+    store_id = session.scalar(select(Store.id).where(Store.rulebook == "taobao"))
+    assert store_id is not None
+    first = session.scalar(select(func.min(Order.placed_at)).where(Order.store_id == store_id))
+    assert first is not None
+    figures = metrics_service.store_metrics(session, store_id, first, END)
+    assert figures.shipped > 0 and figures.on_time_shipping_rate is not None
+    assert 0 < figures.on_time_shipping_rate < 1, (figures.shipped, figures.shipped_on_time, figures.missed_ship_by)
 
 
 def count(session: Session, column: Any, *where: Any) -> int:

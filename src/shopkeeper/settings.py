@@ -6,6 +6,7 @@ import ipaddress
 import os
 from dataclasses import dataclass
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_DATABASE_URL = "sqlite:///shopkeeper.db"
 # A development secret: the sandbox payment provider signs its callbacks with it. It is public (it is right
@@ -25,6 +26,9 @@ DEFAULT_EVIDENCE_MAX_BYTES = 10 * 1024 * 1024  # 10 MB: a phone photo or a short
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024  # 1 MB: any JSON request body; evidence uploads have their own cap
 # The console's operator key, written once by `shopkeeper serve` for curl and scripts (var/ is git-ignored).
 DEFAULT_OPERATOR_KEY_FILE = "var/operator.key"
+# The platform's own clock: its campaigns, promotions and vouchers are set and shown on it. Our choice: Beijing
+# time, as the platforms of our sources run their calendars (双11 opens at 00:00 there).
+DEFAULT_PLATFORM_TIMEZONE = "Asia/Shanghai"
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ class Settings:
     coupon_claims_per_minute: int = 20  # per buyer
     operator_key_file: str = DEFAULT_OPERATOR_KEY_FILE
     redis_url: str | None = None  # shared rate-limit windows for several processes (ratelimit.py)
+    platform_timezone: str = DEFAULT_PLATFORM_TIMEZONE
 
     @property
     def production(self) -> bool:
@@ -93,6 +98,7 @@ class Settings:
             coupon_claims_per_minute=_positive("SHOPKEEPER_COUPON_CLAIMS_PER_MINUTE", 20),
             operator_key_file=os.environ.get("SHOPKEEPER_OPERATOR_KEY_FILE", DEFAULT_OPERATOR_KEY_FILE),
             redis_url=os.environ.get("SHOPKEEPER_REDIS_URL") or None,
+            platform_timezone=_zone(os.environ.get("SHOPKEEPER_PLATFORM_TIMEZONE", DEFAULT_PLATFORM_TIMEZONE)),
         )
 
 
@@ -112,3 +118,11 @@ def _positive(name: str, default: int) -> int:
     if value < 1:
         raise ValueError(f"{name} must be at least 1, not {value}")
     return value
+
+
+def _zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"SHOPKEEPER_PLATFORM_TIMEZONE must be an IANA time zone like 'Asia/Shanghai', not {name!r}") from None
+    return name

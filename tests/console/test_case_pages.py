@@ -226,12 +226,24 @@ def test_evidence_is_listed_and_downloaded_by_whoever_may_see_the_case(operator:
 def test_staff_agree_to_a_request_before_shipment_from_the_page(dhgate_staff: TestClient, seeded: CaseSeed) -> None:
     page = ok(dhgate_staff, f"/cases/{seeded.pre_shipment}")
     assert re.findall(r'data-action="([a-z]+)"', page) == ["accept", "prepared", "message"]
-    done = dhgate_staff.post(f"/cases/{seeded.pre_shipment}/accept", headers=ORIGIN)
+    # agreeing refunds money: the form first asks, naming the amount, and nothing has moved yet
+    asked = dhgate_staff.post(f"/cases/{seeded.pre_shipment}/accept", headers=ORIGIN)
+    assert asked.status_code == 200
+    assert field(asked.text, "money") == "This refunds $59.90 to the buyer now and cancels the order."
+    assert 'name="expect" value="5990"' in asked.text and "Yes, refund $59.90" in asked.text
+    assert "Agreed." not in ok(dhgate_staff, f"/cases/{seeded.pre_shipment}")
+    done = dhgate_staff.post(f"/cases/{seeded.pre_shipment}/accept", data={"confirmed": "yes", "expect": "5990"},
+                             headers=ORIGIN)
     assert (done.status_code, done.headers["location"]) == (303, f"/cases/{seeded.pre_shipment}?done=accept")
     page = ok(dhgate_staff, done.headers["location"])
     assert "Agreed." in page and countdowns(page) == [] and field(page, "refunded") == "$59.90"
-    again = dhgate_staff.post(f"/cases/{seeded.pre_shipment}/accept", headers=ORIGIN)
-    assert again.status_code == 409 and "This could not be done" in again.text
+    # a closed case says so, on the page and when asked to do anything more
+    assert field(page, "closed").startswith("This case is closed (Refunded) since ")
+    again = dhgate_staff.post(f"/cases/{seeded.pre_shipment}/accept", data={"confirmed": "yes", "expect": "5990"},
+                              headers=ORIGIN)
+    assert again.status_code == 409 and "This could not be done: this case is closed" in again.text
+    zh = dhgate_staff.post(f"/cases/{seeded.pre_shipment}/message?lang=zh", data={"body": "hi"}, headers=ORIGIN)
+    assert zh.status_code == 409 and "案件已关闭，不能再做任何操作" in zh.text
 
 
 def test_staff_refuse_as_prepared_and_forms_from_elsewhere_are_refused(dhgate_staff: TestClient, seeded: CaseSeed) -> None:
@@ -267,8 +279,16 @@ def test_the_operator_rules_from_the_page(operator: TestClient, dhgate_staff: Te
     bad = operator.post(f"{case}/arbitrate", data={"decision": "partial_refund", "responsible": "seller", "amount": "1e400x"},
                         headers=ORIGIN)
     assert bad.status_code == 422 and "the amount must be a number like 12.50" in bad.text
-    done = operator.post(f"{case}/arbitrate", data={"decision": "partial_refund", "responsible": "seller", "amount": "25.00"},
-                         headers=ORIGIN)
+    ruling = {"decision": "partial_refund", "responsible": "seller", "amount": "25.00"}
+    asked = operator.post(f"{case}/arbitrate?lang=zh", data=ruling, headers=ORIGIN)
+    assert asked.status_code == 200
+    assert field(asked.text, "money") == "这将立即退款 $25.00 给买家，订单其余托管货款放给卖家。"
+    assert "确认退款 $25.00" in asked.text and 'name="amount" value="25.00"' in asked.text
+    # confirmed with an amount the page did not show (the case or the form changed): asked again, nothing paid
+    stale = operator.post(f"{case}/arbitrate?lang=en", data={**ruling, "confirmed": "yes", "expect": "5990"}, headers=ORIGIN)
+    assert stale.status_code == 200 and "check the amount below again" in stale.text
+    assert "Partly refunded" not in ok(operator, case)
+    done = operator.post(f"{case}/arbitrate", data={**ruling, "confirmed": "yes", "expect": "2500"}, headers=ORIGIN)
     assert done.status_code == 303
     page = ok(operator, case)
     assert "Partly refunded" in page and field(page, "refunded") == "$25.00" and "Seller (by the ruling)" in text_of(page)
@@ -314,3 +334,15 @@ def test_metrics_count_sold_not_shipped_once_the_clock_refunds(operator: TestCli
                                    "from=2020-01-01&to=2026-01-01", "store=abc"])
 def test_bad_metric_periods_are_messages_not_errors(operator: TestClient, query: str) -> None:
     assert "Some filters are not valid" in ok(operator, f"/metrics?{query}", status=400)
+
+
+def test_agreeing_to_a_refund_after_shipment_names_the_refund_and_what_the_seller_keeps(taobao_staff: TestClient,
+                                                                                      seeded: CaseSeed) -> None:
+    case = f"/cases/{seeded.taobao_refund['id']}"
+    asked = taobao_staff.post(f"{case}/accept?lang=en", headers=ORIGIN)
+    assert field(asked.text, "money") == ("This refunds ¥20.00 to the buyer now; the rest of the money held for the order "
+                                          "goes to the seller.")
+    assert 'href="/cases/' in asked.text and "data-cancel" in asked.text  # and a way back without doing it
+    assert 'data-field="refunded"' not in ok(taobao_staff, case)  # nothing paid yet
+    done = taobao_staff.post(f"{case}/accept", data={"confirmed": "yes", "expect": "2000"}, headers=ORIGIN)
+    assert done.status_code == 303 and field(ok(taobao_staff, case), "refunded") == "¥20.00"

@@ -9,13 +9,16 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from console.marketing_seed import Seeded, seed
+from shopkeeper.clock import SimulatedClock
 from shopkeeper.console import filters
+from shopkeeper.settings import Settings
 from support import Api
 
 ORIGIN = {"Origin": "http://testserver"}
@@ -81,9 +84,10 @@ def test_promotions_list_shows_kind_benefit_scope_status_window_counters_and_fun
     listed = rows(page, "promotion-id")
     everything = [seeded.b_promo, seeded.platform, seeded.gift, seeded.shipping, seeded.flash, seeded.second, seeded.member, seeded.reduction]
     assert ids(page, "promotion-id") == [p["id"] for p in everything]  # newest first
+    # 5 units sold: the seeded order's lines it lowered (uncapped promotions count too)
     assert listed[seeded.reduction["id"]] == (
         "满100减10 / 满200减30 taobao shop Threshold reduction ¥10 off ¥100+, ¥30 off ¥200+ Whole store Everyone Active "
-        "2026-11-02 17:00 – no end 0 / no cap — Store-funded")
+        "2026-11-02 17:00 – no end 5 / no cap — Store-funded")
     flash = listed[seeded.flash["id"]]
     assert "Flash sale ¥9.90 (Flash sale) SKUs: TEE-RED-M" in flash
     assert "Active not yet started" not in flash and "Active not started yet" in flash
@@ -95,7 +99,7 @@ def test_promotions_list_shows_kind_benefit_scope_status_window_counters_and_fun
     assert "Free TEE-BLU-L ×1 with ¥100+" in listed[seeded.gift["id"]]
     platform = listed[seeded.platform["id"]]
     assert platform.startswith("跨店每满200减30 Platform Cross-store reduction ¥30 off every ¥200, up to ¥90 Whole platform")
-    assert platform.endswith("Platform-funded") and "UTC" in platform
+    assert platform.endswith("Platform-funded") and "2026-11-02 17:00 – no end Asia/Shanghai" in platform  # the platform's clock
     assert 'href="/promotions"' in page and 'href="/coupons"' in page and 'href="/campaigns"' in page
 
 
@@ -109,7 +113,7 @@ def test_promotions_list_in_chinese(operator: TestClient, seeded: Seeded) -> Non
     assert "秒杀 ¥9.90 (秒杀)" in listed[seeded.flash["id"]] and "尚未开始" in listed[seeded.flash["id"]]
     assert "跨店满减 每满¥200减¥30，封顶¥90 全平台" in listed[seeded.platform["id"]]
     assert listed[seeded.platform["id"]].endswith("平台出资")
-    assert "0 / 不限" in listed[seeded.reduction["id"]] and "店铺出资" in listed[seeded.reduction["id"]]
+    assert "5 / 不限" in listed[seeded.reduction["id"]] and "店铺出资" in listed[seeded.reduction["id"]]
 
 
 def test_staff_see_their_store_and_the_platform_only(staff_a: TestClient, staff_b: TestClient, seeded: Seeded) -> None:
@@ -132,6 +136,20 @@ def test_promotions_list_filters(operator: TestClient, staff_a: TestClient, seed
     assert "“bogus” is not one of the listed statuses" in ok(operator, "/promotions?status=bogus", 400)
     assert "page cursor “x” is not valid" in ok(operator, "/promotions?before=x", 400)
     assert "“bogus”不是可选的状态" in ok(operator, "/promotions?status=bogus&lang=zh", 400)
+
+
+def test_a_promotion_past_its_end_shows_as_ended_and_the_ended_filter_finds_it(client: TestClient, operator_key: str,
+                                                                                seeded: Seeded, clock: SimulatedClock) -> None:
+    # given the flash sale that ends 2026-11-12 08:00 Beijing time, and a moment after that (signed in then: a
+    # console session does not outlast the days the clock jumps)
+    clock.advance(datetime(2026, 11, 12, 0, 1, tzinfo=UTC) - clock.now())
+    operator = console(client, operator_key)
+    # then it is ended on the list, on its page (no moves offered), and under the Ended filter only
+    assert "Ended" in rows(ok(operator, "/promotions"), "promotion-id")[seeded.flash["id"]]
+    page = ok(operator, f"/promotions/{seeded.flash['id']}")
+    assert "Ended" in text_of(page) and "data-action=" not in page
+    assert ids(ok(operator, "/promotions?status=ended"), "promotion-id") == [seeded.flash["id"]]
+    assert seeded.flash["id"] not in ids(ok(operator, "/promotions?status=active"), "promotion-id")
 
 
 def test_promotions_list_pages_with_a_cursor(operator: TestClient, seeded: Seeded, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -359,6 +377,8 @@ def test_campaigns_list(operator: TestClient, staff_a: TestClient, seeded: Seede
                         "at least 15% below the lowest price of the last 30 days All members Whole store 2")
     assert "Platform week Platform Main" in listed[seeded.platform_campaign["id"]]
     assert "lowest price since 1 January" in listed[seeded.platform_campaign["id"]]
+    # the platform's campaign on the platform's clock (Beijing time), for the operator as for a store's staff
+    assert "2026-11-01 08:00 – 2026-11-08 08:00 Asia/Shanghai" in listed[seeded.platform_campaign["id"]]
     assert set(ids(ok(staff_a, "/campaigns"), "campaign-id")) == {seeded.campaign["id"], seeded.platform_campaign["id"]}
     assert ids(ok(operator, "/campaigns?status=main"), "campaign-id") == [seeded.platform_campaign["id"]]
     assert ids(ok(operator, "/campaigns?status=upcoming"), "campaign-id") == [seeded.b_campaign["id"], seeded.campaign["id"]]
@@ -391,3 +411,13 @@ def test_campaign_detail_shows_phases_rules_and_every_check(staff_a: TestClient,
     for expected in ("预热期", "正式期", "复盘期", "主打爆款", "已通过", "未通过", "✗ TEE-RED-M：活动价 ¥58.00 高于门槛价 ¥50.91（基准价 ¥59.90）",
                      "库存校验 最低价SKU库存不少于 50", "棉T恤 Cotton tee"):
         assert expected in zh, expected
+
+
+def test_the_platform_clock_is_a_setting_and_a_bad_zone_is_refused_at_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SHOPKEEPER_PLATFORM_TIMEZONE", raising=False)
+    assert Settings.from_env().platform_timezone == "Asia/Shanghai"
+    monkeypatch.setenv("SHOPKEEPER_PLATFORM_TIMEZONE", "America/Los_Angeles")
+    assert Settings.from_env().platform_timezone == "America/Los_Angeles"
+    monkeypatch.setenv("SHOPKEEPER_PLATFORM_TIMEZONE", "Mars/Olympus")
+    with pytest.raises(ValueError, match="IANA time zone"):
+        Settings.from_env()

@@ -21,7 +21,7 @@ def cart_of(shop: Shop, *lines: tuple[int, int]) -> int:
 
 def reduction(shop: Shop, tiers: list[tuple[str, str]], **extra: object) -> dict:
     return shop.staff.post("/promotions", {
-        "open_ended": True, "store_id": shop.store_id, "name": "满100减10 / 满200减30", "kind": "threshold_reduction",
+        "open_ended": "ends_at" not in extra, "store_id": shop.store_id, "name": "满100减10 / 满200减30", "kind": "threshold_reduction",
         "benefit": {"type": "reduction", "tiers": [{"threshold": t, "amount_off": a} for t, a in tiers]}, **extra}, expect=201)
 
 
@@ -285,3 +285,42 @@ def test_a_higher_tier_must_give_more(shop: Shop) -> None:
         "type": "reduction", "tiers": [{"threshold": "100", "amount_off": "20"}, {"threshold": "200", "amount_off": "10"}]}},
         expect=422)
     assert "higher tier" in problem["detail"]
+
+
+def test_every_promotion_counts_its_units_sold_and_gives_them_back_when_an_order_closes_unpaid(shop: Shop, api: Api,
+                                                                                            clock) -> None:
+    """Units sold are counted for uncapped promotions too: a price counts its units, a 满减 the units it lowered."""
+    # given an uncapped member-free price on the red tee and an uncapped 满100减10
+    price = shop.staff.post("/promotions", {"store_id": shop.store_id, "name": "活动价", "kind": "limited_time",
+                                            "open_ended": True, "benefit": {"type": "unit_price", "price": "49.90"},
+                                            "scope": {"level": "sku", "ids": [shop.skus[0]]}}, expect=201)
+    threshold = reduction(shop, [("100", "10")])
+    # when one order takes 3 red tees and 1 blue tee (paid), and another 3 red tees
+    first = shop.order((shop.skus[0], 3), (shop.skus[1], 1))
+    shop.pay(first)
+    _, address, other = shop.new_buyer("Han Meimei")
+    shop.order((shop.skus[0], 3), shopper=other, address=address)
+    # then the price sold 3 + 3 units and the 满减 the 4 + 3 units of the lines it lowered
+    assert shop.staff.get(f"/promotions/{price['id']}")["units_used"] == 6
+    assert shop.staff.get(f"/promotions/{threshold['id']}")["units_used"] == 7
+    # and when the unpaid second order closes, its units are no longer sold
+    clock.advance(timedelta(days=2))
+    api.post("/timers/run")
+    assert shop.staff.get(f"/promotions/{price['id']}")["units_used"] == 3
+    assert shop.staff.get(f"/promotions/{threshold['id']}")["units_used"] == 4
+
+
+def test_a_promotion_past_its_end_is_ended_and_the_ended_filter_finds_it(shop: Shop, clock) -> None:
+    """Nobody pressed End: the window closed it. Lists, the filter and the moves all read it as ended."""
+    ends = (clock.now() + timedelta(days=1)).isoformat()
+    lapsing = reduction(shop, [("100", "10")], ends_at=ends)
+    open_ended = reduction(shop, [("200", "30")])
+    assert lapsing["status"] == "active"
+    clock.advance(timedelta(days=1, minutes=1))
+    assert shop.staff.get(f"/promotions/{lapsing['id']}")["status"] == "ended"
+    ended = shop.staff.get(f"/promotions?store_id={shop.store_id}&status=ended")["items"]
+    active = shop.staff.get(f"/promotions?store_id={shop.store_id}&status=active")["items"]
+    assert [p["id"] for p in ended] == [lapsing["id"]]
+    assert [p["id"] for p in active] == [open_ended["id"]]
+    refused = shop.staff.post(f"/promotions/{lapsing['id']}/pause", expect=409)
+    assert refused["code"] == "not-allowed-in-state"

@@ -18,14 +18,15 @@ from sqlalchemy.orm import Session
 
 from shopkeeper.aftersales import rules, service
 from shopkeeper.aftersales.cases import Agreement, Origin, Stage, Step
+from shopkeeper.aftersales.models import CaseRow
 from shopkeeper.api.schemas import to_minor
 from shopkeeper.auth import Principal, Role
-from shopkeeper.console import filters
-from shopkeeper.console.i18n import translate
-from shopkeeper.console.web import lang_of, not_found, refused_cross_origin, same_origin, signed_in
+from shopkeeper.console import case_confirm, filters
+from shopkeeper.console.i18n import Lang, translate
+from shopkeeper.console.web import lang_of, not_found, refused_cross_origin, render, same_origin, signed_in
 from shopkeeper.errors import DomainError, InvalidInput, NotFound
 from shopkeeper.money import Money
-from shopkeeper.orders.models import OrderStatus
+from shopkeeper.orders.models import Order, OrderStatus
 
 router = APIRouter(include_in_schema=False)
 
@@ -61,8 +62,12 @@ def available(who: Principal, view: service.CaseView, order_status: str) -> list
 
 @router.post("/cases/{case_id}/{action}")
 def act(request: Request, case_id: str, action: str, agreement: Text = "", amount: Text = "", carrier: Text = "",
-        tracking_number: Text = "", body: Text = "", decision: Text = "", responsible: Text = "") -> Response:
-    """Run one action, then show the case again (303 on success, the page with the refusal otherwise)."""
+        tracking_number: Text = "", body: Text = "", decision: Text = "", responsible: Text = "", confirmed: Text = "",
+        expect: Text = "") -> Response:
+    """Run one action, then show the case again (303 on success, the page with the refusal otherwise).
+
+    An action that moves money runs only once confirmed: first the page that names the amount
+    (`case_confirm`), whose submit sends `confirmed` and the amount it named back here."""
     from shopkeeper.console.cases import case_page
 
     who = signed_in(request)
@@ -79,6 +84,17 @@ def act(request: Request, case_id: str, action: str, agreement: Text = "", amoun
             "tracking_number": tracking_number.strip(), "body": body.strip(), "decision": decision.strip(),
             "responsible": responsible.strip()}
     try:
+        with request.app.state.db.read() as session:
+            row = service.get_case(session, who, wanted)
+            closed = row.closed_at is not None
+            asks = action in case_confirm.MONEY_ACTIONS and not closed
+            asking = _preview(session, now, who, row, action, form, lang) if asks else None
+        if closed:  # said in words, in the page's language, whatever was asked
+            return case_page(request, who, case_id, status=409,
+                             error=translate(lang, "case.refused", detail=translate(lang, "case.refused.closed")))
+        if asking is not None and (not confirmed or expect != asking.expect):
+            return render(request, "case_confirm.html", principal=who, nav="cases", case_id=wanted, p=asking, form=form,
+                          changed=bool(confirmed))
         with request.app.state.db.transaction() as session:
             _run(session, now, who, wanted, action, form)
     except NotFound:
@@ -87,6 +103,18 @@ def act(request: Request, case_id: str, action: str, agreement: Text = "", amoun
         detail = translate(lang, "case.bad_amount") if refused.extra.get("field") == "amount" else refused.detail
         return case_page(request, who, case_id, status=refused.status, error=translate(lang, "case.refused", detail=detail))
     return RedirectResponse(f"/cases/{wanted}?done={action}", status_code=303)
+
+
+def _preview(session: Session, now: datetime, who: Principal, row: CaseRow, action: str, form: dict[str, str],
+             lang: Lang) -> case_confirm.Preview | None:
+    """The money the action would move, to ask about first; None where the page does not offer it to this
+    principal now (it is sent as it is, and the engine says why it is refused)."""
+    view = service.describe(row)
+    order = session.get(Order, row.order_id)
+    if order is None or action not in available(who, view, order.status):
+        return None
+    ruling = _ruling(session, who, row.id, form) if action == "arbitrate" else None
+    return case_confirm.preview(view, action, now, lang, ruling)
 
 
 def _run(session: Session, now: datetime, who: Principal, case_id: int, action: str, form: dict[str, str]) -> None:

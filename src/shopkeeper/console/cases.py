@@ -21,12 +21,13 @@ from fastapi.responses import FileResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shopkeeper import rulebooks
 from shopkeeper.aftersales import service
 from shopkeeper.aftersales.models import CaseRow
 from shopkeeper.auth import Principal
 from shopkeeper.catalog.models import Store
 from shopkeeper.catalog.service import list_stores
-from shopkeeper.console import case_actions, case_metrics, filters, queries
+from shopkeeper.console import case_actions, case_metrics, filters, queries, timeline
 from shopkeeper.console.case_view import STATUSES, CaseSummary, proposal_text, summary
 from shopkeeper.console.i18n import Lang, event_label, translate
 from shopkeeper.console.web import lang_of, not_found, render, signed_in, url_with
@@ -149,7 +150,7 @@ def case_page(request: Request, who: Principal, case_id: str, status: int = 200,
         view = service.describe(row)
         case = summary(view, now, lang, order.status)
         detail = {
-            "lines": _lines(session, row), "timeline": service.timeline(session, who, row.id),
+            "lines": _lines(session, row), "timeline": _timeline(session, who, row, store, lang),
             "messages": service.messages(session, who, row.id), "evidence": service.evidence_files(session, who, row.id),
             "reminders": [(moment, moment <= now) for moment in view.reminders],
             "proposals": _proposals(view, lang), "actions": case_actions.available(who, view, order.status),
@@ -157,6 +158,17 @@ def case_page(request: Request, who: Principal, case_id: str, status: int = 200,
     return render(request, "case.html", status=status, principal=who, nav="cases", c=case, row=row, order=order,
                   store=store, now=now, notice=notice, error=error, event_label=event_label, words=countdown_words(lang),
                   **detail)
+
+
+def _timeline(session: Session, who: Principal, row: CaseRow, store: Store, lang: Lang) -> list[timeline.Line]:
+    """The case's events in words, on the store's clock, its reason as the case's rulebook words it."""
+    book = rulebooks.load(row.rulebook)
+
+    def reason_words(code: str) -> str | None:
+        reason = book.aftersales.reason(code)
+        return None if reason is None else reason.zh if lang == "zh" else reason.en
+
+    return timeline.lines(service.timeline(session, who, row.id), lang, store.timezone, store.currency, reason_words)
 
 
 def _lines(session: Session, row: CaseRow) -> list[LineView]:

@@ -51,12 +51,14 @@ class Stores:
 
     principal: Principal
     by_id: dict[int, Store]
+    platform_zone: str = "UTC"
 
     def zone(self, store_id: int | None) -> str:
-        """A store's own time zone; platform rows on the staff member's store clock, else UTC."""
+        """A store's own time zone; the platform's rows (its campaigns, promotions, vouchers) on the platform's
+        clock (settings.platform_timezone), the one their times were set on, for every reader alike."""
         if store_id is None:
-            store_id = self.principal.store_id
-        store = self.by_id.get(store_id) if store_id is not None else None
+            return self.platform_zone
+        store = self.by_id.get(store_id)
         return store.timezone if store else "UTC"
 
     def owner(self, store_id: int | None, lang: Lang) -> str:
@@ -71,8 +73,8 @@ class Stores:
                                               and self.principal.store_id == store_id)
 
 
-def _stores(session: Session, who: Principal) -> Stores:
-    return Stores(who, {s.id: s for s in list_stores(session, who)})
+def _stores(session: Session, who: Principal, request: Request) -> Stores:
+    return Stores(who, {s.id: s for s in list_stores(session, who)}, request.app.state.settings.platform_timezone)
 
 
 def _timing(starts_at: datetime, ends_at: datetime | None, now: datetime, lang: Lang) -> str | None:
@@ -111,6 +113,7 @@ class PromotionView:
     owner: str
     zone: str
     currency: str
+    status: str  # as of now: past its end a promotion has ended (service.status_at)
     timing: str | None
     may_manage: bool
 
@@ -120,14 +123,15 @@ def _promotion_view(row: PromotionRow, stores: Stores, now: datetime, lang: Lang
     rule = row.rule or {}
     currency = str(rule.get("currency") or "CNY")
     zone = stores.zone(row.store_id)
+    status = service.status_at(row, now)
     return PromotionView(
         row=row, kind=promotion_text.kind_name(row.kind, lang),
         summary=promotion_text.summary(rule.get("benefit") or {}, currency, lang, kind=row.kind, zone=zone,
                                        sku_names=labels.get("sku")),
         scope=_scope(rule, labels, lang, limit),
         audience=promotion_text.audience_text(rule.get("audience") or {}, lang),
-        owner=stores.owner(row.store_id, lang), zone=zone, currency=currency,
-        timing=_timing(row.starts_at, row.ends_at, now, lang) if row.status == PromotionStatus.ACTIVE else None,
+        owner=stores.owner(row.store_id, lang), zone=zone, currency=currency, status=status.value,
+        timing=_timing(row.starts_at, row.ends_at, now, lang) if status is PromotionStatus.ACTIVE else None,
         may_manage=stores.may_manage(row.store_id),
     )
 
@@ -164,11 +168,11 @@ def promotions(request: Request) -> Response:
     lang = lang_of(request)
     now: datetime = request.app.state.clock.now()
     with request.app.state.db.read() as session:
-        stores = _stores(session, who)
+        stores = _stores(session, who, request)
         parsed = filters.parse_list(request.query_params, list(stores.by_id), STATUSES, platform=True)
         f = parsed.list_filter
         rows = [] if parsed.problems else service.list_promotions(
-            session, who, f.store_id, f.status, f.platform, filters.PAGE_SIZE + 1, f.before_id)
+            session, who, now, f.store_id, f.status, f.platform, filters.PAGE_SIZE + 1, f.before_id)
         page, next_cursor = _page(rows)
         labels = _labels(session, who, [row.rule or {} for row in page], lang, promotion_text.SCOPE_SHOWN)
         views = [_promotion_view(row, stores, now, lang, labels) for row in page]
@@ -199,10 +203,10 @@ def _promotion_page(request: Request, who: Principal, promotion_id: str, status:
             row = None
         if row is None:
             return not_found(request, who, "promotion")
-        stores = _stores(session, who)
+        stores = _stores(session, who, request)
         view = _promotion_view(row, stores, now, lang, _labels(session, who, [row.rule or {}], lang, None), limit=None)
     return render(request, "promotion.html", status=status, principal=who, nav="promotions", p=view, now=now,
-                  actions=_actions(row.status), notice=notice, error=error,
+                  actions=_actions(view.status), notice=notice, error=error,
                   rule_json=json.dumps(row.rule, ensure_ascii=False, indent=2, sort_keys=True))
 
 
@@ -289,7 +293,7 @@ def coupons(request: Request) -> Response:
         return who
     lang = lang_of(request)
     with request.app.state.db.read() as session:
-        stores = _stores(session, who)
+        stores = _stores(session, who, request)
         parsed = filters.parse_list(request.query_params, list(stores.by_id), STATUSES)
         f = parsed.list_filter
         rows = [] if parsed.problems else service.list_coupon_templates(
@@ -323,7 +327,7 @@ def _coupon_page(request: Request, who: Principal, template_id: str, status: int
             row = None
         if row is None:
             return not_found(request, who, "coupon")
-        stores = _stores(session, who)
+        stores = _stores(session, who, request)
         view = _coupon_view(row, stores, lang, _labels(session, who, [row.rule or {}], lang, None), limit=None)
         held = queries.coupon_counts(session, row.id) if view.may_manage else None
     return render(request, "coupon.html", status=status, principal=who, nav="coupons", c=view, held=held,
@@ -377,7 +381,7 @@ def campaign_list(request: Request) -> Response:
     lang = lang_of(request)
     now: datetime = request.app.state.clock.now()
     with request.app.state.db.read() as session:
-        stores = _stores(session, who)
+        stores = _stores(session, who, request)
         parsed = filters.parse_list(request.query_params, list(stores.by_id), CAMPAIGN_STATUSES)
         f = parsed.list_filter
         rows = [] if parsed.problems else campaigns.list_campaigns(
@@ -420,7 +424,7 @@ def campaign_detail(request: Request, campaign_id: str) -> Response:
             row = None
         if row is None:
             return not_found(request, who, "campaign")
-        stores = _stores(session, who)
+        stores = _stores(session, who, request)
         found = campaigns.list_entries(session, who, row.id, ENTRIES_SHOWN + 1, None)
         shown = found[:ENTRIES_SHOWN]
         prices = campaigns.entry_prices(session, [e.id for e in shown])

@@ -25,7 +25,7 @@ from shopkeeper.auth import Principal, Role, find_key, principal_of
 from shopkeeper.catalog.models import Store
 from shopkeeper.catalog.service import list_stores
 from shopkeeper.clock import start_of_local_day
-from shopkeeper.console import cases, filters, marketing, queries
+from shopkeeper.console import cases, filters, marketing, queries, timeline
 from shopkeeper.console.display import TimeLeft, time_left
 from shopkeeper.console.i18n import Lang, event_label, translate
 from shopkeeper.console.order_pricing import pricing_view, refs_of
@@ -240,7 +240,8 @@ def _order_page(session: Any, order: Order, lang: Lang) -> dict[str, Any]:
     store = session.get(Store, order.store_id)
     lines = list(order.lines)
     links = queries.pricing_links(session, refs_of(order.pricing, lines))
-    return {"store": store, "lines": lines, "timeline": events.timeline(session, f"order:{order.id}"),
+    history = timeline.lines(events.timeline(session, f"order:{order.id}"), lang, store.timezone, order.currency)
+    return {"store": store, "lines": lines, "timeline": history,
             "event_label": event_label, "pricing": pricing_view(order, lines, lang, links)}
 
 

@@ -28,6 +28,10 @@ FAILED_PAYMENT_SHARE = 0.03
 CANCELLED_PAID_SHARE = 0.02
 LATE_SHIPMENT_SHARE = 0.04
 DELIVERY_SCAN_SHARE = 0.75
+# the carrier's pickup scan (揽件), what "shipped" means on Taobao (RULES.md §7.3): most parcels get one, hours
+# after the tracking number; one picked up late after a tracking number typed near the deadline misses ship-by
+PICKUP_SCAN_SHARE = 0.96
+PICKUP_HOURS = (1.0, 20.0)
 BUYER_CONFIRMS_SHARE = 0.60
 SCARCE_SKU_SHARE = 0.03
 

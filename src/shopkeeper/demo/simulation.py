@@ -63,6 +63,8 @@ from shopkeeper.demo.data import (
     MEMBER_LEVELS,
     NEAR,
     PAID_SHARE,
+    PICKUP_HOURS,
+    PICKUP_SCAN_SHARE,
     PROMO_CODE_SHARE,
     PROMO_CODES,
     PROVINCES,
@@ -583,6 +585,9 @@ class _Demo:
         transit = timedelta(days=self.rng.uniform(fastest, slowest) + (2 if shopper.remote else 0))
         arrives = self.now + transit
         self.desk.after_shipment(shop, shopper, order_id, carrier, arrives)
+        if self.rng.random() < PICKUP_SCAN_SHARE:
+            self.later(self.now + min(timedelta(hours=self.rng.uniform(*PICKUP_HOURS)), transit / 2), self.pick_up, shop,
+                       order_id)
         scanned = self.rng.random() < DELIVERY_SCAN_SHARE and arrives < confirm_by - timedelta(hours=2)
         if scanned:
             self.later(arrives, self.deliver, shop, order_id)
@@ -590,6 +595,14 @@ class _Demo:
             at = arrives + timedelta(hours=self.rng.uniform(1, 72))
             if at < confirm_by - timedelta(hours=1):
                 self.later(at, self.confirm, shopper, order_id)
+
+    def pick_up(self, shop: _Shop, order_id: int) -> None:
+        try:
+            with self.db.transaction() as session:
+                orders.record_pickup(session, self.now, shop.staff, order_id)
+        except NotAllowedInState:  # refunded and closed before the carrier came
+            return
+        self.tally["pickup scans"] += 1
 
     def tracking_number(self, pattern: str) -> str:
         alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"

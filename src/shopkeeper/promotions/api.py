@@ -53,31 +53,33 @@ def create_promotion(body: PromotionIn, ctx: Ctx) -> PromotionOut:
     """A store promotion (staff of the store) or a platform promotion (operator; no store_id, platform-funded)."""
     with ctx.transaction() as session:
         spec = body.to_spec(_currency(session, ctx.actor, body.store_id, body.currency), ctx.now())
-        return PromotionOut.of(service.create_promotion(session, ctx.now(), ctx.actor, spec))
+        return PromotionOut.of(service.create_promotion(session, ctx.now(), ctx.actor, spec), ctx.now())
 
 
 @router.get("/promotions")
 def list_promotions(ctx: Ctx, store_id: IdQuery = None, status: PromotionStatus | None = None, platform: bool = False,
                     limit: Limit = 50, cursor: IdQuery = None) -> PromotionPage:
     """Newest first. `platform=true` lists platform promotions only."""
+    now = ctx.now()
     with ctx.read() as session:
-        rows, next_cursor = cut_page(service.list_promotions(session, ctx.actor, store_id, status.value if status else None,
-                                                             platform, limit + 1, cursor), limit)
-        return PromotionPage(items=[PromotionOut.of(r) for r in rows], next_cursor=next_cursor)
+        rows, next_cursor = cut_page(service.list_promotions(session, ctx.actor, now, store_id,
+                                                             status.value if status else None, platform, limit + 1, cursor),
+                                     limit)
+        return PromotionPage(items=[PromotionOut.of(r, now) for r in rows], next_cursor=next_cursor)
 
 
 @router.get("/promotions/{promotion_id}")
 def get_promotion(promotion_id: IdPath, ctx: Ctx) -> PromotionOut:
     """One promotion: its scope, audience, benefit and counters."""
     with ctx.read() as session:
-        return PromotionOut.of(service.get_promotion(session, ctx.actor, promotion_id))
+        return PromotionOut.of(service.get_promotion(session, ctx.actor, promotion_id), ctx.now())
 
 
 @router.post("/promotions/{promotion_id}/{action}")
 def move_promotion(promotion_id: IdPath, action: Action, ctx: Ctx) -> PromotionOut:
     """Pause, resume, or end for good."""
     with ctx.transaction() as session:
-        return PromotionOut.of(service.move_promotion(session, ctx.now(), ctx.actor, promotion_id, action))
+        return PromotionOut.of(service.move_promotion(session, ctx.now(), ctx.actor, promotion_id, action), ctx.now())
 
 
 # --- coupons ------------------------------------------------------------------------------------

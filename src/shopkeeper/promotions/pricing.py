@@ -24,7 +24,7 @@ from shopkeeper.promotions import codec
 from shopkeeper.promotions.campaigns import service as campaigns
 from shopkeeper.promotions.index import PromotionIndex
 from shopkeeper.promotions.models import Coupon, CouponStatus, CouponTemplate, PromotionRow, PromotionStatus, PromotionUse
-from shopkeeper.promotions.results import PricedCart
+from shopkeeper.promotions.results import PricedCart, Verdict
 from shopkeeper.promotions.rules import price_cart
 from shopkeeper.promotions.service import CouponUnavailable, check_buyer_limit, check_open_to, find_code, issue
 from shopkeeper.promotions.terms import CartLine, Gift, GiftSku, PricingRequest, Promotion, Shopper
@@ -244,12 +244,18 @@ def take(session: Session, now: datetime, quote: Quote, orders_by_store: dict[in
     """Take the caps, first-N places and coupons the price relied on, each by the order whose lines it discounted."""
     assert shopper.buyer_id is not None
     homes = home_stores(quote.priced)
-    for verdict in quote.priced.applied():
+    applied = quote.priced.applied()
+    # every promotion counts its units sold (a capped one exactly what its allowance gave), row by row in id
+    # order, so two checkouts moving the same promotions' counters queue instead of deadlocking
+    counted = sorted((quote.rows[v.promotion_id].id, v) for v in applied if v.promotion_id in quote.rows)
+    for _, verdict in counted:
+        row = quote.rows[verdict.promotion_id]
+        units = verdict.units if _is_capped(row) else units_sold(quote.priced, verdict)
+        order_id = orders_by_store[homes.get(verdict.promotion_id, next(iter(orders_by_store)))]
+        _take_units(session, now, row, units, order_id, shopper.buyer_id)
+    for verdict in applied:
         store_id = homes.get(verdict.promotion_id, next(iter(orders_by_store)))
         order_id = orders_by_store[store_id]
-        row = quote.rows.get(verdict.promotion_id)
-        if row is not None and _is_capped(row):
-            _take_units(session, now, row, verdict.units, order_id, shopper.buyer_id)
         entry_id = quote.limited_entries.get(verdict.promotion_id)
         if entry_id is not None:
             session.add(PromotionUse(campaign_entry_id=entry_id, buyer_id=shopper.buyer_id, order_id=order_id,
@@ -278,6 +284,16 @@ def home_stores(priced: PricedCart) -> dict[int, int]:
             by_store = shares.setdefault(allocation.promotion_id, {})
             by_store[fee.store_id] = by_store.get(fee.store_id, 0) + allocation.minor
     return {promotion_id: max(sorted(by_store), key=lambda store: by_store[store]) for promotion_id, by_store in shares.items()}
+
+
+def units_sold(priced: PricedCart, verdict: Verdict) -> int:
+    """Units sold at a promotion on this cart: what it took from its allowance (a price, a gift; a bundle counts
+    sets), else the units of the lines it lowered (满减, 满折) or of the stores whose shipping it paid (包邮)."""
+    if verdict.units:
+        return verdict.units
+    lowered = {fee.store_id for fee in priced.shipping if any(a.promotion_id == verdict.promotion_id for a in fee.discounts)}
+    return sum(line.quantity for line in priced.lines if not line.gift and (
+        line.store_id in lowered or any(a.promotion_id == verdict.promotion_id for a in line.discounts)))
 
 
 def _take_units(session: Session, now: datetime, row: PromotionRow, units: int, order_id: int, buyer_id: int) -> None:

@@ -14,7 +14,7 @@ from shopkeeper.members import MEMBER_LEVELS
 from shopkeeper.promotions.explain import Lang, describe, hint_text
 from shopkeeper.promotions.models import Coupon, CouponTemplate, PromotionRow
 from shopkeeper.promotions.pricing import Quote
-from shopkeeper.promotions.service import CouponSpec, PromotionSpec
+from shopkeeper.promotions.service import CouponSpec, PromotionSpec, status_at
 from shopkeeper.promotions.terms import (
     Audience,
     Benefit,
@@ -345,15 +345,17 @@ class PromotionOut(BaseModel):
     ends_at: datetime | None
     open_ended: bool
     units_cap: int | None
-    units_used: int
+    units_used: int = Field(description="units sold at this promotion on orders not closed unpaid, capped or not")
     per_buyer_units: int | None
     first_n_buyers: int | None
     buyers_used: int
     created_at: datetime
 
     @classmethod
-    def of(cls, row: PromotionRow) -> "PromotionOut":
-        return cls(id=row.id, store_id=row.store_id, name=row.name, kind=row.kind, status=row.status, funder=row.funder,
+    def of(cls, row: PromotionRow, now: datetime) -> "PromotionOut":
+        """`status` as of `now`: a promotion past its end shows as ended (`service.status_at`)."""
+        return cls(id=row.id, store_id=row.store_id, name=row.name, kind=row.kind, status=status_at(row, now).value,
+                   funder=row.funder,
                    benefit=row.rule["benefit"], scope=row.rule["scope"], audience=row.rule["audience"],
                    currency=row.rule.get("currency"), priority=row.priority, stacking=row.stacking, tags=row.tags,
                    excludes_tags=row.excludes_tags, earns_points=row.earns_points, starts_at=row.starts_at, ends_at=row.ends_at,

@@ -192,8 +192,19 @@ def _may_see(actor: Principal, store_id: int | None) -> bool:
     return store_id is None or actor.role is not Role.STAFF or actor.store_id == store_id
 
 
-def list_promotions(session: Session, actor: Principal, store_id: int | None, status: str | None, platform: bool,
-                    limit: int, before_id: int | None) -> list[PromotionRow]:
+def status_at(row: PromotionRow, now: datetime) -> PromotionStatus:
+    """What a promotion is at `now`: past its end it has ended, whether or not anyone pressed End.
+
+    The window closes a promotion by itself (pricing already ignores it from `ends_at`), so the
+    stored status only says what people did; lists, pages and the API show this one.
+    """
+    if row.ends_at is not None and row.ends_at <= now:
+        return PromotionStatus.ENDED
+    return PromotionStatus(row.status)
+
+
+def list_promotions(session: Session, actor: Principal, now: datetime, store_id: int | None, status: str | None,
+                    platform: bool, limit: int, before_id: int | None) -> list[PromotionRow]:
     query = newest_first(select(PromotionRow), PromotionRow.id, limit, before_id)
     if platform:
         query = query.where(PromotionRow.store_id.is_(None))
@@ -201,8 +212,10 @@ def list_promotions(session: Session, actor: Principal, store_id: int | None, st
         query = query.where(PromotionRow.store_id == store_id)
     if actor.role is Role.STAFF:
         query = query.where((PromotionRow.store_id == actor.store_id) | PromotionRow.store_id.is_(None))
-    if status:
-        query = query.where(PromotionRow.status == status)
+    if status == PromotionStatus.ENDED:
+        query = query.where((PromotionRow.status == status) | (PromotionRow.ends_at <= now))
+    elif status:  # as `status_at` reads it: active or paused only while the window is open
+        query = query.where(PromotionRow.status == status, PromotionRow.ends_at.is_(None) | (PromotionRow.ends_at > now))
     return list(session.scalars(query))
 
 
@@ -215,7 +228,7 @@ _MOVES = {"pause": ({PromotionStatus.ACTIVE}, PromotionStatus.PAUSED),
 def move_promotion(session: Session, now: datetime, actor: Principal, promotion_id: int, action: str) -> PromotionRow:
     row = get_promotion(session, actor, promotion_id, for_update=True)
     _require_manager(actor, row.store_id)
-    row.status = _moved(row.status, action, "promotion").value
+    row.status = _moved(status_at(row, now), action, "promotion").value
     if action == "end" and (row.ends_at is None or row.ends_at > now):
         row.ends_at = max(now, row.starts_at)
     events.record(session, now, f"promotion.{_PAST[action]}", f"promotion:{row.id}", row.store_id)

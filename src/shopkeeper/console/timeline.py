@@ -1,0 +1,252 @@
+"""The timelines' words: each event the code records, as one sentence in the page's language.
+
+Events keep their data as the services wrote it: minor units, ISO times in UTC, codes. Here it becomes
+money with its currency, times on the store's clock (a platform's rows on the platform's) and words, so
+an order's or a case's timeline reads "Paid ¥73.97; ship by 2026-11-05 14:00", not `amount_minor: 7397`.
+Every type the code records has a sentence in both languages: tests/console/test_timeline.py reads
+the source for the types and holds this table to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from shopkeeper.console import promotion_text
+from shopkeeper.console.display import duration, money, when
+from shopkeeper.console.i18n import Lang, translate
+from shopkeeper.events import Event
+
+Words = tuple[str, str]  # (English, 中文)
+
+# type → the sentence; {name} is a value of the event's data, made readable by `_values`
+SENTENCES: dict[str, Words] = {
+    # orders and payments
+    "order.placed": ("Order {number} placed: {lines} line(s), {total} to pay", "下单 {number}：{lines} 种商品，应付 {total}"),
+    "order.paid": ("Paid {amount}; ship by {ship_by}", "付款 {amount}，须在 {ship_by} 前发货"),
+    "order.shipped": ("Shipped with {carrier}, tracking number {tracking_number}", "已发货：{carrier}，运单号 {tracking_number}"),
+    "order.picked_up": ("The carrier picked the parcel up at {scanned_at}", "快递已于 {scanned_at} 揽件"),
+    "order.delivered": ("Delivered: the carrier scanned it as signed for", "已签收：快递签收扫描"),
+    "order.completed": ("Completed (receipt confirmed by {confirmed_by}); {released} released to the store",
+                        "交易成功（{confirmed_by}确认收货），{released} 已放款给店铺"),
+    "order.closed": ("Closed by {by}: {reason}", "交易关闭（{by}）：{reason}"),
+    "order.receipt_held": ("Automatic receipt paused by an after-sales case, with {seconds_left} left",
+                           "售后处理中，自动确认收货暂停，剩余 {seconds_left}"),
+    "order.receipt_resumed": ("Automatic receipt running again: confirmed by {confirm_by} unless the buyer does first",
+                              "自动确认收货恢复计时：{confirm_by} 自动确认收货"),
+    "order.ship_overdue": ("The ship-by deadline {ship_by} passed", "已超过发货时限 {ship_by}"),
+    "payment.started": ("Payment #{payment_id} started", "发起支付 #{payment_id}"),
+    "payment.failed": ("Payment #{payment_id} failed", "支付 #{payment_id} 失败"),
+    "payment.refunded": ("Payment #{payment_id} refunded", "支付 #{payment_id} 已退回"),
+    "payment.cancelled": ("Payment #{payment_id} ended with its order: {reason}", "支付 #{payment_id} 随订单关闭：{reason}"),
+    "order.receipt_extended": ("The {by} extended the time to confirm receipt by {days} days, to {confirm_by}",
+                               "{by}延长收货 {days} 天，至 {confirm_by} 自动确认收货"),
+    # after-sales cases
+    "case.opened": ("{by} opened a case: {agreement}", "{by}发起售后：{agreement}"),
+    "case.reminded": ("Reminder: the {waiting_for} must act by {due_at}", "提醒：{waiting_for}须在 {due_at} 前处理"),
+    "case.message_posted": ("The {by} wrote a message", "{by}留言"),
+    "case.evidence_requested": ("The platform asked the {of} for evidence by {due_at}", "平台要求{of}在 {due_at} 前举证"),
+    "case.evidence_added": ("The {by} added evidence ({content_type}, {size})", "{by}上传了证据（{content_type}，{size}）"),
+    "case.agreed": ("{by} agreed; the case is {stage}", "{by}同意，案件{stage}"),
+    "case.closed": ("Case closed ({by})", "案件关闭（{by}）"),
+    "case.escalated": ("{by} escalated the case to the platform", "{by}将案件升级为平台纠纷"),
+    "case.seller_fed_back": ("The seller answered the dispute", "卖家已反馈纠纷"),
+    "case.seller_rejected": ("The seller rejected the request", "卖家拒绝了申请"),
+    "case.return_sent": ("The buyer sent the return: {carrier}, tracking number {tracking_number}",
+                         "买家已退货：{carrier}，运单号 {tracking_number}"),
+    "case.reshipped": ("The seller reshipped: {carrier}, tracking number {tracking_number}",
+                       "卖家已重新发货：{carrier}，运单号 {tracking_number}"),
+    "case.return_received": ("The seller confirmed the return arrived", "卖家确认收到退货"),
+    "case.return_assumed_received": ("The return counts as received: the seller did not confirm it in time",
+                                     "卖家未按时确认，视为已收到退货"),
+    "case.ruling_overdue": ("The platform's ruling is overdue", "平台裁决超时"),
+    "case.lapsed": ("The request lapsed: the order moved on without it", "申请失效：订单已继续进行"),
+    "case.shortage_proof_recorded": ("{by} recorded the shortage facts", "{by}记录了短装事实"),
+    "complaint.opened": ("Complaint about order #{order_id} ({goods} of goods), open until {open_until}",
+                         "投诉订单 #{order_id}（商品金额 {goods}），受理至 {open_until}"),
+    "complaint.upheld": ("Complaint upheld: {compensation} compensation to the buyer", "投诉成立：赔付买家 {compensation}"),
+    "complaint.dismissed": ("Complaint dismissed", "投诉不成立"),
+    # the catalogue, buyers, stock
+    "store.created": ("Store {name} opened on the {rulebook} rulebook", "店铺 {name} 开张（规则：{rulebook}）"),
+    "product.created": ("Product {title} created with SKUs {skus}", "新建商品 {title}（SKU：{skus}）"),
+    "product.listed": ("Product put on sale", "商品上架"),
+    "product.delisted": ("Product taken off sale", "商品下架"),
+    "sku.price_changed": ("Price changed from {old} to {new}", "价格由 {old} 改为 {new}"),
+    "buyer.created": ("Buyer registered ({level})", "买家注册（{level}）"),
+    "points.recorded": ("{delta} points: {reason}", "积分 {delta}：{reason}"),
+    "shipping_template.created": ("Shipping template {name} created", "新建运费模板 {name}"),
+    "store_carrier.filed": ("Carrier {name} filed as {shipping_class}", "登记承运商 {name}：{shipping_class}"),
+    "store_carrier.changed": ("Carrier {name} changed; it ships as {shipping_class}", "承运商 {name} 已修改：{shipping_class}"),
+    "store_carrier.removed": ("Carrier {name} no longer filed: the rulebook's list decides its class",
+                              "承运商 {name} 已删除：按规则默认归类"),
+    "stock.receive": ("{quantity} received into warehouse #{warehouse_id}", "入库 {quantity} 件（仓库 #{warehouse_id}）"),
+    "stock.adjust": ("Stock adjusted by {quantity} in warehouse #{warehouse_id}", "库存调整 {quantity} 件（仓库 #{warehouse_id}）"),
+    "stock.reserve": ("{quantity} held back in warehouse #{warehouse_id}", "预留 {quantity} 件（仓库 #{warehouse_id}）"),
+    "stock.release": ("{quantity} back on sale in warehouse #{warehouse_id}", "释放 {quantity} 件（仓库 #{warehouse_id}）"),
+    "stock.consume": ("{quantity} taken out of warehouse #{warehouse_id}", "出库 {quantity} 件（仓库 #{warehouse_id}）"),
+    # promotions, coupons, campaigns
+    "promotion.created": ("Promotion {name} created ({kind}), funded by the {funder}", "新建促销 {name}（{kind}），{funder}出资"),
+    "promotion.paused": ("Promotion paused", "促销已暂停"),
+    "promotion.resumed": ("Promotion resumed", "促销已恢复"),
+    "promotion.ended": ("Promotion ended", "促销已结束"),
+    "coupon.created": ("Coupon {name} created", "新建优惠券 {name}"),
+    "coupon.paused": ("Coupon paused", "优惠券已暂停"),
+    "coupon.resumed": ("Coupon resumed", "优惠券已恢复"),
+    "coupon.ended": ("Coupon ended", "优惠券已结束"),
+    "coupon.claimed": ("Buyer #{buyer_id} claimed a coupon of #{template_id}", "买家 #{buyer_id} 领取了优惠券 #{template_id}"),
+    "coupon.locked": ("Coupon held by order #{order_id}", "优惠券被订单 #{order_id} 占用"),
+    "coupon.returned": ("Coupon given back: order #{order_id} closed unpaid", "优惠券已退回：订单 #{order_id} 未付款关闭"),
+    "campaign.created": ("Campaign {theme} created: {starts_at} – {ends_at}, phases {phases}",
+                         "新建活动 {theme}：{starts_at} – {ends_at}，阶段：{phases}"),
+    "campaign.cancelled": ("Campaign cancelled: {reason}", "活动已取消：{reason}"),
+    "campaign.entry_accepted": ("Product #{product_id} signed up ({tier}) and was accepted", "商品 #{product_id} 报名（{tier}）：通过"),
+    "campaign.entry_rejected": ("Product #{product_id} signed up ({tier}) and was refused: {failed} not met",
+                                "商品 #{product_id} 报名（{tier}）：未通过，不满足 {failed}"),
+}
+
+# (data key, words): added when the event's data has that key truthy ("!key": falsy but present)
+_CASE_MOVES: tuple[tuple[str, Words], ...] = (
+    ("resolution", (": {resolution}", "：{resolution}")),
+    ("step", (" ({step})", "（{step}）")),
+    ("decision", ("; ruling: {decision}, responsible: {responsible}", "；裁决：{decision}，责任方：{responsible}")),
+    ("counter", (", with a counter-proposal", "，并提出新方案")),
+    ("corrected_to", ("; responsibility corrected to the {corrected_to}", "；责任更正为{corrected_to}")),
+    ("refund", ("; {refund} refunded to the buyer", "；退款 {refund} 给买家")),
+    ("from_store_balance", (" from the store's balance", "（从店铺余额扣回）")),
+    ("released", ("; {released} released to the store", "；{released} 放款给店铺")),
+    ("open_due_at", ("; next deadline {due_at}", "；下一期限 {due_at}")),
+)
+CLAUSES: dict[str, tuple[tuple[str, Words], ...]] = {
+    "order.placed": (("discount", ("; {discount} off", "，优惠 {discount}")),),
+    "order.shipped": (("shipping_class", (" ({shipping_class})", "（{shipping_class}）")),
+                      ("late", (", after the ship-by deadline", "，已超过发货时限"))),
+    "order.picked_up": (("counts_as_shipped", ("; on this platform that is when it counts as shipped", "，本平台以揽件为发货")),
+                        ("late", (", after the ship-by deadline", "，已超过发货时限"))),
+    "order.closed": (("refunded", ("; the payment was refunded", "，货款已退回")),),
+    "order.ship_overdue": (("tracking_entered", ("; a tracking number was entered, but no carrier has picked the parcel up",
+                                                 "；已填运单号，但快递尚未揽件")),
+                           ("!tracking_entered", ("; nothing was shipped", "；尚未发货"))),
+    "payment.refunded": (("reason", (": {reason}", "：{reason}")),),
+    "case.opened": (("refund", (", {refund} asked", "，申请退款 {refund}")), ("reason", ("; reason: {reason}", "；原因：{reason}")),
+                    ("responsible", ("; responsible: {responsible}", "；责任方：{responsible}")),
+                    ("open_due_at", ("; next deadline {due_at}", "；下一期限 {due_at}"))),
+    "case.evidence_requested": (("note", (": {note}", "：{note}")),),
+    "case.shortage_proof_recorded": (("!shipped_quantity_matches", ("; fewer were shipped than ordered", "；实发数量少于订单")),),
+    "complaint.upheld": (("points", (" ({points} points)", "（{points} 积分）")),),
+    "coupon.created": (("total", (", {total} in all", "，共 {total} 张")), ("code", (", redeemed by a code", "，凭券码使用"))),
+    **{t: _CASE_MOVES for t in SENTENCES if t.startswith("case.") and t not in (
+        "case.opened", "case.reminded", "case.message_posted", "case.evidence_requested", "case.evidence_added")},
+}
+
+# codes in event data, in words
+_CODES: dict[str, Words] = {
+    "buyer": ("buyer", "买家"), "seller": ("seller", "卖家"), "platform": ("platform", "平台"),
+    "system": ("system", "系统"), "operator": ("operator", "平台运营"), "staff": ("store staff", "店铺客服"),
+    "aftersales": ("after-sales", "售后"), "third_party": ("third party", "第三方"), "store": ("store", "店铺"),
+    "investigation": ("to be investigated", "待调查"),
+    "full_refund": ("full refund", "全额退款"), "partial_refund": ("partial refund", "部分退款"),
+    "release_seller": ("release to the seller", "放款给卖家"),
+    # why an order closed (order.closed `reason`; free text from the API shows as written)
+    "payment_window_passed": ("not paid in time", "超时未付款"), "cancelled": ("cancelled", "已取消"),
+    "changed_mind": ("the buyer changed their mind", "买家不想要了"), "ordered_by_mistake": ("ordered by mistake", "拍错了"),
+    "wrong_address": ("wrong address", "地址填错"), "found_cheaper": ("found it cheaper elsewhere", "别处更便宜"),
+    "not_shipped_on_time": ("refunded: not shipped on time", "未按约定时间发货，已退款"),
+    "refund_before_shipment": ("refunded before shipment", "发货前退款"),
+    # why points moved (points.recorded `reason`)
+    "order_completed": ("earned on a completed order", "确认收货获得"), "points_price": ("spent on an order", "下单抵扣"),
+    "order_closed": ("given back: the order closed", "订单关闭退回"),
+    # shipping classes of carriers (order.shipped, store_carrier.*; RULES.md §5.6)
+    "express": ("Big-4 express", "商业快递"), "standard": ("general express or dedicated line", "普通快递或专线"),
+    "post": ("surface post", "邮政小包"),
+}
+_PARTY_KEYS = frozenset({"by", "waiting_for", "of", "confirmed_by", "responsible", "corrected_to", "funder", "decision"})
+_TIME_KEYS = frozenset({"ship_by", "confirm_by", "due_at", "scanned_at", "open_until", "starts_at", "ends_at"})
+_MONEY_KEYS = frozenset({"old", "new"})  # sku.price_changed writes its prices without the _minor suffix
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of a timeline: when (on the page's clock), the raw type (for machines), and what happened."""
+
+    at: datetime
+    type: str
+    text: str
+
+
+ReasonWords = Callable[[str], "str | None"]  # a rulebook's after-sales reason code → its words, when it has them
+
+
+def lines(events: Iterable[Event], lang: Lang, zone: str, currency: str, reason_words: ReasonWords | None = None) -> list[Line]:
+    return [Line(e.at, e.type, sentence(e.type, e.data or {}, lang, zone, currency, reason_words)) for e in events]
+
+
+def sentence(event_type: str, data: Mapping[str, Any], lang: Lang, zone: str, currency: str,
+             reason_words: ReasonWords | None = None) -> str:
+    """The event in words; a type without a sentence (one added since) says its type and its data as written."""
+    words = SENTENCES.get(event_type)
+    if words is None:
+        return f"{event_type} " + ", ".join(f"{k}: {v}" for k, v in data.items())
+    values = _values(event_type, data, lang, zone, currency, reason_words)
+    pick = 0 if lang == "en" else 1
+    text = words[pick].format_map(values)
+    for key, clause in CLAUSES.get(event_type, ()):
+        if _holds(key, data, values):
+            text += clause[pick].format_map(values)
+    return text[0].upper() + text[1:] if lang == "en" else text
+
+
+def _holds(key: str, data: Mapping[str, Any], values: Mapping[str, str]) -> bool:
+    """A clause's condition: its data is there and not empty, zero or false ("!key": there, and empty)."""
+    if key.startswith("!"):
+        return key[1:] in data and not data[key[1:]]
+    if key == "open_due_at":
+        return key in values
+    raw = data.get(key, data.get(f"{key}_minor"))
+    return bool(raw) and key in values
+
+
+class _Values(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "—"
+
+
+def _values(event_type: str, data: Mapping[str, Any], lang: Lang, zone: str, currency: str,
+            reason_words: ReasonWords | None) -> _Values:
+    pick = 0 if lang == "en" else 1
+    cur = str(data.get("currency") or currency)
+    values = _Values()
+    for key, value in data.items():
+        if value is None:
+            continue
+        if key.endswith("_minor") and isinstance(value, int):
+            if key == "discount_minor" and not value:
+                continue
+            values[key.removesuffix("_minor")] = money(value, cur)
+        elif key in _MONEY_KEYS and isinstance(value, int):
+            values[key] = money(value, cur)
+        elif key in _TIME_KEYS:
+            values[key] = when(datetime.fromisoformat(str(value)), zone)
+        elif key == "seconds_left":
+            values[key] = duration(timedelta(seconds=int(value)), lang)
+        elif key == "size_bytes":
+            values["size"] = f"{max(1, round(int(value) / 1024)):,} KB"
+        elif key == "kind" and event_type == "promotion.created":
+            values[key] = promotion_text.kind_name(str(value), lang)
+        elif key in _PARTY_KEYS or key == "reason" and str(value) in _CODES:
+            values[key] = _CODES[str(value)][pick] if str(value) in _CODES else str(value)
+        elif key in ("stage", "step", "resolution", "agreement"):
+            text = translate(lang, f"case.{'kind' if key == 'agreement' else key}.{value}")
+            values[key] = text[0].lower() + text[1:] if lang == "en" else text  # it stands mid-sentence
+        elif key == "reason" and reason_words is not None and reason_words(str(value)):
+            values[key] = str(reason_words(str(value)))
+        elif isinstance(value, bool):
+            values[key] = "yes" if value else ""
+        elif isinstance(value, (list, tuple)):
+            values[key] = ("、" if lang == "zh" else ", ").join(map(str, value)) if value else ""
+        else:
+            values[key] = str(value)
+    if data.get("due_at") and not (event_type == "case.closed" or data.get("stage") == "closed"):
+        values["open_due_at"] = "yes"  # a closed case has no next deadline to tell
+    return values
