@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from shopkeeper.db import Database
 from shopkeeper.promotions.models import Coupon, CouponTemplate, PromotionRow, PromotionUse
@@ -88,3 +88,25 @@ def test_one_buyer_racing_for_a_per_buyer_limit_never_exceeds_it(shop: Shop, db:
     assert taken == 2
     orders = shop.shopper.get(f"/orders?store_id={shop.store_id}&limit=200")["items"]
     assert sorted(o["lines"][0]["payable"]["minor"] for o in orders)[:3] == [1990, 1990, 5990]
+
+
+def test_a_checkout_never_waits_on_an_uncapped_promotions_row(shop: Shop, db: Database) -> None:
+    """A store-wide 满减 has no cap to check: each checkout counts it in a row of its own, so none queues behind
+    another on the promotion (a hot row under a peak-day crowd)."""
+    if not db.url.startswith("postgresql"):
+        pytest.skip("SQLite locks the whole database for each writer; row locks are PostgreSQL's")
+    promo = shop.staff.post("/promotions", {"store_id": shop.store_id, "name": "满1减1", "kind": "threshold_reduction",
+                                            "open_ended": True, "benefit": {"type": "reduction", "tiers": [
+                                                {"threshold": "1", "amount_off": "1"}]}}, expect=201)
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        # given another transaction that has updated the promotion's row and not yet committed
+        with db.transaction() as session:
+            session.execute(update(PromotionRow).where(PromotionRow.id == promo["id"]).values(priority=PromotionRow.priority))
+            # when a buyer checks out with the 满减 meanwhile, then the order is placed without waiting for it
+            order = pool.submit(shop.order, (shop.skus[0], 2)).result(timeout=30)
+    finally:
+        pool.shutdown(wait=True)
+    assert order["discount"]["minor"] == 100
+    # and the promotion counts the 2 units it sold
+    assert shop.staff.get(f"/promotions/{promo['id']}")["units_used"] == 2

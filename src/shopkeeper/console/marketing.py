@@ -114,11 +114,12 @@ class PromotionView:
     zone: str
     currency: str
     status: str  # as of now: past its end a promotion has ended (service.status_at)
+    units_sold: int  # service.units_sold
     timing: str | None
     may_manage: bool
 
 
-def _promotion_view(row: PromotionRow, stores: Stores, now: datetime, lang: Lang, labels: Labels,
+def _promotion_view(row: PromotionRow, stores: Stores, now: datetime, lang: Lang, labels: Labels, units_sold: int,
                     limit: int | None = promotion_text.SCOPE_SHOWN) -> PromotionView:
     rule = row.rule or {}
     currency = str(rule.get("currency") or "CNY")
@@ -130,7 +131,7 @@ def _promotion_view(row: PromotionRow, stores: Stores, now: datetime, lang: Lang
                                        sku_names=labels.get("sku")),
         scope=_scope(rule, labels, lang, limit),
         audience=promotion_text.audience_text(rule.get("audience") or {}, lang),
-        owner=stores.owner(row.store_id, lang), zone=zone, currency=currency, status=status.value,
+        owner=stores.owner(row.store_id, lang), zone=zone, currency=currency, status=status.value, units_sold=units_sold,
         timing=_timing(row.starts_at, row.ends_at, now, lang) if status is PromotionStatus.ACTIVE else None,
         may_manage=stores.may_manage(row.store_id),
     )
@@ -175,7 +176,8 @@ def promotions(request: Request) -> Response:
             session, who, now, f.store_id, f.status, f.platform, filters.PAGE_SIZE + 1, f.before_id)
         page, next_cursor = _page(rows)
         labels = _labels(session, who, [row.rule or {} for row in page], lang, promotion_text.SCOPE_SHOWN)
-        views = [_promotion_view(row, stores, now, lang, labels) for row in page]
+        sold = service.units_sold(session, page)
+        views = [_promotion_view(row, stores, now, lang, labels, sold[row.id]) for row in page]
     messages = _messages(lang, parsed.problems)
     return render(request, "promotions.html", status=400 if messages else 200, principal=who, nav="promotions",
                   stores=list(stores.by_id.values()), statuses=STATUSES, promotions=views, messages=messages,
@@ -204,7 +206,8 @@ def _promotion_page(request: Request, who: Principal, promotion_id: str, status:
         if row is None:
             return not_found(request, who, "promotion")
         stores = _stores(session, who, request)
-        view = _promotion_view(row, stores, now, lang, _labels(session, who, [row.rule or {}], lang, None), limit=None)
+        view = _promotion_view(row, stores, now, lang, _labels(session, who, [row.rule or {}], lang, None),
+                               service.units_sold(session, [row])[row.id], limit=None)
     return render(request, "promotion.html", status=status, principal=who, nav="promotions", p=view, now=now,
                   actions=_actions(view.status), notice=notice, error=error,
                   rule_json=json.dumps(row.rule, ensure_ascii=False, indent=2, sort_keys=True))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from fastapi import APIRouter
@@ -16,7 +17,7 @@ from shopkeeper.orders import carts, quotes
 from shopkeeper.orders.models import Cart
 from shopkeeper.orders.rules import LineRequest
 from shopkeeper.promotions import service
-from shopkeeper.promotions.models import PromotionStatus
+from shopkeeper.promotions.models import PromotionRow, PromotionStatus
 from shopkeeper.promotions.schemas import (
     CartsPriceIn,
     CodeIn,
@@ -53,7 +54,7 @@ def create_promotion(body: PromotionIn, ctx: Ctx) -> PromotionOut:
     """A store promotion (staff of the store) or a platform promotion (operator; no store_id, platform-funded)."""
     with ctx.transaction() as session:
         spec = body.to_spec(_currency(session, ctx.actor, body.store_id, body.currency), ctx.now())
-        return PromotionOut.of(service.create_promotion(session, ctx.now(), ctx.actor, spec), ctx.now())
+        return _out(session, service.create_promotion(session, ctx.now(), ctx.actor, spec), ctx.now())
 
 
 @router.get("/promotions")
@@ -65,21 +66,26 @@ def list_promotions(ctx: Ctx, store_id: IdQuery = None, status: PromotionStatus 
         rows, next_cursor = cut_page(service.list_promotions(session, ctx.actor, now, store_id,
                                                              status.value if status else None, platform, limit + 1, cursor),
                                      limit)
-        return PromotionPage(items=[PromotionOut.of(r, now) for r in rows], next_cursor=next_cursor)
+        sold = service.units_sold(session, rows)
+        return PromotionPage(items=[PromotionOut.of(r, now, sold[r.id]) for r in rows], next_cursor=next_cursor)
 
 
 @router.get("/promotions/{promotion_id}")
 def get_promotion(promotion_id: IdPath, ctx: Ctx) -> PromotionOut:
     """One promotion: its scope, audience, benefit and counters."""
     with ctx.read() as session:
-        return PromotionOut.of(service.get_promotion(session, ctx.actor, promotion_id), ctx.now())
+        return _out(session, service.get_promotion(session, ctx.actor, promotion_id), ctx.now())
 
 
 @router.post("/promotions/{promotion_id}/{action}")
 def move_promotion(promotion_id: IdPath, action: Action, ctx: Ctx) -> PromotionOut:
     """Pause, resume, or end for good."""
     with ctx.transaction() as session:
-        return PromotionOut.of(service.move_promotion(session, ctx.now(), ctx.actor, promotion_id, action), ctx.now())
+        return _out(session, service.move_promotion(session, ctx.now(), ctx.actor, promotion_id, action), ctx.now())
+
+
+def _out(session: Session, row: PromotionRow, now: datetime) -> PromotionOut:
+    return PromotionOut.of(row, now, service.units_sold(session, [row])[row.id])
 
 
 # --- coupons ------------------------------------------------------------------------------------

@@ -56,6 +56,11 @@ class PromotionRow(Base):
     buyers_used: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime]
 
+    @property
+    def capped(self) -> bool:
+        """Whether units or buyers are limited: then checkout counts on this row, in the UPDATE that checks the limit."""
+        return self.units_cap is not None or self.per_buyer_units is not None or self.first_n_buyers is not None
+
 
 class CouponTemplate(Base):
     """优惠券: what a coupon gives and who may have how many. Claimable, or redeemed by a code (达人推广码)."""

@@ -88,7 +88,7 @@ def live_promotions(session: Session, now: datetime, store_ids: Sequence[int], c
         (PromotionRow.ends_at.is_(None)) | (PromotionRow.ends_at > now),
     ).order_by(PromotionRow.id)
     rows = [row for row in session.scalars(query) if row.rule.get("currency") in (None, currency)]
-    capped = [row.id for row in rows if _is_capped(row)]
+    capped = [row.id for row in rows if row.capped]
     if lock and capped:
         # re-read the counters under a row lock: from here to commit nobody else can move them
         locked = select(PromotionRow).where(PromotionRow.id.in_(capped)).order_by(PromotionRow.id).with_for_update()
@@ -115,13 +115,9 @@ def with_subcategories(ids: frozenset[int], children: dict[int, list[int]]) -> f
     return frozenset(found)
 
 
-def _is_capped(row: PromotionRow) -> bool:
-    return row.units_cap is not None or row.per_buyer_units is not None or row.first_n_buyers is not None
-
-
 def _allowance(session: Session, row: PromotionRow, buyer_id: int | None) -> int | None:
     """Units this buyer may still get at this promotion's price: the total cap, the per-buyer limit, the first-N slot."""
-    if not _is_capped(row):
+    if not row.capped:
         return None
     limits: list[int] = []
     if row.units_cap is not None:
@@ -245,14 +241,18 @@ def take(session: Session, now: datetime, quote: Quote, orders_by_store: dict[in
     assert shopper.buyer_id is not None
     homes = home_stores(quote.priced)
     applied = quote.priced.applied()
-    # every promotion counts its units sold (a capped one exactly what its allowance gave), row by row in id
-    # order, so two checkouts moving the same promotions' counters queue instead of deadlocking
+    # A capped promotion takes its units in one conditional UPDATE of its row, rows in id order so two checkouts
+    # queue instead of deadlocking. An uncapped one only adds a use with the units it sold: nothing to check, so no
+    # row to lock, and checkouts never queue behind a store-wide 满减 or a platform voucher (service.units_sold).
     counted = sorted((quote.rows[v.promotion_id].id, v) for v in applied if v.promotion_id in quote.rows)
     for _, verdict in counted:
         row = quote.rows[verdict.promotion_id]
-        units = verdict.units if _is_capped(row) else units_sold(quote.priced, verdict)
         order_id = orders_by_store[homes.get(verdict.promotion_id, next(iter(orders_by_store)))]
-        _take_units(session, now, row, units, order_id, shopper.buyer_id)
+        if row.capped:
+            _take_units(session, now, row, verdict.units, order_id, shopper.buyer_id)
+        else:
+            session.add(PromotionUse(promotion_id=row.id, buyer_id=shopper.buyer_id, order_id=order_id,
+                                     units=units_sold(quote.priced, verdict), first_n_slot=False, released=False, at=now))
     for verdict in applied:
         store_id = homes.get(verdict.promotion_id, next(iter(orders_by_store)))
         order_id = orders_by_store[store_id]
@@ -309,13 +309,18 @@ def _take_units(session: Session, now: datetime, row: PromotionRow, units: int, 
                              released=False, at=now))
 
 
+_capped_row = (PromotionRow.units_cap.is_not(None) | PromotionRow.per_buyer_units.is_not(None)
+               | PromotionRow.first_n_buyers.is_not(None))  # PromotionRow.capped, in SQL
+
+
 def give_back(session: Session, now: datetime, order_id: int, store_id: int) -> None:
     """An order closed before payment: its promotion units, first-N places and coupons return."""
     for use in session.scalars(select(PromotionUse).where(PromotionUse.order_id == order_id, PromotionUse.released.is_(False))):
         use.released = True
         if use.promotion_id is None:
             continue  # a campaign price: releasing the use is all it takes
-        session.execute(update(PromotionRow).where(PromotionRow.id == use.promotion_id).values(
+        # an uncapped promotion counts by its uses alone (take): releasing the use is all it takes too
+        session.execute(update(PromotionRow).where(PromotionRow.id == use.promotion_id, _capped_row).values(
             units_used=PromotionRow.units_used - use.units,
             buyers_used=PromotionRow.buyers_used - (1 if use.first_n_slot else 0)))
     for coupon in session.scalars(select(Coupon).where(Coupon.order_id == order_id, Coupon.status == CouponStatus.LOCKED.value)):

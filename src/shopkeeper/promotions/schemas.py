@@ -352,15 +352,16 @@ class PromotionOut(BaseModel):
     created_at: datetime
 
     @classmethod
-    def of(cls, row: PromotionRow, now: datetime) -> "PromotionOut":
-        """`status` as of `now`: a promotion past its end shows as ended (`service.status_at`)."""
+    def of(cls, row: PromotionRow, now: datetime, units_sold: int) -> "PromotionOut":
+        """`status` as of `now`: a promotion past its end shows as ended (`service.status_at`); `units_sold` from
+        `service.units_sold`."""
         return cls(id=row.id, store_id=row.store_id, name=row.name, kind=row.kind, status=status_at(row, now).value,
                    funder=row.funder,
                    benefit=row.rule["benefit"], scope=row.rule["scope"], audience=row.rule["audience"],
                    currency=row.rule.get("currency"), priority=row.priority, stacking=row.stacking, tags=row.tags,
                    excludes_tags=row.excludes_tags, earns_points=row.earns_points, starts_at=row.starts_at, ends_at=row.ends_at,
                    open_ended=row.open_ended,
-                   units_cap=row.units_cap, units_used=row.units_used, per_buyer_units=row.per_buyer_units,
+                   units_cap=row.units_cap, units_used=units_sold, per_buyer_units=row.per_buyer_units,
                    first_n_buyers=row.first_n_buyers, buyers_used=row.buyers_used, created_at=row.created_at)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -14,7 +15,7 @@ from shopkeeper.catalog.models import Category, Product, Sku, Store
 from shopkeeper.db import newest_first
 from shopkeeper.errors import Conflict, InvalidInput, NotAllowedInState, NotFound
 from shopkeeper.promotions import codec
-from shopkeeper.promotions.models import Coupon, CouponStatus, CouponTemplate, PromotionRow, PromotionStatus
+from shopkeeper.promotions.models import Coupon, CouponStatus, CouponTemplate, PromotionRow, PromotionStatus, PromotionUse
 from shopkeeper.promotions.rules import audience_refusal
 from shopkeeper.promotions.terms import (
     ITEM_BENEFITS,
@@ -389,3 +390,20 @@ def my_coupons(session: Session, actor: Principal, status: str | None, store_id:
     if store_id is not None:
         query = query.where((Coupon.store_id == store_id) | Coupon.store_id.is_(None))
     return [(coupon, template) for coupon, template in session.execute(query).all()]
+
+
+def units_sold(session: Session, rows: Sequence[PromotionRow]) -> dict[int, int]:
+    """Units sold at each promotion on orders not closed unpaid.
+
+    A capped promotion keeps the count on its row, moved in the UPDATE that checks the cap. An uncapped one is
+    counted by its uses (one per order, pricing.take), so checkouts never lock a popular promotion's row; one
+    grouped query sums them for a page of promotions.
+    """
+    counts = {row.id: row.units_used if row.capped else 0 for row in rows}
+    uncapped = [row.id for row in rows if not row.capped]
+    if uncapped:
+        totals = session.execute(select(PromotionUse.promotion_id, func.sum(PromotionUse.units))
+                                 .where(PromotionUse.promotion_id.in_(uncapped), PromotionUse.released.is_(False))
+                                 .group_by(PromotionUse.promotion_id))
+        counts.update({int(promotion_id): int(total) for promotion_id, total in totals if promotion_id is not None})
+    return counts
