@@ -279,6 +279,9 @@ def test_the_operator_rules_from_the_page(operator: TestClient, dhgate_staff: Te
     bad = operator.post(f"{case}/arbitrate", data={"decision": "partial_refund", "responsible": "seller", "amount": "1e400x"},
                         headers=ORIGIN)
     assert bad.status_code == 422 and "the amount must be a number like 12.50" in bad.text
+    full_width = operator.post(f"{case}/arbitrate", headers=ORIGIN,
+                               data={"decision": "partial_refund", "responsible": "seller", "amount": "２５.００"})
+    assert full_width.status_code == 422 and "the amount must be a number like 12.50" in full_width.text
     ruling = {"decision": "partial_refund", "responsible": "seller", "amount": "25.00"}
     asked = operator.post(f"{case}/arbitrate?lang=zh", data=ruling, headers=ORIGIN)
     assert asked.status_code == 200

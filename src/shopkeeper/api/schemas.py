@@ -21,7 +21,7 @@ Text = Annotated[str, StringConstraints(max_length=4000)]
 # Money in is exact text: ASCII digits, an optional point and decimals, nothing around them. Pydantic's Decimal
 # alone takes " 12 " and full-width "１２"; a JSON number with a fraction has been a float (inexact) before it
 # gets here, so only whole JSON numbers are taken as numbers (docs/decisions.md, issue 10).
-_AMOUNT_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+AMOUNT_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 _AMOUNT_SHAPE = 'write amounts as a string of ASCII digits with an optional point and decimals, e.g. "12.50"'
 
 
@@ -31,7 +31,7 @@ def strict_amount(value: object) -> object:
     if isinstance(value, int) and not isinstance(value, bool):
         return Decimal(value)
     if isinstance(value, str):
-        if _AMOUNT_TEXT.fullmatch(value):
+        if AMOUNT_TEXT.fullmatch(value):
             return Decimal(value)
         raise ValueError(f"{value[:40]!r} is not an amount: {_AMOUNT_SHAPE}")
     if isinstance(value, float):

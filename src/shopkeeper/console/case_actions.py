@@ -9,7 +9,7 @@ from the console's own origin (`web.same_origin`), as the marketing forms do.
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from shopkeeper.aftersales import rules, service
 from shopkeeper.aftersales.cases import Agreement, Origin, Stage, Step
 from shopkeeper.aftersales.models import CaseRow
-from shopkeeper.api.schemas import to_minor
+from shopkeeper.api.schemas import AMOUNT_TEXT, to_minor
 from shopkeeper.auth import Principal, Role
 from shopkeeper.console import case_confirm, filters
 from shopkeeper.console.i18n import Lang, translate
@@ -154,13 +154,16 @@ def _ruling(session: Session, who: Principal, case_id: int, form: dict[str, str]
 
 
 def _minor(session: Session, who: Principal, case_id: int, text: str) -> int:
-    """An amount typed in major units ("12.50"), exact to the case currency's minor unit."""
+    """An amount typed in major units ("12.50", "1,234.50"), exact to the case currency's minor unit.
+
+    ASCII digits only, as in the API (api/schemas.py `AMOUNT_TEXT`): full-width digits are refused, not guessed at.
+    """
     currency = service.get_case(session, who, case_id).currency
-    try:
-        amount = Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        raise InvalidInput("the amount is not a number", field="amount") from None
-    if not amount.is_finite() or amount < 0 or amount > Decimal(10) ** 12:
+    typed = text.strip().replace(",", "")
+    if not AMOUNT_TEXT.fullmatch(typed):
+        raise InvalidInput("the amount is not a number", field="amount")
+    amount = Decimal(typed)
+    if amount < 0 or amount > Decimal(10) ** 12:
         raise InvalidInput("the amount is not a number", field="amount")
     try:
         return to_minor(amount, currency, "amount")
