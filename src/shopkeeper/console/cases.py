@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -36,19 +34,6 @@ from shopkeeper.orders.models import Order, OrderLine
 
 router = APIRouter(include_in_schema=False)
 router.include_router(case_actions.router)
-
-SCRIPT = Path(__file__).parent / "static" / "countdown.js"
-
-
-@lru_cache(maxsize=1)
-def _script() -> str:
-    return SCRIPT.read_text(encoding="utf-8")
-
-
-@router.get("/static/countdown.js")
-def countdown_script() -> Response:
-    return Response(_script(), media_type="text/javascript", headers={"Cache-Control": "public, max-age=300"})
-
 
 def countdown_words(lang: Lang) -> dict[str, str]:
     """What the script needs to write a countdown in the page's language."""

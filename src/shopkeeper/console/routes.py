@@ -57,24 +57,20 @@ STATIC = Path(__file__).parent / "static"
 AWAITING_SHOWN = 20  # per store on the dashboard; the order list has the rest
 
 
-@lru_cache(maxsize=1)
-def _stylesheet() -> str:
-    return (STATIC / "console.css").read_text(encoding="utf-8")
+# The console's own files, and nothing else: a name not listed here is a 404, never a path into the package.
+STATIC_FILES = {"console.css": "text/css", "forms.js": "text/javascript", "countdown.js": "text/javascript"}
 
 
-@router.get("/static/console.css")
-def stylesheet() -> Response:
-    return Response(_stylesheet(), media_type="text/css", headers={"Cache-Control": "public, max-age=300"})
+@lru_cache(maxsize=len(STATIC_FILES))
+def _static_text(name: str) -> str:
+    return (STATIC / name).read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=1)
-def _forms_script() -> str:
-    return (STATIC / "forms.js").read_text(encoding="utf-8")
-
-
-@router.get("/static/forms.js")
-def forms_script() -> Response:
-    return Response(_forms_script(), media_type="text/javascript", headers={"Cache-Control": "public, max-age=300"})
+@router.get("/static/{name}")
+def static_file(name: str) -> Response:
+    if name not in STATIC_FILES:
+        raise NotFound(f"no such file {name}")
+    return Response(_static_text(name), media_type=STATIC_FILES[name], headers={"Cache-Control": "public, max-age=300"})
 
 
 # --- signing in and out -------------------------------------------------------------------------
