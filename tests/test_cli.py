@@ -198,3 +198,16 @@ def test_serve_reuses_the_console_key_and_prints_a_one_time_link_not_a_secret(db
 def authenticate_key(db: Database, key: str) -> int:
     with db.read() as session:
         return authenticate(session, key).key_id
+
+
+def test_keys_link_prints_a_fresh_one_time_link_that_signs_in_once(database_url: str, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHOPKEEPER_OPERATOR_KEY_FILE", str(tmp_path / "operator.key"))
+    result = runner.invoke(app, ["keys", "link"])
+    assert result.exit_code == 0, result.output
+    path = "/login/once/" + result.output.split("/login/once/", 1)[1].split()[0]
+    db = Database(database_url)
+    with TestClient(create_app(db, simulation.load(db), Settings(database_url=database_url)), follow_redirects=False) as browser:
+        assert browser.get(path).status_code == 303
+        assert browser.get(path).status_code == 401
+    db.dispose()

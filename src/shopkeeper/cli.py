@@ -87,6 +87,15 @@ def keys_list() -> None:
                   highlight=False, soft_wrap=True, markup=False)
 
 
+@keys_app.command("link")
+def keys_link() -> None:
+    """A fresh one-time console sign-in link for the operator key `serve` uses, without restarting the server."""
+    settings, db = _database()
+    sign_in = console_sign_in(db, _clock(settings, db), settings)
+    out.print(f"Console sign-in link (works once, for {settings.sign_in_link_minutes} minutes): "
+              f"http://{settings.host}:{settings.port}{sign_in.link_path}", soft_wrap=True, highlight=False)
+
+
 @keys_app.command("revoke")
 def keys_revoke(key_id: Annotated[int, typer.Argument(help="the key's id, from `shopkeeper keys list`")]) -> None:
     """Revoke a key: it stops working at once, for the API and the console (its sessions end too)."""
