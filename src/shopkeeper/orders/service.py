@@ -24,7 +24,7 @@ from shopkeeper.orders.models import Order, OrderStatus, Payment
 from shopkeeper.orders.rules import ShipmentFacts, confirm_by, counted_as_shipped, is_late, next_status, ship_by
 from shopkeeper.promotions import pricing
 from shopkeeper.promotions.campaigns import service as campaigns
-from shopkeeper.scope import SYSTEM, require_role, require_store_manager
+from shopkeeper.scope import SYSTEM, may_see, require_role, require_store_manager, scoped
 
 
 @dataclass(frozen=True)
@@ -57,23 +57,14 @@ def get_order(session: Session, actor: Principal, order_id: int, for_update: boo
     if for_update:
         query = query.with_for_update()
     order = session.scalar(query)
-    if order is None or not _may_see(actor, order):
+    if order is None or not may_see(actor, order):
         raise NotFound(f"order {order_id} does not exist")
     return order
 
 
-def _may_see(actor: Principal, order: Order) -> bool:
-    if actor.role is Role.BUYER:
-        return order.buyer_id == actor.buyer_id
-    return actor.may_see_store(order.store_id)
-
-
 def list_orders(session: Session, actor: Principal, f: OrderFilter) -> list[Order]:
-    query = newest_first(select(Order).options(selectinload(Order.lines)), Order.id, f.limit, f.before_id)
-    if actor.role is Role.BUYER:
-        query = query.where(Order.buyer_id == actor.buyer_id)
-    elif actor.role is Role.STAFF:
-        query = query.where(Order.store_id == actor.store_id)
+    query = scoped(newest_first(select(Order).options(selectinload(Order.lines)), Order.id, f.limit, f.before_id),
+                   actor, Order.store_id, Order.buyer_id)
     if f.store_id is not None:
         query = query.where(Order.store_id == f.store_id)
     if f.status:
