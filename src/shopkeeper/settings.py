@@ -85,8 +85,8 @@ class Settings:
             port=int(os.environ.get("SHOPKEEPER_PORT", "8000")),
             evidence_dir=os.environ.get("SHOPKEEPER_EVIDENCE_DIR", DEFAULT_EVIDENCE_DIR),
             evidence_max_bytes=int(os.environ.get("SHOPKEEPER_EVIDENCE_MAX_BYTES", str(DEFAULT_EVIDENCE_MAX_BYTES))),
-            env=env,  # type: ignore[arg-type]
-            payment_provider=provider,  # type: ignore[arg-type]
+            env=env,
+            payment_provider=provider,
             session_secret=os.environ.get("SHOPKEEPER_SESSION_SECRET", DEV_SESSION_SECRET),
             max_body_bytes=int(os.environ.get("SHOPKEEPER_MAX_BODY_BYTES", str(DEFAULT_MAX_BODY_BYTES))),
             trusted_proxies=_networks(os.environ.get("SHOPKEEPER_TRUSTED_PROXIES", "")),

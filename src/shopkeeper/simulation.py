@@ -100,9 +100,11 @@ def _outcome(session: Any, case_id: int, due: datetime, currency: str, proposal:
     if event.type == "case.closed" and data.get("resolution") in ("refunded", "partly_refunded"):
         refund = Money(int(data.get("refund_minor") or 0), currency).display()
         return f"refund {refund} to the buyer" + (", the order cancelled" if data.get("clock") == "pre_shipment" else "")
-    return {"case.closed": "closed: the money held goes to the seller" if data.get("resolution") == "released"
+    words: dict[str, str] = {"case.closed": "closed: the money held goes to the seller" if data.get("resolution") == "released"
             else f"closed ({data.get('resolution')})",
             "case.escalated": "escalated to the platform", "case.agreed": f"the buyer's proposal is carried out: {proposal.replace('_', ' ')}",
             "case.return_assumed_received": "the return counts as received; the seller must reship",
             "case.ruling_overdue": "the operator is reminded that a ruling is due",
-            "case.lapsed": "the request lapses: the order moved on"}.get(event.type, event.type)
+            "case.lapsed": "the request lapses: the order moved on"}
+    kind: str = event.type
+    return words.get(kind, kind)

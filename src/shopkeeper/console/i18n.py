@@ -742,7 +742,7 @@ def pick_lang(query: str | None, cookie: str | None, accept_language: str | None
     """?lang= wins, then the remembered cookie, then the browser's preference (zh* → zh)."""
     for choice in (query, cookie):
         if choice in LANGS:
-            return choice  # type: ignore[return-value]
+            return choice
     return "zh" if _preferred(accept_language or "").startswith("zh") else "en"
 
 

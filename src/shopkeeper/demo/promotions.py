@@ -63,7 +63,11 @@ class _Catalog:
 def launch_tea_house(db: Database, store_id: int, start: datetime, end: datetime) -> None:
     """A Taobao tea shop's promotion calendar, in CNY fen."""
     staff = Principal(Role.STAFF, 0, store_id=store_id)
-    store, sku = Scope("store", store_id), lambda *ids: Scope("sku", store_id, frozenset(ids))
+    store = Scope("store", store_id)
+
+    def sku(*ids: int) -> Scope:
+        return Scope("sku", store_id, frozenset(ids))
+
     with db.transaction() as session:
         shelf = _Catalog(session, store_id)
         green = shelf.categories["Green tea"]

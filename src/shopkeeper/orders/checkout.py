@@ -165,7 +165,9 @@ def explanation(quote: pricing.Quote, store_id: int | None = None) -> dict[str, 
 
 def points_earned(lines: Sequence[PricedLine], currency: str) -> int:
     """1 point per whole currency unit paid for goods, none on lines whose promotion earns none (as the engine counts)."""
-    return sum(line.payable for line in lines if line.earns_points and not line.gift) // 10 ** exponent(currency)
+    paid: int = sum(line.payable for line in lines if line.earns_points and not line.gift)
+    unit: int = 10 ** exponent(currency)  # a negative exponent would make a float; currencies have none
+    return paid // unit
 
 
 def _order_number(now: datetime) -> str:
