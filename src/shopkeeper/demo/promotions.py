@@ -79,6 +79,8 @@ def launch_tea_house(db: Database, store_id: int, start: datetime, end: datetime
         black = shelf.cheapest("Black tea")
         snack = shelf.cheapest("Tea snacks")
         last_days = end - timedelta(days=3)
+        # the time-boxed sales still run when the demo opens, so the console shows them live, with their countdowns
+        still_on = end + timedelta(days=2)
         specs = [
             PromotionSpec("满199减20，满299减40", "threshold_reduction", Reduction((Tier(19900, 2000), Tier(29900, 4000))), start,
                           store_id=store_id, scope=store, open_ended=True),
@@ -92,10 +94,10 @@ def launch_tea_house(db: Database, store_id: int, start: datetime, end: datetime
                           scope=sku(oolong[0]), audience=Audience(customer="new"), open_ended=True),
             PromotionSpec("生日月 普洱立减¥20", "birthday_price", UnitPrice(amount_off=2000), start, store_id=store_id,
                           scope=sku(puer[0]), audience=Audience(birthday_month=True), open_ended=True),
-            PromotionSpec("龙井限量秒杀", "flash_sale", UnitPrice(price=longjing[1] * 6 // 10), last_days, end, store_id=store_id,
+            PromotionSpec("龙井限量秒杀", "flash_sale", UnitPrice(price=longjing[1] * 6 // 10), last_days, still_on, store_id=store_id,
                           scope=sku(longjing[0]), tags=frozenset({"flash_sale"}), stacking="coupons_only", units_cap=30,
                           per_buyer_units=1, priority=10),
-            PromotionSpec("前10名半价 正山小种", "first_n_price", UnitPrice(percent_off=D("0.5")), end - timedelta(days=5), end,
+            PromotionSpec("前10名半价 正山小种", "first_n_price", UnitPrice(percent_off=D("0.5")), end - timedelta(days=5), still_on,
                           store_id=store_id, scope=sku(black[0]), first_n_buyers=10, per_buyer_units=1, priority=5),
             PromotionSpec("满300送品茗杯", "threshold_gift", Gift(cup[0], 1, 30000), start, store_id=store_id, scope=store,
                           open_ended=True),
