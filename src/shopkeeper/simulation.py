@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopkeeper import timers
+from shopkeeper.aftersales.cases import rows as case_rows
 from shopkeeper.clock import SimulatedClock, SystemClock
 from shopkeeper.db import Base, Database
 from shopkeeper.money import Money
@@ -61,7 +62,6 @@ def advance(db: Database, clock: SimulatedClock, until: datetime) -> tuple[int, 
     Before each one, the case's deadline is read (what was awaited, from the rules); after it, the
     events the timer wrote say what it did. Returns the timers fired and one line per deadline.
     """
-    from shopkeeper.aftersales import service  # the clock's module is loaded by every table; the domain only here
     from shopkeeper.aftersales.models import CaseRow
 
     start, fired, told, after = clock.now(), 0, [], None
@@ -71,7 +71,7 @@ def advance(db: Database, clock: SimulatedClock, until: datetime) -> tuple[int, 
             due = session.scalar(pending.where(CaseRow.due_at > after) if after else pending)
             if due is None or due > until:
                 break
-            awaited = {row.id: (service.describe(row), row.currency) for row in session.scalars(
+            awaited = {row.id: (case_rows.describe(row), row.currency) for row in session.scalars(
                 select(CaseRow).where(CaseRow.closed_at.is_(None), CaseRow.due_at == due).order_by(CaseRow.id))}
         fired += timers.advance_to(db, clock, due)
         after = due

@@ -11,29 +11,26 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shopkeeper import rulebooks
-from shopkeeper.aftersales.cases import Case, Origin, Proposal, Stage, Step, Transition
-from shopkeeper.aftersales.rules import (
-    DeadlinePassed,
+from shopkeeper.aftersales.cases.case import Case, Origin, Proposal, Stage, Step, Transition
+from shopkeeper.aftersales.cases.clocks import DeadlinePassed, next_actor, next_deadline, reminders
+from shopkeeper.aftersales.cases.evidence_rules import (
+    ensure_evidence_in_time,
+    evidence_deadlines,
+    evidence_due,
+    late_damage_claim,
+)
+from shopkeeper.aftersales.cases.rules import (
     Ruling,
     accept_counter,
     answer,
     arbitrate,
     case_window,
-    compensation,
-    complaint_open_until,
     confirm_received,
-    ensure_evidence_in_time,
     escalate,
-    evidence_deadlines,
-    evidence_due,
     is_vip,
-    late_damage_claim,
-    may_complain,
     may_escalate,
     may_open_case,
     may_take_instant_refund,
-    next_actor,
-    next_deadline,
     on_deadline,
     open_case,
     open_pre_shipment_refund,
@@ -41,17 +38,16 @@ from shopkeeper.aftersales.rules import (
     record_tracking,
     refund_limit,
     refuse_prepared,
-    reminders,
     report_problem,
-    seller_metrics,
-    ship_by,
     shipping_class,
     take_instant_refund,
     withdraw,
 )
+from shopkeeper.aftersales.complaints.rules import compensation, complaint_open_until, may_complain
+from shopkeeper.aftersales.metrics.rules import seller_metrics
 from shopkeeper.errors import InvalidInput, NotAllowedInState
 from shopkeeper.money import CurrencyMismatch, Money
-from shopkeeper.orders.rules import confirm_by
+from shopkeeper.orders.rules import confirm_by, ship_by
 from shopkeeper.rulebooks.carriers import Carrier
 
 T0 = datetime(2026, 11, 11, 8, 0, tzinfo=timezone.utc)

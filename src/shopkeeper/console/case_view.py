@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from shopkeeper.aftersales import rules
-from shopkeeper.aftersales.cases import Case, Deadline, Origin, Proposal
-from shopkeeper.aftersales.service import CaseView
+from shopkeeper.aftersales.cases import rules
+from shopkeeper.aftersales.cases.case import Case, Deadline, Origin, Proposal
+from shopkeeper.aftersales.cases.rows import CaseView
 from shopkeeper.console.display import TimeLeft, time_left
 from shopkeeper.console.i18n import Lang, translate
 from shopkeeper.errors import DomainError
