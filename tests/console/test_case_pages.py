@@ -19,6 +19,7 @@ from console.case_seed import NOW, CaseSeed, at, seed
 from console.test_marketing_pages import console, ids, ok, rows, text_of
 from shopkeeper import timers
 from shopkeeper.clock import SimulatedClock
+from shopkeeper.console import case_actions
 from shopkeeper.db import Database
 from shopkeeper.settings import Settings
 from support import Api
@@ -244,6 +245,20 @@ def test_staff_agree_to_a_request_before_shipment_from_the_page(dhgate_staff: Te
     assert again.status_code == 409 and "This could not be done: this case is closed" in again.text
     zh = dhgate_staff.post(f"/cases/{seeded.pre_shipment}/message?lang=zh", data={"body": "hi"}, headers=ORIGIN)
     assert zh.status_code == 409 and "案件已关闭，不能再做任何操作" in zh.text
+
+
+def test_the_page_offers_exactly_the_moves_the_table_gives_the_api(operator: TestClient, dhgate_staff: TestClient,
+                                                                   api: Api, seeded: CaseSeed) -> None:
+    """The case page's buttons and the API's `allowed_actions` read one table (aftersales/cases/moves.py)."""
+    cases = [seeded.pre_shipment, seeded.reship["id"], seeded.dispute["id"]]
+    for page_client, api_client in ((dhgate_staff, seeded.dhgate.staff), (operator, api)):
+        for case_id in cases:
+            # given what the API lists for this principal
+            listed = api_client.get(f"/cases/{case_id}")["allowed_actions"]
+            # then the page has a form for exactly those of them it has forms for, in the same order
+            shown = re.findall(r'data-action="([a-z]+)"', ok(page_client, f"/cases/{case_id}"))
+            assert shown == [case_actions.FORMS[a] for a in listed if a in case_actions.FORMS], (case_id, listed)
+            assert "message" in shown
 
 
 def test_staff_refuse_as_prepared_and_forms_from_elsewhere_are_refused(dhgate_staff: TestClient, seeded: CaseSeed) -> None:
