@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopkeeper import timers
-from shopkeeper.aftersales.cases import rows as case_rows
 from shopkeeper.clock import SimulatedClock, SystemClock
 from shopkeeper.db import Base, Database
 from shopkeeper.money import Money
@@ -62,7 +61,11 @@ def advance(db: Database, clock: SimulatedClock, until: datetime) -> tuple[int, 
     Before each one, the case's deadline is read (what was awaited, from the rules); after it, the
     events the timer wrote say what it did. Returns the timers fired and one line per deadline.
     """
+    # the clock's module is loaded by every table; the domain only here (its service registers the deadline timers)
+    from shopkeeper.aftersales.cases import rows as case_rows
+    from shopkeeper.aftersales.cases import service  # noqa: F401
     from shopkeeper.aftersales.models import CaseRow
+    from shopkeeper.console.case_view import deadline_condition
 
     start, fired, told, after = clock.now(), 0, [], None
     while True:
@@ -78,7 +81,7 @@ def advance(db: Database, clock: SimulatedClock, until: datetime) -> tuple[int, 
         with db.read() as session:
             for case_id, (view, currency) in awaited.items():
                 if view.deadline is not None:
-                    what = view.deadline.description.split("; then ")[0]
+                    what = deadline_condition(view, view.deadline, "en")
                     did = _outcome(session, case_id, due, currency, view.case.buyer_proposal.agreement)
                     day = (due.date() - start.date()).days + 1  # the run's first calendar day (UTC) is day 1
                     told.append(f"day {day} {due:%H:%M} UTC ({due:%Y-%m-%d})  case #{case_id} {view.case.kind.replace('_', ' ')}: "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import typing
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -18,9 +19,12 @@ from fastapi.testclient import TestClient
 from console.case_seed import NOW, CaseSeed, at, seed
 from console.test_marketing_pages import console, ids, ok, rows, text_of
 from shopkeeper import timers
+from shopkeeper.aftersales.cases.case import Clock
 from shopkeeper.clock import SimulatedClock
 from shopkeeper.console import case_actions
+from shopkeeper.console.i18n import STRINGS
 from shopkeeper.db import Database
+from shopkeeper.rulebooks.aftersales import Outcome
 from shopkeeper.settings import Settings
 from support import Api
 
@@ -364,3 +368,26 @@ def test_agreeing_to_a_refund_after_shipment_names_the_refund_and_what_the_selle
     assert 'data-field="refunded"' not in ok(taobao_staff, case)  # nothing paid yet
     done = taobao_staff.post(f"{case}/accept", data={"confirmed": "yes", "expect": "2000"}, headers=ORIGIN)
     assert done.status_code == 303 and field(ok(taobao_staff, case), "refunded") == "¥20.00"
+
+
+# --- one home for a deadline's words (console/i18n_cases.py) ----------------------------------------
+
+def test_every_clock_and_outcome_the_rules_return_is_worded_in_both_languages() -> None:
+    # given the codes a rule's deadline is made of
+    clocks, outcomes = typing.get_args(Clock), typing.get_args(Outcome)
+    # then each has its words, for the page and for the one-line form, in English and in Chinese
+    for lang in ("en", "zh"):
+        words = STRINGS[lang]
+        assert [c for c in clocks if f"case.clock.{c}" not in words or f"case.deadline.clock.{c}" not in words] == []
+        assert [o for o in outcomes if f"case.deadline.outcome.{o}" not in words] == []
+        assert "case.deadline.clock.shortage_agreement.proven" in words
+
+
+def test_the_api_words_a_deadline_from_the_console_strings(api: Api, seeded: CaseSeed) -> None:
+    # given a reship whose seller has not shipped yet
+    case = api.get(f"/cases/{seeded.reship['id']}")
+    # then its description is the one-line form of the console's words, in both languages
+    assert case["next_deadline"]["description"] == {
+        "en": "the seller has not reshipped within 7 days; then the buyer is refunded",
+        "zh": "若卖家未在 7 天内重新发货并填写运单号，系统退款给买家",
+    }

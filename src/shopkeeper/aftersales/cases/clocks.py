@@ -3,14 +3,15 @@
 Pure functions over `case.Case`: no database, no clock (`now` is an argument).
 Every number and every default outcome comes from the store's rulebook
 (`book.aftersales`). A timer asks `next_deadline` when to wake; what it then
-does is `rules.on_deadline`.
+does is `rules.on_deadline`. A deadline is codes (its clock, who it waits for,
+what its silence brings); the interfaces word it (console/i18n_cases.py).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from shopkeeper.aftersales.cases.case import Actor, Case, Clock, Deadline, Origin, Stage, Step
+from shopkeeper.aftersales.cases.case import Actor, Case, Deadline, Origin, Stage, Step
 from shopkeeper.errors import DomainError
 from shopkeeper.rulebooks import Rulebook
 from shopkeeper.rulebooks.aftersales import Outcome, ReshipLeg, ReturnLeg
@@ -28,18 +29,6 @@ class DeadlinePassed(DomainError):
     title = "The deadline for this has passed"
 
 
-OUTCOME_TEXT: dict[str, str] = {
-    "refund_buyer": "the buyer is refunded",
-    "release_seller": "the funds go to the seller",
-    "escalate": "the case goes to the platform",
-    "carry_out_buyer_proposal": "the buyer's proposal is carried out",
-    "keep_order": "the request lapses and the order stands",
-    "assume_received": "the return counts as received and the seller must reship",
-    "alert_operator": "the operator is reminded that a ruling is due",
-    "await_ruling": "the specialist rules on the evidence on file",
-}
-
-
 # --- what happens when -------------------------------------------------------------------------
 
 def return_leg(book: Rulebook, case: Case) -> ReturnLeg:
@@ -54,10 +43,6 @@ def _reship_tracking(book: Rulebook, case: Case) -> tuple[timedelta, Outcome]:
     return a.reship.seller_tracking, a.reship.on_seller_silence
 
 
-def _deadline(due: datetime, clock: Clock, who: Actor, action: Outcome, what: str) -> Deadline:
-    return Deadline(due, clock, who, action, f"{what}; then {OUTCOME_TEXT[action]}")
-
-
 def next_deadline(case: Case, book: Rulebook) -> Deadline | None:
     """The next moment a timer acts on an open case; None only once it is closed."""
     a, t = book.aftersales, case.opened_at
@@ -66,29 +51,26 @@ def next_deadline(case: Case, book: Rulebook) -> Deadline | None:
     if case.stage is Stage.NEGOTIATING and case.origin is Origin.PRE_SHIPMENT:
         # DHgate: 7 days to agree before shipment, then an automatic refund (RULES.md §7.1.1)
         p = a.pre_shipment
-        return _deadline(t + p.negotiate, "pre_shipment", "seller", p.on_silence,
-                         f"no agreement {p.negotiate.days} days after the request")
+        return Deadline(t + p.negotiate, "pre_shipment", "seller", p.on_silence)
     if case.stage is Stage.NEGOTIATING and case.reason in SHORTAGE_REASONS:
         return _shortage_deadline(case, book)
     if case.stage is Stage.NEGOTIATING:
         n = a.negotiation
         if case.seller_answered_at is None and _answer_clock_runs(case, book):
             # DHgate: the seller answers within 5 days of opening (RULES.md §7.1.2, §15 #1 first clock)
-            return _deadline(t + n.seller_answer, "seller_answer", "seller", n.on_seller_silence,
-                             f"the seller has not answered within {n.seller_answer.days} days")
+            return Deadline(t + n.seller_answer, "seller_answer", "seller", n.on_seller_silence)
         # DHgate: no agreement in 10 days → platform dispute (RULES.md §7.1.2); AliExpress 7 days (§7.2.2)
-        return _deadline(t + n.negotiate, "negotiation", "buyer" if case.seller_answered_at else "seller",
-                         n.on_no_agreement, f"no agreement within {n.negotiate.days} days")
+        return Deadline(t + n.negotiate, "negotiation", "buyer" if case.seller_answered_at else "seller",
+                         n.on_no_agreement)
     if case.stage is Stage.ESCALATED:
         assert case.escalated_at is not None
         f = a.platform
         if case.seller_fed_back_at is None and f.seller_feedback is not None:
             # DHgate: the seller answers within 5 days of the escalation (RULES.md §7.1.2, §15 #1 second clock)
-            return _deadline(case.escalated_at + f.seller_feedback, "platform_feedback", "seller", f.on_seller_silence,
-                             f"the seller has not answered the escalation within {f.seller_feedback.days} days")
+            return Deadline(case.escalated_at + f.seller_feedback, "platform_feedback", "seller", f.on_seller_silence)
         # DHgate: a ruling within 10 days of escalation (RULES.md §7.1.2); reminded each period after
-        return _deadline(case.escalated_at + f.ruling_within * (case.ruling_reminders + 1), "ruling", "platform",
-                         f.on_ruling_overdue, f"no ruling within {f.ruling_within.days} days")
+        return Deadline(case.escalated_at + f.ruling_within * (case.ruling_reminders + 1), "ruling", "platform",
+                         f.on_ruling_overdue)
     return _performing_deadline(case, book)
 
 
@@ -106,13 +88,9 @@ def _shortage_deadline(case: Case, book: Rulebook) -> Deadline:
     general negotiation clocks while the parties talk; once proved, it is the buyer who must agree in time.
     """
     e = book.aftersales.evidence
-    days = e.shortage_agree.days
     if case.shortage_proven:
-        return _deadline(case.opened_at + e.shortage_agree, "shortage_agreement", "buyer", e.on_shortage_proven,
-                         f"no agreement within {days} days; the seller proved shipped quantity = ordered and the buyer signed")
-    return _deadline(case.opened_at + e.shortage_agree, "shortage_agreement", "seller", e.on_shortage_no_agreement,
-                     f"no agreement within {days} days and no proof that shipped quantity = ordered with the buyer's "
-                     f"signature on delivery")
+        return Deadline(case.opened_at + e.shortage_agree, "shortage_agreement", "buyer", e.on_shortage_proven)
+    return Deadline(case.opened_at + e.shortage_agree, "shortage_agreement", "seller", e.on_shortage_no_agreement)
 
 
 def _performing_deadline(case: Case, book: Rulebook) -> Deadline:
@@ -120,19 +98,15 @@ def _performing_deadline(case: Case, book: Rulebook) -> Deadline:
     s = case.step_started_at
     if case.step is Step.RETURN_TRACKING:
         leg = return_leg(book, case)  # DHgate: return tracking within 7 days (RULES.md §7.1.4 A, C)
-        return _deadline(s + leg.buyer_tracking, "return_tracking", "buyer", leg.on_buyer_silence,
-                         f"the buyer has given no return tracking number within {leg.buyer_tracking.days} days")
+        return Deadline(s + leg.buyer_tracking, "return_tracking", "buyer", leg.on_buyer_silence)
     if case.step is Step.RETURN_RECEIPT:
         leg = return_leg(book, case)  # DHgate: 30 days to receive; assumed received then (§15 #3)
-        return _deadline(s + leg.assume_received_after, "return_receipt", "seller", leg.on_seller_silence,
-                         f"the seller has neither confirmed the return nor reported a problem "
-                         f"by day {leg.assume_received_after.days}")
+        return Deadline(s + leg.assume_received_after, "return_receipt", "seller", leg.on_seller_silence)
     if case.step is Step.RESHIP_TRACKING:
         days, outcome = _reship_tracking(book, case)  # DHgate: 7 days, full refund on day 8 (§15 #4)
-        return _deadline(s + days, "reship_tracking", "seller", outcome, f"the seller has not reshipped within {days.days} days")
+        return Deadline(s + days, "reship_tracking", "seller", outcome)
     r: ReshipLeg = book.aftersales.reship  # DHgate: the buyer has 90 days; assumed received then (§15 #4)
-    return _deadline(s + r.assume_received_after, "reship_receipt", "buyer", r.on_buyer_silence,
-                     f"the buyer has neither confirmed receipt nor reported a problem by day {r.assume_received_after.days}")
+    return Deadline(s + r.assume_received_after, "reship_receipt", "buyer", r.on_buyer_silence)
 
 
 def reminders(case: Case, book: Rulebook) -> tuple[datetime, ...]:

@@ -9,13 +9,26 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Mapping
 
-from shopkeeper.aftersales.cases.clocks import DAMAGE_REASONS, OUTCOME_TEXT, SHORTAGE_REASONS, DeadlinePassed
+from shopkeeper.aftersales.cases.clocks import DAMAGE_REASONS, SHORTAGE_REASONS, DeadlinePassed
 from shopkeeper.rulebooks import Rulebook
 from shopkeeper.rulebooks.aftersales import Outcome
 
 Evidence = Literal["seller_tracking_proof", "damage_claim", "buyer_shortage_evidence", "seller_shortage_evidence",
                    "shortage_agreement", "supplement"]
 EvidenceParty = Literal["buyer", "seller"]
+
+
+# what a late damage claim brings, in the English of the error that refuses it (api/problem_text.py words errors)
+_OUTCOME_IN_DETAIL: dict[str, str] = {
+    "refund_buyer": "the buyer is refunded",
+    "release_seller": "the funds go to the seller",
+    "escalate": "the case goes to the platform",
+    "carry_out_buyer_proposal": "the buyer's proposal is carried out",
+    "keep_order": "the request lapses and the order stands",
+    "assume_received": "the return counts as received and the seller must reship",
+    "alert_operator": "the operator is reminded that a ruling is due",
+    "await_ruling": "the specialist rules on the evidence on file",
+}
 
 
 def evidence_due(book: Rulebook, what: Evidence, since: datetime) -> datetime:
@@ -97,7 +110,7 @@ def claim_in_time(book: Rulebook, reason: str, received_at: datetime, now: datet
     """A damage claim after 3 days of receipt, or a shortage claim after the buyer's 10 days for evidence, is refused."""
     if reason in DAMAGE_REASONS and late_damage_claim(book, received_at, now) is not None:
         due = evidence_due(book, "damage_claim", received_at)
-        outcome = OUTCOME_TEXT[book.aftersales.evidence.on_late_damage_claim]
+        outcome = _OUTCOME_IN_DETAIL[book.aftersales.evidence.on_late_damage_claim]
         raise DeadlinePassed(f"damage is claimed within {(due - received_at).days} days of receipt, by {due:%Y-%m-%d %H:%M} UTC; "
                              f"the claim is rejected and {outcome}", deadline="damage_claim", due_at=due.isoformat())
     if reason in SHORTAGE_REASONS:

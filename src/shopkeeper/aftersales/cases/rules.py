@@ -208,7 +208,8 @@ def _in_time(case: Case, book: Rulebook, now: datetime) -> None:
     if due is None:
         raise NotAllowedInState("the case is closed", current_status="closed")
     if due.clock != "ruling" and now >= due.due_at:
-        raise DeadlinePassed(f"too late: {due.description} ({due.due_at:%Y-%m-%d %H:%M})")
+        raise DeadlinePassed(f"too late: the {due.clock} clock ran out ({due.due_at:%Y-%m-%d %H:%M})",
+                             deadline=due.clock, due_at=due.due_at.isoformat())
 
 
 def answer(case: Case, book: Rulebook, now: datetime, agree: bool, counter: Proposal | None = None) -> Transition:

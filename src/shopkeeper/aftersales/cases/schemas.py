@@ -13,36 +13,13 @@ from shopkeeper.aftersales.cases.moves import ACTIONS, CaseAction
 from shopkeeper.aftersales.cases.rows import CaseView
 from shopkeeper.aftersales.models import CaseLine, CaseMessage, EvidenceFile
 from shopkeeper.api.schemas import Amount, Id, In, Moment, MoneyOut, Text
+from shopkeeper.console.case_view import deadline_line
 from shopkeeper.events import Event
 
 AgreementIn = Literal["refund_only", "return_refund", "reship", "return_reship"]
 ReasonCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9_]{1,64}$")]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
-
-# What each clock waits for and what its silence brings, in Chinese; the English comes from the rules.
-_CLOCK_ZH = {
-    "pre_shipment": "发货前协议期内未达成一致",
-    "seller_answer": "卖家未在期限内同意或拒绝买家的退款申请",
-    "negotiation": "协商期内双方未达成协议",
-    "platform_feedback": "买家升级纠纷后卖家未在期限内反馈",
-    "ruling": "平台未在期限内裁决",
-    "return_tracking": "买家未在期限内填写有效的退货运单号",
-    "return_receipt": "卖家既未确认收到退货，也未提前向平台反馈",
-    "reship_tracking": "卖家未在期限内重新发货并填写运单号",
-    "shortage_agreement": "货物短缺纠纷3日内未达成一致",
-    "reship_receipt": "买家既未确认收货，也未提前反馈",
-}
-_ACTION_ZH = {
-    "refund_buyer": "系统退款给买家",
-    "release_seller": "系统放款给卖家",
-    "escalate": "系统升级至平台纠纷",
-    "carry_out_buyer_proposal": "系统执行买家方案",
-    "keep_order": "退款申请关闭，订单继续",
-    "assume_received": "视为卖家已收到退货，卖家须重新发货",
-    "alert_operator": "提醒平台尽快裁决",
-}
-
 
 class CaseIn(In):
     model_config = ConfigDict(json_schema_extra={"examples": [{
@@ -250,7 +227,7 @@ class CaseOut(BaseModel):
             shipped_quantity_matches=case.shipped_quantity_matches, buyer_signed=case.buyer_signed,
             next_deadline=DeadlineOut(
                 due_at=due.due_at, clock=due.clock, waiting_for=due.waiting_for, action=due.action,
-                description={"en": due.description, "zh": f"若{_CLOCK_ZH[due.clock]}，{_ACTION_ZH[due.action]}"},
+                description={"en": deadline_line(view, "en") or "", "zh": deadline_line(view, "zh") or ""},
                 reminders=list(view.reminders),
             ) if due else None,
             evidence_due=[EvidenceDueOut.of(d) for d in view.evidence_due],
