@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -43,8 +42,6 @@ from shopkeeper.aftersales.cases.rules import (
     take_instant_refund,
     withdraw,
 )
-from shopkeeper.aftersales.complaints.rules import compensation, complaint_open_until, may_complain
-from shopkeeper.aftersales.metrics.rules import seller_metrics
 from shopkeeper.errors import InvalidInput, NotAllowedInState
 from shopkeeper.money import CurrencyMismatch, Money
 from shopkeeper.orders.rules import confirm_by, ship_by
@@ -654,85 +651,6 @@ def test_aliexpress_seller_may_report_an_unreceived_return_any_time_in_30_days()
     assert report_problem(sent, ALI, "seller", T0 + DAY).case.stage is Stage.ESCALATED
     due = next_deadline(sent, ALI)
     assert due is not None and due.due_at == T0 + 31 * DAY
-
-
-# --- §7.3 complaints and compensation ---------------------------------------------------------
-
-@pytest.mark.parametrize("goods, special, expected", [
-    ("50.00", False, "5.00"),     # 2.50 → the ¥5 minimum
-    ("300.00", False, "15.00"),   # 5%
-    ("1000.00", False, "30.00"),  # 50.00 → the ¥30 maximum (§15 #9)
-    ("123.45", False, "6.17"),    # 6.1725 half-up to the fen
-    ("123.50", False, "6.18"),    # 6.175 half-up
-    ("10.00", True, "1.00"),      # 0.50 → the special-category ¥1 minimum
-    ("40.00", True, "2.00"),
-    ("1000.00", True, "30.00"),
-])
-def test_taobao_compensation_is_5_percent_of_goods_between_5_and_30_yuan_in_cash(goods: str, special: bool,
-                                                                                  expected: str) -> None:
-    paid = compensation(cny(goods), TAOBAO, special)
-    assert (paid.amount, paid.paid_in, paid.points) == (cny(expected), "cash", None)
-
-
-def test_tmall_pays_compensation_in_points() -> None:
-    paid = compensation(cny("300.00"), TMALL, special_category=False)
-    assert (paid.amount, paid.paid_in, paid.points) == (cny("15.00"), "points", 1500)  # §15 #9: 100 points = ¥1
-
-
-@given(st.integers(0, 10**9), st.booleans())
-def test_compensation_stays_between_its_floor_and_ceiling(goods: int, special: bool) -> None:
-    paid = compensation(Money(goods, "CNY"), TAOBAO, special)
-    assert cny("1.00" if special else "5.00") <= paid.amount <= cny("30.00")
-
-
-def test_compensation_refuses_another_currency_and_platforms_without_the_scheme() -> None:
-    with pytest.raises(CurrencyMismatch):
-        compensation(usd("10.00"), TAOBAO, False)
-    for book in (DH, ALI, DEFAULT):
-        with pytest.raises(NotAllowedInState):
-            compensation(usd("10.00"), book, False)
-        assert not may_complain(T0, book, T0)
-
-
-def test_a_complaint_may_be_opened_for_15_days_after_the_order_closes() -> None:
-    """RULES.md §7.3, §15 #10: from closing with the refund successful, or completing; not after 15 days."""
-    assert complaint_open_until(T0, TAOBAO) == T0 + 15 * DAY
-    assert may_complain(T0, TMALL, T0 + 15 * DAY) and not may_complain(T0, TMALL, T0 + 15 * DAY + SECOND)
-
-
-# --- §8.1 seller metrics ------------------------------------------------------------------------
-
-def test_dhgate_metrics_count_only_platform_stage_cases_as_disputes() -> None:
-    talking = after_shipment(Proposal("refund_only", PAID), reason="inr_in_transit")
-    agreed_refund = answer(talking, DH, T0 + DAY, agree=True).case
-    on_platform = answer(escalated(), DH, T0 + 6 * DAY, agree=False).case
-    ruled_seller = arbitrate(on_platform, Ruling("full_refund", "seller"), T0 + 8 * DAY).case
-    ruled_buyer = arbitrate(escalate(answer(after_shipment(Proposal("refund_only", PAID), reason="inr_customs"), DH,
-                                            T0 + DAY, agree=False).case, DH, False, T0 + 5 * DAY).case,
-                            Ruling("release_seller", "buyer"), T0 + 8 * DAY).case
-    timed_out = fire(open_pre_shipment_refund(DH, "out_of_stock", PAID, NONE, T0)).case
-    cases = [talking, agreed_refund, ruled_seller, ruled_buyer, timed_out]
-    m = seller_metrics(DH, cases, orders=200, shipped=180, shipped_on_time=171)
-    assert m.disputes == 2 and m.dispute_rate == Decimal("0.0100")
-    assert m.seller_responsible_dispute_rate == Decimal("0.0050")
-    assert m.refund_rate == Decimal("0.0050")  # only the refund a platform-stage dispute caused
-    assert m.not_received_dispute_rate == Decimal("0.0050")  # inr_customs reached the platform; inr_in_transit did not
-    assert m.on_time_shipping_rate == Decimal("0.9500")
-    assert m.sold_not_shipped == 1
-
-
-def test_taobao_refund_rate_counts_every_refund_and_no_orders_means_no_rate() -> None:
-    late = take_instant_refund(TAOBAO, T0, False, cny("10.00"), cny("0"), T0 + 4 * DAY).case
-    assert seller_metrics(TAOBAO, [late], orders=4, shipped=3, shipped_on_time=3).refund_rate == Decimal("0.2500")
-    empty = seller_metrics(TAOBAO, [], orders=0, shipped=0, shipped_on_time=0)
-    assert empty.dispute_rate is None and empty.on_time_shipping_rate is None and empty.sold_not_shipped == 0
-
-
-def test_orders_never_shipped_past_their_deadline_count_against_on_time_shipping() -> None:
-    """§7.3: the late-shipment refund means the order was not shipped on time; the counts behind the rates are kept."""
-    m = seller_metrics(TAOBAO, [], orders=10, shipped=7, shipped_on_time=6, missed_ship_by=1)
-    assert m.on_time_shipping_rate == Decimal("0.7500")
-    assert (m.shipped, m.shipped_on_time, m.missed_ship_by) == (7, 6, 1)
 
 
 # --- the rulebooks hold RULES.md §7's numbers ---------------------------------------------------
