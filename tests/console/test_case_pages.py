@@ -370,7 +370,7 @@ def test_agreeing_to_a_refund_after_shipment_names_the_refund_and_what_the_selle
     assert done.status_code == 303 and field(ok(taobao_staff, case), "refunded") == "¥20.00"
 
 
-# --- one home for a deadline's words (console/i18n_cases.py) ----------------------------------------
+# --- one home for a deadline's words (console/i18n_case_deadlines.py) ------------------------------
 
 def test_every_clock_and_outcome_the_rules_return_is_worded_in_both_languages() -> None:
     # given the codes a rule's deadline is made of

@@ -1,7 +1,7 @@
 """An after-sales case as the console shows it: its state in words, and its next deadline as a countdown.
 
 The rules hand a deadline over as codes; its words, in English and Chinese, are
-all in `i18n_cases`, and the API and `shopkeeper simulate` word it through
+all in `i18n_case_deadlines`, and the API and `shopkeeper simulate` word it through
 `deadline_line` here.
 
 What happens at a deadline is not restated here: the console asks the rule

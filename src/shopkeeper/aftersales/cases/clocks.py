@@ -4,7 +4,7 @@ Pure functions over `case.Case`: no database, no clock (`now` is an argument).
 Every number and every default outcome comes from the store's rulebook
 (`book.aftersales`). A timer asks `next_deadline` when to wake; what it then
 does is `rules.on_deadline`. A deadline is codes (its clock, who it waits for,
-what its silence brings); the interfaces word it (console/i18n_cases.py).
+what its silence brings); the interfaces word it (console/i18n_case_deadlines.py).
 """
 
 from __future__ import annotations
