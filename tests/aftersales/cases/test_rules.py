@@ -88,41 +88,54 @@ def fire(case: Case, book: rulebooks.Rulebook = DH) -> Transition:
 
 def test_dhgate_pre_shipment_silence_refunds_on_day_7_and_counts_as_sold_not_shipped() -> None:
     """RULES.md §7.1.1, §8.1: no agreement after 7 days → automatic refund, order cancelled, 成交不卖."""
+    # given a refund request before shipment on DHgate
     case = open_pre_shipment_refund(DH, "out_of_stock", PAID, NONE, T0)
     due = next_deadline(case, DH)
     assert due is not None and due.due_at == T0 + 7 * DAY and due.action == "refund_buyer"
+    # when the seller stays silent for 7 days
     moved = fire(case)
+    # then the buyer is refunded, the order cancelled, and it counts as sold but not shipped
     assert moved.settlement is not None
     assert (moved.settlement.refund, moved.settlement.cancel_order) == (PAID, True)
     assert moved.case.sold_not_shipped and moved.case.resolution == "refunded"
 
 
 def test_a_seller_who_agrees_before_shipment_refunds_at_once_without_sold_not_shipped() -> None:
+    # given a refund request before shipment, when the seller agrees on day 1
     moved = answer(open_pre_shipment_refund(DH, "not_required", PAID, NONE, T0), DH, T0 + DAY, agree=True)
+    # then the refund is at once, the order cancelled, and no sold-but-not-shipped mark
     assert moved.settlement is not None and moved.settlement.refund == PAID and moved.settlement.cancel_order
     assert not moved.case.sold_not_shipped
 
 
 def test_a_rejected_pre_shipment_request_still_refunds_when_the_7_days_end() -> None:
+    # given a request before shipment the seller rejected
     rejected = answer(open_pre_shipment_refund(DH, "out_of_stock", PAID, NONE, T0), DH, T0 + DAY, agree=False).case
+    # when the 7 days end, then the buyer is refunded all the same, as sold but not shipped
     assert fire(rejected).case.sold_not_shipped
 
 
 def test_dhgate_seller_may_refuse_because_the_goods_are_prepared() -> None:
     """RULES.md §7.1.5: "我已备货" rejects the refund; the order stands and nothing is refunded."""
+    # given a request before shipment, when the seller answers that the goods are prepared
     moved = refuse_prepared(open_pre_shipment_refund(DH, "not_required", PAID, NONE, T0), DH, T0 + DAY)
+    # then the case closes with nothing refunded
     assert moved.settlement is None and moved.case.resolution == "refused_prepared"
 
 
 def test_taobao_has_no_prepared_refusal_and_its_timeout_is_not_sold_not_shipped() -> None:
+    # given a request before shipment on Taobao
     case = open_pre_shipment_refund(TAOBAO, "not_required", cny("10.00"), cny("0"), T0)
+    # when the seller refuses it as prepared, then that is refused
     with pytest.raises(NotAllowedInState):
         refuse_prepared(case, TAOBAO, T0 + DAY)
+    # when its clock runs out, then it closes on day 2 without a sold-but-not-shipped mark
     moved = fire(case, TAOBAO)
     assert moved.case.closed_at == T0 + 2 * DAY and not moved.case.sold_not_shipped
 
 
 def test_a_pre_shipment_request_needs_a_pre_shipment_reason_from_the_rulebook() -> None:
+    # when a request before shipment names an after-shipment reason, then it is refused with the reasons allowed
     with pytest.raises(InvalidInput, match="out_of_stock"):
         open_pre_shipment_refund(DH, "inad_color", PAID, NONE, T0)
 
@@ -132,11 +145,14 @@ def test_a_pre_shipment_request_needs_a_pre_shipment_reason_from_the_rulebook() 
 @pytest.mark.parametrize("book, hours", [(TAOBAO, 72), (TMALL, 48)])
 def test_after_ship_by_the_buyer_takes_an_instant_refund_without_the_seller(book: rulebooks.Rulebook, hours: int) -> None:
     """RULES.md §7.3: Taobao 72 h, Tmall 48 h after payment; then "未按约定时间发货" refunds in 0 s."""
+    # given an order paid at T0, then it ships by 72 h (Taobao) or 48 h (Tmall)
     assert ship_by(T0, book) == T0 + timedelta(hours=hours)
     deadline = T0 + timedelta(hours=hours)
+    # when the deadline passes unshipped, then the buyer may take the refund, not before and not once shipped
     assert not may_take_instant_refund(book, T0, False, deadline)
     assert may_take_instant_refund(book, T0, False, deadline + SECOND)
     assert not may_take_instant_refund(book, T0, True, deadline + SECOND)
+    # when the buyer takes it, then what is left is refunded at once and the order cancelled
     moved = take_instant_refund(book, T0, False, cny("80.00"), cny("20.00"), deadline + SECOND)
     assert moved.case.kind == "not_shipped_on_time" and moved.case.reason == "not_shipped_on_time"
     assert moved.settlement is not None and moved.settlement.refund == cny("60.00") and moved.settlement.cancel_order
@@ -145,6 +161,7 @@ def test_after_ship_by_the_buyer_takes_an_instant_refund_without_the_seller(book
 
 
 def test_dhgate_has_no_instant_refund() -> None:
+    # given an order on DHgate never shipped, then even a year on there is no instant refund to take
     assert not may_take_instant_refund(DH, T0, False, T0 + 365 * DAY)
     with pytest.raises(NotAllowedInState):
         take_instant_refund(DH, T0, False, PAID, NONE, T0 + 365 * DAY)
@@ -155,6 +172,7 @@ def test_dhgate_has_no_instant_refund() -> None:
 @pytest.mark.parametrize("shipping_class, first_day", [("express", 5), ("standard", 7), ("post", 10)])
 def test_dhgate_opening_windows_by_shipping_class(shipping_class: str, first_day: int) -> None:
     """RULES.md §5.6: Big-4 express 5–90, general express 7–90, surface post 10–90 days after tracking."""
+    # given tracking given at T0, then the window opens on the class's first day and closes on day 90
     assert case_window(DH, shipping_class, T0) == (T0 + first_day * DAY, T0 + 90 * DAY)
     assert not may_open_case(DH, shipping_class, T0, T0 + first_day * DAY - SECOND)
     assert may_open_case(DH, shipping_class, T0, T0 + first_day * DAY)
@@ -163,11 +181,13 @@ def test_dhgate_opening_windows_by_shipping_class(shipping_class: str, first_day
 
 
 def test_opening_outside_the_window_or_on_an_unknown_class_is_refused() -> None:
+    # given a post shipment, when a case opens on day 9 (too soon) or day 91 (too late), then it is refused
     proposal = Proposal("refund_only", usd("10.00"))
     with pytest.raises(NotAllowedInState):
         open_case(DH, proposal, "inad_color", "post", T0, PAID, NONE, T0 + 9 * DAY)
     with pytest.raises(DeadlinePassed):
         open_case(DH, proposal, "inad_color", "post", T0, PAID, NONE, T0 + 91 * DAY)
+    # when the shipping class is unknown, then the known ones are named
     with pytest.raises(InvalidInput, match="express, standard, post"):
         may_open_case(DH, "pigeon", T0, T0)
 
