@@ -196,11 +196,13 @@ def test_opening_outside_the_window_or_on_an_unknown_class_is_refused() -> None:
     Proposal("refund_only", usd("100.01")), Proposal("refund_only", usd("0")), Proposal("reship", usd("1.00")),
 ])
 def test_a_proposal_never_asks_more_than_was_paid_nor_money_for_a_reship(proposal: Proposal) -> None:
+    # when a case asks more than was paid, nothing, or money with a reship, then it is refused
     with pytest.raises(InvalidInput):
         after_shipment(proposal)
 
 
 def test_a_refund_in_another_currency_is_refused() -> None:
+    # given an order paid in dollars, when the buyer asks for yuan, then it is refused
     with pytest.raises(CurrencyMismatch):
         after_shipment(Proposal("refund_only", cny("1.00")))
 
@@ -209,31 +211,39 @@ def test_a_refund_in_another_currency_is_refused() -> None:
 
 def test_dhgate_seller_silent_5_days_the_buyers_refund_amount_is_carried_out() -> None:
     """RULES.md §7.1.2, §15 #1 first clock: 5 natural days from opening, then the buyer's refund amount."""
+    # given a case after shipment asking $35 back, waiting for the seller's answer
     case = after_shipment(Proposal("refund_only", usd("35.00")))
     assert next_actor(case) == "seller"
     due = next_deadline(case, DH)
     assert due is not None and (due.due_at, due.action) == (T0 + 5 * DAY, "carry_out_buyer_proposal")
+    # when the seller stays silent 5 days
     moved = fire(case)
+    # then the buyer's $35 is refunded and the rest released to the seller
     assert moved.settlement is not None and moved.settlement.refund == usd("35.00") and moved.settlement.release_rest
     assert moved.case.resolution == "partly_refunded"
 
 
 def test_a_seller_who_missed_the_answer_deadline_is_refused() -> None:
+    # given a case after shipment, when the seller answers on day 5, then it is too late
     with pytest.raises(DeadlinePassed):
         answer(after_shipment(Proposal("refund_only", usd("35.00"))), DH, T0 + 5 * DAY, agree=False)
 
 
 def test_after_a_rejection_the_case_escalates_itself_after_10_days() -> None:
     """RULES.md §7.1.2: no agreement and no escalation within 10 natural days → platform dispute."""
+    # given a request the seller rejected on day 2, now waiting for the buyer
     rejected = answer(after_shipment(Proposal("refund_only", PAID)), DH, T0 + 2 * DAY, agree=False).case
     assert next_actor(rejected) == "buyer"
+    # when nobody agrees or escalates until day 10, then the case escalates itself
     moved = fire(rejected)
     assert moved.event == "case.escalated" and moved.case.escalated_at == T0 + 10 * DAY
 
 
 def test_a_counter_proposal_the_buyer_accepts_is_the_agreement() -> None:
+    # given the seller offered $20 instead of the full refund
     counter = Proposal("refund_only", usd("20.00"))
     countered = answer(after_shipment(Proposal("refund_only", PAID)), DH, T0 + DAY, agree=False, counter=counter).case
+    # when the buyer accepts, then $20 is refunded
     moved = accept_counter(countered, DH, T0 + 2 * DAY)
     assert moved.settlement is not None and moved.settlement.refund == usd("20.00")
 
@@ -252,7 +262,9 @@ def test_who_counts_as_vip_is_the_rulebooks_list_of_member_levels() -> None:
 @pytest.mark.parametrize("vip, first_day", [(True, 3), (False, 5)])
 def test_vip_buyers_may_escalate_after_3_days_others_after_5_until_day_10(vip: bool, first_day: int) -> None:
     """RULES.md §7.1.2: "3(VIP买家)/5(其他买家)-10个自然日"."""
+    # given a request the seller rejected on day 1
     case = answer(after_shipment(Proposal("refund_only", PAID)), DH, T0 + DAY, agree=False).case
+    # then the buyer may escalate from day 3 (VIP) or 5 (others) to day 10, and not outside those days
     assert not may_escalate(case, DH, vip, T0 + first_day * DAY - SECOND)
     assert may_escalate(case, DH, vip, T0 + first_day * DAY)
     assert may_escalate(case, DH, vip, T0 + 10 * DAY)
@@ -263,6 +275,7 @@ def test_vip_buyers_may_escalate_after_3_days_others_after_5_until_day_10(vip: b
 
 
 def test_a_pre_shipment_request_is_never_escalated() -> None:
+    # given a refund request before shipment, then even a VIP buyer may not take it to the platform
     assert not may_escalate(open_pre_shipment_refund(DH, "out_of_stock", PAID, NONE, T0), DH, True, T0 + 5 * DAY)
 
 
