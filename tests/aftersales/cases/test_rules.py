@@ -288,16 +288,20 @@ def escalated(proposal: Proposal = Proposal("refund_only", PAID)) -> Case:
 
 def test_seller_silent_5_days_after_escalation_the_buyers_proposal_is_carried_out() -> None:
     """RULES.md §7.1.2 (§六), §15 #1 second clock: 5 days from the buyer's escalation."""
+    # given a return-and-refund request the buyer escalated on day 5
     case = escalated(Proposal("return_refund", usd("60.00")))
     due = next_deadline(case, DH)
     assert due is not None and (due.due_at, due.clock) == (T0 + 10 * DAY, "platform_feedback")
+    # when the seller gives no feedback for 5 days, then the buyer's proposal is carried out: the return starts
     moved = fire(case)
     assert moved.case.stage is Stage.PERFORMING and moved.case.step is Step.RETURN_TRACKING
 
 
 def test_a_ruling_is_due_10_days_after_escalation_and_the_operator_is_reminded_each_period() -> None:
+    # given an escalated case the seller answered, now waiting for the platform
     case = answer(escalated(), DH, T0 + 6 * DAY, agree=False).case
     assert next_actor(case) == "platform"
+    # when no ruling comes in 10 days, then the operator is reminded, the case stays open, and the next period starts
     first = fire(case)
     assert first.event == "case.ruling_overdue" and first.case.is_open
     due = next_deadline(first.case, DH)
@@ -305,7 +309,9 @@ def test_a_ruling_is_due_10_days_after_escalation_and_the_operator_is_reminded_e
 
 
 def test_arbitration_full_partial_and_release() -> None:
+    # given a case on the platform, when the specialist rules a full refund, a partial one, or a release
     case = answer(escalated(), DH, T0 + 6 * DAY, agree=False).case
+    # then the money follows the ruling
     full = arbitrate(case, Ruling("full_refund", "seller"), T0 + 7 * DAY)
     assert full.settlement is not None and full.settlement.refund == PAID and full.case.responsible == "seller"
     partial = arbitrate(case, Ruling("partial_refund", "seller", usd("60.00"), (usd("40.00"), usd("70.00"))), T0 + 7 * DAY)
@@ -321,11 +327,13 @@ def test_arbitration_full_partial_and_release() -> None:
     Ruling("partial_refund", "seller"),
 ])
 def test_a_partial_refund_outside_the_allowed_range_is_refused(ruling: Ruling) -> None:
+    # given a case on the platform, when the partial refund is all, nothing, outside the range or missing, then refused
     with pytest.raises(InvalidInput):
         arbitrate(escalated(), ruling, T0 + 7 * DAY)
 
 
 def test_only_an_escalated_case_is_ruled_on() -> None:
+    # given a case still in negotiation, when the specialist rules, then it is refused
     with pytest.raises(NotAllowedInState):
         arbitrate(after_shipment(Proposal("refund_only", PAID)), Ruling("full_refund", "seller"), T0)
 
