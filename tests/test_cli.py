@@ -16,7 +16,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from shopkeeper import simulation
-from shopkeeper.aftersales import service as aftersales
+from shopkeeper.aftersales.cases import service as aftersales
 from shopkeeper.api.app import create_app
 from shopkeeper.auth import ApiKey, Principal, Role, authenticate
 from shopkeeper.catalog import service as catalog

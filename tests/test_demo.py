@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shopkeeper import demo, migrate
-from shopkeeper.aftersales import metrics_service
+from shopkeeper.aftersales.metrics import service as metrics_service
 from shopkeeper.aftersales.models import CaseRow
 from shopkeeper.catalog.models import Product, Sku, Store
 from shopkeeper.customers.models import Buyer

@@ -61,8 +61,11 @@ def advance(db: Database, clock: SimulatedClock, until: datetime) -> tuple[int, 
     Before each one, the case's deadline is read (what was awaited, from the rules); after it, the
     events the timer wrote say what it did. Returns the timers fired and one line per deadline.
     """
-    from shopkeeper.aftersales import service  # the clock's module is loaded by every table; the domain only here
+    # the clock's module is loaded by every table; the domain only here (its service registers the deadline timers)
+    from shopkeeper.aftersales.cases import rows as case_rows
+    from shopkeeper.aftersales.cases import service  # noqa: F401
     from shopkeeper.aftersales.models import CaseRow
+    from shopkeeper.console.case_view import deadline_condition
 
     start, fired, told, after = clock.now(), 0, [], None
     while True:
@@ -71,14 +74,14 @@ def advance(db: Database, clock: SimulatedClock, until: datetime) -> tuple[int, 
             due = session.scalar(pending.where(CaseRow.due_at > after) if after else pending)
             if due is None or due > until:
                 break
-            awaited = {row.id: (service.describe(row), row.currency) for row in session.scalars(
+            awaited = {row.id: (case_rows.describe(row), row.currency) for row in session.scalars(
                 select(CaseRow).where(CaseRow.closed_at.is_(None), CaseRow.due_at == due).order_by(CaseRow.id))}
         fired += timers.advance_to(db, clock, due)
         after = due
         with db.read() as session:
             for case_id, (view, currency) in awaited.items():
                 if view.deadline is not None:
-                    what = view.deadline.description.split("; then ")[0]
+                    what = deadline_condition(view, view.deadline, "en")
                     did = _outcome(session, case_id, due, currency, view.case.buyer_proposal.agreement)
                     day = (due.date() - start.date()).days + 1  # the run's first calendar day (UTC) is day 1
                     told.append(f"day {day} {due:%H:%M} UTC ({due:%Y-%m-%d})  case #{case_id} {view.case.kind.replace('_', ' ')}: "

@@ -10,7 +10,7 @@ import logging
 import threading
 
 from shopkeeper import timers
-from shopkeeper.aftersales import service as _aftersales  # noqa: F401  (registers the case deadline handler)
+from shopkeeper.aftersales.cases import service as _aftersales  # noqa: F401  (registers the case deadline handler)
 from shopkeeper.clock import Clock
 from shopkeeper.db import Database
 

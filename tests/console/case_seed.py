@@ -3,7 +3,7 @@
 Shared by the console's HTTP tests (tests/console/test_case_pages.py) and its
 browser test (tests/browser/test_console_cases.py). Stores, orders and most
 cases go in through the REST API; the request before shipment is opened
-through `aftersales.service` directly. Deadline timers fire as the clock moves
+through `aftersales.cases.service` directly. Deadline timers fire as the clock moves
 (`timers.advance_to`), so every case is exactly where the engine put it.
 When the seed ends, the clock stands at `NOW` and:
 
@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from shopkeeper import timers
-from shopkeeper.aftersales import service
+from shopkeeper.aftersales.cases import service
 from shopkeeper.auth import Principal, Role
 from shopkeeper.clock import SimulatedClock
 from shopkeeper.db import Database

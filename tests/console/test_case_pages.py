@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import typing
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -18,8 +19,12 @@ from fastapi.testclient import TestClient
 from console.case_seed import NOW, CaseSeed, at, seed
 from console.test_marketing_pages import console, ids, ok, rows, text_of
 from shopkeeper import timers
+from shopkeeper.aftersales.cases.case import Clock
 from shopkeeper.clock import SimulatedClock
+from shopkeeper.console import case_actions
+from shopkeeper.console.i18n import STRINGS
 from shopkeeper.db import Database
+from shopkeeper.rulebooks.aftersales import Outcome
 from shopkeeper.settings import Settings
 from support import Api
 
@@ -246,6 +251,20 @@ def test_staff_agree_to_a_request_before_shipment_from_the_page(dhgate_staff: Te
     assert zh.status_code == 409 and "案件已关闭，不能再做任何操作" in zh.text
 
 
+def test_the_page_offers_exactly_the_moves_the_table_gives_the_api(operator: TestClient, dhgate_staff: TestClient,
+                                                                   api: Api, seeded: CaseSeed) -> None:
+    """The case page's buttons and the API's `allowed_actions` read one table (aftersales/cases/moves.py)."""
+    cases = [seeded.pre_shipment, seeded.reship["id"], seeded.dispute["id"]]
+    for page_client, api_client in ((dhgate_staff, seeded.dhgate.staff), (operator, api)):
+        for case_id in cases:
+            # given what the API lists for this principal
+            listed = api_client.get(f"/cases/{case_id}")["allowed_actions"]
+            # then the page has a form for exactly those of them it has forms for, in the same order
+            shown = re.findall(r'data-action="([a-z]+)"', ok(page_client, f"/cases/{case_id}"))
+            assert shown == [case_actions.FORMS[a] for a in listed if a in case_actions.FORMS], (case_id, listed)
+            assert "message" in shown
+
+
 def test_staff_refuse_as_prepared_and_forms_from_elsewhere_are_refused(dhgate_staff: TestClient, seeded: CaseSeed) -> None:
     elsewhere = dhgate_staff.post(f"/cases/{seeded.pre_shipment}/prepared", headers={"Origin": "https://evil.example"})
     assert elsewhere.status_code == 403
@@ -349,3 +368,26 @@ def test_agreeing_to_a_refund_after_shipment_names_the_refund_and_what_the_selle
     assert 'data-field="refunded"' not in ok(taobao_staff, case)  # nothing paid yet
     done = taobao_staff.post(f"{case}/accept", data={"confirmed": "yes", "expect": "2000"}, headers=ORIGIN)
     assert done.status_code == 303 and field(ok(taobao_staff, case), "refunded") == "¥20.00"
+
+
+# --- one home for a deadline's words (console/i18n_case_deadlines.py) ------------------------------
+
+def test_every_clock_and_outcome_the_rules_return_is_worded_in_both_languages() -> None:
+    # given the codes a rule's deadline is made of
+    clocks, outcomes = typing.get_args(Clock), typing.get_args(Outcome)
+    # then each has its words, for the page and for the one-line form, in English and in Chinese
+    for lang in ("en", "zh"):
+        words = STRINGS[lang]
+        assert [c for c in clocks if f"case.clock.{c}" not in words or f"case.deadline.clock.{c}" not in words] == []
+        assert [o for o in outcomes if f"case.deadline.outcome.{o}" not in words] == []
+        assert "case.deadline.clock.shortage_agreement.proven" in words
+
+
+def test_the_api_words_a_deadline_from_the_console_strings(api: Api, seeded: CaseSeed) -> None:
+    # given a reship whose seller has not shipped yet
+    case = api.get(f"/cases/{seeded.reship['id']}")
+    # then its description is the one-line form of the console's words, in both languages
+    assert case["next_deadline"]["description"] == {
+        "en": "the seller has not reshipped within 7 days; then the buyer is refunded",
+        "zh": "若卖家未在 7 天内重新发货并填写运单号，系统退款给买家",
+    }

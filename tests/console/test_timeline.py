@@ -44,7 +44,7 @@ def recorded_types() -> set[str]:
                 found.update(DYNAMIC[literal])
             else:
                 found.add(literal)
-        if path.parent.name == "aftersales":
+        if "aftersales" in path.parts:
             found.update(re.findall(r'"(case\.[a-z_]+)"', text))
     return found
 

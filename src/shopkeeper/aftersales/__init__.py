@@ -1,15 +1,16 @@
 """After-sales: refunds, returns, reships, disputes and their deadlines, rulings, complaints,
 compensation and seller metrics (RULES.md §7, §8.1).
 
-Pure, numbers from the store's rulebook and time from the caller: `cases` holds
-a case as plain data; `rules` moves it from state to state, says when each
-clock runs out and what evidence is due when; `complaints` and `metrics` work
-on closed orders and cases.
+Three parts, each with its rules (pure: numbers from the store's rulebook, time
+from the caller), its use cases (`service`) and its routes (`api`, shapes in
+`schemas`); every name is imported from the one module that defines it.
 
-Use cases, all importable from `service`: `service` (a case's moves and its
-timers), `case_rows` (rows ↔ pure cases, finding, locking), `settlement`
-(money, order and event for a transition), `evidence` (messages, evidence
-files and their deadlines), `complaint_service` (complaints and compensation),
-`metrics_service` (a store's figures for a period). Routes: `api`,
-`complaint_api`; shapes: `schemas`.
+- `cases`: a case as plain data (`case`), its moves (`rules`), its clocks
+  (`clocks`), the evidence owed (`evidence_rules`); rows ↔ pure cases (`rows`),
+  money and events of a transition (`settlement`), messages and evidence files
+  (`evidence`), and the case use cases and deadline timer (`service`).
+- `complaints`: complaints after an order closes and their compensation.
+- `metrics`: a store's figures for a period.
+
+The tables of all three are in `models`; `programs` holds the quality-merchant review.
 """

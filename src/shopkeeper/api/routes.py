@@ -2,7 +2,9 @@
 
 from fastapi import APIRouter
 
-from shopkeeper.aftersales import api as aftersales
+from shopkeeper.aftersales.cases import api as cases
+from shopkeeper.aftersales.complaints import api as complaints
+from shopkeeper.aftersales.metrics import api as seller_metrics
 from shopkeeper.api import admin
 from shopkeeper.catalog import api as catalog
 from shopkeeper.customers import api as customers
@@ -15,7 +17,8 @@ from shopkeeper.promotions import api as promotions
 from shopkeeper.promotions.campaigns import api as campaigns
 
 api_router = APIRouter()
-for module in (catalog, customers, inventory, fulfillment, carriers, orders, receipt, aftersales, promotions, campaigns, admin):
+for module in (catalog, customers, inventory, fulfillment, carriers, orders, receipt, complaints, cases, seller_metrics,
+               promotions, campaigns, admin):
     api_router.include_router(module.router)
 
 # The sandbox payment provider's pay button: mounted only when `Settings.sandbox_payments` (api/app.py).

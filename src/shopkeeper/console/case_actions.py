@@ -16,48 +16,39 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
-from shopkeeper.aftersales import rules, service
-from shopkeeper.aftersales.cases import Agreement, Origin, Stage, Step
+from shopkeeper.aftersales.cases import evidence as case_evidence
+from shopkeeper.aftersales.cases import rows as case_rows
+from shopkeeper.aftersales.cases import rules, service
+from shopkeeper.aftersales.cases.case import Agreement
+from shopkeeper.aftersales.cases.moves import CaseAction
+from shopkeeper.aftersales.cases.rows import CaseView
 from shopkeeper.aftersales.models import CaseRow
 from shopkeeper.api.schemas import AMOUNT_TEXT, to_minor
-from shopkeeper.auth import Principal, Role
+from shopkeeper.auth import Principal
 from shopkeeper.console import case_confirm, filters
 from shopkeeper.console.i18n import Lang, translate
 from shopkeeper.console.web import lang_of, not_found, refused_cross_origin, render, same_origin, signed_in
 from shopkeeper.errors import DomainError, InvalidInput, NotFound
 from shopkeeper.money import Money
-from shopkeeper.orders.models import Order, OrderStatus
 
 router = APIRouter(include_in_schema=False)
 
-ACTIONS = ("accept", "reject", "prepared", "received", "reship", "arbitrate", "message")
+# the table's moves that have a form on the case page, and the form's name (staff act as the seller)
+FORMS: dict[CaseAction, str] = {"accept": "accept", "reject": "reject", "refuse_prepared": "prepared",
+                                "confirm_received": "received", "give_tracking": "reship", "arbitrate": "arbitrate",
+                                "message": "message"}
+ACTIONS = tuple(FORMS.values())
 AGREEMENTS: tuple[Agreement, ...] = ("refund_only", "return_refund", "reship", "return_reship")
 DECISIONS = ("full_refund", "partial_refund", "release_seller")
 RESPONSIBLE = ("seller", "buyer", "third_party")
 Text = Annotated[str, Form()]
 
 
-def available(who: Principal, view: service.CaseView, order_status: str) -> list[str]:
-    """The forms the page offers this principal now; the service still decides when one is sent."""
-    case = view.case
-    if not case.is_open:
-        return []
-    found: list[str] = []
-    if who.role is Role.STAFF:
-        if case.origin is Origin.PRE_SHIPMENT:
-            if order_status == OrderStatus.PAID.value:
-                found += ["accept"] + (["prepared"] if view.book.aftersales.pre_shipment.seller_may_refuse_prepared else [])
-        elif case.stage is Stage.NEGOTIATING:
-            found += ["accept"] + (["reject"] if case.seller_answered_at is None else [])
-        elif case.stage is Stage.ESCALATED and case.seller_fed_back_at is None:
-            found += ["accept", "reject"]
-        if case.step is Step.RETURN_RECEIPT:
-            found.append("received")
-        if case.step is Step.RESHIP_TRACKING:
-            found.append("reship")
-    if who.is_operator and case.stage is Stage.ESCALATED:
-        found.append("arbitrate")
-    return found + ["message"]
+def available(who: Principal, view: CaseView) -> list[str]:
+    """The forms the page offers this principal now: its party's moves in the case's table (`moves.MOVES`) that
+    have a form here, in the table's order; the service still decides when one is sent."""
+    offered = case_rows.allowed_actions(view, case_rows.party(who))
+    return [FORMS[action] for action in offered if action in FORMS]
 
 
 @router.post("/cases/{case_id}/{action}")
@@ -85,7 +76,7 @@ def act(request: Request, case_id: str, action: str, agreement: Text = "", amoun
             "responsible": responsible.strip()}
     try:
         with request.app.state.db.read() as session:
-            row = service.get_case(session, who, wanted)
+            row = case_rows.get_case(session, who, wanted)
             closed = row.closed_at is not None
             asks = action in case_confirm.MONEY_ACTIONS and not closed
             asking = _preview(session, now, who, row, action, form, lang) if asks else None
@@ -109,9 +100,8 @@ def _preview(session: Session, now: datetime, who: Principal, row: CaseRow, acti
              lang: Lang) -> case_confirm.Preview | None:
     """The money the action would move, to ask about first; None where the page does not offer it to this
     principal now (it is sent as it is, and the engine says why it is refused)."""
-    view = service.describe(row)
-    order = session.get(Order, row.order_id)
-    if order is None or action not in available(who, view, order.status):
+    view = case_rows.describe(row)
+    if action not in available(who, view):
         return None
     ruling = _ruling(session, who, row.id, form) if action == "arbitrate" else None
     return case_confirm.preview(view, action, now, lang, ruling)
@@ -131,7 +121,7 @@ def _run(session: Session, now: datetime, who: Principal, case_id: int, action: 
     elif action == "arbitrate":
         service.arbitrate(session, now, who, case_id, _ruling(session, who, case_id, form))
     else:
-        service.post_message(session, now, who, case_id, form["body"][:4000])
+        case_evidence.post_message(session, now, who, case_id, form["body"][:4000])
 
 
 def _counter(session: Session, who: Principal, case_id: int, form: dict[str, str]) -> tuple[Agreement, int] | None:
@@ -148,7 +138,7 @@ def _ruling(session: Session, who: Principal, case_id: int, form: dict[str, str]
         raise InvalidInput("choose a decision and who is responsible")
     refund = None
     if form["decision"] == "partial_refund":
-        currency = service.get_case(session, who, case_id).currency
+        currency = case_rows.get_case(session, who, case_id).currency
         refund = Money(_minor(session, who, case_id, form["amount"]), currency)
     return rules.Ruling(decision=form["decision"], responsible=form["responsible"], refund=refund)  # type: ignore[arg-type]
 
@@ -158,7 +148,7 @@ def _minor(session: Session, who: Principal, case_id: int, text: str) -> int:
 
     ASCII digits only, as in the API (api/schemas.py `AMOUNT_TEXT`): full-width digits are refused, not guessed at.
     """
-    currency = service.get_case(session, who, case_id).currency
+    currency = case_rows.get_case(session, who, case_id).currency
     typed = text.strip().replace(",", "")
     if not AMOUNT_TEXT.fullmatch(typed):
         raise InvalidInput("the amount is not a number", field="amount")

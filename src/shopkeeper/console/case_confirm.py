@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from shopkeeper.aftersales import rules
-from shopkeeper.aftersales.case_rows import CaseView
+from shopkeeper.aftersales.cases import rules
+from shopkeeper.aftersales.cases.rows import CaseView
 from shopkeeper.console.case_view import proposal_text
 from shopkeeper.console.i18n import Lang, translate
 

@@ -1,6 +1,6 @@
 """The seller-metrics page's figures: a store's six after-sales metrics over a period of its own days.
 
-The figures are `aftersales.service.store_metrics` (RULES.md §8.1); this module
+The figures are `aftersales.metrics.service.store_metrics` (RULES.md §8.1); this module
 only turns the page's dates into a period and words the figures. A period is
 whole days on the store's clock, so a Beijing store's "1 November" starts at
 its midnight.
@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from shopkeeper.aftersales.service import StoreMetrics, store_metrics
+from shopkeeper.aftersales.metrics.service import StoreMetrics, store_metrics
 from shopkeeper.catalog.models import Store
 from shopkeeper.console.filters import Problem
 from shopkeeper.console.i18n import Lang, translate

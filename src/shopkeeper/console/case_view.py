@@ -1,5 +1,9 @@
 """An after-sales case as the console shows it: its state in words, and its next deadline as a countdown.
 
+The rules hand a deadline over as codes; its words, in English and Chinese, are
+all in `i18n_case_deadlines`, and the API and `shopkeeper simulate` word it through
+`deadline_line` here.
+
 What happens at a deadline is not restated here: the console asks the rule
 itself (`rules.on_deadline` at the due moment, a pure call) and words what it
 returns, so the page cannot promise an outcome the timer will not deliver.
@@ -10,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from shopkeeper.aftersales import rules
-from shopkeeper.aftersales.cases import Case, Deadline, Origin, Proposal
-from shopkeeper.aftersales.service import CaseView
+from shopkeeper.aftersales.cases import rules
+from shopkeeper.aftersales.cases.case import Case, Deadline, Origin, Proposal
+from shopkeeper.aftersales.cases.rows import CaseView
 from shopkeeper.console.display import TimeLeft, time_left
 from shopkeeper.console.i18n import Lang, translate
 from shopkeeper.errors import DomainError
@@ -106,6 +110,22 @@ def next_deadline(view: CaseView, now: datetime, lang: Lang, order_status: str |
         waiting_for=translate(lang, f"case.party.{due.waiting_for}"), condition=condition, outcome=outcome,
         sentence=translate(lang, "case.at_deadline", condition=condition, outcome=outcome),
     )
+
+
+def deadline_line(view: CaseView, lang: Lang) -> str | None:
+    """The next deadline in one line, for the API and `shopkeeper simulate`: what, left undone, runs the clock out;
+    then what the system does (the rule's outcome code, worded here)."""
+    due = view.deadline
+    if due is None:
+        return None
+    return translate(lang, "case.deadline.line", condition=deadline_condition(view, due, lang),
+                     outcome=translate(lang, f"case.deadline.outcome.{due.action}"))
+
+
+def deadline_condition(view: CaseView, due: Deadline, lang: Lang) -> str:
+    """What, left undone by the deadline, lets its clock run out, in one short clause."""
+    proven = ".proven" if due.clock == "shortage_agreement" and view.case.shortage_proven else ""
+    return translate(lang, f"case.deadline.clock.{due.clock}{proven}", days=clock_days(view.case, due))
 
 
 def clock_days(case: Case, due: Deadline) -> int:

@@ -1,6 +1,6 @@
 """The console's after-sales pages: the case list by nearest deadline, a case with its live countdown, seller metrics.
 
-Reads go through `aftersales.service`, which scopes cases to the principal:
+Reads go through `aftersales.cases.service`, which scopes cases to the principal:
 staff see their store's, the operator every store's, and another store's case
 answers 404 like a missing one. A deadline is shown twice over: as text the
 server writes (so the page reads right without scripts) and as seconds a small
@@ -20,7 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shopkeeper import rulebooks
-from shopkeeper.aftersales import service
+from shopkeeper.aftersales.cases import evidence as case_evidence
+from shopkeeper.aftersales.cases import rows as case_rows
 from shopkeeper.aftersales.models import CaseRow
 from shopkeeper.auth import Principal
 from shopkeeper.catalog.models import Store
@@ -58,7 +59,7 @@ def summaries(session: Session, rows: list[CaseRow], stores: dict[int, Store], n
     for row in rows:
         number, status = orders.get(row.order_id, (f"#{row.order_id}", ""))
         store = stores.get(row.store_id)
-        found.append(Row(summary(service.describe(row), now, lang, status), number, store.name if store else f"#{row.store_id}",
+        found.append(Row(summary(case_rows.describe(row), now, lang, status), number, store.name if store else f"#{row.store_id}",
                          store.timezone if store else "UTC"))
     return found
 
@@ -124,7 +125,7 @@ def case_page(request: Request, who: Principal, case_id: str, status: int = 200,
     wanted = filters.parse_id(case_id)
     with request.app.state.db.read() as session:
         try:
-            row = service.get_case(session, who, wanted) if wanted is not None else None
+            row = case_rows.get_case(session, who, wanted) if wanted is not None else None
         except NotFound:
             row = None
         if row is None:
@@ -132,13 +133,13 @@ def case_page(request: Request, who: Principal, case_id: str, status: int = 200,
         order = session.get(Order, row.order_id)
         store = session.get(Store, row.store_id)
         assert order is not None and store is not None
-        view = service.describe(row)
+        view = case_rows.describe(row)
         case = summary(view, now, lang, order.status)
         detail = {
             "lines": _lines(session, row), "timeline": _timeline(session, who, row, store, lang),
-            "messages": service.messages(session, who, row.id), "evidence": service.evidence_files(session, who, row.id),
+            "messages": case_evidence.messages(session, who, row.id), "evidence": case_evidence.evidence_files(session, who, row.id),
             "reminders": [(moment, moment <= now) for moment in view.reminders],
-            "proposals": _proposals(view, lang), "actions": case_actions.available(who, view, order.status),
+            "proposals": _proposals(view, lang), "actions": case_actions.available(who, view),
         }
     return render(request, "case.html", status=status, principal=who, nav="cases", c=case, row=row, order=order,
                   store=store, now=now, notice=notice, error=error, event_label=event_label, words=countdown_words(lang),
@@ -153,7 +154,7 @@ def _timeline(session: Session, who: Principal, row: CaseRow, store: Store, lang
         reason = book.aftersales.reason(code)
         return None if reason is None else reason.zh if lang == "zh" else reason.en
 
-    return timeline.lines(service.timeline(session, who, row.id), lang, store.timezone, store.currency, reason_words)
+    return timeline.lines(case_evidence.timeline(session, who, row.id), lang, store.timezone, store.currency, reason_words)
 
 
 def _lines(session: Session, row: CaseRow) -> list[LineView]:
@@ -166,7 +167,7 @@ def _lines(session: Session, row: CaseRow) -> list[LineView]:
     return views
 
 
-def _proposals(view: service.CaseView, lang: Lang) -> list[tuple[str, str]]:
+def _proposals(view: case_rows.CaseView, lang: Lang) -> list[tuple[str, str]]:
     case = view.case
     shown = [("f.buyer_proposal", proposal_text(case.buyer_proposal, lang))]
     if case.on_table != case.buyer_proposal:
@@ -187,7 +188,7 @@ def evidence(request: Request, case_id: str, evidence_id: str) -> Response:
         if wanted is None or file_id is None:
             raise NotFound("no such evidence")
         with request.app.state.db.read() as session:
-            found, path = service.evidence_file(session, who, wanted, file_id, request.app.state.settings.evidence_dir)
+            found, path = case_evidence.evidence_file(session, who, wanted, file_id, request.app.state.settings.evidence_dir)
     except NotFound:
         return not_found(request, who, "case")
     return FileResponse(path, media_type=found.content_type, filename=found.filename, content_disposition_type="attachment",

@@ -1,10 +1,13 @@
-"""The after-sales pages' strings (cases, their deadlines, seller metrics), in English and Chinese.
+"""The after-sales pages' strings (cases, seller metrics), in English and Chinese; a deadline's words are in
+`i18n_case_deadlines`, merged in here.
 
 Kept apart from `i18n` only for length; `i18n` merges them into its two
 dictionaries, so the completeness tests cover these keys too.
 """
 
 from __future__ import annotations
+
+from shopkeeper.console.i18n_case_deadlines import EN_DEADLINES, ZH_DEADLINES
 
 EN_CASES: dict[str, str] = {
     "nav.cases": "After-sales",
@@ -151,26 +154,6 @@ EN_CASES: dict[str, str] = {
     "case.proposal.return_refund": "return the goods, refund {amount}",
     "case.proposal.reship": "reship the goods",
     "case.proposal.return_reship": "return the goods and have them reshipped",
-    # what each clock waits for, and what its silence brings
-    "case.clock.pre_shipment": "no agreement is reached within {days} days of the request",
-    "case.clock.seller_answer": "the seller has not agreed or rejected within {days} days",
-    "case.clock.negotiation": "no agreement is reached within {days} days of opening",
-    "case.clock.platform_feedback": "the seller has not answered the escalation within {days} days",
-    "case.clock.ruling": "the platform has not ruled within {days} days",
-    "case.clock.return_tracking": "the buyer has given no return tracking number within {days} days",
-    "case.clock.return_receipt": "the seller has neither confirmed the return nor reported a problem by day {days}",
-    "case.clock.reship_tracking": "the seller has not reshipped within {days} days",
-    "case.clock.reship_receipt": "the buyer has neither confirmed receipt nor reported a problem by day {days}",
-    "case.clock.shortage_agreement": "no agreement on the missing quantity is reached within {days} days",
-    "case.action.refund_buyer": "the buyer is refunded {amount}",
-    "case.action.refund_and_cancel": "the buyer is refunded {amount} and the order is cancelled",
-    "case.action.release_seller": "the case closes and the money held goes to the seller",
-    "case.action.escalate": "the case goes to the platform as a dispute",
-    "case.action.carry_out_buyer_proposal": "the buyer's proposal is carried out: {proposal}",
-    "case.action.keep_order": "the request lapses and the order stands",
-    "case.action.assume_received": "the return counts as received and the seller must reship",
-    "case.action.alert_operator": "the operator is reminded that a ruling is due",
-    "case.action.lapse": "the request lapses, as the order has moved on",
     # events
     "event.case.opened": "Case opened",
     "event.case.agreed": "Agreed",
@@ -191,6 +174,7 @@ EN_CASES: dict[str, str] = {
     "event.case.evidence_requested": "Evidence requested",
     "event.order.receipt_held": "Automatic receipt paused by a case",
     "event.order.receipt_resumed": "Automatic receipt running again",
+    **EN_DEADLINES,
     # seller metrics
     "metrics.title": "Seller metrics",
     "metrics.period": "{start} – {end} (store time)",
@@ -362,25 +346,6 @@ ZH_CASES: dict[str, str] = {
     "case.proposal.return_refund": "退货退款 {amount}",
     "case.proposal.reship": "重新发货",
     "case.proposal.return_reship": "退货后重新发货",
-    "case.clock.pre_shipment": "申请后 {days} 天内双方未达成一致",
-    "case.clock.seller_answer": "卖家 {days} 天内未同意或拒绝",
-    "case.clock.negotiation": "开启后 {days} 天内双方未达成协议",
-    "case.clock.platform_feedback": "升级纠纷后卖家 {days} 天内未反馈",
-    "case.clock.ruling": "平台 {days} 天内未裁决",
-    "case.clock.return_tracking": "买家 {days} 天内未填写退货运单号",
-    "case.clock.return_receipt": "卖家到第 {days} 天仍未确认收到退货，也未提前反馈",
-    "case.clock.reship_tracking": "卖家 {days} 天内未重新发货",
-    "case.clock.reship_receipt": "买家到第 {days} 天仍未确认收货，也未提前反馈",
-    "case.clock.shortage_agreement": "{days} 天内双方未就短装达成一致",
-    "case.action.refund_buyer": "系统退款 {amount} 给买家",
-    "case.action.refund_and_cancel": "系统退款 {amount} 给买家并关闭订单",
-    "case.action.release_seller": "案件关闭，所担保的货款放给卖家",
-    "case.action.escalate": "系统升级为平台纠纷",
-    "case.action.carry_out_buyer_proposal": "系统执行买家方案：{proposal}",
-    "case.action.keep_order": "退款申请关闭，订单继续",
-    "case.action.assume_received": "视为卖家已收到退货，卖家须重新发货",
-    "case.action.alert_operator": "提醒平台尽快裁决",
-    "case.action.lapse": "订单状态已变化，申请失效",
     "event.case.opened": "发起售后",
     "event.case.agreed": "达成协议",
     "event.case.closed": "案件关闭",
@@ -426,4 +391,5 @@ ZH_CASES: dict[str, str] = {
     "m.on_time_shipping_rate.def": "在最晚发货时间前发货的订单数 ÷（已发货订单数 + 超过最晚发货时间仍未发货而关闭的订单数）。",
     "m.not_received_dispute_rate.def": "因未收到货发起的纠纷数 ÷ 已付款订单数。",
     "m.sold_not_shipped.def": "发货前退款申请因卖家一直未处理而被系统自动退款的数量。",
+    **ZH_DEADLINES,
 }

@@ -19,7 +19,7 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from shopkeeper import events
-from shopkeeper.aftersales.service import CaseFilter, list_cases
+from shopkeeper.aftersales.cases.rows import CaseFilter, list_cases
 from shopkeeper.api.schemas import cut_page
 from shopkeeper.auth import Principal, Role, find_key, principal_of
 from shopkeeper.catalog.models import Store

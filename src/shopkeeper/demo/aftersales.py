@@ -1,6 +1,6 @@
 """The demo's after-sales desk: buyers who want their money back, sellers who answer or stay silent, an operator who rules.
 
-Everything goes through `aftersales.service`, as the API would call it. A case
+Everything goes through `aftersales.cases.service`, as the API would call it. A case
 gets a temperament when it opens (does the seller agree, reject, counter or
 stay silent; does the buyer escalate, send the goods back, confirm the
 reshipment; does the operator rule), and each side acts on it before its clock
@@ -23,8 +23,10 @@ from typing import TYPE_CHECKING, Any, Callable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shopkeeper.aftersales import rules, service
-from shopkeeper.aftersales.cases import Agreement, Origin, Stage, Step
+from shopkeeper.aftersales.cases import evidence as case_evidence
+from shopkeeper.aftersales.cases import rows as case_rows
+from shopkeeper.aftersales.cases import rules, service
+from shopkeeper.aftersales.cases.case import Agreement, Origin, Stage, Step
 from shopkeeper.aftersales.models import CaseRow
 from shopkeeper.auth import Principal, Role
 from shopkeeper.customers.models import Buyer
@@ -38,6 +40,7 @@ from shopkeeper.demo.data import (
 from shopkeeper.demo.live_cases import CLOCKS
 from shopkeeper.errors import DomainError
 from shopkeeper.money import Money
+from shopkeeper.orders import rules as order_rules
 from shopkeeper.orders import service as orders
 from shopkeeper.scope import SYSTEM
 
@@ -85,7 +88,7 @@ class AfterSalesDesk:
     def after_payment(self, shop: _Shop, shopper: _Shopper, order_id: int, ship_at: datetime, from_us: bool) -> bool:
         """A paid order: its buyer may take the late-shipment refund or ask for the money back. True: the desk ships it."""
         book = shop.book
-        ship_by = rules.ship_by(self.now, book)  # paid now
+        ship_by = order_rules.ship_by(self.now, book)  # paid now
         if ship_at > ship_by and book.aftersales.late_shipment.instant_refund:
             if self.rng.random() < LATE_REFUND_SHARE or not self.tally["late-shipment refunds"]:
                 wait = max(ship_at - ship_by, 2 * HOUR)
@@ -130,7 +133,7 @@ class AfterSalesDesk:
         book = shop.book
         if self.rng.random() >= AFTER_SHIPMENT_CASE_SHARE.get(book.name, 0.0):
             return
-        opens, closes = rules.case_window(book, service.shipping_class(carrier, book), self.now)
+        opens, closes = rules.case_window(book, rules.shipping_class(carrier, book), self.now)
         at = max(opens, arrives) + timedelta(hours=self.rng.uniform(2, 96))
         if at < closes:
             self.demo.later(at, self.ask_after_shipment, shop, shopper, order_id)
@@ -179,7 +182,7 @@ class AfterSalesDesk:
         with self.demo.db.read() as session:
             row = session.get(CaseRow, case_id)
             assert row is not None
-            view = service.describe(row)
+            view = case_rows.describe(row)
             vip = rules.is_vip(view.book, session.scalar(select(Buyer.member_level).where(Buyer.id == row.buyer_id)))
             session.expunge(row)
         due = view.deadline
@@ -217,7 +220,7 @@ class AfterSalesDesk:
             self.tally["moves refused"] += 1
         self.react(case_id)
 
-    def next_move(self, view: service.CaseView, vip: bool) -> Move | None:
+    def next_move(self, view: case_rows.CaseView, vip: bool) -> Move | None:
         case, temper = view.case, self.tempers.get(view.row.id)
         if temper is None:
             return None
@@ -247,7 +250,7 @@ class AfterSalesDesk:
             return ("platform", timedelta(hours=r(12, 120)), self.rule) if temper.operator_rules else None
         return self.perform(view, temper)
 
-    def seller_answers(self, view: service.CaseView, temper: Temper) -> Move | None:
+    def seller_answers(self, view: case_rows.CaseView, temper: Temper) -> Move | None:
         r = self.rng.uniform
         if temper.seller == "agree":
             return "seller", timedelta(hours=r(2, 72)), lambda s, now, row: service.accept(s, now, staff(row), row.id)
@@ -260,11 +263,11 @@ class AfterSalesDesk:
 
         def reject(session: Session, now: datetime, row: CaseRow) -> None:
             service.answer(session, now, staff(row), row.id, agree=False, counter=counter)
-            service.post_message(session, now, staff(row), row.id, self.words(self.shop_of(row.store_id), "seller"))
+            case_evidence.post_message(session, now, staff(row), row.id, self.words(self.shop_of(row.store_id), "seller"))
 
         return "seller", timedelta(hours=r(2, 72)), reject
 
-    def perform(self, view: service.CaseView, temper: Temper) -> Move | None:
+    def perform(self, view: case_rows.CaseView, temper: Temper) -> Move | None:
         """The goods under an agreement: returned, received, reshipped, received again (RULES.md §7.1.4)."""
         step, r = view.case.step, self.rng.uniform
         shop = self.shop_of(view.row.store_id)
@@ -292,7 +295,7 @@ class AfterSalesDesk:
 
     def answer_dispute(self, session: Session, now: datetime, row: CaseRow) -> None:
         service.answer(session, now, staff(row), row.id, agree=False)
-        service.post_message(session, now, staff(row), row.id, self.words(self.shop_of(row.store_id), "seller"))
+        case_evidence.post_message(session, now, staff(row), row.id, self.words(self.shop_of(row.store_id), "seller"))
 
     def rule(self, session: Session, now: datetime, row: CaseRow) -> None:
         """The operator's specialist rules: full refund, a partial refund, or release (RULES.md §7.1.1, §7.2.2)."""

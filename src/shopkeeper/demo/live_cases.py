@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shopkeeper.aftersales import rules, service
-from shopkeeper.aftersales.cases import Agreement
+from shopkeeper.aftersales.cases import rules, service
+from shopkeeper.aftersales.cases.case import Agreement
 from shopkeeper.aftersales.models import CaseRow
 from shopkeeper.auth import Principal, Role
 from shopkeeper.errors import DomainError
@@ -99,7 +99,7 @@ def shipped_order(desk: AfterSalesDesk) -> Order | None:
                     Order.store_id == store_id, Order.status.in_((OrderStatus.SHIPPED.value, OrderStatus.DELIVERED.value)))
                     .order_by(Order.shipped_at.desc(), Order.id.desc()).limit(200)):
                 assert order.shipped_at is not None
-                window = rules.may_open_case(book, service.shipping_class(order.carrier, book), order.shipped_at, desk.now)
+                window = rules.may_open_case(book, rules.shipping_class(order.carrier, book), order.shipped_at, desk.now)
                 if window and not _has_open_case(session, order.id):
                     session.expunge(order)
                     return order

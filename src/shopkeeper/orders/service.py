@@ -224,7 +224,7 @@ def _close(session: Session, now: datetime, order: Order, reason: str, by: str, 
     events.record(session, now, "order.closed", subject(order), order.store_id, reason=reason, by=by, refunded=was_paid)
 
 
-# --- after-sales (aftersales.service holds and settles orders through these) -------------------
+# --- after-sales (aftersales.cases.service holds and settles orders through these) -------------------
 
 def hold_receipt(session: Session, now: datetime, order: Order) -> timedelta | None:
     """A case opened on a shipped order: its money stays in escrow until the case ends.

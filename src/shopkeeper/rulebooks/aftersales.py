@@ -2,7 +2,7 @@
 
 Every deadline, default outcome, opening window, reason and compensation
 figure the after-sales rules use lives in a rulebook's `[aftersales]` table and
-arrives here as a frozen dataclass; `shopkeeper.aftersales.rules` reads these
+arrives here as a frozen dataclass; `shopkeeper.aftersales.cases.rules` reads these
 and holds no number of its own. `parse` assumes the table passed
 `rulebooks.check.problems`; it does no checking itself.
 """

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable
 
-from shopkeeper.aftersales.cases import Case, Origin
+from shopkeeper.aftersales.cases.case import Case, Origin
 from shopkeeper.rulebooks import Rulebook
 
 _PLACES = Decimal("0.0001")  # a rate to the basis point

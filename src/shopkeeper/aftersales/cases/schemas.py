@@ -1,52 +1,25 @@
-"""After-sales API shapes: what a buyer, a seller and the platform send, and how cases, complaints and metrics read back."""
+"""Case API shapes: what a buyer, a seller and the platform send about a case, and how a case reads back."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from shopkeeper import rulebooks
-from shopkeeper.aftersales.complaints import complaint_open_until
-from shopkeeper.aftersales.models import CaseLine, CaseMessage, Complaint, EvidenceFile
-from shopkeeper.aftersales.rules import EvidenceDeadline
-from shopkeeper.aftersales.service import CaseView, StoreMetrics
+from shopkeeper.aftersales.cases.evidence_rules import EvidenceDeadline
+from shopkeeper.aftersales.cases.moves import ACTIONS, CaseAction
+from shopkeeper.aftersales.cases.rows import CaseView
+from shopkeeper.aftersales.models import CaseLine, CaseMessage, EvidenceFile
 from shopkeeper.api.schemas import Amount, Id, In, Moment, MoneyOut, Text
+from shopkeeper.console.case_view import deadline_line
 from shopkeeper.events import Event
 
 AgreementIn = Literal["refund_only", "return_refund", "reship", "return_reship"]
 ReasonCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9_]{1,64}$")]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
-Rate = Annotated[Decimal | None, Field(description="a fraction, exact to four places ('0.0125' is 1.25%); null when "
-                                                  "there is nothing to divide by")]
-
-# What each clock waits for and what its silence brings, in Chinese; the English comes from the rules.
-_CLOCK_ZH = {
-    "pre_shipment": "发货前协议期内未达成一致",
-    "seller_answer": "卖家未在期限内同意或拒绝买家的退款申请",
-    "negotiation": "协商期内双方未达成协议",
-    "platform_feedback": "买家升级纠纷后卖家未在期限内反馈",
-    "ruling": "平台未在期限内裁决",
-    "return_tracking": "买家未在期限内填写有效的退货运单号",
-    "return_receipt": "卖家既未确认收到退货，也未提前向平台反馈",
-    "reship_tracking": "卖家未在期限内重新发货并填写运单号",
-    "shortage_agreement": "货物短缺纠纷3日内未达成一致",
-    "reship_receipt": "买家既未确认收货，也未提前反馈",
-}
-_ACTION_ZH = {
-    "refund_buyer": "系统退款给买家",
-    "release_seller": "系统放款给卖家",
-    "escalate": "系统升级至平台纠纷",
-    "carry_out_buyer_proposal": "系统执行买家方案",
-    "keep_order": "退款申请关闭，订单继续",
-    "assume_received": "视为卖家已收到退货，卖家须重新发货",
-    "alert_operator": "提醒平台尽快裁决",
-}
-
 
 class CaseIn(In):
     model_config = ConfigDict(json_schema_extra={"examples": [{
@@ -228,9 +201,11 @@ class CaseOut(BaseModel):
     reship_tracking: str | None
     lines: list[CaseLineOut]
     version: int
+    allowed_actions: list[str] = Field(description="what the caller's party may do to the case now, from the case's "
+                                                   "table of moves: " + ", ".join(ACTIONS))
 
     @classmethod
-    def of(cls, view: CaseView) -> "CaseOut":
+    def of(cls, view: CaseView, allowed_actions: list[CaseAction]) -> "CaseOut":
         row, case, c = view.row, view.case, view.row.currency
         due = view.deadline
         limit = case.paid - case.refunded_before
@@ -252,12 +227,13 @@ class CaseOut(BaseModel):
             shipped_quantity_matches=case.shipped_quantity_matches, buyer_signed=case.buyer_signed,
             next_deadline=DeadlineOut(
                 due_at=due.due_at, clock=due.clock, waiting_for=due.waiting_for, action=due.action,
-                description={"en": due.description, "zh": f"若{_CLOCK_ZH[due.clock]}，{_ACTION_ZH[due.action]}"},
+                description={"en": deadline_line(view, "en") or "", "zh": deadline_line(view, "zh") or ""},
                 reminders=list(view.reminders),
             ) if due else None,
             evidence_due=[EvidenceDueOut.of(d) for d in view.evidence_due],
             return_tracking=row.return_tracking, reship_tracking=row.reship_tracking,
             lines=[CaseLineOut.of(line, c) for line in row.lines], version=row.version,
+            allowed_actions=list(allowed_actions),
         )
 
 
@@ -305,102 +281,3 @@ class TimelineOut(BaseModel):
     @classmethod
     def of(cls, e: Event) -> "TimelineOut":
         return cls(id=e.id, at=e.at, type=e.type, data=e.data)
-
-
-# --- complaints (投诉商家) and compensation (赔付), RULES.md §7.3 -----------------------------------
-
-class ComplaintIn(In):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "the seller refused to issue an invoice"}]})
-
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-
-
-class UpholdIn(In):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "special_category": False,
-        "note": "the seller broke its promise",
-    }]})
-
-    special_category: bool = Field(default=False, description="the goods are in a special category: the minimum is "
-                                                              "¥1 instead of ¥5 (the catalog keeps no such flag)")
-    note: Note = ""
-
-
-class DismissIn(In):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"note": "the order was delivered as described"}]})
-
-    note: Note = ""
-
-
-class CompensationOut(BaseModel):
-    amount: MoneyOut
-    paid_in: str = Field(description="cash (from the store's balance) or points (Tmall)")
-    points: int | None
-    special_category: bool
-    transfer: str | None = Field(description="the ledger transfer that paid it, when paid in cash")
-
-
-class ComplaintOut(BaseModel):
-    id: int
-    store_id: int
-    order_id: int
-    buyer_id: int
-    rulebook: str
-    reason: str
-    status: str = Field(description="open, upheld or dismissed")
-    order_closed_at: datetime = Field(description="when the order completed or closed with its refund")
-    open_until: datetime | None = Field(description="the last moment the complaint could be made")
-    opened_at: datetime
-    goods: MoneyOut = Field(description="what the buyer paid for the goods, shipping excluded: the compensation's base")
-    compensation: CompensationOut | None
-    decided_at: datetime | None
-    note: str
-
-    @classmethod
-    def of(cls, c: Complaint) -> "ComplaintOut":
-        book = rulebooks.load(c.rulebook)
-        paid = None
-        if c.compensation_minor is not None and c.paid_in is not None:
-            paid = CompensationOut(amount=MoneyOut.of(c.compensation_minor, c.currency), paid_in=c.paid_in, points=c.points,
-                                   special_category=bool(c.special_category), transfer=c.transfer)
-        return cls(id=c.id, store_id=c.store_id, order_id=c.order_id, buyer_id=c.buyer_id, rulebook=c.rulebook, reason=c.reason,
-                   status=c.status, order_closed_at=c.order_closed_at,
-                   open_until=complaint_open_until(c.order_closed_at, book) if book.aftersales.complaint else None,
-                   opened_at=c.opened_at, goods=MoneyOut.of(c.goods_minor, c.currency), compensation=paid,
-                   decided_at=c.decided_at, note=c.note)
-
-
-class ComplaintPage(BaseModel):
-    items: list[ComplaintOut]
-    next_cursor: str | None = Field(description="pass back as `cursor` for the next page")
-
-
-# --- seller metrics, RULES.md §8.1 ----------------------------------------------------------------
-
-class MetricsOut(BaseModel):
-    store_id: int
-    rulebook: str
-    start: datetime = Field(alias="from")
-    end: datetime = Field(alias="to")
-    orders: int = Field(description="orders paid in the period")
-    disputes: int = Field(description="cases opened in the period that reached the platform stage (平台纠纷)")
-    dispute_rate: Rate
-    seller_responsible_disputes: int
-    seller_responsible_dispute_rate: Rate
-    refunds: int
-    refund_rate: Rate
-    not_received_disputes: int
-    not_received_dispute_rate: Rate
-    shipped: int = Field(description="orders shipped (picked up) in the period")
-    shipped_on_time: int = Field(description="of those, shipped by their ship-by deadline")
-    missed_ship_by: int = Field(description="orders closed in the period without shipping, after their ship-by deadline")
-    on_time_shipping_rate: Rate
-    sold_not_shipped: int = Field(description="成交不卖: refund requests before shipment refunded by the clock")
-    agreement_cases_are_disputes: bool
-    refund_rate_counts: str = Field(description="platform_stage: only refunds from platform disputes; all_refunds: every refund")
-
-    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
-
-    @classmethod
-    def of(cls, m: StoreMetrics) -> "MetricsOut":
-        return cls.model_validate(asdict(m))

@@ -18,8 +18,8 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from shopkeeper import rulebooks
-from shopkeeper.aftersales.case_rows import as_case
-from shopkeeper.aftersales.metrics import seller_metrics
+from shopkeeper.aftersales.cases.rows import as_case
+from shopkeeper.aftersales.metrics.rules import seller_metrics
 from shopkeeper.aftersales.models import CaseRow
 from shopkeeper.catalog.models import Store
 from shopkeeper.errors import InvalidInput, NotFound

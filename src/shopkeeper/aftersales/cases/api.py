@@ -1,8 +1,8 @@
 """After-sales routes: buyers open and escalate cases, sellers answer and perform, the platform rules.
 
 Every call that can move money or stock takes an `Idempotency-Key`; a retry
-returns the first answer and changes nothing. Complaints have their routes in
-`complaint_api`, mounted here; a store's service metrics are at the end.
+returns the first answer and changes nothing. Complaints and a store's
+metrics have their routes in `complaints.api` and `metrics.api`.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from fastapi import APIRouter, File, Header, Query, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy.orm import Session
 
-from shopkeeper.aftersales import complaint_api, rules, service
-from shopkeeper.aftersales.models import CaseRow
-from shopkeeper.aftersales.schemas import (
+from shopkeeper.aftersales.cases import evidence as case_evidence
+from shopkeeper.aftersales.cases import rows as case_rows
+from shopkeeper.aftersales.cases import rules, service
+from shopkeeper.aftersales.cases.schemas import (
     AnswerIn,
     CaseIn,
     CaseOut,
@@ -26,7 +27,6 @@ from shopkeeper.aftersales.schemas import (
     EvidenceRequestIn,
     MessageIn,
     MessageOut,
-    MetricsOut,
     ProblemIn,
     ProposalIn,
     ResponsibilityIn,
@@ -35,31 +35,35 @@ from shopkeeper.aftersales.schemas import (
     TimelineOut,
     TrackingIn,
 )
-from shopkeeper.api.deps import MAX_ID, Context, Ctx, IdPath, IdQuery, Limit, query_time
+from shopkeeper.aftersales.models import CaseRow
+from shopkeeper.api.deps import MAX_ID, Context, Ctx, IdPath, IdQuery, Limit
 from shopkeeper.api.idempotent import run_once
 from shopkeeper.api.schemas import to_minor
 from shopkeeper.clock import utc
 from shopkeeper.errors import InvalidInput
 from shopkeeper.money import Money
 from shopkeeper.orders import service as orders
-from shopkeeper.scope import require_store_manager
 
 router = APIRouter(tags=["after-sales"])
-router.include_router(complaint_api.router)
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 Cursor = Annotated[str | None, Query(max_length=42, pattern=r"^[0-9]{1,20}(\.[0-9]{1,20})?$",
                                      description="next_cursor of the page before")]
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
-def _case_out(row: CaseRow) -> dict[str, Any]:
-    return CaseOut.of(service.describe(row)).model_dump(mode="json")
+def _out(view: case_rows.CaseView, ctx: Context) -> CaseOut:
+    """A case as the caller sees it, with the moves its party may take now (`moves.MOVES`)."""
+    return CaseOut.of(view, case_rows.allowed_actions(view, case_rows.party(ctx.actor)))
+
+
+def _case_out(row: CaseRow, ctx: Context) -> dict[str, Any]:
+    return _out(case_rows.describe(row), ctx).model_dump(mode="json")
 
 
 def _once(ctx: Context, action: str, key: str | None, request: Any, act: Callable[[Session], CaseRow],
           status: int = 200) -> JSONResponse:
     def use_case(session: Session) -> tuple[int, dict[str, Any]]:
-        return status, _case_out(act(session))
+        return status, _case_out(act(session), ctx)
 
     return run_once(ctx, f"key:{ctx.actor.key_id}:case-{action}", key, request, use_case)
 
@@ -69,7 +73,7 @@ def _proposal(body: ProposalIn | None, currency: str) -> tuple[Any, int] | None:
 
 
 def _currency(session: Session, ctx: Context, case_id: int) -> str:
-    return service.get_case(session, ctx.actor, case_id).currency
+    return case_rows.get_case(session, ctx.actor, case_id).currency
 
 
 # --- opening --------------------------------------------------------------------------------
@@ -113,13 +117,13 @@ def list_cases(
     the one due first on top: the after-sales desk's work queue."""
     by_deadline = sort == "deadline"
     after, before_id = _parse_cursor(cursor, by_deadline)
-    f = service.CaseFilter(store_id=store_id, order_id=order_id, status=status, by_deadline=by_deadline, limit=limit + 1,
+    f = case_rows.CaseFilter(store_id=store_id, order_id=order_id, status=status, by_deadline=by_deadline, limit=limit + 1,
                            after=after, before_id=before_id)
     with ctx.read() as session:
-        rows = service.list_cases(session, ctx.actor, f)
+        rows = case_rows.list_cases(session, ctx.actor, f)
         page = rows[:limit]
         next_cursor = _cursor(page[-1], by_deadline) if len(rows) > limit and page else None
-        return CasePage(items=[CaseOut.of(service.describe(row)) for row in page], next_cursor=next_cursor)
+        return CasePage(items=[_out(case_rows.describe(row), ctx) for row in page], next_cursor=next_cursor)
 
 
 def _parse_cursor(cursor: str | None, by_deadline: bool) -> tuple[tuple[datetime, int] | None, int | None]:
@@ -146,14 +150,14 @@ def _cursor(row: CaseRow, by_deadline: bool) -> str:
 def get_case(case_id: IdPath, ctx: Ctx) -> CaseOut:
     """The case with its next deadline: when, who must act, and what happens if they do not."""
     with ctx.read() as session:
-        return CaseOut.of(service.describe(service.get_case(session, ctx.actor, case_id)))
+        return _out(case_rows.describe(case_rows.get_case(session, ctx.actor, case_id)), ctx)
 
 
 @router.get("/cases/{case_id}/timeline")
 def case_timeline(case_id: IdPath, ctx: Ctx) -> list[TimelineOut]:
     """Everything that happened to the case, oldest first."""
     with ctx.read() as session:
-        return [TimelineOut.of(e) for e in service.timeline(session, ctx.actor, case_id)]
+        return [TimelineOut.of(e) for e in case_evidence.timeline(session, ctx.actor, case_id)]
 
 
 # --- the seller -----------------------------------------------------------------------------
@@ -283,14 +287,14 @@ def responsibility(case_id: IdPath, body: ResponsibilityIn, ctx: Ctx, idempotenc
 def post_message(case_id: IdPath, body: MessageIn, ctx: Ctx) -> MessageOut:
     """Add a message to a case's conversation (buyer, seller or platform)."""
     with ctx.transaction() as session:
-        return MessageOut.of(service.post_message(session, ctx.now(), ctx.actor, case_id, body.body))
+        return MessageOut.of(case_evidence.post_message(session, ctx.now(), ctx.actor, case_id, body.body))
 
 
 @router.get("/cases/{case_id}/messages")
 def list_messages(case_id: IdPath, ctx: Ctx) -> list[MessageOut]:
     """A case's conversation, oldest first."""
     with ctx.read() as session:
-        return [MessageOut.of(m) for m in service.messages(session, ctx.actor, case_id)]
+        return [MessageOut.of(m) for m in case_evidence.messages(session, ctx.actor, case_id)]
 
 
 @router.post("/cases/{case_id}/evidence", status_code=201)
@@ -300,7 +304,7 @@ def add_evidence(case_id: IdPath, ctx: Ctx,
     evidence deadline (the case's `evidence_due`, AliExpress RULES.md §7.2.2) → 409 `deadline-passed`."""
     data = file.file.read(ctx.settings.evidence_max_bytes + 1)
     with ctx.transaction() as session:
-        return EvidenceOut.of(service.add_evidence(session, ctx.now(), ctx.actor, case_id, ctx.settings.evidence_dir,
+        return EvidenceOut.of(case_evidence.add_evidence(session, ctx.now(), ctx.actor, case_id, ctx.settings.evidence_dir,
                                                    ctx.settings.evidence_max_bytes, file.filename or "", file.content_type, data))
 
 
@@ -308,35 +312,19 @@ def add_evidence(case_id: IdPath, ctx: Ctx,
 def ask_for_evidence(case_id: IdPath, body: EvidenceRequestIn, ctx: Ctx, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     """Operator: a party's evidence is insufficient; they supplement it within 3 days (AliExpress, RULES.md §7.2.2)."""
     return _once(ctx, "evidence-request", idempotency_key, {"case_id": case_id, **body.model_dump(mode="json")},
-                 lambda session: service.ask_for_evidence(session, ctx.now(), ctx.actor, case_id, body.of, body.note))
+                 lambda session: case_evidence.ask_for_evidence(session, ctx.now(), ctx.actor, case_id, body.of, body.note))
 
 
 @router.get("/cases/{case_id}/evidence")
 def list_evidence(case_id: IdPath, ctx: Ctx) -> list[EvidenceOut]:
     """The files uploaded to a case as evidence."""
     with ctx.read() as session:
-        return [EvidenceOut.of(e) for e in service.evidence_files(session, ctx.actor, case_id)]
+        return [EvidenceOut.of(e) for e in case_evidence.evidence_files(session, ctx.actor, case_id)]
 
 
 @router.get("/cases/{case_id}/evidence/{evidence_id}", response_class=FileResponse)
 def get_evidence(case_id: IdPath, evidence_id: IdPath, ctx: Ctx) -> FileResponse:
     """Download one evidence file, in the type it was uploaded as."""
     with ctx.read() as session:
-        evidence, path = service.evidence_file(session, ctx.actor, case_id, evidence_id, ctx.settings.evidence_dir)
+        evidence, path = case_evidence.evidence_file(session, ctx.actor, case_id, evidence_id, ctx.settings.evidence_dir)
         return FileResponse(path, media_type=evidence.content_type, filename=evidence.filename)
-
-
-# --- seller metrics -------------------------------------------------------------------------
-
-@router.get("/stores/{store_id}/aftersales/metrics")
-def metrics(store_id: IdPath, ctx: Ctx, start: Annotated[datetime, Query(alias="from", description="period start, included")],
-            end: Annotated[datetime, Query(alias="to", description="period end, excluded")]) -> MetricsOut:
-    """Staff of the store, operator: dispute rate (platform-stage cases / orders; agreement-stage cases are not
-    disputes), seller-responsible dispute rate, refund rate, on-time shipping rate, not-received dispute rate and
-    sold-but-not-shipped (成交不卖), as the store's rulebook defines them (RULES.md §8.1). Naive times are UTC."""
-    require_store_manager(ctx.actor, store_id)
-    period = query_time(start, "from"), query_time(end, "to")
-    with ctx.read() as session:
-        return MetricsOut.of(service.store_metrics(session, store_id, *period))
-
-

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shopkeeper import events, rulebooks
-from shopkeeper.aftersales.complaints import compensation, complaint_open_until, may_complain
+from shopkeeper.aftersales.cases.clocks import DeadlinePassed
+from shopkeeper.aftersales.complaints.rules import compensation, complaint_open_until, may_complain
 from shopkeeper.aftersales.models import Complaint
-from shopkeeper.aftersales.rules import DeadlinePassed
 from shopkeeper.auth import Principal, Role
 from shopkeeper.customers.service import record_points
 from shopkeeper.db import newest_first

@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shopkeeper import events, rulebooks
-from shopkeeper.aftersales import rules
-from shopkeeper.aftersales.case_rows import evidence_deadlines, get_case, iso, locked, party, require, subject
+from shopkeeper.aftersales.cases import evidence_rules
+from shopkeeper.aftersales.cases.rows import evidence_deadlines, get_case, iso, locked, party, require, subject
 from shopkeeper.aftersales.models import CaseMessage, CaseRow, EvidenceFile
 from shopkeeper.auth import Principal
 from shopkeeper.errors import DomainError, InvalidInput, NotAllowedInState, NotFound
@@ -75,7 +75,7 @@ def messages(session: Session, actor: Principal, case_id: int) -> list[CaseMessa
 
 # --- evidence and its deadlines -------------------------------------------------------------
 
-def ask_for_evidence(session: Session, now: datetime, actor: Principal, case_id: int, of: rules.EvidenceParty,
+def ask_for_evidence(session: Session, now: datetime, actor: Principal, case_id: int, of: evidence_rules.EvidenceParty,
                      note: str = "") -> CaseRow:
     """The platform finds a party's evidence insufficient: it is supplemented within 3 days (AliExpress, RULES.md §7.2.2).
 
@@ -88,7 +88,7 @@ def ask_for_evidence(session: Session, now: datetime, actor: Principal, case_id:
         row.buyer_evidence_asked_at = now
     else:
         row.seller_evidence_asked_at = now
-    due = rules.evidence_due(rulebooks.load(row.rulebook), "supplement", now)
+    due = evidence_rules.evidence_due(rulebooks.load(row.rulebook), "supplement", now)
     events.record(session, now, "case.evidence_requested", subject(row), row.store_id, order_id=row.order_id, by="platform",
                   of=of, due_at=iso(due), note=note[:500])
     return row
@@ -118,7 +118,7 @@ def add_evidence(session: Session, now: datetime, actor: Principal, case_id: int
     _open(row)
     uploader = party(actor)
     if uploader != "platform":  # the platform's own files have no deadline
-        rules.ensure_evidence_in_time(evidence_deadlines(row, rulebooks.load(row.rulebook)), uploader, now)
+        evidence_rules.ensure_evidence_in_time(evidence_deadlines(row, rulebooks.load(row.rulebook)), uploader, now)
     if not data:
         raise InvalidInput("the file is empty")
     if len(data) > max_bytes:

@@ -6,11 +6,9 @@ ledger (`settlement`), append the event and schedule the next deadline. The
 timer handler (`aftersales.deadline`) does the same for a clock that ran out,
 after checking that its case is still at the version it was scheduled for.
 
-The rest of the domain's use cases live beside this one and are importable from
-here too, so `aftersales.service` stays the one door: rows and finding
-(`case_rows`), carrying out a transition (`settlement`), messages and evidence
-(`evidence`), complaints and compensation (`complaint_service`) and the seller
-metrics (`metrics_service`).
+The rest of a case's use cases live beside this one, each importable from its own
+module only: rows and finding (`rows`), carrying out a transition (`settlement`),
+messages and evidence (`evidence`).
 """
 
 from __future__ import annotations
@@ -24,17 +22,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shopkeeper import events, rulebooks, timers
-from shopkeeper.aftersales import rules
-from shopkeeper.aftersales.case_rows import (
+from shopkeeper.aftersales.cases import moves, rules
+from shopkeeper.aftersales.cases.case import Agreement, Case, Origin, Proposal, Step, Transition
+from shopkeeper.aftersales.cases.evidence import (
+    record_message,
+)
+from shopkeeper.aftersales.cases.rows import (
     DEADLINE,
     REMINDER,
-    CaseFilter,
-    CaseView,
     as_case,
-    describe,
-    get_case,
     iso,
-    list_cases,
     locked,
     money,
     open_case_on,
@@ -45,33 +42,8 @@ from shopkeeper.aftersales.case_rows import (
     save,
     subject,
 )
-from shopkeeper.aftersales.cases import Agreement, Case, Origin, Proposal, Step, Transition
-from shopkeeper.aftersales.complaint_service import (
-    ComplaintFilter,
-    dismiss_complaint,
-    get_complaint,
-    list_complaints,
-    open_complaint,
-    uphold_complaint,
-)
-from shopkeeper.aftersales.evidence import (
-    EVIDENCE_TYPES,
-    MAX_FILES_PER_CASE,
-    FileTooLarge,
-    UnsupportedFileType,
-    add_evidence,
-    ask_for_evidence,
-    evidence_file,
-    evidence_files,
-    messages,
-    post_message,
-    record_message,
-    timeline,
-)
-from shopkeeper.aftersales.metrics_service import StoreMetrics, store_metrics
+from shopkeeper.aftersales.cases.settlement import HELD, apply, lapse_if_overtaken
 from shopkeeper.aftersales.models import CaseLine, CaseRow, EvidenceFile
-from shopkeeper.aftersales.rules import shipping_class
-from shopkeeper.aftersales.settlement import HELD, apply, lapse_if_overtaken
 from shopkeeper.auth import Principal, Role
 from shopkeeper.clock import Clock
 from shopkeeper.customers.models import Buyer
@@ -84,18 +56,6 @@ from shopkeeper.orders.models import Order, OrderLine, OrderStatus
 from shopkeeper.orders.rules import counted_as_shipped
 from shopkeeper.rulebooks import Rulebook
 from shopkeeper.scope import SYSTEM
-
-# Moved to the modules beside this one; still importable from `aftersales.service`.
-__all__ = [
-    "DEADLINE", "REMINDER", "HELD", "EVIDENCE_TYPES", "MAX_FILES_PER_CASE",
-    "FileTooLarge", "UnsupportedFileType", "CaseRequest", "CaseFilter", "CaseView", "ComplaintFilter", "StoreMetrics",
-    "subject", "as_case", "describe", "get_case", "list_cases", "shipping_class",
-    "open_case", "take_late_shipment_refund", "deadline_passed", "remind",
-    "answer", "accept", "refuse_prepared", "give_tracking", "confirm_received", "record_shortage_proof", "report_problem",
-    "escalate", "withdraw", "arbitrate", "correct_responsibility",
-    "post_message", "messages", "add_evidence", "ask_for_evidence", "evidence_files", "evidence_file", "timeline",
-    "open_complaint", "get_complaint", "list_complaints", "uphold_complaint", "dismiss_complaint", "store_metrics",
-]
 
 Decide = Callable[[CaseRow, Case, Rulebook], Transition]
 
@@ -225,6 +185,12 @@ def take_late_shipment_refund(session: Session, now: datetime, actor: Principal,
 
 # --- what happens to a case -----------------------------------------------------------------
 
+def _may(actor: Principal, action: moves.CaseAction, doing: str) -> None:
+    """Refuse, before the case is read, a party the moves table never lets take `action` (`moves.MOVES`)."""
+    (who,) = moves.parties_ever(action)
+    require(actor, who, doing)
+
+
 def _act(session: Session, now: datetime, actor: Principal, case_id: int, decide: Decide, **data: object) -> CaseRow:
     """Lock, check the order has not overtaken the case, let `decide(row, case, book)` pick the transition, apply it."""
     row, order = locked(session, actor, case_id)
@@ -272,7 +238,7 @@ def remind(session: Session, clock: Clock, timer: timers.Timer) -> None:
 def answer(session: Session, now: datetime, actor: Principal, case_id: int, agree: bool,
            counter: tuple[Agreement, int] | None = None) -> CaseRow:
     """The seller agrees to the buyer's request, or rejects it, with or without a counter-proposal (拒绝协议 → 提交新协议)."""
-    require(actor, "seller", "answer the buyer's request")
+    _may(actor, "accept" if agree else "reject", "answer the buyer's request")
     if agree and counter is not None:
         raise InvalidInput("an answer either agrees or makes a counter-proposal, not both")
 
@@ -287,13 +253,13 @@ def accept(session: Session, now: datetime, actor: Principal, case_id: int) -> C
     """Whoever is asked accepts what is on the table: the seller the buyer's request, the buyer the seller's counter."""
     if party(actor) == "seller":
         return answer(session, now, actor, case_id, agree=True)
-    require(actor, "buyer", "accept a counter-proposal")
+    _may(actor, "accept_counter", "accept a counter-proposal")
     return _act(session, now, actor, case_id, lambda row, case, book: rules.accept_counter(case, book, now))
 
 
 def refuse_prepared(session: Session, now: datetime, actor: Principal, case_id: int) -> CaseRow:
     """"我已备货": the goods are prepared, the seller refuses the refund and ships (DHgate, RULES.md §7.1.5)."""
-    require(actor, "seller", "refuse a refund because the goods are prepared")
+    _may(actor, "refuse_prepared", "refuse a refund because the goods are prepared")
     return _act(session, now, actor, case_id, lambda row, case, book: rules.refuse_prepared(case, book, now))
 
 
@@ -303,7 +269,8 @@ def give_tracking(session: Session, now: datetime, actor: Principal, case_id: in
         raise InvalidInput("carrier and tracking number are required")
 
     def decide(row: CaseRow, case: Case, book: Rulebook) -> Transition:
-        sender = "buyer" if case.step is Step.RETURN_TRACKING else "seller"
+        # the table's sender at this step; at any other step the seller is asked, and the rule refuses the step
+        sender = next(iter(moves.parties_for(case, "give_tracking")), "seller")
         require(actor, sender, "give this tracking number")
         transition = rules.record_tracking(case, book, now)
         if sender == "buyer":
@@ -320,7 +287,8 @@ def confirm_received(session: Session, now: datetime, actor: Principal, case_id:
 
     def decide(row: CaseRow, case: Case, book: Rulebook) -> Transition:
         returning = case.step is Step.RETURN_RECEIPT
-        require(actor, "seller" if returning else "buyer", "confirm this receipt")
+        # the table's receiver at this step; at any other step the buyer is asked, and the rule refuses the step
+        require(actor, next(iter(moves.parties_for(case, "confirm_received")), "buyer"), "confirm this receipt")
         transition = rules.confirm_received(case, book, now)
         if returning:  # the goods came back: they are on sale again
             for line in row.lines:
@@ -338,7 +306,7 @@ def record_shortage_proof(session: Session, now: datetime, actor: Principal, cas
     The seller claims the shipped quantity only with evidence on file: at least one file it uploaded to the case.
     """
     by = party(actor)
-    if by == "buyer":
+    if by not in moves.parties_ever("record_shortage_proof"):
         raise Forbidden("only the seller or the operator records the shortage proof")
 
     def decide(row: CaseRow, case: Case, book: Rulebook) -> Transition:
@@ -358,7 +326,7 @@ def report_problem(session: Session, now: datetime, actor: Principal, case_id: i
                    proposal: tuple[Agreement, int] | None = None) -> CaseRow:
     """Feedback given before the "assumed received" default fires takes the case to a specialist (RULES.md §7.1.4)."""
     by = party(actor)
-    if by == "platform":
+    if by == "platform" or by not in moves.parties_ever("report_problem"):
         raise Forbidden("only the buyer or the seller reports a problem with goods on the way")
 
     def decide(row: CaseRow, case: Case, book: Rulebook) -> Transition:
@@ -372,7 +340,7 @@ def report_problem(session: Session, now: datetime, actor: Principal, case_id: i
 
 def escalate(session: Session, now: datetime, actor: Principal, case_id: int) -> CaseRow:
     """The buyer takes the case to the platform (平台纠纷); VIP buyers may do so sooner (RULES.md §7.1.2)."""
-    require(actor, "buyer", "escalate the case")
+    _may(actor, "escalate", "escalate the case")
 
     def decide(row: CaseRow, case: Case, book: Rulebook) -> Transition:
         buyer = session.get(Buyer, row.buyer_id)
@@ -383,7 +351,7 @@ def escalate(session: Session, now: datetime, actor: Principal, case_id: int) ->
 
 def withdraw(session: Session, now: datetime, actor: Principal, case_id: int) -> CaseRow:
     """The buyer drops the request; a held receipt clock runs on."""
-    require(actor, "buyer", "withdraw the case")
+    _may(actor, "withdraw", "withdraw the case")
     return _act(session, now, actor, case_id, lambda row, case, book: rules.withdraw(case, now))
 
 
@@ -391,7 +359,7 @@ def withdraw(session: Session, now: datetime, actor: Principal, case_id: int) ->
 
 def arbitrate(session: Session, now: datetime, actor: Principal, case_id: int, ruling: rules.Ruling) -> CaseRow:
     """The specialist rules: full refund, a partial refund in the allowed range, or release to the seller."""
-    require(actor, "platform", "rule on a case")
+    _may(actor, "arbitrate", "rule on a case")
     return _act(session, now, actor, case_id, lambda row, case, book: rules.arbitrate(case, ruling, now),
                 decision=ruling.decision, responsible=ruling.responsible)
 

@@ -21,8 +21,8 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from shopkeeper import events, rulebooks
-from shopkeeper.aftersales.case_rows import as_case, iso, refunded_per_line, save, subject
-from shopkeeper.aftersales.cases import Origin, Resolution, Stage, Transition
+from shopkeeper.aftersales.cases.case import Origin, Resolution, Stage, Transition
+from shopkeeper.aftersales.cases.rows import as_case, iso, refunded_per_line, save, subject
 from shopkeeper.aftersales.models import CaseRow
 from shopkeeper.money import Money
 from shopkeeper.orders import ledger

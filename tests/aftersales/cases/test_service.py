@@ -24,8 +24,9 @@ from sqlalchemy import func, select, text
 
 import shopkeeper.worker  # noqa: F401  (timer handlers)
 from shopkeeper import timers
-from shopkeeper.aftersales import rules
-from shopkeeper.aftersales import service as cases
+from shopkeeper.aftersales.cases import rows as case_rows
+from shopkeeper.aftersales.cases import rules
+from shopkeeper.aftersales.cases import service as cases
 from shopkeeper.aftersales.models import CaseLine, CaseRow
 from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog import service as catalog
@@ -177,7 +178,7 @@ class World:
             return
         row = open_cases[which % len(open_cases)]
         order = s.get(Order, row.order_id)
-        case = cases.as_case(row)
+        case = case_rows.as_case(row)
         if case.origin.value == "pre_shipment" or (case.stage.value == "negotiating" and case.seller_answered_at is None):
             self._seller(s, now, row, ("accept", "reject", "counter", "prepared")[a % 4], b % len(FRACTIONS))
         elif case.stage.value == "negotiating":
@@ -258,10 +259,10 @@ class World:
                     .join(CaseLine, CaseLine.order_line_id == OrderLine.id).group_by(OrderLine.id, OrderLine.payable_minor)):
                 assert 0 <= int(refunded) <= payable, (line_id, payable, refunded)
             pending = {(t.subject, t.payload.get("version"), t.due_at) for t in s.scalars(
-                select(timers.Timer).where(timers.Timer.kind == cases.DEADLINE, timers.Timer.status == "pending"))}
+                select(timers.Timer).where(timers.Timer.kind == case_rows.DEADLINE, timers.Timer.status == "pending"))}
             open_orders: set[int] = set()
             for row in s.scalars(select(CaseRow).where(CaseRow.closed_at.is_(None))):
-                assert row.due_at is not None and (cases.subject(row), row.version, row.due_at) in pending, row.id
+                assert row.due_at is not None and (case_rows.subject(row), row.version, row.due_at) in pending, row.id
                 assert row.order_id not in open_orders
                 open_orders.add(row.order_id)
                 order = s.get(Order, row.order_id)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from shopkeeper import timers
-from shopkeeper.aftersales import service
+from shopkeeper.aftersales.metrics import service as metrics
 from shopkeeper.clock import SimulatedClock
 from shopkeeper.db import Database
 from support import START, Api, Shop
@@ -97,8 +97,8 @@ def test_dhgate_metrics_count_platform_disputes_their_refunds_shipping_on_time_a
     assert dh.operator.get(f"/stores/{dh.shop.store_id}/aftersales/metrics?{PERIOD}") == m
     # the service function the console calls gives the same figures, frozen
     with db.read() as session:
-        figures = service.store_metrics(session, dh.shop.store_id, START, START + 20 * DAY)
-    assert isinstance(figures, service.StoreMetrics)
+        figures = metrics.store_metrics(session, dh.shop.store_id, START, START + 20 * DAY)
+    assert isinstance(figures, metrics.StoreMetrics)
     assert (figures.orders, figures.disputes, figures.dispute_rate, figures.on_time_shipping_rate, figures.sold_not_shipped) == \
         (5, 2, Decimal("0.4000"), Decimal("0.5000"), 1)
     with pytest.raises(dataclasses.FrozenInstanceError):

@@ -121,10 +121,9 @@ class Transition:
 
 @dataclass(frozen=True)
 class Deadline:
-    """The next moment a timer must act on a case, and what it will do then."""
+    """The next moment a timer must act on a case, and what it will do then: codes, worded by the interfaces."""
 
     due_at: datetime
     clock: Clock
     waiting_for: Actor
     action: Outcome
-    description: str

@@ -930,3 +930,39 @@ def test_shortage_proof_only_on_a_short_quantity_case(dhgate: Desk) -> None:
     refused = dhgate.operator.post(f"/cases/{case['id']}/shortage-proof", {"shipped_quantity_matches": True, "buyer_signed": True},
                                    expect=409)
     assert refused["code"] == "not-allowed-in-state"
+
+
+# --- the moves table, read by the API (aftersales/cases/moves.py) ------------------------------
+
+def test_a_case_lists_the_moves_its_caller_may_take_now_from_the_table(dhgate: Desk) -> None:
+    # given a case after shipment, opened on day 5
+    order, case, opened = _opened_on_day_5(dhgate, agreement="return_refund")
+    # when each party reads it, then each sees its own moves in negotiation
+    assert dhgate.staff.get(f"/cases/{case['id']}")["allowed_actions"] == ["accept", "reject", "message"]
+    assert dhgate.buyer.get(f"/cases/{case['id']}")["allowed_actions"] == ["withdraw", "escalate", "message"]
+    assert dhgate.operator.get(f"/cases/{case['id']}")["allowed_actions"] == ["message"]
+    assert case["allowed_actions"] == ["withdraw", "escalate", "message"]  # the buyer opened it
+    # when the seller counters, then the seller answered once and the buyer may accept the counter
+    countered = dhgate.staff.post(f"/cases/{case['id']}/counter", {"agreement": "refund_only", "refund": "15.00"})
+    assert countered["allowed_actions"] == ["accept", "message"]
+    assert dhgate.buyer.get(f"/cases/{case['id']}")["allowed_actions"] == ["accept_counter", "withdraw", "escalate", "message"]
+    # when the buyer withdraws, then nobody may do anything more
+    withdrawn = dhgate.buyer.post(f"/cases/{case['id']}/withdraw")
+    assert withdrawn["allowed_actions"] == []
+    assert dhgate.staff.get(f"/cases/{case['id']}")["allowed_actions"] == []
+
+
+def test_goods_on_their_way_offer_the_tracking_to_whoever_sends_them(dhgate: Desk) -> None:
+    # given a return agreed
+    order, case, agreed = _agreed(dhgate, "return_refund")
+    # then the buyer gives the return's tracking number, and the list says so; the seller only writes
+    assert dhgate.buyer.get(f"/cases/{case['id']}")["allowed_actions"] == ["give_tracking", "message"]
+    assert dhgate.staff.get(f"/cases/{case['id']}")["allowed_actions"] == ["message"]
+    # when a party the table does not list gives it, then it is refused as before the table
+    refused = dhgate.staff.post(f"/cases/{case['id']}/tracking", {"carrier": "DHL", "tracking_number": "R1"}, expect=403)
+    assert refused["code"] == "forbidden"
+    # when the buyer sends it, then the seller may confirm the return or report it missing
+    dhgate.buyer.post(f"/cases/{case['id']}/tracking", {"carrier": "DHL", "tracking_number": "R1"})
+    assert dhgate.staff.get(f"/cases/{case['id']}")["allowed_actions"] == ["confirm_received", "report_problem", "message"]
+    listed = dhgate.staff.get(f"/cases?order_id={order['id']}")["items"]
+    assert [c["allowed_actions"] for c in listed] == [["confirm_received", "report_problem", "message"]]

@@ -12,53 +12,19 @@ says which party owes which evidence by when (AliExpress, §7.2.2).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
-from typing import Literal, Mapping, Sequence
+from datetime import datetime
+from typing import Literal, Sequence
 
-from shopkeeper.aftersales.cases import (
-    Actor,
-    Case,
-    Clock,
-    Deadline,
-    Origin,
-    Proposal,
-    Resolution,
-    Settlement,
-    Stage,
-    Step,
-    Transition,
-)
-from shopkeeper.aftersales.complaints import Compensation, compensation, complaint_open_until, may_complain
-from shopkeeper.aftersales.metrics import SellerMetrics, seller_metrics
-from shopkeeper.errors import DomainError, InvalidInput, NotAllowedInState
+from shopkeeper.aftersales.cases import moves
+from shopkeeper.aftersales.cases.case import Case, Origin, Proposal, Resolution, Settlement, Stage, Step, Transition
+from shopkeeper.aftersales.cases.clocks import SHORTAGE_REASONS, DeadlinePassed, next_deadline, return_leg
+from shopkeeper.aftersales.cases.evidence_rules import claim_in_time
+from shopkeeper.errors import InvalidInput, NotAllowedInState
 from shopkeeper.money import CurrencyMismatch, Money
 from shopkeeper.orders.rules import ship_by  # one ship-by deadline for both domains (RULES.md §5.7, §7.3)
 from shopkeeper.rulebooks import Rulebook
-from shopkeeper.rulebooks.aftersales import Outcome, Reason, ReshipLeg, ReturnLeg
+from shopkeeper.rulebooks.aftersales import Reason
 from shopkeeper.rulebooks.carriers import Carrier, classify
-
-# The domain's rules in one place; complaints, metrics and ship_by are defined elsewhere and re-exported.
-__all__ = [
-    "DeadlinePassed", "Evidence", "EvidenceDeadline", "EvidenceParty", "Ruling",
-    "refund_limit", "ship_by", "shipping_class", "may_take_instant_refund", "take_instant_refund",
-    "open_pre_shipment_refund", "case_window", "may_open_case", "open_case",
-    "next_deadline", "reminders", "next_actor", "on_deadline",
-    "answer", "refuse_prepared", "accept_counter", "withdraw", "may_escalate", "escalate",
-    "record_tracking", "confirm_received", "record_shortage_proof", "report_problem", "arbitrate",
-    "evidence_due", "late_damage_claim", "evidence_deadlines", "ensure_evidence_in_time",
-    "Compensation", "compensation", "complaint_open_until", "may_complain", "SellerMetrics", "seller_metrics",
-]
-
-
-Evidence = Literal["seller_tracking_proof", "damage_claim", "buyer_shortage_evidence", "seller_shortage_evidence",
-                   "shortage_agreement", "supplement"]
-EvidenceParty = Literal["buyer", "seller"]
-
-# AliExpress (RULES.md §7.2.2) ties its evidence deadlines to kinds of dispute; the rulebooks name reasons, not the
-# evidence each calls for. Our reading: a not-received reason makes the seller prove the shipment; these codes are
-# the damage claim (货物损坏) and the short quantity (货物短装, DHgate's 数量少), in every rulebook that has them.
-DAMAGE_REASONS = ("inad_damaged",)
-SHORTAGE_REASONS = ("inad_short", "inad_missing_quantity")
 
 
 @dataclass(frozen=True)
@@ -67,24 +33,6 @@ class Ruling:
     responsible: Literal["seller", "buyer", "third_party"]  # what the specialist found (卖家责任纠纷率 counts "seller")
     refund: Money | None = None  # the amount of a partial refund
     allowed: tuple[Money, Money] | None = None  # the refund range the platform gave both sides
-
-
-class DeadlinePassed(DomainError):
-    code = "deadline-passed"
-    status = 409
-    title = "The deadline for this has passed"
-
-
-_OUTCOME_TEXT: dict[str, str] = {
-    "refund_buyer": "the buyer is refunded",
-    "release_seller": "the funds go to the seller",
-    "escalate": "the case goes to the platform",
-    "carry_out_buyer_proposal": "the buyer's proposal is carried out",
-    "keep_order": "the request lapses and the order stands",
-    "assume_received": "the return counts as received and the seller must reship",
-    "alert_operator": "the operator is reminded that a ruling is due",
-    "await_ruling": "the specialist rules on the evidence on file",
-}
 
 
 # --- money -------------------------------------------------------------------------------------
@@ -189,135 +137,10 @@ def open_case(book: Rulebook, proposal: Proposal, reason: str, shipping_class: s
     if now > closes:
         raise DeadlinePassed(f"a case on a {shipping_class} shipment could be opened until {closes:%Y-%m-%d %H:%M}")
     if received_at is not None:
-        _claim_in_time(book, reason, received_at, now)
+        claim_in_time(book, reason, received_at, now)
     _check_proposal(proposal, refund_limit(paid, refunded))
     return Case(Origin.AFTER_SHIPMENT, reason, now, paid, refunded, proposal, proposal)
 
-
-# --- what happens when -------------------------------------------------------------------------
-
-def _return_leg(book: Rulebook, case: Case) -> ReturnLeg:
-    a = book.aftersales
-    return a.return_reship.returning if case.kind == "return_reship" else a.return_refund
-
-
-def _reship_tracking(book: Rulebook, case: Case) -> tuple[timedelta, Outcome]:
-    a = book.aftersales
-    if case.kind == "return_reship":  # after the return is in (§7.1.4 C)
-        return a.return_reship.seller_reship, a.return_reship.on_seller_reship_silence
-    return a.reship.seller_tracking, a.reship.on_seller_silence
-
-
-def _deadline(due: datetime, clock: Clock, who: Actor, action: Outcome, what: str) -> Deadline:
-    return Deadline(due, clock, who, action, f"{what}; then {_OUTCOME_TEXT[action]}")
-
-
-def next_deadline(case: Case, book: Rulebook) -> Deadline | None:
-    """The next moment a timer acts on an open case; None only once it is closed."""
-    a, t = book.aftersales, case.opened_at
-    if case.stage is Stage.CLOSED:
-        return None
-    if case.stage is Stage.NEGOTIATING and case.origin is Origin.PRE_SHIPMENT:
-        # DHgate: 7 days to agree before shipment, then an automatic refund (RULES.md §7.1.1)
-        p = a.pre_shipment
-        return _deadline(t + p.negotiate, "pre_shipment", "seller", p.on_silence,
-                         f"no agreement {p.negotiate.days} days after the request")
-    if case.stage is Stage.NEGOTIATING and case.reason in SHORTAGE_REASONS:
-        return _shortage_deadline(case, book)
-    if case.stage is Stage.NEGOTIATING:
-        n = a.negotiation
-        if case.seller_answered_at is None and _answer_clock_runs(case, book):
-            # DHgate: the seller answers within 5 days of opening (RULES.md §7.1.2, §15 #1 first clock)
-            return _deadline(t + n.seller_answer, "seller_answer", "seller", n.on_seller_silence,
-                             f"the seller has not answered within {n.seller_answer.days} days")
-        # DHgate: no agreement in 10 days → platform dispute (RULES.md §7.1.2); AliExpress 7 days (§7.2.2)
-        return _deadline(t + n.negotiate, "negotiation", "buyer" if case.seller_answered_at else "seller",
-                         n.on_no_agreement, f"no agreement within {n.negotiate.days} days")
-    if case.stage is Stage.ESCALATED:
-        assert case.escalated_at is not None
-        f = a.platform
-        if case.seller_fed_back_at is None and f.seller_feedback is not None:
-            # DHgate: the seller answers within 5 days of the escalation (RULES.md §7.1.2, §15 #1 second clock)
-            return _deadline(case.escalated_at + f.seller_feedback, "platform_feedback", "seller", f.on_seller_silence,
-                             f"the seller has not answered the escalation within {f.seller_feedback.days} days")
-        # DHgate: a ruling within 10 days of escalation (RULES.md §7.1.2); reminded each period after
-        return _deadline(case.escalated_at + f.ruling_within * (case.ruling_reminders + 1), "ruling", "platform",
-                         f.on_ruling_overdue, f"no ruling within {f.ruling_within.days} days")
-    return _performing_deadline(case, book)
-
-
-def _answer_clock_runs(case: Case, book: Rulebook) -> bool:
-    """AliExpress: the seller's 5-day answer is for not-received disputes only (RULES.md §7.2.2); DHgate: every case."""
-    reason = book.aftersales.reason(case.reason)
-    return reason is None or reason.category in book.aftersales.negotiation.seller_answer_for
-
-
-def _shortage_deadline(case: Case, book: Rulebook) -> Deadline:
-    """AliExpress short quantity (短缺): no agreement within 3 days of the case → decided by the seller's proof (§7.2.2).
-
-    Proved (shipped quantity = ordered, the buyer signed on delivery): the buyer is fully responsible and the seller
-    paid in full. Otherwise, our reading (§15 #8, the text is silent): the platform rules. The clock replaces the
-    general negotiation clocks while the parties talk; once proved, it is the buyer who must agree in time.
-    """
-    e = book.aftersales.evidence
-    days = e.shortage_agree.days
-    if case.shortage_proven:
-        return _deadline(case.opened_at + e.shortage_agree, "shortage_agreement", "buyer", e.on_shortage_proven,
-                         f"no agreement within {days} days; the seller proved shipped quantity = ordered and the buyer signed")
-    return _deadline(case.opened_at + e.shortage_agree, "shortage_agreement", "seller", e.on_shortage_no_agreement,
-                     f"no agreement within {days} days and no proof that shipped quantity = ordered with the buyer's "
-                     f"signature on delivery")
-
-
-def _performing_deadline(case: Case, book: Rulebook) -> Deadline:
-    assert case.step_started_at is not None
-    s = case.step_started_at
-    if case.step is Step.RETURN_TRACKING:
-        leg = _return_leg(book, case)  # DHgate: return tracking within 7 days (RULES.md §7.1.4 A, C)
-        return _deadline(s + leg.buyer_tracking, "return_tracking", "buyer", leg.on_buyer_silence,
-                         f"the buyer has given no return tracking number within {leg.buyer_tracking.days} days")
-    if case.step is Step.RETURN_RECEIPT:
-        leg = _return_leg(book, case)  # DHgate: 30 days to receive; assumed received then (§15 #3)
-        return _deadline(s + leg.assume_received_after, "return_receipt", "seller", leg.on_seller_silence,
-                         f"the seller has neither confirmed the return nor reported a problem "
-                         f"by day {leg.assume_received_after.days}")
-    if case.step is Step.RESHIP_TRACKING:
-        days, outcome = _reship_tracking(book, case)  # DHgate: 7 days, full refund on day 8 (§15 #4)
-        return _deadline(s + days, "reship_tracking", "seller", outcome, f"the seller has not reshipped within {days.days} days")
-    r: ReshipLeg = book.aftersales.reship  # DHgate: the buyer has 90 days; assumed received then (§15 #4)
-    return _deadline(s + r.assume_received_after, "reship_receipt", "buyer", r.on_buyer_silence,
-                     f"the buyer has neither confirmed receipt nor reported a problem by day {r.assume_received_after.days}")
-
-
-def reminders(case: Case, book: Rulebook) -> tuple[datetime, ...]:
-    """When the system asks the waiting party to confirm receipt (DHgate: days 15 and 20, 10 and 15; §7.1.4)."""
-    if case.stage is not Stage.PERFORMING or case.step_started_at is None:
-        return ()
-    if case.step is Step.RETURN_RECEIPT:
-        return tuple(case.step_started_at + d for d in _return_leg(book, case).remind_seller_on)
-    if case.step is Step.RESHIP_RECEIPT:
-        return tuple(case.step_started_at + d for d in book.aftersales.reship.remind_buyer_on)
-    return ()
-
-
-def next_actor(case: Case, book: Rulebook | None = None) -> Actor | None:
-    """Who must act next: the one whose silence the next deadline punishes.
-
-    With the rulebook, exactly the next deadline's party (on AliExpress the platform, not a silent seller, is next
-    once a case is escalated, RULES.md §7.2.2); without it, DHgate's order of clocks.
-    """
-    if book is not None:
-        due = next_deadline(case, book)
-        return due.waiting_for if due is not None else None
-    if case.stage is Stage.CLOSED:
-        return None
-    if case.stage is Stage.NEGOTIATING and case.reason in SHORTAGE_REASONS:
-        return "buyer" if case.shortage_proven else "seller"
-    if case.stage is Stage.NEGOTIATING:
-        return "seller" if case.seller_answered_at is None else "buyer"
-    if case.stage is Stage.ESCALATED:
-        return "seller" if case.seller_fed_back_at is None else "platform"
-    return "buyer" if case.step in (Step.RETURN_TRACKING, Step.RESHIP_RECEIPT) else "seller"
 
 
 def on_deadline(case: Case, book: Rulebook, now: datetime) -> Transition | None:
@@ -346,6 +169,8 @@ def on_deadline(case: Case, book: Rulebook, now: datetime) -> Transition | None:
     if due.action == "assume_received":  # §7.1.4 C: the seller must now reship
         return Transition(replace(case, step=Step.RESHIP_TRACKING, step_started_at=now), "case.return_assumed_received")
     return Transition(replace(case, ruling_reminders=case.ruling_reminders + 1), "case.ruling_overdue")
+
+
 
 
 # --- what the parties do -----------------------------------------------------------------------
@@ -383,12 +208,13 @@ def _in_time(case: Case, book: Rulebook, now: datetime) -> None:
     if due is None:
         raise NotAllowedInState("the case is closed", current_status="closed")
     if due.clock != "ruling" and now >= due.due_at:
-        raise DeadlinePassed(f"too late: {due.description} ({due.due_at:%Y-%m-%d %H:%M})")
+        raise DeadlinePassed(f"too late: the {due.clock} clock ran out ({due.due_at:%Y-%m-%d %H:%M})",
+                             deadline=due.clock, due_at=due.due_at.isoformat())
 
 
 def answer(case: Case, book: Rulebook, now: datetime, agree: bool, counter: Proposal | None = None) -> Transition:
     """The seller agrees, or rejects with or without a counter-proposal, in negotiation or on the platform."""
-    if case.stage not in (Stage.NEGOTIATING, Stage.ESCALATED):
+    if not moves.parties_for(case, "accept" if agree else "reject"):
         raise NotAllowedInState(f"the case is {case.stage}; there is no request to answer", current_status=str(case.stage))
     _in_time(case, book, now)
     if agree:
@@ -405,7 +231,7 @@ def answer(case: Case, book: Rulebook, now: datetime, agree: bool, counter: Prop
 
 def refuse_prepared(case: Case, book: Rulebook, now: datetime) -> Transition:
     """The seller refuses with "我已备货": the goods are in production, so the order ships (DHgate, RULES.md §7.1.5)."""
-    if case.origin is not Origin.PRE_SHIPMENT or case.stage is not Stage.NEGOTIATING:
+    if case.origin is not Origin.PRE_SHIPMENT or not moves.parties_for(case, "refuse_prepared"):
         raise NotAllowedInState("only a refund request before shipment can be refused as prepared")
     if not book.aftersales.pre_shipment.seller_may_refuse_prepared:
         raise NotAllowedInState(f"{book.title} does not let a seller refuse a refund because the goods are prepared")
@@ -416,14 +242,14 @@ def refuse_prepared(case: Case, book: Rulebook, now: datetime) -> Transition:
 def accept_counter(case: Case, book: Rulebook, now: datetime) -> Transition:
     """The buyer accepts what the seller offered instead."""
     _in_time(case, book, now)
-    if case.stage not in (Stage.NEGOTIATING, Stage.ESCALATED) or case.on_table == case.buyer_proposal:
+    if not moves.parties_for(case, "accept_counter") or case.on_table == case.buyer_proposal:
         raise NotAllowedInState("there is no counter-proposal to accept")
     return _agree(case, case.on_table, now)
 
 
 def withdraw(case: Case, now: datetime) -> Transition:
     """The buyer drops the request before any agreement; the order goes on as it was."""
-    if case.stage not in (Stage.NEGOTIATING, Stage.ESCALATED):
+    if not moves.parties_for(case, "withdraw"):
         raise NotAllowedInState("only an unsettled case can be withdrawn")
     return _close(case, now, None, resolution="withdrawn")
 
@@ -435,7 +261,7 @@ def is_vip(book: Rulebook, member_level: str | None) -> bool:
 
 def may_escalate(case: Case, book: Rulebook, buyer_is_vip: bool, now: datetime) -> bool:
     # DHgate: VIP buyers after 3 days, others after 5, until day 10 (RULES.md §7.1.2)
-    if case.origin is not Origin.AFTER_SHIPMENT or case.stage is not Stage.NEGOTIATING:
+    if case.origin is not Origin.AFTER_SHIPMENT or not moves.parties_for(case, "escalate"):
         return False
     n = book.aftersales.negotiation
     wait = n.vip_may_escalate_after if buyer_is_vip else n.others_may_escalate_after
@@ -455,15 +281,17 @@ def escalate(case: Case, book: Rulebook, buyer_is_vip: bool, now: datetime) -> T
 def record_tracking(case: Case, book: Rulebook, now: datetime) -> Transition:
     """The buyer's return tracking number, or the seller's reship tracking number, starts the next clock."""
     _in_time(case, book, now)
+    if not moves.parties_for(case, "give_tracking"):
+        raise NotAllowedInState("no tracking number is awaited on this case")
     if case.step is Step.RETURN_TRACKING:
         return Transition(replace(case, step=Step.RETURN_RECEIPT, step_started_at=now), "case.return_sent")
-    if case.step is Step.RESHIP_TRACKING:
-        return Transition(replace(case, step=Step.RESHIP_RECEIPT, step_started_at=now), "case.reshipped")
-    raise NotAllowedInState("no tracking number is awaited on this case")
+    return Transition(replace(case, step=Step.RESHIP_RECEIPT, step_started_at=now), "case.reshipped")
 
 
 def confirm_received(case: Case, book: Rulebook, now: datetime) -> Transition:
     """Seller confirms the return → refund at once; buyer confirms the reship → release at once (§7.1.4)."""
+    if not moves.parties_for(case, "confirm_received"):
+        raise NotAllowedInState("no receipt is awaited on this case")
     if case.step is Step.RETURN_RECEIPT and case.agreed is not None:
         if case.kind == "return_reship":  # §7.1.4 C: the reship clock starts at the confirmation
             return Transition(replace(case, step=Step.RESHIP_TRACKING, step_started_at=now), "case.return_received")
@@ -481,7 +309,7 @@ def record_shortage_proof(case: Case, book: Rulebook, now: datetime, shipped_qua
     """
     if case.reason not in SHORTAGE_REASONS:
         raise NotAllowedInState(f"{case.reason!r} is not a short-quantity case; there is no shortage proof to record")
-    if case.stage is not Stage.NEGOTIATING:
+    if not moves.parties_for(case, "record_shortage_proof"):
         raise NotAllowedInState(f"the case is {case.stage}; the shortage proof is recorded while the parties negotiate",
                                 current_status=str(case.stage))
     _in_time(case, book, now)
@@ -495,9 +323,11 @@ def report_problem(case: Case, book: Rulebook, by: Literal["seller", "buyer"], n
     due = next_deadline(case, book)
     if due is None or case.step_started_at is None or now >= due.due_at:
         raise NotAllowedInState("there is nothing to report on this case now")
+    if by not in moves.parties_for(case, "report_problem"):
+        raise NotAllowedInState(f"the {by} has nothing to report at this step")
     if case.step is Step.RETURN_RECEIPT and by == "seller":
         # DHgate FAQ: return not in by day 25 → contact CS on days 25–30 (RULES.md §7.1.4 A, §15 #3)
-        opens = case.step_started_at + _return_leg(book, case).seller_report_from
+        opens = case.step_started_at + return_leg(book, case).seller_report_from
         if now < opens:
             raise NotAllowedInState(f"the seller may report a missing return from {opens:%Y-%m-%d %H:%M}")
         return _escalate(case, now, seller_has_spoken=True)
@@ -518,7 +348,7 @@ def report_problem(case: Case, book: Rulebook, by: Literal["seller", "buyer"], n
 
 def arbitrate(case: Case, ruling: Ruling, now: datetime) -> Transition:
     """The specialist rules: full refund, partial refund inside the allowed range, or release (§7.1.1, §7.2.2)."""
-    if case.stage is not Stage.ESCALATED:
+    if not moves.parties_for(case, "arbitrate"):
         raise NotAllowedInState("only a case on the platform can be ruled on", current_status=str(case.stage))
     limit = refund_limit(case.paid, case.refunded_before)
     if ruling.decision == "full_refund":
@@ -544,93 +374,3 @@ def _partial(ruling: Ruling, limit: Money) -> Money:
     return ruling.refund
 
 
-# --- evidence (AliExpress, RULES.md §7.2.2) ----------------------------------------------------
-
-def evidence_due(book: Rulebook, what: Evidence, since: datetime) -> datetime:
-    """When evidence is due, counted from the event that asks for it (receipt, the request, the dispute)."""
-    e = book.aftersales.evidence
-    days = {"seller_tracking_proof": e.seller_tracking_proof, "damage_claim": e.damage_claim,
-            "buyer_shortage_evidence": e.buyer_shortage_evidence, "seller_shortage_evidence": e.seller_shortage_evidence,
-            "shortage_agreement": e.shortage_agree, "supplement": e.supplement}[what]
-    return since + days
-
-
-def late_damage_claim(book: Rulebook, received_at: datetime, claimed_at: datetime) -> Outcome | None:
-    """AliExpress: damage claimed more than 3 days after receipt is rejected and the seller paid; None when in time."""
-    if claimed_at <= evidence_due(book, "damage_claim", received_at):
-        return None
-    return book.aftersales.evidence.on_late_damage_claim
-
-
-@dataclass(frozen=True)
-class EvidenceDeadline:
-    party: EvidenceParty
-    what: Evidence
-    due_at: datetime
-    description: str
-
-
-_EVIDENCE_TEXT: dict[str, tuple[str, str]] = {
-    "seller_tracking_proof": ("the seller's proof of shipment (waybill, tracking page, proof of delivery)", "the case opened"),
-    "damage_claim": ("the damage claim with the carrier's proof", "receipt"),
-    "buyer_shortage_evidence": ("the buyer's evidence of the quantity and weight received", "receipt"),
-    "seller_shortage_evidence": ("the seller's evidence of the quantity and weight shipped", "the case opened"),
-    "supplement": ("the further evidence asked for", "the request"),
-}
-
-
-def _evidence_deadline(book: Rulebook, party: EvidenceParty, what: Evidence, since: datetime) -> EvidenceDeadline:
-    due = evidence_due(book, what, since)
-    text, start = _EVIDENCE_TEXT[what]
-    return EvidenceDeadline(party, what, due, f"{text}, within {(due - since).days} days of {start}")
-
-
-def evidence_deadlines(book: Rulebook, reason: str, opened_at: datetime, received_at: datetime | None,
-                       asked: Mapping[EvidenceParty, datetime]) -> tuple[EvidenceDeadline, ...]:
-    """The evidence each party owes on a case and by when (AliExpress, RULES.md §7.2.2).
-
-    `received_at` is None while the goods are not known to have arrived; `asked` holds when the platform last
-    asked each party for more evidence.
-    """
-    owed: list[EvidenceDeadline] = []
-    found = book.aftersales.reason(reason)
-    if found is not None and found.category == "not_received":
-        # goods in transit, tracking not found: the seller proves the shipment within 3 days
-        owed.append(_evidence_deadline(book, "seller", "seller_tracking_proof", opened_at))
-    if reason in DAMAGE_REASONS and received_at is not None:
-        # damage: claimed, with the carrier's proof, within 3 days of receipt
-        owed.append(_evidence_deadline(book, "buyer", "damage_claim", received_at))
-    if reason in SHORTAGE_REASONS:
-        # short quantity: the buyer's received weight within 10 days of receipt, the seller's shipped weight within 3
-        if received_at is not None:
-            owed.append(_evidence_deadline(book, "buyer", "buyer_shortage_evidence", received_at))
-        owed.append(_evidence_deadline(book, "seller", "seller_shortage_evidence", opened_at))
-    for party, at in sorted(asked.items()):  # insufficient evidence: supplemented within 3 days of the request
-        owed.append(_evidence_deadline(book, party, "supplement", at))
-    return tuple(owed)
-
-
-def ensure_evidence_in_time(deadlines: tuple[EvidenceDeadline, ...], party: EvidenceParty, now: datetime) -> None:
-    """A party bound by evidence deadlines files until the latest of them; one bound by none, while the case is open."""
-    mine = [d for d in deadlines if d.party == party]
-    if not mine:
-        return
-    last = max(mine, key=lambda d: d.due_at)
-    if now > last.due_at:
-        raise DeadlinePassed(f"too late: {last.description}, was due by {last.due_at:%Y-%m-%d %H:%M} UTC",
-                             deadline=last.what, due_at=last.due_at.isoformat())
-
-
-def _claim_in_time(book: Rulebook, reason: str, received_at: datetime, now: datetime) -> None:
-    """A damage claim after 3 days of receipt, or a shortage claim after the buyer's 10 days for evidence, is refused."""
-    if reason in DAMAGE_REASONS and late_damage_claim(book, received_at, now) is not None:
-        due = evidence_due(book, "damage_claim", received_at)
-        outcome = _OUTCOME_TEXT[book.aftersales.evidence.on_late_damage_claim]
-        raise DeadlinePassed(f"damage is claimed within {(due - received_at).days} days of receipt, by {due:%Y-%m-%d %H:%M} UTC; "
-                             f"the claim is rejected and {outcome}", deadline="damage_claim", due_at=due.isoformat())
-    if reason in SHORTAGE_REASONS:
-        due = evidence_due(book, "buyer_shortage_evidence", received_at)
-        if now > due:
-            raise DeadlinePassed(f"a short quantity is claimed with its evidence within {(due - received_at).days} days of "
-                                 f"receipt, by {due:%Y-%m-%d %H:%M} UTC", deadline="buyer_shortage_evidence",
-                                 due_at=due.isoformat())

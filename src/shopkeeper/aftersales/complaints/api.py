@@ -12,9 +12,9 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from shopkeeper.aftersales import service
+from shopkeeper.aftersales.complaints import service as complaints
+from shopkeeper.aftersales.complaints.schemas import ComplaintIn, ComplaintOut, ComplaintPage, DismissIn, UpholdIn
 from shopkeeper.aftersales.models import Complaint
-from shopkeeper.aftersales.schemas import ComplaintIn, ComplaintOut, ComplaintPage, DismissIn, UpholdIn
 from shopkeeper.api.deps import Context, Ctx, IdPath, IdQuery, Limit
 from shopkeeper.api.idempotent import run_once
 
@@ -38,17 +38,17 @@ def open_complaint(order_id: IdPath, body: ComplaintIn, ctx: Ctx, idempotency_ke
     After the window → 409 `deadline-passed`; on a platform without complaint compensation → 409 `not-allowed-in-state`.
     """
     return _once(ctx, "open", idempotency_key, {"order_id": order_id, **body.model_dump(mode="json")},
-                 lambda session: service.open_complaint(session, ctx.now(), ctx.actor, order_id, body.reason), status=201)
+                 lambda session: complaints.open_complaint(session, ctx.now(), ctx.actor, order_id, body.reason), status=201)
 
 
 @router.get("/complaints")
 def list_complaints(ctx: Ctx, limit: Limit = 50, cursor: Cursor = None, store_id: IdQuery = None,
                     status: Literal["open", "upheld", "dismissed"] | None = None) -> ComplaintPage:
     """Buyers see their complaints, staff their store's, the operator every store's; newest first."""
-    f = service.ComplaintFilter(store_id=store_id, status=status, limit=limit + 1,
+    f = complaints.ComplaintFilter(store_id=store_id, status=status, limit=limit + 1,
                                 before_id=int(cursor) if cursor is not None else None)
     with ctx.read() as session:
-        rows = service.list_complaints(session, ctx.actor, f)
+        rows = complaints.list_complaints(session, ctx.actor, f)
         page = rows[:limit]
         return ComplaintPage(items=[ComplaintOut.of(row) for row in page],
                              next_cursor=str(page[-1].id) if len(rows) > limit and page else None)
@@ -58,7 +58,7 @@ def list_complaints(ctx: Ctx, limit: Limit = 50, cursor: Cursor = None, store_id
 def get_complaint(complaint_id: IdPath, ctx: Ctx) -> ComplaintOut:
     """One complaint, its status and any compensation."""
     with ctx.read() as session:
-        return ComplaintOut.of(service.get_complaint(session, ctx.actor, complaint_id))
+        return ComplaintOut.of(complaints.get_complaint(session, ctx.actor, complaint_id))
 
 
 @router.post("/complaints/{complaint_id}/uphold", response_model=ComplaintOut)
@@ -67,7 +67,7 @@ def uphold(complaint_id: IdPath, ctx: Ctx, body: UpholdIn | None = None, idempot
     in cash from the store's balance on Taobao, in points on Tmall (赔付)."""
     body = body or UpholdIn()
     return _once(ctx, "uphold", idempotency_key, {"complaint_id": complaint_id, **body.model_dump(mode="json")},
-                 lambda session: service.uphold_complaint(session, ctx.now(), ctx.actor, complaint_id, body.special_category,
+                 lambda session: complaints.uphold_complaint(session, ctx.now(), ctx.actor, complaint_id, body.special_category,
                                                           body.note))
 
 
@@ -76,4 +76,4 @@ def dismiss(complaint_id: IdPath, ctx: Ctx, body: DismissIn | None = None, idemp
     """Operator: the complaint does not stand; nothing is paid."""
     body = body or DismissIn()
     return _once(ctx, "dismiss", idempotency_key, {"complaint_id": complaint_id, **body.model_dump(mode="json")},
-                 lambda session: service.dismiss_complaint(session, ctx.now(), ctx.actor, complaint_id, body.note))
+                 lambda session: complaints.dismiss_complaint(session, ctx.now(), ctx.actor, complaint_id, body.note))

@@ -10,20 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from shopkeeper import rulebooks, timers
-from shopkeeper.aftersales import rules
-from shopkeeper.aftersales.cases import Case, Deadline, Origin, Proposal, Stage, Step
+from shopkeeper.aftersales.cases import clocks, evidence_rules, moves
+from shopkeeper.aftersales.cases.case import Case, Deadline, Origin, Proposal, Stage, Step
+from shopkeeper.aftersales.cases.moves import Party
 from shopkeeper.aftersales.models import CaseLine, CaseRow
 from shopkeeper.auth import Principal, Role
 from shopkeeper.errors import Forbidden, NotFound
 from shopkeeper.money import Money
 from shopkeeper.orders import service as orders
-from shopkeeper.orders.models import Order
+from shopkeeper.orders.models import Order, OrderStatus
 from shopkeeper.rulebooks import Rulebook
 from shopkeeper.rulebooks.aftersales import Reason
 from shopkeeper.scope import SYSTEM
@@ -51,7 +51,7 @@ class CaseView:
     reason: Reason | None
     deadline: Deadline | None
     reminders: tuple[datetime, ...]
-    evidence_due: tuple[rules.EvidenceDeadline, ...] = ()  # what each party still owes as evidence, and by when
+    evidence_due: tuple[evidence_rules.EvidenceDeadline, ...] = ()  # what each party still owes as evidence, and by when
 
 
 def subject(row: CaseRow) -> str:
@@ -106,7 +106,7 @@ def save(session: Session, row: CaseRow, case: Case, book: Rulebook) -> None:
     row.shipped_quantity_matches, row.buyer_signed = case.shipped_quantity_matches, case.buyer_signed
     if case.responsible is not None:
         row.responsible, row.responsible_by = case.responsible, "ruling"
-    due = rules.next_deadline(case, book)
+    due = clocks.next_deadline(case, book)
     row.due_at = due.due_at if due else None
     row.due_clock, row.due_action, row.waiting_for = (due.clock, due.action, due.waiting_for) if due else (None, None, None)
     row.version += 1
@@ -115,7 +115,7 @@ def save(session: Session, row: CaseRow, case: Case, book: Rulebook) -> None:
         session.flush()
     if due is not None:
         timers.schedule(session, DEADLINE, subject(row), due.due_at, row.store_id, case_id=row.id, version=row.version)
-    for moment in rules.reminders(case, book):
+    for moment in clocks.reminders(case, book):
         timers.schedule(session, REMINDER, subject(row), moment, row.store_id, case_id=row.id, version=row.version)
 
 
@@ -124,23 +124,32 @@ def received_at(order: Order) -> datetime | None:
     return order.delivered_at or order.completed_at
 
 
-def evidence_deadlines(row: CaseRow, book: Rulebook) -> tuple[rules.EvidenceDeadline, ...]:
+def evidence_deadlines(row: CaseRow, book: Rulebook) -> tuple[evidence_rules.EvidenceDeadline, ...]:
     """What each party owes as evidence on an open case, and by when (RULES.md §7.2.2)."""
     if row.closed_at is not None:
         return ()
-    asked: dict[rules.EvidenceParty, datetime] = {}
+    asked: dict[evidence_rules.EvidenceParty, datetime] = {}
     if row.buyer_evidence_asked_at is not None:
         asked["buyer"] = row.buyer_evidence_asked_at
     if row.seller_evidence_asked_at is not None:
         asked["seller"] = row.seller_evidence_asked_at
-    return rules.evidence_deadlines(book, row.reason, row.opened_at, received_at(row.order), asked)
+    return evidence_rules.evidence_deadlines(book, row.reason, row.opened_at, received_at(row.order), asked)
 
 
 def describe(row: CaseRow) -> CaseView:
     book = rulebooks.load(row.rulebook)
     case = as_case(row)
-    return CaseView(row, case, book, book.aftersales.reason(row.reason), rules.next_deadline(case, book),
-                    rules.reminders(case, book), evidence_deadlines(row, book))
+    return CaseView(row, case, book, book.aftersales.reason(row.reason), clocks.next_deadline(case, book),
+                    clocks.reminders(case, book), evidence_deadlines(row, book))
+
+
+def allowed_actions(view: CaseView, who: Party) -> list[moves.CaseAction]:
+    """The moves the table offers `who` now; on a request before shipment whose order has moved on, messages only,
+    as the service refuses every other move on it until its deadline lapses it."""
+    offered = moves.allowed_actions(view.case, view.book, who)
+    if view.row.origin == Origin.PRE_SHIPMENT and view.row.order.status != OrderStatus.PAID:
+        return [action for action in offered if action == "message"]
+    return offered
 
 
 def refunded_per_line(session: Session, line_ids: list[int]) -> dict[int, int]:
@@ -153,7 +162,6 @@ def refunded_per_line(session: Session, line_ids: list[int]) -> dict[int, int]:
 
 # --- who acts, finding and locking ----------------------------------------------------------
 
-Party = Literal["buyer", "seller", "platform"]
 _PARTY: dict[Role, Party] = {Role.BUYER: "buyer", Role.STAFF: "seller", Role.OPERATOR: "platform"}
 
 
