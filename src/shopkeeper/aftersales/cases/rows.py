@@ -26,7 +26,7 @@ from shopkeeper.orders import service as orders
 from shopkeeper.orders.models import Order, OrderStatus
 from shopkeeper.rulebooks import Rulebook
 from shopkeeper.rulebooks.aftersales import Reason
-from shopkeeper.scope import SYSTEM
+from shopkeeper.scope import SYSTEM, may_see, scoped
 
 DEADLINE = "aftersales.deadline"  # a clock runs out: the default outcome
 REMINDER = "aftersales.reminder"  # the system asks the waiting party to confirm receipt (DHgate: days 15 and 20)
@@ -174,16 +174,10 @@ def require(actor: Principal, who: str, doing: str) -> None:
         raise Forbidden(f"only the {who} may {doing}")
 
 
-def _may_see(actor: Principal, row: CaseRow) -> bool:
-    if actor.role is Role.BUYER:
-        return row.buyer_id == actor.buyer_id
-    return actor.may_see_store(row.store_id)
-
-
 def get_case(session: Session, actor: Principal, case_id: int) -> CaseRow:
     """Another tenant's case answers exactly like a missing one."""
     row = session.get(CaseRow, case_id)
-    if row is None or not _may_see(actor, row):
+    if row is None or not may_see(actor, row):
         raise NotFound(f"case {case_id} does not exist")
     return row
 
@@ -203,11 +197,8 @@ def open_case_on(session: Session, order_id: int) -> CaseRow | None:
 
 
 def list_cases(session: Session, actor: Principal, f: CaseFilter) -> list[CaseRow]:
-    query = select(CaseRow).options(selectinload(CaseRow.lines), selectinload(CaseRow.order))
-    if actor.role is Role.BUYER:
-        query = query.where(CaseRow.buyer_id == actor.buyer_id)
-    elif actor.role is Role.STAFF:
-        query = query.where(CaseRow.store_id == actor.store_id)
+    query = scoped(select(CaseRow).options(selectinload(CaseRow.lines), selectinload(CaseRow.order)),
+                   actor, CaseRow.store_id, CaseRow.buyer_id)
     if f.store_id is not None:
         query = query.where(CaseRow.store_id == f.store_id)
     if f.order_id is not None:

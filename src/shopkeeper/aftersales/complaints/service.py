@@ -26,6 +26,7 @@ from shopkeeper.money import CurrencyMismatch, Money
 from shopkeeper.orders import ledger
 from shopkeeper.orders import service as orders
 from shopkeeper.orders.models import Order, OrderStatus
+from shopkeeper.scope import may_see, scoped
 
 OPEN, UPHELD, DISMISSED = "open", "upheld", "dismissed"
 
@@ -91,29 +92,20 @@ def open_complaint(session: Session, now: datetime, actor: Principal, order_id: 
 
 # --- reading --------------------------------------------------------------------------------
 
-def _may_see(actor: Principal, row: Complaint) -> bool:
-    if actor.role is Role.BUYER:
-        return row.buyer_id == actor.buyer_id
-    return actor.may_see_store(row.store_id)
-
-
 def get_complaint(session: Session, actor: Principal, complaint_id: int, for_update: bool = False) -> Complaint:
     """Another tenant's complaint answers exactly like a missing one."""
     query = select(Complaint).where(Complaint.id == complaint_id)
     if for_update:
         query = query.with_for_update().execution_options(populate_existing=True)
     row = session.scalar(query)
-    if row is None or not _may_see(actor, row):
+    if row is None or not may_see(actor, row):
         raise NotFound(f"complaint {complaint_id} does not exist")
     return row
 
 
 def list_complaints(session: Session, actor: Principal, f: ComplaintFilter) -> list[Complaint]:
-    query = newest_first(select(Complaint), Complaint.id, f.limit, f.before_id)
-    if actor.role is Role.BUYER:
-        query = query.where(Complaint.buyer_id == actor.buyer_id)
-    elif actor.role is Role.STAFF:
-        query = query.where(Complaint.store_id == actor.store_id)
+    query = scoped(newest_first(select(Complaint), Complaint.id, f.limit, f.before_id), actor, Complaint.store_id,
+                   Complaint.buyer_id)
     if f.store_id is not None:
         query = query.where(Complaint.store_id == f.store_id)
     if f.status is not None:
