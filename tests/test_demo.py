@@ -22,7 +22,8 @@ from shopkeeper.demo.live_cases import CLOCKS
 from shopkeeper.events import Event
 from shopkeeper.inventory.models import Stock, StockMovement
 from shopkeeper.orders import ledger
-from shopkeeper.orders.models import Order, OrderLine, OrderStatus
+from shopkeeper.orders.models import Order, OrderLine
+from shopkeeper.orders.rules import OrderStatus
 from shopkeeper.timers import Timer
 
 END = datetime(2026, 11, 4, 15, 30, tzinfo=timezone.utc)

@@ -9,7 +9,7 @@ import pytest
 
 from shopkeeper.console.display import duration, money, time_left, when
 from shopkeeper.console.i18n import EN, ZH, event_label, pick_lang, translate
-from shopkeeper.orders.models import OrderStatus
+from shopkeeper.orders.rules import OrderStatus
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)
 

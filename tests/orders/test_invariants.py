@@ -32,8 +32,8 @@ from shopkeeper.inventory import service as inventory
 from shopkeeper.inventory.models import Stock, StockMovement
 from shopkeeper.orders import checkout, ledger, payments
 from shopkeeper.orders import service as orders
-from shopkeeper.orders.models import Order, OrderLine, OrderStatus
-from shopkeeper.orders.rules import LineRequest
+from shopkeeper.orders.models import Order, OrderLine
+from shopkeeper.orders.rules import LineRequest, OrderStatus
 from shopkeeper.scope import SYSTEM
 from support import START
 

@@ -8,8 +8,7 @@ from hypothesis import strategies as st
 
 from shopkeeper import rulebooks
 from shopkeeper.errors import NotAllowedInState
-from shopkeeper.orders.models import OrderStatus
-from shopkeeper.orders.rules import LineRequest, allowed_actions, merge_lines, next_status, ship_by
+from shopkeeper.orders.rules import LineRequest, OrderStatus, allowed_actions, merge_lines, next_status, ship_by
 
 T0 = datetime(2026, 11, 11, 0, 0, tzinfo=timezone.utc)
 

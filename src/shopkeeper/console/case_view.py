@@ -21,7 +21,7 @@ from shopkeeper.console.display import TimeLeft, time_left
 from shopkeeper.console.i18n import Lang, translate
 from shopkeeper.errors import DomainError
 from shopkeeper.money import Money
-from shopkeeper.orders.models import OrderStatus
+from shopkeeper.orders.rules import OrderStatus
 
 DAY = timedelta(days=1)
 STAGES = ("negotiating", "escalated", "performing")

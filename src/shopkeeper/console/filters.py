@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
-from shopkeeper.orders.models import OrderStatus
+from shopkeeper.orders.rules import OrderStatus
 from shopkeeper.orders.service import OrderFilter
 
 PAGE_SIZE = 50

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session, selectinload
 from shopkeeper.aftersales.models import CaseRow
 from shopkeeper.auth import Principal
 from shopkeeper.catalog.models import Category, Product, Sku
-from shopkeeper.orders.models import Order, OrderStatus
+from shopkeeper.orders.models import Order
+from shopkeeper.orders.rules import OrderStatus
 from shopkeeper.promotions.campaigns.models import CampaignEntry
 from shopkeeper.promotions.models import Coupon, CouponStatus, CouponTemplate
 

@@ -47,7 +47,8 @@ from shopkeeper.console.web import (
 from shopkeeper.errors import NotFound, Unauthenticated
 from shopkeeper.money import Money
 from shopkeeper.orders.ledger import balances
-from shopkeeper.orders.models import Order, OrderStatus
+from shopkeeper.orders.models import Order
+from shopkeeper.orders.rules import OrderStatus
 from shopkeeper.orders.service import get_order, list_orders
 from shopkeeper.sessions import end_session, policy_of, redeem_link, start_session
 

@@ -20,7 +20,8 @@ from shopkeeper.aftersales.cases.case import Agreement
 from shopkeeper.aftersales.models import CaseRow
 from shopkeeper.auth import Principal, Role
 from shopkeeper.errors import DomainError
-from shopkeeper.orders.models import Order, OrderStatus
+from shopkeeper.orders.models import Order
+from shopkeeper.orders.rules import OrderStatus
 
 if TYPE_CHECKING:
     from shopkeeper.demo.aftersales import AfterSalesDesk

@@ -88,8 +88,8 @@ from shopkeeper.inventory import service as inventory
 from shopkeeper.money import Money
 from shopkeeper.orders import carts, checkout, payments
 from shopkeeper.orders import service as orders
-from shopkeeper.orders.models import Order, OrderStatus
-from shopkeeper.orders.rules import LineRequest
+from shopkeeper.orders.models import Order
+from shopkeeper.orders.rules import LineRequest, OrderStatus
 from shopkeeper.promotions.service import CouponLimitReached, CouponUnavailable
 from shopkeeper.scope import SYSTEM
 

@@ -14,7 +14,7 @@ from shopkeeper.api.schemas import MoneyOut, cut_page
 from shopkeeper.catalog.service import get_store
 from shopkeeper.errors import NotFound
 from shopkeeper.orders import carts, checkout, ledger, payments, service
-from shopkeeper.orders.models import OrderStatus
+from shopkeeper.orders.rules import OrderStatus
 from shopkeeper.orders.schemas import (
     BalanceOut,
     CancelIn,

@@ -23,8 +23,8 @@ from shopkeeper.errors import InvalidInput, NotFound
 from shopkeeper.inventory import service as inventory
 from shopkeeper.money import exponent
 from shopkeeper.orders import quotes
-from shopkeeper.orders.models import Order, OrderLine, OrderStatus
-from shopkeeper.orders.rules import LineRequest, merge_lines, pay_by
+from shopkeeper.orders.models import Order, OrderLine
+from shopkeeper.orders.rules import LineRequest, OrderStatus, merge_lines, pay_by
 from shopkeeper.orders.service import subject
 from shopkeeper.promotions import pricing
 from shopkeeper.promotions.results import PricedCart, PricedLine

@@ -36,8 +36,8 @@ from shopkeeper.errors import InvalidInput, InvalidSignature, NotFound, PaymentM
 from shopkeeper.money import Money
 from shopkeeper.orders import ledger
 from shopkeeper.orders import service as orders
-from shopkeeper.orders.models import Order, OrderStatus, Payment
-from shopkeeper.orders.rules import next_status
+from shopkeeper.orders.models import Order, Payment
+from shopkeeper.orders.rules import OrderStatus, next_status
 from shopkeeper.scope import require_role
 from shopkeeper.settings import DEV_PAYMENT_SECRET, PaymentProvider, Settings
 

@@ -17,7 +17,8 @@ from shopkeeper.auth import Principal, Role
 from shopkeeper.errors import NotAllowedInState
 from shopkeeper.orders import service
 from shopkeeper.orders.extensions import Extender, extended_confirm_by
-from shopkeeper.orders.models import Order, OrderStatus, ReceiptExtension
+from shopkeeper.orders.models import Order, ReceiptExtension
+from shopkeeper.orders.rules import OrderStatus
 from shopkeeper.scope import require_store_manager
 
 

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Sequence
 
 from shopkeeper.errors import NotAllowedInState
-from shopkeeper.orders.models import OrderStatus as S
 from shopkeeper.rulebooks import Rulebook
+
+
+class OrderStatus(StrEnum):
+    AWAITING_PAYMENT = "awaiting_payment"
+    PAID = "paid"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    COMPLETED = "completed"
+    CLOSED = "closed"
+
+
+S = OrderStatus  # short, for the table below
 
 # action → (states it may start from, state it leads to)
 TRANSITIONS: dict[str, tuple[frozenset[S], S]] = {

@@ -20,8 +20,8 @@ from shopkeeper.fulfillment import service as fulfillment
 from shopkeeper.inventory import service as inventory
 from shopkeeper.money import Money
 from shopkeeper.orders import ledger
-from shopkeeper.orders.models import Order, OrderStatus, Payment
-from shopkeeper.orders.rules import ShipmentFacts, confirm_by, counted_as_shipped, is_late, next_status, ship_by
+from shopkeeper.orders.models import Order, Payment
+from shopkeeper.orders.rules import OrderStatus, ShipmentFacts, confirm_by, counted_as_shipped, is_late, next_status, ship_by
 from shopkeeper.promotions import pricing
 from shopkeeper.promotions.campaigns import service as campaigns
 from shopkeeper.scope import SYSTEM, may_see, require_role, require_store_manager, scoped

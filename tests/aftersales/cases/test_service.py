@@ -41,8 +41,8 @@ from shopkeeper.models import metadata
 from shopkeeper.money import Money
 from shopkeeper.orders import checkout, ledger, payments
 from shopkeeper.orders import service as orders
-from shopkeeper.orders.models import LedgerEntry, Order, OrderLine, OrderStatus
-from shopkeeper.orders.rules import LineRequest
+from shopkeeper.orders.models import LedgerEntry, Order, OrderLine
+from shopkeeper.orders.rules import LineRequest, OrderStatus
 from shopkeeper.rulebooks import load
 from shopkeeper.scope import SYSTEM
 from support import START

@@ -23,7 +23,8 @@ from shopkeeper.auth import Principal, Role
 from shopkeeper.errors import Forbidden, NotFound
 from shopkeeper.money import Money
 from shopkeeper.orders import service as orders
-from shopkeeper.orders.models import Order, OrderStatus
+from shopkeeper.orders.models import Order
+from shopkeeper.orders.rules import OrderStatus
 from shopkeeper.rulebooks import Rulebook
 from shopkeeper.rulebooks.aftersales import Reason
 from shopkeeper.scope import SYSTEM, may_see, scoped

@@ -52,8 +52,8 @@ from shopkeeper.fulfillment import carrier_service as fulfillment
 from shopkeeper.inventory import service as inventory
 from shopkeeper.money import Money
 from shopkeeper.orders import service as orders
-from shopkeeper.orders.models import Order, OrderLine, OrderStatus
-from shopkeeper.orders.rules import counted_as_shipped
+from shopkeeper.orders.models import Order, OrderLine
+from shopkeeper.orders.rules import OrderStatus, counted_as_shipped
 from shopkeeper.rulebooks import Rulebook
 from shopkeeper.scope import SYSTEM
 

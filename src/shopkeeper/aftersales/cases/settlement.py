@@ -27,7 +27,8 @@ from shopkeeper.aftersales.models import CaseRow
 from shopkeeper.money import Money
 from shopkeeper.orders import ledger
 from shopkeeper.orders import service as orders
-from shopkeeper.orders.models import Order, OrderStatus
+from shopkeeper.orders.models import Order
+from shopkeeper.orders.rules import OrderStatus
 from shopkeeper.rulebooks import Rulebook
 
 HELD = (OrderStatus.SHIPPED, OrderStatus.DELIVERED)  # shipped, money still in escrow

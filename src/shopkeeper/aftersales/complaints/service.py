@@ -25,7 +25,8 @@ from shopkeeper.errors import Conflict, Forbidden, NotAllowedInState, NotFound
 from shopkeeper.money import CurrencyMismatch, Money
 from shopkeeper.orders import ledger
 from shopkeeper.orders import service as orders
-from shopkeeper.orders.models import Order, OrderStatus
+from shopkeeper.orders.models import Order
+from shopkeeper.orders.rules import OrderStatus
 from shopkeeper.scope import may_see, scoped
 
 OPEN, UPHELD, DISMISSED = "open", "upheld", "dismissed"
