@@ -34,6 +34,7 @@ run: install
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy src
+	$(BIN)/lint-imports
 
 # the suite on every core (pytest-xdist; each worker has its own PostgreSQL database, tests/conftest.py)
 TEST_WORKERS ?= auto
