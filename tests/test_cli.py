@@ -17,11 +17,11 @@ from typer.testing import CliRunner
 
 from shopkeeper import simulation
 from shopkeeper.aftersales.cases import service as aftersales
-from shopkeeper.api.app import create_app
 from shopkeeper.auth import ApiKey, Principal, Role, authenticate
 from shopkeeper.catalog import service as catalog
 from shopkeeper.cli import app, console_sign_in
 from shopkeeper.clock import SimulatedClock
+from shopkeeper.composition import create_app
 from shopkeeper.customers import service as customers
 from shopkeeper.db import Database
 from shopkeeper.errors import Unauthenticated

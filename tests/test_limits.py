@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from shopkeeper.api.app import create_app
 from shopkeeper.clock import SimulatedClock
+from shopkeeper.composition import create_app
 from shopkeeper.db import Database
 from shopkeeper.settings import DEFAULT_MAX_BODY_BYTES, Settings
 
@@ -90,7 +90,7 @@ def _rss_kb(pid: int) -> int:
 
 _SERVE = """
 import sys, uvicorn
-from shopkeeper.api.app import create_app
+from shopkeeper.composition import create_app
 from shopkeeper.db import Database
 from shopkeeper.settings import Settings
 url, port = sys.argv[1], int(sys.argv[2])

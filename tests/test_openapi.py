@@ -8,7 +8,7 @@ import jsonschema_rs
 import pytest
 from fastapi.testclient import TestClient
 
-from shopkeeper.api.app import create_app
+from shopkeeper.composition import create_app
 from shopkeeper.db import Database
 
 METHODS = {"get", "post", "put", "patch", "delete"}

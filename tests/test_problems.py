@@ -19,8 +19,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 import shopkeeper
 from shopkeeper.api import problem_text
-from shopkeeper.api.app import create_app
 from shopkeeper.clock import SimulatedClock
+from shopkeeper.composition import create_app
 from shopkeeper.db import Database
 from shopkeeper.errors import DomainError
 from shopkeeper.settings import Settings

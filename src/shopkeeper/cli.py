@@ -163,7 +163,7 @@ def serve(
     """Serve the REST API and the console (and, by default, the timer worker)."""
     import uvicorn
 
-    from shopkeeper.api.app import create_app
+    from shopkeeper.composition import create_app
     from shopkeeper.worker import start_in_thread
 
     settings, db = _database()
@@ -171,6 +171,7 @@ def serve(
     clock = _clock(settings, db)
     host, port = host or settings.host, port or settings.port
     sign_in = console_sign_in(db, clock, settings)
+    web = create_app(db, clock, settings)  # before the worker thread: it installs the timers' handlers
     stop = start_in_thread(db, clock) if worker else None
     out.print(f"[bold green]Shopkeeper[/bold green] on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     out.print(f"Console sign-in link (works once, for {settings.sign_in_link_minutes} minutes): "
@@ -178,7 +179,7 @@ def serve(
     out.print(sign_in.key_note, soft_wrap=True, highlight=False, markup=False)
     try:
         # proxy_headers off: forwarded headers are believed only from SHOPKEEPER_TRUSTED_PROXIES (proxies.py)
-        uvicorn.run(create_app(db, clock, settings), host=host, port=port, log_level="info", proxy_headers=False)
+        uvicorn.run(web, host=host, port=port, log_level="info", proxy_headers=False)
     finally:
         if stop:
             stop.set()
@@ -239,11 +240,13 @@ def _holds_prefix(path: Path, prefix: str) -> bool:
 @app.command()
 def worker(poll: Annotated[float, typer.Option(help="seconds between polls when idle")] = 1.0) -> None:
     """Fire due timers until interrupted."""
+    from shopkeeper.composition import install_timers
     from shopkeeper.worker import run
 
     logging.basicConfig(level=logging.INFO)
     settings, db = _database()
     _check_start(settings)
+    install_timers()
     out.print("timer worker running; Ctrl-C to stop")
     try:
         run(db, _clock(settings, db), threading.Event(), poll)
@@ -254,12 +257,14 @@ def worker(poll: Annotated[float, typer.Option(help="seconds between polls when 
 @app.command()
 def simulate(days: Annotated[float, typer.Option(min=0, help="how far to move the simulated clock")] = 1.0) -> None:
     """Advance the simulated clock, firing every timer at its own due time, in order; say what each after-sales deadline did."""
-    import shopkeeper.worker  # noqa: F401  (registers timer handlers)
+    from shopkeeper import simulate as simulated
+    from shopkeeper.composition import install_timers
 
     _settings, db = _database()
+    install_timers()
     clock = simulation.load(db)
     start = clock.now()
-    fired, deadlines = simulation.advance(db, clock, start + timedelta(days=days))
+    fired, deadlines = simulated.advance(db, clock, start + timedelta(days=days))
     simulation.save(db, clock)
     for line in deadlines:
         out.print(line, soft_wrap=True, highlight=False, markup=False)

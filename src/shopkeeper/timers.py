@@ -11,7 +11,7 @@ the state of their subject first: a stale or repeated timer does nothing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -45,14 +45,10 @@ class Timer(Base):
     fired_at: Mapped[datetime | None]
 
 
-def handles(kind: str) -> Callable[[Handler], Handler]:
-    """Register the handler for one kind of timer."""
-
-    def register(handler: Handler) -> Handler:
-        _HANDLERS[kind] = handler
-        return handler
-
-    return register
+def install(handlers: Mapping[str, Handler]) -> None:
+    """Which use case fires each kind of timer: the composition root's table (composition.TIMER_HANDLERS)."""
+    _HANDLERS.clear()
+    _HANDLERS.update(handlers)
 
 
 def schedule(session: Session, kind: str, subject: str, due_at: datetime, store_id: int | None = None, **payload: Any) -> Timer:

@@ -10,18 +10,14 @@ import logging
 import threading
 
 from shopkeeper import timers
-from shopkeeper.aftersales.cases import service as _aftersales  # noqa: F401  (registers the case deadline handler)
 from shopkeeper.clock import Clock
 from shopkeeper.db import Database
-
-# Importing a service registers its timer handlers.
-from shopkeeper.orders import payments as _payments  # noqa: F401
-from shopkeeper.orders import service as _orders  # noqa: F401
 
 log = logging.getLogger(__name__)
 
 
 def run(db: Database, clock: Clock, stop: threading.Event, poll_seconds: float = 1.0) -> None:
+    """Fire due timers until `stop` is set; the caller installs the handlers first (composition.install_timers)."""
     while not stop.is_set():
         try:
             fired = timers.run_due_timers(db, clock, limit=500)

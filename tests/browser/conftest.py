@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 
 from shopkeeper import auth, sessions
-from shopkeeper.api.app import create_app
 from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog import service as catalog
 from shopkeeper.clock import SimulatedClock
+from shopkeeper.composition import create_app
 from shopkeeper.customers import service as customers
 from shopkeeper.db import Database
 from shopkeeper.inventory import service as inventory

@@ -12,8 +12,8 @@ import pytest
 
 from console.marketing_seed import Seeded, seed
 from shopkeeper import auth, migrate
-from shopkeeper.api.app import create_app
 from shopkeeper.clock import SimulatedClock
+from shopkeeper.composition import create_app
 from shopkeeper.db import Database
 from shopkeeper.settings import Settings
 from support import START, Api, serving

@@ -20,7 +20,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-import shopkeeper.worker  # noqa: F401  (timer handlers)
 from shopkeeper import timers
 from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog import service as catalog

@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from shopkeeper import timers
-from shopkeeper.api.app import create_app
 from shopkeeper.clock import SimulatedClock
+from shopkeeper.composition import create_app
 from shopkeeper.db import Database
 from shopkeeper.errors import InvalidSignature
 from shopkeeper.orders import payments

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import timedelta
+
+import pytest
 
 from shopkeeper import timers
 from shopkeeper.clock import SimulatedClock
+from shopkeeper.composition import TIMER_HANDLERS
 from shopkeeper.db import Database
 
 
@@ -58,17 +62,25 @@ def test_missed_ship_by_is_recorded_as_an_overdue_event(shop, db: Database, cloc
     assert "order.ship_overdue" in types
 
 
-def test_a_failing_handler_is_retried_then_parked_without_blocking_others(db: Database, clock: SimulatedClock) -> None:
+@pytest.fixture
+def with_handlers() -> Iterator[Callable[..., None]]:
+    """Test handlers beside the engine's own, for one test; the engine's table again after it."""
+    yield lambda **extra: timers.install({**TIMER_HANDLERS, **{kind.replace("_", "."): h for kind, h in extra.items()}})
+    timers.install(TIMER_HANDLERS)
+
+
+def test_a_failing_handler_is_retried_then_parked_without_blocking_others(db: Database, clock: SimulatedClock,
+                                                                         with_handlers: Callable[..., None]) -> None:
     calls: list[str] = []
 
-    @timers.handles("test.boom")
     def boom(session, clock, timer):  # type: ignore[no-untyped-def]
         calls.append(timer.subject)
         raise RuntimeError("boom")
 
-    @timers.handles("test.ok")
     def ok(session, clock, timer):  # type: ignore[no-untyped-def]
         calls.append(timer.subject)
+
+    with_handlers(test_boom=boom, test_ok=ok)
 
     with db.transaction() as session:
         timers.schedule(session, "test.boom", "x:1", clock.now())
@@ -80,15 +92,17 @@ def test_a_failing_handler_is_retried_then_parked_without_blocking_others(db: Da
     assert statuses == {"x:1": "failed", "x:2": "done"}
 
 
-def test_concurrent_workers_fire_each_timer_exactly_once(db: Database, clock: SimulatedClock) -> None:
+def test_concurrent_workers_fire_each_timer_exactly_once(db: Database, clock: SimulatedClock,
+                                                        with_handlers: Callable[..., None]) -> None:
     """Two workers share the queue (SKIP LOCKED on PostgreSQL); no timer runs twice."""
     from concurrent.futures import ThreadPoolExecutor
 
     from shopkeeper import events
 
-    @timers.handles("test.count")
     def count(session, clock, timer):  # type: ignore[no-untyped-def]
         events.record(session, clock.now(), "test.counted", timer.subject)
+
+    with_handlers(test_count=count)
 
     with db.transaction() as session:
         for n in range(60):

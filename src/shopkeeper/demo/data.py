@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-import shopkeeper.worker  # noqa: F401  (registers the timer handlers)
-
 DAY = timedelta(days=1)
 
 # Orders a store gets on an average day of the month, before rhythm and trend.

@@ -22,7 +22,6 @@ from rich.progress import (
 )
 from sqlalchemy import func, select
 
-import shopkeeper.worker  # noqa: F401  (registers the timer handlers)
 from shopkeeper import rulebooks, timers
 from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog import service as catalog

@@ -277,7 +277,6 @@ def _timer_order(session: Session, timer: timers.Timer) -> Order | None:
     return session.scalar(select(Order).where(Order.id == timer.payload["order_id"]).with_for_update())
 
 
-@timers.handles("order.close_unpaid")
 def close_unpaid(session: Session, clock: Clock, timer: timers.Timer) -> None:
     order = _timer_order(session, timer)
     now = clock.now()
@@ -285,7 +284,6 @@ def close_unpaid(session: Session, clock: Clock, timer: timers.Timer) -> None:
         _close(session, now, order, reason="payment_window_passed", by="system")
 
 
-@timers.handles("order.auto_confirm")
 def auto_confirm(session: Session, clock: Clock, timer: timers.Timer) -> None:
     order = _timer_order(session, timer)
     now = clock.now()
@@ -293,7 +291,6 @@ def auto_confirm(session: Session, clock: Clock, timer: timers.Timer) -> None:
         _complete(session, now, order, by="system")
 
 
-@timers.handles("order.ship_deadline")
 def ship_deadline(session: Session, clock: Clock, timer: timers.Timer) -> None:
     """Record the breach; the late-shipment refund (RULES.md §7.3) belongs to after-sales."""
     order = _timer_order(session, timer)

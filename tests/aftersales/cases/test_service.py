@@ -22,7 +22,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
-import shopkeeper.worker  # noqa: F401  (timer handlers)
 from shopkeeper import timers
 from shopkeeper.aftersales.cases import rows as case_rows
 from shopkeeper.aftersales.cases import rules

@@ -28,8 +28,6 @@ from shopkeeper.aftersales.cases.evidence import (
     record_message,
 )
 from shopkeeper.aftersales.cases.rows import (
-    DEADLINE,
-    REMINDER,
     as_case,
     iso,
     locked,
@@ -205,7 +203,6 @@ def _act(session: Session, now: datetime, actor: Principal, case_id: int, decide
     return row
 
 
-@timers.handles(DEADLINE)
 def deadline_passed(session: Session, clock: Clock, timer: timers.Timer) -> None:
     """A case's clock ran out: apply its default outcome (RULES.md §7), unless the case moved on since."""
     row = session.get(CaseRow, timer.payload.get("case_id"))
@@ -223,7 +220,6 @@ def deadline_passed(session: Session, clock: Clock, timer: timers.Timer) -> None
         apply(session, now, "system", row, order, book, transition, clock=row.due_clock)
 
 
-@timers.handles(REMINDER)
 def remind(session: Session, clock: Clock, timer: timers.Timer) -> None:
     """Ask the waiting party to confirm receipt (RULES.md §7.1.4); a case that moved on is not reminded."""
     row = session.get(CaseRow, timer.payload.get("case_id"))

@@ -1,0 +1,78 @@
+"""The composition root: the one module that knows every domain.
+
+It builds the web application (every domain's router under /api/v1, the console, the shared plumbing) and holds
+the table of timer kinds and the use cases that handle them. Domains never register themselves by being
+imported; whatever fires timers (the app, the worker, `shopkeeper simulate`, the demo) installs this table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from fastapi import APIRouter, FastAPI
+from fastapi_offline import FastAPIOffline
+
+import shopkeeper.models  # noqa: F401  (every table, so foreign keys resolve)
+from shopkeeper import __version__, timers
+from shopkeeper.aftersales.cases import api as cases
+from shopkeeper.aftersales.cases import rows as case_rows
+from shopkeeper.aftersales.cases import service as case_service
+from shopkeeper.aftersales.complaints import api as complaints
+from shopkeeper.aftersales.metrics import api as seller_metrics
+from shopkeeper.api import admin, limits, openapi, problems
+from shopkeeper.catalog import api as catalog
+from shopkeeper.clock import Clock, SystemClock
+from shopkeeper.console import security_headers
+from shopkeeper.console.routes import router as console_router
+from shopkeeper.customers import api as customers
+from shopkeeper.db import Database
+from shopkeeper.fulfillment import api as fulfillment
+from shopkeeper.fulfillment import carrier_api as carriers
+from shopkeeper.inventory import api as inventory
+from shopkeeper.orders import api as orders
+from shopkeeper.orders import receipt_api as receipt
+from shopkeeper.orders import service as order_service
+from shopkeeper.promotions import api as promotions
+from shopkeeper.promotions.campaigns import api as campaigns
+from shopkeeper.ratelimit import RateLimits
+from shopkeeper.settings import Settings
+
+# kind of timer → the use case that fires it (each re-checks its subject first, so a stale timer does nothing)
+TIMER_HANDLERS: Mapping[str, timers.Handler] = {
+    "order.close_unpaid": order_service.close_unpaid,
+    "order.auto_confirm": order_service.auto_confirm,
+    "order.ship_deadline": order_service.ship_deadline,
+    case_rows.DEADLINE: case_service.deadline_passed,
+    case_rows.REMINDER: case_service.remind,
+}
+
+API_ROUTERS: tuple[APIRouter, ...] = tuple(module.router for module in (
+    catalog, customers, inventory, fulfillment, carriers, orders, receipt, complaints, cases, seller_metrics,
+    promotions, campaigns, admin))
+
+
+def install_timers() -> None:
+    """Let `timers.run_due_timers` fire every kind of timer the engine schedules."""
+    timers.install(TIMER_HANDLERS)
+
+
+def create_app(db: Database, clock: Clock | None = None, settings: Settings | None = None) -> FastAPI:
+    # The API reference at /docs and /redoc is served from the package, not a CDN: it works offline.
+    app = FastAPIOffline(title="Shopkeeper", version=__version__,
+                         description="Rules and automation for an online store or marketplace.")
+    app.state.db = db
+    app.state.clock = clock or SystemClock()
+    app.state.settings = settings or Settings.from_env()
+    app.state.limits = RateLimits.of(app.state.settings)
+    install_timers()  # POST /timers/run and the worker thread `serve` starts fire them
+    problems.install(app)
+    app.add_middleware(limits.BodyLimit, max_body_bytes=app.state.settings.max_body_bytes,
+                       evidence_max_bytes=app.state.settings.evidence_max_bytes)
+    security_headers.install(app)
+    openapi.install(app)
+    for router in API_ROUTERS:
+        app.include_router(router, prefix="/api/v1")
+    if app.state.settings.sandbox_payments:  # the sandbox's pay button exists nowhere else, not even in /openapi.json
+        app.include_router(orders.sandbox_router, prefix="/api/v1")
+    app.include_router(console_router)
+    return app
