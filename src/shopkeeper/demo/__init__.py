@@ -23,7 +23,7 @@ from shopkeeper.catalog.models import Store
 from shopkeeper.clock import SimulatedClock, SystemClock, utc
 from shopkeeper.composition import install_timers
 from shopkeeper.db import Database
-from shopkeeper.demo.simulation import _Demo
+from shopkeeper.demo.simulation import DemoRun
 from shopkeeper.settings import Settings
 
 
@@ -46,7 +46,7 @@ def build(db: Database, days: int = 30, seed: int = 7, console: Console | None =
     install_timers()  # the demo's month fires every timer the engine schedules
     end = utc(now) if now else SystemClock().now()
     start = (end - timedelta(days=days)).replace(hour=0, minute=0, second=0, microsecond=0)
-    demo = _Demo(db, SimulatedClock(start), random.Random(seed), Settings.from_env().payment_secret, scale, start, end)
+    demo = DemoRun(db, SimulatedClock(start), random.Random(seed), Settings.from_env().payment_secret, scale, start, end)
     demo.open_shops()
     demo.run(console)
     if now is None:  # building took a while: catch up with the real time

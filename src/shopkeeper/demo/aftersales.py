@@ -45,7 +45,7 @@ from shopkeeper.orders import service as orders
 from shopkeeper.scope import SYSTEM
 
 if TYPE_CHECKING:
-    from shopkeeper.demo.simulation import _Demo, _Shop, _Shopper
+    from shopkeeper.demo.simulation import DemoRun, DemoShop, DemoShopper
 
 HOUR, DAY = timedelta(hours=1), timedelta(days=1)
 Move = tuple[str, timedelta, Callable[[Session, datetime, CaseRow], Any]]  # who acts, after how long, doing what
@@ -68,24 +68,24 @@ class Temper:
 
 
 class AfterSalesDesk:
-    def __init__(self, demo: _Demo) -> None:
+    def __init__(self, demo: DemoRun) -> None:
         self.demo, self.rng = demo, demo.rng
         self.tempers: dict[int, Temper] = {}
         self.held: set[int] = set()  # paid orders the seller does not ship while a request before shipment runs
         self.waiting: dict[str, int] = {}  # clock → the case kept waiting in it past the end
-        self.shipping: dict[int, tuple[_Shop, _Shopper, int, bool]] = {}  # case → how to ship its order if refused
+        self.shipping: dict[int, tuple[DemoShop, DemoShopper, int, bool]] = {}  # case → how to ship its order if refused
         self.tally: Counter[str] = Counter()
 
     @property
     def now(self) -> datetime:
         return self.demo.now
 
-    def words(self, shop: _Shop, kind: str) -> str:
+    def words(self, shop: DemoShop, kind: str) -> str:
         return self.rng.choice(CASE_WORDS["zh" if shop.currency == "CNY" else "en"][kind])
 
     # --- before shipment ---------------------------------------------------------------------------
 
-    def after_payment(self, shop: _Shop, shopper: _Shopper, order_id: int, ship_at: datetime, from_us: bool) -> bool:
+    def after_payment(self, shop: DemoShop, shopper: DemoShopper, order_id: int, ship_at: datetime, from_us: bool) -> bool:
         """A paid order: its buyer may take the late-shipment refund or ask for the money back. True: the desk ships it."""
         book = shop.book
         ship_by = order_rules.ship_by(self.now, book)  # paid now
@@ -103,7 +103,7 @@ class AfterSalesDesk:
         self.demo.later(at, self.ask_before_shipment, shop, shopper, order_id, seller, from_us)
         return True
 
-    def take_late_refund(self, shopper: _Shopper, order_id: int) -> None:
+    def take_late_refund(self, shopper: DemoShopper, order_id: int) -> None:
         try:
             with self.demo.db.transaction() as session:
                 service.take_late_shipment_refund(session, self.now, shopper.principal, order_id)
@@ -112,7 +112,7 @@ class AfterSalesDesk:
             return
         self.tally["late-shipment refunds"] += 1
 
-    def ask_before_shipment(self, shop: _Shop, shopper: _Shopper, order_id: int, seller: str, from_us: bool) -> None:
+    def ask_before_shipment(self, shop: DemoShop, shopper: DemoShopper, order_id: int, seller: str, from_us: bool) -> None:
         book = shop.book
         codes = [r.code for r in book.aftersales.reasons if r.stage == "pre_shipment" and r.category == "order"]
         reason = "not_required" if seller == "prepared" and "not_required" in codes else self.rng.choice(codes)
@@ -128,7 +128,7 @@ class AfterSalesDesk:
 
     # --- after shipment ----------------------------------------------------------------------------
 
-    def after_shipment(self, shop: _Shop, shopper: _Shopper, order_id: int, carrier: str, arrives: datetime) -> None:
+    def after_shipment(self, shop: DemoShop, shopper: DemoShopper, order_id: int, carrier: str, arrives: datetime) -> None:
         """Some buyers open a case once the window for the carrier's shipping class opens (RULES.md §5.6)."""
         book = shop.book
         if self.rng.random() >= AFTER_SHIPMENT_CASE_SHARE.get(book.name, 0.0):
@@ -138,7 +138,7 @@ class AfterSalesDesk:
         if at < closes:
             self.demo.later(at, self.ask_after_shipment, shop, shopper, order_id)
 
-    def ask_after_shipment(self, shop: _Shop, shopper: _Shopper, order_id: int) -> None:
+    def ask_after_shipment(self, shop: DemoShop, shopper: DemoShopper, order_id: int) -> None:
         book = shop.book
         categories = [c for c in WANTED if any(r.category == c and r.stage == "post_shipment" for r in book.aftersales.reasons)]
         category = self.rng.choices(categories, [{"not_as_described": 70, "not_received": 15}.get(c, 15) for c in categories])[0]
@@ -308,7 +308,7 @@ class AfterSalesDesk:
         service.arbitrate(session, now, SYSTEM, row.id, rules.Ruling(decision, responsible, refund))  # type: ignore[arg-type]
         self.tally["rulings"] += 1
 
-    def shop_of(self, store_id: int) -> _Shop:
+    def shop_of(self, store_id: int) -> DemoShop:
         return next(s for s in self.demo.shops if s.store_id == store_id)
 
     # --- the summary -----------------------------------------------------------------------------------

@@ -108,7 +108,7 @@ class _Item:
 
 
 @dataclass
-class _Shopper:
+class DemoShopper:
     principal: Principal
     address_id: int
     utc_offset: int
@@ -117,7 +117,7 @@ class _Shopper:
 
 
 @dataclass
-class _Shop:
+class DemoShop:
     store_id: int
     currency: str
     book: rulebooks.Rulebook
@@ -125,7 +125,7 @@ class _Shop:
     orders_per_day: float
     staff_offset: int
     items: list[_Item] = field(default_factory=list)
-    shoppers: list[_Shopper] = field(default_factory=list)
+    shoppers: list[DemoShopper] = field(default_factory=list)
     warehouse_country: dict[int, str] = field(default_factory=dict)
     item_cum: list[float] = field(default_factory=list)
     shopper_cum: list[float] = field(default_factory=list)
@@ -137,14 +137,14 @@ class _Shop:
         return self.currency != "CNY"
 
 
-class _Demo:
+class DemoRun:
     def __init__(self, db: Database, clock: SimulatedClock, rng: random.Random, secret: str, scale: float,
                  start: datetime, end: datetime) -> None:
         self.db, self.clock, self.rng, self.secret, self.scale = db, clock, rng, secret, scale
         self.start, self.end = start, end
         self.queue: list[tuple[datetime, int, Callable[..., None], tuple[Any, ...]]] = []
         self.sequence = itertools.count()
-        self.shops: list[_Shop] = []
+        self.shops: list[DemoShop] = []
         self.tally: Counter[str] = Counter()
         self.fired = 0
         self.barcodes = itertools.count(10001)
@@ -200,10 +200,10 @@ class _Demo:
         if self.end - self.start > live_cases.BEFORE_END:
             self.later(self.end - live_cases.BEFORE_END, live_cases.top_up, self.desk)
 
-    def open_tea_house(self) -> _Shop:
+    def open_tea_house(self) -> DemoShop:
         with self.db.transaction() as session:
             store = catalog.create_store(session, self.now, SYSTEM, "山野茶舍 Mountain Tea House", "taobao", "CNY")
-        shop = _Shop(store.id, "CNY", rulebooks.load("taobao"), Principal(Role.STAFF, 0, store_id=store.id),
+        shop = DemoShop(store.id, "CNY", rulebooks.load("taobao"), Principal(Role.STAFF, 0, store_id=store.id),
                      TAOBAO_ORDERS_PER_DAY, staff_offset=8, promo_code=PROMO_CODES["CNY"])
         with self.db.transaction() as session:
             hangzhou = inventory.create_warehouse(session, shop.staff, store.id, "HZ1", "杭州余杭仓 Hangzhou", "CN", priority=10)
@@ -216,11 +216,11 @@ class _Demo:
             self.list_product(shop, listing, categories[listing.category], templates[listing.template], {warehouse: 1.0})
         return shop
 
-    def open_home_goods(self) -> _Shop:
+    def open_home_goods(self) -> DemoShop:
         with self.db.transaction() as session:
             store = catalog.create_store(session, self.now, SYSTEM, "Lumen Home Goods", "default", "USD",
                                          timezone="Asia/Shanghai")  # a Shenzhen exporter
-        shop = _Shop(store.id, "USD", rulebooks.load("default"), Principal(Role.STAFF, 0, store_id=store.id),
+        shop = DemoShop(store.id, "USD", rulebooks.load("default"), Principal(Role.STAFF, 0, store_id=store.id),
                      CROSS_BORDER_ORDERS_PER_DAY, staff_offset=8, promo_code=PROMO_CODES["USD"])
         with self.db.transaction() as session:
             shenzhen = inventory.create_warehouse(session, shop.staff, store.id, "SZ1", "深圳龙华仓 Shenzhen", "CN", priority=10)
@@ -234,12 +234,12 @@ class _Demo:
             self.list_product(shop, listing, categories[listing.category], templates[listing.template], split)
         return shop
 
-    def open_gadget_store(self) -> _Shop:
+    def open_gadget_store(self) -> DemoShop:
         """A small DHgate wholesaler, so the demo has the platform whose after-sales rules RULES.md §7.1 spells out."""
         with self.db.transaction() as session:
             store = catalog.create_store(session, self.now, SYSTEM, "极光数码 Aurora Gadgets", "dhgate", "USD",
                                          timezone="Asia/Shanghai")
-        shop = _Shop(store.id, "USD", rulebooks.load("dhgate"), Principal(Role.STAFF, 0, store_id=store.id),
+        shop = DemoShop(store.id, "USD", rulebooks.load("dhgate"), Principal(Role.STAFF, 0, store_id=store.id),
                      DHGATE_ORDERS_PER_DAY, staff_offset=8, carriers=DHGATE_CARRIERS)
         with self.db.transaction() as session:
             shenzhen = inventory.create_warehouse(session, shop.staff, store.id, "SZ2", "深圳华强北仓 Shenzhen", "CN", priority=10)
@@ -250,7 +250,7 @@ class _Demo:
             self.list_product(shop, listing, categories[listing.category], templates[listing.template], {shenzhen.id: 1.0})
         return shop
 
-    def tea_templates(self, shop: _Shop) -> dict[str, int]:
+    def tea_templates(self, shop: DemoShop) -> dict[str, int]:
         cn = _china_regions
         free_where = cn(p for p, _, _ in PROVINCES if p not in REMOTE)  # 包邮 except Xinjiang and Tibet
         standard = shipping.ShippingTemplate(
@@ -269,7 +269,7 @@ class _Demo:
         )
         return self.create_templates(shop, standard, bulky)
 
-    def home_templates(self, shop: _Shop) -> dict[str, int]:
+    def home_templates(self, shop: DemoShop) -> dict[str, int]:
         europe = ("GB", "DE", "FR", "NL", "ES", "IT")
         standard = shipping.ShippingTemplate(
             name="Worldwide by weight, free US shipping over $50", mode="weight",
@@ -286,7 +286,7 @@ class _Demo:
         )
         return self.create_templates(shop, standard, bulky)
 
-    def create_templates(self, shop: _Shop, standard: shipping.ShippingTemplate, bulky: shipping.ShippingTemplate) -> dict[str, int]:
+    def create_templates(self, shop: DemoShop, standard: shipping.ShippingTemplate, bulky: shipping.ShippingTemplate) -> dict[str, int]:
         ids = {}
         for key, template in (("standard", standard), ("bulky", bulky)):
             with self.db.transaction() as session:
@@ -295,7 +295,7 @@ class _Demo:
                 ids[key] = row.id
         return ids
 
-    def create_categories(self, shop: _Shop, tree: CategoryTree) -> dict[str, int]:
+    def create_categories(self, shop: DemoShop, tree: CategoryTree) -> dict[str, int]:
         ids: dict[str, int] = {}
         for key, name, name_en, parent in tree:
             with self.db.transaction() as session:
@@ -304,7 +304,7 @@ class _Demo:
                 ids[key] = category.id
         return ids
 
-    def list_product(self, shop: _Shop, listing: _Listing, category_id: int, template_id: int, split: dict[int, float]) -> None:
+    def list_product(self, shop: DemoShop, listing: _Listing, category_id: int, template_id: int, split: dict[int, float]) -> None:
         specs = [self.sku_spec(shop, listing, combo) for combo in itertools.product(*(values for _, values in listing.axes))]
         names = [name for name, _ in listing.axes]
         spec = catalog.ProductSpec(title=listing.title, title_en=listing.title_en, category_id=category_id,
@@ -318,7 +318,7 @@ class _Demo:
             scarce = listing.scarce or self.rng.random() < SCARCE_SKU_SHARE
             shop.items.append(_Item(sku_id, price, price, appeal * favour, next(iter(split)), scarce, split))
 
-    def sku_spec(self, shop: _Shop, listing: _Listing, combo: tuple[tuple[str, str, float, float], ...]) -> tuple[catalog.SkuSpec, float]:
+    def sku_spec(self, shop: DemoShop, listing: _Listing, combo: tuple[tuple[str, str, float, float], ...]) -> tuple[catalog.SkuSpec, float]:
         options = {name: value for (name, _), (value, _, _, _) in zip(listing.axes, combo)}
         code = "-".join([listing.prefix, *(token for _, token, _, _ in combo)])
         price = listing.price * math.prod(p for _, _, p, _ in combo)
@@ -338,7 +338,7 @@ class _Demo:
         choice = f" Options: {', '.join(option_names)}." if option_names else ""
         return f"{listing.title_en}.{choice}"
 
-    def stock_shelves(self, shop: _Shop) -> None:
+    def stock_shelves(self, shop: DemoShop) -> None:
         """Opening stock: about three weeks of expected sales, a few SKUs kept deliberately short."""
         units_per_day = shop.orders_per_day * self.scale * 1.3 * 1.2  # lines per order × units per line
         total = sum(i.popularity for i in shop.items)
@@ -354,7 +354,7 @@ class _Demo:
                         quantity = max(3, round(daily * 21 * share * self.rng.uniform(0.8, 1.5))) + self.rng.randint(0, 8)
                     inventory.receive(session, self.now, shop.staff, item.sku_id, warehouse_id, quantity, "期初库存 opening stock")
 
-    def register_buyers(self, shop: _Shop, count: int, china: bool) -> None:
+    def register_buyers(self, shop: DemoShop, count: int, china: bool) -> None:
         levels, level_weights = list(MEMBER_LEVELS), list(MEMBER_LEVELS.values())
         countries = list(COUNTRIES)
         country_weights = [COUNTRIES[c][0] for c in countries]
@@ -389,7 +389,7 @@ class _Demo:
                 address = customers.add_address(session, principal, buyer.id, name, country, region, city, line1, postcode, phone)
                 address_id = address.id
             appetite = LEVEL_APPETITE[level] * self.rng.paretovariate(2.0)  # some buyers come back again and again
-            shop.shoppers.append(_Shopper(principal, address_id, offset, appetite, remote=region in REMOTE))
+            shop.shoppers.append(DemoShopper(principal, address_id, offset, appetite, remote=region in REMOTE))
 
     # --- one simulated day -------------------------------------------------------------------
 
@@ -415,7 +415,7 @@ class _Demo:
         weights = [LOCAL_HOUR_WEIGHTS[(hour + utc_offset) % 24] for hour in range(24)]
         return self.rng.choices(range(24), weights)[0]
 
-    def staff_hours(self, shop: _Shop, at: datetime, offset: int | None = None) -> datetime:
+    def staff_hours(self, shop: DemoShop, at: datetime, offset: int | None = None) -> datetime:
         """Staff work 09:00–21:00 local time; later work waits for the next morning."""
         local_hour = (at.hour + (shop.staff_offset if offset is None else offset)) % 24
         if 9 <= local_hour < 21:
@@ -423,7 +423,7 @@ class _Demo:
         wait = (9 - local_hour) % 24
         return at.replace(minute=0, second=0) + timedelta(hours=wait, minutes=self.rng.randrange(90))
 
-    def pick_lines(self, shop: _Shop) -> list[LineRequest]:
+    def pick_lines(self, shop: DemoShop) -> list[LineRequest]:
         count = self.rng.choices((1, 2, 3), (70, 22, 8))[0]
         chosen = {shop.items[bisect(shop.item_cum, self.rng.random() * shop.item_cum[-1])].sku_id for _ in range(count)}
         quantities = (1, 2, 3, 4) if not shop.cross_border else (1, 2, 3)
@@ -432,7 +432,7 @@ class _Demo:
 
     # --- buyers ------------------------------------------------------------------------------
 
-    def place_order(self, shop: _Shop, shopper: _Shopper) -> None:
+    def place_order(self, shop: DemoShop, shopper: DemoShopper) -> None:
         lines = self.pick_lines(shop)
         if self.rng.random() < COUPON_CLAIM_SHARE and demo_promotions.maybe_claim(
                 self.db, self.rng, self.now, shop.store_id, shopper.principal):
@@ -455,7 +455,7 @@ class _Demo:
         elif self.rng.random() < ABANDONED_AT_CHECKOUT_SHARE:
             self.later(self.now + timedelta(seconds=self.rng.randint(20, 300)), self.open_cashier, shopper, order_id)
 
-    def buy_now(self, shop: _Shop, shopper: _Shopper, lines: list[LineRequest]) -> tuple[int, datetime, list[int]] | None:
+    def buy_now(self, shop: DemoShop, shopper: DemoShopper, lines: list[LineRequest]) -> tuple[int, datetime, list[int]] | None:
         codes = [shop.promo_code] if self.rng.random() < PROMO_CODE_SHARE and shop.promo_code else []
         try:
             with self.db.transaction() as session:
@@ -474,7 +474,7 @@ class _Demo:
         if order.discount_minor:
             self.tally["orders with a discount"] += 1
 
-    def check_out_cart(self, shop: _Shop, shopper: _Shopper, lines: list[LineRequest]) -> tuple[int, datetime, list[int]] | None:
+    def check_out_cart(self, shop: DemoShop, shopper: DemoShopper, lines: list[LineRequest]) -> tuple[int, datetime, list[int]] | None:
         for line in lines:
             with self.db.transaction() as session:
                 carts.add_item(session, shopper.principal, shop.store_id, line.sku_id, line.quantity)
@@ -504,12 +504,12 @@ class _Demo:
             seconds = self.rng.uniform(3 * 3600, 20 * 3600)
         return timedelta(seconds=min(seconds, window.total_seconds() * self.rng.uniform(0.3, 0.9)))
 
-    def open_cashier(self, shopper: _Shopper, order_id: int) -> None:
+    def open_cashier(self, shopper: DemoShopper, order_id: int) -> None:
         with self.db.transaction() as session:
             payments.start_payment(session, self.now, shopper.principal, order_id)
         self.tally["payments abandoned"] += 1
 
-    def pay(self, shop: _Shop, shopper: _Shopper, order_id: int, warehouses: list[int], attempt: int) -> None:
+    def pay(self, shop: DemoShop, shopper: DemoShopper, order_id: int, warehouses: list[int], attempt: int) -> None:
         try:
             with self.db.transaction() as session:
                 payment = payments.start_payment(session, self.now, shopper.principal, order_id)
@@ -542,7 +542,7 @@ class _Demo:
         if not self.desk.after_payment(shop, shopper, order_id, at, from_us):  # else after-sales decides if it ships
             self.later(at, self.ship, shop, shopper, order_id, from_us)
 
-    def cancel(self, shopper: _Shopper, order_id: int, reason: str) -> None:
+    def cancel(self, shopper: DemoShopper, order_id: int, reason: str) -> None:
         try:
             with self.db.transaction() as session:
                 order = orders.cancel(session, self.now, shopper.principal, order_id, reason)
@@ -552,7 +552,7 @@ class _Demo:
             return
         self.tally["refunded before shipment" if refunded else "cancelled unpaid"] += 1
 
-    def confirm(self, shopper: _Shopper, order_id: int) -> None:
+    def confirm(self, shopper: DemoShopper, order_id: int) -> None:
         try:
             with self.db.transaction() as session:
                 orders.confirm_receipt(session, self.now, shopper.principal, order_id)
@@ -562,7 +562,7 @@ class _Demo:
 
     # --- staff -------------------------------------------------------------------------------
 
-    def ship(self, shop: _Shop, shopper: _Shopper, order_id: int, from_us: bool) -> None:
+    def ship(self, shop: DemoShop, shopper: DemoShopper, order_id: int, from_us: bool) -> None:
         if order_id in self.desk.held:  # the buyer asked for the money back before shipment: wait for the answer
             return
         if shop.carriers:
@@ -595,7 +595,7 @@ class _Demo:
             if at < confirm_by - timedelta(hours=1):
                 self.later(at, self.confirm, shopper, order_id)
 
-    def pick_up(self, shop: _Shop, order_id: int) -> None:
+    def pick_up(self, shop: DemoShop, order_id: int) -> None:
         try:
             with self.db.transaction() as session:
                 orders.record_pickup(session, self.now, shop.staff, order_id)
@@ -608,7 +608,7 @@ class _Demo:
         return "".join(str(self.rng.randrange(10)) if ch == "#" else self.rng.choice(alphabet) if ch == "A" else ch
                        for ch in pattern)
 
-    def deliver(self, shop: _Shop, order_id: int) -> None:
+    def deliver(self, shop: DemoShop, order_id: int) -> None:
         try:
             with self.db.transaction() as session:
                 orders.mark_delivered(session, self.now, shop.staff, order_id)
@@ -616,7 +616,7 @@ class _Demo:
             return
         self.tally["delivery scans"] += 1
 
-    def change_price(self, shop: _Shop) -> None:
+    def change_price(self, shop: DemoShop) -> None:
         item = shop.items[bisect(shop.item_cum, self.rng.random() * shop.item_cum[-1])]
         roll = self.rng.random()
         if item.price != item.list_price and roll < 0.4:
@@ -631,7 +631,7 @@ class _Demo:
         item.price = new
         self.tally["price changes"] += 1
 
-    def restock(self, shop: _Shop) -> None:
+    def restock(self, shop: DemoShop) -> None:
         with self.db.read() as session:
             available = inventory.available_by_sku(session, [i.sku_id for i in shop.items])
         due = [i for i in shop.items if not i.scarce and available[i.sku_id] < i.restock_at]
