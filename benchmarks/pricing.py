@@ -61,10 +61,10 @@ from typing import Any
 from reporting import cpu_model, rewrite_section
 
 from shopkeeper.promotions import native
-from shopkeeper.promotions.index import PromotionIndex
-from shopkeeper.promotions.results import PricedCart
-from shopkeeper.promotions.rules import price_cart
-from shopkeeper.promotions.terms import (
+from shopkeeper.promotions.engine.index import PromotionIndex
+from shopkeeper.promotions.engine.price import price_cart
+from shopkeeper.promotions.engine.results import PricedCart
+from shopkeeper.promotions.engine.terms import (
     Audience,
     BulkPrice,
     Bundle,

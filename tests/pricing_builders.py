@@ -16,9 +16,9 @@ from typing import Any, Mapping, Sequence
 from hypothesis import strategies as st
 
 from shopkeeper.members import MEMBER_LEVELS
-from shopkeeper.promotions.results import PricedCart, Verdict
-from shopkeeper.promotions.rules import price_cart
-from shopkeeper.promotions.terms import (
+from shopkeeper.promotions.engine.price import price_cart
+from shopkeeper.promotions.engine.results import PricedCart, Verdict
+from shopkeeper.promotions.engine.terms import (
     Audience,
     Benefit,
     BulkPrice,

@@ -26,8 +26,8 @@ from pricing_builders import (
     store_scope,
     verdict,
 )
-from shopkeeper.promotions.results import Allocation, Hint, Step
-from shopkeeper.promotions.terms import (
+from shopkeeper.promotions.engine.results import Allocation, Hint, Step
+from shopkeeper.promotions.engine.terms import (
     Audience,
     BulkPrice,
     Bundle,

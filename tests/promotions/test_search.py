@@ -21,9 +21,9 @@ from pricing_builders import (
     sku_scope,
     verdict,
 )
-from shopkeeper.promotions.applying import Pass
-from shopkeeper.promotions.rules import EXACT_LIMIT, application_order, price_cart, screen
-from shopkeeper.promotions.terms import (
+from shopkeeper.promotions.engine.passes import Pass
+from shopkeeper.promotions.engine.price import EXACT_LIMIT, application_order, price_cart, screen
+from shopkeeper.promotions.engine.terms import (
     BulkPrice,
     Bundle,
     PointsPrice,

@@ -15,9 +15,7 @@ from shopkeeper.db import Database
 from shopkeeper.errors import DomainError
 from shopkeeper.orders import quotes
 from shopkeeper.promotions import service as promotions
-from shopkeeper.promotions.models import CouponTemplate
-from shopkeeper.promotions.service import CouponSpec, PromotionSpec
-from shopkeeper.promotions.terms import (
+from shopkeeper.promotions.engine.terms import (
     Audience,
     BulkPrice,
     Bundle,
@@ -31,6 +29,8 @@ from shopkeeper.promotions.terms import (
     Tier,
     UnitPrice,
 )
+from shopkeeper.promotions.models import CouponTemplate
+from shopkeeper.promotions.service import CouponSpec, PromotionSpec
 from shopkeeper.scope import SYSTEM
 
 D = Decimal

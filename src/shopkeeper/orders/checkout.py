@@ -27,7 +27,7 @@ from shopkeeper.orders.models import Order, OrderLine, OrderStatus
 from shopkeeper.orders.rules import LineRequest, merge_lines, pay_by
 from shopkeeper.orders.service import subject
 from shopkeeper.promotions import pricing
-from shopkeeper.promotions.results import PricedCart, PricedLine
+from shopkeeper.promotions.engine.results import PricedCart, PricedLine
 from shopkeeper.scope import require_role
 
 MAX_LINES = 100

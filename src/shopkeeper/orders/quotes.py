@@ -18,7 +18,7 @@ from shopkeeper.fulfillment import service as fulfillment
 from shopkeeper.orders.models import Order
 from shopkeeper.orders.rules import LineRequest
 from shopkeeper.promotions import pricing
-from shopkeeper.promotions.terms import CartLine, Shopper
+from shopkeeper.promotions.engine.terms import CartLine, Shopper
 
 
 @dataclass

@@ -17,6 +17,7 @@ from shopkeeper.orders import carts, quotes
 from shopkeeper.orders.models import Cart
 from shopkeeper.orders.rules import LineRequest
 from shopkeeper.promotions import service
+from shopkeeper.promotions.engine.terms import Shopper
 from shopkeeper.promotions.models import PromotionRow, PromotionStatus
 from shopkeeper.promotions.schemas import (
     CartsPriceIn,
@@ -31,7 +32,6 @@ from shopkeeper.promotions.schemas import (
     PromotionOut,
     PromotionPage,
 )
-from shopkeeper.promotions.terms import Shopper
 from shopkeeper.ratelimit import refuse_if_waiting
 from shopkeeper.scope import require_role
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from shopkeeper.promotions.terms import (
+from shopkeeper.promotions.engine.terms import (
     Audience,
     Benefit,
     BulkPrice,

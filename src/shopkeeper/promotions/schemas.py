@@ -11,11 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from shopkeeper.api.schemas import Amount, Id, In, Moment, MoneyOut, Name, Quantity, to_minor
 from shopkeeper.errors import InvalidInput
 from shopkeeper.members import MEMBER_LEVELS
-from shopkeeper.promotions.explain import Lang, describe, hint_text
-from shopkeeper.promotions.models import Coupon, CouponTemplate, PromotionRow
-from shopkeeper.promotions.pricing import Quote
-from shopkeeper.promotions.service import CouponSpec, PromotionSpec, status_at
-from shopkeeper.promotions.terms import (
+from shopkeeper.promotions.engine.terms import (
     Audience,
     Benefit,
     BulkPrice,
@@ -32,6 +28,10 @@ from shopkeeper.promotions.terms import (
     TimeStep,
     UnitPrice,
 )
+from shopkeeper.promotions.explain import Lang, describe, hint_text
+from shopkeeper.promotions.models import Coupon, CouponTemplate, PromotionRow
+from shopkeeper.promotions.pricing import Quote
+from shopkeeper.promotions.service import CouponSpec, PromotionSpec, status_at
 
 Fraction = Annotated[Decimal, Field(gt=0, le=1, allow_inf_nan=False, description="a fraction: 0.2 is 20% off")]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[a-z0-9_:-]+$")]

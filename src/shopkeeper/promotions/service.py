@@ -15,9 +15,8 @@ from shopkeeper.catalog.models import Category, Product, Sku, Store
 from shopkeeper.db import newest_first
 from shopkeeper.errors import Conflict, InvalidInput, NotAllowedInState, NotFound
 from shopkeeper.promotions import codec
-from shopkeeper.promotions.models import Coupon, CouponStatus, CouponTemplate, PromotionRow, PromotionStatus, PromotionUse
-from shopkeeper.promotions.rules import audience_refusal
-from shopkeeper.promotions.terms import (
+from shopkeeper.promotions.engine.price import audience_refusal
+from shopkeeper.promotions.engine.terms import (
     ITEM_BENEFITS,
     Audience,
     Benefit,
@@ -30,6 +29,7 @@ from shopkeeper.promotions.terms import (
     Shopper,
     Stacking,
 )
+from shopkeeper.promotions.models import Coupon, CouponStatus, CouponTemplate, PromotionRow, PromotionStatus, PromotionUse
 from shopkeeper.scope import require_role, require_store_manager
 
 

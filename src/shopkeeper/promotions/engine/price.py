@@ -37,11 +37,11 @@ from typing import Sequence
 
 from shopkeeper.members import MEMBER_LEVELS
 from shopkeeper.money import exponent
-from shopkeeper.promotions.analysis import cannot_pay_off, competing, thresholds_at_stake
-from shopkeeper.promotions.applying import Outcome, Pass, reduction_off
-from shopkeeper.promotions.results import Allocation, Hint, PricedCart, PricedLine, PricedShipping, Search, Step, Verdict
-from shopkeeper.promotions.search import EXACT_LIMIT, choose
-from shopkeeper.promotions.terms import (
+from shopkeeper.promotions.engine.analysis import cannot_pay_off, competing, thresholds_at_stake
+from shopkeeper.promotions.engine.passes import Outcome, Pass, reduction_off
+from shopkeeper.promotions.engine.results import Allocation, Hint, PricedCart, PricedLine, PricedShipping, Search, Step, Verdict
+from shopkeeper.promotions.engine.search import EXACT_LIMIT, choose
+from shopkeeper.promotions.engine.terms import (
     STAGES,
     Audience,
     Basis,

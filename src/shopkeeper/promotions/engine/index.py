@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
-from shopkeeper.promotions.terms import Bundle, CartLine, Promotion
+from shopkeeper.promotions.engine.terms import Bundle, CartLine, Promotion
 
 
 class PromotionIndex:

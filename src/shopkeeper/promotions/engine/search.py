@@ -1,4 +1,4 @@
-"""The search for the cheapest choice of promotions, once `rules.price_cart` has found some that compete.
+"""The search for the cheapest choice of promotions, once `price.price_cart` has found some that compete.
 
 Exact while at most `EXACT_LIMIT` promotions are contested: branch and bound
 over every on/off choice, branches sharing their common start and leaving as
@@ -24,10 +24,10 @@ of 40 branches over every contested promotion did, in less time
 
 from __future__ import annotations
 
-from shopkeeper.promotions.analysis import feeders, gap_to_next
-from shopkeeper.promotions.applying import Outcome, Pass, percent_of, reduction_off
-from shopkeeper.promotions.results import Search
-from shopkeeper.promotions.terms import FreeShipping, Gift, PricingRequest, Promotion, Reduction
+from shopkeeper.promotions.engine.analysis import feeders, gap_to_next
+from shopkeeper.promotions.engine.passes import Outcome, Pass, percent_of, reduction_off
+from shopkeeper.promotions.engine.results import Search
+from shopkeeper.promotions.engine.terms import FreeShipping, Gift, PricingRequest, Promotion, Reduction
 
 EXACT_LIMIT = 8  # up to 2^8 on/off choices, most cut short by the bound: exact
 BOUNDED_NODES = 12  # above that, branches of the structural choices looked at before settling for the best found

@@ -4,7 +4,7 @@ The pass is deterministic: promotions run stage by stage (item → order →
 shipping → coupon → platform), inside a stage by priority (highest first)
 then id. A promotion touches only the lines it may stack on; everything it
 takes off is allocated to those lines by largest remainder, with its funder.
-`rules.price_cart` chooses *which* promotions run; this module runs them.
+`price.price_cart` chooses *which* promotions run; this module runs them.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Callable, Mapping, Sequence
 
-from shopkeeper.promotions.results import NO_DETAIL
-from shopkeeper.promotions.terms import (
+from shopkeeper.promotions.engine.results import NO_DETAIL
+from shopkeeper.promotions.engine.terms import (
     BulkPrice,
     Bundle,
     CartLine,
@@ -122,7 +122,7 @@ class Pass:
         self.outcomes: dict[int, Outcome] = {}
         self.thresholds: dict[int, Threshold] = {}
         self.switched_off: frozenset[int] = frozenset()  # set by the search: promotions left out on purpose
-        self.settled = False  # the lost thresholds cannot pay off (rules.cannot_pay_off)
+        self.settled = False  # the lost thresholds cannot pay off (analysis.cannot_pay_off)
         self.item_winner: dict[int, int] = {}  # line index → the item price that is cheapest there, where several compete
         self.alone: Alone | None = None  # what each separable item price would make each line cost: one per cart
 
@@ -561,7 +561,7 @@ def apply_reduction(run: Pass, promo: Promotion, lines: list[Line]) -> Outcome:
     if (len(lines) == len(run.covered[promo.id]) and all(t.percent_off is not None for t in b.tiers)
             and tier_key(b, list_basis) == tier_key(b, basis)):
         # Within one tier a 满折 on every line it covers only takes less from a cheaper cart in proportion, and
-        # raising the cart by X gives back less than X (`rules.cannot_pay_off` counts that share): nothing to chase.
+        # raising the cart by X gives back less than X (`analysis.cannot_pay_off` counts that share): nothing to chase.
         reachable = off
     run.thresholds[promo.id] = Threshold(basis, list_basis, off, reachable)
     if off == 0:
