@@ -61,30 +61,24 @@ from typing import Any
 from reporting import cpu_model, rewrite_section
 
 from shopkeeper.promotions import native
-from shopkeeper.promotions.engine.index import PromotionIndex
-from shopkeeper.promotions.engine.price import price_cart
-from shopkeeper.promotions.engine.results import PricedCart
-from shopkeeper.promotions.engine.terms import (
-    Audience,
+from shopkeeper.promotions.engine.benefits import (
     BulkPrice,
     Bundle,
-    CartLine,
     EarlyBird,
     FreeShipping,
     Gift,
-    GiftSku,
     NthUnit,
     PointsPrice,
-    PricingRequest,
-    Promotion,
     QuantityTier,
     Reduction,
-    Scope,
-    Shopper,
     Tier,
     TimeStep,
     UnitPrice,
 )
+from shopkeeper.promotions.engine.index import PromotionIndex
+from shopkeeper.promotions.engine.price import price_cart
+from shopkeeper.promotions.engine.results import PricedCart
+from shopkeeper.promotions.engine.terms import Audience, CartLine, GiftSku, PricingRequest, Promotion, Scope, Shopper
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"

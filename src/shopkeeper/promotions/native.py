@@ -25,7 +25,9 @@ import tempfile
 from pathlib import Path
 
 # module paths under engine/; a subpackage's `__init__` stays plain Python (it only calls `activate`)
-ENGINE = ("terms", "passes", "results", "analysis", "search", "price", "index")
+ENGINE = ("terms", "ledger", "passes", "dispatch", "results", "analysis", "search", "price", "index",
+          *(f"benefits/{kind}" for kind in ("unit_price", "early_bird", "bulk_price", "nth_unit", "bundle", "points_price",
+                                             "reduction", "gift", "free_shipping")))
 HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "engine"
 PACKAGE = "shopkeeper/promotions/engine"

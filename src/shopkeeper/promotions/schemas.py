@@ -11,8 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from shopkeeper.api.schemas import Amount, Id, In, Moment, MoneyOut, Name, Quantity, to_minor
 from shopkeeper.errors import InvalidInput
 from shopkeeper.members import MEMBER_LEVELS
-from shopkeeper.promotions.engine.terms import (
-    Audience,
+from shopkeeper.promotions.engine.benefits import (
     Benefit,
     BulkPrice,
     Bundle,
@@ -23,11 +22,12 @@ from shopkeeper.promotions.engine.terms import (
     PointsPrice,
     QuantityTier,
     Reduction,
-    Scope,
     Tier,
     TimeStep,
     UnitPrice,
+    default,
 )
+from shopkeeper.promotions.engine.terms import Audience, Scope
 from shopkeeper.promotions.explain import Lang, describe, hint_text
 from shopkeeper.promotions.models import Coupon, CouponTemplate, PromotionRow
 from shopkeeper.promotions.pricing import Quote
@@ -238,7 +238,7 @@ class GiftIn(In):
     threshold: Amount = Decimal(0)
     basis: Literal["amount", "quantity"] = "amount"
     per_threshold: bool = False
-    max_sets: Annotated[int, Field(ge=1, le=100)] = 10
+    max_sets: Annotated[int, Field(ge=1, le=100)] = default(Gift, "max_sets")
 
     def to_benefit(self, currency: str) -> Benefit:
         threshold = _threshold(self.threshold, self.basis, currency)

@@ -12,8 +12,12 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from shopkeeper.promotions.engine.passes import Pass, proportional_share, separable
-from shopkeeper.promotions.engine.terms import FreeShipping, Gift, PointsPrice, Promotion, Reduction
+from shopkeeper.promotions.engine.benefits.free_shipping import FreeShipping
+from shopkeeper.promotions.engine.benefits.gift import Gift
+from shopkeeper.promotions.engine.benefits.points_price import PointsPrice
+from shopkeeper.promotions.engine.benefits.reduction import Reduction, proportional_share
+from shopkeeper.promotions.engine.passes import Pass, separable
+from shopkeeper.promotions.engine.terms import Promotion
 
 
 def competing(order: Sequence[Promotion], covered: dict[int, tuple[int, ...]]) -> tuple[set[int], set[int]]:

@@ -38,21 +38,15 @@ from typing import Sequence
 from shopkeeper.members import MEMBER_LEVELS
 from shopkeeper.money import exponent
 from shopkeeper.promotions.engine.analysis import cannot_pay_off, competing, thresholds_at_stake
-from shopkeeper.promotions.engine.passes import Outcome, Pass, reduction_off
+from shopkeeper.promotions.engine.benefits.bundle import Bundle
+from shopkeeper.promotions.engine.benefits.free_shipping import FreeShipping
+from shopkeeper.promotions.engine.benefits.gift import Gift
+from shopkeeper.promotions.engine.benefits.reduction import Reduction, reduction_off
+from shopkeeper.promotions.engine.ledger import Outcome
+from shopkeeper.promotions.engine.passes import Pass
 from shopkeeper.promotions.engine.results import Allocation, Hint, PricedCart, PricedLine, PricedShipping, Search, Step, Verdict
 from shopkeeper.promotions.engine.search import EXACT_LIMIT, choose
-from shopkeeper.promotions.engine.terms import (
-    STAGES,
-    Audience,
-    Basis,
-    Bundle,
-    FreeShipping,
-    Gift,
-    PricingRequest,
-    Promotion,
-    Reduction,
-    Shopper,
-)
+from shopkeeper.promotions.engine.terms import STAGES, Audience, Basis, PricingRequest, Promotion, Shopper
 
 __all__ = ["EXACT_LIMIT", "application_order", "price_cart", "screen"]
 

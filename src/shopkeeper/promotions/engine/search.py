@@ -25,9 +25,13 @@ of 40 branches over every contested promotion did, in less time
 from __future__ import annotations
 
 from shopkeeper.promotions.engine.analysis import feeders, gap_to_next
-from shopkeeper.promotions.engine.passes import Outcome, Pass, percent_of, reduction_off
+from shopkeeper.promotions.engine.benefits.free_shipping import FreeShipping
+from shopkeeper.promotions.engine.benefits.gift import Gift
+from shopkeeper.promotions.engine.benefits.reduction import Reduction, reduction_off
+from shopkeeper.promotions.engine.ledger import Outcome, percent_of
+from shopkeeper.promotions.engine.passes import Pass
 from shopkeeper.promotions.engine.results import Search
-from shopkeeper.promotions.engine.terms import FreeShipping, Gift, PricingRequest, Promotion, Reduction
+from shopkeeper.promotions.engine.terms import PricingRequest, Promotion
 
 EXACT_LIMIT = 8  # up to 2^8 on/off choices, most cut short by the bound: exact
 BOUNDED_NODES = 12  # above that, branches of the structural choices looked at before settling for the best found
