@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Literal, get_args
 
 import pytest
+from pydantic import TypeAdapter, ValidationError
 
 from pricing_builders import T0, line, pct, promo, sku_scope, verdict
 from promotions import throwaway_kind
 from promotions.throwaway_kind import FixedOff
 from shopkeeper.console.promotion_text import summary
 from shopkeeper.promotions import codec, native
+from shopkeeper.promotions.benefit_schemas import REQUESTS, BenefitIn, benefit_union
 from shopkeeper.promotions.engine import dispatch
 from shopkeeper.promotions.engine.benefits import KINDS, Kind, PointsPrice, Reduction, Tier, register, unregister
 from shopkeeper.promotions.engine.ledger import Ledger
@@ -41,6 +44,15 @@ def test_a_benefit_of_no_registered_kind_is_refused_not_priced_as_another() -> N
         dispatch.apply_benefit(run, stranger, run.lines)
 
 
+def test_the_request_schema_has_one_member_per_registered_kind_told_apart_by_type() -> None:
+    assert set(REQUESTS) == set(KINDS)
+    members = get_args(get_args(benefit_union())[0])
+    assert [member.model_fields["type"].annotation for member in members] == [Literal[name] for name in KINDS]
+    refused = TypeAdapter(BenefitIn)
+    with pytest.raises(ValidationError):
+        refused.validate_python({"type": "no_such_kind"})
+
+
 def test_the_codec_writes_every_kind_from_its_terms_and_reads_it_back() -> None:
     benefit = Reduction((Tier(10000, 1000), Tier(20000, 0, pct("0.8"))), cap=5000)
     stored = json.loads(json.dumps(codec.encode_benefit(benefit)))
@@ -61,12 +73,19 @@ def fixed_off() -> Iterator[Kind]:
     unregister(kind.name)
 
 
-def test_a_kind_added_as_one_module_and_one_registry_line_is_stored_and_described(fixed_off: Kind) -> None:
+def test_a_kind_added_as_one_module_and_one_registry_line_is_validated_stored_and_described(fixed_off: Kind) -> None:
     # stored: written from its terms and read back
     stored = codec.encode_benefit(FixedOff(300, floor=500))
     assert stored == {"type": "fixed_off", "off": 300, "floor": 500}
     assert codec.decode_benefit(json.loads(json.dumps(stored))) == FixedOff(300, floor=500)
     assert codec.decode_benefit({"type": "fixed_off", "off": 300}) == FixedOff(300)
+    # validated: the request schema's union takes it, by its terms' fields, and refuses what they do not allow
+    accepted = TypeAdapter(benefit_union()).validate_python({"type": "fixed_off", "off": 300})
+    assert accepted.to_benefit("CNY") == FixedOff(300)
+    with pytest.raises(ValidationError):
+        TypeAdapter(benefit_union()).validate_python({"type": "fixed_off", "off": "three"})
+    with pytest.raises(ValidationError):
+        TypeAdapter(benefit_union()).validate_python({"type": "fixed_off"})
     # described: it has no words of its own yet, so the console shows its name and fields
     assert summary(stored, "CNY", "en") == "Fixed_off off=300 floor=500"
 

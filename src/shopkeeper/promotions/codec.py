@@ -62,7 +62,7 @@ def _encode(value: object) -> Any:
 
 
 @cache
-def _hints(terms: type) -> dict[str, Any]:
+def field_types(terms: type) -> dict[str, Any]:
     """The field types of a kind's terms, read from its source: compiled by mypyc, a class keeps erased
     annotations (`tuple`, `type`), so they are evaluated here in the namespace of the module that defines it."""
     module = sys.modules[terms.__module__]
@@ -76,7 +76,7 @@ def _hints(terms: type) -> dict[str, Any]:
 
 
 def _decode_fields(terms: type, data: Mapping[str, Any]) -> object:
-    hints = _hints(terms)
+    hints = field_types(terms)
     given = {f.name: _decode(hints[f.name], data[f.name]) for f in dataclasses.fields(terms) if f.init and f.name in data}
     return terms(**given)
 
