@@ -19,7 +19,7 @@ from shopkeeper.promotions.engine.benefits import (
 from shopkeeper.promotions.engine.terms import Audience, Scope
 from shopkeeper.promotions.explain import Lang, describe, hint_text
 from shopkeeper.promotions.models import Coupon, CouponTemplate, PromotionRow
-from shopkeeper.promotions.pricing import Quote
+from shopkeeper.promotions.quoting import Quote
 from shopkeeper.promotions.service import CouponSpec, PromotionSpec, status_at
 
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[a-z0-9_:-]+$")]

@@ -385,7 +385,7 @@ def units_sold(session: Session, rows: Sequence[PromotionRow]) -> dict[int, int]
     """Units sold at each promotion on orders not closed unpaid.
 
     A capped promotion keeps the count on its row, moved in the UPDATE that checks the cap. An uncapped one is
-    counted by its uses (one per order, pricing.take), so checkouts never lock a popular promotion's row; one
+    counted by its uses (one per order, quoting.take), so checkouts never lock a popular promotion's row; one
     grouped query sums them for a page of promotions.
     """
     counts = {row.id: row.units_used if row.capped else 0 for row in rows}
