@@ -16,6 +16,7 @@ from shopkeeper.promotions.engine.benefits.free_shipping import FreeShipping
 from shopkeeper.promotions.engine.benefits.gift import Gift
 from shopkeeper.promotions.engine.benefits.points_price import PointsPrice
 from shopkeeper.promotions.engine.benefits.reduction import Reduction, proportional_share
+from shopkeeper.promotions.engine.dispatch import gap_to_next
 from shopkeeper.promotions.engine.passes import Pass, separable
 from shopkeeper.promotions.engine.terms import Promotion
 
@@ -115,19 +116,6 @@ def cannot_pay_off(run: Pass, order: Sequence[Promotion], covered: dict[int, tup
             costs.append(outcome.amount)
     # a percentage reduction after the rise hands part of every cost back (passes.proportional_share)
     return gain == 0 or (bool(costs) and gain <= min(costs) * proportional_share(order))
-
-
-def gap_to_next(promo: Promotion, basis: int) -> int | None:
-    """Money still missing to the next threshold of a money-basis threshold promotion (None: cannot say)."""
-    b = promo.benefit
-    if isinstance(b, Reduction) and b.basis == "amount":
-        if b.every:
-            return (basis // b.every + 1) * b.every - basis
-        ahead = [t.threshold for t in b.tiers if t.threshold > basis]
-        return min(ahead) - basis if ahead else None
-    if isinstance(b, (Gift, FreeShipping)) and b.basis == "amount" and basis < b.threshold:
-        return b.threshold - basis
-    return None
 
 
 def feeders(order: Sequence[Promotion], covered: dict[int, tuple[int, ...]]) -> dict[int, set[int]]:

@@ -31,8 +31,8 @@ from shopkeeper.promotions.engine.benefits.nth_unit import NthUnit
 from shopkeeper.promotions.engine.benefits.points_price import PointsPrice
 from shopkeeper.promotions.engine.benefits.reduction import Reduction
 from shopkeeper.promotions.engine.benefits.unit_price import UnitPrice
-from shopkeeper.promotions.engine.ledger import Ledger, Line, Outcome
-from shopkeeper.promotions.engine.terms import Promotion
+from shopkeeper.promotions.engine.ledger import Ledger, Line, Outcome, Threshold
+from shopkeeper.promotions.engine.terms import Basis, PricingRequest, Promotion
 
 Benefit = Union[UnitPrice, EarlyBird, BulkPrice, NthUnit, Bundle, PointsPrice, Reduction, Gift, FreeShipping]
 
@@ -73,3 +73,61 @@ def apply_benefit(run: Ledger, promo: Promotion, lines: list[Line]) -> Outcome:
     if registered is not None:
         return registered(run, promo, lines)
     assert_never(b)
+
+
+# --- thresholds: what each can save at most, how far the next step is, the 凑单 hint ---------------------
+# Only the threshold kinds (reduction, gift, free shipping) answer these; an item price has no threshold.
+
+def ceiling(promo: Promotion, lines: tuple[int, ...], request: PricingRequest) -> int:
+    """The most a threshold promotion could take off this cart in any branch (a gift: nothing, it costs the buyer nothing)."""
+    b = promo.benefit
+    if type(b) is Reduction:
+        return reduction.ceiling(b, lines, request)
+    if type(b) is FreeShipping:
+        return free_shipping.ceiling(b, lines, request)
+    return 0
+
+
+def most_saved(promo: Promotion, run: Ledger) -> int:
+    """The most a promotion of the order stage or later can still take off, from what its lines cost now."""
+    b = promo.benefit
+    if type(b) is Gift:
+        return 0
+    lines, covered = run.lines, run.covered[promo.id]
+    amount = 0
+    for i in covered:
+        amount += lines[i].amount
+    if type(b) is FreeShipping:
+        return free_shipping.most_saved(b, run, covered, amount)
+    if type(b) is Reduction:
+        return reduction.most_saved(b, run, covered, amount)
+    return amount
+
+
+def gap_to_next(promo: Promotion, basis: int) -> int | None:
+    """Money still missing to the next threshold of a money-basis threshold promotion (None: cannot say)."""
+    b = promo.benefit
+    if type(b) is Reduction:
+        return reduction.gap_to_next(b, basis)
+    if type(b) is Gift:
+        return gift.gap_to_next(b, basis)
+    if type(b) is FreeShipping:
+        return free_shipping.gap_to_next(b, basis)
+    return None
+
+
+def hint(promo: Promotion, run: Ledger, standing: Threshold) -> tuple[Basis, int, int, int | None] | None:
+    """凑单 for one threshold promotion: (its basis, short, saves, gift SKU), or None when nothing is ahead."""
+    b = promo.benefit
+    found: tuple[int, int, int | None] | None = None
+    if type(b) is Reduction:
+        found = reduction.hint(b, run, promo, standing)
+    elif type(b) is Gift:
+        found = gift.hint(b, run, promo, standing)
+    elif type(b) is FreeShipping:
+        found = free_shipping.hint(b, run, promo, standing)
+    else:
+        return None
+    if found is None:
+        return None
+    return b.basis, found[0], found[1], found[2]

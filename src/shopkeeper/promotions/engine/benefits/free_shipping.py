@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, final
 
 from shopkeeper.promotions.engine.ledger import Ledger, Line, Outcome, Threshold
-from shopkeeper.promotions.engine.terms import Basis, Stage
+from shopkeeper.promotions.engine.terms import Basis, PricingRequest, Stage
 
 if TYPE_CHECKING:
     from shopkeeper.promotions.engine.terms import Promotion
@@ -46,3 +46,30 @@ def apply(run: Ledger, promo: Promotion, lines: list[Line]) -> Outcome:
     for line in lines:
         run.mark(promo, line)
     return Outcome(True, fee_left)
+
+
+# --- what it can save at most, and the 凑单 hint ----------------------------------------------------
+
+def ceiling(b: FreeShipping, lines: tuple[int, ...], request: PricingRequest) -> int:
+    """The most it could take off in any branch of the search: the fees of its lines' stores."""
+    return sum(request.shipping.get(store, 0) for store in {request.lines[i].store_id for i in lines})
+
+
+def most_saved(b: FreeShipping, run: Ledger, covered: tuple[int, ...], amount: int) -> int:
+    lines = run.lines
+    reach = amount if b.basis == "amount" else sum(lines[i].src.quantity for i in covered)
+    if reach < b.threshold:
+        return 0  # its lines only get cheaper from here: a threshold not reached now never is
+    shipping = run.shipping
+    return sum(shipping[store].payable for store in {lines[i].src.store_id for i in covered} if store in shipping)
+
+
+def gap_to_next(b: FreeShipping, basis: int) -> int | None:
+    return b.threshold - basis if b.basis == "amount" and basis < b.threshold else None
+
+
+def hint(b: FreeShipping, run: Ledger, promo: Promotion, standing: Threshold) -> tuple[int, int, int | None] | None:
+    if standing.achieved != 0 or standing.basis >= b.threshold:
+        return None
+    stores = {run.lines[i].src.store_id for i in run.covered[promo.id]}
+    return b.threshold - standing.basis, sum(run.shipping[s].payable for s in stores if s in run.shipping), None

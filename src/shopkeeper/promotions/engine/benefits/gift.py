@@ -63,3 +63,17 @@ def apply(run: Ledger, promo: Promotion, lines: list[Line]) -> Outcome:
     for line in lines:
         run.mark(promo, line)
     return Outcome(True, gift.list_total, detail={"sku_id": b.sku_id, "units": units}, units=units)
+
+
+# --- the 凑单 hint (a gift costs the buyer nothing: it lowers no payable, so it never bounds the search) ---------
+
+def gap_to_next(b: Gift, basis: int) -> int | None:
+    return b.threshold - basis if b.basis == "amount" and basis < b.threshold else None
+
+
+def hint(b: Gift, run: Ledger, promo: Promotion, standing: Threshold) -> tuple[int, int, int | None] | None:
+    """Reaching the threshold earns one set of the gift, as far as the stock goes."""
+    if standing.achieved != 0 or standing.basis >= b.threshold:
+        return None
+    info = run.request.gifts.get(b.sku_id)
+    return b.threshold - standing.basis, info.unit_price * min(b.quantity, info.available) if info else 0, b.sku_id

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Sequence, final
 
 from shopkeeper.promotions.engine.ledger import Ledger, Line, Outcome, Threshold, percent_of
-from shopkeeper.promotions.engine.terms import Basis, Stage
+from shopkeeper.promotions.engine.terms import Basis, PricingRequest, Stage
 
 if TYPE_CHECKING:
     from shopkeeper.promotions.engine.terms import Promotion
@@ -109,3 +109,51 @@ def apply(run: Ledger, promo: Promotion, lines: list[Line]) -> Outcome:
         return Outcome(False, reason="no_saving")
     run.allocate(promo, lines, off)
     return Outcome(True, off)
+
+
+# --- what it can save at most, and the 凑单 hint ----------------------------------------------------
+
+def ceiling(b: Reduction, lines: tuple[int, ...], request: PricingRequest) -> int:
+    """The most it could take off this cart in any branch of the search: every tier on list prices."""
+    listed = sum(request.lines[i].unit_price * request.lines[i].quantity for i in lines)
+    if b.every:
+        most = b.tiers[0].amount_off * (max(listed, sum(request.lines[i].quantity for i in lines)) // b.every)
+    else:
+        most = max(percent_of(listed, t.percent_off) if t.percent_off is not None else t.amount_off for t in b.tiers)
+    if b.cap is not None:
+        most = min(most, b.cap)
+    return min(most, listed)
+
+
+def most_saved(b: Reduction, run: Ledger, covered: tuple[int, ...], amount: int) -> int:
+    """The most it can still take off, its lines costing `amount` now (they only get cheaper; tiers rise with the basis)."""
+    return reduction_off(b, amount if b.basis == "amount" else sum(run.lines[i].src.quantity for i in covered), amount)
+
+
+def gap_to_next(b: Reduction, basis: int) -> int | None:
+    """Money still missing to the next tier (None: a unit basis, or no tier ahead)."""
+    if b.basis != "amount":
+        return None
+    if b.every:
+        return (basis // b.every + 1) * b.every - basis
+    ahead = [t.threshold for t in b.tiers if t.threshold > basis]
+    return min(ahead) - basis if ahead else None
+
+
+def hint(b: Reduction, run: Ledger, promo: Promotion, standing: Threshold) -> tuple[int, int, int | None] | None:
+    """凑单: (short, saves, gift SKU) to the next tier, or None when no tier is ahead."""
+    if b.every:
+        target = (standing.basis // b.every + 1) * b.every
+    else:
+        target = -1
+        for tier in b.tiers:
+            if tier.threshold > standing.basis and (target < 0 or tier.threshold < target):
+                target = tier.threshold
+        if target < 0:
+            return None
+    # what the lines would cost before this reduction: now plus what it took, plus what the buyer adds
+    amount = standing.achieved
+    for i in run.covered[promo.id]:
+        amount += run.lines[i].amount
+    grown = target if b.basis == "amount" else amount
+    return target - standing.basis, reduction_off(b, target, grown) - standing.achieved, None
