@@ -15,12 +15,13 @@ To add a benefit kind:
 
 1. write `benefits/<kind>.py`: the terms dataclass with its `stage` property, and
    `apply(run: Ledger, promo: Promotion, lines: list[Line]) -> Outcome` (see `points_price.py`,
-   the smallest); the terms' fields use the codec's types (int, str, bool, Literal, Decimal,
+   the smallest); a threshold kind also answers `ceiling`, `most_saved`, `gap_to_next` and `hint`
+   (see `free_shipping.py`); the terms' fields use the codec's types (int, str, bool, Literal, Decimal,
    datetime, Mapping[int, int], tuples of such dataclasses, or None);
 2. add its line to `KINDS`; it is now priced (through `dispatch.REGISTERED`), stored and described;
 3. to price it at full speed, add it to `dispatch.Benefit`, `dispatch.FAST` and the chain of
-   `dispatch.apply_benefit` (the registry test says when these disagree), and its module to
-   `native.ENGINE`; give it words in `console/promotion_text.py` and a request schema in
+   `dispatch.apply_benefit` (the registry test says when these disagree), a threshold kind to the
+   threshold functions below it too, and its module to `native.ENGINE`; give it words in `console/promotion_text.py` and a request schema in
    `promotions/schemas.py`.
 
 `tests/promotions/test_benefits.py` adds a throwaway kind in a test in exactly those two steps.
