@@ -6,6 +6,7 @@ dataclass whose `stage` property says where it runs: item, order or shipping), h
 The registry gives each kind its name, the `type` tag of stored rules and of the API, and drives:
 
 - the codec (`promotions/codec.py`): a benefit to JSON and back, field by field from its terms;
+- the request schema (`promotions/benefit_schemas.py`): a union of one schema per kind, told apart by `type`;
 - the console's one-line summary (`console/promotion_text.py`), which falls back to the terms'
   fields for a kind that has no words of its own yet;
 - the engine's fast dispatch (`engine/dispatch.py`), held equal to `KINDS` by
@@ -18,11 +19,13 @@ To add a benefit kind:
    the smallest); a threshold kind also answers `ceiling`, `most_saved`, `gap_to_next` and `hint`
    (see `free_shipping.py`); the terms' fields use the codec's types (int, str, bool, Literal, Decimal,
    datetime, Mapping[int, int], tuples of such dataclasses, or None);
-2. add its line to `KINDS`; it is now priced (through `dispatch.REGISTERED`), stored and described;
-3. to price it at full speed, add it to `dispatch.Benefit`, `dispatch.FAST` and the chain of
-   `dispatch.apply_benefit` (the registry test says when these disagree), a threshold kind to the
-   threshold functions below it too, and its module to `native.ENGINE`; give it words in `console/promotion_text.py` and a request schema in
-   `promotions/schemas.py`.
+2. add its line to `KINDS`; it is now validated (a request schema made from its terms), stored,
+   described (its fields) and, as plain Python, priced (through `dispatch.REGISTERED`);
+3. to run it compiled and at full speed, add it to `dispatch.Benefit`, `dispatch.FAST` and the chain
+   of `dispatch.apply_benefit` (the registry test says when these disagree), a threshold kind to
+   the threshold functions below it too, and its module to `native.ENGINE`; give it words in
+   `console/promotion_text.py` and, for amounts in major units, a request schema in
+   `promotions/benefit_schemas.py` (`REQUESTS`).
 
 `tests/promotions/test_benefits.py` adds a throwaway kind in a test in exactly those two steps.
 """
