@@ -1,6 +1,5 @@
 """Cart pricing routes: what a cart, or the buyer's carts in several stores, would cost now with every promotion
-considered (`quotes.quote_cart`, the same pricing as checkout). The shapes are the promotions' (`PriceIn`,
-`PricedCartOut`); the routes live with the carts they price."""
+considered (`quotes.quote_cart`, the same pricing as checkout). The shapes are the promotions' (`priced_cart_schemas`); the routes live with the carts they price."""
 
 from __future__ import annotations
 
@@ -16,7 +15,8 @@ from shopkeeper.errors import InvalidInput, NotFound
 from shopkeeper.orders import carts, quotes
 from shopkeeper.orders.models import Cart
 from shopkeeper.orders.rules import LineRequest
-from shopkeeper.promotions.schemas import CartsPriceIn, PricedCartOut, PriceIn
+from shopkeeper.promotions.priced_cart_schemas import PricedCartOut
+from shopkeeper.promotions.schemas import CartsPriceIn, PriceIn
 from shopkeeper.scope import require_role
 
 router = APIRouter(tags=["promotions"])  # the tag they had: the API document keeps its groups

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from shopkeeper.api.schemas import Amount, Id, In, Moment, MoneyOut, Name, to_minor
+from shopkeeper.api.schemas import Amount, Id, In, Moment, Name, to_minor
 from shopkeeper.members import MEMBER_LEVELS
 from shopkeeper.promotions.benefit_schemas import BenefitIn, Count, Fraction, _minor
 from shopkeeper.promotions.engine.benefits import (
@@ -17,9 +17,8 @@ from shopkeeper.promotions.engine.benefits import (
     Tier,
 )
 from shopkeeper.promotions.engine.terms import Audience, Scope
-from shopkeeper.promotions.explain import Lang, describe, hint_text
+from shopkeeper.promotions.explain import Lang
 from shopkeeper.promotions.models import Coupon, CouponTemplate, PromotionRow
-from shopkeeper.promotions.quoting import Quote
 from shopkeeper.promotions.service import CouponSpec, PromotionSpec, status_at
 
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[a-z0-9_:-]+$")]
@@ -306,7 +305,7 @@ class CodeIn(In):
     code: Code
 
 
-# --- priced carts -------------------------------------------------------------------------------
+# --- what the cart-pricing routes take (kept here: the API document names it `shopkeeper__promotions__schemas__PriceIn`)
 
 class PriceIn(In):
     model_config = ConfigDict(json_schema_extra={"examples": [{
@@ -331,108 +330,3 @@ class CartsPriceIn(PriceIn):
     }]})
 
     store_ids: list[Id] = Field(min_length=1, max_length=10, description="the stores whose carts are checked out together")
-
-
-class AllocationOut(BaseModel):
-    promotion: str
-    funder: str
-    amount: MoneyOut
-
-
-class StepOut(BaseModel):
-    promotion: str
-    amount: MoneyOut = Field(description="the line's amount right after this promotion")
-
-
-class PricedLineOut(BaseModel):
-    sku_id: int
-    quantity: int
-    gift: bool
-    unit_price: MoneyOut
-    list_total: MoneyOut
-    discount: MoneyOut
-    payable: MoneyOut
-    points_spent: int
-    discounts: list[AllocationOut]
-    steps: list[StepOut]
-
-
-class PricedShippingOut(BaseModel):
-    store_id: int
-    fee: MoneyOut
-    discount: MoneyOut
-    payable: MoneyOut
-    discounts: list[AllocationOut]
-
-
-class VerdictOut(BaseModel):
-    promotion: str
-    name: str
-    kind: str
-    stage: str
-    funder: str
-    applied: bool
-    amount: MoneyOut
-    reason: str
-    message: str
-    detail: dict[str, Any]
-
-
-class HintOut(BaseModel):
-    promotion: str
-    name: str
-    basis: str
-    short: int = Field(description="minor units (basis amount) or items (basis quantity) still missing")
-    saves: MoneyOut
-    message: str
-
-
-class PricedCartOut(BaseModel):
-    currency: str
-    lines: list[PricedLineOut]
-    shipping: list[PricedShippingOut]
-    goods: MoneyOut
-    shipping_fee: MoneyOut
-    discount: MoneyOut
-    payable: MoneyOut
-    points_spent: int
-    points_earned: int
-    search: str
-    promotions: list[VerdictOut]
-    hint: HintOut | None
-
-    @classmethod
-    def of(cls, quote: Quote, lang: Lang) -> "PricedCartOut":
-        p, c = quote.priced, quote.priced.currency
-
-        def ref(promotion_id: int) -> str:
-            return quote.refs.get(promotion_id, str(promotion_id))
-
-        def allocations(items: Any) -> list[AllocationOut]:
-            return [AllocationOut(promotion=ref(a.promotion_id), funder=a.funder, amount=MoneyOut.of(a.minor, c)) for a in items]
-
-        hint = None
-        if p.hint is not None:
-            h = p.hint
-            hint = HintOut(promotion=ref(h.promotion_id), name=h.name, basis=h.basis, short=h.short, saves=MoneyOut.of(h.saves, c),
-                           message=hint_text(h.basis, h.short, h.saves, c, h.free_shipping, h.gift_sku_id is not None, lang))
-        return cls(
-            currency=c,
-            lines=[PricedLineOut(sku_id=ln.sku_id, quantity=ln.quantity, gift=ln.gift, unit_price=MoneyOut.of(ln.unit_price, c),
-                                 list_total=MoneyOut.of(ln.list_total, c), discount=MoneyOut.of(ln.list_total - ln.payable, c),
-                                 payable=MoneyOut.of(ln.payable, c), points_spent=ln.points_spent,
-                                 discounts=allocations(ln.discounts),
-                                 steps=[StepOut(promotion=ref(s.promotion_id), amount=MoneyOut.of(s.amount, c)) for s in ln.steps])
-                   for ln in p.lines],
-            shipping=[PricedShippingOut(store_id=s.store_id, fee=MoneyOut.of(s.fee, c), discount=MoneyOut.of(s.fee - s.payable, c),
-                                        payable=MoneyOut.of(s.payable, c), discounts=allocations(s.discounts)) for s in p.shipping],
-            goods=MoneyOut.of(p.goods_list, c), shipping_fee=MoneyOut.of(p.shipping_fee, c),
-            discount=MoneyOut.of(p.discount_total, c), payable=MoneyOut.of(p.payable, c), points_spent=p.points_spent,
-            points_earned=p.points_earned, search=p.search,
-            promotions=[VerdictOut(promotion=ref(v.promotion_id), name=v.name, kind=v.kind, stage=v.stage, funder=v.funder,
-                                   applied=v.applied, amount=MoneyOut.of(v.amount, c), reason=v.reason,
-                                   message=describe(v.reason, v.amount, v.detail, c, lang), detail=dict(v.detail))
-                        for v in p.verdicts],
-            hint=hint,
-        )
-
