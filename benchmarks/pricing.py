@@ -36,6 +36,7 @@ import argparse
 import cProfile
 import dataclasses
 import gc
+import hashlib
 import io
 import itertools
 import json
@@ -61,30 +62,24 @@ from typing import Any
 from reporting import cpu_model, rewrite_section
 
 from shopkeeper.promotions import native
-from shopkeeper.promotions.index import PromotionIndex
-from shopkeeper.promotions.results import PricedCart
-from shopkeeper.promotions.rules import price_cart
-from shopkeeper.promotions.terms import (
-    Audience,
+from shopkeeper.promotions.engine.benefits import (
     BulkPrice,
     Bundle,
-    CartLine,
     EarlyBird,
     FreeShipping,
     Gift,
-    GiftSku,
     NthUnit,
     PointsPrice,
-    PricingRequest,
-    Promotion,
     QuantityTier,
     Reduction,
-    Scope,
-    Shopper,
     Tier,
     TimeStep,
     UnitPrice,
 )
+from shopkeeper.promotions.engine.index import PromotionIndex
+from shopkeeper.promotions.engine.price import price_cart
+from shopkeeper.promotions.engine.results import PricedCart
+from shopkeeper.promotions.engine.terms import Audience, CartLine, GiftSku, PricingRequest, Promotion, Scope, Shopper
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
@@ -461,8 +456,12 @@ def time_engine(market: Market, carts: list[Cart], warmup: list[Cart], rounds: i
     searches: Counter[str] = Counter()
     candidates = applied = 0
     listed = payable = 0
+    checksum = hashlib.sha256()  # every cart's outcome: two builds of the engine must agree on it
     for cart in carts:  # the counts, untimed
         result, found = price_one(index, market, cart)
+        checksum.update(repr((result.payable, result.list_total, result.points_earned, [line.payable for line in result.lines],
+                              [(v.promotion_id, v.applied, v.amount, v.reason, v.units) for v in result.verdicts],
+                              result.hint, result.search)).encode())
         searches[result.search] += 1
         candidates += found
         applied += sum(1 for v in result.verdicts if v.applied)
@@ -480,6 +479,7 @@ def time_engine(market: Market, carts: list[Cart], warmup: list[Cart], rounds: i
         timed.append(latencies)
     timed.sort(key=sum)
     n = len(carts)
+    print(f"totals checksum at {market.size} live promotions: {checksum.hexdigest()[:16]}", flush=True)
     return EngineRun(market.size, len(market.stores), len(market.skus), n, timed[len(timed) // 2], candidates / n, applied / n,
                      searches, sum(len(c.lines) for c in carts) / n, 1 - payable / listed, index_seconds,
                      [n / sum(t) for t in timed])

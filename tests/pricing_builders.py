@@ -16,30 +16,24 @@ from typing import Any, Mapping, Sequence
 from hypothesis import strategies as st
 
 from shopkeeper.members import MEMBER_LEVELS
-from shopkeeper.promotions.results import PricedCart, Verdict
-from shopkeeper.promotions.rules import price_cart
-from shopkeeper.promotions.terms import (
-    Audience,
+from shopkeeper.promotions.engine.benefits import (
     Benefit,
     BulkPrice,
     Bundle,
-    CartLine,
     EarlyBird,
     FreeShipping,
     Gift,
-    GiftSku,
     NthUnit,
     PointsPrice,
-    PricingRequest,
-    Promotion,
     QuantityTier,
     Reduction,
-    Scope,
-    Shopper,
     Tier,
     TimeStep,
     UnitPrice,
 )
+from shopkeeper.promotions.engine.price import price_cart
+from shopkeeper.promotions.engine.results import PricedCart, Verdict
+from shopkeeper.promotions.engine.terms import Audience, CartLine, GiftSku, PricingRequest, Promotion, Scope, Shopper
 
 T0 = datetime(2026, 11, 11, 10, 0, tzinfo=timezone.utc)
 STORE = 1

@@ -30,6 +30,7 @@ from shopkeeper.fulfillment import api as fulfillment
 from shopkeeper.fulfillment import carrier_api as carriers
 from shopkeeper.inventory import api as inventory
 from shopkeeper.orders import api as orders
+from shopkeeper.orders import pricing_api as cart_pricing
 from shopkeeper.orders import receipt_api as receipt
 from shopkeeper.orders import service as order_service
 from shopkeeper.promotions import api as promotions
@@ -48,7 +49,7 @@ TIMER_HANDLERS: Mapping[str, timers.Handler] = {
 
 API_ROUTERS: tuple[APIRouter, ...] = tuple(module.router for module in (
     catalog, customers, inventory, fulfillment, carriers, orders, receipt, complaints, cases, seller_metrics,
-    promotions, campaigns, admin))
+    promotions, cart_pricing, campaigns, admin))
 
 
 def install_timers() -> None:

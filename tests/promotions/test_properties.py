@@ -11,11 +11,12 @@ from hypothesis import strategies as st
 
 from pricing_builders import allocated, pricing_requests, without
 from shopkeeper.money import largest_remainder_allocate
-from shopkeeper.promotions.applying import split_by_weight
-from shopkeeper.promotions.index import PromotionIndex
-from shopkeeper.promotions.results import PricedCart
-from shopkeeper.promotions.rules import price_cart
-from shopkeeper.promotions.terms import Bundle, CartLine, PricingRequest, Promotion
+from shopkeeper.promotions.engine.benefits import Bundle
+from shopkeeper.promotions.engine.index import PromotionIndex
+from shopkeeper.promotions.engine.ledger import split_by_weight
+from shopkeeper.promotions.engine.price import price_cart
+from shopkeeper.promotions.engine.results import PricedCart
+from shopkeeper.promotions.engine.terms import CartLine, PricingRequest, Promotion
 
 MODERATE = settings(max_examples=200, deadline=None)
 

@@ -26,25 +26,22 @@ from pricing_builders import (
     store_scope,
     verdict,
 )
-from shopkeeper.promotions.results import Allocation, Hint, Step
-from shopkeeper.promotions.terms import (
-    Audience,
+from shopkeeper.promotions.engine.benefits import (
     BulkPrice,
     Bundle,
     EarlyBird,
     FreeShipping,
     Gift,
-    GiftSku,
     NthUnit,
     PointsPrice,
     QuantityTier,
     Reduction,
-    Scope,
-    Shopper,
     Tier,
     TimeStep,
     UnitPrice,
 )
+from shopkeeper.promotions.engine.results import Allocation, Hint, Step
+from shopkeeper.promotions.engine.terms import Audience, GiftSku, Scope, Shopper
 
 GIFT = 90
 MUG = {GIFT: GiftSku(product_id=900, store_id=1, unit_price=2500, available=3)}

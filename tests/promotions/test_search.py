@@ -21,19 +21,10 @@ from pricing_builders import (
     sku_scope,
     verdict,
 )
-from shopkeeper.promotions.applying import Pass
-from shopkeeper.promotions.rules import EXACT_LIMIT, application_order, price_cart, screen
-from shopkeeper.promotions.terms import (
-    BulkPrice,
-    Bundle,
-    PointsPrice,
-    PricingRequest,
-    QuantityTier,
-    Reduction,
-    Shopper,
-    Tier,
-    UnitPrice,
-)
+from shopkeeper.promotions.engine.benefits import BulkPrice, Bundle, PointsPrice, QuantityTier, Reduction, Tier, UnitPrice
+from shopkeeper.promotions.engine.passes import Pass
+from shopkeeper.promotions.engine.price import EXACT_LIMIT, application_order, price_cart, screen
+from shopkeeper.promotions.engine.terms import PricingRequest, Shopper
 
 
 def everything_run(req: PricingRequest) -> int:

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from shopkeeper.console.i18n import Lang, translate
 from shopkeeper.money import Money, exponent
+from shopkeeper.promotions.engine.benefits import KINDS, Gift, default
 from shopkeeper.promotions.schemas import KIND_NAMES
 
 SCOPE_SHOWN = 5  # ids named in a scope before "and N more"
@@ -86,9 +87,12 @@ def summary(benefit: Mapping[str, Any], currency: str, lang: Lang, kind: str | N
     `kind` names a fixed price ("¥49.90 (会员价)"); `zone` is the clock early-bird steps are read on;
     `sku_names` labels gift SKUs (else "SKU #12").
     """
-    writer = _WRITERS.get(str(benefit.get("type")))
+    name = str(benefit.get("type"))
+    writer = _WRITERS.get(name)
     if writer is None:
-        return str(benefit.get("type") or translate(lang, "sum.none"))
+        if name not in KINDS:
+            return str(benefit.get("type") or translate(lang, "sum.none"))
+        writer = _fields  # a registered kind with no words of its own yet
     parts = [p for p in writer(benefit, currency, lang, kind, zone, sku_names or {}) if p]
     text = translate(lang, "sum.sep").join(parts) if parts else translate(lang, "sum.none")
     return text[:1].upper() + text[1:] if lang == "en" else text
@@ -194,9 +198,14 @@ def _gift(b: Mapping[str, Any], currency: str, lang: Lang, kind: str | None, zon
     if not threshold:
         return [translate(lang, "sum.gift.any", gift=gift, q=quantity)]
     if b.get("per_threshold"):
-        return [translate(lang, "sum.gift.each", gift=gift, q=quantity, sets=b.get("max_sets") or 10,
+        return [translate(lang, "sum.gift.each", gift=gift, q=quantity, sets=b.get("max_sets") or default(Gift, "max_sets"),
                           th=_threshold(threshold, basis, currency, lang, every=True))]
     return [translate(lang, "sum.gift.th", gift=gift, q=quantity, th=_threshold(threshold, basis, currency, lang))]
+
+
+def _fields(b: Mapping[str, Any], *_: Any) -> list[str]:
+    """A kind the registry knows and this module has no words for: its name and stored fields as they are."""
+    return [f"{b['type']} " + " ".join(f"{key}={value}" for key, value in b.items() if key != "type" and value is not None)]
 
 
 def _free_shipping(b: Mapping[str, Any], currency: str, lang: Lang, *_: Any) -> list[str]:

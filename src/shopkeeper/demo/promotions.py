@@ -15,10 +15,7 @@ from shopkeeper.db import Database
 from shopkeeper.errors import DomainError
 from shopkeeper.orders import quotes
 from shopkeeper.promotions import service as promotions
-from shopkeeper.promotions.models import CouponTemplate
-from shopkeeper.promotions.service import CouponSpec, PromotionSpec
-from shopkeeper.promotions.terms import (
-    Audience,
+from shopkeeper.promotions.engine.benefits import (
     BulkPrice,
     Bundle,
     FreeShipping,
@@ -27,10 +24,12 @@ from shopkeeper.promotions.terms import (
     PointsPrice,
     QuantityTier,
     Reduction,
-    Scope,
     Tier,
     UnitPrice,
 )
+from shopkeeper.promotions.engine.terms import Audience, Scope
+from shopkeeper.promotions.models import CouponTemplate
+from shopkeeper.promotions.service import CouponSpec, PromotionSpec
 from shopkeeper.scope import SYSTEM
 
 D = Decimal

@@ -26,8 +26,8 @@ from shopkeeper.orders import quotes
 from shopkeeper.orders.models import Order, OrderLine
 from shopkeeper.orders.rules import LineRequest, OrderStatus, merge_lines, pay_by
 from shopkeeper.orders.service import subject
-from shopkeeper.promotions import pricing
-from shopkeeper.promotions.results import PricedCart, PricedLine
+from shopkeeper.promotions import quoting
+from shopkeeper.promotions.engine.results import PricedCart, PricedLine
 from shopkeeper.scope import require_role
 
 MAX_LINES = 100
@@ -61,7 +61,7 @@ def place_orders(session: Session, now: datetime, actor: Principal, baskets: Seq
     priced = cart.quote.priced
     _load_gifts(session, cart, priced)
     placed = {store.id: _order(session, now, actor.buyer_id, store, address, cart, priced) for store, _ in stores}
-    pricing.take(session, now, cart.quote, {store_id: order.id for store_id, order in placed.items()}, cart.shopper)
+    quoting.take(session, now, cart.quote, {store_id: order.id for store_id, order in placed.items()}, cart.shopper)
     return list(placed.values())
 
 
@@ -129,7 +129,7 @@ def _order_line(session: Session, now: datetime, order: Order, line: PricedLine,
     )
 
 
-def explanation(quote: pricing.Quote, store_id: int | None = None) -> dict[str, Any]:
+def explanation(quote: quoting.Quote, store_id: int | None = None) -> dict[str, Any]:
     """The engine's decision as stored on an order: shown on the order page, kept for audits.
 
     Each verdict's `amount_minor` is what it took off the whole cart; `order_minor` is this store's share.

@@ -17,13 +17,13 @@ from shopkeeper.errors import InvalidInput, NotFound
 from shopkeeper.fulfillment import service as fulfillment
 from shopkeeper.orders.models import Order
 from shopkeeper.orders.rules import LineRequest
-from shopkeeper.promotions import pricing
-from shopkeeper.promotions.terms import CartLine, Shopper
+from shopkeeper.promotions import quoting
+from shopkeeper.promotions.engine.terms import CartLine, Shopper
 
 
 @dataclass
 class CartQuote:
-    quote: pricing.Quote
+    quote: quoting.Quote
     skus: dict[int, Sku]
     products: dict[int, Product]
     shopper: Shopper
@@ -75,5 +75,5 @@ def quote_cart(session: Session, now: datetime, buyer_id: int, baskets: Sequence
                        for product, sku, quantity in items]
     stores = [store for store, _ in baskets]
     facts = shopper(session, now, buyer_id, stores)
-    quote = pricing.price(session, now, stores, facts, cart_lines, shipping, coupon_ids, codes, lock)
+    quote = quoting.price(session, now, stores, facts, cart_lines, shipping, coupon_ids, codes, lock)
     return CartQuote(quote, skus, products, facts)

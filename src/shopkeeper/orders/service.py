@@ -22,7 +22,7 @@ from shopkeeper.money import Money
 from shopkeeper.orders import ledger
 from shopkeeper.orders.models import Order, Payment
 from shopkeeper.orders.rules import OrderStatus, ShipmentFacts, confirm_by, counted_as_shipped, is_late, next_status, ship_by
-from shopkeeper.promotions import pricing
+from shopkeeper.promotions import quoting
 from shopkeeper.promotions.campaigns import service as campaigns
 from shopkeeper.scope import SYSTEM, may_see, require_role, require_store_manager, scoped
 
@@ -92,7 +92,7 @@ def mark_paid(session: Session, now: datetime, order: Order, payment: Payment) -
     order.paid_at = now
     order.ship_by = ship_by(now, book_of(session, order.store_id), campaign_ship_within(session, order, now))
     ledger.hold_in_escrow(session, now, order.store_id, order.id, money(order, payment.amount_minor))
-    pricing.settle(session, order.id)
+    quoting.settle(session, order.id)
     events.record(session, now, "order.paid", subject(order), order.store_id, payment_id=payment.id,
                   amount_minor=payment.amount_minor, ship_by=order.ship_by.isoformat())
     timers.schedule(session, "order.ship_deadline", subject(order), order.ship_by, order.store_id, order_id=order.id)
@@ -210,7 +210,7 @@ def _close(session: Session, now: datetime, order: Order, reason: str, by: str, 
         else:
             inventory.release(session, now, order.store_id, line.sku_id, line.warehouse_id, line.quantity, order.id)
     if not was_paid:
-        pricing.give_back(session, now, order.id, order.store_id)  # a cancelled unpaid order gives its coupons back
+        quoting.give_back(session, now, order.id, order.store_id)  # a cancelled unpaid order gives its coupons back
     if order.points_spent:
         record_points(session, now, order.buyer_id, order.points_spent, "order_closed", subject(order))
     if was_paid:

@@ -3,98 +3,109 @@
 Plain dicts with a `type` tag: amounts in minor units, fractions as strings
 ("0.2"), times in ISO 8601 UTC. Input is validated by the API schemas before it
 gets here, so decoding trusts what it reads.
+
+A benefit is written field by field from its terms (the dataclass of its kind in
+`engine/benefits/`, named by the registry), so a kind's shape is written once: a field
+missing from a stored rule takes the dataclass's default.
 """
 
 from __future__ import annotations
 
+import ast
+import collections.abc
+import dataclasses
+import sys
+import types
+import typing
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from functools import cache
+from pathlib import Path
+from typing import Any, Mapping, Union
 
-from shopkeeper.promotions.terms import (
-    Audience,
-    Benefit,
-    BulkPrice,
-    Bundle,
-    EarlyBird,
-    FreeShipping,
-    Gift,
-    NthUnit,
-    PointsPrice,
-    QuantityTier,
-    Reduction,
-    Scope,
-    Tier,
-    TimeStep,
-    UnitPrice,
-)
-
-TYPES: dict[str, type] = {
-    "unit_price": UnitPrice, "early_bird": EarlyBird, "bulk_price": BulkPrice, "nth_unit": NthUnit, "bundle": Bundle,
-    "points_price": PointsPrice, "reduction": Reduction, "gift": Gift, "free_shipping": FreeShipping,
-}
-_NAMES = {cls: name for name, cls in TYPES.items()}
-
-
-def _fraction(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def _decimal(value: str | None) -> Decimal | None:
-    return None if value is None else Decimal(value)
+from shopkeeper.promotions import native
+from shopkeeper.promotions.engine.benefits import KINDS, Benefit, kind_of
+from shopkeeper.promotions.engine.terms import Audience, Scope
 
 
 def encode_benefit(b: Benefit) -> dict[str, Any]:
-    data: dict[str, Any] = {"type": _NAMES[type(b)]}
-    if isinstance(b, UnitPrice):
-        data |= {"price": b.price, "prices": {str(k): v for k, v in b.prices.items()}, "percent_off": _fraction(b.percent_off),
-                 "amount_off": b.amount_off, "cap": b.cap, "floor_percent": _fraction(b.floor_percent)}
-    elif isinstance(b, EarlyBird):
-        data["steps"] = [{"until": s.until.isoformat(), "percent_off": str(s.percent_off)} for s in b.steps]
-    elif isinstance(b, BulkPrice):
-        data["tiers"] = [{"min_quantity": t.min_quantity, "percent_off": str(t.percent_off)} for t in b.tiers]
-    elif isinstance(b, NthUnit):
-        data |= {"every": b.every, "percent_off": _fraction(b.percent_off), "price": b.price, "same_sku": b.same_sku}
-    elif isinstance(b, Bundle):
-        data |= {"items": {str(k): v for k, v in b.items.items()}, "price": b.price}
-    elif isinstance(b, PointsPrice):
-        data |= {"cash": b.cash, "points": b.points}
-    elif isinstance(b, Reduction):
-        data |= {"tiers": [{"threshold": t.threshold, "amount_off": t.amount_off, "percent_off": _fraction(t.percent_off)}
-                           for t in b.tiers], "basis": b.basis, "every": b.every, "cap": b.cap}
-    elif isinstance(b, Gift):
-        data |= {"sku_id": b.sku_id, "quantity": b.quantity, "threshold": b.threshold, "basis": b.basis,
-                 "per_threshold": b.per_threshold, "max_sets": b.max_sets}
-    elif isinstance(b, FreeShipping):
-        data |= {"threshold": b.threshold, "basis": b.basis}
+    data: dict[str, Any] = {"type": kind_of(b).name}
+    data.update(_encode_fields(b))
     return data
 
 
 def decode_benefit(data: dict[str, Any]) -> Benefit:
-    kind = data["type"]
-    if kind == "unit_price":
-        return UnitPrice(price=data.get("price"), prices={int(k): v for k, v in (data.get("prices") or {}).items()},
-                         percent_off=_decimal(data.get("percent_off")), amount_off=data.get("amount_off"),
-                         cap=data.get("cap"), floor_percent=_decimal(data.get("floor_percent")))
-    if kind == "early_bird":
-        return EarlyBird(tuple(TimeStep(datetime.fromisoformat(s["until"]), Decimal(s["percent_off"])) for s in data["steps"]))
-    if kind == "bulk_price":
-        return BulkPrice(tuple(QuantityTier(t["min_quantity"], Decimal(t["percent_off"])) for t in data["tiers"]))
-    if kind == "nth_unit":
-        return NthUnit(data["every"], _decimal(data.get("percent_off")), data.get("price"), data.get("same_sku", True))
-    if kind == "bundle":
-        return Bundle({int(k): v for k, v in data["items"].items()}, data["price"])
-    if kind == "points_price":
-        return PointsPrice(data["cash"], data["points"])
-    if kind == "reduction":
-        return Reduction(tuple(Tier(t["threshold"], t.get("amount_off", 0), _decimal(t.get("percent_off"))) for t in data["tiers"]),
-                         data.get("basis", "amount"), data.get("every"), data.get("cap"))
-    if kind == "gift":
-        return Gift(data["sku_id"], data.get("quantity", 1), data.get("threshold", 0), data.get("basis", "amount"),
-                    data.get("per_threshold", False), data.get("max_sets", 10))
-    if kind == "free_shipping":
-        return FreeShipping(data.get("threshold", 0), data.get("basis", "amount"))
-    raise ValueError(f"unknown benefit type {kind!r}")
+    kind = KINDS.get(data["type"])
+    if kind is None:
+        raise ValueError(f"unknown benefit type {data['type']!r}")
+    return typing.cast(Benefit, _decode_fields(kind.terms, data))
+
+
+def _encode_fields(terms: object) -> dict[str, Any]:
+    return {f.name: _encode(getattr(terms, f.name)) for f in dataclasses.fields(terms)}  # type: ignore[arg-type]
+
+
+def _encode(value: object) -> Any:
+    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _encode(v) for k, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        return [_encode(v) for v in value]
+    if dataclasses.is_dataclass(value):
+        return _encode_fields(value)
+    raise TypeError(f"the codec cannot write {type(value).__name__}")
+
+
+@cache
+def field_types(terms: type) -> dict[str, Any]:
+    """The field types of a kind's terms, read from its source: compiled by mypyc, a class keeps erased
+    annotations (`tuple`, `type`), so they are evaluated here in the namespace of the module that defines it."""
+    module = sys.modules[terms.__module__]
+    source = Path(module.__file__ or "")
+    if source.suffix != ".py":  # the compiled build: the sources sit where `native` found them
+        source = native.SOURCES.joinpath(*terms.__module__.split(".")[3:]).with_suffix(".py")
+    tree = ast.parse(source.read_text(encoding="utf-8"))
+    body = next(node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == terms.__name__).body
+    return {node.target.id: eval(ast.unparse(node.annotation), vars(module))  # noqa: S307  (our own source)
+            for node in body if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)}
+
+
+def _decode_fields(terms: type, data: Mapping[str, Any]) -> object:
+    hints = field_types(terms)
+    given = {f.name: _decode(hints[f.name], data[f.name]) for f in dataclasses.fields(terms) if f.init and f.name in data}
+    return terms(**given)
+
+
+def _decode(hint: Any, value: Any) -> Any:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (Union, types.UnionType):
+        if value is None:
+            return None
+        hint = next(a for a in args if a is not type(None))
+        if len(args) > 2:  # a union of several kinds is not a field the codec writes
+            raise TypeError(f"the codec cannot read {hint}")
+        return _decode(hint, value)
+    if value is None and origin in (collections.abc.Mapping, dict):
+        return {}  # an absent mapping was stored as null by older rules
+    if hint is Decimal:
+        return Decimal(value)
+    if hint is datetime:
+        return datetime.fromisoformat(value)
+    if origin is tuple:
+        return tuple(_decode(args[0], v) for v in value)
+    if origin in (collections.abc.Mapping, dict):
+        key, item = args
+        return {_decode(key, k): _decode(item, v) for k, v in value.items()}
+    if hint is int and isinstance(value, str):
+        return int(value)  # a mapping's key: JSON keys are strings
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _decode_fields(hint, value)
+    return value  # str, bool and Literal tags, as stored
 
 
 def encode_scope(s: Scope) -> dict[str, Any]:

@@ -1,9 +1,10 @@
 """The pricing engine compiled to C with mypyc, used only when built from exactly the sources in this folder.
 
-The engine (`ENGINE` below) is ordinary typed Python. `make install` also compiles it
-with mypyc (part of mypy) into `_native/<fingerprint>/`, where the fingerprint is a
-hash of those sources and of the Python that runs them. Importing
-`shopkeeper.promotions` puts that folder first on the package's path (`activate`), so
+The engine (`promotions/engine/`, modules listed in `ENGINE` below) is ordinary typed Python.
+`make install` also compiles it with mypyc (part of mypy) into `_native/<fingerprint>/`, where
+the fingerprint is a hash of those sources (by their path under `engine/`) and of the Python
+that runs them. Importing `shopkeeper.promotions.engine` (and each subpackage of it) puts the
+matching folder first on the package's path (`activate`), so
 the compiled modules load instead of the sources, about twice as fast. A source edited
 since the build changes the fingerprint, so a stale build is never loaded: the sources
 run as written until the next `make install`. Without a C compiler the build is
@@ -23,8 +24,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-ENGINE = ("terms", "applying", "results", "analysis", "search", "rules", "index")
+# module paths under engine/; a subpackage's `__init__` stays plain Python (it only calls `activate`)
+ENGINE = ("terms", "ledger", "passes", "dispatch", "results", "analysis", "search", "price", "index",
+          *(f"benefits/{kind}" for kind in ("unit_price", "early_bird", "bulk_price", "nth_unit", "bundle", "points_price",
+                                             "reduction", "gift", "free_shipping")))
 HERE = Path(__file__).resolve().parent
+SOURCES = HERE / "engine"
+PACKAGE = "shopkeeper/promotions/engine"
 NATIVE = HERE / "_native"
 READY = "built"  # written last: a folder without it is a build that did not finish
 
@@ -32,7 +38,8 @@ READY = "built"  # written last: a folder without it is a build that did not fin
 def fingerprint() -> str:
     digest = hashlib.sha256(f"{sys.implementation.cache_tag} {platform.machine()}".encode())
     for name in ENGINE:
-        digest.update((HERE / f"{name}.py").read_bytes())
+        digest.update(f"{name}\n".encode())  # a module moved or renamed is a different engine
+        digest.update((SOURCES / f"{name}.py").read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -44,8 +51,9 @@ def wanted() -> bool:
     return os.environ.get("SHOPKEEPER_PURE_ENGINE", "") in ("", "0")
 
 
-def activate(package_path: list[str]) -> bool:
-    """Put the compiled engine first on the package path when it matches the sources; say whether it did."""
+def activate(package_path: list[str], subpackage: str = "") -> bool:
+    """Put the compiled engine first on the path of `engine` (or of its `subpackage`, "benefits") when it
+    matches the sources; say whether it did."""
     if not wanted():
         return False
     folder = build_dir()
@@ -53,14 +61,14 @@ def activate(package_path: list[str]) -> bool:
         return False
     if str(folder) not in sys.path:
         sys.path.append(str(folder))  # mypyc's runtime library for the engine is a top-level module
-    package_path.insert(0, str(folder / "shopkeeper" / "promotions"))
+    package_path.insert(0, str(folder / PACKAGE / subpackage) if subpackage else str(folder / PACKAGE))
     return True
 
 
 def running_compiled() -> bool:
-    from shopkeeper.promotions import rules
+    from shopkeeper.promotions.engine import price
 
-    return not (rules.__file__ or "").endswith(".py")
+    return not (price.__file__ or "").endswith(".py")
 
 
 def build() -> Path:
@@ -80,7 +88,7 @@ def build() -> Path:
         say(f"translating the pricing engine to C ({len(ENGINE)} modules, types checked first)")
         # one C file per module (multi_file) so the compile below can say which module it is at; the
         # modules still share one library, and the pricing benchmark measured no difference
-        modules = mypycify([f"shopkeeper/promotions/{name}.py" for name in ENGINE], opt_level="3",
+        modules = mypycify([f"{PACKAGE}/{name}.py" for name in ENGINE], opt_level="3",
                            target_dir=str(scratch / "c"), multi_file=True)
         setup(name="shopkeeper-engine", ext_modules=modules, script_name="native.py", cmdclass={"build_ext": _announcing()},
               script_args=["--quiet", "build_ext", "--build-lib", str(scratch / "lib"), "--build-temp", str(scratch / "tmp")])
@@ -103,12 +111,12 @@ def progress_line(source: str, done: set[str]) -> str | None:
     """What compiling one C file is, in words, or None when it was said already (the engine's own
     modules one by one, mypyc's runtime once, the small per-module entry points not at all)."""
     name = Path(source).name
-    marker = "__native_shopkeeper___promotions___"
+    marker = "__native_shopkeeper___promotions___engine___"
     if name.startswith(marker):
-        module = name.removeprefix(marker).removesuffix(".c")
+        module = name.removeprefix(marker).removesuffix(".c").replace("___", ".")
         done.add(module)
         return f"compiling the pricing engine ({len(done - {'runtime'})}/{len(ENGINE)}): {module}"
-    if Path(source).parent.parts[-2:] == ("shopkeeper", "promotions") or "runtime" in done:
+    if "engine" in Path(source).parent.parts[-2:] or "runtime" in done:
         return None  # an entry point, or the runtime said already
     done.add("runtime")
     return "compiling mypyc's runtime library for it"

@@ -4,38 +4,24 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from shopkeeper.api.schemas import Amount, Id, In, Moment, MoneyOut, Name, Quantity, to_minor
-from shopkeeper.errors import InvalidInput
+from shopkeeper.api.schemas import Amount, Id, In, Moment, Name, to_minor
 from shopkeeper.members import MEMBER_LEVELS
-from shopkeeper.promotions.explain import Lang, describe, hint_text
-from shopkeeper.promotions.models import Coupon, CouponTemplate, PromotionRow
-from shopkeeper.promotions.pricing import Quote
-from shopkeeper.promotions.service import CouponSpec, PromotionSpec, status_at
-from shopkeeper.promotions.terms import (
-    Audience,
-    Benefit,
-    BulkPrice,
-    Bundle,
-    EarlyBird,
+from shopkeeper.promotions.benefit_schemas import BenefitIn, Count, Fraction, _minor
+from shopkeeper.promotions.engine.benefits import (
     FreeShipping,
-    Gift,
-    NthUnit,
-    PointsPrice,
-    QuantityTier,
     Reduction,
-    Scope,
     Tier,
-    TimeStep,
-    UnitPrice,
 )
+from shopkeeper.promotions.engine.terms import Audience, Scope
+from shopkeeper.promotions.explain import Lang
+from shopkeeper.promotions.models import Coupon, CouponTemplate, PromotionRow
+from shopkeeper.promotions.service import CouponSpec, PromotionSpec, status_at
 
-Fraction = Annotated[Decimal, Field(gt=0, le=1, allow_inf_nan=False, description="a fraction: 0.2 is 20% off")]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[a-z0-9_:-]+$")]
-Count = Annotated[int, Field(ge=1, le=1_000_000_000)]
 Level = Literal["regular", "silver", "gold", "platinum"]
 assert set(Level.__args__) == set(MEMBER_LEVELS)  # type: ignore[attr-defined]
 
@@ -78,190 +64,6 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
 assert set(KIND_NAMES) == set(KINDS)
 
 
-def _minor(value: Decimal | None, currency: str, field: str) -> int | None:
-    return None if value is None else to_minor(value, currency, field)
-
-
-def _count(value: Decimal, field: str) -> int:
-    if value != value.to_integral_value():
-        raise InvalidInput(f"{field} counts items: a whole number")
-    return int(value)
-
-
-# --- benefits in --------------------------------------------------------------------------------
-
-class UnitPriceIn(In):
-    """Activity / flash / member price, percent or amount off, a uniform price, a cap (封顶) or a floor (N折起)."""
-
-    type: Literal["unit_price"]
-    price: Amount | None = None
-    prices: dict[Id, Amount] | None = Field(default=None, max_length=1000, description="one price per SKU id")
-    percent_off: Fraction | None = None
-    amount_off: Amount | None = None
-    cap: Amount | None = None
-    floor_percent: Fraction | None = None
-
-    @model_validator(mode="after")
-    def _one_price(self) -> "UnitPriceIn":
-        given = [x is not None for x in (self.price, self.prices, self.percent_off, self.amount_off)]
-        if sum(given) > 1 or (sum(given) == 0 and self.cap is None):
-            raise ValueError("give one of price, prices, percent_off, amount_off (or only a cap)")
-        return self
-
-    def to_benefit(self, currency: str) -> Benefit:
-        return UnitPrice(price=_minor(self.price, currency, "price"),
-                         prices={k: to_minor(v, currency, "prices") for k, v in (self.prices or {}).items()},
-                         percent_off=self.percent_off, amount_off=_minor(self.amount_off, currency, "amount_off"),
-                         cap=_minor(self.cap, currency, "cap"), floor_percent=self.floor_percent)
-
-
-class TimeStepIn(In):
-    until: Moment
-    percent_off: Fraction
-
-
-class EarlyBirdIn(In):
-    """早买早便宜: each step's discount holds until its time."""
-
-    type: Literal["early_bird"]
-    steps: list[TimeStepIn] = Field(min_length=1, max_length=20)
-
-    def to_benefit(self, currency: str) -> Benefit:
-        steps = sorted((TimeStep(s.until, s.percent_off) for s in self.steps), key=lambda s: s.until)
-        return EarlyBird(tuple(steps))
-
-
-class QuantityTierIn(In):
-    min_quantity: Annotated[int, Field(ge=1, le=9999)]
-    percent_off: Fraction
-
-
-class BulkPriceIn(In):
-    """多买多便宜."""
-
-    type: Literal["bulk_price"]
-    tiers: list[QuantityTierIn] = Field(min_length=1, max_length=20)
-
-    def to_benefit(self, currency: str) -> Benefit:
-        return BulkPrice(tuple(QuantityTier(t.min_quantity, t.percent_off) for t in self.tiers))
-
-
-class NthUnitIn(In):
-    """第二件半价 (every 2, 0.5), 买N免1 (every N, 1), 加一元多一件 (every 2, price 1)."""
-
-    type: Literal["nth_unit"]
-    every: Annotated[int, Field(ge=2, le=100)]
-    percent_off: Fraction | None = None
-    price: Amount | None = None
-    same_sku: bool = True
-
-    @model_validator(mode="after")
-    def _one(self) -> "NthUnitIn":
-        if (self.percent_off is None) == (self.price is None):
-            raise ValueError("give percent_off or price for the N-th unit")
-        return self
-
-    def to_benefit(self, currency: str) -> Benefit:
-        return NthUnit(self.every, self.percent_off, _minor(self.price, currency, "price"), self.same_sku)
-
-
-class BundleIn(In):
-    """套餐/搭配: these SKUs together cost `price` per set."""
-
-    type: Literal["bundle"]
-    items: dict[Id, Quantity] = Field(min_length=2, max_length=20)
-    price: Amount
-
-    def to_benefit(self, currency: str) -> Benefit:
-        return Bundle(dict(self.items), to_minor(self.price, currency, "price"))
-
-
-class PointsPriceIn(In):
-    """Points plus cash: each unit costs `cash` plus `points`."""
-
-    type: Literal["points_price"]
-    cash: Amount
-    points: Count
-
-    def to_benefit(self, currency: str) -> Benefit:
-        return PointsPrice(to_minor(self.cash, currency, "cash"), self.points)
-
-
-class TierIn(In):
-    threshold: Amount = Field(description="money, or an item count when basis is 'quantity'")
-    amount_off: Amount | None = None
-    percent_off: Fraction | None = None
-
-    @model_validator(mode="after")
-    def _one(self) -> "TierIn":
-        if (self.amount_off is None) == (self.percent_off is None):
-            raise ValueError("a tier gives amount_off or percent_off")
-        return self
-
-
-def _threshold(value: Decimal, basis: str, currency: str) -> int:
-    return _count(value, "threshold") if basis == "quantity" else to_minor(value, currency, "threshold")
-
-
-class ReductionIn(In):
-    """满减 / 满折: tiers (满100减10, 满200减30), or repeating (`every`: 每满100减10) with an optional cap."""
-
-    type: Literal["reduction"]
-    tiers: list[TierIn] = Field(min_length=1, max_length=20)
-    basis: Literal["amount", "quantity"] = "amount"
-    every: Amount | None = None
-    cap: Amount | None = None
-
-    def to_benefit(self, currency: str) -> Benefit:
-        tiers = tuple(sorted((Tier(_threshold(t.threshold, self.basis, currency), _minor(t.amount_off, currency, "amount_off") or 0,
-                                   t.percent_off) for t in self.tiers), key=lambda t: t.threshold))
-        if len({t.threshold for t in tiers}) != len(tiers):
-            raise InvalidInput("each tier needs its own threshold")
-        if len({t.percent_off is None for t in tiers}) > 1:
-            raise InvalidInput("tiers give either amounts off or fractions off, not both")
-        rewards = [t.percent_off if t.percent_off is not None else t.amount_off for t in tiers]
-        if any(later <= earlier for earlier, later in zip(rewards, rewards[1:])):
-            # the best-combination search relies on it, and so do buyers: a higher threshold never gives less
-            raise InvalidInput("a higher tier must give more than the tier below it")
-        every = _threshold(self.every, self.basis, currency) if self.every is not None else None
-        if every is not None and (every <= 0 or tiers[0].amount_off <= 0):
-            raise InvalidInput("a repeating reduction needs a positive `every` and an amount_off")
-        return Reduction(tiers, self.basis, every, _minor(self.cap, currency, "cap"))
-
-
-class GiftIn(In):
-    """满送 / 有买有赠 / 买A送B."""
-
-    type: Literal["gift"]
-    sku_id: Id
-    quantity: Quantity = 1
-    threshold: Amount = Decimal(0)
-    basis: Literal["amount", "quantity"] = "amount"
-    per_threshold: bool = False
-    max_sets: Annotated[int, Field(ge=1, le=100)] = 10
-
-    def to_benefit(self, currency: str) -> Benefit:
-        threshold = _threshold(self.threshold, self.basis, currency)
-        if self.per_threshold and threshold <= 0:
-            raise InvalidInput("a gift per threshold needs a positive threshold")
-        return Gift(self.sku_id, self.quantity, threshold, self.basis, self.per_threshold, self.max_sets)
-
-
-class FreeShippingIn(In):
-    """包邮, by amount or by item count (满N件包邮)."""
-
-    type: Literal["free_shipping"]
-    threshold: Amount = Decimal(0)
-    basis: Literal["amount", "quantity"] = "amount"
-
-    def to_benefit(self, currency: str) -> Benefit:
-        return FreeShipping(_threshold(self.threshold, self.basis, currency), self.basis)
-
-
-BenefitIn = Annotated[Union[UnitPriceIn, EarlyBirdIn, BulkPriceIn, NthUnitIn, BundleIn, PointsPriceIn, ReductionIn, GiftIn,
-                            FreeShippingIn], Field(discriminator="type")]
-
-
 class ScopeIn(In):
     level: Literal["platform", "store", "category", "product", "sku"] = "store"
     ids: list[Id] = Field(default_factory=list, max_length=1000)
@@ -300,7 +102,7 @@ class PromotionIn(In):
     currency: Currency | None = Field(default=None, description="platform promotions: the currency of their amounts")
     name: Name
     kind: Kind = "other"
-    benefit: BenefitIn
+    benefit: BenefitIn  # a union built from the registry of kinds
     scope: ScopeIn = Field(default_factory=ScopeIn)
     audience: AudienceIn = Field(default_factory=AudienceIn)
     priority: Annotated[int, Field(ge=-1000, le=1000)] = 0
@@ -503,7 +305,7 @@ class CodeIn(In):
     code: Code
 
 
-# --- priced carts -------------------------------------------------------------------------------
+# --- what the cart-pricing routes take (kept here: the API document names it `shopkeeper__promotions__schemas__PriceIn`)
 
 class PriceIn(In):
     model_config = ConfigDict(json_schema_extra={"examples": [{
@@ -528,108 +330,3 @@ class CartsPriceIn(PriceIn):
     }]})
 
     store_ids: list[Id] = Field(min_length=1, max_length=10, description="the stores whose carts are checked out together")
-
-
-class AllocationOut(BaseModel):
-    promotion: str
-    funder: str
-    amount: MoneyOut
-
-
-class StepOut(BaseModel):
-    promotion: str
-    amount: MoneyOut = Field(description="the line's amount right after this promotion")
-
-
-class PricedLineOut(BaseModel):
-    sku_id: int
-    quantity: int
-    gift: bool
-    unit_price: MoneyOut
-    list_total: MoneyOut
-    discount: MoneyOut
-    payable: MoneyOut
-    points_spent: int
-    discounts: list[AllocationOut]
-    steps: list[StepOut]
-
-
-class PricedShippingOut(BaseModel):
-    store_id: int
-    fee: MoneyOut
-    discount: MoneyOut
-    payable: MoneyOut
-    discounts: list[AllocationOut]
-
-
-class VerdictOut(BaseModel):
-    promotion: str
-    name: str
-    kind: str
-    stage: str
-    funder: str
-    applied: bool
-    amount: MoneyOut
-    reason: str
-    message: str
-    detail: dict[str, Any]
-
-
-class HintOut(BaseModel):
-    promotion: str
-    name: str
-    basis: str
-    short: int = Field(description="minor units (basis amount) or items (basis quantity) still missing")
-    saves: MoneyOut
-    message: str
-
-
-class PricedCartOut(BaseModel):
-    currency: str
-    lines: list[PricedLineOut]
-    shipping: list[PricedShippingOut]
-    goods: MoneyOut
-    shipping_fee: MoneyOut
-    discount: MoneyOut
-    payable: MoneyOut
-    points_spent: int
-    points_earned: int
-    search: str
-    promotions: list[VerdictOut]
-    hint: HintOut | None
-
-    @classmethod
-    def of(cls, quote: Quote, lang: Lang) -> "PricedCartOut":
-        p, c = quote.priced, quote.priced.currency
-
-        def ref(promotion_id: int) -> str:
-            return quote.refs.get(promotion_id, str(promotion_id))
-
-        def allocations(items: Any) -> list[AllocationOut]:
-            return [AllocationOut(promotion=ref(a.promotion_id), funder=a.funder, amount=MoneyOut.of(a.minor, c)) for a in items]
-
-        hint = None
-        if p.hint is not None:
-            h = p.hint
-            hint = HintOut(promotion=ref(h.promotion_id), name=h.name, basis=h.basis, short=h.short, saves=MoneyOut.of(h.saves, c),
-                           message=hint_text(h.basis, h.short, h.saves, c, h.free_shipping, h.gift_sku_id is not None, lang))
-        return cls(
-            currency=c,
-            lines=[PricedLineOut(sku_id=ln.sku_id, quantity=ln.quantity, gift=ln.gift, unit_price=MoneyOut.of(ln.unit_price, c),
-                                 list_total=MoneyOut.of(ln.list_total, c), discount=MoneyOut.of(ln.list_total - ln.payable, c),
-                                 payable=MoneyOut.of(ln.payable, c), points_spent=ln.points_spent,
-                                 discounts=allocations(ln.discounts),
-                                 steps=[StepOut(promotion=ref(s.promotion_id), amount=MoneyOut.of(s.amount, c)) for s in ln.steps])
-                   for ln in p.lines],
-            shipping=[PricedShippingOut(store_id=s.store_id, fee=MoneyOut.of(s.fee, c), discount=MoneyOut.of(s.fee - s.payable, c),
-                                        payable=MoneyOut.of(s.payable, c), discounts=allocations(s.discounts)) for s in p.shipping],
-            goods=MoneyOut.of(p.goods_list, c), shipping_fee=MoneyOut.of(p.shipping_fee, c),
-            discount=MoneyOut.of(p.discount_total, c), payable=MoneyOut.of(p.payable, c), points_spent=p.points_spent,
-            points_earned=p.points_earned, search=p.search,
-            promotions=[VerdictOut(promotion=ref(v.promotion_id), name=v.name, kind=v.kind, stage=v.stage, funder=v.funder,
-                                   applied=v.applied, amount=MoneyOut.of(v.amount, c), reason=v.reason,
-                                   message=describe(v.reason, v.amount, v.detail, c, lang), detail=dict(v.detail))
-                        for v in p.verdicts],
-            hint=hint,
-        )
-

@@ -15,21 +15,10 @@ from shopkeeper.catalog.models import Category, Product, Sku, Store
 from shopkeeper.db import newest_first
 from shopkeeper.errors import Conflict, InvalidInput, NotAllowedInState, NotFound
 from shopkeeper.promotions import codec
+from shopkeeper.promotions.engine.benefits import Benefit, Bundle, FreeShipping, Gift, Reduction
+from shopkeeper.promotions.engine.price import audience_refusal
+from shopkeeper.promotions.engine.terms import Audience, Funder, Scope, Shopper, Stacking
 from shopkeeper.promotions.models import Coupon, CouponStatus, CouponTemplate, PromotionRow, PromotionStatus, PromotionUse
-from shopkeeper.promotions.rules import audience_refusal
-from shopkeeper.promotions.terms import (
-    ITEM_BENEFITS,
-    Audience,
-    Benefit,
-    Bundle,
-    FreeShipping,
-    Funder,
-    Gift,
-    Reduction,
-    Scope,
-    Shopper,
-    Stacking,
-)
 from shopkeeper.scope import require_role, require_store_manager
 
 
@@ -136,7 +125,7 @@ def _check_owned(session: Session, model: type[Category] | type[Product] | type[
 
 
 def _check_benefit(session: Session, store_id: int | None, benefit: Benefit) -> None:
-    if store_id is None and isinstance(benefit, ITEM_BENEFITS + (Gift,)):
+    if store_id is None and (benefit.stage == "item" or isinstance(benefit, Gift)):
         raise InvalidInput("platform promotions take money off orders or shipping; item prices and gifts belong to stores")
     if isinstance(benefit, Gift) and store_id is not None:
         _check_owned(session, Sku, store_id, {benefit.sku_id}, "gift SKU")
@@ -396,7 +385,7 @@ def units_sold(session: Session, rows: Sequence[PromotionRow]) -> dict[int, int]
     """Units sold at each promotion on orders not closed unpaid.
 
     A capped promotion keeps the count on its row, moved in the UPDATE that checks the cap. An uncapped one is
-    counted by its uses (one per order, pricing.take), so checkouts never lock a popular promotion's row; one
+    counted by its uses (one per order, quoting.take), so checkouts never lock a popular promotion's row; one
     grouped query sums them for a page of promotions.
     """
     counts = {row.id: row.units_used if row.capped else 0 for row in rows}

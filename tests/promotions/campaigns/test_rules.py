@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from shopkeeper.errors import InvalidInput
 from shopkeeper.promotions.campaigns import rules
 from shopkeeper.promotions.campaigns.rules import Phase, PricePoint, TickedSku
-from shopkeeper.promotions.terms import Audience, Scope, UnitPrice
+from shopkeeper.promotions.engine.benefits import UnitPrice
+from shopkeeper.promotions.engine.terms import Audience, Scope
 
 
 def at(month: int, day: int, hour: int = 0, year: int = 2026) -> datetime:

@@ -7,7 +7,8 @@ from typing import Any
 
 from shopkeeper.db import Database
 from shopkeeper.promotions.campaigns.service import live_campaign_promotions
-from shopkeeper.promotions.terms import Audience, Promotion, Scope, UnitPrice
+from shopkeeper.promotions.engine.benefits import UnitPrice
+from shopkeeper.promotions.engine.terms import Audience, Promotion, Scope
 from support import Api, Shop
 
 

@@ -13,7 +13,8 @@ from typing import Any, Iterable, Literal, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from shopkeeper.errors import InvalidInput
-from shopkeeper.promotions.terms import Audience, Promotion, Scope, Stacking, UnitPrice
+from shopkeeper.promotions.engine.benefits import UnitPrice
+from shopkeeper.promotions.engine.terms import Audience, Promotion, Scope, Stacking
 
 # RULES.md §3.1 #3: a campaign has an end and "must not run indefinitely or become the norm".
 # The sources give no number; 90 days is our cap: it holds AliExpress Double 11 from its

@@ -11,7 +11,7 @@ from shopkeeper.errors import InvalidInput
 from shopkeeper.promotions.campaigns import rules
 from shopkeeper.promotions.campaigns.models import Campaign, CampaignEntry
 from shopkeeper.promotions.campaigns.service import CampaignSpec, EntrySpec
-from shopkeeper.promotions.terms import Stacking
+from shopkeeper.promotions.engine.terms import Stacking
 
 Fraction = Annotated[Decimal, Field(ge=0, lt=1, max_digits=5, decimal_places=4, allow_inf_nan=False)]
 MemberLevel = Literal["regular", "silver", "gold", "platinum"]

@@ -17,9 +17,9 @@ from shopkeeper.db import newest_first
 from shopkeeper.errors import InvalidInput, NotAllowedInState, NotFound
 from shopkeeper.inventory.service import available_by_sku
 from shopkeeper.members import MEMBER_LEVELS
-from shopkeeper.promotions import terms
 from shopkeeper.promotions.campaigns import rules
 from shopkeeper.promotions.campaigns.models import Campaign, CampaignEntry, CampaignEntrySku, CampaignPhase, EntryStatus
+from shopkeeper.promotions.engine import terms
 from shopkeeper.scope import get_or_404, require_role, require_store_manager
 
 StatusFilter = Literal["upcoming", "live", "build_up", "warm_up", "main", "review", "ended", "cancelled"]

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
-from typing import Literal, Mapping, Union
+from typing import TYPE_CHECKING, Literal, Mapping
 
 # Stages run in this order (the documented order of application).
+if TYPE_CHECKING:
+    from shopkeeper.promotions.engine.dispatch import Benefit
+
 Stage = Literal["item", "order", "shipping", "coupon", "platform"]
 STAGES: tuple[Stage, ...] = ("item", "order", "shipping", "coupon", "platform")
 
@@ -69,137 +71,7 @@ class Audience:
     buyer_ids: frozenset[int] = frozenset()  # 定向: empty means everyone
 
 
-# --- benefits -----------------------------------------------------------------------------------
-# Item-stage benefits set what a unit costs; order-stage benefits take money off a subtotal.
-
-
-@dataclass(frozen=True)
-class UnitPrice:
-    """A new unit price on every covered unit.
-
-    Exactly one of `price` (活动价/秒杀价/会员价, or 全场两元 for a store scope),
-    `prices` (one price per SKU), `percent_off` or `amount_off`; or only `cap`
-    (全场50封顶: nothing costs more than the cap). `floor_percent` keeps a price
-    at or above that fraction of list (N折起: "from 10%" never goes below 10%).
-    """
-
-    price: int | None = None
-    prices: Mapping[int, int] = field(default_factory=dict)
-    percent_off: Decimal | None = None
-    amount_off: int | None = None
-    cap: int | None = None
-    floor_percent: Decimal | None = None
-
-
-@dataclass(frozen=True)
-class TimeStep:
-    until: datetime
-    percent_off: Decimal
-
-
-@dataclass(frozen=True)
-class EarlyBird:
-    """早买早便宜: the earlier the order, the bigger the discount; steps in time order, the first not yet passed applies."""
-
-    steps: tuple[TimeStep, ...]
-
-
-@dataclass(frozen=True)
-class QuantityTier:
-    min_quantity: int
-    percent_off: Decimal
-
-
-@dataclass(frozen=True)
-class BulkPrice:
-    """多买多便宜: the more covered units, the lower every unit's price (highest tier reached applies)."""
-
-    tiers: tuple[QuantityTier, ...]
-
-
-@dataclass(frozen=True)
-class NthUnit:
-    """Every `every`-th covered unit at a special price, cheapest units first.
-
-    第二件半价: every=2, percent_off=0.5.  买N免1: every=N, percent_off=1.
-    加一元多一件: every=2, price=100 (the extra unit costs one yuan).
-    `same_sku` counts units per SKU rather than across the scope.
-    """
-
-    every: int
-    percent_off: Decimal | None = None
-    price: int | None = None
-    same_sku: bool = True
-
-
-@dataclass(frozen=True)
-class Bundle:
-    """套餐/搭配: a set of SKUs and quantities bought together costs `price` per complete set."""
-
-    items: Mapping[int, int]
-    price: int
-
-
-@dataclass(frozen=True)
-class PointsPrice:
-    """Points plus cash (淘金币价): each unit costs `cash` plus `points`; applies only when the buyer has the points."""
-
-    cash: int
-    points: int
-
-
-@dataclass(frozen=True)
-class Tier:
-    """A threshold and what reaching it gives: minor units off, or a fraction off (one of the two)."""
-
-    threshold: int
-    amount_off: int = 0
-    percent_off: Decimal | None = None
-
-
-@dataclass(frozen=True)
-class Reduction:
-    """满减 and 满折 on the covered subtotal.
-
-    Multi-tier: the highest tier reached applies (满100减10 / 满200减30).
-    Repeating: `every` set, the first tier's reduction applies once per whole
-    `every` reached (每满100减10), up to `cap`. A tier with threshold 0 is a plain
-    order discount. `basis` "quantity" counts units (满2件8折).
-    """
-
-    tiers: tuple[Tier, ...]
-    basis: Basis = "amount"
-    every: int | None = None
-    cap: int | None = None
-
-
-@dataclass(frozen=True)
-class Gift:
-    """满送/有买有赠/买A送B: gift SKU units at zero price once the threshold is reached.
-
-    `per_threshold` repeats the gift for each whole threshold reached (buy 2 A, get 2 B).
-    """
-
-    sku_id: int
-    quantity: int = 1
-    threshold: int = 0
-    basis: Basis = "amount"
-    per_threshold: bool = False
-    max_sets: int = 10
-
-
-@dataclass(frozen=True)
-class FreeShipping:
-    """包邮: by covered amount or unit count (满N件包邮); a free-shipping coupon has threshold 0."""
-
-    threshold: int = 0
-    basis: Basis = "amount"
-
-
-Benefit = Union[UnitPrice, EarlyBird, BulkPrice, NthUnit, Bundle, PointsPrice, Reduction, Gift, FreeShipping]
-
-ITEM_BENEFITS = (UnitPrice, EarlyBird, BulkPrice, NthUnit, Bundle, PointsPrice)
-THRESHOLD_BENEFITS = (Reduction, Gift, FreeShipping)
+# --- benefits: one module per kind under benefits/, registered in benefits/__init__.py ---------------
 
 
 @dataclass(frozen=True)
@@ -237,15 +109,13 @@ class Promotion:
 
 
 def stage_of(benefit: Benefit, funder: Funder, coupon_id: int | None) -> Stage:
+    """A coupon runs with coupons; a platform-funded promotion other than an item price runs last; else
+    the stage its kind names (`stage` of each benefit: item, order or shipping)."""
     if coupon_id is not None:
         return "platform" if funder == "platform" else "coupon"
-    if funder == "platform" and not isinstance(benefit, ITEM_BENEFITS):
+    if funder == "platform" and benefit.stage != "item":
         return "platform"
-    if isinstance(benefit, ITEM_BENEFITS):
-        return "item"
-    if isinstance(benefit, FreeShipping):
-        return "shipping"
-    return "order"
+    return benefit.stage
 
 
 # --- the cart the engine prices -------------------------------------------------------------------

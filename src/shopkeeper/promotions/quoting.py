@@ -22,12 +22,13 @@ from shopkeeper.errors import Conflict, InvalidInput
 from shopkeeper.inventory import service as inventory
 from shopkeeper.promotions import codec
 from shopkeeper.promotions.campaigns import service as campaigns
-from shopkeeper.promotions.index import PromotionIndex
+from shopkeeper.promotions.engine.benefits import Gift
+from shopkeeper.promotions.engine.index import PromotionIndex
+from shopkeeper.promotions.engine.price import price_cart
+from shopkeeper.promotions.engine.results import PricedCart, Verdict
+from shopkeeper.promotions.engine.terms import CartLine, GiftSku, PricingRequest, Promotion, Shopper
 from shopkeeper.promotions.models import Coupon, CouponStatus, CouponTemplate, PromotionRow, PromotionStatus, PromotionUse
-from shopkeeper.promotions.results import PricedCart, Verdict
-from shopkeeper.promotions.rules import price_cart
 from shopkeeper.promotions.service import CouponUnavailable, check_buyer_limit, check_open_to, find_code, issue
-from shopkeeper.promotions.terms import CartLine, Gift, GiftSku, PricingRequest, Promotion, Shopper
 
 # Engine ids must be unique within one pricing; each source gets its own range.
 CAMPAIGN_IDS = 1 << 40

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
-from shopkeeper.promotions.terms import Bundle, CartLine, Promotion
+from shopkeeper.promotions.engine.benefits.bundle import Bundle
+from shopkeeper.promotions.engine.terms import CartLine, Promotion
 
 
 class PromotionIndex:

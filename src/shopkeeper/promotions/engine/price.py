@@ -37,22 +37,15 @@ from typing import Sequence
 
 from shopkeeper.members import MEMBER_LEVELS
 from shopkeeper.money import exponent
-from shopkeeper.promotions.analysis import cannot_pay_off, competing, thresholds_at_stake
-from shopkeeper.promotions.applying import Outcome, Pass, reduction_off
-from shopkeeper.promotions.results import Allocation, Hint, PricedCart, PricedLine, PricedShipping, Search, Step, Verdict
-from shopkeeper.promotions.search import EXACT_LIMIT, choose
-from shopkeeper.promotions.terms import (
-    STAGES,
-    Audience,
-    Basis,
-    Bundle,
-    FreeShipping,
-    Gift,
-    PricingRequest,
-    Promotion,
-    Reduction,
-    Shopper,
-)
+from shopkeeper.promotions.engine.analysis import cannot_pay_off, competing, thresholds_at_stake
+from shopkeeper.promotions.engine.benefits.bundle import Bundle
+from shopkeeper.promotions.engine.benefits.free_shipping import FreeShipping
+from shopkeeper.promotions.engine.dispatch import hint
+from shopkeeper.promotions.engine.ledger import Outcome
+from shopkeeper.promotions.engine.passes import Pass
+from shopkeeper.promotions.engine.results import Allocation, Hint, PricedCart, PricedLine, PricedShipping, Search, Step, Verdict
+from shopkeeper.promotions.engine.search import EXACT_LIMIT, choose
+from shopkeeper.promotions.engine.terms import STAGES, Audience, PricingRequest, Promotion, Shopper
 
 __all__ = ["EXACT_LIMIT", "application_order", "price_cart", "screen"]
 
@@ -175,41 +168,14 @@ def nearest_threshold(run: Pass, order: Sequence[Promotion]) -> Hint | None:
         standing = run.thresholds.get(promo.id)
         if standing is None or promo.id in run.switched_off:
             continue
-        b = promo.benefit
-        short = saves = 0
-        gift_sku_id: int | None = None
-        basis: Basis = "amount"
-        if isinstance(b, Reduction):
-            basis = b.basis
-            if b.every:
-                target = (standing.basis // b.every + 1) * b.every
-            else:
-                target = -1
-                for tier in b.tiers:
-                    if tier.threshold > standing.basis and (target < 0 or tier.threshold < target):
-                        target = tier.threshold
-                if target < 0:
-                    continue
-            # what the lines would cost before this reduction: now plus what it took, plus what the buyer adds
-            amount = standing.achieved
-            for i in run.covered[promo.id]:
-                amount += run.lines[i].amount
-            grown = target if basis == "amount" else amount
-            short, saves = target - standing.basis, reduction_off(b, target, grown) - standing.achieved
-        elif isinstance(b, Gift) and standing.achieved == 0 and standing.basis < b.threshold:
-            # reaching the threshold earns one set of the gift, as far as the stock goes
-            info = run.request.gifts.get(b.sku_id)
-            basis = b.basis
-            short, gift_sku_id = b.threshold - standing.basis, b.sku_id
-            saves = info.unit_price * min(b.quantity, info.available) if info else 0
-        elif isinstance(b, FreeShipping) and standing.achieved == 0 and standing.basis < b.threshold:
-            stores = {run.lines[i].src.store_id for i in run.covered[promo.id]}
-            basis = b.basis
-            short, saves = b.threshold - standing.basis, sum(run.shipping[s].payable for s in stores if s in run.shipping)
+        found_here = hint(promo, run, standing)
+        if found_here is None:
+            continue
+        basis, short, saves, gift_sku_id = found_here
         if saves <= 0:
             continue
         key = (basis != "amount", short, -saves, promo.id)
         if best is None or key < best:
             best = key
-            found = tuple.__new__(Hint, (promo.id, promo.name, basis, short, saves, gift_sku_id, isinstance(b, FreeShipping)))
+            found = tuple.__new__(Hint, (promo.id, promo.name, basis, short, saves, gift_sku_id, type(promo.benefit) is FreeShipping))
     return found

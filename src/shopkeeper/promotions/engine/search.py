@@ -1,4 +1,4 @@
-"""The search for the cheapest choice of promotions, once `rules.price_cart` has found some that compete.
+"""The search for the cheapest choice of promotions, once `price.price_cart` has found some that compete.
 
 Exact while at most `EXACT_LIMIT` promotions are contested: branch and bound
 over every on/off choice, branches sharing their common start and leaving as
@@ -24,10 +24,14 @@ of 40 branches over every contested promotion did, in less time
 
 from __future__ import annotations
 
-from shopkeeper.promotions.analysis import feeders, gap_to_next
-from shopkeeper.promotions.applying import Outcome, Pass, percent_of, reduction_off
-from shopkeeper.promotions.results import Search
-from shopkeeper.promotions.terms import FreeShipping, Gift, PricingRequest, Promotion, Reduction
+from shopkeeper.promotions.engine.analysis import feeders
+from shopkeeper.promotions.engine.benefits.free_shipping import FreeShipping
+from shopkeeper.promotions.engine.benefits.reduction import Reduction, reduction_off
+from shopkeeper.promotions.engine.dispatch import ceiling, gap_to_next, most_saved
+from shopkeeper.promotions.engine.ledger import Outcome
+from shopkeeper.promotions.engine.passes import Pass
+from shopkeeper.promotions.engine.results import Search
+from shopkeeper.promotions.engine.terms import PricingRequest, Promotion
 
 EXACT_LIMIT = 8  # up to 2^8 on/off choices, most cut short by the bound: exact
 BOUNDED_NODES = 12  # above that, branches of the structural choices looked at before settling for the best found
@@ -221,23 +225,6 @@ def feeding_ceilings(later: list[Promotion], covered: dict[int, tuple[int, ...]]
     return {promo.id: sum(ceilings[t] for t, earlier in fed.items() if promo.id in earlier) for promo in later}
 
 
-def ceiling(promo: Promotion, lines: tuple[int, ...], request: PricingRequest) -> int:
-    """The most a threshold promotion could take off this cart in any branch: every tier on list prices."""
-    b = promo.benefit
-    if isinstance(b, FreeShipping):
-        return sum(request.shipping.get(store, 0) for store in {request.lines[i].store_id for i in lines})
-    if not isinstance(b, Reduction):
-        return 0  # a gift costs the buyer nothing, so it changes no payable
-    listed = sum(request.lines[i].unit_price * request.lines[i].quantity for i in lines)
-    if b.every:
-        most = b.tiers[0].amount_off * (max(listed, sum(request.lines[i].quantity for i in lines)) // b.every)
-    else:
-        most = max(percent_of(listed, t.percent_off) if t.percent_off is not None else t.amount_off for t in b.tiers)
-    if b.cap is not None:
-        most = min(most, b.cap)
-    return min(most, listed)
-
-
 def could_save(later: list[Promotion], start: int, state: Pass, needed: int) -> bool:
     """Whether the promotions from `start` on might still take off more than `needed` (summed only as far as that)."""
     saved = 0
@@ -246,31 +233,6 @@ def could_save(later: list[Promotion], start: int, state: Pass, needed: int) -> 
         if saved > needed:
             return True
     return False
-
-
-def most_saved(promo: Promotion, state: Pass) -> int:
-    """The most a promotion of the order stage or later can still take off: what it would give on what its lines
-    cost now (they only get cheaper, and tiers rise with the basis); a gift costs the buyer nothing, and free
-    shipping whose threshold the lines do not reach now never comes."""
-    b = promo.benefit
-    kind = type(b)
-    if kind is Gift:
-        return 0
-    lines, covered = state.lines, state.covered[promo.id]
-    amount = 0
-    for i in covered:
-        amount += lines[i].amount
-    if kind is FreeShipping:
-        assert isinstance(b, FreeShipping)
-        reach = amount if b.basis == "amount" else sum(lines[i].src.quantity for i in covered)
-        if reach < b.threshold:
-            return 0  # its lines only get cheaper from here: a threshold not reached now never is
-        shipping = state.shipping
-        return sum(shipping[store].payable for store in {lines[i].src.store_id for i in covered} if store in shipping)
-    if kind is Reduction:
-        assert isinstance(b, Reduction)
-        return reduction_off(b, amount if b.basis == "amount" else sum(lines[i].src.quantity for i in covered), amount)
-    return amount
 
 
 def reach_thresholds(request: PricingRequest, covered: dict[int, tuple[int, ...]], order: list[Promotion], best: Pass,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Literal, Mapping, NamedTuple
 
-from shopkeeper.promotions.terms import Basis, Funder, Stage
+from shopkeeper.promotions.engine.terms import Basis, Funder, Stage
 
 Search = Literal["single", "exact", "bounded"]
 

@@ -1,4 +1,4 @@
-"""What competes in a cart, and which thresholds are at stake: the facts `rules.price_cart` decides the search on.
+"""What competes in a cart, and which thresholds are at stake: the facts `price.price_cart` decides the search on.
 
 Two promotions compete when one can block the other on some line (exclusive,
 coupons-only, two item prices that do not each stand alone), when they share a
@@ -12,8 +12,13 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from shopkeeper.promotions.applying import Pass, proportional_share, separable
-from shopkeeper.promotions.terms import FreeShipping, Gift, PointsPrice, Promotion, Reduction
+from shopkeeper.promotions.engine.benefits.free_shipping import FreeShipping
+from shopkeeper.promotions.engine.benefits.gift import Gift
+from shopkeeper.promotions.engine.benefits.points_price import PointsPrice
+from shopkeeper.promotions.engine.benefits.reduction import Reduction, proportional_share
+from shopkeeper.promotions.engine.dispatch import gap_to_next
+from shopkeeper.promotions.engine.passes import Pass, separable
+from shopkeeper.promotions.engine.terms import Promotion
 
 
 def competing(order: Sequence[Promotion], covered: dict[int, tuple[int, ...]]) -> tuple[set[int], set[int]]:
@@ -44,7 +49,7 @@ def competing(order: Sequence[Promotion], covered: dict[int, tuple[int, ...]]) -
     if len(points) > 1:
         contested.update(points)
     for items in items_by_line.values():
-        # the cheapest per line is taken where each price stands alone (applying.cheapest_item_prices)
+        # the cheapest per line is taken where each price stands alone (passes.cheapest_item_prices)
         if len(items) > 1 and not all(separable(p, covered) for p in items):
             contested.update(p.id for p in items)
     if blocking:
@@ -109,21 +114,8 @@ def cannot_pay_off(run: Pass, order: Sequence[Promotion], covered: dict[int, tup
                                              set(covered[other.id]) & set(covered[promo_id]) for other in order):
                 return False  # giving it up hands its lines to another price: the cost is not its whole saving
             costs.append(outcome.amount)
-    # a percentage reduction after the rise hands part of every cost back (applying.proportional_share)
+    # a percentage reduction after the rise hands part of every cost back (passes.proportional_share)
     return gain == 0 or (bool(costs) and gain <= min(costs) * proportional_share(order))
-
-
-def gap_to_next(promo: Promotion, basis: int) -> int | None:
-    """Money still missing to the next threshold of a money-basis threshold promotion (None: cannot say)."""
-    b = promo.benefit
-    if isinstance(b, Reduction) and b.basis == "amount":
-        if b.every:
-            return (basis // b.every + 1) * b.every - basis
-        ahead = [t.threshold for t in b.tiers if t.threshold > basis]
-        return min(ahead) - basis if ahead else None
-    if isinstance(b, (Gift, FreeShipping)) and b.basis == "amount" and basis < b.threshold:
-        return b.threshold - basis
-    return None
 
 
 def feeders(order: Sequence[Promotion], covered: dict[int, tuple[int, ...]]) -> dict[int, set[int]]:

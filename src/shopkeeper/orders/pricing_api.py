@@ -1,0 +1,68 @@
+"""Cart pricing routes: what a cart, or the buyer's carts in several stores, would cost now with every promotion
+considered (`quotes.quote_cart`, the same pricing as checkout). The shapes are the promotions' (`priced_cart_schemas`); the routes live with the carts they price."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shopkeeper.api.deps import Ctx, IdPath
+from shopkeeper.auth import Role
+from shopkeeper.catalog.service import get_store
+from shopkeeper.customers.models import Address
+from shopkeeper.errors import InvalidInput, NotFound
+from shopkeeper.orders import carts, quotes
+from shopkeeper.orders.models import Cart
+from shopkeeper.orders.rules import LineRequest
+from shopkeeper.promotions.priced_cart_schemas import PricedCartOut
+from shopkeeper.promotions.schemas import CartsPriceIn, PriceIn
+from shopkeeper.scope import require_role
+
+router = APIRouter(tags=["promotions"])  # the tag they had: the API document keeps its groups
+
+
+@router.post("/carts/{cart_id}/price")
+def price_cart(cart_id: IdPath, ctx: Ctx, body: PriceIn | None = None) -> PricedCartOut:
+    """What the cart costs now, with every promotion considered: applied (how much) or not (why), and the nearest
+    threshold (凑单). Checkout prices the same way. Nothing is taken or reserved."""
+    body = body or PriceIn()
+    with ctx.read() as session:
+        cart = session.get(Cart, cart_id)
+        if cart is None or not (ctx.actor.buyer_id == cart.buyer_id or
+                                (ctx.actor.role is not Role.BUYER and ctx.actor.may_see_store(cart.store_id))):
+            raise NotFound(f"cart {cart_id} does not exist")
+        if not cart.items:
+            raise InvalidInput("the cart is empty")
+        store = get_store(session, ctx.actor, cart.store_id)
+        address = _address(session, cart.buyer_id, body.address_id)
+        priced = quotes.quote_cart(session, ctx.now(), cart.buyer_id, [(store, _lines(cart))], address, body.coupon_ids, body.codes)
+        return PricedCartOut.of(priced.quote, body.lang)
+
+
+@router.post("/carts/price")
+def price_carts(body: CartsPriceIn, ctx: Ctx) -> PricedCartOut:
+    """跨店: the buyer's carts in several stores priced together, as `POST /checkout` would order them; a cross-store
+    reduction counts them all. Nothing is taken or reserved."""
+    require_role(ctx.actor, Role.BUYER)
+    assert ctx.actor.buyer_id is not None
+    with ctx.read() as session:
+        baskets = [(get_store(session, ctx.actor, cart.store_id), _lines(cart))
+                   for cart in carts.buyer_carts(session, ctx.actor, body.store_ids)]
+        address = _address(session, ctx.actor.buyer_id, body.address_id)
+        priced = quotes.quote_cart(session, ctx.now(), ctx.actor.buyer_id, baskets, address, body.coupon_ids, body.codes)
+        return PricedCartOut.of(priced.quote, body.lang)
+
+
+def _lines(cart: Cart) -> list[LineRequest]:
+    return sorted((LineRequest(i.sku_id, i.quantity) for i in cart.items), key=lambda line: line.sku_id)
+
+
+def _address(session: Session, buyer_id: int, address_id: int | None) -> Address | None:
+    query = select(Address).where(Address.buyer_id == buyer_id)
+    if address_id is not None:
+        address = session.scalar(query.where(Address.id == address_id))
+        if address is None:
+            raise NotFound(f"address {address_id} does not exist")
+        return address
+    return session.scalar(query.order_by(Address.id).limit(1))

@@ -1,0 +1,64 @@
+"""第二件半价, 买N免1, 加一元多一件: every N-th unit cheaper (RULES.md §3.6)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, final
+
+from shopkeeper.promotions.engine.ledger import Ledger, Line, Outcome, percent_of
+from shopkeeper.promotions.engine.terms import Stage
+
+if TYPE_CHECKING:
+    from shopkeeper.promotions.engine.terms import Promotion
+
+
+@final
+@dataclass(frozen=True)
+class NthUnit:
+    """Every `every`-th covered unit at a special price, cheapest units first.
+
+    第二件半价: every=2, percent_off=0.5.  买N免1: every=N, percent_off=1.
+    加一元多一件: every=2, price=100 (the extra unit costs one yuan).
+    `same_sku` counts units per SKU rather than across the scope.
+    """
+
+    every: int
+    percent_off: Decimal | None = None
+    price: int | None = None
+    same_sku: bool = True
+
+    @property
+    def stage(self) -> Stage:
+        return "item"  # where it runs (`terms.stage_of`)
+
+
+def apply(run: Ledger, promo: Promotion, lines: list[Line]) -> Outcome:
+    """Every N-th unit cheaper; units counted most expensive first, so each group's cheapest unit is the one discounted."""
+    b = promo.benefit
+    assert isinstance(b, NthUnit)
+    groups: list[list[Line]] = [[line] for line in lines] if b.same_sku else [lines]
+    cuts: dict[int, int] = {}
+    granted = 0
+    for group in groups:
+        position = 0
+        for line in sorted(group, key=lambda ln: (-ln.src.unit_price, ln.src.sku_id)):
+            quantity = line.src.quantity
+            discounted = (position + quantity) // b.every - position // b.every
+            position += quantity
+            discounted = run.units_allowed(promo, discounted)
+            unit = line.src.unit_price
+            price = min(b.price, unit) if b.price is not None else unit - percent_of(unit, b.percent_off or Decimal(0))
+            if discounted and price < unit:
+                cuts[id(line)] = cuts.get(id(line), 0) + (unit - price) * discounted
+                granted += discounted
+    total = 0
+    for line in lines:
+        cut = cuts.get(id(line), 0)
+        if cut:
+            run.take(promo, line, cut)
+            total += cut
+    if total == 0:
+        units = max((sum(ln.src.quantity for ln in g) for g in groups), default=0)
+        return Outcome(False, reason="below_quantity", detail={"short": b.every - units % b.every, "threshold": b.every})
+    return Outcome(True, total, units=granted)
