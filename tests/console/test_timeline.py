@@ -17,7 +17,7 @@ from shopkeeper.clock import SimulatedClock
 from shopkeeper.console import timeline
 from shopkeeper.db import Database
 from shopkeeper.promotions.campaigns.models import EntryStatus
-from shopkeeper.promotions.service import _PAST
+from shopkeeper.promotions.service import PAST_TENSE
 from support import Api
 
 SRC = Path(timeline.__file__).resolve().parents[1]
@@ -26,8 +26,8 @@ STOCK_KINDS = ("receive", "adjust", "reserve", "release", "consume")  # inventor
 DYNAMIC = {
     "product.{'listed' if status == 'active' else 'delisted'}": ["product.listed", "product.delisted"],
     "stock.{kind}": [f"stock.{kind}" for kind in STOCK_KINDS],
-    "promotion.{_PAST[action]}": [f"promotion.{past}" for past in _PAST.values()],
-    "coupon.{_PAST[action]}": [f"coupon.{past}" for past in _PAST.values()],
+    "promotion.{PAST_TENSE[action]}": [f"promotion.{past}" for past in PAST_TENSE.values()],
+    "coupon.{PAST_TENSE[action]}": [f"coupon.{past}" for past in PAST_TENSE.values()],
     "campaign.entry_{status.value}": [f"campaign.entry_{status.value}" for status in EntryStatus],
 }
 

@@ -221,11 +221,11 @@ def move_promotion(session: Session, now: datetime, actor: Principal, promotion_
     row.status = _moved(status_at(row, now), action, "promotion").value
     if action == "end" and (row.ends_at is None or row.ends_at > now):
         row.ends_at = max(now, row.starts_at)
-    events.record(session, now, f"promotion.{_PAST[action]}", f"promotion:{row.id}", row.store_id)
+    events.record(session, now, f"promotion.{PAST_TENSE[action]}", f"promotion:{row.id}", row.store_id)
     return row
 
 
-_PAST = {"pause": "paused", "resume": "resumed", "end": "ended"}
+PAST_TENSE = {"pause": "paused", "resume": "resumed", "end": "ended"}
 
 
 def _moved(current: str, action: str, what: str) -> PromotionStatus:
@@ -299,7 +299,7 @@ def move_coupon(session: Session, now: datetime, actor: Principal, template_id: 
     template = get_coupon_template(session, actor, template_id, for_update=True)
     _require_manager(actor, template.store_id)
     template.status = _moved(template.status, action, "coupon").value
-    events.record(session, now, f"coupon.{_PAST[action]}", f"coupon-template:{template.id}", template.store_id)
+    events.record(session, now, f"coupon.{PAST_TENSE[action]}", f"coupon-template:{template.id}", template.store_id)
     return template
 
 
