@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aftersales_clock import ALI, DAY, DEFAULT, DH, SECOND, T0, TAOBAO, TMALL, cny, usd
 from shopkeeper import rulebooks
 from shopkeeper.aftersales.cases.case import Case, Origin, Proposal, Stage, Step, Transition
 from shopkeeper.aftersales.cases.clocks import DeadlinePassed, next_actor, next_deadline, reminders
@@ -46,20 +47,6 @@ from shopkeeper.errors import InvalidInput, NotAllowedInState
 from shopkeeper.money import CurrencyMismatch, Money
 from shopkeeper.orders.rules import confirm_by, ship_by
 from shopkeeper.rulebooks.carriers import Carrier
-
-T0 = datetime(2026, 11, 11, 8, 0, tzinfo=timezone.utc)
-DAY = timedelta(days=1)
-SECOND = timedelta(seconds=1)
-DH, ALI, TAOBAO, TMALL, DEFAULT = (rulebooks.load(n) for n in ("dhgate", "aliexpress", "taobao", "tmall", "default"))
-
-
-def usd(amount: str) -> Money:
-    return Money.of(amount, "USD")
-
-
-def cny(amount: str) -> Money:
-    return Money.of(amount, "CNY")
-
 
 PAID, NONE = usd("100.00"), usd("0")
 

@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shopkeeper import rulebooks
+from aftersales_clock import ALI, DAY, DEFAULT, DH, SECOND, T0, TAOBAO, TMALL, cny, usd
 from shopkeeper.aftersales.complaints.rules import compensation, complaint_open_until, may_complain
 from shopkeeper.errors import NotAllowedInState
 from shopkeeper.money import CurrencyMismatch, Money
-
-T0 = datetime(2026, 11, 11, 8, 0, tzinfo=timezone.utc)
-DAY = timedelta(days=1)
-SECOND = timedelta(seconds=1)
-DH, ALI, TAOBAO, TMALL, DEFAULT = (rulebooks.load(n) for n in ("dhgate", "aliexpress", "taobao", "tmall", "default"))
-
-
-def usd(amount: str) -> Money:
-    return Money.of(amount, "USD")
-
-
-def cny(amount: str) -> Money:
-    return Money.of(amount, "CNY")
 
 
 @pytest.mark.parametrize("goods, special, expected", [

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
-from shopkeeper import rulebooks
+from aftersales_clock import DAY, DH, SECOND, T0, TAOBAO
 from shopkeeper.aftersales.cases.case import Case, Proposal
 from shopkeeper.aftersales.cases.clocks import next_deadline
 from shopkeeper.aftersales.cases.rules import (
@@ -21,10 +20,6 @@ from shopkeeper.aftersales.cases.rules import (
 from shopkeeper.aftersales.metrics.rules import seller_metrics
 from shopkeeper.money import Money
 
-T0 = datetime(2026, 11, 11, 8, 0, tzinfo=timezone.utc)
-DAY = timedelta(days=1)
-SECOND = timedelta(seconds=1)
-DH, TAOBAO = rulebooks.load("dhgate"), rulebooks.load("taobao")
 PAID, NONE = Money.of("100.00", "USD"), Money.of("0", "USD")
 
 
