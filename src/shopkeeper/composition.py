@@ -13,13 +13,13 @@ from fastapi import APIRouter, FastAPI
 from fastapi_offline import FastAPIOffline
 
 import shopkeeper.models  # noqa: F401  (every table, so foreign keys resolve)
-from shopkeeper import __version__, timers
+from shopkeeper import __version__, platform_api, timers
 from shopkeeper.aftersales.cases import api as cases
 from shopkeeper.aftersales.cases import rows as case_rows
 from shopkeeper.aftersales.cases import service as case_service
 from shopkeeper.aftersales.complaints import api as complaints
 from shopkeeper.aftersales.metrics import api as seller_metrics
-from shopkeeper.api import admin, limits, openapi, problems
+from shopkeeper.api import limits, openapi, problems
 from shopkeeper.catalog import api as catalog
 from shopkeeper.clock import Clock, SystemClock
 from shopkeeper.console import security_headers
@@ -49,7 +49,7 @@ TIMER_HANDLERS: Mapping[str, timers.Handler] = {
 
 API_ROUTERS: tuple[APIRouter, ...] = tuple(module.router for module in (
     catalog, customers, inventory, fulfillment, carriers, orders, receipt, complaints, cases, seller_metrics,
-    promotions, cart_pricing, campaigns, admin))
+    promotions, cart_pricing, campaigns, platform_api))
 
 
 def install_timers() -> None:

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from shopkeeper.console.display import duration, money, time_left, when
-from shopkeeper.console.i18n import EN, ZH, event_label, pick_lang, translate
+from shopkeeper.console.i18n import EN, ZH, event_label, translate
+from shopkeeper.languages import pick_lang
 from shopkeeper.orders.rules import OrderStatus
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)
@@ -108,3 +109,10 @@ def test_times_are_shown_on_the_stores_clock() -> None:
     moment = datetime(2026, 11, 10, 16, 30, tzinfo=timezone.utc)
     assert when(moment, "Asia/Shanghai") == "2026-11-11 00:30"  # Double 11 has begun in Beijing
     assert when(moment) == "2026-11-10 16:30"
+
+
+def test_a_language_rated_q0_is_refused_not_chosen() -> None:
+    # RFC 9110 §12.4.2: q=0 means "not acceptable"
+    assert pick_lang(None, None, "zh;q=0") == "en"
+    assert pick_lang(None, None, "zh;q=0, en;q=0.1") == "en"
+    assert pick_lang(None, None, "en;q=0.5, zh-CN;q=0.8") == "zh"

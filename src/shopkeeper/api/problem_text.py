@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from shopkeeper.console.i18n import Lang, pick_lang
+from shopkeeper.languages import Lang, pick_lang
 
 # English titles live on the error classes (errors.py); these are their Chinese, by code.
 TITLES_ZH: dict[str, str] = {

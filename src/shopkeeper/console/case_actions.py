@@ -26,9 +26,10 @@ from shopkeeper.aftersales.models import CaseRow
 from shopkeeper.api.schemas import AMOUNT_TEXT, to_minor
 from shopkeeper.auth import Principal
 from shopkeeper.console import case_confirm, filters
-from shopkeeper.console.i18n import Lang, translate
+from shopkeeper.console.i18n import translate
 from shopkeeper.console.web import lang_of, not_found, refused_cross_origin, render, same_origin, signed_in
 from shopkeeper.errors import DomainError, InvalidInput, NotFound
+from shopkeeper.languages import Lang
 from shopkeeper.money import Money
 
 router = APIRouter(include_in_schema=False)

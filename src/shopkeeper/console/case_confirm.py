@@ -15,7 +15,8 @@ from datetime import datetime
 from shopkeeper.aftersales.cases import rules
 from shopkeeper.aftersales.cases.rows import CaseView
 from shopkeeper.console.case_view import proposal_text
-from shopkeeper.console.i18n import Lang, translate
+from shopkeeper.console.i18n import translate
+from shopkeeper.languages import Lang
 
 MONEY_ACTIONS = ("accept", "received", "arbitrate")  # agree to a request, confirm a return arrived, rule
 

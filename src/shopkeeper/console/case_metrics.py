@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from shopkeeper.aftersales.metrics.service import StoreMetrics, store_metrics
 from shopkeeper.catalog.models import Store
 from shopkeeper.console.filters import Problem
-from shopkeeper.console.i18n import Lang, translate
+from shopkeeper.console.i18n import translate
+from shopkeeper.languages import Lang
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366

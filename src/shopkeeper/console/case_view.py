@@ -18,8 +18,9 @@ from shopkeeper.aftersales.cases import rules
 from shopkeeper.aftersales.cases.case import Case, Deadline, Origin, Proposal
 from shopkeeper.aftersales.cases.rows import CaseView
 from shopkeeper.console.display import TimeLeft, time_left
-from shopkeeper.console.i18n import Lang, translate
+from shopkeeper.console.i18n import translate
 from shopkeeper.errors import DomainError
+from shopkeeper.languages import Lang
 from shopkeeper.money import Money
 from shopkeeper.orders.rules import OrderStatus
 

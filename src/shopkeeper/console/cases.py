@@ -28,9 +28,10 @@ from shopkeeper.catalog.models import Store
 from shopkeeper.catalog.service import list_stores
 from shopkeeper.console import case_actions, case_metrics, filters, queries, timeline
 from shopkeeper.console.case_view import STATUSES, CaseSummary, proposal_text, summary
-from shopkeeper.console.i18n import Lang, event_label, translate
+from shopkeeper.console.i18n import event_label, translate
 from shopkeeper.console.web import lang_of, not_found, render, signed_in, url_with
 from shopkeeper.errors import NotFound
+from shopkeeper.languages import Lang
 from shopkeeper.orders.models import Order, OrderLine
 
 router = APIRouter(include_in_schema=False)

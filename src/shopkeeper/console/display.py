@@ -11,7 +11,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from shopkeeper.console.i18n import Lang, translate
+from shopkeeper.console.i18n import translate
+from shopkeeper.languages import Lang
 from shopkeeper.money import Money
 
 

@@ -7,12 +7,8 @@ call `t("key", **values)`; values are filled with `str.format`.
 
 from __future__ import annotations
 
-from typing import Literal
-
 from shopkeeper.console.i18n_cases import EN_CASES, ZH_CASES
-
-Lang = Literal["en", "zh"]
-LANGS: tuple[Lang, ...] = ("en", "zh")
+from shopkeeper.languages import Lang
 
 EN: dict[str, str] = {
     "app.name": "Shopkeeper console",
@@ -736,26 +732,3 @@ def translate(lang: Lang, key: str, **values: object) -> str:
 def event_label(lang: Lang, event_type: str) -> str:
     """Known event types are translated; new ones show their raw type until added here."""
     return STRINGS[lang].get(f"event.{event_type}", event_type)
-
-
-def pick_lang(query: str | None, cookie: str | None, accept_language: str | None) -> Lang:
-    """?lang= wins, then the remembered cookie, then the browser's preference (zh* → zh)."""
-    for choice in (query, cookie):
-        if choice in LANGS:
-            return choice
-    return "zh" if _preferred(accept_language or "").startswith("zh") else "en"
-
-
-def _preferred(header: str) -> str:
-    best, best_q = "", -1.0
-    for part in header.split(","):
-        tag, _, params = part.strip().partition(";")
-        q = 1.0
-        if params.strip().startswith("q="):
-            try:
-                q = float(params.strip()[2:])
-            except ValueError:
-                q = 0.0
-        if tag and q > best_q:
-            best, best_q = tag.strip().lower(), q
-    return best

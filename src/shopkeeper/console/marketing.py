@@ -25,9 +25,10 @@ from shopkeeper.catalog.models import Store
 from shopkeeper.catalog.service import list_stores
 from shopkeeper.console import filters, promotion_text, queries
 from shopkeeper.console.display import when
-from shopkeeper.console.i18n import Lang, translate
+from shopkeeper.console.i18n import translate
 from shopkeeper.console.web import lang_of, not_found, refused_cross_origin, render, same_origin, signed_in, url_with
 from shopkeeper.errors import Forbidden, NotAllowedInState, NotFound
+from shopkeeper.languages import Lang
 from shopkeeper.money import Money
 from shopkeeper.promotions import service
 from shopkeeper.promotions.campaigns import rules as campaign_rules

@@ -14,8 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from shopkeeper.console.i18n import Lang, translate
+from shopkeeper.console.i18n import translate
 from shopkeeper.console.promotion_text import kind_name
+from shopkeeper.languages import Lang
 from shopkeeper.promotions.explain import describe, hint_text
 
 

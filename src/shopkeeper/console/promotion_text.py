@@ -16,7 +16,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from shopkeeper.console.i18n import Lang, translate
+from shopkeeper.console.i18n import translate
+from shopkeeper.languages import Lang
 from shopkeeper.money import Money, exponent
 from shopkeeper.promotions.engine.benefits import KINDS, Gift, default
 from shopkeeper.promotions.schemas import KIND_NAMES

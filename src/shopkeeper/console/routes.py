@@ -27,7 +27,7 @@ from shopkeeper.catalog.service import list_stores
 from shopkeeper.clock import start_of_local_day
 from shopkeeper.console import cases, filters, marketing, queries, timeline
 from shopkeeper.console.display import TimeLeft, time_left
-from shopkeeper.console.i18n import Lang, event_label, translate
+from shopkeeper.console.i18n import event_label, translate
 from shopkeeper.console.order_pricing import pricing_view, refs_of
 from shopkeeper.console.web import (
     SESSION_COOKIE,
@@ -45,6 +45,7 @@ from shopkeeper.console.web import (
     url_with,
 )
 from shopkeeper.errors import NotFound, Unauthenticated
+from shopkeeper.languages import Lang
 from shopkeeper.money import Money
 from shopkeeper.orders.ledger import balances
 from shopkeeper.orders.models import Order

@@ -16,8 +16,9 @@ from typing import Any
 
 from shopkeeper.console import promotion_text
 from shopkeeper.console.display import duration, money, when
-from shopkeeper.console.i18n import Lang, translate
+from shopkeeper.console.i18n import translate
 from shopkeeper.events import Event
+from shopkeeper.languages import Lang
 
 Words = tuple[str, str]  # (English, 中文)
 

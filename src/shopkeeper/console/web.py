@@ -24,7 +24,8 @@ from fastapi.templating import Jinja2Templates
 
 from shopkeeper.auth import Principal, Role
 from shopkeeper.console import display
-from shopkeeper.console.i18n import LANGS, Lang, pick_lang, translate
+from shopkeeper.console.i18n import translate
+from shopkeeper.languages import LANGS, Lang, pick_lang
 from shopkeeper.proxies import client_address, over_tls
 from shopkeeper.sessions import policy_of, resume, touch
 from shopkeeper.settings import Settings
