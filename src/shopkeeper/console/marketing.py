@@ -26,7 +26,16 @@ from shopkeeper.catalog.service import list_stores
 from shopkeeper.console import filters, promotion_text, queries
 from shopkeeper.console.display import when
 from shopkeeper.console.i18n import Lang, translate
-from shopkeeper.console.web import lang_of, not_found, refused_cross_origin, render, same_origin, signed_in, url_with
+from shopkeeper.console.web import (
+    detail,
+    lang_of,
+    not_found,
+    refused_cross_origin,
+    render,
+    same_origin,
+    signed_in,
+    url_with,
+)
 from shopkeeper.errors import Forbidden, NotAllowedInState, NotFound
 from shopkeeper.money import Money
 from shopkeeper.promotions import service
@@ -186,25 +195,19 @@ def promotions(request: Request) -> Response:
 
 @router.get("/promotions/{promotion_id}")
 def promotion_detail(request: Request, promotion_id: str) -> Response:
-    who = signed_in(request)
-    if isinstance(who, Response):
-        return who
     done = request.query_params.get("done")
-    return _promotion_page(request, who, promotion_id, notice=f"done.{done}" if done in ACTIONS else None)
+    return _promotion_page(request, None, promotion_id, notice=f"done.{done}" if done in ACTIONS else None)
 
 
-def _promotion_page(request: Request, who: Principal, promotion_id: str, status: int = 200,
+def _promotion_page(request: Request, who: Principal | None, promotion_id: str, status: int = 200,
                     notice: str | None = None, error: str | None = None) -> Response:
-    lang = lang_of(request)
-    now: datetime = request.app.state.clock.now()
-    wanted = filters.parse_id(promotion_id)
-    with request.app.state.db.read() as session:
-        try:
-            row = service.get_promotion(session, who, wanted) if wanted is not None else None
-        except NotFound:
-            row = None
-        if row is None:
-            return not_found(request, who, "promotion")
+    """A promotion's page; `who` is None on a plain visit (signed in here), the principal when re-shown after a move."""
+    with detail(request, promotion_id, "promotion", service.get_promotion, who) as found:
+        if isinstance(found, Response):
+            return found
+        who, session, row = found.principal, found.session, found.row
+        lang = lang_of(request)
+        now: datetime = request.app.state.clock.now()
         stores = _stores(session, who, request)
         view = _promotion_view(row, stores, now, lang, _labels(session, who, [row.rule or {}], lang, None),
                                service.units_sold(session, [row])[row.id], limit=None)
@@ -312,24 +315,18 @@ def coupons(request: Request) -> Response:
 
 @router.get("/coupons/{template_id}")
 def coupon_detail(request: Request, template_id: str) -> Response:
-    who = signed_in(request)
-    if isinstance(who, Response):
-        return who
     done = request.query_params.get("done")
-    return _coupon_page(request, who, template_id, notice=f"done.{done}" if done in ACTIONS else None)
+    return _coupon_page(request, None, template_id, notice=f"done.{done}" if done in ACTIONS else None)
 
 
-def _coupon_page(request: Request, who: Principal, template_id: str, status: int = 200,
+def _coupon_page(request: Request, who: Principal | None, template_id: str, status: int = 200,
                  notice: str | None = None, error: str | None = None) -> Response:
-    lang = lang_of(request)
-    wanted = filters.parse_id(template_id)
-    with request.app.state.db.read() as session:
-        try:
-            row = service.get_coupon_template(session, who, wanted) if wanted is not None else None
-        except NotFound:
-            row = None
-        if row is None:
-            return not_found(request, who, "coupon")
+    """A coupon template's page; `who` is None on a plain visit, the principal when re-shown after a move."""
+    with detail(request, template_id, "coupon", service.get_coupon_template, who) as found:
+        if isinstance(found, Response):
+            return found
+        who, session, row = found.principal, found.session, found.row
+        lang = lang_of(request)
         stores = _stores(session, who, request)
         view = _coupon_view(row, stores, lang, _labels(session, who, [row.rule or {}], lang, None), limit=None)
         held = queries.coupon_counts(session, row.id) if view.may_manage else None
@@ -400,6 +397,14 @@ def campaign_list(request: Request) -> Response:
                   form=dict(request.query_params), **_pager(request, next_cursor))
 
 
+def _visible_campaign(session: Session, who: Principal, campaign_id: int) -> Campaign:
+    """A role that may see no campaign at all (Forbidden) is told the same 404 as for a missing one."""
+    try:
+        return campaigns.get_campaign(session, who, campaign_id)
+    except Forbidden as refused:
+        raise NotFound("no such campaign") from refused
+
+
 @dataclass(frozen=True)
 class EntryView:
     id: int
@@ -414,22 +419,15 @@ class EntryView:
 
 @router.get("/campaigns/{campaign_id}")
 def campaign_detail(request: Request, campaign_id: str) -> Response:
-    who = signed_in(request)
-    if isinstance(who, Response):
-        return who
-    lang = lang_of(request)
-    now: datetime = request.app.state.clock.now()
-    wanted = filters.parse_id(campaign_id)
-    with request.app.state.db.read() as session:
-        try:
-            row = campaigns.get_campaign(session, who, wanted) if wanted is not None else None
-        except (NotFound, Forbidden):
-            row = None
-        if row is None:
-            return not_found(request, who, "campaign")
+    with detail(request, campaign_id, "campaign", _visible_campaign) as found:
+        if isinstance(found, Response):
+            return found
+        who, session, row = found.principal, found.session, found.row
+        lang = lang_of(request)
+        now: datetime = request.app.state.clock.now()
         stores = _stores(session, who, request)
-        found = campaigns.list_entries(session, who, row.id, ENTRIES_SHOWN + 1, None)
-        shown = found[:ENTRIES_SHOWN]
+        listed = campaigns.list_entries(session, who, row.id, ENTRIES_SHOWN + 1, None)
+        shown = listed[:ENTRIES_SHOWN]
         prices = campaigns.entry_prices(session, [e.id for e in shown])
         sku_names = queries.scope_names(session, who, "sku", {s for p in prices.values() for s in p}, lang)
         titles = queries.product_titles(session, who, {e.product_id for e in shown}, lang)
@@ -446,4 +444,4 @@ def campaign_detail(request: Request, campaign_id: str) -> Response:
                     for c in e.checks],
             created_at=e.created_at) for e in shown]
     return render(request, "campaign.html", principal=who, nav="campaigns", c=view, entries=entries, now=now,
-                  more_entries=len(found) > ENTRIES_SHOWN)
+                  more_entries=len(listed) > ENTRIES_SHOWN)

@@ -34,8 +34,8 @@ from shopkeeper.console.web import (
     address_of,
     buyer_refused,
     clear_session_cookie,
+    detail,
     lang_of,
-    not_found,
     refused_cross_origin,
     remember_lang,
     render,
@@ -213,23 +213,16 @@ def orders(request: Request) -> Response:
 
 @router.get("/orders/{order_id}")
 def order_detail(request: Request, order_id: str) -> Response:
-    who = signed_in(request)
-    if isinstance(who, Response):
-        return who
-    wanted = filters.parse_id(order_id)
-    with request.app.state.db.read() as session:
-        try:
-            order = get_order(session, who, wanted) if wanted is not None else None
-        except NotFound:
-            order = None
-        if order is None:
-            return not_found(request, who)
-        detail = _order_page(session, order, lang_of(request))
+    with detail(request, order_id, "order", get_order) as found:
+        if isinstance(found, Response):
+            return found
+        who, session, order = found.principal, found.session, found.row
+        page = _order_page(session, order, lang_of(request))
         now = request.app.state.clock.now()
-        detail["cases"] = _order_cases(session, who, order, now, lang_of(request))
+        page["cases"] = _order_cases(session, who, order, now, lang_of(request))
     return render(request, "order.html", principal=who, nav="orders", order=order, now=now,
                   left=time_left(_active_deadline(order), now, lang_of(request)),
-                  words=cases.countdown_words(lang_of(request)), **detail)
+                  words=cases.countdown_words(lang_of(request)), **page)
 
 
 def _order_page(session: Any, order: Order, lang: Lang) -> dict[str, Any]:
