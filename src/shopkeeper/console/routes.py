@@ -1,5 +1,5 @@
-"""The console's pages: login, dashboard, order list and order detail (promotions, coupons, campaigns: `marketing`;
-after-sales cases and seller metrics: `cases`).
+"""The console's pages: login, dashboard, order list and order detail (promotions and coupons: `promotion_pages`;
+campaigns: `campaign_pages`; after-sales cases and seller metrics: `cases`).
 
 Routes stay thin: they read through services and `queries`, turn rows into
 what a page shows, and render. The only writes are signing in and out (sessions.py),
@@ -25,7 +25,7 @@ from shopkeeper.auth import Principal, Role, find_key, principal_of
 from shopkeeper.catalog.models import Store
 from shopkeeper.catalog.service import list_stores
 from shopkeeper.clock import start_of_local_day
-from shopkeeper.console import cases, filters, marketing, queries, timeline
+from shopkeeper.console import campaign_pages, cases, filters, promotion_pages, queries, timeline
 from shopkeeper.console.display import TimeLeft, time_left
 from shopkeeper.console.i18n import Lang, event_label, translate
 from shopkeeper.console.order_pricing import pricing_view, refs_of
@@ -247,5 +247,6 @@ def _active_deadline(order: Order) -> datetime | None:
             OrderStatus.SHIPPED.value: order.confirm_by, OrderStatus.DELIVERED.value: order.confirm_by}.get(order.status)
 
 
-router.include_router(marketing.router)
+router.include_router(promotion_pages.router)
+router.include_router(campaign_pages.router)
 router.include_router(cases.router)
