@@ -29,7 +29,7 @@ from shopkeeper.catalog.service import list_stores
 from shopkeeper.console import case_actions, case_metrics, filters, queries, timeline
 from shopkeeper.console.case_view import STATUSES, CaseSummary, proposal_text, summary
 from shopkeeper.console.i18n import event_label, translate
-from shopkeeper.console.web import lang_of, not_found, render, signed_in, url_with
+from shopkeeper.console.web import detail, lang_of, not_found, render, signed_in, url_with
 from shopkeeper.errors import NotFound
 from shopkeeper.languages import Lang
 from shopkeeper.orders.models import Order, OrderLine
@@ -112,31 +112,25 @@ class LineView:
 
 @router.get("/cases/{case_id}")
 def case_detail(request: Request, case_id: str) -> Response:
-    who = signed_in(request)
-    if isinstance(who, Response):
-        return who
     done = request.query_params.get("done")
-    return case_page(request, who, case_id, notice=f"done.{done}" if done in case_actions.ACTIONS else None)
+    return case_page(request, None, case_id, notice=f"done.{done}" if done in case_actions.ACTIONS else None)
 
 
-def case_page(request: Request, who: Principal, case_id: str, status: int = 200, notice: str | None = None,
+def case_page(request: Request, who: Principal | None, case_id: str, status: int = 200, notice: str | None = None,
               error: str | None = None) -> Response:
-    lang = lang_of(request)
-    now: datetime = request.app.state.clock.now()
-    wanted = filters.parse_id(case_id)
-    with request.app.state.db.read() as session:
-        try:
-            row = case_rows.get_case(session, who, wanted) if wanted is not None else None
-        except NotFound:
-            row = None
-        if row is None:
-            return not_found(request, who, "case")
+    """A case's page; `who` is None on a plain visit (signed in here), the principal when re-shown after a form."""
+    with detail(request, case_id, "case", case_rows.get_case, who) as found:
+        if isinstance(found, Response):
+            return found
+        who, session, row = found.principal, found.session, found.row
+        lang = lang_of(request)
+        now: datetime = request.app.state.clock.now()
         order = session.get(Order, row.order_id)
         store = session.get(Store, row.store_id)
         assert order is not None and store is not None
         view = case_rows.describe(row)
         case = summary(view, now, lang, order.status)
-        detail = {
+        page = {
             "lines": _lines(session, row), "timeline": _timeline(session, who, row, store, lang),
             "messages": case_evidence.messages(session, who, row.id), "evidence": case_evidence.evidence_files(session, who, row.id),
             "reminders": [(moment, moment <= now) for moment in view.reminders],
@@ -144,7 +138,7 @@ def case_page(request: Request, who: Principal, case_id: str, status: int = 200,
         }
     return render(request, "case.html", status=status, principal=who, nav="cases", c=case, row=row, order=order,
                   store=store, now=now, notice=notice, error=error, event_label=event_label, words=countdown_words(lang),
-                  **detail)
+                  **page)
 
 
 def _timeline(session: Session, who: Principal, row: CaseRow, store: Store, lang: Lang) -> list[timeline.Line]:

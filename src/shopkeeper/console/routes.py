@@ -1,5 +1,5 @@
-"""The console's pages: login, dashboard, order list and order detail (promotions, coupons, campaigns: `marketing`;
-after-sales cases and seller metrics: `cases`).
+"""The console's pages: login, dashboard, order list and order detail (promotions and coupons: `promotion_pages`;
+campaigns: `campaign_pages`; after-sales cases and seller metrics: `cases`).
 
 Routes stay thin: they read through services and `queries`, turn rows into
 what a page shows, and render. The only writes are signing in and out (sessions.py),
@@ -25,7 +25,7 @@ from shopkeeper.auth import Principal, Role, find_key, principal_of
 from shopkeeper.catalog.models import Store
 from shopkeeper.catalog.service import list_stores
 from shopkeeper.clock import start_of_local_day
-from shopkeeper.console import cases, filters, marketing, queries, timeline
+from shopkeeper.console import campaign_pages, cases, filters, promotion_pages, queries, timeline
 from shopkeeper.console.display import TimeLeft, time_left
 from shopkeeper.console.i18n import event_label, translate
 from shopkeeper.console.order_pricing import pricing_view, refs_of
@@ -34,8 +34,8 @@ from shopkeeper.console.web import (
     address_of,
     buyer_refused,
     clear_session_cookie,
+    detail,
     lang_of,
-    not_found,
     refused_cross_origin,
     remember_lang,
     render,
@@ -214,23 +214,16 @@ def orders(request: Request) -> Response:
 
 @router.get("/orders/{order_id}")
 def order_detail(request: Request, order_id: str) -> Response:
-    who = signed_in(request)
-    if isinstance(who, Response):
-        return who
-    wanted = filters.parse_id(order_id)
-    with request.app.state.db.read() as session:
-        try:
-            order = get_order(session, who, wanted) if wanted is not None else None
-        except NotFound:
-            order = None
-        if order is None:
-            return not_found(request, who)
-        detail = _order_page(session, order, lang_of(request))
+    with detail(request, order_id, "order", get_order) as found:
+        if isinstance(found, Response):
+            return found
+        who, session, order = found.principal, found.session, found.row
+        page = _order_page(session, order, lang_of(request))
         now = request.app.state.clock.now()
-        detail["cases"] = _order_cases(session, who, order, now, lang_of(request))
+        page["cases"] = _order_cases(session, who, order, now, lang_of(request))
     return render(request, "order.html", principal=who, nav="orders", order=order, now=now,
                   left=time_left(_active_deadline(order), now, lang_of(request)),
-                  words=cases.countdown_words(lang_of(request)), **detail)
+                  words=cases.countdown_words(lang_of(request)), **page)
 
 
 def _order_page(session: Any, order: Order, lang: Lang) -> dict[str, Any]:
@@ -255,5 +248,6 @@ def _active_deadline(order: Order) -> datetime | None:
             OrderStatus.SHIPPED.value: order.confirm_by, OrderStatus.DELIVERED.value: order.confirm_by}.get(order.status)
 
 
-router.include_router(marketing.router)
+router.include_router(promotion_pages.router)
+router.include_router(campaign_pages.router)
 router.include_router(cases.router)

@@ -13,18 +13,23 @@ this origin (`same_origin`), which covers sibling sites SameSite does not.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
 
 from shopkeeper.auth import Principal, Role
-from shopkeeper.console import display
+from shopkeeper.console import display, filters
 from shopkeeper.console.i18n import translate
+from shopkeeper.errors import NotFound
 from shopkeeper.languages import LANGS, Lang, pick_lang
 from shopkeeper.proxies import client_address, over_tls
 from shopkeeper.sessions import policy_of, resume, touch
@@ -137,6 +142,46 @@ def not_found(request: Request, principal: Principal, what: str = "order") -> HT
     body = "error.not_found.body" if what == "order" else f"error.not_found.{what}"
     return render(request, "not_found.html", status=404, principal=principal, body_key=body, back_url=back[0],
                   back_key=back[1])
+
+
+Row = TypeVar("Row")
+Loader = Callable[[Session, Principal, int], Row]  # a service's `get_…`: raises NotFound for missing and another tenant's
+
+
+@dataclass(frozen=True)
+class Detail(Generic[Row]):
+    """What a detail page has once the skeleton's steps passed: who asks, the open read session, the row."""
+
+    principal: Principal
+    session: Session
+    row: Row
+
+
+@contextmanager
+def detail(request: Request, raw_id: str, what: str, load: Loader[Row],
+           principal: Principal | None = None) -> Iterator[Detail[Row] | Response]:
+    """The steps every detail page (order, promotion, coupon, campaign, case) takes before its own.
+
+    Sign in (a signed-out browser goes to /login), parse the id from the path, load the row
+    through its service, and answer one 404 page for a malformed id, a missing row and another
+    tenant's alike, so a page never tells "not yours" from "not there". It yields the Response to
+    send instead, or the row with its read session still open: pages go on reading (lines,
+    timelines, labels) in the same session. A page re-shown after a form (403/409) passes the
+    `principal` it already has, and is not signed in twice.
+    """
+    if principal is None:
+        signed = signed_in(request)
+        if isinstance(signed, Response):
+            yield signed
+            return
+        principal = signed
+    wanted = filters.parse_id(raw_id)
+    with request.app.state.db.read() as session:
+        try:
+            row = load(session, principal, wanted) if wanted is not None else None
+        except NotFound:
+            row = None
+        yield not_found(request, principal, what) if row is None else Detail(principal, session, row)
 
 
 def same_origin(request: Request) -> bool:
