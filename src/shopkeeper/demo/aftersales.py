@@ -45,7 +45,8 @@ from shopkeeper.orders import service as orders
 from shopkeeper.scope import SYSTEM
 
 if TYPE_CHECKING:
-    from shopkeeper.demo.simulation import DemoRun, DemoShop, DemoShopper
+    from shopkeeper.demo.core import DemoShop, DemoShopper
+    from shopkeeper.demo.simulation import DemoRun
 
 HOUR, DAY = timedelta(hours=1), timedelta(days=1)
 Move = tuple[str, timedelta, Callable[[Session, datetime, CaseRow], Any]]  # who acts, after how long, doing what

@@ -1,0 +1,116 @@
+"""What the staff do: ship, the carrier's pickup and delivery scans, and the buyer's confirmation that ends the
+parcel's journey; and between orders, price changes and Monday's restock."""
+
+from __future__ import annotations
+
+from bisect import bisect
+from datetime import timedelta
+
+from shopkeeper.catalog import service as catalog
+from shopkeeper.demo.core import DemoCore, DemoShop, DemoShopper, shelf_price
+from shopkeeper.demo.data import (
+    BUYER_CONFIRMS_SHARE,
+    CHINA_OUTBOUND,
+    DELIVERY_SCAN_SHARE,
+    PICKUP_HOURS,
+    PICKUP_SCAN_SHARE,
+    TAOBAO_CARRIERS,
+    US_DOMESTIC,
+)
+from shopkeeper.errors import NotAllowedInState
+from shopkeeper.inventory import service as inventory
+from shopkeeper.orders import service as orders
+
+
+class Staff(DemoCore):
+    """The store's side of an order once it is paid, and the shelf between orders."""
+
+    def ship(self, shop: DemoShop, shopper: DemoShopper, order_id: int, from_us: bool) -> None:
+        if order_id in self.desk.held:  # the buyer asked for the money back before shipment: wait for the answer
+            return
+        if shop.carriers:
+            carriers = shop.carriers
+        elif not shop.cross_border:
+            carriers = TAOBAO_CARRIERS
+        else:
+            carriers = US_DOMESTIC if from_us else CHINA_OUTBOUND
+        carrier = self.rng.choice(sorted(carriers))
+        pattern, (fastest, slowest) = carriers[carrier]
+        try:
+            with self.db.transaction() as session:
+                order = orders.ship(session, self.now, shop.staff, order_id, carrier, self.tracking_number(pattern))
+                confirm_by = order.confirm_by
+        except NotAllowedInState:  # refunded before it could ship
+            return
+        assert confirm_by is not None
+        self.tally["shipped"] += 1
+        transit = timedelta(days=self.rng.uniform(fastest, slowest) + (2 if shopper.remote else 0))
+        arrives = self.now + transit
+        self.desk.after_shipment(shop, shopper, order_id, carrier, arrives)
+        if self.rng.random() < PICKUP_SCAN_SHARE:
+            self.later(self.now + min(timedelta(hours=self.rng.uniform(*PICKUP_HOURS)), transit / 2), self.pick_up, shop,
+                       order_id)
+        scanned = self.rng.random() < DELIVERY_SCAN_SHARE and arrives < confirm_by - timedelta(hours=2)
+        if scanned:
+            self.later(arrives, self.deliver, shop, order_id)
+        if self.rng.random() < BUYER_CONFIRMS_SHARE:
+            at = arrives + timedelta(hours=self.rng.uniform(1, 72))
+            if at < confirm_by - timedelta(hours=1):
+                self.later(at, self.confirm, shopper, order_id)
+
+    def pick_up(self, shop: DemoShop, order_id: int) -> None:
+        try:
+            with self.db.transaction() as session:
+                orders.record_pickup(session, self.now, shop.staff, order_id)
+        except NotAllowedInState:  # refunded and closed before the carrier came
+            return
+        self.tally["pickup scans"] += 1
+
+    def tracking_number(self, pattern: str) -> str:
+        alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
+        return "".join(str(self.rng.randrange(10)) if ch == "#" else self.rng.choice(alphabet) if ch == "A" else ch
+                       for ch in pattern)
+
+    def deliver(self, shop: DemoShop, order_id: int) -> None:
+        try:
+            with self.db.transaction() as session:
+                orders.mark_delivered(session, self.now, shop.staff, order_id)
+        except NotAllowedInState:  # the buyer confirmed first
+            return
+        self.tally["delivery scans"] += 1
+
+    def confirm(self, shopper: DemoShopper, order_id: int) -> None:
+        try:
+            with self.db.transaction() as session:
+                orders.confirm_receipt(session, self.now, shopper.principal, order_id)
+        except NotAllowedInState:
+            return
+        self.tally["confirmed by buyer"] += 1
+
+    def change_price(self, shop: DemoShop) -> None:
+        item = shop.items[bisect(shop.item_cum, self.rng.random() * shop.item_cum[-1])]
+        roll = self.rng.random()
+        if item.price != item.list_price and roll < 0.4:
+            new = item.list_price  # the promotion ends
+        elif roll < 0.75:
+            new = shelf_price(round(item.list_price * self.rng.uniform(0.75, 0.92)), shop.currency)  # 限时折扣 promotion
+        else:
+            new = shelf_price(round(item.list_price * self.rng.uniform(1.04, 1.12)), shop.currency)
+            item.list_price = new
+        with self.db.transaction() as session:
+            catalog.change_price(session, self.now, shop.staff, item.sku_id, new)
+        item.price = new
+        self.tally["price changes"] += 1
+
+    def restock(self, shop: DemoShop) -> None:
+        with self.db.read() as session:
+            available = inventory.available_by_sku(session, [i.sku_id for i in shop.items])
+        due = [i for i in shop.items if not i.scarce and available[i.sku_id] < i.restock_at]
+        if not due:
+            return
+        with self.db.transaction() as session:  # one inbound delivery (入库单)
+            note = f"补货 restock PO-{self.now:%Y%m%d}-{shop.store_id}"
+            for item in due:
+                quantity = item.restock_by + self.rng.randint(0, item.restock_by)
+                inventory.receive(session, self.now, shop.staff, item.sku_id, item.warehouse_id, quantity, note)
+        self.tally["restock lines"] += len(due)
