@@ -92,7 +92,7 @@ def test_a_buyer_keeps_addresses_that_others_can_neither_add_nor_read(db: Databa
         assert session.scalars(select(Address.id).where(Address.buyer_id == li.id)).all() == [home.id, office.id]
 
 
-@pytest.mark.parametrize("country", ["CHN", "C", "1A", "C1"])
+@pytest.mark.parametrize("country", ["CHN", "C", "1A", "C1", "中国"])
 def test_an_address_needs_a_two_letter_country_code(db: Database, clock: SimulatedClock, country: str) -> None:
     with db.transaction() as session:
         li = customers.create_buyer(session, clock.now(), OPERATOR, "Li Lei")

@@ -37,7 +37,7 @@ def get_buyer(session: Session, actor: Principal, buyer_id: int) -> Buyer:
 def add_address(session: Session, actor: Principal, buyer_id: int, recipient: str, country: str, region: str = "",
                 city: str = "", line1: str = "", postcode: str = "", phone: str = "") -> Address:
     get_buyer(session, actor, buyer_id)
-    if len(country) != 2 or not country.isalpha():
+    if len(country) != 2 or not (country.isascii() and country.isalpha()):  # "中国" is two letters, not a code
         raise InvalidInput("country must be an ISO 3166 alpha-2 code such as CN or US")
     address = Address(buyer_id=buyer_id, recipient=recipient, country=country.upper(), region=region, city=city,
                       line1=line1, postcode=postcode, phone=phone)
