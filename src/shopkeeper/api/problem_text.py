@@ -107,6 +107,7 @@ DETAILS_ZH: dict[str, str] = {
     "{n} times": "{n}次",
     "no such route": "没有该路由",
     "no such file {name}": "没有文件 {name}",
+    "no such campaign": "没有该活动",
     "no such evidence": "没有该凭证",
     "no coupon has the code {code}": "没有券码为 {code} 的优惠券",
     "SKU {sku} is not sold by store {store}": "店铺 {store} 不出售 SKU {sku}",
