@@ -39,7 +39,6 @@ from shopkeeper.aftersales.models import CaseRow
 from shopkeeper.api.deps import MAX_ID, Context, Ctx, IdPath, IdQuery, Limit
 from shopkeeper.api.idempotent import run_once
 from shopkeeper.api.schemas import to_minor
-from shopkeeper.clock import utc
 from shopkeeper.errors import InvalidInput
 from shopkeeper.money import Money
 from shopkeeper.orders import service as orders
@@ -229,8 +228,7 @@ def problem(case_id: IdPath, ctx: Ctx, body: ProblemIn | None = None, idempotenc
 
     def act(session: Session) -> CaseRow:
         proposal = _proposal(body.proposal, _currency(session, ctx, case_id))
-        delivered = utc(body.delivered_at) if body.delivered_at else None
-        return service.report_problem(session, ctx.now(), ctx.actor, case_id, delivered, proposal)
+        return service.report_problem(session, ctx.now(), ctx.actor, case_id, body.delivered_at, proposal)
 
     return _once(ctx, "problem", idempotency_key, {"case_id": case_id, **body.model_dump(mode="json")}, act)
 
