@@ -62,24 +62,51 @@ from typing import Any
 from reporting import cpu_model, rewrite_section
 
 from shopkeeper.promotions import native
-from shopkeeper.promotions.engine.benefits import (
-    BulkPrice,
-    Bundle,
-    EarlyBird,
-    FreeShipping,
-    Gift,
-    NthUnit,
-    PointsPrice,
-    QuantityTier,
-    Reduction,
-    Tier,
-    TimeStep,
-    UnitPrice,
-)
-from shopkeeper.promotions.engine.index import PromotionIndex
-from shopkeeper.promotions.engine.price import price_cart
-from shopkeeper.promotions.engine.results import PricedCart
-from shopkeeper.promotions.engine.terms import Audience, CartLine, GiftSku, PricingRequest, Promotion, Scope, Shopper
+
+try:  # the engine's home since 2026-12
+    from shopkeeper.promotions.engine.benefits import (
+        BulkPrice,
+        Bundle,
+        EarlyBird,
+        FreeShipping,
+        Gift,
+        NthUnit,
+        PointsPrice,
+        QuantityTier,
+        Reduction,
+        Tier,
+        TimeStep,
+        UnitPrice,
+    )
+    from shopkeeper.promotions.engine.index import PromotionIndex
+    from shopkeeper.promotions.engine.price import price_cart
+    from shopkeeper.promotions.engine.results import PricedCart
+    from shopkeeper.promotions.engine.terms import Audience, CartLine, GiftSku, PricingRequest, Promotion, Scope, Shopper
+except ImportError:  # an older commit's engine, measured beside this one by pricing_against.py
+    from shopkeeper.promotions.index import PromotionIndex
+    from shopkeeper.promotions.results import PricedCart
+    from shopkeeper.promotions.rules import price_cart
+    from shopkeeper.promotions.terms import (
+        Audience,
+        BulkPrice,
+        Bundle,
+        CartLine,
+        EarlyBird,
+        FreeShipping,
+        Gift,
+        GiftSku,
+        NthUnit,
+        PointsPrice,
+        PricingRequest,
+        Promotion,
+        QuantityTier,
+        Reduction,
+        Scope,
+        Shopper,
+        Tier,
+        TimeStep,
+        UnitPrice,
+    )
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
@@ -429,6 +456,7 @@ class EngineRun:
     discount_share: float  # discounts over list prices, goods and shipping
     index_seconds: float
     round_rates: list[float]  # carts/s of every round, fastest first
+    checksum: str = ""  # every cart's totals and verdicts: two builds of the engine must agree on it
 
     @property
     def rate(self) -> float:
@@ -482,7 +510,7 @@ def time_engine(market: Market, carts: list[Cart], warmup: list[Cart], rounds: i
     print(f"totals checksum at {market.size} live promotions: {checksum.hexdigest()[:16]}", flush=True)
     return EngineRun(market.size, len(market.stores), len(market.skus), n, timed[len(timed) // 2], candidates / n, applied / n,
                      searches, sum(len(c.lines) for c in carts) / n, 1 - payable / listed, index_seconds,
-                     [n / sum(t) for t in timed])
+                     [n / sum(t) for t in timed], checksum.hexdigest()[:16])
 
 
 def rate_on(market: Market, carts: list[Cart], seconds: float = 1.0) -> float:
