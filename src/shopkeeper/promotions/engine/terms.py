@@ -31,7 +31,6 @@ except ImportError:  # plain Python without mypy: the decorator speaks only to m
         return lambda cls: cls
 
 # Stages run in this order (the documented order of application).
-
 Stage = Literal["item", "order", "shipping", "coupon", "platform"]
 STAGES: tuple[Stage, ...] = ("item", "order", "shipping", "coupon", "platform")
 
