@@ -17,7 +17,24 @@ from shopkeeper.console.promotion_text import summary
 from shopkeeper.promotions import codec, native
 from shopkeeper.promotions.benefit_schemas import REQUESTS, BenefitIn, benefit_union
 from shopkeeper.promotions.engine import dispatch
-from shopkeeper.promotions.engine.benefits import KINDS, Kind, PointsPrice, Reduction, Tier, register, unregister
+from shopkeeper.promotions.engine.benefits import (
+    KINDS,
+    BulkPrice,
+    Bundle,
+    EarlyBird,
+    FreeShipping,
+    Gift,
+    Kind,
+    NthUnit,
+    PointsPrice,
+    QuantityTier,
+    Reduction,
+    Tier,
+    TimeStep,
+    UnitPrice,
+    register,
+    unregister,
+)
 from shopkeeper.promotions.engine.ledger import Ledger
 from shopkeeper.promotions.engine.price import price_cart
 from shopkeeper.promotions.engine.terms import PricingRequest, Promotion
@@ -102,3 +119,41 @@ def test_a_kind_added_as_one_module_and_one_registry_line_is_priced(fixed_off: K
     assert verdict(priced, 1).applied and verdict(priced, 1).amount == 300 * 2 + 100
     assert verdict(priced, 1).stage == "item"
     assert priced.lines[1].payable == 500
+
+
+@pytest.mark.skipif(native.running_compiled(), reason="the compiled engine prices the kinds compiled into it")
+def test_a_new_kind_that_works_line_by_line_takes_a_line_from_another_item_price_without_a_search(fixed_off: Kind) -> None:
+    # given ¥3 off (¥7) and an activity price of ¥8 on one ¥10 line, and ¥3 off never below ¥5 (¥5) against
+    # ¥4.50 on a ¥6 line: each a price the kind says works line by line (`per_line`, `line_alone`)
+    cart = (line(1, 1000), line(2, 600))
+    offers = (promo(1, FixedOff(300, floor=500), scope=sku_scope(1, 2)), promo(2, UnitPrice(price=800), scope=sku_scope(1)),
+              promo(3, UnitPrice(price=450), scope=sku_scope(2)))
+    # when priced
+    priced = price_cart(PricingRequest("CNY", T0, cart, offers))
+    # then the cheapest price alone takes each line, as for the engine's own unit prices, and nothing is searched
+    assert [ln.payable for ln in priced.lines] == [700, 450]
+    assert verdict(priced, 1).amount == 300 and not verdict(priced, 2).applied and verdict(priced, 3).amount == 150
+    assert priced.search == "single"
+
+
+def test_each_kind_answers_what_the_engine_asks_of_it_and_the_others_give_the_common_answer() -> None:
+    every = {
+        "unit_price": UnitPrice(price=100), "early_bird": EarlyBird((TimeStep(T0, pct("0.1")),)),
+        "bulk_price": BulkPrice((QuantityTier(2, pct("0.1")),)), "nth_unit": NthUnit(2, pct("0.5")),
+        "bundle": Bundle({1: 1, 2: 1}, 500), "points_price": PointsPrice(100, 50), "reduction": Reduction((Tier(0, 100),)),
+        "gift": Gift(9), "free_shipping": FreeShipping(),
+    }
+    assert set(every) == set(KINDS) and all(isinstance(every[name], kind.terms) for name, kind in KINDS.items())
+
+    def answering(question: str) -> set[str]:
+        return {name for name, terms in every.items() if getattr(terms, question)}
+
+    assert answering("per_line") == {"unit_price", "early_bird", "nth_unit"}
+    assert not NthUnit(2, pct("0.5"), same_sku=False).per_line  # units counted across the scope
+    assert answering("spends_points") == {"points_price"}
+    assert answering("is_threshold") == {"reduction", "gift", "free_shipping"}
+    assert answering("lowers_payable") == set(KINDS) - {"gift"}
+    assert answering("bounded_at_list") == {"reduction"}
+    assert answering("frees_shipping") == {"free_shipping"}
+    assert {name for name, terms in every.items() if terms.only_skus is not None} == {"bundle"}
+    assert set(every["bundle"].only_skus or ()) == {1, 2}

@@ -12,10 +12,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from shopkeeper.promotions.engine.benefits.free_shipping import FreeShipping
-from shopkeeper.promotions.engine.benefits.gift import Gift
-from shopkeeper.promotions.engine.benefits.points_price import PointsPrice
-from shopkeeper.promotions.engine.benefits.reduction import Reduction, proportional_share
+from shopkeeper.promotions.engine.benefits.reduction import proportional_share
 from shopkeeper.promotions.engine.dispatch import gap_to_next
 from shopkeeper.promotions.engine.passes import Pass, separable
 from shopkeeper.promotions.engine.terms import Promotion
@@ -35,7 +32,7 @@ def competing(order: Sequence[Promotion], covered: dict[int, tuple[int, ...]]) -
     for promo in order:
         if promo.coupon_group is not None:
             groups.setdefault(promo.coupon_group, []).append(promo.id)
-        if isinstance(promo.benefit, PointsPrice):
+        if promo.benefit.spends_points:
             points.append(promo.id)
         if promo.stage == "item":
             for index in covered[promo.id]:
@@ -90,7 +87,7 @@ def cannot_pay_off(run: Pass, order: Sequence[Promotion], covered: dict[int, tup
     by_id = {p.id: p for p in order}
     gain, costs = 0, []
     for promo_id, standing in run.thresholds.items():
-        if standing.at_list > standing.achieved and not isinstance(by_id[promo_id].benefit, Gift):  # a gift costs nothing
+        if standing.at_list > standing.achieved and by_id[promo_id].benefit.lowers_payable:  # a gift lowers none
             gap = gap_to_next(by_id[promo_id], standing.basis)
             if gap is None:
                 return False
@@ -99,8 +96,8 @@ def cannot_pay_off(run: Pass, order: Sequence[Promotion], covered: dict[int, tup
     kept_off = [by_id[i] for i in soft if by_id[i].full_price_only or by_id[i].excludes_tags]
     for promo in kept_off:
         kept = run.thresholds.get(promo.id)
-        if kept is None or not isinstance(promo.benefit, Reduction):
-            return False  # kept off every line: nothing bounds what it could give
+        if kept is None or not promo.benefit.bounded_at_list:
+            return False  # kept off every line, or of a kind its list-price standing does not bound: nothing bounds it
         gain += kept.at_list - kept.achieved
     for promo_id in soft:
         promo = by_id[promo_id]
@@ -128,7 +125,7 @@ def feeders(order: Sequence[Promotion], covered: dict[int, tuple[int, ...]]) -> 
     masks = [line_mask(covered[promo.id]) for promo in order]
     fed: dict[int, set[int]] = {}
     for position, promo in enumerate(order):
-        if not isinstance(promo.benefit, (Reduction, Gift, FreeShipping)):
+        if not promo.benefit.is_threshold:
             continue
         lines = masks[position]
         group = promo.coupon_group

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
-from shopkeeper.promotions.engine.benefits.bundle import Bundle
 from shopkeeper.promotions.engine.terms import CartLine, Promotion
 
 
@@ -27,9 +26,10 @@ class PromotionIndex:
     def add(self, promo: Promotion) -> None:
         self.size += 1
         scope = promo.scope
-        if isinstance(promo.benefit, Bundle):
-            # a bundle is only worth looking at when one of its SKUs is in the cart
-            for sku_id in promo.benefit.items:
+        only = promo.benefit.only_skus
+        if only is not None:
+            # a kind that looks at some SKUs only (a bundle) is worth looking at when one of them is in the cart
+            for sku_id in only:
                 self.by_sku.setdefault(sku_id, []).append(promo)
         elif scope.level == "platform":
             self.platform.append(promo)

@@ -12,14 +12,10 @@ says what it does to the lines.
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Sequence
 
-from shopkeeper.promotions.engine.benefits.early_bird import EarlyBird
-from shopkeeper.promotions.engine.benefits.nth_unit import NthUnit
-from shopkeeper.promotions.engine.benefits.unit_price import UnitPrice, unit_price_after
 from shopkeeper.promotions.engine.dispatch import apply_benefit
-from shopkeeper.promotions.engine.ledger import Alone, Ledger, Line, Outcome, percent_of
+from shopkeeper.promotions.engine.ledger import Alone, Ledger, Line, Outcome
 from shopkeeper.promotions.engine.terms import CartLine, PricingRequest, Promotion
 
 
@@ -118,27 +114,14 @@ class Pass(Ledger):
 # --- several item prices on one line: the buyer gets the cheapest --------------------------------
 
 def separable(promo: Promotion, covered: dict[int, tuple[int, ...]]) -> bool:
-    """An item price whose effect on a line does not depend on its other lines: a unit price, an early-bird
-    price or a per-SKU N-th unit, with no allowance shared between lines."""
-    b = promo.benefit
-    per_line = isinstance(b, (UnitPrice, EarlyBird)) or (isinstance(b, NthUnit) and b.same_sku)
-    return per_line and (promo.allowance is None or len(covered[promo.id]) == 1)
+    """An item price whose effect on a line does not depend on its other lines (its kind works `per_line`: a unit
+    price, an early-bird price, a per-SKU N-th unit), with no allowance shared between lines."""
+    return promo.benefit.per_line and (promo.allowance is None or len(covered[promo.id]) == 1)
 
 
 def line_amount_alone(promo: Promotion, line: CartLine, now: datetime) -> int:
-    """What `line` would cost under this separable item price alone."""
-    b, unit, quantity = promo.benefit, line.unit_price, line.quantity
-    units = quantity if promo.allowance is None else min(quantity, promo.allowance)
-    if isinstance(b, NthUnit):
-        units = min(quantity // b.every, units)
-        price = min(b.price, unit) if b.price is not None else unit - percent_of(unit, b.percent_off or Decimal(0))
-    elif isinstance(b, EarlyBird):
-        step = next((s for s in b.steps if now < s.until), None)
-        price = unit if step is None else unit - percent_of(unit, step.percent_off)
-    else:
-        assert isinstance(b, UnitPrice)
-        price = unit_price_after(b, unit, line.sku_id)
-    return unit * quantity - max(0, unit - price) * units
+    """What `line` would cost under this separable item price alone, as far as its allowance goes."""
+    return promo.benefit.line_alone(line, line.quantity if promo.allowance is None else min(line.quantity, promo.allowance), now)
 
 
 

@@ -38,8 +38,6 @@ from typing import Sequence
 from shopkeeper.members import MEMBER_LEVELS
 from shopkeeper.money import exponent
 from shopkeeper.promotions.engine.analysis import cannot_pay_off, competing, thresholds_at_stake
-from shopkeeper.promotions.engine.benefits.bundle import Bundle
-from shopkeeper.promotions.engine.benefits.free_shipping import FreeShipping
 from shopkeeper.promotions.engine.dispatch import hint
 from shopkeeper.promotions.engine.ledger import Outcome
 from shopkeeper.promotions.engine.passes import Pass
@@ -127,10 +125,10 @@ def level_rank(level: str) -> int:
 
 def _covered_lines(promo: Promotion, request: PricingRequest) -> tuple[int, ...]:
     scope = promo.scope
-    bundle = promo.benefit.items if isinstance(promo.benefit, Bundle) else None
+    only = promo.benefit.only_skus  # a bundle's items
     return tuple([i for i, line in enumerate(request.lines)
                   if scope.covers(line.store_id, line.category_id, line.product_id, line.sku_id)
-                  and (bundle is None or line.sku_id in bundle)])
+                  and (only is None or line.sku_id in only)])
 
 
 # --- the result -----------------------------------------------------------------------------------
@@ -177,5 +175,5 @@ def nearest_threshold(run: Pass, order: Sequence[Promotion]) -> Hint | None:
         key = (basis != "amount", short, -saves, promo.id)
         if best is None or key < best:
             best = key
-            found = tuple.__new__(Hint, (promo.id, promo.name, basis, short, saves, gift_sku_id, type(promo.benefit) is FreeShipping))
+            found = tuple.__new__(Hint, (promo.id, promo.name, basis, short, saves, gift_sku_id, promo.benefit.frees_shipping))
     return found

@@ -17,12 +17,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal, Mapping
+from typing import TYPE_CHECKING, Callable, Collection, Literal, Mapping, TypeVar
 
-# Stages run in this order (the documented order of application).
 if TYPE_CHECKING:
     from shopkeeper.promotions.engine.dispatch import Benefit
 
+_T = TypeVar("_T")
+
+try:
+    from mypy_extensions import mypyc_attr  # installed with mypy, which compiles the engine
+except ImportError:  # plain Python without mypy: the decorator speaks only to mypyc, which reads it and never calls it
+    def mypyc_attr(*attrs: str, **kwattrs: object) -> Callable[[_T], _T]:
+        return lambda cls: cls
+
+# Stages run in this order (the documented order of application).
 Stage = Literal["item", "order", "shipping", "coupon", "platform"]
 STAGES: tuple[Stage, ...] = ("item", "order", "shipping", "coupon", "platform")
 
@@ -72,6 +80,59 @@ class Audience:
 
 
 # --- benefits: one module per kind under benefits/, registered in benefits/__init__.py ---------------
+
+# A kind added as plain Python while the engine runs compiled (`benefits.register`) still inherits the answers below.
+@mypyc_attr(allow_interpreted_subclasses=True)
+class BenefitTerms:
+    """What the engine asks of every benefit kind, with the answer most kinds give.
+
+    Each kind's terms (the frozen dataclass in `benefits/<kind>.py`) inherit these and override only what
+    their kind answers differently, so that the engine asks the kind instead of naming it. Each answer is a
+    property: compiled, reading one on a benefit of the engine's kinds is a direct call, as cheap as the
+    `isinstance` it replaced (a class attribute would be a dictionary look-up).
+    """
+
+    @property
+    def only_skus(self) -> Collection[int] | None:
+        """The only SKUs it looks at, whatever its scope (a bundle: its items); None: its scope decides alone."""
+        return None
+
+    @property
+    def per_line(self) -> bool:
+        """What it does to a line does not depend on its other lines, so that, where several such item prices
+        cover one line, the cheapest alone on that line can take it (`passes.separable`); `line_alone` says how much."""
+        return False
+
+    def line_alone(self, line: CartLine, units: int, now: datetime) -> int:
+        """For a `per_line` kind: what `line` costs under it alone, at most `units` of it at the new price."""
+        raise NotImplementedError(f"{type(self).__name__} does not price a line alone")
+
+    @property
+    def spends_points(self) -> bool:
+        """It draws on the buyer's one points balance, so two such promotions compete even on different lines."""
+        return False
+
+    @property
+    def is_threshold(self) -> bool:
+        """It has a threshold on a basis that earlier promotions on its lines feed (it records a `Threshold`)."""
+        return False
+
+    @property
+    def lowers_payable(self) -> bool:
+        """What reaching its threshold gives comes off the payable (a gift's does not: it costs the buyer nothing,
+        so giving something up to reach it never pays off)."""
+        return True
+
+    @property
+    def bounded_at_list(self) -> bool:
+        """What it could give in any branch is at most what its threshold gives at list prices (`Threshold.at_list`)."""
+        return False
+
+    @property
+    def frees_shipping(self) -> bool:
+        """Reaching its threshold makes shipping free (the 凑单 hint says so)."""
+        return False
+
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,10 @@
 A kind's module (`benefits/<kind>.py`, compiled with the engine) holds its terms (a frozen
 dataclass whose `stage` property says where it runs: item, order or shipping), how it applies
 (`apply(run, promo, lines)`, writing on the pass's `Ledger`) and the helpers only it needs.
+The terms inherit `terms.BenefitTerms`: what the engine asks of every kind (does it look at some
+SKUs only, work line by line, spend points, have a threshold, lower the payable, ...), answered as
+most kinds answer; a kind overrides the properties where it answers otherwise, and the engine asks
+these instead of naming kinds.
 The registry gives each kind its name, the `type` tag of stored rules and of the API, and drives:
 
 - the codec (`promotions/codec.py`): a benefit to JSON and back, field by field from its terms;
@@ -14,7 +18,9 @@ The registry gives each kind its name, the `type` tag of stored rules and of the
 
 To add a benefit kind:
 
-1. write `benefits/<kind>.py`: the terms dataclass with its `stage` property, and
+1. write `benefits/<kind>.py`: the terms dataclass, inheriting `BenefitTerms`, with its `stage`
+   property and the `BenefitTerms` properties its kind answers otherwise than the default (a price
+   that works line by line: `per_line` and `line_alone`; a threshold: `is_threshold`, and so on), and
    `apply(run: Ledger, promo: Promotion, lines: list[Line]) -> Outcome` (see `points_price.py`,
    the smallest); a threshold kind also answers `ceiling`, `most_saved`, `gap_to_next` and `hint`
    (see `free_shipping.py`); the terms' fields use the codec's types (int, str, bool, Literal, Decimal,

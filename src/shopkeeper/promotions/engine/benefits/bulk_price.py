@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, final
 
 from shopkeeper.promotions.engine.ledger import Ledger, Line, Outcome, per_unit, percent_of
-from shopkeeper.promotions.engine.terms import Stage
+from shopkeeper.promotions.engine.terms import BenefitTerms, Stage
 
 if TYPE_CHECKING:
     from shopkeeper.promotions.engine.terms import Promotion
@@ -21,7 +21,7 @@ class QuantityTier:
 
 @final
 @dataclass(frozen=True)
-class BulkPrice:
+class BulkPrice(BenefitTerms):
     """多买多便宜: the more covered units, the lower every unit's price (highest tier reached applies)."""
 
     tiers: tuple[QuantityTier, ...]

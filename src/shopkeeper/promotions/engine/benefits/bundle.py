@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping, final
+from typing import TYPE_CHECKING, Collection, Mapping, final
 
 from shopkeeper.promotions.engine.ledger import Ledger, Line, Outcome, split_by_weight
-from shopkeeper.promotions.engine.terms import Stage
+from shopkeeper.promotions.engine.terms import BenefitTerms, Stage
 
 if TYPE_CHECKING:
     from shopkeeper.promotions.engine.terms import Promotion
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 @final
 @dataclass(frozen=True)
-class Bundle:
+class Bundle(BenefitTerms):
     """套餐/搭配: a set of SKUs and quantities bought together costs `price` per complete set."""
 
     items: Mapping[int, int]
@@ -23,6 +23,10 @@ class Bundle:
     @property
     def stage(self) -> Stage:
         return "item"  # where it runs (`terms.stage_of`)
+
+    @property
+    def only_skus(self) -> Collection[int]:
+        return self.items  # only worth looking at with one of its SKUs in the cart, whatever its scope
 
 
 def apply(run: Ledger, promo: Promotion, lines: list[Line]) -> Outcome:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, final
 
 from shopkeeper.promotions.engine.ledger import Ledger, Line, Outcome, per_unit, percent_of
-from shopkeeper.promotions.engine.terms import Stage
+from shopkeeper.promotions.engine.terms import BenefitTerms, CartLine, Stage
 
 if TYPE_CHECKING:
     from shopkeeper.promotions.engine.terms import Promotion
@@ -22,7 +22,7 @@ class TimeStep:
 
 @final
 @dataclass(frozen=True)
-class EarlyBird:
+class EarlyBird(BenefitTerms):
     """早买早便宜: the earlier the order, the bigger the discount; steps in time order, the first not yet passed applies."""
 
     steps: tuple[TimeStep, ...]
@@ -30,6 +30,16 @@ class EarlyBird:
     @property
     def stage(self) -> Stage:
         return "item"  # where it runs (`terms.stage_of`)
+
+    @property
+    def per_line(self) -> bool:
+        return True  # the step reached depends on the time alone, not on the other lines
+
+    def line_alone(self, line: CartLine, units: int, now: datetime) -> int:
+        unit = line.unit_price
+        step = next((s for s in self.steps if now < s.until), None)
+        price = unit if step is None else unit - percent_of(unit, step.percent_off)
+        return unit * line.quantity - max(0, unit - price) * units
 
 
 def apply(run: Ledger, promo: Promotion, lines: list[Line]) -> Outcome:

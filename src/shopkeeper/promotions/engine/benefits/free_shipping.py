@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, final
 
 from shopkeeper.promotions.engine.ledger import Ledger, Line, Outcome, Threshold
-from shopkeeper.promotions.engine.terms import Basis, PricingRequest, Stage
+from shopkeeper.promotions.engine.terms import Basis, BenefitTerms, PricingRequest, Stage
 
 if TYPE_CHECKING:
     from shopkeeper.promotions.engine.terms import Promotion
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 @final
 @dataclass(frozen=True)
-class FreeShipping:
+class FreeShipping(BenefitTerms):
     """包邮: by covered amount or unit count (满N件包邮); a free-shipping coupon has threshold 0."""
 
     threshold: int = 0
@@ -23,6 +23,14 @@ class FreeShipping:
     @property
     def stage(self) -> Stage:
         return "shipping"  # where it runs (`terms.stage_of`)
+
+    @property
+    def is_threshold(self) -> bool:
+        return True
+
+    @property
+    def frees_shipping(self) -> bool:
+        return True
 
 
 def apply(run: Ledger, promo: Promotion, lines: list[Line]) -> Outcome:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, final
 
 from shopkeeper.promotions.engine.ledger import Ledger, Line, Outcome, Threshold
-from shopkeeper.promotions.engine.terms import Basis, CartLine, Stage
+from shopkeeper.promotions.engine.terms import Basis, BenefitTerms, CartLine, Stage
 
 if TYPE_CHECKING:
     from shopkeeper.promotions.engine.terms import Promotion
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 @final
 @dataclass(frozen=True)
-class Gift:
+class Gift(BenefitTerms):
     """满送/有买有赠/买A送B: gift SKU units at zero price once the threshold is reached.
 
     `per_threshold` repeats the gift for each whole threshold reached (buy 2 A, get 2 B).
@@ -30,6 +30,14 @@ class Gift:
     @property
     def stage(self) -> Stage:
         return "order"  # where it runs (`terms.stage_of`)
+
+    @property
+    def is_threshold(self) -> bool:
+        return True
+
+    @property
+    def lowers_payable(self) -> bool:
+        return False  # a gift costs the buyer nothing: it adds a line at no charge and takes nothing off
 
 
 def gift_sets(b: Gift, basis: int) -> int:

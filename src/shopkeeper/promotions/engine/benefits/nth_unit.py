@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, final
 
 from shopkeeper.promotions.engine.ledger import Ledger, Line, Outcome, percent_of
-from shopkeeper.promotions.engine.terms import Stage
+from shopkeeper.promotions.engine.terms import BenefitTerms, CartLine, Stage
 
 if TYPE_CHECKING:
     from shopkeeper.promotions.engine.terms import Promotion
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 
 @final
 @dataclass(frozen=True)
-class NthUnit:
+class NthUnit(BenefitTerms):
     """Every `every`-th covered unit at a special price, cheapest units first.
 
     第二件半价: every=2, percent_off=0.5.  买N免1: every=N, percent_off=1.
@@ -31,6 +32,19 @@ class NthUnit:
     @property
     def stage(self) -> Stage:
         return "item"  # where it runs (`terms.stage_of`)
+
+    @property
+    def per_line(self) -> bool:
+        return self.same_sku  # counted per SKU, each line's N-th units are its own; across the scope they are not
+
+    def line_alone(self, line: CartLine, units: int, now: datetime) -> int:
+        unit = line.unit_price
+        return unit * line.quantity - max(0, unit - nth_price(self, unit)) * min(line.quantity // self.every, units)
+
+
+def nth_price(b: NthUnit, unit: int) -> int:
+    """What each N-th unit of a unit at `unit` costs."""
+    return min(b.price, unit) if b.price is not None else unit - percent_of(unit, b.percent_off or Decimal(0))
 
 
 def apply(run: Ledger, promo: Promotion, lines: list[Line]) -> Outcome:
@@ -48,7 +62,7 @@ def apply(run: Ledger, promo: Promotion, lines: list[Line]) -> Outcome:
             position += quantity
             discounted = run.units_allowed(promo, discounted)
             unit = line.src.unit_price
-            price = min(b.price, unit) if b.price is not None else unit - percent_of(unit, b.percent_off or Decimal(0))
+            price = nth_price(b, unit)
             if discounted and price < unit:
                 cuts[id(line)] = cuts.get(id(line), 0) + (unit - price) * discounted
                 granted += discounted

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, final
 
 from shopkeeper.promotions.engine.ledger import Ledger, Line, Outcome, per_unit
-from shopkeeper.promotions.engine.terms import Stage
+from shopkeeper.promotions.engine.terms import BenefitTerms, Stage
 
 if TYPE_CHECKING:
     from shopkeeper.promotions.engine.terms import Promotion
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 @final
 @dataclass(frozen=True)
-class PointsPrice:
+class PointsPrice(BenefitTerms):
     """Points plus cash (淘金币价): each unit costs `cash` plus `points`; applies only when the buyer has the points."""
 
     cash: int
@@ -23,6 +23,10 @@ class PointsPrice:
     @property
     def stage(self) -> Stage:
         return "item"  # where it runs (`terms.stage_of`)
+
+    @property
+    def spends_points(self) -> bool:
+        return True
 
 
 def apply(run: Ledger, promo: Promotion, lines: list[Line]) -> Outcome:

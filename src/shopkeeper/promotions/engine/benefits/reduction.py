@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Sequence, final
 
 from shopkeeper.promotions.engine.ledger import Ledger, Line, Outcome, Threshold, percent_of
-from shopkeeper.promotions.engine.terms import Basis, PricingRequest, Stage
+from shopkeeper.promotions.engine.terms import Basis, BenefitTerms, PricingRequest, Stage
 
 if TYPE_CHECKING:
     from shopkeeper.promotions.engine.terms import Promotion
@@ -24,7 +24,7 @@ class Tier:
 
 @final
 @dataclass(frozen=True)
-class Reduction:
+class Reduction(BenefitTerms):
     """满减 and 满折 on the covered subtotal.
 
     Multi-tier: the highest tier reached applies (满100减10 / 满200减30).
@@ -41,6 +41,14 @@ class Reduction:
     @property
     def stage(self) -> Stage:
         return "order"  # where it runs (`terms.stage_of`)
+
+    @property
+    def is_threshold(self) -> bool:
+        return True
+
+    @property
+    def bounded_at_list(self) -> bool:
+        return True  # every tier on list prices is the most it can take (`reduction_off` only grows with its basis)
 
 
 def tier_reached(tiers: tuple[Tier, ...], basis: int) -> Tier | None:

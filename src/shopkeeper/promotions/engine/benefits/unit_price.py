@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Mapping, final
 
 from shopkeeper.promotions.engine.ledger import Ledger, Line, Outcome, per_unit, percent_of
-from shopkeeper.promotions.engine.terms import Stage
+from shopkeeper.promotions.engine.terms import BenefitTerms, CartLine, Stage
 
 if TYPE_CHECKING:
     from shopkeeper.promotions.engine.terms import Promotion
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 
 @final
 @dataclass(frozen=True)
-class UnitPrice:
+class UnitPrice(BenefitTerms):
     """A new unit price on every covered unit.
 
     Exactly one of `price` (活动价/秒杀价/会员价, or 全场两元 for a store scope),
@@ -34,6 +35,14 @@ class UnitPrice:
     @property
     def stage(self) -> Stage:
         return "item"  # where it runs (`terms.stage_of`)
+
+    @property
+    def per_line(self) -> bool:
+        return True  # each line's new price depends on that line alone
+
+    def line_alone(self, line: CartLine, units: int, now: datetime) -> int:
+        unit = line.unit_price
+        return unit * line.quantity - max(0, unit - unit_price_after(self, unit, line.sku_id)) * units
 
 
 def unit_price_after(b: UnitPrice, unit: int, sku_id: int) -> int:
