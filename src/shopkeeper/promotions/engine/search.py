@@ -25,8 +25,6 @@ of 40 branches over every contested promotion did, in less time
 from __future__ import annotations
 
 from shopkeeper.promotions.engine.analysis import feeders
-from shopkeeper.promotions.engine.benefits.free_shipping import FreeShipping
-from shopkeeper.promotions.engine.benefits.reduction import Reduction, reduction_off
 from shopkeeper.promotions.engine.dispatch import ceiling, gap_to_next, most_saved
 from shopkeeper.promotions.engine.ledger import Outcome
 from shopkeeper.promotions.engine.passes import Pass
@@ -271,17 +269,15 @@ def way_up(request: PricingRequest, covered: dict[int, tuple[int, ...]], order: 
     promo = order[position]
     standing = run.thresholds.get(promo.id)
     b = promo.benefit
-    if standing is None or promo.id in run.switched_off or not isinstance(b, (Reduction, FreeShipping)) or b.basis != "amount":
+    if standing is None or promo.id in run.switched_off or not b.is_threshold:
         return None
     gap = gap_to_next(promo, standing.basis)
     if gap is None:
         return None
-    if isinstance(b, Reduction):
-        amount = sum(run.lines[i].amount for i in covered[promo.id])
-        gain = reduction_off(b, standing.basis + gap, amount + gap) - standing.achieved
-    else:
-        stores = {request.lines[i].store_id for i in covered[promo.id]}
-        gain = sum(run.shipping[s].payable for s in stores if s in run.shipping)
+    amount = sum(run.lines[i].amount for i in covered[promo.id])
+    stores = {request.lines[i].store_id for i in covered[promo.id]}
+    shipping = sum(run.shipping[s].payable for s in stores if s in run.shipping)
+    gain = b.tier_gain(standing.achieved, standing.basis, gap, amount, shipping)
     if gain <= 0:
         return None
     lines = set(covered[promo.id])

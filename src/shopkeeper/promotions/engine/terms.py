@@ -133,6 +133,12 @@ class BenefitTerms:
         """Reaching its threshold makes shipping free (the 凑单 hint says so)."""
         return False
 
+    def tier_gain(self, achieved: int, basis: int, gap: int, amount: int, shipping: int) -> int:
+        """What its next money tier, `gap` further on than its `basis` stands, would give beyond the `achieved` it
+        gives now: `amount` is what its lines cost, `shipping` the fees it could free. 0: not a money threshold
+        worth reaching on purpose (`search.way_up` gives up other promotions only for a gain)."""
+        return 0
+
 
 
 @dataclass(frozen=True)

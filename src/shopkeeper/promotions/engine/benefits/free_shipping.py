@@ -28,6 +28,9 @@ class FreeShipping(BenefitTerms):
     def is_threshold(self) -> bool:
         return True
 
+    def tier_gain(self, achieved: int, basis: int, gap: int, amount: int, shipping: int) -> int:
+        return shipping if self.basis == "amount" else 0
+
     @property
     def frees_shipping(self) -> bool:
         return True

@@ -46,6 +46,9 @@ class Reduction(BenefitTerms):
     def is_threshold(self) -> bool:
         return True
 
+    def tier_gain(self, achieved: int, basis: int, gap: int, amount: int, shipping: int) -> int:
+        return reduction_off(self, basis + gap, amount + gap) - achieved if self.basis == "amount" else 0
+
     @property
     def bounded_at_list(self) -> bool:
         return True  # every tier on list prices is the most it can take (`reduction_off` only grows with its basis)
