@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -192,3 +194,101 @@ def price_history(session: Session, actor: Principal, sku_id: int) -> list[Price
     get_product(session, actor, sku.product_id)  # a delisted product's SKUs are not found outside its store
     return list(session.scalars(select(PriceChange).where(PriceChange.sku_id == sku_id).order_by(PriceChange.at, PriceChange.id)))
 
+
+
+# --- reads for orders and promotions ---
+
+CatalogKind = Literal["category", "product", "sku"]
+_KIND_TABLES: dict[CatalogKind, type[Category] | type[Product] | type[Sku]] = {"category": Category, "product": Product, "sku": Sku}
+
+
+def store_by_id(session: Session, store_id: int) -> Store:
+    """A store for a use case that has already settled who may act (checkout, a promotion's owner, an order's
+    rulebook); the session's identity map answers a store loaded before without a second statement."""
+    return get_or_404(session, Store, store_id, "store")
+
+
+def product_by_id(session: Session, product_id: int) -> Product:
+    """A product, listed or not, for a use case that checks the caller itself (a campaign sign-up)."""
+    return get_or_404(session, Product, product_id, "product")
+
+
+def sellable_sku(session: Session, store_id: int, sku_id: int) -> Sku:
+    """A SKU a buyer may put in this store's cart: sold by the store, its product listed."""
+    sku = session.get(Sku, sku_id)
+    if sku is None or sku.store_id != store_id:
+        raise NotFound(f"SKU {sku_id} is not sold by store {store_id}")
+    if session.get(Product, sku.product_id).status != "active":  # type: ignore[union-attr]
+        raise InvalidInput(f"SKU {sku_id} is no longer on sale", sku_id=sku_id)
+    return sku
+
+
+def skus_for_sale(session: Session, store_id: int, sku_ids: list[int]) -> tuple[dict[int, Sku], dict[int, Product]]:
+    """The SKUs one store's basket names, with their products, in two statements whatever the basket's size: each
+    must be sold by the store and listed, or the basket cannot be priced."""
+    skus = {s.id: s for s in session.scalars(select(Sku).where(Sku.id.in_(sku_ids), Sku.store_id == store_id))}
+    missing = [sku_id for sku_id in sku_ids if sku_id not in skus]
+    if missing:
+        raise NotFound(f"SKU {missing[0]} is not sold by store {store_id}", sku_id=missing[0])
+    products = {p.id: p for p in session.scalars(select(Product).where(Product.id.in_({s.product_id for s in skus.values()})))}
+    for sku in skus.values():
+        if products[sku.product_id].status != "active":
+            raise InvalidInput(f"SKU {sku.id} is no longer on sale", sku_id=sku.id)
+    return skus, products
+
+
+def skus_with_products(session: Session, sku_ids: list[int]) -> tuple[dict[int, Sku], dict[int, Product]]:
+    """SKUs with their products, listed or not, in two statements: an order line snapshots a gift's code, title and
+    options whichever store gives it."""
+    skus = {s.id: s for s in session.scalars(select(Sku).where(Sku.id.in_(sku_ids)))}
+    products = {p.id: p for p in session.scalars(select(Product).where(Product.id.in_({s.product_id for s in skus.values()})))}
+    return skus, products
+
+
+def skus_with_listing(session: Session, sku_ids: list[int]) -> list[tuple[Sku, str]]:
+    """SKUs with their product's listing status (active | delisted), in one statement: a delisted gift is not given."""
+    rows = session.execute(select(Sku, Product.status).join(Product, Product.id == Sku.product_id).where(Sku.id.in_(sku_ids)))
+    return [(sku, status) for sku, status in rows.all()]
+
+
+def existing_ids(session: Session, kind: CatalogKind, ids: set[int] | frozenset[int], store_id: int | None = None) -> set[int]:
+    """Which of these categories, products or SKUs exist (in `store_id`'s catalog, when given), in one statement:
+    what a promotion or a campaign names must be there."""
+    table = _KIND_TABLES[kind]
+    query = select(table.id).where(table.id.in_(ids))
+    if store_id is not None:
+        query = query.where(table.store_id == store_id)
+    return set(session.scalars(query))
+
+
+def category_children(session: Session, store_ids: Sequence[int]) -> dict[int, list[int]]:
+    """Each category's direct sub-categories in these stores, in one statement (a promotion on 茶叶 covers 绿茶 below it)."""
+    children: dict[int, list[int]] = {}
+    for category_id, parent_id in session.execute(select(Category.id, Category.parent_id).where(Category.store_id.in_(store_ids))):
+        if parent_id is not None:
+            children.setdefault(parent_id, []).append(category_id)
+    return children
+
+
+def categories_under(session: Session, ids: set[int]) -> set[int]:
+    """These categories and every one below them, one statement per level of the tree (a campaign on a category
+    takes its sub-categories too, as a platform's category tree means)."""
+    found = set(ids)
+    frontier = set(ids)
+    while frontier:
+        frontier = set(session.scalars(select(Category.id).where(Category.parent_id.in_(frontier)))) - found
+        found |= frontier
+    return found
+
+
+def prices_since(session: Session, sku_ids: list[int], since: datetime) -> list[PriceChange]:
+    """Each SKU's price changes after `since`, plus the last one at or before it (the price in effect then), oldest
+    first, in one statement: a campaign's threshold price is read from them."""
+    latest_before = (select(PriceChange.sku_id, func.max(PriceChange.at).label("at"))
+                     .where(PriceChange.sku_id.in_(sku_ids), PriceChange.at <= since)
+                     .group_by(PriceChange.sku_id).subquery())
+    query = (select(PriceChange)
+             .outerjoin(latest_before, and_(latest_before.c.sku_id == PriceChange.sku_id, latest_before.c.at == PriceChange.at))
+             .where(PriceChange.sku_id.in_(sku_ids), or_(PriceChange.at > since, latest_before.c.at.is_not(None)))
+             .order_by(PriceChange.at, PriceChange.id))
+    return list(session.scalars(query))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -72,3 +73,43 @@ def record_points(session: Session, now: datetime, buyer_id: int, delta: int, re
 
 def points_balance(session: Session, buyer_id: int) -> int:
     return int(session.scalar(select(func.coalesce(func.sum(PointsEntry.delta), 0)).where(PointsEntry.buyer_id == buyer_id)) or 0)
+
+
+# --- reads for orders and promotions ---
+
+@dataclass(frozen=True)
+class PricingFacts:
+    """What the customers domain knows of a buyer that prices may depend on: member level (会员价), birthday
+    (生日特惠) and points balance (积分抵现). Whether the buyer is new to a store (新客) is counted by orders."""
+
+    member_level: str
+    birthday: date | None
+    points_balance: int
+
+    def born_in(self, month: int) -> bool:
+        return self.birthday is not None and self.birthday.month == month
+
+
+def pricing_facts(session: Session, buyer_id: int) -> PricingFacts:
+    """The buyer's facts for pricing, in two statements (the buyer row, unless already loaded, and the points sum)."""
+    buyer = session.get(Buyer, buyer_id)
+    if buyer is None:
+        raise NotFound(f"buyer {buyer_id} does not exist")
+    return PricingFacts(buyer.member_level, buyer.birthday, points_balance(session, buyer_id))
+
+
+def lock_buyer(session: Session, buyer_id: int) -> None:
+    """Hold the buyer's row until commit: one checkout at a time per buyer, so per-buyer limits are counted, then
+    taken, without a race."""
+    session.execute(select(Buyer.id).where(Buyer.id == buyer_id).with_for_update())
+
+
+def delivery_address(session: Session, buyer_id: int, address_id: int | None) -> Address | None:
+    """Where a cart is priced to ship: the buyer's address named, or else their first; None when they have none."""
+    query = select(Address).where(Address.buyer_id == buyer_id)
+    if address_id is not None:
+        address = session.scalar(query.where(Address.id == address_id))
+        if address is None:
+            raise NotFound(f"address {address_id} does not exist")
+        return address
+    return session.scalar(query.order_by(Address.id).limit(1))

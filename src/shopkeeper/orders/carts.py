@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shopkeeper.auth import Principal, Role
-from shopkeeper.catalog.models import Product, Sku, Store
+from shopkeeper.catalog import service as catalog
 from shopkeeper.errors import InvalidInput, NotFound
 from shopkeeper.orders import checkout as orders
 from shopkeeper.orders.models import Cart, CartItem, Order
@@ -21,8 +21,7 @@ MAX_QUANTITY = 9999
 
 def get_cart(session: Session, actor: Principal, store_id: int, create: bool = False) -> Cart:
     require_role(actor, Role.BUYER)
-    if session.get(Store, store_id) is None:
-        raise NotFound(f"store {store_id} does not exist")
+    catalog.store_by_id(session, store_id)
     cart = session.scalar(select(Cart).where(Cart.buyer_id == actor.buyer_id, Cart.store_id == store_id))
     if cart is None:
         cart = Cart(buyer_id=actor.buyer_id, store_id=store_id)
@@ -34,11 +33,7 @@ def get_cart(session: Session, actor: Principal, store_id: int, create: bool = F
 
 def add_item(session: Session, actor: Principal, store_id: int, sku_id: int, quantity: int) -> Cart:
     cart = get_cart(session, actor, store_id, create=True)
-    sku = session.get(Sku, sku_id)
-    if sku is None or sku.store_id != store_id:
-        raise NotFound(f"SKU {sku_id} is not sold by store {store_id}")
-    if session.get(Product, sku.product_id).status != "active":  # type: ignore[union-attr]
-        raise InvalidInput(f"SKU {sku_id} is no longer on sale", sku_id=sku_id)
+    catalog.sellable_sku(session, store_id, sku_id)
     item = next((i for i in cart.items if i.sku_id == sku_id), None)
     new_quantity = quantity + (item.quantity if item else 0)
     _check_quantity(new_quantity)

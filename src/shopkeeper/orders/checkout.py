@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shopkeeper import events, rulebooks, timers
 from shopkeeper.auth import Principal, Role
-from shopkeeper.catalog.models import Product, Sku, Store
-from shopkeeper.customers.models import Address
+from shopkeeper.catalog import service as catalog
 from shopkeeper.customers.service import buyer_address, record_points
-from shopkeeper.errors import InvalidInput, NotFound
+from shopkeeper.errors import InvalidInput
 from shopkeeper.inventory import service as inventory
 from shopkeeper.money import exponent
 from shopkeeper.orders import quotes
@@ -29,6 +27,10 @@ from shopkeeper.orders.service import subject
 from shopkeeper.promotions import quoting
 from shopkeeper.promotions.engine.results import PricedCart, PricedLine
 from shopkeeper.scope import require_role
+
+if TYPE_CHECKING:
+    from shopkeeper.catalog.models import Store
+    from shopkeeper.customers.models import Address
 
 MAX_LINES = 100
 MAX_STORES = 10
@@ -52,10 +54,7 @@ def place_orders(session: Session, now: datetime, actor: Principal, baskets: Seq
         raise InvalidInput(f"check out at most {MAX_STORES} different stores at once")
     stores = []
     for store_id, lines in sorted(baskets, key=lambda basket: basket[0]):  # lock rows in one order: no deadlocks
-        store = session.get(Store, store_id)
-        if store is None:
-            raise NotFound(f"store {store_id} does not exist")
-        stores.append((store, _checked(merge_lines(lines))))
+        stores.append((catalog.store_by_id(session, store_id), _checked(merge_lines(lines))))
     address = buyer_address(session, actor.buyer_id, address_id)
     cart = quotes.quote_cart(session, now, actor.buyer_id, stores, address, coupon_ids, codes, lock=True)
     priced = cart.quote.priced
@@ -78,10 +77,9 @@ def _checked(merged: list[LineRequest]) -> list[LineRequest]:
 def _load_gifts(session: Session, cart: quotes.CartQuote, priced: PricedCart) -> None:
     gift_ids = [line.sku_id for line in priced.lines if line.gift and line.sku_id not in cart.skus]
     if gift_ids:
-        gift_skus = {s.id: s for s in session.scalars(select(Sku).where(Sku.id.in_(gift_ids)))}
+        gift_skus, gift_products = catalog.skus_with_products(session, gift_ids)
         cart.skus.update(gift_skus)
-        cart.products.update({p.id: p for p in session.scalars(
-            select(Product).where(Product.id.in_({s.product_id for s in gift_skus.values()})))})
+        cart.products.update(gift_products)
 
 
 def _order(session: Session, now: datetime, buyer_id: int, store: Store, address: Address, cart: quotes.CartQuote,

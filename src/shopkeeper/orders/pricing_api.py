@@ -4,13 +4,11 @@ considered (`quotes.quote_cart`, the same pricing as checkout). The shapes are t
 from __future__ import annotations
 
 from fastapi import APIRouter
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from shopkeeper.api.deps import Ctx, IdPath
 from shopkeeper.auth import Role
 from shopkeeper.catalog.service import get_store
-from shopkeeper.customers.models import Address
+from shopkeeper.customers.service import delivery_address
 from shopkeeper.errors import InvalidInput, NotFound
 from shopkeeper.orders import carts, quotes
 from shopkeeper.orders.models import Cart
@@ -35,7 +33,7 @@ def price_cart(cart_id: IdPath, ctx: Ctx, body: PriceIn | None = None) -> Priced
         if not cart.items:
             raise InvalidInput("the cart is empty")
         store = get_store(session, ctx.actor, cart.store_id)
-        address = _address(session, cart.buyer_id, body.address_id)
+        address = delivery_address(session, cart.buyer_id, body.address_id)
         priced = quotes.quote_cart(session, ctx.now(), cart.buyer_id, [(store, _lines(cart))], address, body.coupon_ids, body.codes)
         return PricedCartOut.of(priced.quote, body.lang)
 
@@ -49,20 +47,10 @@ def price_carts(body: CartsPriceIn, ctx: Ctx) -> PricedCartOut:
     with ctx.read() as session:
         baskets = [(get_store(session, ctx.actor, cart.store_id), _lines(cart))
                    for cart in carts.buyer_carts(session, ctx.actor, body.store_ids)]
-        address = _address(session, ctx.actor.buyer_id, body.address_id)
+        address = delivery_address(session, ctx.actor.buyer_id, body.address_id)
         priced = quotes.quote_cart(session, ctx.now(), ctx.actor.buyer_id, baskets, address, body.coupon_ids, body.codes)
         return PricedCartOut.of(priced.quote, body.lang)
 
 
 def _lines(cart: Cart) -> list[LineRequest]:
     return sorted((LineRequest(i.sku_id, i.quantity) for i in cart.items), key=lambda line: line.sku_id)
-
-
-def _address(session: Session, buyer_id: int, address_id: int | None) -> Address | None:
-    query = select(Address).where(Address.buyer_id == buyer_id)
-    if address_id is not None:
-        address = session.scalar(query.where(Address.id == address_id))
-        if address is None:
-            raise NotFound(f"address {address_id} does not exist")
-        return address
-    return session.scalar(query.order_by(Address.id).limit(1))

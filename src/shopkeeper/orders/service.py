@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from shopkeeper import events, rulebooks, timers
 from shopkeeper.auth import Principal, Role
-from shopkeeper.catalog.models import Store
+from shopkeeper.catalog.service import store_by_id
 from shopkeeper.clock import Clock
 from shopkeeper.customers.service import record_points
 from shopkeeper.db import newest_first
@@ -44,9 +44,7 @@ def subject(order: Order) -> str:
 
 
 def book_of(session: Session, store_id: int) -> rulebooks.Rulebook:
-    store = session.get(Store, store_id)
-    assert store is not None
-    return rulebooks.load(store.rulebook)
+    return rulebooks.load(store_by_id(session, store_id).rulebook)
 
 
 # --- reading ----------------------------------------------------------------------------------

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from shopkeeper import events
-from shopkeeper.catalog.models import Category, Product, Sku, Store
-from shopkeeper.customers.models import Buyer
+from shopkeeper.catalog import service as catalog
+from shopkeeper.customers.service import lock_buyer
 from shopkeeper.errors import Conflict, InvalidInput
 from shopkeeper.inventory import service as inventory
 from shopkeeper.promotions import codec
@@ -29,6 +29,9 @@ from shopkeeper.promotions.engine.results import PricedCart, Verdict
 from shopkeeper.promotions.engine.terms import CartLine, GiftSku, PricingRequest, Promotion, Shopper
 from shopkeeper.promotions.models import Coupon, CouponStatus, CouponTemplate, PromotionRow, PromotionStatus, PromotionUse
 from shopkeeper.promotions.service import CouponUnavailable, check_buyer_limit, check_open_to, find_code, issue
+
+if TYPE_CHECKING:
+    from shopkeeper.catalog.models import Store
 
 # Engine ids must be unique within one pricing; each source gets its own range.
 CAMPAIGN_IDS = 1 << 40
@@ -62,7 +65,7 @@ def price(session: Session, now: datetime, stores: Sequence[Store], shopper: Sho
     quote = Quote(PricedCart(currency, (), (), (), None, "single", 0, 0))
     if lock and shopper.buyer_id is not None:
         # one checkout at a time per buyer: per-buyer limits are counted, then taken, without a race
-        session.execute(select(Buyer.id).where(Buyer.id == shopper.buyer_id).with_for_update())
+        lock_buyer(session, shopper.buyer_id)
     promotions: list[Promotion] = []
     for row in live_promotions(session, now, store_ids, currency, lock):
         promotions.append(_promotion(row, _allowance(session, row, shopper.buyer_id)))
@@ -72,7 +75,7 @@ def price(session: Session, now: datetime, stores: Sequence[Store], shopper: Sho
     promotions += _wallet(session, now, store_ids, currency, shopper, coupon_ids, lock, quote)
     promotions += _codes(session, now, store_ids, currency, shopper, codes, quote)
     if any(p.scope.level == "category" for p in promotions):
-        tree = category_tree(session, store_ids)
+        tree = catalog.category_children(session, store_ids)
         promotions = [replace(p, scope=replace(p.scope, ids=with_subcategories(p.scope.ids, tree)))
                       if p.scope.level == "category" else p for p in promotions]
     candidates = PromotionIndex(promotions).candidates(lines)
@@ -95,14 +98,6 @@ def live_promotions(session: Session, now: datetime, store_ids: Sequence[int], c
         locked = select(PromotionRow).where(PromotionRow.id.in_(capped)).order_by(PromotionRow.id).with_for_update()
         session.scalars(locked.execution_options(populate_existing=True)).all()
     return rows
-
-
-def category_tree(session: Session, store_ids: Sequence[int]) -> dict[int, list[int]]:
-    children: dict[int, list[int]] = {}
-    for category_id, parent_id in session.execute(select(Category.id, Category.parent_id).where(Category.store_id.in_(store_ids))):
-        if parent_id is not None:
-            children.setdefault(parent_id, []).append(category_id)
-    return children
 
 
 def with_subcategories(ids: frozenset[int], children: dict[int, list[int]]) -> frozenset[int]:
@@ -228,8 +223,7 @@ def _gifts(session: Session, promotions: Sequence[Promotion]) -> dict[int, GiftS
         return {}
     available = inventory.available_by_sku(session, sku_ids)
     gifts = {}
-    for sku, status in session.execute(select(Sku, Product.status).join(Product, Product.id == Sku.product_id)
-                                       .where(Sku.id.in_(sku_ids))).all():
+    for sku, status in catalog.skus_with_listing(session, sku_ids):
         on_sale = available.get(sku.id, 0) if status == "active" else 0
         gifts[sku.id] = GiftSku(sku.product_id, sku.store_id, sku.price_minor, on_sale)
     return gifts

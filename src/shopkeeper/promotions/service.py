@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from shopkeeper import events
 from shopkeeper.auth import Principal, Role
-from shopkeeper.catalog.models import Category, Product, Sku, Store
+from shopkeeper.catalog import service as catalog
 from shopkeeper.db import newest_first
 from shopkeeper.errors import Conflict, InvalidInput, NotAllowedInState, NotFound
 from shopkeeper.promotions import codec
@@ -88,9 +88,7 @@ def _owner_checks(session: Session, actor: Principal, store_id: int | None, curr
             raise InvalidInput("a platform promotion names its currency")
         return "platform", currency
     require_store_manager(actor, store_id)
-    store = session.get(Store, store_id)
-    if store is None:
-        raise NotFound(f"store {store_id} does not exist")
+    store = catalog.store_by_id(session, store_id)
     if currency and currency != store.currency:
         raise InvalidInput(f"store {store_id} sells in {store.currency}")
     return "store", store.currency
@@ -106,19 +104,18 @@ def _check_scope(session: Session, store_id: int | None, scope: Scope) -> None:
     if scope.level != "store" and not scope.ids:
         raise InvalidInput(f"name at least one {scope.level} for the scope")
     if scope.level == "category":
-        _check_owned(session, Category, store_id, scope.ids, "category")
+        _check_owned(session, "category", store_id, scope.ids, "category")
     elif scope.level == "product":
-        _check_owned(session, Product, store_id, scope.ids, "product")
+        _check_owned(session, "product", store_id, scope.ids, "product")
     elif scope.level == "sku":
-        _check_owned(session, Sku, store_id, scope.ids, "SKU")
-    _check_owned(session, Sku, store_id, scope.exclude_sku_ids, "excluded SKU")
+        _check_owned(session, "sku", store_id, scope.ids, "SKU")
+    _check_owned(session, "sku", store_id, scope.exclude_sku_ids, "excluded SKU")
 
 
-def _check_owned(session: Session, model: type[Category] | type[Product] | type[Sku], store_id: int,
-                 ids: frozenset[int] | set[int], what: str) -> None:
+def _check_owned(session: Session, kind: catalog.CatalogKind, store_id: int, ids: frozenset[int] | set[int], what: str) -> None:
     if not ids:
         return
-    found = set(session.scalars(select(model.id).where(model.id.in_(ids), model.store_id == store_id)))
+    found = catalog.existing_ids(session, kind, ids, store_id)
     missing = sorted(set(ids) - found)
     if missing:
         raise InvalidInput(f"{what} {missing[0]} is not in store {store_id}", id=missing[0])
@@ -128,9 +125,9 @@ def _check_benefit(session: Session, store_id: int | None, benefit: Benefit) -> 
     if store_id is None and (benefit.stage == "item" or isinstance(benefit, Gift)):
         raise InvalidInput("platform promotions take money off orders or shipping; item prices and gifts belong to stores")
     if isinstance(benefit, Gift) and store_id is not None:
-        _check_owned(session, Sku, store_id, {benefit.sku_id}, "gift SKU")
+        _check_owned(session, "sku", store_id, {benefit.sku_id}, "gift SKU")
     if isinstance(benefit, Bundle) and store_id is not None:
-        _check_owned(session, Sku, store_id, set(benefit.items), "bundle SKU")
+        _check_owned(session, "sku", store_id, set(benefit.items), "bundle SKU")
 
 
 def _check_window(starts: datetime, ends: datetime | None, what: str, open_ended: bool | None = None) -> None:

@@ -7,12 +7,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from shopkeeper import events
 from shopkeeper.auth import Principal, Role
-from shopkeeper.catalog.models import Category, PriceChange, Product, Sku, Store
+from shopkeeper.catalog import service as catalog
 from shopkeeper.db import newest_first
 from shopkeeper.errors import InvalidInput, NotAllowedInState, NotFound
 from shopkeeper.inventory.service import available_by_sku
@@ -66,7 +66,7 @@ def create_campaign(session: Session, now: datetime, actor: Principal, spec: Cam
         require_role(actor, Role.OPERATOR)
     else:
         require_store_manager(actor, spec.store_id)
-        get_or_404(session, Store, spec.store_id, "store")
+        catalog.store_by_id(session, spec.store_id)
     if not spec.theme.strip():
         raise InvalidInput("a campaign needs a theme (活动主题)")
     phases = rules.campaign_phases(spec.starts_at, spec.ends_at, spec.phases, now)
@@ -117,12 +117,8 @@ def _check_product_ids(session: Session, spec: CampaignSpec) -> None:
         return
     if not spec.product_ids:
         raise InvalidInput(f"a {spec.product_scope} campaign names at least one {spec.product_scope}")
-    model = Category if spec.product_scope == "category" else Sku
     ids = set(spec.product_ids)
-    query = select(model.id).where(model.id.in_(ids))
-    if spec.store_id is not None:
-        query = query.where(model.store_id == spec.store_id)
-    missing = ids - set(session.scalars(query))
+    missing = ids - catalog.existing_ids(session, "category" if spec.product_scope == "category" else "sku", ids, spec.store_id)
     if missing:
         raise NotFound(f"{spec.product_scope} {', '.join(map(str, sorted(missing)))} does not exist", missing=sorted(missing))
 
@@ -201,8 +197,8 @@ def cancel_campaign(session: Session, now: datetime, actor: Principal, campaign_
 
 def entry_currency(session: Session, product_id: int) -> str:
     """The currency activity prices for this product are given in: its store's."""
-    product = get_or_404(session, Product, product_id, "product")
-    return get_or_404(session, Store, product.store_id, "store").currency
+    product = catalog.product_by_id(session, product_id)
+    return catalog.store_by_id(session, product.store_id).currency
 
 
 def sign_up(session: Session, now: datetime, actor: Principal, campaign_id: int, spec: EntrySpec) -> CampaignEntry:
@@ -212,7 +208,7 @@ def sign_up(session: Session, now: datetime, actor: Principal, campaign_id: int,
     all the reasons at once. A store's staff sign up their own store's products only.
     """
     campaign = get_campaign(session, actor, campaign_id)
-    product = get_or_404(session, Product, spec.product_id, "product")
+    product = catalog.product_by_id(session, spec.product_id)
     require_store_manager(actor, product.store_id)
     if campaign.cancelled_at is not None:
         raise NotAllowedInState(f"campaign {campaign_id} is cancelled")
@@ -220,11 +216,11 @@ def sign_up(session: Session, now: datetime, actor: Principal, campaign_id: int,
         raise InvalidInput("tick at least one SKU with its activity price")
     if any(price < 0 for price in spec.prices.values()):
         raise InvalidInput("an activity price cannot be negative")
-    skus = {s.id: s for s in session.scalars(select(Sku).where(Sku.product_id == product.id))}
+    skus = {s.id: s for s in catalog.skus_of(session, [product.id])[product.id]}
     strangers = sorted(set(spec.prices) - set(skus))
     if strangers:
         raise InvalidInput(f"SKU {', '.join(map(str, strangers))} is not a SKU of product {product.id}", sku_ids=strangers)
-    store = get_or_404(session, Store, product.store_id, "store")
+    store = catalog.store_by_id(session, product.store_id)
     ticked = sorted(spec.prices)
     phases = phases_of(session, [campaign.id])[campaign.id]
 
@@ -261,31 +257,14 @@ def sign_up(session: Session, now: datetime, actor: Principal, campaign_id: int,
 def _scope(session: Session, campaign: Campaign) -> rules.ProductScope:
     ids = {int(i) for i in campaign.product_ids}
     if campaign.product_scope == "category":
-        ids = _with_subcategories(session, ids)
+        ids = catalog.categories_under(session, ids)
     return rules.ProductScope(campaign.product_scope, frozenset(ids), campaign.store_id)  # type: ignore[arg-type]
-
-
-def _with_subcategories(session: Session, ids: set[int]) -> set[int]:
-    """Choosing a category takes its sub-categories too (what a platform's category tree means)."""
-    found = set(ids)
-    frontier = set(ids)
-    while frontier:
-        frontier = set(session.scalars(select(Category.id).where(Category.parent_id.in_(frontier)))) - found
-        found |= frontier
-    return found
 
 
 def _price_history(session: Session, sku_ids: list[int], since: datetime) -> dict[int, list[rules.PricePoint]]:
     """Each SKU's price changes after `since`, plus the last one at or before it (the price in effect then)."""
-    latest_before = (select(PriceChange.sku_id, func.max(PriceChange.at).label("at"))
-                     .where(PriceChange.sku_id.in_(sku_ids), PriceChange.at <= since)
-                     .group_by(PriceChange.sku_id).subquery())
-    query = (select(PriceChange)
-             .outerjoin(latest_before, and_(latest_before.c.sku_id == PriceChange.sku_id, latest_before.c.at == PriceChange.at))
-             .where(PriceChange.sku_id.in_(sku_ids), or_(PriceChange.at > since, latest_before.c.at.is_not(None)))
-             .order_by(PriceChange.at, PriceChange.id))
     history: dict[int, list[rules.PricePoint]] = {s: [] for s in sku_ids}
-    for row in session.scalars(query):
+    for row in catalog.prices_since(session, sku_ids, since):
         history[row.sku_id].append(rules.PricePoint(row.at, row.old_minor, row.new_minor))
     return history
 
