@@ -12,10 +12,10 @@ from shopkeeper import events, timers
 from shopkeeper.api.deps import MAX_ID, Ctx, IdPath, IdQuery, Limit, Plat
 from shopkeeper.api.schemas import Id, In, cut_page
 from shopkeeper.auth import KEY_PREFIX, ApiKey, Role, create_key, find_key, list_keys
-from shopkeeper.catalog.models import Store
-from shopkeeper.customers.models import Buyer
+from shopkeeper.catalog.service import get_store
+from shopkeeper.customers.service import get_buyer
 from shopkeeper.errors import Conflict
-from shopkeeper.scope import get_or_404, require_role
+from shopkeeper.scope import require_role
 from shopkeeper.sessions import revoke_key
 
 router = APIRouter(tags=["platform"])
@@ -65,10 +65,10 @@ def issue_key(body: KeyIn, ctx: Ctx) -> KeyOut:
     """The key is shown once; only its hash is kept."""
     require_role(ctx.actor, Role.OPERATOR)
     with ctx.transaction() as session:
-        if body.store_id is not None:
-            get_or_404(session, Store, body.store_id, "store")
+        if body.store_id is not None:  # the operator sees every store and every buyer: a missing one is a 404
+            get_store(session, ctx.actor, body.store_id)
         if body.buyer_id is not None:
-            get_or_404(session, Buyer, body.buyer_id, "buyer")
+            get_buyer(session, ctx.actor, body.buyer_id)
         key = create_key(session, ctx.now(), Role(body.role), body.store_id, body.buyer_id, body.name)
         row = find_key(session, key)
         return KeyOut(key=key, **KeyInfo.of(row).model_dump())

@@ -6,7 +6,7 @@ A service narrows a query with `scoped` and checks one row with `may_see`; it ne
 
 from __future__ import annotations
 
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, Unpack
 
 from sqlalchemy import Select, false
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -15,7 +15,7 @@ from shopkeeper.auth import Principal, Role
 from shopkeeper.errors import Forbidden, NotFound
 
 T = TypeVar("T")
-Q = TypeVar("Q", bound=Select[Any])
+Q = TypeVar("Q", bound=Select[Unpack[tuple[Any, ...]]])  # a query of rows or of columns
 
 
 class Tenanted(Protocol):

@@ -8,13 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import get_args
+from typing import TYPE_CHECKING, get_args
 
 from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
 
 from shopkeeper.auth import Principal
-from shopkeeper.console import filters, promotion_text, queries
+from shopkeeper.catalog.labels import product_titles, scope_names
+from shopkeeper.console import filters, promotion_text
 from shopkeeper.console.i18n import translate
 from shopkeeper.console.marketing import Stores, messages_of, page_of, pager, stores_of
 from shopkeeper.console.web import detail, lang_of, render, signed_in
@@ -23,7 +24,10 @@ from shopkeeper.languages import Lang
 from shopkeeper.money import Money
 from shopkeeper.promotions.campaigns import rules as campaign_rules
 from shopkeeper.promotions.campaigns import service as campaigns
-from shopkeeper.promotions.campaigns.models import Campaign
+from shopkeeper.promotions.campaigns.listings import entry_counts
+
+if TYPE_CHECKING:
+    from shopkeeper.promotions.campaigns.models import Campaign
 
 router = APIRouter(include_in_schema=False)
 
@@ -78,7 +82,7 @@ def campaign_list(request: Request) -> Response:
         page, next_cursor = page_of(rows)
         ids = [c.id for c in page]
         phases = campaigns.phases_of(session, ids)
-        counts = queries.entry_counts(session, who, ids)
+        counts = entry_counts(session, who, ids)
         views = [_campaign_view(c, phases[c.id], stores, now, lang, counts[c.id]) for c in page]
     messages = messages_of(lang, parsed.problems)
     return render(request, "campaigns.html", status=400 if messages else 200, principal=who, nav="campaigns",
@@ -118,12 +122,12 @@ def campaign_detail(request: Request, campaign_id: str) -> Response:
         listed = campaigns.list_entries(session, who, row.id, ENTRIES_SHOWN + 1, None)
         shown = listed[:ENTRIES_SHOWN]
         prices = campaigns.entry_prices(session, [e.id for e in shown])
-        sku_names = queries.scope_names(session, who, "sku", {s for p in prices.values() for s in p}, lang)
-        titles = queries.product_titles(session, who, {e.product_id for e in shown}, lang)
+        sku_names = scope_names(session, who, "sku", {s for p in prices.values() for s in p}, lang)
+        titles = product_titles(session, who, {e.product_id for e in shown}, lang)
         level = row.product_scope if row.product_scope != "store" else ""
-        names = queries.scope_names(session, who, level, row.product_ids, lang)
+        names = scope_names(session, who, level, row.product_ids, lang)
         phases = campaigns.phases_of(session, [row.id])[row.id]
-        view = _campaign_view(row, phases, stores, now, lang, queries.entry_counts(session, who, [row.id])[row.id],
+        view = _campaign_view(row, phases, stores, now, lang, entry_counts(session, who, [row.id])[row.id],
                               names, limit=None)
         entries = [EntryView(
             id=e.id, product=titles.get(e.product_id) or f"#{e.product_id}", store=stores.owner(e.store_id, lang),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
@@ -22,7 +22,6 @@ from shopkeeper.aftersales.cases import rules, service
 from shopkeeper.aftersales.cases.case import Agreement
 from shopkeeper.aftersales.cases.moves import CaseAction
 from shopkeeper.aftersales.cases.rows import CaseView
-from shopkeeper.aftersales.models import CaseRow
 from shopkeeper.api.schemas import AMOUNT_TEXT, to_minor
 from shopkeeper.auth import Principal
 from shopkeeper.console import case_confirm, filters
@@ -31,6 +30,9 @@ from shopkeeper.console.web import lang_of, not_found, refused_cross_origin, ren
 from shopkeeper.errors import DomainError, InvalidInput, NotFound
 from shopkeeper.languages import Lang
 from shopkeeper.money import Money
+
+if TYPE_CHECKING:
+    from shopkeeper.aftersales.models import CaseRow
 
 router = APIRouter(include_in_schema=False)
 

@@ -12,15 +12,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from shopkeeper.aftersales.metrics.service import StoreMetrics, store_metrics
-from shopkeeper.catalog.models import Store
 from shopkeeper.console.filters import Problem
 from shopkeeper.console.i18n import translate
 from shopkeeper.languages import Lang
+
+if TYPE_CHECKING:
+    from shopkeeper.catalog.models import Store
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366

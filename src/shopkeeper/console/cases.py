@@ -12,27 +12,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shopkeeper import rulebooks
 from shopkeeper.aftersales.cases import evidence as case_evidence
 from shopkeeper.aftersales.cases import rows as case_rows
-from shopkeeper.aftersales.models import CaseRow
+from shopkeeper.aftersales.cases.case_lists import case_queue
 from shopkeeper.auth import Principal
-from shopkeeper.catalog.models import Store
-from shopkeeper.catalog.service import list_stores
-from shopkeeper.console import case_actions, case_metrics, filters, queries, timeline
+from shopkeeper.catalog.service import get_store, list_stores
+from shopkeeper.console import case_actions, case_metrics, filters, timeline
 from shopkeeper.console.case_view import STATUSES, CaseSummary, proposal_text, summary
 from shopkeeper.console.i18n import event_label, translate
 from shopkeeper.console.web import detail, lang_of, not_found, render, signed_in, url_with
 from shopkeeper.errors import NotFound
 from shopkeeper.languages import Lang
-from shopkeeper.orders.models import Order, OrderLine
+from shopkeeper.orders.order_lists import order_facts
+from shopkeeper.orders.service import get_order
+
+if TYPE_CHECKING:
+    from shopkeeper.aftersales.models import CaseRow
+    from shopkeeper.catalog.models import Store
+    from shopkeeper.orders.models import Order
 
 router = APIRouter(include_in_schema=False)
 router.include_router(case_actions.router)
@@ -55,7 +59,7 @@ class Row:
 
 
 def summaries(session: Session, rows: list[CaseRow], stores: dict[int, Store], now: datetime, lang: Lang) -> list[Row]:
-    orders = queries.order_facts(session, [r.order_id for r in rows])
+    orders = order_facts(session, [r.order_id for r in rows])
     found = []
     for row in rows:
         number, status = orders.get(row.order_id, (f"#{row.order_id}", ""))
@@ -86,7 +90,7 @@ def case_list(request: Request) -> Response:
         after = filters.parse_id(after_text)
         if after_text and after is None:
             problems.append(translate(lang, "list.bad.before", value=after_text))
-        found = [] if problems else queries.case_queue(session, who, store_id, status, filters.PAGE_SIZE + 1, after)
+        found = [] if problems else case_queue(session, who, store_id, status, filters.PAGE_SIZE + 1, after)
         page = found[:filters.PAGE_SIZE]
         rows = summaries(session, page, stores, now, lang)
     more = len(found) > filters.PAGE_SIZE and page
@@ -125,13 +129,12 @@ def case_page(request: Request, who: Principal | None, case_id: str, status: int
         who, session, row = found.principal, found.session, found.row
         lang = lang_of(request)
         now: datetime = request.app.state.clock.now()
-        order = session.get(Order, row.order_id)
-        store = session.get(Store, row.store_id)
-        assert order is not None and store is not None
+        order = get_order(session, who, row.order_id)
+        store = get_store(session, who, row.store_id)
         view = case_rows.describe(row)
         case = summary(view, now, lang, order.status)
         page = {
-            "lines": _lines(session, row), "timeline": _timeline(session, who, row, store, lang),
+            "lines": _lines(row, order), "timeline": _timeline(session, who, row, store, lang),
             "messages": case_evidence.messages(session, who, row.id), "evidence": case_evidence.evidence_files(session, who, row.id),
             "reminders": [(moment, moment <= now) for moment in view.reminders],
             "proposals": _proposals(view, lang), "actions": case_actions.available(who, view),
@@ -152,8 +155,8 @@ def _timeline(session: Session, who: Principal, row: CaseRow, store: Store, lang
     return timeline.lines(case_evidence.timeline(session, who, row.id), lang, store.timezone, store.currency, reason_words)
 
 
-def _lines(session: Session, row: CaseRow) -> list[LineView]:
-    ordered = {line.id: line for line in session.scalars(select(OrderLine).where(OrderLine.order_id == row.order_id))}
+def _lines(row: CaseRow, order: Order) -> list[LineView]:
+    ordered = {line.id: line for line in order.lines}
     views = []
     for line in row.lines:
         bought = ordered.get(line.order_line_id)

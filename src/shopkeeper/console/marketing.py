@@ -9,19 +9,21 @@ rows to the principal (staff: their store's and the platform's); another store's
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
 from sqlalchemy.orm import Session
 
 from shopkeeper.api.schemas import cut_page
 from shopkeeper.auth import Principal, Role
-from shopkeeper.catalog.models import Store
 from shopkeeper.catalog.service import list_stores
 from shopkeeper.console import filters
 from shopkeeper.console.i18n import translate
 from shopkeeper.console.web import url_with
 from shopkeeper.languages import Lang
+
+if TYPE_CHECKING:
+    from shopkeeper.catalog.models import Store
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
 from shopkeeper.auth import Principal
-from shopkeeper.console import filters, promotion_text, queries
+from shopkeeper.catalog.labels import scope_names
+from shopkeeper.console import filters, promotion_text
 from shopkeeper.console.display import when
 from shopkeeper.console.i18n import translate
 from shopkeeper.console.marketing import Stores, messages_of, page_of, pager, stores_of
@@ -25,7 +26,11 @@ from shopkeeper.console.web import detail, lang_of, not_found, refused_cross_ori
 from shopkeeper.errors import Forbidden, NotAllowedInState, NotFound
 from shopkeeper.languages import Lang
 from shopkeeper.promotions import service
-from shopkeeper.promotions.models import CouponTemplate, PromotionRow, PromotionStatus
+from shopkeeper.promotions.listings import coupon_counts
+from shopkeeper.promotions.rules import PromotionStatus
+
+if TYPE_CHECKING:
+    from shopkeeper.promotions.models import CouponTemplate, PromotionRow
 
 router = APIRouter(include_in_schema=False)
 
@@ -95,7 +100,7 @@ def _labels(session: Session, who: Principal, rules: list[dict[str, Any]], lang:
         benefit = rule.get("benefit") or {}
         if benefit.get("type") == "gift" and benefit.get("sku_id"):
             wanted["sku"].add(int(benefit["sku_id"]))
-    return {level: queries.scope_names(session, who, level, ids, lang) for level, ids in wanted.items()}
+    return {level: scope_names(session, who, level, ids, lang) for level, ids in wanted.items()}
 
 
 def _scope(rule: dict[str, Any], labels: Labels, lang: Lang, limit: int | None) -> str:
@@ -262,7 +267,7 @@ def _coupon_page(request: Request, who: Principal | None, template_id: str, stat
         lang = lang_of(request)
         stores = stores_of(session, who, request)
         view = _coupon_view(row, stores, lang, _labels(session, who, [row.rule or {}], lang, None), limit=None)
-        held = queries.coupon_counts(session, row.id) if view.may_manage else None
+        held = coupon_counts(session, row.id) if view.may_manage else None
     return render(request, "coupon.html", status=status, principal=who, nav="coupons", c=view, held=held,
                   actions=_actions(row.status), notice=notice, error=error,
                   rule_json=json.dumps(row.rule, ensure_ascii=False, indent=2, sort_keys=True))

@@ -1,8 +1,8 @@
 """The console's pages: login, dashboard, order list and order detail (promotions and coupons: `promotion_pages`;
 campaigns: `campaign_pages`; after-sales cases and seller metrics: `cases`).
 
-Routes stay thin: they read through services and `queries`, turn rows into
-what a page shows, and render. The only writes are signing in and out (sessions.py),
+Routes stay thin: they read through the domains' services and read modules (`orders.order_lists`,
+`catalog.labels` ...), turn rows into what a page shows, and render. The only writes are signing in and out (sessions.py),
 the marketing pages' status moves (pause / resume / end) and the case forms, through the
 same service calls as the API.
 """
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
@@ -22,8 +22,7 @@ from shopkeeper import events
 from shopkeeper.aftersales.cases.rows import CaseFilter, list_cases
 from shopkeeper.api.schemas import cut_page
 from shopkeeper.auth import Principal, Role, find_key, principal_of
-from shopkeeper.catalog.models import Store
-from shopkeeper.catalog.service import list_stores
+from shopkeeper.catalog.service import get_store, list_stores
 from shopkeeper.clock import start_of_local_day
 from shopkeeper.console import campaign_pages, cases, filters, promotion_pages, queries, timeline
 from shopkeeper.console.display import TimeLeft, time_left
@@ -47,11 +46,15 @@ from shopkeeper.console.web import (
 from shopkeeper.errors import NotFound, Unauthenticated
 from shopkeeper.languages import Lang
 from shopkeeper.money import Money
+from shopkeeper.orders import order_lists
 from shopkeeper.orders.ledger import balances
-from shopkeeper.orders.models import Order
 from shopkeeper.orders.rules import OrderStatus
 from shopkeeper.orders.service import get_order, list_orders
 from shopkeeper.sessions import end_session, policy_of, redeem_link, start_session
+
+if TYPE_CHECKING:
+    from shopkeeper.catalog.models import Store
+    from shopkeeper.orders.models import Order
 
 router = APIRouter(include_in_schema=False)
 
@@ -177,8 +180,8 @@ def dashboard(request: Request) -> Response:
     with request.app.state.db.read() as session:
         stores = list_stores(session, who)
         for store in stores:
-            today = queries.day_totals(session, who, store.id, start_of_local_day(now, store.timezone))
-            waiting, count = queries.awaiting_shipment(session, who, store.id, AWAITING_SHOWN)
+            today = order_lists.day_totals(session, who, store.id, start_of_local_day(now, store.timezone))
+            waiting, count = order_lists.awaiting_shipment(session, who, store.id, AWAITING_SHOWN)
             money = balances(session, store.id, store.currency)
             cards.append(StoreCard(
                 store=store, today_orders=today.orders, today_gmv=Money(today.paid_minor, store.currency),
@@ -218,7 +221,7 @@ def order_detail(request: Request, order_id: str) -> Response:
         if isinstance(found, Response):
             return found
         who, session, order = found.principal, found.session, found.row
-        page = _order_page(session, order, lang_of(request))
+        page = _order_page(session, who, order, lang_of(request))
         now = request.app.state.clock.now()
         page["cases"] = _order_cases(session, who, order, now, lang_of(request))
     return render(request, "order.html", principal=who, nav="orders", order=order, now=now,
@@ -226,9 +229,9 @@ def order_detail(request: Request, order_id: str) -> Response:
                   words=cases.countdown_words(lang_of(request)), **page)
 
 
-def _order_page(session: Any, order: Order, lang: Lang) -> dict[str, Any]:
+def _order_page(session: Any, who: Principal, order: Order, lang: Lang) -> dict[str, Any]:
     """Everything the detail page reads, loaded while the session is open."""
-    store = session.get(Store, order.store_id)
+    store = get_store(session, who, order.store_id)
     lines = list(order.lines)
     links = queries.pricing_links(session, refs_of(order.pricing, lines))
     history = timeline.lines(events.timeline(session, f"order:{order.id}"), lang, store.timezone, order.currency)
@@ -239,7 +242,7 @@ def _order_page(session: Any, order: Order, lang: Lang) -> dict[str, Any]:
 def _order_cases(session: Any, who: Principal, order: Order, now: datetime, lang: Lang) -> list[cases.Row]:
     """The order's after-sales cases, newest first, each linking to its page."""
     rows = list_cases(session, who, CaseFilter(order_id=order.id, limit=50))
-    return cases.summaries(session, rows, {order.store_id: session.get(Store, order.store_id)}, now, lang)
+    return cases.summaries(session, rows, {order.store_id: get_store(session, who, order.store_id)}, now, lang)
 
 
 def _active_deadline(order: Order) -> datetime | None:

@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopkeeper.db import Base, BigId
-
-
-class PromotionStatus(StrEnum):
-    ACTIVE = "active"
-    PAUSED = "paused"
-    ENDED = "ended"
+from shopkeeper.promotions.rules import CouponStatus as CouponStatus
+from shopkeeper.promotions.rules import PromotionStatus as PromotionStatus
 
 
 class PromotionRow(Base):
@@ -93,12 +88,6 @@ class CouponTemplate(Base):
     valid_until: Mapped[datetime | None]
     valid_days: Mapped[int | None]  # ... or N days from claiming
     created_at: Mapped[datetime]
-
-
-class CouponStatus(StrEnum):
-    AVAILABLE = "available"
-    LOCKED = "locked"  # on an unpaid order; given back if that order closes unpaid
-    USED = "used"
 
 
 class Coupon(Base):
