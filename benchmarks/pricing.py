@@ -85,7 +85,6 @@ try:  # the engine's home since 2026-12
 except ImportError:  # an older commit's engine, measured beside this one by pricing_against.py
     from shopkeeper.promotions.index import PromotionIndex
     from shopkeeper.promotions.results import PricedCart
-    from shopkeeper.promotions.rules import price_cart
     from shopkeeper.promotions.terms import (
         Audience,
         BulkPrice,
@@ -107,6 +106,8 @@ except ImportError:  # an older commit's engine, measured beside this one by pri
         TimeStep,
         UnitPrice,
     )
+
+    from shopkeeper.promotions.rules import price_cart
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
