@@ -20,9 +20,10 @@ from shopkeeper.customers.models import Buyer
 from shopkeeper.db import Database
 from shopkeeper.demo.live_cases import CLOCKS
 from shopkeeper.events import Event
+from shopkeeper.fulfillment.models import Shipment, StoreCarrier
 from shopkeeper.inventory.models import Stock, StockMovement
 from shopkeeper.orders import ledger
-from shopkeeper.orders.models import Order, OrderLine
+from shopkeeper.orders.models import Order, OrderLine, ReceiptExtension
 from shopkeeper.orders.rules import OrderStatus
 from shopkeeper.timers import Timer
 
@@ -57,6 +58,7 @@ def test_demo_builds_a_consistent_shop(db: Database) -> None:
         assert_due_timers_have_fired(session)
         assert_live_cases_at_every_stage(session)
         assert_taobao_ships_on_time_mostly_not_always(session)
+        assert_a_filed_carrier_ships_and_receipts_are_extended(session)
 
 
 def assert_ledgers_balance(session: Session) -> None:
@@ -133,6 +135,21 @@ def assert_taobao_ships_on_time_mostly_not_always(session: Session) -> None:
     figures = metrics_service.store_metrics(session, store_id, first, END)
     assert figures.shipped > 0 and figures.on_time_shipping_rate is not None
     assert 0 < figures.on_time_shipping_rate < 1, (figures.shipped, figures.shipped_on_time, figures.missed_ship_by)
+
+
+def assert_a_filed_carrier_ships_and_receipts_are_extended(session: Session) -> None:
+    """The tea house files a local courier the Taobao rulebook does not list, and some parcels go with it under the
+    class it filed; sellers put receipt off on some orders (RULES.md §17.1), each at most once, by the rulebook's days."""
+    store_id = session.scalar(select(Store.id).where(Store.rulebook == "taobao"))
+    [(name, shipping_class)] = session.execute(select(StoreCarrier.name, StoreCarrier.shipping_class)
+                                               .where(StoreCarrier.store_id == store_id)).all()
+    classes = set(session.scalars(select(Shipment.shipping_class).join(Order, Order.id == Shipment.order_id)
+                                  .where(Order.carrier == name)))
+    assert classes == {shipping_class}
+    extensions = list(session.execute(select(ReceiptExtension.order_id, ReceiptExtension.by, ReceiptExtension.days)))
+    assert any(by == "seller" for _, by, _ in extensions)
+    assert len({(order_id, by) for order_id, by, _ in extensions}) == len(extensions)
+    assert all(days in ((3, 5, 7, 10) if by == "seller" else (3,)) for _, by, days in extensions)
 
 
 def count(session: Session, column: Any, *where: Any) -> int:

@@ -95,6 +95,8 @@ DETAILS_ZH: dict[str, str] = {
     "a carrier has a name and at most {n} aliases, each 1 to {m} characters": "承运商有一个名称和至多 {n} 个别名，每个 1 到 {m} 个字符",
     "carrier {id} ({name}) already goes by one of these names": "承运商 {id}（{name}）已使用其中某个名称",
     "alias {alias} is empty or repeats a name of this carrier": "别名 {alias} 为空或与该承运商的名称重复",
+    "shipping_class {value} is not one of {classes} ({book})": "物流类别 {value} 不是 {classes} 之一（{book}）",
+    "carrier {id} is not filed for store {store}": "店铺 {store} 没有登记承运商 {id}",
     # receipt-deadline extension (orders/extensions.py, RULES.md §17.1)
     "{rulebook} offers no extension of the time to confirm receipt": "{rulebook} 不提供延长确认收货时间",
     "receipt was due to confirm itself at {at} UTC; it is too late to extend": "已于 {at} UTC 自动确认收货，无法再延长",

@@ -24,7 +24,17 @@ from shopkeeper.api.schemas import cut_page
 from shopkeeper.auth import Principal, Role, find_key, principal_of
 from shopkeeper.catalog.service import get_store, list_stores
 from shopkeeper.clock import start_of_local_day
-from shopkeeper.console import campaign_pages, cases, filters, promotion_pages, queries, timeline
+from shopkeeper.console import (
+    campaign_pages,
+    carrier_pages,
+    cases,
+    filters,
+    keys_page,
+    promotion_pages,
+    queries,
+    receipt_pages,
+    timeline,
+)
 from shopkeeper.console.display import TimeLeft, time_left
 from shopkeeper.console.i18n import event_label, translate
 from shopkeeper.console.order_pricing import pricing_view, refs_of
@@ -224,6 +234,7 @@ def order_detail(request: Request, order_id: str) -> Response:
         page = _order_page(session, who, order, lang_of(request))
         now = request.app.state.clock.now()
         page["cases"] = _order_cases(session, who, order, now, lang_of(request))
+        page.update(receipt_pages.receipt_context(request, session, who, order, now))
     return render(request, "order.html", principal=who, nav="orders", order=order, now=now,
                   left=time_left(_active_deadline(order), now, lang_of(request)),
                   words=cases.countdown_words(lang_of(request)), **page)
@@ -254,3 +265,6 @@ def _active_deadline(order: Order) -> datetime | None:
 router.include_router(promotion_pages.router)
 router.include_router(campaign_pages.router)
 router.include_router(cases.router)
+router.include_router(keys_page.router)
+router.include_router(carrier_pages.router)
+router.include_router(receipt_pages.router)

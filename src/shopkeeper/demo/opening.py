@@ -29,11 +29,14 @@ from shopkeeper.demo.data import (
     REMOTE,
     SCARCE_SKU_SHARE,
     TAOBAO_ORDERS_PER_DAY,
+    TEA_CARRIERS,
     TEA_CATEGORIES,
+    TEA_COURIER,
     TEA_LISTINGS,
     CategoryTree,
     _Listing,
 )
+from shopkeeper.fulfillment import carrier_service
 from shopkeeper.fulfillment import rules as shipping
 from shopkeeper.fulfillment import service as fulfillment
 from shopkeeper.inventory import service as inventory
@@ -66,7 +69,11 @@ class ShopOpening(Buyers):
         with self.db.transaction() as session:
             store = catalog.create_store(session, self.now, SYSTEM, "山野茶舍 Mountain Tea House", "taobao", "CNY")
         shop = DemoShop(store.id, "CNY", rulebooks.load("taobao"), Principal(Role.STAFF, 0, store_id=store.id),
-                     TAOBAO_ORDERS_PER_DAY, staff_offset=8, promo_code=PROMO_CODES["CNY"])
+                     TAOBAO_ORDERS_PER_DAY, staff_offset=8, promo_code=PROMO_CODES["CNY"], carriers=TEA_CARRIERS)
+        with self.db.transaction() as session:
+            name, aliases, shipping_class = TEA_COURIER
+            carrier_service.file_carrier(session, self.now, shop.staff, store.id,
+                                         carrier_service.CarrierEntry(name, aliases, shipping_class))
         with self.db.transaction() as session:
             hangzhou = inventory.create_warehouse(session, shop.staff, store.id, "HZ1", "杭州余杭仓 Hangzhou", "CN", priority=10)
             fujian = inventory.create_warehouse(session, shop.staff, store.id, "WYS", "武夷山茶仓 Wuyishan", "CN", priority=20)

@@ -100,7 +100,8 @@ class DemoRun(ShopOpening):
             f"were declined, {self.tally['cancelled unpaid'] + self.tally['refunded before shipment']} orders were "
             f"cancelled by their buyers, {self.tally['price changes']} prices changed; "
             f"{self.tally['orders with a discount']:,} orders got a promotion and {self.tally['coupons claimed']} coupons "
-            f"were claimed; {self.desk.summary()}; {self.fired:,} timers fired "
+            f"were claimed; {self.tally['receipt extended by the seller']} receipts were extended by sellers and "
+            f"{self.tally['receipt extended by the buyer']} by buyers; {self.desk.summary()}; {self.fired:,} timers fired "
             f"and {pending:,} wait for the worker."
         )
 

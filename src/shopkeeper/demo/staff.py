@@ -4,21 +4,26 @@ parcel's journey; and between orders, price changes and Monday's restock."""
 from __future__ import annotations
 
 from bisect import bisect
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from shopkeeper.auth import Principal
 from shopkeeper.catalog import service as catalog
 from shopkeeper.demo.core import DemoCore, DemoShop, DemoShopper, shelf_price
 from shopkeeper.demo.data import (
     BUYER_CONFIRMS_SHARE,
+    BUYER_EXTENDS_SHARE,
     CHINA_OUTBOUND,
     DELIVERY_SCAN_SHARE,
     PICKUP_HOURS,
     PICKUP_SCAN_SHARE,
+    SELLER_EXTENDS_REMOTE_SHARE,
+    SELLER_EXTENDS_SHARE,
     TAOBAO_CARRIERS,
     US_DOMESTIC,
 )
-from shopkeeper.errors import NotAllowedInState
+from shopkeeper.errors import InvalidInput, NotAllowedInState
 from shopkeeper.inventory import service as inventory
+from shopkeeper.orders import receipt
 from shopkeeper.orders import service as orders
 
 
@@ -57,6 +62,28 @@ class Staff(DemoCore):
             at = arrives + timedelta(hours=self.rng.uniform(1, 72))
             if at < confirm_by - timedelta(hours=1):
                 self.later(at, self.confirm, shopper, order_id)
+        self.plan_extensions(shop, shopper, order_id, confirm_by)
+
+    def plan_extensions(self, shop: DemoShop, shopper: DemoShopper, order_id: int, confirm_by: datetime) -> None:
+        """延长收货 where the rulebook offers it (RULES.md §17.1): the seller, a day after shipping (to a remote region, most often);
+        a buyer, once 3 days or less are left. Either may find the order confirmed (or held by a case) by then."""
+        x = shop.book.receipt.extension
+        if x is None:
+            return
+        if self.rng.random() < (SELLER_EXTENDS_REMOTE_SHARE if shopper.remote else SELLER_EXTENDS_SHARE):
+            self.later(self.staff_hours(shop, self.now + timedelta(days=1)), self.extend_receipt, shop.staff, order_id,
+                       self.rng.choice(x.seller_days))
+        if self.rng.random() < BUYER_EXTENDS_SHARE:
+            at = confirm_by - timedelta(days=self.rng.uniform(0.5, x.buyer_from_days_left))
+            self.later(at, self.extend_receipt, shopper.principal, order_id, x.buyer_days)
+
+    def extend_receipt(self, who: Principal, order_id: int, days: int) -> None:
+        try:
+            with self.db.transaction() as session:
+                receipt.extend_receipt(session, self.now, who, order_id, days)
+        except (NotAllowedInState, InvalidInput):  # confirmed, held by a case, or already extended
+            return
+        self.tally[f"receipt extended by the {'seller' if who.store_id else 'buyer'}"] += 1
 
     def pick_up(self, shop: DemoShop, order_id: int) -> None:
         try:

@@ -48,3 +48,12 @@ def extended_confirm_by(book: Rulebook, by: Extender, days: int, confirm_by: dat
 
 def _times(n: int) -> str:
     return "once" if n == 1 else f"{n} times"
+
+
+def seller_choices(book: Rulebook, confirm_by: datetime, used: int, now: datetime) -> tuple[int, ...]:
+    """The days the seller may still extend by (the rulebook's choices), or none: `extended_confirm_by`'s
+    seller checks, asked before a form is shown rather than after it is sent."""
+    x = book.receipt.extension
+    if x is None or now >= confirm_by or used >= x.seller_times:
+        return ()
+    return x.seller_days

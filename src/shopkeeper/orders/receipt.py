@@ -16,7 +16,7 @@ from shopkeeper import events, timers
 from shopkeeper.auth import Principal, Role
 from shopkeeper.errors import NotAllowedInState
 from shopkeeper.orders import service
-from shopkeeper.orders.extensions import Extender, extended_confirm_by
+from shopkeeper.orders.extensions import Extender, extended_confirm_by, seller_choices
 from shopkeeper.orders.models import Order, ReceiptExtension
 from shopkeeper.orders.rules import OrderStatus
 from shopkeeper.scope import require_store_manager
@@ -33,8 +33,7 @@ def extend_receipt(session: Session, now: datetime, actor: Principal, order_id: 
     if order.confirm_by is None:
         raise NotAllowedInState("an after-sales case holds the receipt; its clock is stopped until the case ends",
                                 current_status=order.status, action="extend_receipt")
-    used = session.scalar(select(func.count()).select_from(ReceiptExtension)
-                          .where(ReceiptExtension.order_id == order.id, ReceiptExtension.by == by)) or 0
+    used = _used(session, order.id, by)
     before = order.confirm_by
     after = extended_confirm_by(service.book_of(session, order.store_id), by, days, before, used, now)
     session.add(ReceiptExtension(order_id=order.id, store_id=order.store_id, by=by, days=days, at=now,
@@ -44,3 +43,23 @@ def extend_receipt(session: Session, now: datetime, actor: Principal, order_id: 
                   confirm_by_before=before.isoformat(), confirm_by=after.isoformat())
     timers.schedule(session, "order.auto_confirm", service.subject(order), after, order.store_id, order_id=order.id)
     return order
+
+
+def _used(session: Session, order_id: int, by: Extender) -> int:
+    return session.scalar(select(func.count()).select_from(ReceiptExtension)
+                          .where(ReceiptExtension.order_id == order_id, ReceiptExtension.by == by)) or 0
+
+
+def extensions_of(session: Session, actor: Principal, order_id: int) -> list[ReceiptExtension]:
+    """The order's extensions, oldest first: who put receipt off, by how many days, from when to when."""
+    order = service.get_order(session, actor, order_id)
+    return list(session.scalars(select(ReceiptExtension).where(ReceiptExtension.order_id == order.id)
+                                .order_by(ReceiptExtension.id)))
+
+
+def seller_extension_days(session: Session, now: datetime, order: Order) -> tuple[int, ...]:
+    """The days the seller may extend this order's receipt by now; none once it may not (the same checks as
+    `extend_receipt`'s, so a form is offered only when sending it would pass)."""
+    if order.status not in (OrderStatus.SHIPPED, OrderStatus.DELIVERED) or order.confirm_by is None:
+        return ()
+    return seller_choices(service.book_of(session, order.store_id), order.confirm_by, _used(session, order.id, "seller"), now)
