@@ -3,6 +3,8 @@
 It builds the web application (every domain's router under /api/v1, the console, the shared plumbing) and holds
 the table of timer kinds and the use cases that handle them. Domains never register themselves by being
 imported; whatever fires timers (the app, the worker, `shopkeeper simulate`, the demo) installs this table.
+Where a domain needs an answer from one it may not import, this root hands it over when it is imported
+(`install_ports`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from shopkeeper.aftersales.complaints import api as complaints
 from shopkeeper.aftersales.metrics import api as seller_metrics
 from shopkeeper.api import limits, openapi, problems
 from shopkeeper.catalog import api as catalog
+from shopkeeper.catalog import service as catalog_service
 from shopkeeper.clock import Clock, SystemClock
 from shopkeeper.console import security_headers
 from shopkeeper.console.routes import router as console_router
@@ -28,6 +31,7 @@ from shopkeeper.customers import api as customers
 from shopkeeper.db import Database
 from shopkeeper.fulfillment import api as fulfillment
 from shopkeeper.fulfillment import carrier_api as carriers
+from shopkeeper.fulfillment import service as fulfillment_service
 from shopkeeper.inventory import api as inventory
 from shopkeeper.orders import api as orders
 from shopkeeper.orders import pricing_api as cart_pricing
@@ -50,6 +54,15 @@ TIMER_HANDLERS: Mapping[str, timers.Handler] = {
 API_ROUTERS: tuple[APIRouter, ...] = tuple(module.router for module in (
     catalog, customers, inventory, fulfillment, carriers, orders, receipt, complaints, cases, seller_metrics,
     promotions, cart_pricing, campaigns, platform_api))
+
+
+def install_ports() -> None:
+    """Give a domain what it asks of one it may not import: the catalog checks the shipping template a product names
+    with fulfillment's answer (fulfillment builds on the catalog, never the other way round)."""
+    catalog_service.use_shipping_templates(fulfillment_service.template_store)
+
+
+install_ports()  # at import: whatever uses the domains (the app, the worker, the CLI, the demo, the tests) imports this root
 
 
 def install_timers() -> None:
