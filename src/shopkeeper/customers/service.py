@@ -72,3 +72,11 @@ def record_points(session: Session, now: datetime, buyer_id: int, delta: int, re
 
 def points_balance(session: Session, buyer_id: int) -> int:
     return int(session.scalar(select(func.coalesce(func.sum(PointsEntry.delta), 0)).where(PointsEntry.buyer_id == buyer_id)) or 0)
+
+
+# --- reads for after-sales ---
+
+def member_level(session: Session, buyer_id: int) -> str | None:
+    """A buyer's member level, None when there is no such buyer: a VIP may escalate a case sooner (RULES.md §7.1.2)."""
+    buyer = session.get(Buyer, buyer_id)
+    return buyer.member_level if buyer is not None else None
