@@ -21,13 +21,13 @@ from sqlalchemy import create_engine, make_url, text
 from shopkeeper import migrate
 from shopkeeper.auth import Role, create_key
 from shopkeeper.clock import SimulatedClock
-from shopkeeper.composition import create_app, install_timers
+from shopkeeper.composition import create_app, install
 from shopkeeper.db import Database, normalize_url
 from shopkeeper.models import metadata
 from shopkeeper.settings import Settings
 from support import START, Api, Shop
 
-install_timers()  # every test fires timers as the app and the worker do (composition.TIMER_HANDLERS)
+install()  # every test fires timers as the app and the worker do (composition.TIMER_HANDLERS)
 POSTGRES_URL = os.environ.get("SHOPKEEPER_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 

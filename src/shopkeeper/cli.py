@@ -240,13 +240,13 @@ def _holds_prefix(path: Path, prefix: str) -> bool:
 @app.command()
 def worker(poll: Annotated[float, typer.Option(help="seconds between polls when idle")] = 1.0) -> None:
     """Fire due timers until interrupted."""
-    from shopkeeper.composition import install_timers
+    from shopkeeper.composition import install
     from shopkeeper.worker import run
 
     logging.basicConfig(level=logging.INFO)
     settings, db = _database()
     _check_start(settings)
-    install_timers()
+    install()
     out.print("timer worker running; Ctrl-C to stop")
     try:
         run(db, _clock(settings, db), threading.Event(), poll)
@@ -258,10 +258,10 @@ def worker(poll: Annotated[float, typer.Option(help="seconds between polls when 
 def simulate(days: Annotated[float, typer.Option(min=0, help="how far to move the simulated clock")] = 1.0) -> None:
     """Advance the simulated clock, firing every timer at its own due time, in order; say what each after-sales deadline did."""
     from shopkeeper import simulate as simulated
-    from shopkeeper.composition import install_timers
+    from shopkeeper.composition import install
 
     _settings, db = _database()
-    install_timers()
+    install()
     clock = simulation.load(db)
     start = clock.now()
     fired, deadlines = simulated.advance(db, clock, start + timedelta(days=days))

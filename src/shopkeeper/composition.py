@@ -3,6 +3,8 @@
 It builds the web application (every domain's router under /api/v1, the console, the shared plumbing) and holds
 the table of timer kinds and the use cases that handle them. Domains never register themselves by being
 imported; whatever fires timers (the app, the worker, `shopkeeper simulate`, the demo) installs this table.
+Where a domain needs an answer from one it may not import, this root hands it over (`install_ports`). Whatever
+runs the domains calls `install()` once before it starts.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from shopkeeper.aftersales.complaints import api as complaints
 from shopkeeper.aftersales.metrics import api as seller_metrics
 from shopkeeper.api import limits, openapi, problems
 from shopkeeper.catalog import api as catalog
+from shopkeeper.catalog import service as catalog_service
 from shopkeeper.clock import Clock, SystemClock
 from shopkeeper.console import security_headers
 from shopkeeper.console.routes import router as console_router
@@ -28,6 +31,7 @@ from shopkeeper.customers import api as customers
 from shopkeeper.db import Database
 from shopkeeper.fulfillment import api as fulfillment
 from shopkeeper.fulfillment import carrier_api as carriers
+from shopkeeper.fulfillment import service as fulfillment_service
 from shopkeeper.inventory import api as inventory
 from shopkeeper.orders import api as orders
 from shopkeeper.orders import pricing_api as cart_pricing
@@ -52,9 +56,23 @@ API_ROUTERS: tuple[APIRouter, ...] = tuple(module.router for module in (
     promotions, cart_pricing, campaigns, platform_api))
 
 
+def install_ports() -> None:
+    """Give a domain what it asks of one it may not import: the catalog checks the shipping template a product names
+    with fulfillment's answer (fulfillment builds on the catalog, never the other way round)."""
+    catalog_service.use_shipping_templates(fulfillment_service.template_store)
+
+
+
 def install_timers() -> None:
     """Let `timers.run_due_timers` fire every kind of timer the engine schedules."""
     timers.install(TIMER_HANDLERS)
+
+
+def install() -> None:
+    """Wire the domains for whatever runs them (the app, the worker, the CLI, the demo, the tests): the ports, then
+    the timer table."""
+    install_ports()
+    install_timers()
 
 
 def create_app(db: Database, clock: Clock | None = None, settings: Settings | None = None) -> FastAPI:
@@ -65,7 +83,7 @@ def create_app(db: Database, clock: Clock | None = None, settings: Settings | No
     app.state.clock = clock or SystemClock()
     app.state.settings = settings or Settings.from_env()
     app.state.limits = RateLimits.of(app.state.settings)
-    install_timers()  # POST /timers/run and the worker thread `serve` starts fire them
+    install()  # POST /timers/run and the worker thread `serve` starts fire the timers; products check templates
     problems.install(app)
     app.add_middleware(limits.BodyLimit, max_body_bytes=app.state.settings.max_body_bytes,
                        evidence_max_bytes=app.state.settings.evidence_max_bytes)

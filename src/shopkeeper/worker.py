@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 
 def run(db: Database, clock: Clock, stop: threading.Event, poll_seconds: float = 1.0) -> None:
-    """Fire due timers until `stop` is set; the caller installs the handlers first (composition.install_timers)."""
+    """Fire due timers until `stop` is set; the caller installs the handlers first (composition.install)."""
     while not stop.is_set():
         try:
             fired = timers.run_due_timers(db, clock, limit=500)

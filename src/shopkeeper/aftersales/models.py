@@ -15,12 +15,15 @@ by the buyer, upheld with its compensation or dismissed by the operator.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shopkeeper.db import Base, BigId
-from shopkeeper.orders.models import Order
+
+if TYPE_CHECKING:  # the mapper finds `Order` by name among every table (`shopkeeper.models`)
+    from shopkeeper.orders.models import Order
 
 
 class CaseRow(Base):

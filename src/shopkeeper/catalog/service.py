@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -16,7 +16,6 @@ from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog.models import Category, PriceChange, Product, Sku, Store
 from shopkeeper.clock import valid_zone
 from shopkeeper.errors import Conflict, InvalidInput, NotFound
-from shopkeeper.fulfillment.models import ShippingTemplateRow
 from shopkeeper.money import valid_currency
 from shopkeeper.scope import get_or_404, require_role, require_store_manager
 
@@ -128,8 +127,7 @@ def _check_references(session: Session, store_id: int, spec: ProductSpec) -> Non
         if category is None or category.store_id != store_id:
             raise NotFound(f"category {spec.category_id} does not exist")
     if spec.shipping_template_id is not None:
-        template = session.get(ShippingTemplateRow, spec.shipping_template_id)
-        if template is None or template.store_id != store_id:
+        if _store_of_template(session, spec.shipping_template_id) != store_id:
             raise NotFound(f"shipping template {spec.shipping_template_id} does not exist")
 
 
@@ -204,7 +202,8 @@ _KIND_TABLES: dict[CatalogKind, type[Category] | type[Product] | type[Sku]] = {"
 
 def store_by_id(session: Session, store_id: int) -> Store:
     """A store for a use case that has already settled who may act (checkout, a promotion's owner, an order's
-    rulebook); the session's identity map answers a store loaded before without a second statement."""
+    rulebook, a store's carriers, its after-sales figures); the session's identity map answers a store loaded before
+    without a second statement."""
     return get_or_404(session, Store, store_id, "store")
 
 
@@ -292,3 +291,34 @@ def prices_since(session: Session, sku_ids: list[int], since: datetime) -> list[
              .where(PriceChange.sku_id.in_(sku_ids), or_(PriceChange.at > since, latest_before.c.at.is_not(None)))
              .order_by(PriceChange.at, PriceChange.id))
     return list(session.scalars(query))
+# --- the shipping template a product names ---
+
+TemplateStore = Callable[[Session, int], "int | None"]
+"""The store a shipping template (运费模板) belongs to; None when there is no such template."""
+
+_template_store: TemplateStore | None = None
+
+
+def use_shipping_templates(store_of: TemplateStore) -> None:
+    """Shipping templates are fulfillment's, and fulfillment builds on the catalog, so the catalog never imports it:
+    the composition root hands the catalog fulfillment's answer (`fulfillment.service.template_store`) instead."""
+    global _template_store
+    _template_store = store_of
+
+
+def _store_of_template(session: Session, template_id: int) -> int | None:
+    if _template_store is None:  # a wiring fault, not the caller's: never list a product unchecked
+        raise RuntimeError("no shipping templates to check a product against (composition.install_ports)")
+    return _template_store(session, template_id)
+
+
+# --- reads for fulfillment, inventory and after-sales ---
+
+def lock_store(session: Session, store_id: int) -> None:
+    """Hold the store's row until the transaction ends: what one store files is then written one writer at a time."""
+    session.scalar(select(Store.id).where(Store.id == store_id).with_for_update())
+
+
+def sku_by_id(session: Session, sku_id: int) -> Sku:
+    """A SKU, its product listed or not, for a use case that checks the caller itself (stock in, stock levels)."""
+    return get_or_404(session, Sku, sku_id, "SKU")

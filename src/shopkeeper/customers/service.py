@@ -113,3 +113,11 @@ def delivery_address(session: Session, buyer_id: int, address_id: int | None) ->
             raise NotFound(f"address {address_id} does not exist")
         return address
     return session.scalar(query.order_by(Address.id).limit(1))
+
+
+# --- reads for after-sales ---
+
+def member_level(session: Session, buyer_id: int) -> str | None:
+    """A buyer's member level, None when there is no such buyer: a VIP may escalate a case sooner (RULES.md §7.1.2)."""
+    buyer = session.get(Buyer, buyer_id)
+    return buyer.member_level if buyer is not None else None

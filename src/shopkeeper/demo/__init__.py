@@ -21,7 +21,7 @@ from sqlalchemy import select
 from shopkeeper import timers
 from shopkeeper.catalog.models import Store
 from shopkeeper.clock import SimulatedClock, SystemClock, utc
-from shopkeeper.composition import install_timers
+from shopkeeper.composition import install
 from shopkeeper.db import Database
 from shopkeeper.demo.simulation import DemoRun
 from shopkeeper.settings import Settings
@@ -43,7 +43,7 @@ def build(db: Database, days: int = 30, seed: int = 7, console: Console | None =
     """
     console = console or Console()
     started = time.monotonic()
-    install_timers()  # the demo's month fires every timer the engine schedules
+    install()  # the demo's month fires every timer the engine schedules; its products name shipping templates
     end = utc(now) if now else SystemClock().now()
     start = (end - timedelta(days=days)).replace(hour=0, minute=0, second=0, microsecond=0)
     demo = DemoRun(db, SimulatedClock(start), random.Random(seed), Settings.from_env().payment_secret, scale, start, end)

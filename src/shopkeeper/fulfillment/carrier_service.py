@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from shopkeeper import events, rulebooks
 from shopkeeper.auth import Principal
-from shopkeeper.catalog.models import Store
+from shopkeeper.catalog import service as catalog
 from shopkeeper.errors import Conflict, InvalidInput, NotFound
 from shopkeeper.fulfillment.models import Shipment, StoreCarrier
 from shopkeeper.rulebooks.carriers import Carrier, classify, normalise
@@ -38,10 +38,7 @@ class CarrierEntry:
 
 
 def _book(session: Session, store_id: int) -> rulebooks.Rulebook:
-    store = session.get(Store, store_id)
-    if store is None:
-        raise NotFound(f"store {store_id} does not exist")
-    return rulebooks.load(store.rulebook)
+    return rulebooks.load(catalog.store_by_id(session, store_id).rulebook)
 
 
 def filed_carriers(session: Session, store_id: int) -> tuple[Carrier, ...]:
@@ -85,7 +82,7 @@ def _checked(entry: CarrierEntry, book: rulebooks.Rulebook) -> CarrierEntry:
 
 def _lock_store(session: Session, store_id: int) -> None:
     """Filing is serialised per store, so two entries never claim one name at the same time."""
-    session.scalar(select(Store.id).where(Store.id == store_id).with_for_update())
+    catalog.lock_store(session, store_id)
 
 
 def _clash(session: Session, store_id: int, entry: CarrierEntry, except_id: int | None) -> None:

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from shopkeeper import events
 from shopkeeper.auth import Principal
-from shopkeeper.catalog.models import Product, Sku, Store
-from shopkeeper.customers.models import Address
 from shopkeeper.fulfillment import carrier_service, rules
 from shopkeeper.fulfillment.models import Shipment, ShippingTemplateRow
 from shopkeeper.money import Money
 from shopkeeper.scope import require_store_manager
+
+if TYPE_CHECKING:
+    from shopkeeper.catalog.models import Product, Sku, Store
+    from shopkeeper.customers.models import Address
 
 
 def create_template(session: Session, now: datetime, actor: Principal, store_id: int, spec: dict[str, Any],
@@ -64,3 +66,10 @@ def record_shipment(session: Session, now: datetime, store_id: int, order_id: in
 
 def record_delivery(session: Session, now: datetime, order_id: int) -> None:
     session.execute(update(Shipment).where(Shipment.order_id == order_id, Shipment.delivered_at.is_(None)).values(delivered_at=now))
+
+
+def template_store(session: Session, template_id: int) -> int | None:
+    """The store a shipping template belongs to, None when there is none: the catalog checks the template a product
+    names with it (the composition root hands it to `catalog.service.use_shipping_templates`)."""
+    template = session.get(ShippingTemplateRow, template_id)
+    return template.store_id if template is not None else None

@@ -8,11 +8,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shopkeeper.api.deps import Ctx, IdPath, IdQuery, Limit
 from shopkeeper.api.schemas import Id, In, cut_page
-from shopkeeper.catalog.models import Sku
-from shopkeeper.catalog.service import get_store
+from shopkeeper.catalog.service import get_store, sku_by_id
 from shopkeeper.inventory import service
 from shopkeeper.inventory.models import Warehouse
-from shopkeeper.scope import get_or_404, require_store_manager
+from shopkeeper.scope import require_store_manager
 
 router = APIRouter(tags=["inventory"])
 
@@ -111,7 +110,7 @@ def receive_stock(sku_id: IdPath, body: StockIn, ctx: Ctx) -> LevelOut:
 def stock_levels(sku_id: IdPath, ctx: Ctx) -> list[LevelOut]:
     """Available and reserved units of a SKU in each warehouse."""
     with ctx.read() as session:
-        sku = get_or_404(session, Sku, sku_id, "SKU")
+        sku = sku_by_id(session, sku_id)
         require_store_manager(ctx.actor, sku.store_id)
         return [LevelOut.of(level) for level in service.levels(session, [sku_id])]
 
@@ -120,7 +119,7 @@ def stock_levels(sku_id: IdPath, ctx: Ctx) -> list[LevelOut]:
 def stock_movements(sku_id: IdPath, ctx: Ctx, limit: Limit = 50, cursor: IdQuery = None) -> MovementPage:
     """入库, corrections, reservations, releases and shipments of one SKU, newest first."""
     with ctx.read() as session:
-        sku = get_or_404(session, Sku, sku_id, "SKU")
+        sku = sku_by_id(session, sku_id)
         require_store_manager(ctx.actor, sku.store_id)
         rows, next_cursor = cut_page(service.movements(session, sku_id, limit + 1, cursor), limit)
         return MovementPage(items=[MovementOut(id=m.id, at=m.at, kind=m.kind, warehouse_id=m.warehouse_id, quantity=m.quantity,

@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 
 from shopkeeper import events
 from shopkeeper.auth import Principal
-from shopkeeper.catalog.models import Sku
+from shopkeeper.catalog import service as catalog
 from shopkeeper.db import newest_first
 from shopkeeper.errors import InvalidInput, NotFound, OutOfStock
 from shopkeeper.inventory.models import Stock, StockMovement, Warehouse
-from shopkeeper.scope import get_or_404, require_store_manager
+from shopkeeper.scope import require_store_manager
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def list_warehouses(session: Session, store_id: int) -> list[Warehouse]:
 
 def receive(session: Session, now: datetime, actor: Principal, sku_id: int, warehouse_id: int, quantity: int, note: str = "") -> Level:
     """Goods in (入库), or a correction when `quantity` is negative."""
-    sku = get_or_404(session, Sku, sku_id, "SKU")
+    sku = catalog.sku_by_id(session, sku_id)
     require_store_manager(actor, sku.store_id)
     warehouse = session.get(Warehouse, warehouse_id)
     if warehouse is None or warehouse.store_id != sku.store_id:

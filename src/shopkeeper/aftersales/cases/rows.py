@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -23,11 +24,13 @@ from shopkeeper.auth import Principal, Role
 from shopkeeper.errors import Forbidden, NotFound
 from shopkeeper.money import Money
 from shopkeeper.orders import service as orders
-from shopkeeper.orders.models import Order
 from shopkeeper.orders.rules import OrderStatus
 from shopkeeper.rulebooks import Rulebook
 from shopkeeper.rulebooks.aftersales import Reason
 from shopkeeper.scope import SYSTEM, may_see, scoped
+
+if TYPE_CHECKING:
+    from shopkeeper.orders.models import Order
 
 DEADLINE = "aftersales.deadline"  # a clock runs out: the default outcome
 REMINDER = "aftersales.reminder"  # the system asks the waiting party to confirm receipt (DHgate: days 15 and 20)

@@ -17,6 +17,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -44,16 +45,18 @@ from shopkeeper.aftersales.cases.settlement import HELD, apply, lapse_if_overtak
 from shopkeeper.aftersales.models import CaseLine, CaseRow, EvidenceFile
 from shopkeeper.auth import Principal, Role
 from shopkeeper.clock import Clock
-from shopkeeper.customers.models import Buyer
+from shopkeeper.customers import service as customers
 from shopkeeper.errors import Conflict, Forbidden, InvalidInput, NotAllowedInState
 from shopkeeper.fulfillment import carrier_service as fulfillment
 from shopkeeper.inventory import service as inventory
 from shopkeeper.money import Money
 from shopkeeper.orders import service as orders
-from shopkeeper.orders.models import Order, OrderLine
 from shopkeeper.orders.rules import OrderStatus, counted_as_shipped
 from shopkeeper.rulebooks import Rulebook
 from shopkeeper.scope import SYSTEM
+
+if TYPE_CHECKING:
+    from shopkeeper.orders.models import Order, OrderLine
 
 Decide = Callable[[CaseRow, Case, Rulebook], Transition]
 
@@ -339,8 +342,8 @@ def escalate(session: Session, now: datetime, actor: Principal, case_id: int) ->
     _may(actor, "escalate", "escalate the case")
 
     def decide(row: CaseRow, case: Case, book: Rulebook) -> Transition:
-        buyer = session.get(Buyer, row.buyer_id)
-        return rules.escalate(case, book, buyer is not None and rules.is_vip(book, buyer.member_level), now)
+        level = customers.member_level(session, row.buyer_id)
+        return rules.escalate(case, book, level is not None and rules.is_vip(book, level), now)
 
     return _act(session, now, actor, case_id, decide)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -27,9 +28,11 @@ from shopkeeper.aftersales.models import CaseRow
 from shopkeeper.money import Money
 from shopkeeper.orders import ledger
 from shopkeeper.orders import service as orders
-from shopkeeper.orders.models import Order
 from shopkeeper.orders.rules import OrderStatus
 from shopkeeper.rulebooks import Rulebook
+
+if TYPE_CHECKING:
+    from shopkeeper.orders.models import Order
 
 HELD = (OrderStatus.SHIPPED, OrderStatus.DELIVERED)  # shipped, money still in escrow
 

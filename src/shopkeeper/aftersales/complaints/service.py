@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,9 +26,11 @@ from shopkeeper.errors import Conflict, Forbidden, NotAllowedInState, NotFound
 from shopkeeper.money import CurrencyMismatch, Money
 from shopkeeper.orders import ledger
 from shopkeeper.orders import service as orders
-from shopkeeper.orders.models import Order
 from shopkeeper.orders.rules import OrderStatus
 from shopkeeper.scope import may_see, scoped
+
+if TYPE_CHECKING:
+    from shopkeeper.orders.models import Order
 
 OPEN, UPHELD, DISMISSED = "open", "upheld", "dismissed"
 

@@ -12,18 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shopkeeper import rulebooks
 from shopkeeper.aftersales.cases.rows import as_case
 from shopkeeper.aftersales.metrics.rules import seller_metrics
 from shopkeeper.aftersales.models import CaseRow
-from shopkeeper.catalog.models import Store
-from shopkeeper.errors import InvalidInput, NotFound
-from shopkeeper.orders.models import Order
+from shopkeeper.catalog import service as catalog
+from shopkeeper.errors import InvalidInput
+from shopkeeper.orders import figures as order_figures
 from shopkeeper.orders.rules import ShipmentFacts, counted_as_shipped
 from shopkeeper.rulebooks import Rulebook
 
@@ -69,12 +68,7 @@ def shipping_figures(session: Session, store_id: int, book: Rulebook, start: dat
     time; it missed its ship-by time if it closed in the period never counted as shipped, after the deadline
     (the late-shipment refund, also on an order with a tracking number the carrier never picked up).
     """
-    def within(moment: Any) -> ColumnElement[bool]:
-        return and_(moment >= start, moment < end)
-
-    rows = session.execute(select(Order.shipped_at, Order.picked_up_at, Order.ship_by, Order.paid_at, Order.closed_at)
-                           .where(Order.store_id == store_id,
-                                  or_(within(Order.shipped_at), within(Order.picked_up_at), within(Order.closed_at)))).all()
+    rows = order_figures.shipping_moments(session, store_id, start, end)
     shipped = on_time = missed = 0
     for shipped_at, picked_up_at, deadline, paid_at, closed_at in rows:
         counted = counted_as_shipped(ShipmentFacts(shipped_at, picked_up_at), book)
@@ -91,21 +85,13 @@ def store_metrics(session: Session, store_id: int, start: datetime, end: datetim
     """The store's dispute, refund and shipping figures for [start, end)."""
     if end <= start:
         raise InvalidInput("the period must end after it starts")
-    store = session.get(Store, store_id)
-    if store is None:
-        raise NotFound(f"store {store_id} does not exist")
-    book = rulebooks.load(store.rulebook)
-
-    def orders(moment: Any, *where: ColumnElement[bool]) -> int:
-        query = select(func.count()).select_from(Order).where(Order.store_id == store_id, moment >= start, moment < end, *where)
-        return int(session.scalar(query) or 0)
-
+    book = rulebooks.load(catalog.store_by_id(session, store_id).rulebook)
     cases = session.scalars(select(CaseRow).where(CaseRow.store_id == store_id, CaseRow.opened_at >= start,
                                                   CaseRow.opened_at < end).order_by(CaseRow.id))
     shipping = shipping_figures(session, store_id, book, start, end)
     figures = seller_metrics(
         book, [as_case(row) for row in cases],
-        orders=orders(Order.paid_at),
+        orders=order_figures.paid_between(session, store_id, start, end),
         shipped=shipping.shipped, shipped_on_time=shipping.on_time, missed_ship_by=shipping.missed,
     )
     m = book.aftersales.metrics
