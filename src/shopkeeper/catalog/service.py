@@ -146,6 +146,16 @@ def get_product(session: Session, actor: Principal, product_id: int) -> tuple[Pr
     return product, skus
 
 
+def sellable_sku(session: Session, store_id: int, sku_id: int) -> Sku:
+    """A SKU a buyer may put in this store's cart: sold by the store, its product listed."""
+    sku = session.get(Sku, sku_id)
+    if sku is None or sku.store_id != store_id:
+        raise NotFound(f"SKU {sku_id} is not sold by store {store_id}")
+    if session.get(Product, sku.product_id).status != "active":  # type: ignore[union-attr]
+        raise InvalidInput(f"SKU {sku_id} is no longer on sale", sku_id=sku_id)
+    return sku
+
+
 def list_products(session: Session, actor: Principal, store_id: int, limit: int, after: int | None) -> list[Product]:
     """The shop window; the store's staff and the operator also see what is delisted."""
     query = select(Product).where(Product.store_id == store_id).order_by(Product.id).limit(limit)
