@@ -240,3 +240,20 @@ def test_an_offer_outside_the_rulebook_is_refused(groups: GroupShop) -> None:
     problem = groups.shop.staff.post("/group-buys/offers", body, expect=422)
     assert "2 to 50" in problem["detail"]
     assert groups.shop.shopper.post("/group-buys/offers", {**body, "group_size": 2}, expect=403)["code"] == "forbidden"
+
+
+def test_the_group_price_goes_with_a_store_coupon_and_no_other_price_on_its_line(groups: GroupShop) -> None:
+    """RULES.md §3.2/§3.6: 拼团价 + 店铺券 stack; another item price (a limited-time price here) does not join it."""
+    shop = groups.shop
+    coupon = shop.staff.post("/coupons", {"store_id": shop.store_id, "name": "无门槛5元", "kind": "cash", "amount_off": "5",
+                                          "open_ended": True, "valid_days": 30}, expect=201)
+    shop.shopper.post(f"/coupons/{coupon['id']}/claim", expect=201)
+    shop.staff.post("/promotions", {"open_ended": True, "store_id": shop.store_id, "name": "限时价", "kind": "limited_time",
+                                    "benefit": {"type": "unit_price", "price": "49.90"},
+                                    "scope": {"level": "sku", "ids": [groups.sku]}}, expect=201)
+    placed = groups.open()
+    line = placed["order"]["lines"][0]
+    assert line["payable"]["minor"] == 3500 - 500
+    assert sorted(d["promotion"].split(":")[0] for d in line["discounts"]) == ["coupon", "group-buy-offer"]
+    verdicts = {v["kind"]: v for v in placed["order"]["pricing"]["verdicts"]}
+    assert verdicts["group_buy"]["applied"] and not verdicts["limited_time"]["applied"]

@@ -126,7 +126,9 @@ class GroupOut(BaseModel):
     leader_buyer_id: int
     my_order_id: int | None = Field(description="the caller's own order in the group, when the caller is a member")
     members: list[MemberOut] | None = Field(description="every order in the group: store staff and the operator only")
-    allowed_actions: list[str] = Field(description="join: place an order in the group; leave: cancel your order before it fills")
+    allowed_actions: list[str] = Field(
+        description="join: place an order in the group (POST /group-buys/{code}/join); leave: cancel your order before the "
+                    "group fills (POST /orders/{my_order_id}/cancel), which frees your seat")
 
     @classmethod
     def of(cls, v: GroupView) -> "GroupOut":
