@@ -41,6 +41,8 @@ from shopkeeper.promotions import api as promotions
 from shopkeeper.promotions.campaigns import api as campaigns
 from shopkeeper.ratelimit import RateLimits
 from shopkeeper.settings import Settings
+from shopkeeper.social.groupbuys import api as group_buys
+from shopkeeper.social.groupbuys import seats as group_buy_seats
 
 # kind of timer → the use case that fires it (each re-checks its subject first, so a stale timer does nothing)
 TIMER_HANDLERS: Mapping[str, timers.Handler] = {
@@ -49,18 +51,20 @@ TIMER_HANDLERS: Mapping[str, timers.Handler] = {
     "order.ship_deadline": order_service.ship_deadline,
     case_rows.DEADLINE: case_service.deadline_passed,
     case_rows.REMINDER: case_service.remind,
+    group_buy_seats.EXPIRE: group_buy_seats.expire,
 }
 
 API_ROUTERS: tuple[APIRouter, ...] = tuple(module.router for module in (
     catalog, customers, inventory, fulfillment, carriers, orders, receipt, complaints, cases, seller_metrics,
-    promotions, cart_pricing, campaigns, platform_api))
+    promotions, cart_pricing, campaigns, group_buys, platform_api))
 
 
 def install_ports() -> None:
     """Give a domain what it asks of one it may not import: the catalog checks the shipping template a product names
-    with fulfillment's answer (fulfillment builds on the catalog, never the other way round)."""
+    with fulfillment's answer (fulfillment builds on the catalog, never the other way round); orders tell the group
+    buys holding an order that it was paid or closed, in the same transaction (orders never import the social domain)."""
     catalog_service.use_shipping_templates(fulfillment_service.template_store)
-
+    order_service.install_group_hooks(paid=group_buy_seats.member_paid, closed=group_buy_seats.member_closed)
 
 
 def install_timers() -> None:

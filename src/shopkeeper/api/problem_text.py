@@ -41,6 +41,11 @@ TITLES_ZH: dict[str, str] = {
     "coupon-unavailable": "无法领取该优惠券",
     "coupon-limit-reached": "该买家持有的此券已达上限",
     "busy": "数据库繁忙",
+    "group-not-complete": "该订单的拼团尚未成团",
+    "group-not-joinable": "该拼团不再接受参团",
+    "already-in-group": "买家已在该拼团中",
+    "group-buy-limit-reached": "买家已达到该拼团活动的限购数量",
+    "group-price-not-applied": "拼团价不适用于该买家",
     "internal-error": "内部错误",
     "body-too-large": "请求体过大",
     "rate-limited": "请求过于频繁",
@@ -77,6 +82,8 @@ TERMS_ZH: dict[str, str] = {
     "complete": "完成", "close": "关闭", "cancel": "取消", "confirm receipt": "确认收货",
     # fields and parties
     "whole-store": "全店", "refund": "退款", "return": "退货", "reship": "补发",
+    "group offer": "拼团活动", "group buy": "拼团", "join": "参团", "leave": "退团", "take seat": "占座",
+    "fill": "成团", "expire": "过期", "auto fill": "模拟成团", "abandon": "放弃开团", "empty": "清空",
 }
 
 # English detail (a template: `{name}` matches any text) → Chinese with the same placeholders.
@@ -207,6 +214,24 @@ DETAILS_ZH: dict[str, str] = {
     "unknown rulebook {name}; choose one of {names}": "未知的规则集 {name}；请从以下选择：{names}",
     "rulebook {name} is not valid: {problems}": "规则集 {name} 无效：{problems}",
     "rulebook {name} has no [programs.mogujie_quality_merchant] table": "规则集 {name} 没有 [programs.mogujie_quality_merchant] 表",
+    # group buys (social/groupbuys, orders.ship)
+    "order {id} waits for its group buy to fill; it ships once the group is complete": "订单 {id} 正在等待拼团成团；成团后方可发货",
+    "a group has {low} to {high} members on this platform, not {n}": "本平台拼团人数为 {low} 到 {high} 人，不能是 {n}",
+    "a group has {low} to {high} hours to fill on this platform, not {n}": "本平台成团时限为 {low} 到 {high} 小时，不能是 {n}",
+    "the group price must be below the SKU's own price": "拼团价必须低于该 SKU 的售价",
+    "the opener's price must not be above the group price": "团长价不能高于拼团价",
+    "the per-buyer limit is at least 1": "每人限购至少为 1",
+    "the system may fill 1 to {high} seats on this platform, not {n}": "本平台模拟成团可补 1 到 {high} 个名额，不能是 {n}",
+    "the group buy is {status}; it takes no more members": "该拼团{status}，不再接受参团",
+    "the group buy's time is up": "该拼团已超过成团时限",
+    "the group buy is full": "该拼团已满员",
+    "a buyer may buy {limit} at this group price; {bought} bought or ordered already": "每位买家以此拼团价限购 {limit} 件；已购买或下单 {bought} 件",
+    "this group buy is for new customers of the store only": "该拼团仅限店铺新客参加",
+    "the group price does not apply to this order ({reason})": "拼团价不适用于该订单（{reason}）",
+    "cannot {action} a group buy that is {status}": "无法对{status}的拼团执行{action}",
+    "cannot end a group offer that is {status}": "无法结束{status}的拼团活动",
+    "the group offer has ended; no new group opens on it": "该拼团活动已结束，不能再开新团",
+    "you are in this group buy already": "你已在该拼团中",
     # promotions and coupons
     "a platform promotion names its currency": "平台促销须指明货币",
     "cart {id} does not exist": "购物车 {id} 不存在",

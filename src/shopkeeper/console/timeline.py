@@ -44,6 +44,30 @@ SENTENCES: dict[str, Words] = {
     "payment.cancelled": ("Payment #{payment_id} ended with its order: {reason}", "支付 #{payment_id} 随订单关闭：{reason}"),
     "order.receipt_extended": ("The {by} extended the time to confirm receipt by {days} days, to {confirm_by}",
                                "{by}延长收货 {days} 天，至 {confirm_by} 自动确认收货"),
+    "order.group_complete": ("Its group buy #{group_buy_id} is complete: ship by {ship_by}",
+                             "拼团 #{group_buy_id} 已成团，须在 {ship_by} 前发货"),
+    # group buys (拼团)
+    "group_buy.offer_created": ("Group offer {name}: groups of {group_size} at {group_price}, {time_limit_hours} h to fill",
+                                "新建拼团活动 {name}：{group_size} 人团，拼团价 {group_price}，{time_limit_hours} 小时内成团"),
+    "group_buy.offer_ended": ("Group offer ended: no new groups open on it", "拼团活动已结束，不再开新团"),
+    "group_buy.settings_changed": ("Group-buy settings changed: the system fills up to {auto_fill_seats} missing seat(s) at expiry",
+                                   "拼团设置已修改：到期时由系统补足至多 {auto_fill_seats} 个名额（模拟成团）"),
+    "group_buy.started": ("Buyer #{buyer_id} started a group of {size} (code {code}) with order #{order_id}",
+                          "买家 #{buyer_id} 发起 {size} 人团（团码 {code}），订单 #{order_id}"),
+    "group_buy.opened": ("The opener paid: the group is open until {expires_at}", "团长已付款，拼团开始，{expires_at} 截止"),
+    "group_buy.joined": ("Buyer #{buyer_id} joined with order #{order_id}", "买家 #{buyer_id} 参团，订单 #{order_id}"),
+    "group_buy.seat_taken": ("Order #{order_id} paid: {paid_members} of {size} seats taken", "订单 #{order_id} 已付款：已占 {paid_members}/{size} 个名额"),
+    "group_buy.seat_refused": ("Order #{order_id} paid too late for a seat ({reason}); refunded in full at once",
+                               "订单 #{order_id} 付款时已无名额（{reason}），已全额退款"),
+    "group_buy.member_left": ("Order #{order_id} left the group; {paid_members} of {size} seats taken",
+                              "订单 #{order_id} 退出拼团；已占 {paid_members}/{size} 个名额"),
+    "group_buy.completed": ("The group is complete with {paid_members} paid of {size}: its orders go on to shipping",
+                            "成团：{size} 人团已付款 {paid_members} 人，订单进入发货"),
+    "group_buy.auto_filled": ("Time ran out with {seats} seat(s) missing: the system filled them (模拟成团)",
+                              "到期仍缺 {seats} 人：系统模拟成团"),
+    "group_buy.failed": ("Time ran out with {paid_members} of {size} seats taken: every member is refunded in full",
+                         "拼团失败：{size} 人团仅 {paid_members} 人付款，全部全额退款"),
+    "group_buy.cancelled": ("The group was cancelled: {reason}", "拼团已取消：{reason}"),
     # after-sales cases
     "case.opened": ("{by} opened a case: {agreement}", "{by}发起售后：{agreement}"),
     "case.reminded": ("Reminder: the {waiting_for} must act by {due_at}", "提醒：{waiting_for}须在 {due_at} 前处理"),
@@ -126,6 +150,11 @@ CLAUSES: dict[str, tuple[tuple[str, Words], ...]] = {
     "order.picked_up": (("counts_as_shipped", ("; on this platform that is when it counts as shipped", "，本平台以揽件为发货")),
                         ("late", (", after the ship-by deadline", "，已超过发货时限"))),
     "order.closed": (("refunded", ("; the payment was refunded", "，货款已退回")),),
+    "order.paid": (("held_for_group", ("; it waits for group buy #{held_for_group}, and its clock starts when the group is complete",
+                                       "；等待拼团 #{held_for_group} 成团，成团后开始计算发货时限")),),
+    "group_buy.settings_changed": (("auto_fill", (", on", "，已开启")), ("!auto_fill", (", off", "，已关闭"))),
+    "group_buy.member_left": (("seat_freed", ("; the seat is free again", "；名额已释放")),),
+    "group_buy.completed": (("auto_filled_seats", ("; {auto_filled_seats} seat(s) filled by the system", "；其中 {auto_filled_seats} 个名额由系统模拟成团")),),
     "order.ship_overdue": (("tracking_entered", ("; a tracking number was entered, but no carrier has picked the parcel up",
                                                  "；已填运单号，但快递尚未揽件")),
                            ("!tracking_entered", ("; nothing was shipped", "；尚未发货"))),
@@ -155,6 +184,12 @@ _CODES: dict[str, Words] = {
     "wrong_address": ("wrong address", "地址填错"), "found_cheaper": ("found it cheaper elsewhere", "别处更便宜"),
     "not_shipped_on_time": ("refunded: not shipped on time", "未按约定时间发货，已退款"),
     "refund_before_shipment": ("refunded before shipment", "发货前退款"),
+    # group buys: why a member's order closed, why a group ended
+    "group_buy": ("the group buy", "拼团"), "group_full": ("the group was full", "拼团已满员"),
+    "group_failed": ("the group did not fill in time", "拼团未在时限内成团"),
+    "group_time_up": ("the group's time was up", "拼团已超过成团时限"),
+    "group_closed": ("the group had ended", "拼团已结束"),
+    "opener_did_not_pay": ("the opener did not pay", "团长未付款"), "everyone_left": ("every paid member left", "已付款成员全部退出"),
     # why points moved (points.recorded `reason`)
     "order_completed": ("earned on a completed order", "确认收货获得"), "points_price": ("spent on an order", "下单抵扣"),
     "order_closed": ("given back: the order closed", "订单关闭退回"),
@@ -163,7 +198,7 @@ _CODES: dict[str, Words] = {
     "post": ("surface post", "邮政小包"),
 }
 _PARTY_KEYS = frozenset({"by", "waiting_for", "of", "confirmed_by", "responsible", "corrected_to", "funder", "decision"})
-_TIME_KEYS = frozenset({"ship_by", "confirm_by", "due_at", "scanned_at", "open_until", "starts_at", "ends_at"})
+_TIME_KEYS = frozenset({"ship_by", "confirm_by", "due_at", "scanned_at", "open_until", "starts_at", "ends_at", "expires_at"})
 _MONEY_KEYS = frozenset({"old", "new"})  # sku.price_changed writes its prices without the _minor suffix
 
 

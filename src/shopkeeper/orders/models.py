@@ -68,6 +68,9 @@ class Order(Base):
     points_spent: Mapped[int] = mapped_column(default=0)
     points_earned: Mapped[int] = mapped_column(default=0)  # credited when the order completes
     platform_funded_minor: Mapped[int] = mapped_column(default=0)  # discounts the platform pays the store back
+    # 拼团: the group buy this order joined, while it is not complete: the order may not ship and its ship-by clock
+    # waits (social.groupbuys holds it at checkout and releases it when the group fills)
+    held_for_group: Mapped[int | None]
     lines: Mapped[list["OrderLine"]] = relationship(order_by="OrderLine.id", cascade="all, delete-orphan")
 
 

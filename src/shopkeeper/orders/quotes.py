@@ -45,7 +45,7 @@ def shopper(session: Session, now: datetime, buyer_id: int, stores: Sequence[Sto
 
 def quote_cart(session: Session, now: datetime, buyer_id: int, baskets: Sequence[tuple[Store, Sequence[LineRequest]]],
                address: Address | None, coupon_ids: Sequence[int] | None = None, codes: Sequence[str] = (),
-               lock: bool = False) -> CartQuote:
+               lock: bool = False, extras: Sequence[quoting.ExtraPromotion] = ()) -> CartQuote:
     """Price each store's merged lines together (one store, or several: 跨店); shipping is quoted per store to
     `address` (none yet: no shipping in the price)."""
     skus: dict[int, Sku] = {}
@@ -62,5 +62,5 @@ def quote_cart(session: Session, now: datetime, buyer_id: int, baskets: Sequence
                        for product, sku, quantity in items]
     stores = [store for store, _ in baskets]
     facts = shopper(session, now, buyer_id, stores)
-    quote = quoting.price(session, now, stores, facts, cart_lines, shipping, coupon_ids, codes, lock)
+    quote = quoting.price(session, now, stores, facts, cart_lines, shipping, coupon_ids, codes, lock, extras)
     return CartQuote(quote, skus, products, facts)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Sequence
 
-from shopkeeper.errors import NotAllowedInState
+from shopkeeper.errors import Conflict, NotAllowedInState
 from shopkeeper.rulebooks import Rulebook
 
 
@@ -37,6 +37,13 @@ TRANSITIONS: dict[str, tuple[frozenset[S], S]] = {
 INTERNAL_ACTIONS = frozenset({"close_unpicked"})  # not offered to API callers
 
 
+class GroupNotComplete(Conflict):
+    """拼团: a member's paid order ships once its group is complete, not before."""
+
+    code = "group-not-complete"
+    title = "The order's group buy is not complete yet"
+
+
 def next_status(current: str, action: str) -> S:
     allowed_from, to = TRANSITIONS[action]
     if S(current) not in allowed_from:
@@ -44,9 +51,10 @@ def next_status(current: str, action: str) -> S:
     return to
 
 
-def allowed_actions(current: str) -> list[str]:
+def allowed_actions(current: str, held_for_group: bool = False) -> list[str]:
+    """What the order's state allows; an order held for a group buy that is not complete does not ship yet."""
     return [action for action, (allowed_from, _) in TRANSITIONS.items()
-            if S(current) in allowed_from and action not in INTERNAL_ACTIONS]
+            if S(current) in allowed_from and action not in INTERNAL_ACTIONS and not (held_for_group and action == "ship")]
 
 
 def pay_by(placed_at: datetime, book: Rulebook) -> datetime:

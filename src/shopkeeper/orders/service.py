@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,7 +22,16 @@ from shopkeeper.inventory import service as inventory
 from shopkeeper.money import Money
 from shopkeeper.orders import ledger
 from shopkeeper.orders.models import Order, Payment
-from shopkeeper.orders.rules import OrderStatus, ShipmentFacts, confirm_by, counted_as_shipped, is_late, next_status, ship_by
+from shopkeeper.orders.rules import (
+    GroupNotComplete,
+    OrderStatus,
+    ShipmentFacts,
+    confirm_by,
+    counted_as_shipped,
+    is_late,
+    next_status,
+    ship_by,
+)
 from shopkeeper.promotions import quoting
 from shopkeeper.promotions.campaigns import service as campaigns
 from shopkeeper.scope import SYSTEM, may_see, require_role, require_store_manager, scoped
@@ -88,12 +98,17 @@ def mark_paid(session: Session, now: datetime, order: Order, payment: Payment) -
     """Called by payments once a verified notification arrives: money goes into escrow."""
     order.status = next_status(order.status, "pay").value
     order.paid_at = now
-    order.ship_by = ship_by(now, book_of(session, order.store_id), campaign_ship_within(session, order, now))
+    held = order.held_for_group is not None  # 拼团: the ship-by clock starts when the group is complete
+    order.ship_by = None if held else ship_by(now, book_of(session, order.store_id), campaign_ship_within(session, order, now))
     ledger.hold_in_escrow(session, now, order.store_id, order.id, money(order, payment.amount_minor))
     quoting.settle(session, order.id)
     events.record(session, now, "order.paid", subject(order), order.store_id, payment_id=payment.id,
-                  amount_minor=payment.amount_minor, ship_by=order.ship_by.isoformat())
-    timers.schedule(session, "order.ship_deadline", subject(order), order.ship_by, order.store_id, order_id=order.id)
+                  amount_minor=payment.amount_minor, ship_by=order.ship_by.isoformat() if order.ship_by else None,
+                  **({"held_for_group": order.held_for_group} if held else {}))
+    if order.ship_by is not None:
+        timers.schedule(session, "order.ship_deadline", subject(order), order.ship_by, order.store_id, order_id=order.id)
+    if held:
+        _GROUP_HOOKS["paid"](session, now, order)  # takes a seat, or refunds the order at once when the group is full
 
 
 def campaign_ship_within(session: Session, order: Order, at: datetime) -> list[int]:
@@ -112,7 +127,11 @@ def ship(session: Session, now: datetime, actor: Principal, order_id: int, carri
     require_store_manager(actor, order.store_id)
     if not carrier.strip() or not tracking_number.strip():
         raise InvalidInput("carrier and tracking number are required")
-    order.status = next_status(order.status, "ship").value
+    shipped = next_status(order.status, "ship")
+    if order.held_for_group is not None:
+        raise GroupNotComplete(f"order {order.id} waits for its group buy to fill; it ships once the group is complete",
+                               group_buy_id=order.held_for_group)
+    order.status = shipped.value
     for line in order.lines:
         inventory.consume(session, now, order.store_id, line.sku_id, line.warehouse_id, line.quantity, order.id)
     shipment = fulfillment.record_shipment(session, now, order.store_id, order.id, carrier, tracking_number)
@@ -220,6 +239,8 @@ def _close(session: Session, now: datetime, order: Order, reason: str, by: str, 
         pending.status, pending.note = "cancelled", f"order closed: {reason}"[:200]
         events.record(session, now, "payment.cancelled", subject(order), order.store_id, payment_id=pending.id, reason=reason)
     events.record(session, now, "order.closed", subject(order), order.store_id, reason=reason, by=by, refunded=was_paid)
+    if order.held_for_group is not None:
+        _GROUP_HOOKS["closed"](session, now, order)  # a member who leaves before the group fills frees their place
 
 
 # --- after-sales (aftersales.cases.service holds and settles orders through these) -------------------
@@ -259,13 +280,38 @@ def complete_after_case(session: Session, now: datetime, order: Order) -> Money:
     return held
 
 
-def close_refunded(session: Session, now: datetime, order_id: int, reason: str) -> Order:
+def close_refunded(session: Session, now: datetime, order_id: int, reason: str, by: str = "aftersales") -> Order:
     """After-sales refunds a paid order before shipment (a refund request carried out, the late-shipment refund):
     it closes as a cancellation does, everything paid going back and its stock on sale again. That includes an
-    order with a tracking number the carrier never picked up, where pickup is shipping (RULES.md §7.3)."""
+    order with a tracking number the carrier never picked up, where pickup is shipping (RULES.md §7.3).
+    A group buy that failed closes its members' orders the same way (`by="group_buy"`)."""
     order = get_order(session, SYSTEM, order_id, for_update=True)
     unpicked = order.status == OrderStatus.SHIPPED and counted_as_shipped(shipment_facts(order), book_of(session, order.store_id)) is None
-    _close(session, now, order, reason=reason, by="aftersales", unpicked=unpicked)
+    _close(session, now, order, reason=reason, by=by, unpicked=unpicked)
+    return order
+
+
+# --- group buys (拼团): social.groupbuys holds a member's order until its group is complete -------------
+
+GroupHook = Callable[[Session, datetime, Order], None]
+_GROUP_HOOKS: dict[str, GroupHook] = {}
+
+
+def install_group_hooks(paid: GroupHook, closed: GroupHook) -> None:
+    """Who hears, in the same transaction, that an order held for a group was paid or closed: the composition
+    root installs the group buys' use cases (orders never import the social domain)."""
+    _GROUP_HOOKS.update(paid=paid, closed=closed)
+
+
+def release_group_hold(session: Session, now: datetime, order_id: int) -> Order:
+    """The order's group is complete: it may ship now, and a paid order's ship-by clock starts now."""
+    order = get_order(session, SYSTEM, order_id, for_update=True)
+    group_buy_id, order.held_for_group = order.held_for_group, None
+    if group_buy_id is not None and order.status == OrderStatus.PAID:
+        order.ship_by = ship_by(now, book_of(session, order.store_id), campaign_ship_within(session, order, now))
+        events.record(session, now, "order.group_complete", subject(order), order.store_id, group_buy_id=group_buy_id,
+                      ship_by=order.ship_by.isoformat())
+        timers.schedule(session, "order.ship_deadline", subject(order), order.ship_by, order.store_id, order_id=order.id)
     return order
 
 

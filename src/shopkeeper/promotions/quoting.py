@@ -37,6 +37,16 @@ if TYPE_CHECKING:
 CAMPAIGN_IDS = 1 << 40
 COUPON_IDS = 2 << 40
 CODE_IDS = 3 << 40
+EXTRA_IDS = 4 << 40
+
+
+@dataclass(frozen=True)
+class ExtraPromotion:
+    """A promotion live for one checkout only, priced like any other (a group buy's price for its members, 拼团价),
+    recorded on the order under `ref` ("group-buy-offer:3"). Its caller keeps its own limits: nothing is taken here."""
+
+    ref: str
+    promotion: Promotion
 
 
 @dataclass
@@ -53,10 +63,10 @@ class Quote:
 
 def price(session: Session, now: datetime, stores: Sequence[Store], shopper: Shopper, lines: Sequence[CartLine],
           shipping: dict[int, int], coupon_ids: Sequence[int] | None = None, codes: Sequence[str] = (),
-          lock: bool = False) -> Quote:
+          lock: bool = False, extras: Sequence[ExtraPromotion] = ()) -> Quote:
     """Price `lines` (of one store, or of several checked out together: 跨店) for `shopper`.
 
-    `coupon_ids` None lets the engine pick the best of the buyer's coupons.
+    `coupon_ids` None lets the engine pick the best of the buyer's coupons; `extras` join the live promotions.
     """
     currency = stores[0].currency
     if any(store.currency != currency for store in stores):
@@ -70,6 +80,9 @@ def price(session: Session, now: datetime, stores: Sequence[Store], shopper: Sho
     for row in live_promotions(session, now, store_ids, currency, lock):
         promotions.append(_promotion(row, _allowance(session, row, shopper.buyer_id)))
         quote.refs[row.id], quote.rows[row.id] = f"promotion:{row.id}", row
+    for number, extra in enumerate(extras):
+        quote.refs[EXTRA_IDS + number] = extra.ref
+        promotions.append(replace(extra.promotion, id=EXTRA_IDS + number))
     for store_id in store_ids:
         promotions += _campaign_promotions(session, now, store_id, shopper, quote)
     promotions += _wallet(session, now, store_ids, currency, shopper, coupon_ids, lock, quote)

@@ -61,6 +61,17 @@ class ReceiptRules:
 
 
 @dataclass(frozen=True)
+class GroupBuyRules:
+    """拼团 (RULES.md §4.1): the bounds a store's group offers keep; the sources give no numbers (§16)."""
+
+    min_group_size: int
+    max_group_size: int
+    min_hours: int  # the time a group has to fill, from the opener's payment
+    max_hours: int
+    max_auto_fill_seats: int  # 模拟成团: the most missing members a store may let the system fill; 0: not allowed
+
+
+@dataclass(frozen=True)
 class Rulebook:
     name: str
     title: str
@@ -70,6 +81,7 @@ class Rulebook:
     receipt: ReceiptRules
     aftersales: AftersalesRules
     carriers: CarrierRules
+    group_buy: GroupBuyRules
 
 
 def names() -> list[str]:
@@ -104,6 +116,7 @@ def _parse(name: str, raw: dict[str, Any]) -> Rulebook:
         receipt=_receipt(raw["receipt"], raw["carriers"]["default_class"]),
         aftersales=_parse_aftersales(raw["aftersales"]),
         carriers=_parse_carriers(raw["carriers"]),
+        group_buy=GroupBuyRules(**raw["group_buy"]),
     )
 
 

@@ -235,6 +235,8 @@ RULEBOOK: Spec = {
     "receipt": {"auto_confirm_days": _per_class, "extension": _extension},
     "carriers": {"default_class": text, "known": _known_carriers},
     "aftersales": AFTERSALES,
+    "group_buy": {"min_group_size": positive, "max_group_size": positive, "min_hours": positive, "max_hours": positive,
+                  "max_auto_fill_seats": whole},
 }
 
 
@@ -257,7 +259,22 @@ def problems(raw: dict[str, Any]) -> list[str]:
     found = _table(RULEBOOK, "", {k: v for k, v in raw.items() if k != "programs"})
     if "programs" in raw:
         found += _programs("programs", raw["programs"])
-    return found or _consistency(raw["aftersales"]) + _carriers_fit(raw)
+    return found or _consistency(raw["aftersales"]) + _carriers_fit(raw) + _group_buy_fits(raw["group_buy"], raw["shipping"])
+
+
+def _group_buy_fits(g: dict[str, Any], shipping: dict[str, Any]) -> list[str]:
+    found = [f"group_buy.{low}: {g[low]} is above {high} ({g[high]})"
+             for low, high in (("min_group_size", "max_group_size"), ("min_hours", "max_hours")) if g[low] > g[high]]
+    if g["min_group_size"] < 2:
+        found.append(f"group_buy.min_group_size: a group has at least 2 members, not {g['min_group_size']}")
+    if g["max_hours"] > shipping["ship_within_hours"]:
+        # a member's ship-by clock starts when the group completes; a group must end before the opener's payment
+        # could count as shipped late by the plain clock (the late-shipment refund, RULES.md §7.3)
+        found.append(f"group_buy.max_hours: {g['max_hours']} is above shipping.ship_within_hours ({shipping['ship_within_hours']})")
+    if g["max_auto_fill_seats"] >= g["max_group_size"]:
+        found.append(f"group_buy.max_auto_fill_seats: {g['max_auto_fill_seats']} must leave the opener's seat "
+                     f"in the largest group ({g['max_group_size']})")
+    return found
 
 
 def check_text(source: str) -> list[str]:
