@@ -31,6 +31,7 @@ from shopkeeper.aftersales.cases.rules import (
 )
 from shopkeeper.errors import InvalidInput, NotAllowedInState
 from shopkeeper.money import Money
+from support import examples
 
 
 @given(st.integers(0, 10**9), st.integers(0, 2 * 10**9))
@@ -71,7 +72,7 @@ def act(case: Case, action: str, now: datetime, book: rulebooks.Rulebook) -> Tra
         return None
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     book_name=st.sampled_from(["dhgate", "aliexpress", "taobao", "tmall", "default"]),
     pre_shipment=st.booleans(),
