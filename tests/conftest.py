@@ -11,9 +11,10 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import hypothesis
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, make_url, text
@@ -23,13 +24,17 @@ from shopkeeper.auth import Role, create_key
 from shopkeeper.clock import SimulatedClock
 from shopkeeper.composition import create_app, install
 from shopkeeper.db import Database, normalize_url
-from shopkeeper.models import metadata
 from shopkeeper.settings import Settings
-from support import START, Api, Shop
+from support import BACKENDS, HYPOTHESIS_PROFILE, POSTGRES_URL, START, Api, Shop, empty
 
-install()  # every test fires timers as the app and the worker do (composition.TIMER_HANDLERS)
-POSTGRES_URL = os.environ.get("SHOPKEEPER_TEST_POSTGRES_URL")
-BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
+install()  # ports and timers, as the app and the worker wire them (composition.install)
+
+# Hypothesis's budget (tests/README.md). A property test that states none of its own gets 100 examples, 1000 in a deep
+# run; one that does writes `examples(n)` (support.py), n under `make test` and 10 n in a deep run. No deadline: the
+# machine may be shared, and a slow example is not what any of the property tests looks for.
+hypothesis.settings.register_profile("ci", max_examples=100, deadline=None)
+hypothesis.settings.register_profile("deep", max_examples=1000, deadline=None)
+hypothesis.settings.load_profile(HYPOTHESIS_PROFILE)
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +49,21 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
     assert POSTGRES_URL
-    url = worker_database(normalize_url(POSTGRES_URL))
+    return _migrated_empty(worker_database(normalize_url(POSTGRES_URL)))
+
+
+@pytest.fixture(scope="session")
+def postgres_database_for() -> Callable[[str], str]:
+    """Makes a PostgreSQL database beside the configured one, `<name>_<purpose>`, empty and migrated: for data a
+    module keeps for all its tests (the demo shop), which emptying the usual one before each test would wipe. It is
+    one database for every pytest-xdist worker: the module has one process fill it (tests/test_demo.py)."""
+    def make(purpose: str) -> str:
+        assert POSTGRES_URL
+        return _migrated_empty(database_beside(normalize_url(POSTGRES_URL), purpose))
+    return make
+
+
+def _migrated_empty(url: str) -> str:
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
@@ -60,8 +79,13 @@ def worker_database(url: str) -> str:
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if not worker:
         return url
+    return database_beside(url, worker)
+
+
+def database_beside(url: str, suffix: str) -> str:
+    """`<name>_<suffix>` on the same server, created the first time it is asked for."""
     parsed = make_url(url)
-    name = f"{parsed.database}_{worker}"
+    name = f"{parsed.database}_{suffix}"
     admin = create_engine(parsed, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         if connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).first() is None:
@@ -92,9 +116,7 @@ def _fresh(backend: str, request: pytest.FixtureRequest, tmp_path: Any) -> Datab
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         return Database(f"sqlite:///{path}")
     database = Database(request.getfixturevalue("postgres_url"))
-    tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables if t.name != "alembic_version")
-    with database.engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    empty(database)
     return database
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -12,8 +13,38 @@ from typing import Any
 
 import uvicorn
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from shopkeeper.db import Database
+from shopkeeper.models import metadata
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+# every test that needs a database runs on SQLite, and on PostgreSQL as well when this is set (tests/conftest.py)
+POSTGRES_URL = os.environ.get("SHOPKEEPER_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
+
+# Hypothesis's budget (tests/README.md): profile "ci", the default, keeps `make test` inside its time;
+# HYPOTHESIS_PROFILE=deep gives every property test, and the API fuzz, ten times its examples (tests/conftest.py).
+HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+DEEPER = {"ci": 1, "deep": 10}[HYPOTHESIS_PROFILE]
+
+
+def examples(ci: int) -> int:
+    """A property test's examples: its budget under `make test`, ten times that in a deep run."""
+    return ci * DEEPER
+
+
+def empty(db: Database) -> None:
+    """Every row gone, as after the migrations; on PostgreSQL the id sequences start again at 1.
+
+    DELETE, not TRUNCATE: on tables this small PostgreSQL's TRUNCATE costs about ten times as much (it replaces
+    each table's files), and every PostgreSQL test pays it before it starts."""
+    with db.engine.begin() as connection:
+        for table in reversed(metadata.sorted_tables):
+            connection.execute(text(f'DELETE FROM "{table.name}"'))
+        if db.engine.dialect.name == "postgresql":
+            for (sequence,) in connection.execute(text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")):
+                connection.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
 
 
 class Api:

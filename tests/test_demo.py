@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import fcntl
 import io
+import json
+import os
+import shutil
 from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import pytest
 from rich.console import Console
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shopkeeper import demo, migrate
+from shopkeeper import demo
 from shopkeeper.aftersales.metrics import service as metrics_service
 from shopkeeper.aftersales.models import CaseRow
 from shopkeeper.catalog.models import Product, Sku, Store
@@ -26,10 +33,22 @@ from shopkeeper.orders import ledger
 from shopkeeper.orders.models import Order, OrderLine, ReceiptExtension
 from shopkeeper.orders.rules import OrderStatus
 from shopkeeper.timers import Timer
+from support import BACKENDS
 
 END = datetime(2026, 11, 4, 15, 30, tzinfo=timezone.utc)
 HELD_IN_ESCROW = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED)
 HOLDING_STOCK = (OrderStatus.AWAITING_PAYMENT, OrderStatus.PAID)
+
+# Building the demo is the slowest step of this module (about ten seconds a build on a quiet core), so it is built
+# once per backend, and once more for the same-seed comparison, for the whole run: under pytest-xdist the first
+# worker to ask builds it and the other reads the same database.
+
+
+@dataclass(frozen=True)
+class Built:
+    db: Database
+    was_empty: bool
+    summary: str
 
 
 def build(db: Database) -> str:
@@ -37,11 +56,58 @@ def build(db: Database) -> str:
     return demo.build(db, days=6, seed=1, console=Console(file=io.StringIO()), now=END, scale=0.25)
 
 
-def test_demo_builds_a_consistent_shop(db: Database) -> None:
-    # given an empty database
-    assert not demo.has_data(db)
-    # when the demo is built
-    summary = build(db)
+def built_once(shared: Path, name: str, prepare: Callable[[], str]) -> Built:
+    """The demo on the database `prepare` makes and names, built by whichever test process asks first; the others
+    wait for it under a lock and then read what it built."""
+    record = shared / f"demo-{name}.json"
+    with open(shared / f"demo-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not record.exists():
+            db = Database(prepare())
+            try:
+                was_empty = not demo.has_data(db)
+                record.write_text(json.dumps({"url": db.url, "was_empty": was_empty, "summary": build(db)}))
+            finally:
+                db.dispose()
+        found = json.loads(record.read_text())
+    return Built(Database(found["url"]), found["was_empty"], found["summary"])
+
+
+@pytest.fixture(scope="session")
+def shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory every test process of this run sees: under pytest-xdist, the parent of each worker's own."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def sqlite_copy(template: str, path: Path) -> str:
+    shutil.copyfile(template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def built(request: pytest.FixtureRequest, shared_dir: Path, sqlite_template: str) -> Iterator[Built]:
+    """The demo on an empty database of its own (not one the other tests empty before each test), per backend."""
+    if request.param == "sqlite":
+        found = built_once(shared_dir, "sqlite", lambda: sqlite_copy(sqlite_template, shared_dir / "demo.db"))
+    else:
+        found = built_once(shared_dir, "postgres", lambda: request.getfixturevalue("postgres_database_for")("demo"))
+    yield found
+    found.db.dispose()
+
+
+@pytest.fixture(scope="module")
+def rebuilt(shared_dir: Path, sqlite_template: str) -> Iterator[Built]:
+    """A second build with the same seed and end time, on a SQLite database of its own."""
+    found = built_once(shared_dir, "again", lambda: sqlite_copy(sqlite_template, shared_dir / "again.db"))
+    yield found
+    found.db.dispose()
+
+
+def test_demo_builds_a_consistent_shop(built: Built) -> None:
+    # given an empty database, when the demo is built
+    db, summary = built.db, built.summary
+    assert built.was_empty
     # then there are three stores (one on DHgate's rules) with a catalogue, buyers and orders in many states
     assert demo.has_data(db)
     assert "3 stores" in summary and "after-sales cases" in summary
@@ -156,21 +222,14 @@ def count(session: Session, column: Any, *where: Any) -> int:
     return int(session.scalar(select(func.count(column)).where(*where)) or 0)
 
 
-def test_same_seed_builds_the_same_orders(db: Database, tmp_path: Path) -> None:
-    # given two fresh databases
-    url = f"sqlite:///{tmp_path / 'second.db'}"
-    migrate.upgrade(url)
-    second = Database(url)
-    try:
-        # when the demo is built on both with one seed and one end time
-        build(db)
-        build(second)
-        # then the orders are the same, order for order
-        assert orders_by_status(db) == orders_by_status(second)
-        assert order_history(db) == order_history(second)
-        assert case_history(db) == case_history(second) != []
-    finally:
-        second.dispose()
+def test_same_seed_builds_the_same_orders(built: Built, rebuilt: Built) -> None:
+    # given two fresh databases, when the demo is built on both with one seed and one end time
+    db, second = built.db, rebuilt.db
+    assert built.was_empty and rebuilt.was_empty
+    # then the orders are the same, order for order
+    assert orders_by_status(db) == orders_by_status(second)
+    assert order_history(db) == order_history(second)
+    assert case_history(db) == case_history(second) != []
 
 
 def orders_by_status(db: Database) -> dict[tuple[str, str], int]:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from shopkeeper.auth import Principal, Role
 from shopkeeper.scope import may_see, scoped
+from support import examples
 
 
 class _Base(DeclarativeBase):
@@ -30,7 +31,7 @@ principals = st.one_of(
 rows = st.lists(st.tuples(st.integers(1, 3), st.one_of(st.none(), st.integers(1, 3))), max_size=12)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(actor=principals, stored=rows)
 def test_the_query_returns_exactly_the_rows_the_caller_may_see(actor: Principal, stored: list[tuple[int, int | None]]) -> None:
     # given rows of several stores and buyers

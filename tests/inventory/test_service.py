@@ -25,6 +25,7 @@ from shopkeeper.inventory import service as inventory
 from shopkeeper.inventory.models import Stock, StockMovement
 from shopkeeper.orders.models import Order
 from shopkeeper.scope import SYSTEM
+from support import examples
 
 SERIAL = count(1)
 ON_HAND_EFFECT = {"receive": 1, "adjust": 1, "reserve": 0, "release": 0, "consume": -1}
@@ -173,7 +174,7 @@ OPERATIONS = st.lists(st.tuples(st.sampled_from(["receive", "adjust", "reserve",
                                 st.integers(min_value=1, max_value=8)), max_size=25)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(operations=OPERATIONS)
 def test_any_sequence_of_stock_changes_conserves_the_goods(db: Database, clock: SimulatedClock,
                                                            operations: list[tuple[str, int]]) -> None:

@@ -34,7 +34,7 @@ from shopkeeper.orders import service as orders
 from shopkeeper.orders.models import Order, OrderLine
 from shopkeeper.orders.rules import LineRequest, OrderStatus
 from shopkeeper.scope import SYSTEM
-from support import START
+from support import START, examples
 
 STOCK = 6
 steps = st.lists(st.one_of(
@@ -121,7 +121,7 @@ class World:
                 assert stock.reserved == open_units and stock.available >= 0
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps)
 def test_books_balance_after_any_sequence(sqlite_template: str, sequence: list[tuple]) -> None:
     with tempfile.TemporaryDirectory() as folder:

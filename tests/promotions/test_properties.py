@@ -17,8 +17,9 @@ from shopkeeper.promotions.engine.ledger import split_by_weight
 from shopkeeper.promotions.engine.price import price_cart
 from shopkeeper.promotions.engine.results import PricedCart
 from shopkeeper.promotions.engine.terms import CartLine, PricingRequest, Promotion
+from support import examples
 
-MODERATE = settings(max_examples=200, deadline=None)
+MODERATE = settings(max_examples=examples(200), deadline=None)
 
 
 def priced(req: PricingRequest) -> PricedCart:
@@ -70,7 +71,7 @@ def test_each_allocation_carries_its_promotions_funder(req: PricingRequest) -> N
         assert all(a.funder == funders[a.promotion_id] for a in s.discounts)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(pricing_requests(max_lines=6, max_promotions=6))
 def test_when_the_search_is_complete_removing_a_promotion_never_lowers_payable(req: PricingRequest) -> None:
     cart = priced(req)

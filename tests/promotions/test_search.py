@@ -25,6 +25,7 @@ from shopkeeper.promotions.engine.benefits import BulkPrice, Bundle, PointsPrice
 from shopkeeper.promotions.engine.passes import Pass
 from shopkeeper.promotions.engine.price import EXACT_LIMIT, application_order, price_cart, screen
 from shopkeeper.promotions.engine.terms import PricingRequest, Shopper
+from support import examples
 
 
 def everything_run(req: PricingRequest) -> int:
@@ -37,7 +38,7 @@ def everything_run(req: PricingRequest) -> int:
     return Pass(req, covered).run(application_order([p for p in req.promotions if p.id in covered])).payable()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(pricing_requests(max_lines=4, max_promotions=6))
 def test_the_engine_finds_the_cheapest_combination_of_small_random_carts(req: PricingRequest) -> None:
     cart = price_cart(req)
@@ -46,7 +47,7 @@ def test_the_engine_finds_the_cheapest_combination_of_small_random_carts(req: Pr
     assert cart.payable <= everything_run(req)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(interacting_requests())
 def test_the_engine_finds_the_cheapest_combination_where_promotions_interact(req: PricingRequest) -> None:
     # two or three lines, item prices on single SKUs, thresholds near the cart total, one coupon group

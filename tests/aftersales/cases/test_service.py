@@ -20,7 +20,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from shopkeeper import timers
 from shopkeeper.aftersales.cases import rows as case_rows
@@ -36,7 +36,6 @@ from shopkeeper.errors import DomainError
 from shopkeeper.fulfillment import service as fulfillment
 from shopkeeper.inventory import service as inventory
 from shopkeeper.inventory.models import Stock, StockMovement
-from shopkeeper.models import metadata
 from shopkeeper.money import Money
 from shopkeeper.orders import checkout, ledger, payments
 from shopkeeper.orders import service as orders
@@ -44,7 +43,7 @@ from shopkeeper.orders.models import LedgerEntry, Order, OrderLine
 from shopkeeper.orders.rules import LineRequest, OrderStatus
 from shopkeeper.rulebooks import load
 from shopkeeper.scope import SYSTEM
-from support import START
+from support import START, empty, examples
 
 STOCK = 20
 CARRIERS = ("DHL", "YTO", "China Post")
@@ -60,16 +59,6 @@ KINDS = ("order", "ship", "open", "open", "open", "seller", "seller", "buyer", "
          "progress", "rule", "correct", "wait", "wait", "wait")
 n = st.integers(0, 99)
 steps = st.lists(st.tuples(st.sampled_from(KINDS), st.integers(0, 5), n, n, n), min_size=12, max_size=40)
-
-
-def _empty(db: Database) -> None:
-    tables = [t.name for t in reversed(metadata.sorted_tables)]
-    with db.engine.begin() as connection:
-        if db.engine.dialect.name == "postgresql":
-            connection.execute(text(f"TRUNCATE {', '.join(chr(34) + t + chr(34) for t in tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(text(f'DELETE FROM "{table}"'))
 
 
 class World:
@@ -277,10 +266,10 @@ class World:
                 assert stock.available >= 0 and stock.reserved >= 0
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(rulebook=st.sampled_from(["dhgate", "taobao", "aliexpress"]), sequence=steps)
 def test_money_is_conserved_and_every_open_case_has_a_deadline(db: Database, rulebook: str, sequence: list[tuple[Any, ...]]) -> None:
-    _empty(db)
+    empty(db)
     world = World(db, SimulatedClock(START), rulebook)
     for step in sequence:
         world.run(step)
