@@ -30,7 +30,7 @@ from shopkeeper.orders.rules import OrderStatus
 from shopkeeper.scope import SYSTEM
 from shopkeeper.social.groupbuys import service as groupbuys
 from shopkeeper.social.groupbuys.models import GroupBuy, GroupBuyMember
-from support import START
+from support import START, examples
 
 STOCK, BUYERS = 12, 5
 steps = st.lists(st.one_of(
@@ -131,7 +131,7 @@ class World:
                     assert seated == 0
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps)
 def test_books_and_seats_hold_after_any_sequence(sqlite_template: str, sequence: list[tuple]) -> None:  # type: ignore[type-arg]
     with tempfile.TemporaryDirectory() as folder:
