@@ -9,112 +9,36 @@ with problems; `shopkeeper rulebook check FILE` prints them.
 from __future__ import annotations
 
 import tomllib
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any
 
-from shopkeeper.members import MEMBER_LEVELS
-from shopkeeper.money import exponent, valid_currency
+from shopkeeper.money import exponent
 from shopkeeper.rulebooks.aftersales import PAID_IN, PARTIES, REASON_CATEGORIES, REASON_STAGES, REFUND_RATE_BASES
 from shopkeeper.rulebooks.carriers import normalise
-
-Leaf = Callable[[str, Any], list[str]]
-Spec = dict[str, Any]  # key → Leaf or a nested Spec (a table)
-
-
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def positive(path: str, v: Any) -> list[str]:
-    return [] if _is_int(v) and v > 0 else [f"{path}: must be a positive whole number, not {v!r}"]
-
-
-def whole(path: str, v: Any) -> list[str]:
-    return [] if _is_int(v) and v >= 0 else [f"{path}: must be a whole number, 0 or more, not {v!r}"]
-
-
-def flag(path: str, v: Any) -> list[str]:
-    return [] if isinstance(v, bool) else [f"{path}: must be true or false, not {v!r}"]
-
-
-def text(path: str, v: Any) -> list[str]:
-    return [] if isinstance(v, str) and v.strip() else [f"{path}: must be a non-empty string, not {v!r}"]
-
-
-def zone(path: str, v: Any) -> list[str]:
-    try:
-        ZoneInfo(v)
-        return []
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        return [f"{path}: {v!r} is not an IANA time zone (e.g. 'Asia/Shanghai')"]
-
-
-def days_list(path: str, v: Any) -> list[str]:
-    ok = isinstance(v, list) and bool(v) and all(_is_int(d) and d > 0 for d in v) and v == sorted(set(v))
-    return [] if ok else [f"{path}: must be a list of positive whole numbers of days in increasing order, not {v!r}"]
-
-
-def member_levels(path: str, v: Any) -> list[str]:
-    ok = isinstance(v, list) and all(level in MEMBER_LEVELS for level in v) and len(set(v)) == len(v)
-    return [] if ok else [f"{path}: must be a list of distinct member levels ({', '.join(MEMBER_LEVELS)}), not {v!r}"]
-
-
-def _decimal(v: Any) -> Decimal | None:
-    if not isinstance(v, str):
-        return None
-    try:
-        d = Decimal(v)
-    except InvalidOperation:
-        return None
-    return d if d.is_finite() else None
-
-
-def amount(path: str, v: Any) -> list[str]:
-    d = _decimal(v)
-    return [] if d is not None and d >= 0 else [f'{path}: must be an amount written as a string, e.g. "5.00", not {v!r}']
-
-
-def rate(path: str, v: Any) -> list[str]:
-    d = _decimal(v)
-    if d is not None and 0 < d <= 1:
-        return []
-    return [f'{path}: must be a fraction above 0 and at most 1 as a string, e.g. "0.05", not {v!r}']
-
-
-def currency(path: str, v: Any) -> list[str]:
-    return [] if isinstance(v, str) and valid_currency(v) else [f"{path}: must be an ISO 4217 code such as 'CNY', not {v!r}"]
-
-
-def one_of(*options: str) -> Leaf:
-    def check(path: str, v: Any) -> list[str]:
-        return [] if v in options else [f"{path}: {v!r} is not one of {', '.join(options)}"]
-    return check
-
-
-def _table(spec: Spec, path: str, v: Any) -> list[str]:
-    if not isinstance(v, dict):
-        return [f"{path}: must be a table, not {v!r}"]
-    found = [f"{path}.{k}: unknown entry" if path else f"{k}: unknown entry" for k in v if k not in spec]
-    for key, kind in spec.items():
-        where = f"{path}.{key}" if path else key
-        if key not in v:
-            found.append(f"{where}: missing")
-        else:
-            found += _table(kind, where, v[key]) if isinstance(kind, dict) else kind(where, v[key])
-    return found
-
-
-def table(spec: Spec) -> Leaf:
-    return lambda path, v: _table(spec, path, v)
+from shopkeeper.rulebooks.leaves import (
+    Leaf,
+    Spec,
+    amount,
+    currency,
+    days_list,
+    flag,
+    member_levels,
+    one_of,
+    positive,
+    rate,
+    table_problems,
+    text,
+    whole,
+    zone,
+)
 
 
 def _opening(path: str, v: Any) -> list[str]:
     if not isinstance(v, dict) or not v:
         return [f"{path}: must be a table with one window per shipping class"]
     window = {"opens_after_days": whole, "closes_after_days": positive}
-    return [p for name, w in v.items() for p in _table(window, f"{path}.{name}", w)]
+    return [p for name, w in v.items() for p in table_problems(window, f"{path}.{name}", w)]
 
 
 def _reasons(path: str, v: Any) -> list[str]:
@@ -122,7 +46,7 @@ def _reasons(path: str, v: Any) -> list[str]:
         return [f"{path}: must be a non-empty list of reasons"]
     reason = {"code": text, "zh": text, "en": text, "responsible": one_of(*PARTIES), "stage": one_of(*REASON_STAGES),
               "category": one_of(*REASON_CATEGORIES)}
-    return [p for i, r in enumerate(v) for p in _table(reason, f"{path}[{i}]", r)]
+    return [p for i, r in enumerate(v) for p in table_problems(reason, f"{path}[{i}]", r)]
 
 
 _COMPENSATION = {"rate": rate, "min": amount, "max": amount, "special_category_min": amount, "currency": currency,
@@ -133,14 +57,14 @@ def _compensation(path: str, v: Any) -> list[str]:
     spec = dict(_COMPENSATION)
     if isinstance(v, dict) and v.get("paid_in") == "points":
         spec["points_per_major_unit"] = positive
-    return _table(spec, path, v)
+    return table_problems(spec, path, v)
 
 
 def _complaint(path: str, v: Any) -> list[str]:
     if not isinstance(v, dict) or "offered" not in v:
-        return _table({"offered": flag}, path, v)
+        return table_problems({"offered": flag}, path, v)
     if v["offered"] is True:
-        return _table({"offered": flag, "window_days": positive, "compensation": _compensation}, path, v)
+        return table_problems({"offered": flag, "window_days": positive, "compensation": _compensation}, path, v)
     return [f"{path}.{k}: not used when offered = false" for k in v if k != "offered"] + flag(f"{path}.offered", v["offered"])
 
 
@@ -161,9 +85,9 @@ def _platform(path: str, v: Any) -> list[str]:
     if not isinstance(v, dict) or v.get("on_seller_silence") != "await_ruling":
         spec = {"seller_feedback_days": positive, **spec}
     elif "seller_feedback_days" in v:
-        return [f"{path}.seller_feedback_days: not used when on_seller_silence = 'await_ruling'"] + _table(
+        return [f"{path}.seller_feedback_days: not used when on_seller_silence = 'await_ruling'"] + table_problems(
             spec, path, {k: x for k, x in v.items() if k != "seller_feedback_days"})
-    return _table(spec, path, v)
+    return table_problems(spec, path, v)
 
 
 def _return_leg(on_seller_silence: Leaf) -> Spec:
@@ -207,11 +131,11 @@ def _per_class(path: str, v: Any) -> list[str]:
 
 def _extension(path: str, v: Any) -> list[str]:
     if not isinstance(v, dict) or "offered" not in v:
-        return _table({"offered": flag}, path, v)
+        return table_problems({"offered": flag}, path, v)
     if v["offered"] is True:
         spec = {"offered": flag, "buyer_days": positive, "buyer_times": positive, "buyer_from_days_left": positive,
                 "seller_days": days_list, "seller_times": positive}
-        return _table(spec, path, v)
+        return table_problems(spec, path, v)
     return [f"{path}.{k}: not used when offered = false" for k in v if k != "offered"] + flag(f"{path}.offered", v["offered"])
 
 
@@ -224,7 +148,7 @@ def _known_carriers(path: str, v: Any) -> list[str]:
     if not isinstance(v, list):
         return [f"{path}: must be a list of carriers, e.g. {{ name = 'DHL', aliases = ['敦豪'], shipping_class = 'express' }}"]
     carrier = {"name": text, "aliases": _names, "shipping_class": text}
-    return [p for i, c in enumerate(v) for p in _table(carrier, f"{path}[{i}]", c)]
+    return [p for i, c in enumerate(v) for p in table_problems(carrier, f"{path}[{i}]", c)]
 
 
 RULEBOOK: Spec = {
@@ -251,12 +175,12 @@ def _programs(path: str, v: Any) -> list[str]:
     if not isinstance(v, dict):
         return [f"{path}: must be a table, not {v!r}"]
     found = [f"{path}.{k}: unknown entry" for k in v if k not in PROGRAMS]
-    return found + [p for k in v if k in PROGRAMS for p in _table(PROGRAMS[k], f"{path}.{k}", v[k])]
+    return found + [p for k in v if k in PROGRAMS for p in table_problems(PROGRAMS[k], f"{path}.{k}", v[k])]
 
 
 def problems(raw: dict[str, Any]) -> list[str]:
     """Every problem of a parsed rulebook: first the shape, then, on a sound shape, how entries fit together."""
-    found = _table(RULEBOOK, "", {k: v for k, v in raw.items() if k != "programs"})
+    found = table_problems(RULEBOOK, "", {k: v for k, v in raw.items() if k != "programs"})
     if "programs" in raw:
         found += _programs("programs", raw["programs"])
     return found or _consistency(raw["aftersales"]) + _carriers_fit(raw) + _group_buy_fits(raw["group_buy"], raw["shipping"])
