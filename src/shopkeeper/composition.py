@@ -64,8 +64,7 @@ def install_ports() -> None:
     with fulfillment's answer (fulfillment builds on the catalog, never the other way round); orders tell the group
     buys holding an order that it was paid or closed, in the same transaction (orders never import the social domain)."""
     catalog_service.use_shipping_templates(fulfillment_service.template_store)
-    order_service.listen("group_buys", order_service.OrderListeners(paid=group_buy_seats.member_paid,
-                                                                       closed=group_buy_seats.member_closed))
+    order_service.install_group_hooks(paid=group_buy_seats.member_paid, closed=group_buy_seats.member_closed)
 
 
 def install_timers() -> None:

@@ -107,9 +107,8 @@ def mark_paid(session: Session, now: datetime, order: Order, payment: Payment) -
                   **({"held_for_group": order.held_for_group} if held else {}))
     if order.ship_by is not None:
         timers.schedule(session, "order.ship_deadline", subject(order), order.ship_by, order.store_id, order_id=order.id)
-    for heard in _LISTENERS.values():  # a group buy takes a seat (or refunds at once when full), ...
-        if heard.paid:
-            heard.paid(session, now, order)
+    if held:
+        _GROUP_HOOKS["paid"](session, now, order)  # takes a seat, or refunds the order at once when the group is full
 
 
 def campaign_ship_within(session: Session, order: Order, at: datetime) -> list[int]:
@@ -205,9 +204,6 @@ def _complete(session: Session, now: datetime, order: Order, by: str, release: M
         record_points(session, now, order.buyer_id, order.points_earned, "order_completed", subject(order))
     events.record(session, now, "order.completed", subject(order), order.store_id, confirmed_by=by,
                   released_minor=released.minor)
-    for heard in _LISTENERS.values():  # distribution schedules a commission's release, ...
-        if heard.completed:
-            heard.completed(session, now, order)
 
 
 def cancel(session: Session, now: datetime, actor: Principal, order_id: int, reason: str = "cancelled") -> Order:
@@ -243,11 +239,8 @@ def _close(session: Session, now: datetime, order: Order, reason: str, by: str, 
         pending.status, pending.note = "cancelled", f"order closed: {reason}"[:200]
         events.record(session, now, "payment.cancelled", subject(order), order.store_id, payment_id=pending.id, reason=reason)
     events.record(session, now, "order.closed", subject(order), order.store_id, reason=reason, by=by, refunded=was_paid)
-    for heard in _LISTENERS.values():  # a group buy's member who leaves before it fills frees their place, ...
-        if was_paid and heard.refunded:
-            heard.refunded(session, now, order, money(order, order.total_minor))
-        if heard.closed:
-            heard.closed(session, now, order)
+    if order.held_for_group is not None:
+        _GROUP_HOOKS["closed"](session, now, order)  # a member who leaves before the group fills frees their place
 
 
 # --- after-sales (aftersales.cases.service holds and settles orders through these) -------------------
@@ -298,36 +291,16 @@ def close_refunded(session: Session, now: datetime, order_id: int, reason: str, 
     return order
 
 
-# --- who hears of an order's life: the social domains (group buys, distribution, rewards), never imported -----
+# --- group buys (拼团): social.groupbuys holds a member's order until its group is complete -------------
 
-OrderListener = Callable[[Session, datetime, Order], None]
-RefundListener = Callable[[Session, datetime, Order, Money], None]
-
-
-@dataclass(frozen=True)
-class OrderListeners:
-    """What another domain hears of an order, in the same transaction as the change (so it can refuse it by
-    raising, and what it writes commits or rolls back with the order)."""
-
-    paid: OrderListener | None = None  # the money is in escrow
-    closed: OrderListener | None = None  # closed before shipment, or never picked up (refunded first if it was paid)
-    completed: OrderListener | None = None  # receipt confirmed (by the buyer, the timer or a case): escrow released
-    refunded: RefundListener | None = None  # money went back to the buyer: the whole order at its close, or a case's refund
+GroupHook = Callable[[Session, datetime, Order], None]
+_GROUP_HOOKS: dict[str, GroupHook] = {}
 
 
-_LISTENERS: dict[str, OrderListeners] = {}
-
-
-def listen(name: str, listeners: OrderListeners) -> None:
-    """The composition root says who listens (`composition.install_ports`); by name, so wiring twice replaces."""
-    _LISTENERS[name] = listeners
-
-
-def refunded(session: Session, now: datetime, order: Order, amount: Money) -> None:
-    """After-sales paid `amount` of this order back to the buyer (from escrow or the store's balance): tell who listens."""
-    for heard in _LISTENERS.values():
-        if heard.refunded:
-            heard.refunded(session, now, order, amount)
+def install_group_hooks(paid: GroupHook, closed: GroupHook) -> None:
+    """Who hears, in the same transaction, that an order held for a group was paid or closed: the composition
+    root installs the group buys' use cases (orders never import the social domain)."""
+    _GROUP_HOOKS.update(paid=paid, closed=closed)
 
 
 def release_group_hold(session: Session, now: datetime, order_id: int) -> Order:

@@ -62,13 +62,11 @@ def settle(session: Session, now: datetime, row: CaseRow, order: Order, refund: 
     if order.status in HELD:
         if refund.minor:
             ledger.refund_from_escrow(session, now, order.store_id, order.id, refund)
-            orders.refunded(session, now, order, refund)
         released = orders.complete_after_case(session, now, order)
         return {"refund_minor": refund.minor, "released_minor": released.minor}
     if order.status == OrderStatus.COMPLETED:
         if refund.minor:  # the escrow was released already: the store pays the refund back from its balance
             ledger.transfer(session, now, "refund", order.store_id, order.id, refund, ledger.STORE_BALANCE, ledger.PROVIDER)
-            orders.refunded(session, now, order, refund)
         return {"refund_minor": refund.minor, "released_minor": 0, "from_store_balance": True}
     raise RuntimeError(f"case {row.id} settles money on order {order.id}, which is {order.status}")
 

@@ -47,8 +47,6 @@ def _fresh(session: Session, group_id: int, lock: bool = False) -> GroupBuy:
 def member_paid(session: Session, now: datetime, order: Order) -> None:
     """A member's order was paid: the opener's opens the group; anyone else's takes a seat, or, the group being
     full, closed or out of time, is refunded in full at once."""
-    if order.held_for_group is None:
-        return  # not a group's order (the one check every paid order pays for)
     member = _member(session, order.id)
     if member is None or member.status != PLACED:
         return
@@ -121,8 +119,6 @@ def _complete(session: Session, now: datetime, group: GroupBuy, auto_filled_seat
 def member_closed(session: Session, now: datetime, order: Order) -> None:
     """A member's order closed before the group ended (cancelled, refunded, not paid in time): a paid member's seat
     is free again; the opener's unpaid order takes its pending group with it; the last paid member's, an open one."""
-    if order.held_for_group is None:
-        return
     member = _member(session, order.id)
     if member is None or member.status not in HOLDING:
         return  # the group already settled this member (refused, refunded, closed)
