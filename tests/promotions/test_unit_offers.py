@@ -41,8 +41,9 @@ def test_one_more_for_one_yuan() -> None:
 
 def test_second_unit_half_price() -> None:
     """第二件半价 (RULES.md §3.6.1 family 2, 连贯式): half of ¥49.99 is 2499.5 → 2500."""
-    # given the second unit half price, when two ¥49.99 units are bought, then they cost 4999 + 2499.5 rounded half-up
+    # given the second unit half price, when two ¥49.99 units are bought
     cart = price([line(1, 4999, 2)], [promo(1, NthUnit(every=2, percent_off=pct("0.5")))])
+    # then 2500 comes off the second: 4999 + 2499
     assert cart.payable == 7498
 
 
