@@ -84,7 +84,8 @@ def test_taobao_has_no_prepared_refusal_and_its_timeout_is_not_sold_not_shipped(
 
 
 def test_a_pre_shipment_request_needs_a_pre_shipment_reason_from_the_rulebook() -> None:
-    # when a request before shipment names an after-shipment reason, then it is refused with the reasons allowed
+    # given a DHgate order not yet shipped
+    # when a refund request names an after-shipment reason, then it is refused with the reasons allowed
     with pytest.raises(InvalidInput, match="out_of_stock"):
         open_pre_shipment_refund(DH, "inad_color", PAID, NONE, T0)
 
@@ -145,6 +146,7 @@ def test_opening_outside_the_window_or_on_an_unknown_class_is_refused() -> None:
     Proposal("refund_only", usd("100.01")), Proposal("refund_only", usd("0")), Proposal("reship", usd("1.00")),
 ])
 def test_a_proposal_never_asks_more_than_was_paid_nor_money_for_a_reship(proposal: Proposal) -> None:
+    # given a DHgate order paid $100 and shipped 6 days ago
     # when a case asks more than was paid, nothing, or money with a reship, then it is refused
     with pytest.raises(InvalidInput):
         after_shipment(proposal)

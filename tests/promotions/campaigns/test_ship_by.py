@@ -27,6 +27,7 @@ def campaign_body(**overrides: Any) -> dict[str, Any]:
 
 
 def sign_up(shop: Shop, campaign: dict[str, Any], prices: dict[int, str]) -> Any:
+    """The shop's product signs up to the campaign as its main hit, at these SKU prices."""
     skus = [{"sku_id": s, "price": p} for s, p in prices.items()]
     return shop.staff.post(f"/campaigns/{campaign['id']}/entries",
                            {"product_id": shop.product["id"], "tier": "main_hit", "skus": skus}, expect=201)
@@ -37,26 +38,32 @@ def when(text: str) -> datetime:
 
 
 def test_an_order_with_a_campaign_price_ships_within_the_campaigns_hours(shop: Shop, clock: SimulatedClock) -> None:
+    # given a Taobao store's campaign promising shipping within 24 hours, one SKU signed up at 49.90
     campaign = shop.staff.post("/campaigns", campaign_body(store_id=shop.store_id, ship_within_hours=24), expect=201)
     assert campaign["ship_within_hours"] == 24
     entry = sign_up(shop, campaign, {shop.skus[0]: "49.90"})
     assert entry["status"] == "accepted", entry
-    clock.advance(days=1, hours=1)  # 3 Nov 10:00: the campaign runs
+    # when, on 3 Nov 10:00 while the campaign runs, a buyer orders that SKU with another and pays
+    clock.advance(days=1, hours=1)
     order = shop.order((shop.skus[0], 1), (shop.skus[1], 1))
     assert any(d["promotion"] == f"campaign-entry:{entry['id']}" for d in order["lines"][0]["discounts"]), order["lines"]
     shop.pay(order)
+    # then the order must ship within the campaign's 24 hours, not Taobao's 72
     paid = shop.staff.get(f"/orders/{order['id']}")
-    assert when(paid["ship_by"]) == when(paid["paid_at"]) + 24 * HOUR  # not Taobao's 72 h
+    assert when(paid["ship_by"]) == when(paid["paid_at"]) + 24 * HOUR
 
-    # the other SKU alone carries no campaign price: the rulebook's 72 h
+    # when the other SKU is ordered alone, carrying no campaign price
     plain = shop.order((shop.skus[1], 1))
     shop.pay(plain)
+    # then the rulebook's 72 hours stand
     plain = shop.staff.get(f"/orders/{plain['id']}")
     assert when(plain["ship_by"]) == when(plain["paid_at"]) + 72 * HOUR
 
 
 def test_ship_within_hours_is_optional_and_positive(shop: Shop) -> None:
+    # given a campaign set up without ship-by hours, then it has none and the rulebook decides
     campaign = shop.staff.post("/campaigns", campaign_body(store_id=shop.store_id), expect=201)
     assert campaign["ship_within_hours"] is None
+    # when a campaign asks orders to ship within 0 hours, then it is refused as invalid input
     refused = shop.staff.post("/campaigns", campaign_body(store_id=shop.store_id, ship_within_hours=0), expect=422)
     assert refused["status"] == 422
