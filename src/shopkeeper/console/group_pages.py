@@ -113,7 +113,7 @@ def _board(request: Request, who: Principal | None, status: int = 200, error: st
         rows = [] if parsed.problems else service.list_groups(session, who, service.GroupFilter(
             store_id=f.store_id, status=f.status, limit=filters.PAGE_SIZE + 1, before_id=f.before_id))
         page, next_cursor = page_of(rows)
-        shown = [f.store_id] if f.store_id is not None else list(stores.by_id)
+        shown = [] if parsed.problems else [f.store_id] if f.store_id is not None else list(stores.by_id)
         offers = [o for sid in shown for o in service.list_offers(session, who, sid, None, filters.PAGE_SIZE, None)]
         offers += [service.get_offer(session, who, oid) for oid in {g.offer_id for g in page} - {o.id for o in offers}]
         described = _offer_lines(session, offers, lang)
