@@ -1,5 +1,5 @@
-"""The demo's group buys (拼团): the tea house sells three teas in groups, its buyers open groups and share them, and
-each group meets one of the fates a real one does.
+"""The demo's group buys (拼团): the tea house sells three of its favourite products in groups, its buyers open
+groups and share them, and each group meets one of the fates a real one does.
 
 Most groups fill: every member pays, the last payment completes the group and the staff ship its orders. Some
 fail: too few friends join, the expiry timer refunds every member in full. The tea house has 模拟成团 on for one
@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
+from shopkeeper.catalog import service as catalog
 from shopkeeper.demo.data import LATE_SHIPMENT_SHARE
 from shopkeeper.errors import DomainError
 from shopkeeper.orders import payments
@@ -27,7 +28,7 @@ from shopkeeper.social.groupbuys import service as groupbuys
 from shopkeeper.social.groupbuys.moves import GroupStatus
 
 if TYPE_CHECKING:
-    from shopkeeper.demo.core import DemoShop, DemoShopper
+    from shopkeeper.demo.core import DemoShop, DemoShopper, Item
     from shopkeeper.demo.simulation import DemoRun
 
 Fate = Literal["fill", "auto_fill", "fail", "live"]  # live: opened near the end, still filling when the demo stops
@@ -63,10 +64,16 @@ class GroupBuyDesk:
     # --- the store's side -------------------------------------------------------------------------
 
     def launch(self, shop: DemoShop) -> None:
-        """Three teas offered in groups, and 模拟成团 on for one missing seat."""
+        """Its three most popular products (one SKU each) offered in groups, and 模拟成团 on for one missing seat."""
         self.shop = shop
-        items = sorted((i for i in shop.items if not i.scarce), key=lambda i: -i.popularity)[:len(OFFERS)]
         with self.demo.db.transaction() as session:
+            skus, _ = catalog.skus_with_products(session, [i.sku_id for i in shop.items])
+            items: list[Item] = []
+            products: set[int] = set()
+            for item in sorted((i for i in shop.items if not i.scarce), key=lambda i: -i.popularity):
+                if skus[item.sku_id].product_id not in products and len(items) < len(OFFERS):
+                    items.append(item)
+                    products.add(skus[item.sku_id].product_id)
             for (name, size, share), item in zip(OFFERS, items):
                 spec = groupbuys.OfferSpec(store_id=shop.store_id, sku_id=item.sku_id, name=f"{name}拼团", group_size=size,
                                            group_price_minor=int(round(item.list_price * share, -1)),
