@@ -170,11 +170,14 @@ def test_an_order_held_for_its_group_waits_and_links_to_it_instead_of_offering_s
     assert "Waiting for the group to fill (2/3), ends 2026-11-03 17:00." in text_of(page)
     assert f'href="/group-buys/{group["id"]}"' in page
     assert "等待成团（2/3），2026-11-03 17:00 截止。" in text_of(ok(staff, f"/orders/{leader_order['id']}?lang=zh"))
+    # nor is it on the dashboard's list of orders to ship
+    assert f'data-order-id="{leader_order["id"]}"' not in ok(staff, "/")
     # once the group fills, the order ships like any other
     third = groups.buyer("Zhao Lei")
     groups.pay(groups.join(group["code"], third), third)
     page = ok(staff, f"/orders/{leader_order['id']}")
     assert "data-held-for-group" not in page and 'data-next-action="ship"' in page
+    assert f'data-order-id="{leader_order["id"]}"' in ok(staff, "/")
 
 
 def test_the_nav_links_the_board_in_both_languages(staff: TestClient) -> None:
