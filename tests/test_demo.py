@@ -32,6 +32,7 @@ from shopkeeper.inventory.models import Stock, StockMovement
 from shopkeeper.orders import ledger
 from shopkeeper.orders.models import Order, OrderLine, ReceiptExtension
 from shopkeeper.orders.rules import OrderStatus
+from shopkeeper.social.groupbuys.models import GroupBuy, GroupBuyMember
 from shopkeeper.timers import Timer
 from support import BACKENDS
 
@@ -125,6 +126,7 @@ def test_demo_builds_a_consistent_shop(built: Built) -> None:
         assert_live_cases_at_every_stage(session)
         assert_taobao_ships_on_time_mostly_not_always(session)
         assert_a_filed_carrier_ships_and_receipts_are_extended(session)
+        assert_group_buys_fill_fail_and_run_live(session)
 
 
 def assert_ledgers_balance(session: Session) -> None:
@@ -216,6 +218,28 @@ def assert_a_filed_carrier_ships_and_receipts_are_extended(session: Session) -> 
     assert any(by == "seller" for _, by, _ in extensions)
     assert len({(order_id, by) for order_id, by, _ in extensions}) == len(extensions)
     assert all(days in ((3, 5, 7, 10) if by == "seller" else (3,)) for _, by, days in extensions)
+
+
+def assert_group_buys_fill_fail_and_run_live(session: Session) -> None:
+    """拼团: most groups fill and their orders ship; some fail at expiry and the timer refunds every paid member; the
+    store with 模拟成团 on completes one group filled by the system; one group is still filling at the end."""
+    statuses = Counter(session.scalars(select(GroupBuy.status)))
+    assert statuses["complete"] > statuses["failed"] > 0 and statuses["open"] >= 1, statuses
+    assert count(session, GroupBuy.id, GroupBuy.status == "complete", GroupBuy.auto_filled_seats > 0) >= 1
+    assert count(session, GroupBuy.id, GroupBuy.status == "open", GroupBuy.expires_at > END) == statuses["open"]
+    failed = list(session.execute(select(Order.id, Order.status, Order.close_reason, Order.paid_at)
+                                  .join(GroupBuyMember, GroupBuyMember.order_id == Order.id)
+                                  .join(GroupBuy, GroupBuy.id == GroupBuyMember.group_id).where(GroupBuy.status == "failed")))
+    assert failed and all((status, reason) == (OrderStatus.CLOSED, "group_failed") for _, status, reason, _ in failed)
+    closed = {e.subject: e.data for e in session.scalars(select(Event).where(Event.type == "order.closed"))}
+    paid = [order_id for order_id, _, _, paid_at in failed if paid_at is not None]
+    assert paid and all(closed[f"order:{order_id}"] == {"reason": "group_failed", "by": "group_buy", "refunded": True}
+                        for order_id in paid)
+    shipped = count(session, Order.id, Order.shipped_at.is_not(None),
+                    Order.id.in_(select(GroupBuyMember.order_id).join(GroupBuy, GroupBuy.id == GroupBuyMember.group_id)
+                                 .where(GroupBuy.status == "complete")))
+    assert shipped > 0
+    assert count(session, Order.id, Order.held_for_group.is_not(None), Order.status == OrderStatus.SHIPPED) == 0
 
 
 def count(session: Session, column: Any, *where: Any) -> int:

@@ -8,6 +8,7 @@ call `t("key", **values)`; values are filled with `str.format`.
 from __future__ import annotations
 
 from shopkeeper.console.i18n_cases import EN_CASES, ZH_CASES
+from shopkeeper.console.i18n_groups import EN_GROUPS, ZH_GROUPS
 from shopkeeper.languages import Lang
 
 EN: dict[str, str] = {
@@ -899,6 +900,8 @@ ZH: dict[str, str] = {
 
 EN.update(EN_CASES)
 ZH.update(ZH_CASES)
+EN.update(EN_GROUPS)
+ZH.update(ZH_GROUPS)
 
 STRINGS: dict[Lang, dict[str, str]] = {"en": EN, "zh": ZH}
 

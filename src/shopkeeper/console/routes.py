@@ -29,6 +29,7 @@ from shopkeeper.console import (
     carrier_pages,
     cases,
     filters,
+    group_pages,
     keys_page,
     promotion_pages,
     queries,
@@ -58,7 +59,7 @@ from shopkeeper.languages import Lang
 from shopkeeper.money import Money
 from shopkeeper.orders import order_lists
 from shopkeeper.orders.ledger import balances
-from shopkeeper.orders.rules import OrderStatus
+from shopkeeper.orders.rules import OrderStatus, allowed_actions
 from shopkeeper.orders.service import get_order, list_orders
 from shopkeeper.sessions import end_session, policy_of, redeem_link, start_session
 
@@ -235,6 +236,10 @@ def order_detail(request: Request, order_id: str) -> Response:
         now = request.app.state.clock.now()
         page["cases"] = _order_cases(session, who, order, now, lang_of(request))
         page.update(receipt_pages.receipt_context(request, session, who, order, now))
+        page["hold"] = group_pages.order_hold(session, who, order.held_for_group, page["store"].timezone, now,
+                                              lang_of(request))
+        # the orders domain's own answer: an order its group buy still holds does not ship
+        page["actions"] = allowed_actions(order.status, held_for_group=order.held_for_group is not None)
     return render(request, "order.html", principal=who, nav="orders", order=order, now=now,
                   left=time_left(_active_deadline(order), now, lang_of(request)),
                   words=cases.countdown_words(lang_of(request)), **page)
@@ -268,3 +273,4 @@ router.include_router(cases.router)
 router.include_router(keys_page.router)
 router.include_router(carrier_pages.router)
 router.include_router(receipt_pages.router)
+router.include_router(group_pages.router)

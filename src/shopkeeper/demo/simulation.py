@@ -28,6 +28,7 @@ from shopkeeper.demo.data import (
     LOCAL_HOUR_WEIGHTS,
     WEEKDAY_RHYTHM,
 )
+from shopkeeper.demo.group_buys import GroupBuyDesk
 from shopkeeper.demo.opening import ShopOpening
 from shopkeeper.money import Money
 from shopkeeper.orders.models import Order
@@ -42,6 +43,11 @@ class DemoRun(ShopOpening):
                  start: datetime, end: datetime) -> None:
         super().__init__(db, clock, rng, secret, scale, start, end)
         self.desk = AfterSalesDesk(self)
+        self.group_desk = GroupBuyDesk(self)
+
+    def open_shops(self) -> None:
+        super().open_shops()
+        self.group_desk.launch(self.shops[0])  # the tea house sells in groups (拼团)
 
     def run(self, console: Console) -> None:
         total_days = max(1, math.ceil((self.end - self.start) / DAY))
@@ -74,6 +80,7 @@ class DemoRun(ShopOpening):
                     self.later(at, self.change_price, shop)
             if day_start.weekday() == 0:  # goods in every Monday morning, China time
                 self.later(day_start + timedelta(hours=2, minutes=self.rng.randrange(60)), self.restock, shop)
+        self.group_desk.plan_day(day_start, day_end)
 
     def pick_hour(self, utc_offset: int) -> int:
         weights = [LOCAL_HOUR_WEIGHTS[(hour + utc_offset) % 24] for hour in range(24)]
@@ -101,7 +108,7 @@ class DemoRun(ShopOpening):
             f"cancelled by their buyers, {self.tally['price changes']} prices changed; "
             f"{self.tally['orders with a discount']:,} orders got a promotion and {self.tally['coupons claimed']} coupons "
             f"were claimed; {self.tally['receipt extended by the seller']} receipts were extended by sellers and "
-            f"{self.tally['receipt extended by the buyer']} by buyers; {self.desk.summary()}; {self.fired:,} timers fired "
+            f"{self.tally['receipt extended by the buyer']} by buyers; {self.desk.summary()}; {self.group_desk.summary()}; {self.fired:,} timers fired "
             f"and {pending:,} wait for the worker."
         )
 
