@@ -91,7 +91,6 @@ TERMS_ZH: dict[str, str] = {
     "distribution program": "分销方案", "promoter": "推广员", "payout": "提现", "approve": "批准", "reject": "驳回",
     "release": "结算", "claw_back": "追回", "requested": "待审核", "approved": "已批准", "frozen": "冻结中",
     "released": "已结算", "clawed_back": "已追回",
-    "禁止传销条例 Art. 7": "《禁止传销条例》第七条",
     "form 1: pay for recruiting people (拉人头)": "第（一）项：按发展人员数量计酬（拉人头）",
     "form 2: a fee or a required purchase to join (入门费)": "第（二）项：以缴费或购买商品作为加入条件（入门费）",
     "form 3: pay on a downline's sales (团队计酬)": "第（三）项：以下线销售业绩计酬（团队计酬）",
@@ -244,13 +243,13 @@ DETAILS_ZH: dict[str, str] = {
     "the group offer has ended; no new group opens on it": "该拼团活动已结束，不能再开新团",
     "you are in this group buy already": "你已在该拼团中",
     # distribution (social/distribution; RULES.md §4.2, §17.2)
-    "becoming a promoter is free; an entry fee is refused: {law} {form}": "成为推广员免费；不得收取入门费：{law} {form}",
-    "becoming a promoter needs no purchase; a required purchase is refused: {law} {form}": "成为推广员无需购买；不得要求购买商品：{law} {form}",
-    "nothing is paid for recruiting a promoter: {law} {form}": "不得按发展推广员人数计酬：{law} {form}",
-    "a promoter level rises with sales only, never with recruits: {law} {form}": "推广员等级只随销售额提升，不得按发展人数提升：{law} {form}",
-    "commission reaches at most {max} levels, not {n}: {law} {form}": "佣金最多分配 {max} 级，不能是 {n} 级：{law} {form}",
-    "a second level needs levels_paid 2, second_level_opt_in and acknowledged_warning: {law} {form}":
-        "二级佣金须 levels_paid 为 2，并明确开启 second_level_opt_in 且确认风险提示 acknowledged_warning：{law} {form}",
+    "becoming a promoter is free; an entry fee is refused: 禁止传销条例 Art. 7 {form}": "成为推广员免费；不得收取入门费：《禁止传销条例》第七条{form}",
+    "becoming a promoter needs no purchase; a required purchase is refused: 禁止传销条例 Art. 7 {form}": "成为推广员无需购买；不得要求购买商品：《禁止传销条例》第七条{form}",
+    "nothing is paid for recruiting a promoter: 禁止传销条例 Art. 7 {form}": "不得按发展推广员人数计酬：《禁止传销条例》第七条{form}",
+    "a promoter level rises with sales only, never with recruits: 禁止传销条例 Art. 7 {form}": "推广员等级只随销售额提升，不得按发展人数提升：《禁止传销条例》第七条{form}",
+    "commission reaches at most {max} levels, not {n}: 禁止传销条例 Art. 7 {form}": "佣金最多分配 {max} 级，不能是 {n} 级：《禁止传销条例》第七条{form}",
+    "a second level needs levels_paid 2, second_level_opt_in and acknowledged_warning: 禁止传销条例 Art. 7 {form}":
+        "二级佣金须 levels_paid 为 2，并明确开启 second_level_opt_in 且确认风险提示 acknowledged_warning：《禁止传销条例》第七条{form}",
     "commission reaches at least the promoter's own level: levels_paid is 1 or 2": "佣金至少分配给推广员本人：levels_paid 为 1 或 2",
     "attribution lasts 1 to {high} days on this platform, not {n}": "本平台归因期为 1 到 {high} 天，不能是 {n} 天",
     "a commission rule is a percentage or a fixed amount per unit, not both or neither": "佣金规则为百分比或每件固定金额，二者取其一",
