@@ -185,9 +185,8 @@ def board(session: Session, actor: Principal, store_id: int) -> list[dict[str, A
 
 def request_payout(session: Session, now: datetime, actor: Principal, promoter_id: int, amount_minor: int) -> Payout:
     """The promoter asks for released money, no more than their balance now; staff decide."""
+    require_role(actor, Role.BUYER)  # only the promoter asks for their money
     promoter = get_promoter(session, actor, promoter_id)
-    if actor.role is not Role.BUYER:
-        raise NotFound(f"promoter {promoter_id} does not exist")  # only the promoter asks for their money
     rules.check_payout(amount_minor, promoter.balance_minor)
     payout = Payout(store_id=promoter.store_id, promoter_id=promoter.id, amount_minor=amount_minor, currency=promoter.currency,
                     status=PayoutStatus.REQUESTED.value, requested_at=now)
