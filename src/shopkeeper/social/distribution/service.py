@@ -235,6 +235,10 @@ def decide_payout(session: Session, now: datetime, actor: Principal, promoter_id
                                   transfer=transfer, at=now))
     session.refresh(payout)
     session.refresh(promoter)
-    events.record(session, now, f"distribution.payout_{to}", subject(promoter), promoter.store_id, payout_id=payout.id,
-                  amount_minor=payout.amount_minor)
+    if approve:
+        events.record(session, now, "distribution.payout_approved", subject(promoter), promoter.store_id,
+                      payout_id=payout.id, amount_minor=payout.amount_minor)
+    else:
+        events.record(session, now, "distribution.payout_rejected", subject(promoter), promoter.store_id,
+                      payout_id=payout.id, amount_minor=payout.amount_minor, note=note)
     return payout
