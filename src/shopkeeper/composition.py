@@ -41,6 +41,8 @@ from shopkeeper.promotions import api as promotions
 from shopkeeper.promotions.campaigns import api as campaigns
 from shopkeeper.ratelimit import RateLimits
 from shopkeeper.settings import Settings
+from shopkeeper.social.distribution import api as distribution
+from shopkeeper.social.distribution import commissions
 from shopkeeper.social.groupbuys import api as group_buys
 from shopkeeper.social.groupbuys import seats as group_buy_seats
 
@@ -52,19 +54,23 @@ TIMER_HANDLERS: Mapping[str, timers.Handler] = {
     case_rows.DEADLINE: case_service.deadline_passed,
     case_rows.REMINDER: case_service.remind,
     group_buy_seats.EXPIRE: group_buy_seats.expire,
+    commissions.RELEASE: commissions.release,
 }
 
 API_ROUTERS: tuple[APIRouter, ...] = tuple(module.router for module in (
     catalog, customers, inventory, fulfillment, carriers, orders, receipt, complaints, cases, seller_metrics,
-    promotions, cart_pricing, campaigns, group_buys, platform_api))
+    promotions, cart_pricing, campaigns, group_buys, distribution, platform_api))
 
 
 def install_ports() -> None:
     """Give a domain what it asks of one it may not import: the catalog checks the shipping template a product names
-    with fulfillment's answer (fulfillment builds on the catalog, never the other way round); orders tell the group
-    buys holding an order that it was paid or closed, in the same transaction (orders never import the social domain)."""
+    with fulfillment's answer (fulfillment builds on the catalog, never the other way round); orders tell the social
+    domain that an order was paid, closed, completed or refunded, in the same transaction (orders never import it)."""
     catalog_service.use_shipping_templates(fulfillment_service.template_store)
-    order_service.install_group_hooks(paid=group_buy_seats.member_paid, closed=group_buy_seats.member_closed)
+    order_service.listen("paid", group_buy_seats.member_paid, commissions.order_paid)
+    order_service.listen("closed", group_buy_seats.member_closed, commissions.order_closed)
+    order_service.listen("completed", commissions.order_completed)
+    order_service.listen("refunded", commissions.order_refunded)
 
 
 def install_timers() -> None:

@@ -68,6 +68,21 @@ SENTENCES: dict[str, Words] = {
     "group_buy.failed": ("Time ran out with {paid_members} of {size} seats taken: every member is refunded in full",
                          "拼团失败：{size} 人团仅 {paid_members} 人付款，全部全额退款"),
     "group_buy.cancelled": ("The group was cancelled: {reason}", "拼团已取消：{reason}"),
+    # distribution (分销)
+    "distribution.program_changed": ("Distribution program set: {attribution_days}-day attribution, {levels_paid} level(s) paid",
+                                     "分销方案已设置：归因期 {attribution_days} 天，佣金 {levels_paid} 级"),
+    "distribution.promoter_joined": ("Buyer #{buyer_id} became a promoter (code {code})", "买家 #{buyer_id} 成为推广员（推广码 {code}）"),
+    "distribution.payout_requested": ("Payout #{payout_id} of {amount} requested", "申请提现 #{payout_id}，金额 {amount}"),
+    "distribution.payout_approved": ("Payout #{payout_id} of {amount} approved and paid", "提现 #{payout_id}（{amount}）已批准并支付"),
+    "distribution.payout_rejected": ("Payout #{payout_id} rejected", "提现 #{payout_id} 已驳回"),
+    "commission.frozen": ("Commission {amount} frozen for promoter #{promoter_id} (level {tier})",
+                          "推广员 #{promoter_id} 的佣金 {amount} 已冻结（第 {tier} 级）"),
+    "commission.release_scheduled": ("Commission to be released at {release_at}, when the after-sales window closes",
+                                     "佣金将于售后期结束时 {release_at} 结算"),
+    "commission.released": ("Commission {amount} released to promoter #{promoter_id}",
+                            "佣金 {amount} 已结算给推广员 #{promoter_id}"),
+    "commission.clawed_back": ("Commission {amount} clawed back from promoter #{promoter_id} for a refund",
+                               "因退款追回推广员 #{promoter_id} 的佣金 {amount}"),
     # after-sales cases
     "case.opened": ("{by} opened a case: {agreement}", "{by}发起售后：{agreement}"),
     "case.reminded": ("Reminder: the {waiting_for} must act by {due_at}", "提醒：{waiting_for}须在 {due_at} 前处理"),
@@ -198,7 +213,7 @@ _CODES: dict[str, Words] = {
     "post": ("surface post", "邮政小包"),
 }
 _PARTY_KEYS = frozenset({"by", "waiting_for", "of", "confirmed_by", "responsible", "corrected_to", "funder", "decision"})
-_TIME_KEYS = frozenset({"ship_by", "confirm_by", "due_at", "scanned_at", "open_until", "starts_at", "ends_at", "expires_at"})
+_TIME_KEYS = frozenset({"ship_by", "confirm_by", "due_at", "scanned_at", "open_until", "starts_at", "ends_at", "expires_at", "release_at"})
 _MONEY_KEYS = frozenset({"old", "new"})  # sku.price_changed writes its prices without the _minor suffix
 
 

@@ -64,6 +64,12 @@ def record_shipment(session: Session, now: datetime, store_id: int, order_id: in
     return shipment
 
 
+def shipping_class_of(session: Session, order_id: int) -> tuple[datetime, str | None] | None:
+    """When an order's first parcel left and its shipping class; None when it never shipped."""
+    shipment = session.scalar(select(Shipment).where(Shipment.order_id == order_id).order_by(Shipment.id).limit(1))
+    return None if shipment is None else (shipment.shipped_at, shipment.shipping_class)
+
+
 def record_delivery(session: Session, now: datetime, order_id: int) -> None:
     session.execute(update(Shipment).where(Shipment.order_id == order_id, Shipment.delivered_at.is_(None)).values(delivered_at=now))
 

@@ -19,7 +19,11 @@ from shopkeeper.orders.models import LedgerEntry
 
 PROVIDER, ESCROW, STORE_BALANCE = "provider", "escrow", "store_balance"
 PLATFORM_SUBSIDY = "platform_subsidy"  # what the platform owes stores for the discounts it funds
-ACCOUNTS = (PROVIDER, ESCROW, STORE_BALANCE, PLATFORM_SUBSIDY)
+# Distribution (分销): a commission frozen at payment is the store's pledge (`commission_pledged`, negative) against
+# `commission_frozen`; at release the pledge is undone and the store funds it from its balance into
+# `commission_payable`, which the promoters' payouts empty (to `provider`, as money leaving the system).
+COMMISSION_PLEDGED, COMMISSION_FROZEN, COMMISSION_PAYABLE = "commission_pledged", "commission_frozen", "commission_payable"
+ACCOUNTS = (PROVIDER, ESCROW, STORE_BALANCE, PLATFORM_SUBSIDY, COMMISSION_PLEDGED, COMMISSION_FROZEN, COMMISSION_PAYABLE)
 
 
 def transfer(session: Session, now: datetime, kind: str, store_id: int, order_id: int | None,
@@ -52,6 +56,13 @@ def refund_from_escrow(session: Session, now: datetime, store_id: int, order_id:
 def pay_compensation(session: Session, now: datetime, store_id: int, order_id: int, amount: Money) -> str:
     """An upheld complaint (赔付, RULES.md §7.3): the store pays the buyer out of its settled balance."""
     return transfer(session, now, "compensation", store_id, order_id, amount, STORE_BALANCE, PROVIDER)
+
+
+def refunded(session: Session, store_id: int, order_id: int) -> int:
+    """Everything refunded on an order so far, in minor units (from escrow or from the store's balance)."""
+    return int(session.scalar(select(func.coalesce(func.sum(LedgerEntry.amount_minor), 0)).where(
+        LedgerEntry.store_id == store_id, LedgerEntry.order_id == order_id, LedgerEntry.kind == "refund",
+        LedgerEntry.account == PROVIDER)) or 0)
 
 
 def entries(session: Session, store_id: int, limit: int, before_id: int | None = None) -> list[LedgerEntry]:

@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -107,8 +108,7 @@ def mark_paid(session: Session, now: datetime, order: Order, payment: Payment) -
                   **({"held_for_group": order.held_for_group} if held else {}))
     if order.ship_by is not None:
         timers.schedule(session, "order.ship_deadline", subject(order), order.ship_by, order.store_id, order_id=order.id)
-    if held:
-        _GROUP_HOOKS["paid"](session, now, order)  # takes a seat, or refunds the order at once when the group is full
+    _tell("paid", session, now, order)  # a group buy takes a seat (or refunds at once); distribution freezes commission
 
 
 def campaign_ship_within(session: Session, order: Order, at: datetime) -> list[int]:
@@ -204,6 +204,7 @@ def _complete(session: Session, now: datetime, order: Order, by: str, release: M
         record_points(session, now, order.buyer_id, order.points_earned, "order_completed", subject(order))
     events.record(session, now, "order.completed", subject(order), order.store_id, confirmed_by=by,
                   released_minor=released.minor)
+    _tell("completed", session, now, order)
 
 
 def cancel(session: Session, now: datetime, actor: Principal, order_id: int, reason: str = "cancelled") -> Order:
@@ -239,8 +240,7 @@ def _close(session: Session, now: datetime, order: Order, reason: str, by: str, 
         pending.status, pending.note = "cancelled", f"order closed: {reason}"[:200]
         events.record(session, now, "payment.cancelled", subject(order), order.store_id, payment_id=pending.id, reason=reason)
     events.record(session, now, "order.closed", subject(order), order.store_id, reason=reason, by=by, refunded=was_paid)
-    if order.held_for_group is not None:
-        _GROUP_HOOKS["closed"](session, now, order)  # a member who leaves before the group fills frees their place
+    _tell("closed", session, now, order)  # a group member's seat is free again; a paid order's commission clawed back
 
 
 # --- after-sales (aftersales.cases.service holds and settles orders through these) -------------------
@@ -291,17 +291,36 @@ def close_refunded(session: Session, now: datetime, order_id: int, reason: str, 
     return order
 
 
+def refund(session: Session, now: datetime, order: Order, amount: Money) -> str:
+    """After-sales pays part of an order back without closing it: from escrow while the order is held, from the
+    store's balance once it completed (a 售后 refund after 交易成功). Listeners hear `refunded` in the same transaction."""
+    source = ledger.STORE_BALANCE if order.status == OrderStatus.COMPLETED else ledger.ESCROW
+    reference = ledger.transfer(session, now, "refund", order.store_id, order.id, amount, source, ledger.PROVIDER)
+    _tell("refunded", session, now, order)
+    return reference
+
+
+# --- listeners: other domains hear what happened to an order, in its transaction ----------------------
+
+OrderEvent = Literal["paid", "closed", "completed", "refunded"]
+Listener = Callable[[Session, datetime, Order], None]
+_LISTENERS: dict[str, list[Listener]] = {}
+
+
+def listen(event: OrderEvent, *listeners: Listener) -> None:
+    """Who hears, in the same transaction, that an order was paid, closed, completed or partly refunded: the
+    composition root installs the social domain's use cases (orders never import them). Each listener checks
+    whether the order concerns it. Installing the same listener twice keeps one."""
+    table = _LISTENERS.setdefault(event, [])
+    table.extend(listener for listener in listeners if listener not in table)
+
+
+def _tell(event: OrderEvent, session: Session, now: datetime, order: Order) -> None:
+    for listener in _LISTENERS.get(event, ()):
+        listener(session, now, order)
+
+
 # --- group buys (拼团): social.groupbuys holds a member's order until its group is complete -------------
-
-GroupHook = Callable[[Session, datetime, Order], None]
-_GROUP_HOOKS: dict[str, GroupHook] = {}
-
-
-def install_group_hooks(paid: GroupHook, closed: GroupHook) -> None:
-    """Who hears, in the same transaction, that an order held for a group was paid or closed: the composition
-    root installs the group buys' use cases (orders never import the social domain)."""
-    _GROUP_HOOKS.update(paid=paid, closed=closed)
-
 
 def release_group_hold(session: Session, now: datetime, order_id: int) -> Order:
     """The order's group is complete: it may ship now, and a paid order's ship-by clock starts now."""

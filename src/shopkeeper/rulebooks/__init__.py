@@ -72,6 +72,15 @@ class GroupBuyRules:
 
 
 @dataclass(frozen=True)
+class DistributionRules:
+    """分销 (RULES.md §4.2, §17.2): how long a buyer's touch may win an order, how many levels may be paid (the law's
+    reading: never more than 2). The commission's release follows `aftersales.opening`, the case window."""
+
+    max_attribution_days: int
+    max_levels_paid: int
+
+
+@dataclass(frozen=True)
 class Rulebook:
     name: str
     title: str
@@ -82,6 +91,7 @@ class Rulebook:
     aftersales: AftersalesRules
     carriers: CarrierRules
     group_buy: GroupBuyRules
+    distribution: DistributionRules
 
 
 def names() -> list[str]:
@@ -117,6 +127,7 @@ def _parse(name: str, raw: dict[str, Any]) -> Rulebook:
         aftersales=_parse_aftersales(raw["aftersales"]),
         carriers=_parse_carriers(raw["carriers"]),
         group_buy=GroupBuyRules(**raw["group_buy"]),
+        distribution=DistributionRules(**raw["distribution"]),
     )
 
 

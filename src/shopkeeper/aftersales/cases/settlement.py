@@ -26,7 +26,6 @@ from shopkeeper.aftersales.cases.case import Origin, Resolution, Stage, Transiti
 from shopkeeper.aftersales.cases.rows import as_case, iso, refunded_per_line, save, subject
 from shopkeeper.aftersales.models import CaseRow
 from shopkeeper.money import Money
-from shopkeeper.orders import ledger
 from shopkeeper.orders import service as orders
 from shopkeeper.orders.rules import OrderStatus
 from shopkeeper.rulebooks import Rulebook
@@ -61,12 +60,12 @@ def settle(session: Session, now: datetime, row: CaseRow, order: Order, refund: 
         return {"refund_minor": refund.minor, "released_minor": 0}
     if order.status in HELD:
         if refund.minor:
-            ledger.refund_from_escrow(session, now, order.store_id, order.id, refund)
+            orders.refund(session, now, order, refund)
         released = orders.complete_after_case(session, now, order)
         return {"refund_minor": refund.minor, "released_minor": released.minor}
     if order.status == OrderStatus.COMPLETED:
         if refund.minor:  # the escrow was released already: the store pays the refund back from its balance
-            ledger.transfer(session, now, "refund", order.store_id, order.id, refund, ledger.STORE_BALANCE, ledger.PROVIDER)
+            orders.refund(session, now, order, refund)
         return {"refund_minor": refund.minor, "released_minor": 0, "from_store_balance": True}
     raise RuntimeError(f"case {row.id} settles money on order {order.id}, which is {order.status}")
 

@@ -46,7 +46,9 @@ def _fresh(session: Session, group_id: int, lock: bool = False) -> GroupBuy:
 
 def member_paid(session: Session, now: datetime, order: Order) -> None:
     """A member's order was paid: the opener's opens the group; anyone else's takes a seat, or, the group being
-    full, closed or out of time, is refunded in full at once."""
+    full, closed or out of time, is refunded in full at once. Orders not held for a group are none of its business."""
+    if order.held_for_group is None:
+        return
     member = _member(session, order.id)
     if member is None or member.status != PLACED:
         return
@@ -118,7 +120,10 @@ def _complete(session: Session, now: datetime, group: GroupBuy, auto_filled_seat
 
 def member_closed(session: Session, now: datetime, order: Order) -> None:
     """A member's order closed before the group ended (cancelled, refunded, not paid in time): a paid member's seat
-    is free again; the opener's unpaid order takes its pending group with it; the last paid member's, an open one."""
+    is free again; the opener's unpaid order takes its pending group with it; the last paid member's, an open one.
+    An order no longer held (its group complete) or never held is none of its business."""
+    if order.held_for_group is None:
+        return
     member = _member(session, order.id)
     if member is None or member.status not in HOLDING:
         return  # the group already settled this member (refused, refunded, closed)
