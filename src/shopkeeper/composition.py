@@ -43,6 +43,8 @@ from shopkeeper.ratelimit import RateLimits
 from shopkeeper.settings import Settings
 from shopkeeper.social.groupbuys import api as group_buys
 from shopkeeper.social.groupbuys import seats as group_buy_seats
+from shopkeeper.social.rewards import api as rewards
+from shopkeeper.social.rewards import service as reward_service
 
 # kind of timer → the use case that fires it (each re-checks its subject first, so a stale timer does nothing)
 TIMER_HANDLERS: Mapping[str, timers.Handler] = {
@@ -56,15 +58,20 @@ TIMER_HANDLERS: Mapping[str, timers.Handler] = {
 
 API_ROUTERS: tuple[APIRouter, ...] = tuple(module.router for module in (
     catalog, customers, inventory, fulfillment, carriers, orders, receipt, complaints, cases, seller_metrics,
-    promotions, cart_pricing, campaigns, group_buys, platform_api))
+    promotions, cart_pricing, campaigns, group_buys, rewards, platform_api))
 
 
 def install_ports() -> None:
     """Give a domain what it asks of one it may not import: the catalog checks the shipping template a product names
     with fulfillment's answer (fulfillment builds on the catalog, never the other way round); orders tell the group
-    buys holding an order that it was paid or closed, in the same transaction (orders never import the social domain)."""
+    buys and the reward programs that an order was paid, closed or completed, in the same transaction (orders never
+    import the social domain). Group buys hear a payment first: a payer refused a seat is refunded before any reward
+    program looks at the order."""
     catalog_service.use_shipping_templates(fulfillment_service.template_store)
-    order_service.install_group_hooks(paid=group_buy_seats.member_paid, closed=group_buy_seats.member_closed)
+    order_service.listen("paid", group_buy_seats.member_paid)
+    order_service.listen("closed", group_buy_seats.member_closed)
+    order_service.listen("paid", reward_service.order_paid)
+    order_service.listen("completed", reward_service.order_completed)
 
 
 def install_timers() -> None:

@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -107,8 +108,7 @@ def mark_paid(session: Session, now: datetime, order: Order, payment: Payment) -
                   **({"held_for_group": order.held_for_group} if held else {}))
     if order.ship_by is not None:
         timers.schedule(session, "order.ship_deadline", subject(order), order.ship_by, order.store_id, order_id=order.id)
-    if held:
-        _GROUP_HOOKS["paid"](session, now, order)  # takes a seat, or refunds the order at once when the group is full
+    _tell("paid", session, now, order)  # a group buy takes a seat (or refunds at once); reward programs hear of it
 
 
 def campaign_ship_within(session: Session, order: Order, at: datetime) -> list[int]:
@@ -204,6 +204,7 @@ def _complete(session: Session, now: datetime, order: Order, by: str, release: M
         record_points(session, now, order.buyer_id, order.points_earned, "order_completed", subject(order))
     events.record(session, now, "order.completed", subject(order), order.store_id, confirmed_by=by,
                   released_minor=released.minor)
+    _tell("completed", session, now, order)  # cash back, free orders (social.rewards)
 
 
 def cancel(session: Session, now: datetime, actor: Principal, order_id: int, reason: str = "cancelled") -> Order:
@@ -239,8 +240,7 @@ def _close(session: Session, now: datetime, order: Order, reason: str, by: str, 
         pending.status, pending.note = "cancelled", f"order closed: {reason}"[:200]
         events.record(session, now, "payment.cancelled", subject(order), order.store_id, payment_id=pending.id, reason=reason)
     events.record(session, now, "order.closed", subject(order), order.store_id, reason=reason, by=by, refunded=was_paid)
-    if order.held_for_group is not None:
-        _GROUP_HOOKS["closed"](session, now, order)  # a member who leaves before the group fills frees their place
+    _tell("closed", session, now, order)  # a group-buy member who leaves before the group fills frees their place
 
 
 # --- after-sales (aftersales.cases.service holds and settles orders through these) -------------------
@@ -291,16 +291,24 @@ def close_refunded(session: Session, now: datetime, order_id: int, reason: str, 
     return order
 
 
-# --- group buys (拼团): social.groupbuys holds a member's order until its group is complete -------------
+# --- listeners (the social domain) and group buys (拼团), which hold a member's order until its group is complete ---
 
-GroupHook = Callable[[Session, datetime, Order], None]
-_GROUP_HOOKS: dict[str, GroupHook] = {}
+OrderEvent = Literal["paid", "closed", "completed"]
+OrderListener = Callable[[Session, datetime, Order], None]
+_LISTENERS: dict[str, list[OrderListener]] = {"paid": [], "closed": [], "completed": []}
 
 
-def install_group_hooks(paid: GroupHook, closed: GroupHook) -> None:
-    """Who hears, in the same transaction, that an order held for a group was paid or closed: the composition
-    root installs the group buys' use cases (orders never import the social domain)."""
-    _GROUP_HOOKS.update(paid=paid, closed=closed)
+def listen(event: OrderEvent, listener: OrderListener) -> None:
+    """Who hears, in the same transaction, that an order was paid, closed or completed: the composition root installs
+    the social domain's use cases (group buys, reward programs; orders never import them). Each listener is told in
+    the order it was installed; installing one twice installs it once."""
+    if listener not in _LISTENERS[event]:
+        _LISTENERS[event].append(listener)
+
+
+def _tell(event: OrderEvent, session: Session, now: datetime, order: Order) -> None:
+    for listener in _LISTENERS[event]:
+        listener(session, now, order)
 
 
 def release_group_hold(session: Session, now: datetime, order_id: int) -> Order:

@@ -42,11 +42,13 @@ def _fresh(session: Session, group_id: int, lock: bool = False) -> GroupBuy:
     return group
 
 
-# --- payments (orders.service.mark_paid, through the composition root's hooks) -------------------------
+# --- payments (orders.service.mark_paid, through the listeners the composition root installs) ---------
 
 def member_paid(session: Session, now: datetime, order: Order) -> None:
     """A member's order was paid: the opener's opens the group; anyone else's takes a seat, or, the group being
-    full, closed or out of time, is refunded in full at once."""
+    full, closed or out of time, is refunded in full at once. Orders held for no group are not the group buys' business."""
+    if order.held_for_group is None:
+        return
     member = _member(session, order.id)
     if member is None or member.status != PLACED:
         return
@@ -114,11 +116,14 @@ def _complete(session: Session, now: datetime, group: GroupBuy, auto_filled_seat
         orders.release_group_hold(session, now, member.order_id)
 
 
-# --- cancellations (orders.service._close, through the hooks) ------------------------------------
+# --- cancellations (orders.service._close, through the listeners) --------------------------------
 
 def member_closed(session: Session, now: datetime, order: Order) -> None:
     """A member's order closed before the group ended (cancelled, refunded, not paid in time): a paid member's seat
-    is free again; the opener's unpaid order takes its pending group with it; the last paid member's, an open one."""
+    is free again; the opener's unpaid order takes its pending group with it; the last paid member's, an open one.
+    An order no group holds (never in one, or released when its group completed) is not the group buys' business."""
+    if order.held_for_group is None:
+        return
     member = _member(session, order.id)
     if member is None or member.status not in HOLDING:
         return  # the group already settled this member (refused, refunded, closed)

@@ -1,0 +1,339 @@
+"""Reward programs' use cases: creating and ending programs, a buyer's claims (check in, follow, favourite, grab a
+red packet), what orders earn (heard from orders: paid, completed), lottery draws, reading grants, the board.
+
+Granting itself (trigger, per-person tally, budget, then the reward) is `grants.py`; the kinds' own rules are
+`kinds/`; nothing here names a kind.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from shopkeeper import events
+from shopkeeper.auth import Principal, Role
+from shopkeeper.catalog import service as catalog
+from shopkeeper.db import newest_first
+from shopkeeper.errors import DomainError, InvalidInput, NotAllowedInState, NotFound
+from shopkeeper.promotions import service as promotions
+from shopkeeper.scope import SYSTEM, require_role, require_store_manager, scoped
+from shopkeeper.social.rewards import grants, kinds, rules
+from shopkeeper.social.rewards.grants import subject
+from shopkeeper.social.rewards.models import LotteryDraw, RedPacket, RewardGrant, RewardPrize, RewardProgram
+
+if TYPE_CHECKING:
+    from shopkeeper.orders.models import Order
+
+PLATFORM_TIMEZONE = "Asia/Shanghai"  # our choice (§16): a platform program's days and hours are Beijing time
+
+
+@dataclass(frozen=True)
+class PrizeSpec:
+    name: str
+    odds_ppm: int
+    stock: int
+    reward: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ProgramSpec:
+    store_id: int | None  # None: a platform program (the operator's)
+    kind: str
+    name: str
+    starts_at: datetime
+    terms: dict[str, Any] = field(default_factory=dict)
+    reward: dict[str, Any] | None = None
+    currency: str | None = None  # a platform program's; a store's is the store's
+    budget_count: int | None = None
+    budget_minor: int | None = None
+    per_person_limit: int | None = None
+    ends_at: datetime | None = None
+    prizes: Sequence[PrizeSpec] = ()
+
+
+# --- programs -----------------------------------------------------------------------------------
+
+def create_program(session: Session, now: datetime, actor: Principal, spec: ProgramSpec) -> RewardProgram:
+    """A store's program (its staff) or the platform's (the operator), checked against its kind's rules."""
+    if spec.store_id is None:
+        require_role(actor, Role.OPERATOR)
+        currency = spec.currency or "CNY"
+    else:
+        require_store_manager(actor, spec.store_id)
+        currency = catalog.get_store(session, actor, spec.store_id).currency
+    kind = kinds.kind_of(spec.kind)
+    terms = kind.check_terms(dict(spec.terms))
+    rules.check_budget(spec.budget_count, spec.budget_minor, spec.per_person_limit)
+    if spec.ends_at is not None and spec.ends_at <= spec.starts_at:
+        raise InvalidInput("a program ends after it starts")
+    reward = None
+    if kind.grants == "reward" and kind.trigger == "claim":
+        if spec.reward is None:
+            raise InvalidInput("say what the program gives (reward)")
+        reward = _owned_reward(session, spec.store_id, spec.reward, kind.trigger)
+    budget_count, budget_minor = spec.budget_count, spec.budget_minor
+    if kind.grants == "packet":
+        if spec.store_id is None:
+            raise InvalidInput("a red-packet pool is a store's: its packets are paid out of the store's balance")
+        budget_count, budget_minor = terms["packets"], terms["total_minor"]
+    if kind.grants == "draw":
+        if not spec.prizes:
+            raise InvalidInput("a lottery has at least one prize")
+        rules.check_odds([p.odds_ppm for p in spec.prizes])
+    program = RewardProgram(store_id=spec.store_id, kind=kind.name, name=spec.name, status="active", currency=currency,
+                            terms=terms, reward=reward.to_json() if reward else None, budget_count=budget_count,
+                            budget_minor=budget_minor, spent_count=0, spent_minor=0,
+                            per_person_limit=spec.per_person_limit, starts_at=spec.starts_at, ends_at=spec.ends_at,
+                            created_at=now)
+    session.add(program)
+    session.flush()
+    for prize in spec.prizes:
+        if prize.stock < 0:
+            raise InvalidInput("a prize's stock is not negative")
+        won = _owned_reward(session, spec.store_id, prize.reward, "paid")
+        session.add(RewardPrize(program_id=program.id, name=prize.name, odds_ppm=prize.odds_ppm, stock=prize.stock,
+                                awarded=0, reward=won.to_json()))
+    if kind.grants == "packet":
+        split = rules.split_packets(terms["total_minor"], terms["packets"], terms["min_minor"],
+                                    random.Random(secrets.token_hex(16)))
+        session.add_all(RedPacket(program_id=program.id, seq=n, amount_minor=amount) for n, amount in enumerate(split, 1))
+    events.record(session, now, "reward.program_created", subject(program), program.store_id, kind=program.kind,
+                  name=program.name, budget_count=budget_count, budget_minor=budget_minor, currency=currency)
+    return program
+
+
+def _owned_reward(session: Session, store_id: int | None, raw: dict[str, Any], trigger: str) -> rules.Reward:
+    reward = rules.reward_of(raw)
+    if reward.type == "coupon":
+        assert reward.template_id is not None
+        template = promotions.get_coupon_template(session, SYSTEM, reward.template_id)
+        if template.store_id != store_id:
+            raise InvalidInput(f"coupon {reward.template_id} is not the program owner's")
+    if reward.type == "credit" and store_id is None and trigger == "claim":
+        raise InvalidInput("a platform program pays money only on an order's store; give coupons or points")
+    return reward
+
+
+def end_program(session: Session, now: datetime, actor: Principal, program_id: int) -> RewardProgram:
+    """Nothing more is granted; what was granted stays."""
+    program = get_program(session, actor, program_id)
+    _require_owner(actor, program)
+    if program.status != "active":
+        raise NotAllowedInState(f"cannot end a reward program that is {program.status}", current_status=program.status,
+                                action="end")
+    program.status, program.ended_at = "ended", now
+    events.record(session, now, "reward.program_ended", subject(program), program.store_id,
+                  spent_count=program.spent_count, spent_minor=program.spent_minor)
+    return program
+
+
+def _require_owner(actor: Principal, program: RewardProgram) -> None:
+    if program.store_id is None:
+        require_role(actor, Role.OPERATOR)
+    else:
+        require_store_manager(actor, program.store_id)
+
+
+def get_program(session: Session, actor: Principal, program_id: int) -> RewardProgram:
+    """Buyers see active programs (they claim them); staff their store's and the platform's; the operator all."""
+    program = session.get(RewardProgram, program_id)
+    visible = program is not None and (
+        program.status == "active" if actor.role is Role.BUYER else
+        program.store_id is None or actor.may_see_store(program.store_id))
+    if program is None or not visible:
+        raise NotFound(f"reward program {program_id} does not exist")
+    return program
+
+
+def list_programs(session: Session, actor: Principal, store_id: int | None, status: str | None, limit: int,
+                  before_id: int | None) -> list[RewardProgram]:
+    query = newest_first(select(RewardProgram), RewardProgram.id, limit, before_id)
+    if actor.role is Role.BUYER:
+        query = query.where(RewardProgram.status == "active")
+    elif actor.role is Role.STAFF:
+        query = query.where((RewardProgram.store_id == actor.store_id) | RewardProgram.store_id.is_(None))
+    if store_id is not None:
+        query = query.where(RewardProgram.store_id == store_id)
+    if status is not None:
+        query = query.where(RewardProgram.status == status)
+    return list(session.scalars(query))
+
+
+def prizes_of(session: Session, program_id: int) -> list[RewardPrize]:
+    return list(session.scalars(select(RewardPrize).where(RewardPrize.program_id == program_id).order_by(RewardPrize.id)))
+
+
+def _timezone(session: Session, store_id: int | None) -> str:
+    return PLATFORM_TIMEZONE if store_id is None else catalog.store_by_id(session, store_id).timezone
+
+
+# --- a buyer's claims: check in, follow, favourite, grab a red packet --------------------------------
+
+def claim(session: Session, now: datetime, actor: Principal, program_id: int, product_id: int | None = None) -> RewardGrant:
+    """The buyer's action the program rewards; once per trigger (a day, a follow, a product, a packet)."""
+    require_role(actor, Role.BUYER)
+    assert actor.buyer_id is not None
+    program = get_program(session, actor, program_id)
+    kind = kinds.kind_of(program.kind)
+    if kind.trigger != "claim":
+        raise rules.RewardUnavailable("this program is earned by orders, not claimed")
+    if not rules.is_live(program.status, program.starts_at, program.ends_at, now):
+        raise rules.RewardUnavailable("the program is not running now")
+    trigger = kind.module.key(program.terms, kinds.ClaimFacts(now, _timezone(session, program.store_id), product_id))
+    if kind.grants == "packet":
+        return _grab(session, now, program, actor.buyer_id)
+    assert program.reward is not None
+    return grants.grant(session, now, program, actor.buyer_id, trigger, rules.reward_of(program.reward))
+
+
+def _grab(session: Session, now: datetime, program: RewardProgram, buyer_id: int) -> RewardGrant:
+    """抢红包: the grab that takes count n of the budget gets packet n."""
+    row = grants.claim_trigger(session, now, program, buyer_id, "packet")
+    grants.take_tally(session, program, buyer_id)
+    seq = grants.take_budget(session, program, 0)
+    packet = session.scalar(select(RedPacket).where(RedPacket.program_id == program.id, RedPacket.seq == seq))
+    assert packet is not None and packet.buyer_id is None
+    packet.buyer_id, packet.grabbed_at = buyer_id, now
+    session.execute(update(RewardProgram).where(RewardProgram.id == program.id)
+                    .values(spent_minor=RewardProgram.spent_minor + packet.amount_minor)
+                    .execution_options(synchronize_session=False))
+    return grants.deliver(session, now, program, row, rules.Reward("credit", amount_minor=packet.amount_minor), None)
+
+
+# --- what orders earn (orders.service.listen, in the order's transaction) --------------------------
+
+def order_paid(session: Session, now: datetime, order: Order) -> None:
+    _order_event(session, now, order, "paid")
+
+
+def order_completed(session: Session, now: datetime, order: Order) -> None:
+    _order_event(session, now, order, "completed")
+
+
+def _order_event(session: Session, now: datetime, order: Order, trigger: str) -> None:
+    """Every live program of the order's store (or the platform's) set off by this event gets its chance. A refusal
+    (budget spent, the buyer's limit reached) is recorded and rolls back that program's steps only: it never stops
+    the payment or the completion that set it off."""
+    if order.status != trigger:
+        return  # a payment the group buys refused and refunded at once earns nothing
+    names = [k.name for k in kinds.KINDS.values() if k.trigger == trigger]
+    programs = session.scalars(select(RewardProgram).where(
+        RewardProgram.kind.in_(names), RewardProgram.status == "active",
+        (RewardProgram.store_id == order.store_id) | RewardProgram.store_id.is_(None)).order_by(RewardProgram.id)).all()
+    for program in programs:
+        if not rules.is_live(program.status, program.starts_at, program.ends_at, now):
+            continue
+        kind = kinds.kind_of(program.kind)
+        facts = kinds.OrderFacts(order.id, order.store_id, order.total_minor, order.paid_at,
+                                 _timezone(session, order.store_id))
+        reward = rules.reward_of(program.reward) if program.reward else None
+        earned = kind.module.earns(program.terms, reward, facts)
+        if not earned:
+            continue
+        try:
+            with session.begin_nested():
+                if kind.grants == "draw":
+                    draw(session, now, program, order.buyer_id, f"order:{order.id}", order.store_id, order.id)
+                else:
+                    grants.grant(session, now, program, order.buyer_id, f"order:{order.id}", earned,
+                                 order_id=order.id, store_id=order.store_id)
+        except DomainError as refused:
+            events.record(session, now, "reward.not_granted", subject(program), program.store_id,
+                          buyer_id=order.buyer_id, order_id=order.id, reason=refused.code)
+
+
+# --- lottery draws (满就抽奖) -----------------------------------------------------------------------
+
+def draw(session: Session, now: datetime, program: RewardProgram, buyer_id: int, trigger: str,
+         store_id: int | None = None, order_id: int | None = None, seed: str | None = None) -> LotteryDraw:
+    """One draw, recorded before it is rolled: its seed (`random.Random(seed)`), the odds as they stand, the roll.
+    A prize whose stock is gone, or a grant the budget or the buyer's limit refuses, falls to no prize."""
+    prizes = {p.id: p for p in prizes_of(session, program.id)}
+    row = LotteryDraw(program_id=program.id, store_id=program.store_id, buyer_id=buyer_id, trigger=trigger,
+                      seed=seed or secrets.token_hex(16), odds=[[p.id, p.odds_ppm] for p in prizes.values()], roll=0,
+                      outcome="no_prize", at=now)
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        raise rules.AlreadyRewarded(f"this earned its draw already ({trigger})") from None
+    row.roll, row.drawn_prize_id = rules.draw(row.seed, [rules.Odds(pid, ppm) for pid, ppm in row.odds])
+    if row.drawn_prize_id is not None:
+        prize = prizes[row.drawn_prize_id]
+        try:
+            with session.begin_nested():
+                stocked = session.execute(update(RewardPrize).where(RewardPrize.id == prize.id,
+                                                                     RewardPrize.awarded < RewardPrize.stock)
+                                          .values(awarded=RewardPrize.awarded + 1).execution_options(synchronize_session=False))
+                if stocked.rowcount != 1:  # type: ignore[attr-defined]
+                    raise rules.RewardUnavailable("the prize is gone")
+                won = grants.grant(session, now, program, buyer_id, f"draw:{row.id}", rules.reward_of(prize.reward),
+                                   order_id=order_id, store_id=store_id)
+            row.prize_id, row.grant_id, row.outcome = prize.id, won.id, "won"
+        except rules.RewardUnavailable:
+            row.outcome = "out_of_stock"
+        except rules.RewardBudgetSpent:
+            row.outcome = "budget_spent"
+        except rules.RewardLimitReached:
+            row.outcome = "limit_reached"
+    events.record(session, now, "reward.drawn", subject(program), program.store_id, draw_id=row.id, buyer_id=buyer_id,
+                  roll=row.roll, outcome=row.outcome, prize_id=row.prize_id)
+    return row
+
+
+def get_draw(session: Session, actor: Principal, draw_id: int) -> LotteryDraw:
+    """The buyer who drew, the program's store staff and the operator see a draw."""
+    row = session.get(LotteryDraw, draw_id)
+    visible = row is not None and (row.buyer_id == actor.buyer_id if actor.role is Role.BUYER else
+                                   actor.is_operator or (row.store_id is not None and actor.may_see_store(row.store_id)))
+    if row is None or not visible:
+        raise NotFound(f"draw {draw_id} does not exist")
+    return row
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+def list_grants(session: Session, actor: Principal, program_id: int | None, limit: int,
+                before_id: int | None) -> list[RewardGrant]:
+    """Newest first: a buyer's own grants, a store's programs' grants, or every grant for the operator."""
+    query = scoped(newest_first(select(RewardGrant), RewardGrant.id, limit, before_id), actor, RewardGrant.store_id,
+                   RewardGrant.buyer_id)
+    if program_id is not None:
+        query = query.where(RewardGrant.program_id == program_id)
+    return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class ProgramFigures:
+    """A program on the console's board: its budget spent and left, its grants and the buyers who got them."""
+
+    program: RewardProgram
+    grants: int
+    buyers: int
+    count_left: int | None
+    money_left: int | None
+
+
+def board(session: Session, actor: Principal, store_id: int | None) -> list[ProgramFigures]:
+    """The console's reward-program page: a store's programs (its staff) or the platform's (the operator)."""
+    if store_id is None:
+        require_role(actor, Role.OPERATOR)
+    else:
+        require_store_manager(actor, store_id)
+    owner = RewardProgram.store_id.is_(None) if store_id is None else RewardProgram.store_id == store_id
+    programs = session.scalars(select(RewardProgram).where(owner).order_by(RewardProgram.id.desc())).all()
+    counts = {pid: (n, b) for pid, n, b in session.execute(
+        select(RewardGrant.program_id, func.count(), func.count(RewardGrant.buyer_id.distinct()))
+        .where(RewardGrant.program_id.in_([p.id for p in programs]), RewardGrant.reward_type != "none")
+        .group_by(RewardGrant.program_id)).all()}
+    return [ProgramFigures(p, *counts.get(p.id, (0, 0)),
+                           None if p.budget_count is None else p.budget_count - p.spent_count,
+                           None if p.budget_minor is None else p.budget_minor - p.spent_minor) for p in programs]
