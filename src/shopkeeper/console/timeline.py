@@ -37,6 +37,12 @@ SENTENCES: dict[str, Words] = {
                            "售后处理中，自动确认收货暂停，剩余 {seconds_left}"),
     "order.receipt_resumed": ("Automatic receipt running again: confirmed by {confirm_by} unless the buyer does first",
                               "自动确认收货恢复计时：{confirm_by} 自动确认收货"),
+    "reward.program_created": (("budget_count", ("; at most {budget_count} grants", "；最多发放 {budget_count} 次")),
+                               ("budget", ("; budget {budget}", "；预算 {budget}"))),
+    "reward.program_ended": (("spent", ("; {spent} paid out", "；已发放 {spent}")),),
+    "reward.granted": (("points", (": {points} points", "：{points} 积分")), ("amount", (": {amount}", "：{amount}")),
+                       ("coupon_id", (": coupon #{coupon_id}", "：优惠券 #{coupon_id}"))),
+    "reward.drawn": (("prize_id", ("; won prize #{prize_id}", "；抽中奖品 #{prize_id}")), ("!prize_id", ("; no prize", "；未中奖"))),
     "order.ship_overdue": ("The ship-by deadline {ship_by} passed", "已超过发货时限 {ship_by}"),
     "payment.started": ("Payment #{payment_id} started", "发起支付 #{payment_id}"),
     "payment.failed": ("Payment #{payment_id} failed", "支付 #{payment_id} 失败"),
@@ -68,6 +74,12 @@ SENTENCES: dict[str, Words] = {
     "group_buy.failed": ("Time ran out with {paid_members} of {size} seats taken: every member is refunded in full",
                          "拼团失败：{size} 人团仅 {paid_members} 人付款，全部全额退款"),
     "group_buy.cancelled": ("The group was cancelled: {reason}", "拼团已取消：{reason}"),
+    # reward programs (social/rewards)
+    "reward.program_created": ("Reward program {name} ({kind}) started", "新建奖励活动 {name}（{kind}）"),
+    "reward.program_ended": ("Reward program ended after {spent_count} grant(s)", "奖励活动已结束，共发放 {spent_count} 次"),
+    "reward.granted": ("Buyer #{buyer_id} was rewarded ({trigger})", "买家 #{buyer_id} 获得奖励（{trigger}）"),
+    "reward.not_granted": ("Order #{order_id} earned nothing: {reason}", "订单 #{order_id} 未获得奖励：{reason}"),
+    "reward.drawn": ("Buyer #{buyer_id} drew (draw #{draw_id}, roll {roll})", "买家 #{buyer_id} 抽奖（抽奖 #{draw_id}，点数 {roll}）"),
     # after-sales cases
     "case.opened": ("{by} opened a case: {agreement}", "{by}发起售后：{agreement}"),
     "case.reminded": ("Reminder: the {waiting_for} must act by {due_at}", "提醒：{waiting_for}须在 {due_at} 前处理"),
@@ -190,7 +202,12 @@ _CODES: dict[str, Words] = {
     "group_time_up": ("the group's time was up", "拼团已超过成团时限"),
     "group_closed": ("the group had ended", "拼团已结束"),
     "opener_did_not_pay": ("the opener did not pay", "团长未付款"), "everyone_left": ("every paid member left", "已付款成员全部退出"),
+    # reward programs: why an order earned nothing (reward.not_granted `reason`)
+    "reward-budget-spent": ("the program's budget is spent", "活动预算已用完"),
+    "reward-limit-reached": ("the buyer has every reward one person gets", "买家已达每人上限"),
+    "already-rewarded": ("rewarded already", "已奖励过"), "reward-unavailable": ("nothing to grant now", "当前无可发放"),
     # why points moved (points.recorded `reason`)
+    "reward": ("a reward program's grant", "奖励活动发放"),
     "order_completed": ("earned on a completed order", "确认收货获得"), "points_price": ("spent on an order", "下单抵扣"),
     "order_closed": ("given back: the order closed", "订单关闭退回"),
     # shipping classes of carriers (order.shipped, store_carrier.*; RULES.md §5.6)

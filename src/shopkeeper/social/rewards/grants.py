@@ -105,8 +105,8 @@ def deliver(session: Session, now: datetime, program: RewardProgram, grant: Rewa
                                                   platform_funded=program.store_id is None)
     session.flush()
     events.record(session, now, "reward.granted", subject(program), program.store_id, grant_id=grant.id,
-                  buyer_id=grant.buyer_id, trigger=grant.trigger, reward=reward.type, points=grant.points,
-                  amount_minor=grant.amount_minor, coupon_id=grant.coupon_id)
+                  buyer_id=grant.buyer_id, trigger=grant.trigger, reward=reward.type, points=grant.points or None,
+                  amount_minor=grant.amount_minor or None, coupon_id=grant.coupon_id, currency=program.currency)
     return grant
 
 

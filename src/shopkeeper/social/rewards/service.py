@@ -131,7 +131,7 @@ def end_program(session: Session, now: datetime, actor: Principal, program_id: i
                                 action="end")
     program.status, program.ended_at = "ended", now
     events.record(session, now, "reward.program_ended", subject(program), program.store_id,
-                  spent_count=program.spent_count, spent_minor=program.spent_minor)
+                  spent_count=program.spent_count, spent_minor=program.spent_minor or None, currency=program.currency)
     return program
 
 
