@@ -140,3 +140,54 @@ def test_only_the_owner_ends_a_program_and_nothing_is_granted_after(shop: Shop) 
     ended = shop.staff.post(f"/rewards/programs/{checkin['id']}/end")
     assert (ended["status"], ended["allowed_actions"]) == ("ended", [])
     assert claim(shop, checkin["id"], expect=404)["code"] == "not-found"
+
+
+def test_a_review_of_a_completed_order_line_earns_its_reward_once(shop: Shop) -> None:
+    # given a review program giving 20 points, and the buyer's order, paid and shipped
+    review = program(shop, "review", reward={"type": "points", "points": 20})
+    order = shop.order((shop.skus[0], 1))
+    shop.pay(order)
+    shop.staff.post(f"/orders/{order['id']}/shipment", {"carrier": "SF", "tracking_number": f"SF{order['id']:010d}"})
+    line = {"order_id": order["id"], "sku_id": shop.skus[0]}
+    # when the buyer claims before receipt, then after, then again
+    early = claim(shop, review["id"], expect=409, **line)
+    shop.shopper.post(f"/orders/{order['id']}/receipt")
+    granted = claim(shop, review["id"], **line)
+    again = claim(shop, review["id"], expect=409, **line)
+    # then only the claim on the completed order grants, once for the line; another buyer's claim finds no such order
+    assert early["code"] == "reward-unavailable" and again["code"] == "already-rewarded"
+    assert (granted["points"], granted["trigger"]) == (20, f"line:{order['id']}:{shop.skus[0]}")
+    assert claim(shop, review["id"], shop.new_buyer("Other")[2], expect=404, **line)["code"] == "not-found"
+
+
+def test_an_order_paid_on_the_hour_is_free_when_it_completes_within_the_count_budget(shop: Shop, db: Database,
+                                                                                     clock: SimulatedClock) -> None:
+    # given 整点免单: orders paid in the first minute of 18:00 (Shanghai) are free up to 50.00, two winners at most
+    program(shop, "free_order", terms={"hours": [18], "minutes": 1, "cap_minor": 5000}, budget_count=2)
+    clock.advance(minutes=59, seconds=30)  # 17:59:30 in Shanghai
+    early = shop.order((shop.skus[0], 1))
+    shop.pay(early)
+    clock.advance(seconds=40)  # 18:00:10
+    orders = [shop.order((shop.skus[0], 1)) for _ in range(3)]
+    for order in orders:
+        shop.pay(order)
+    # when every order ships and completes
+    for order in [early, *orders]:
+        shop.staff.post(f"/orders/{order['id']}/shipment", {"carrier": "SF", "tracking_number": f"SF{order['id']:010d}"})
+        shop.shopper.post(f"/orders/{order['id']}/receipt")
+    # then the first two paid on the hour get 50.00 back each; the third found the budget spent, the early one nothing
+    grants = shop.shopper.get("/rewards/grants")["items"]
+    assert sorted((g["order_id"], g["amount"]["minor"]) for g in grants) == [(orders[0]["id"], 5000), (orders[1]["id"], 5000)]
+    assert books(db, shop.store_id)["store_balance"] == sum(o["total"]["minor"] for o in [early, *orders]) - 10000
+
+
+def test_the_console_board_shows_budget_spent_and_left(shop: Shop, db: Database) -> None:
+    from shopkeeper.scope import SYSTEM
+    from shopkeeper.social.rewards import service
+    pool = program(shop, "red_packet", terms={"total_minor": 900, "packets": 3, "min_minor": 100})
+    claim(shop, pool["id"])
+    with db.read() as session:
+        [figures] = service.board(session, SYSTEM, shop.store_id)
+    assert (figures.grants, figures.buyers, figures.count_left) == (1, 1, 2)
+    assert figures.money_left == 900 - figures.program.spent_minor and figures.program.spent_minor >= 100
+    assert len(shop.shopper.get("/rewards/draws")["items"]) == 0

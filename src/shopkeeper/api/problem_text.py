@@ -88,7 +88,7 @@ TERMS_ZH: dict[str, str] = {
     "whole-store": "全店", "refund": "退款", "return": "退货", "reship": "补发",
     "group offer": "拼团活动", "group buy": "拼团", "join": "参团", "leave": "退团", "take seat": "占座",
     "fill": "成团", "expire": "过期", "auto fill": "模拟成团", "abandon": "放弃开团", "empty": "清空",
-    "reward program": "奖励活动", "draw": "抽奖记录",
+    "reward program": "奖励活动", "draw": "抽奖记录"
 }
 
 # English detail (a template: `{name}` matches any text) → Chinese with the same placeholders.
@@ -268,6 +268,10 @@ DETAILS_ZH: dict[str, str] = {
     "the program is not running now": "活动当前未在进行",
     "the prize is gone": "奖品已发完",
     "this earned its draw already ({trigger})": "该订单已抽过奖（{trigger}）",
+    "say which order line was reviewed (order_id and sku_id)": "请指明评价的订单商品（order_id 和 sku_id）",
+    "order {id} has no line of SKU {sku}": "订单 {id} 中没有 SKU {sku} 的商品",
+    "the order is not from this program's store": "该订单不属于本活动的店铺",
+    "a review is rewarded once the order is completed": "订单完成后评价方可获得奖励",
     # promotions and coupons
     "a platform promotion names its currency": "平台促销须指明货币",
     "cart {id} does not exist": "购物车 {id} 不存在",

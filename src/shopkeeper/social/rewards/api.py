@@ -14,7 +14,16 @@ from shopkeeper.api.schemas import cut_page
 from shopkeeper.auth import Principal, Role
 from shopkeeper.social.rewards import kinds, rules, service
 from shopkeeper.social.rewards.models import RewardProgram
-from shopkeeper.social.rewards.schemas import ClaimIn, DrawOut, GrantOut, GrantPage, ProgramIn, ProgramOut, ProgramPage
+from shopkeeper.social.rewards.schemas import (
+    ClaimIn,
+    DrawOut,
+    DrawPage,
+    GrantOut,
+    GrantPage,
+    ProgramIn,
+    ProgramOut,
+    ProgramPage,
+)
 
 router = APIRouter(tags=["rewards"])
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
@@ -68,11 +77,12 @@ def end_program(program_id: IdPath, ctx: Ctx) -> ProgramOut:
 @router.post("/rewards/programs/{program_id}/claim", status_code=201, response_model=GrantOut)
 def claim(program_id: IdPath, body: ClaimIn, ctx: Ctx, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     """A buyer's action the program rewards: check in (once a day, the store's day), follow the store (once),
-    favourite a product (once per product), grab a red packet (once). The grant is a coupon, points or money.
+    favourite a product (once per product), review a line of a completed order (once per line), grab a red packet
+    (once). The grant is a coupon, points or money.
     Send an `Idempotency-Key` to retry safely."""
 
     def use_case(session):  # type: ignore[no-untyped-def]
-        grant = service.claim(session, ctx.now(), ctx.actor, program_id, body.product_id)
+        grant = service.claim(session, ctx.now(), ctx.actor, program_id, body.request())
         return 201, GrantOut.of(grant).model_dump(mode="json")
 
     return run_once(ctx, f"key:{ctx.actor.key_id}:reward-claim", idempotency_key,
@@ -85,6 +95,14 @@ def list_grants(ctx: Ctx, program_id: IdQuery = None, limit: Limit = 50, cursor:
     with ctx.read() as session:
         rows, next_cursor = cut_page(service.list_grants(session, ctx.actor, program_id, limit + 1, cursor), limit)
         return GrantPage(items=[GrantOut.of(g) for g in rows], next_cursor=next_cursor)
+
+
+@router.get("/rewards/draws")
+def list_draws(ctx: Ctx, program_id: IdQuery = None, limit: Limit = 50, cursor: IdQuery = None) -> DrawPage:
+    """Lottery draws, newest first: a buyer's own (each paid order over the threshold earns one), a store's, or all."""
+    with ctx.read() as session:
+        rows, next_cursor = cut_page(service.list_draws(session, ctx.actor, program_id, limit + 1, cursor), limit)
+        return DrawPage(items=[DrawOut.of(d) for d in rows], next_cursor=next_cursor)
 
 
 @router.get("/rewards/draws/{draw_id}")

@@ -11,11 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from shopkeeper.api.schemas import Id, In, Moment, MoneyOut, Name
 from shopkeeper.social.rewards.kinds import KINDS, MOST
 from shopkeeper.social.rewards.models import LotteryDraw, RewardGrant, RewardPrize, RewardProgram
-from shopkeeper.social.rewards.service import PrizeSpec, ProgramSpec
+from shopkeeper.social.rewards.service import ClaimRequest, PrizeSpec, ProgramSpec
 
 Minor = Annotated[int, Field(ge=1, le=MOST, description="integer minor units, e.g. 500 = 5.00")]
 Count = Annotated[int, Field(ge=1, le=10_000_000)]
-KindName = Literal["check_in", "follow", "favourite", "lottery", "cash_back", "free_order", "red_packet"]
+KindName = Literal["check_in", "follow", "favourite", "review", "lottery", "cash_back", "free_order", "red_packet"]
 assert set(KindName.__args__) == set(KINDS)  # type: ignore[attr-defined]  # the registry and the schema agree
 
 
@@ -45,7 +45,7 @@ class ProgramIn(In):
     }]})
 
     store_id: Id | None = Field(default=None, description="the store's program (its staff); omit: the platform's (the operator)")
-    kind: KindName = Field(description="check_in 签到有礼 | follow 关注送券 | favourite 收藏有礼 | lottery 满就抽奖 | "
+    kind: KindName = Field(description="check_in 签到有礼 | follow 关注送券 | favourite 收藏有礼 | review 好评有礼 | lottery 满就抽奖 | "
                                        "cash_back 返现 | free_order 整点免单 | red_packet 红包")
     name: Name
     terms: dict[str, int | bool | list[Annotated[int, Field(ge=0, le=MOST)]] | None] = Field(
@@ -53,7 +53,7 @@ class ProgramIn(In):
         description="the kind's terms: lottery threshold_minor; cash_back percent_bp, cap_minor, threshold_minor, "
                     "as_points; free_order hours, minutes, cap_minor; red_packet total_minor, packets, min_minor; "
                     "favourite product_ids")
-    reward: RewardIn | None = Field(default=None, description="what one grant gives (check_in, follow, favourite)")
+    reward: RewardIn | None = Field(default=None, description="what one grant gives (check_in, follow, favourite, review)")
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = Field(default=None, description="a platform program's")
     budget_count: Count | None = Field(default=None, description="at most this many grants")
     budget_minor: Minor | None = Field(default=None, description="at most this much money paid as credits")
@@ -120,9 +120,14 @@ class ProgramPage(BaseModel):
 
 
 class ClaimIn(In):
-    model_config = ConfigDict(json_schema_extra={"examples": [{}, {"product_id": 3}]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{}, {"product_id": 3}, {"order_id": 12, "sku_id": 30}]})
 
     product_id: Id | None = Field(default=None, description="the product favourited (favourite programs)")
+    order_id: Id | None = Field(default=None, description="the completed order reviewed (review programs)")
+    sku_id: Id | None = Field(default=None, description="the SKU of the order's line reviewed (review programs)")
+
+    def request(self) -> ClaimRequest:
+        return ClaimRequest(self.product_id, self.order_id, self.sku_id)
 
 
 class GrantOut(BaseModel):
@@ -130,7 +135,8 @@ class GrantOut(BaseModel):
     program_id: int
     store_id: int | None
     buyer_id: int
-    trigger: str = Field(description="why: day:YYYY-MM-DD (check-in), follow, product:ID, packet, order:ID, draw:ID")
+    trigger: str = Field(description="why: day:YYYY-MM-DD (check-in), follow, product:ID, line:ORDER:SKU (review), packet, "
+                                     "order:ID, draw:ID")
     reward_type: str
     coupon_id: int | None
     points: int
@@ -170,3 +176,8 @@ class DrawOut(BaseModel):
         return cls(id=d.id, program_id=d.program_id, buyer_id=d.buyer_id, trigger=d.trigger, seed=d.seed, odds=d.odds,
                    roll=d.roll, drawn_prize_id=d.drawn_prize_id, prize_id=d.prize_id, outcome=d.outcome,
                    grant_id=d.grant_id, at=d.at)
+
+
+class DrawPage(BaseModel):
+    items: list[DrawOut]
+    next_cursor: int | None

@@ -23,6 +23,7 @@ from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog import service as catalog
 from shopkeeper.db import newest_first
 from shopkeeper.errors import DomainError, InvalidInput, NotAllowedInState, NotFound
+from shopkeeper.orders import service as orders
 from shopkeeper.promotions import service as promotions
 from shopkeeper.scope import SYSTEM, require_role, require_store_manager, scoped
 from shopkeeper.social.rewards import grants, kinds, rules
@@ -177,8 +178,16 @@ def _timezone(session: Session, store_id: int | None) -> str:
 
 # --- a buyer's claims: check in, follow, favourite, grab a red packet --------------------------------
 
-def claim(session: Session, now: datetime, actor: Principal, program_id: int, product_id: int | None = None) -> RewardGrant:
-    """The buyer's action the program rewards; once per trigger (a day, a follow, a product, a packet)."""
+@dataclass(frozen=True)
+class ClaimRequest:
+    product_id: int | None = None  # the product favourited
+    order_id: int | None = None  # the order, and its line, reviewed
+    sku_id: int | None = None
+
+
+def claim(session: Session, now: datetime, actor: Principal, program_id: int,
+          request: ClaimRequest = ClaimRequest()) -> RewardGrant:
+    """The buyer's action the program rewards; once per trigger (a day, a follow, a product, an order line, a packet)."""
     require_role(actor, Role.BUYER)
     assert actor.buyer_id is not None
     program = get_program(session, actor, program_id)
@@ -187,11 +196,23 @@ def claim(session: Session, now: datetime, actor: Principal, program_id: int, pr
         raise rules.RewardUnavailable("this program is earned by orders, not claimed")
     if not rules.is_live(program.status, program.starts_at, program.ends_at, now):
         raise rules.RewardUnavailable("the program is not running now")
-    trigger = kind.module.key(program.terms, kinds.ClaimFacts(now, _timezone(session, program.store_id), product_id))
+    facts = kinds.ClaimFacts(now, _timezone(session, program.store_id), program.store_id, request.product_id,
+                             _line(session, actor, request))
+    trigger = kind.module.key(program.terms, facts)
     if kind.grants == "packet":
         return _grab(session, now, program, actor.buyer_id)
     assert program.reward is not None
     return grants.grant(session, now, program, actor.buyer_id, trigger, rules.reward_of(program.reward))
+
+
+def _line(session: Session, actor: Principal, request: ClaimRequest) -> kinds.LineFacts | None:
+    """The order line the claim names, when it names one: the buyer's own (another's answers 404 like a missing one)."""
+    if request.order_id is None or request.sku_id is None:
+        return None
+    order = orders.get_order(session, actor, request.order_id)
+    if request.sku_id not in {line.sku_id for line in order.lines}:
+        raise NotFound(f"order {request.order_id} has no line of SKU {request.sku_id}")
+    return kinds.LineFacts(request.order_id, request.sku_id, order.store_id, order.completed_at is not None)
 
 
 def _grab(session: Session, now: datetime, program: RewardProgram, buyer_id: int) -> RewardGrant:
@@ -297,6 +318,16 @@ def get_draw(session: Session, actor: Principal, draw_id: int) -> LotteryDraw:
     if row is None or not visible:
         raise NotFound(f"draw {draw_id} does not exist")
     return row
+
+
+def list_draws(session: Session, actor: Principal, program_id: int | None, limit: int,
+               before_id: int | None) -> list[LotteryDraw]:
+    """Newest first: a buyer's own draws, a store's programs' draws, or every draw for the operator."""
+    query = scoped(newest_first(select(LotteryDraw), LotteryDraw.id, limit, before_id), actor, LotteryDraw.store_id,
+                   LotteryDraw.buyer_id)
+    if program_id is not None:
+        query = query.where(LotteryDraw.program_id == program_id)
+    return list(session.scalars(query))
 
 
 # --- reading ------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ A kind's module says what sets it off (`TRIGGER`: a buyer's `claim` through the 
 checks its own `terms` (`check_terms`), and answers its trigger:
 
 - a claim kind, `key(terms, facts: ClaimFacts) -> str`: the trigger a claim counts as (once per key per buyer:
-  the day for a check-in, `follow` for a follow, the product for a favourite);
+  the day for a check-in, `follow` for a follow, the product for a favourite, the order line for a review);
 - an order kind, `earns(terms, reward, order: OrderFacts) -> Reward | None`: what the order earns (a draw kind:
   any reward means one draw), or nothing.
 
@@ -21,17 +21,38 @@ from types import ModuleType
 from typing import Any, Literal
 
 from shopkeeper.errors import InvalidInput
-from shopkeeper.social.rewards.kinds import cash_back, check_in, favourite, follow, free_order, lottery, red_packet
+from shopkeeper.social.rewards.kinds import (
+    cash_back,
+    check_in,
+    favourite,
+    follow,
+    free_order,
+    lottery,
+    red_packet,
+    review,
+)
 
 Trigger = Literal["claim", "paid", "completed"]
 Grants = Literal["reward", "draw", "packet"]
 
 
 @dataclass(frozen=True)
+class LineFacts:
+    """An order line a buyer names in a claim (a review): theirs, checked by the service; its store; completed?"""
+
+    order_id: int
+    sku_id: int  # an order's lines are told apart by their SKU
+    store_id: int
+    completed: bool
+
+
+@dataclass(frozen=True)
 class ClaimFacts:
     now: datetime
     timezone: str  # the store's (a platform program: Asia/Shanghai)
+    store_id: int | None = None  # the program's store (None: the platform's)
     product_id: int | None = None
+    line: LineFacts | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +88,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("check_in", check_in),  # 签到有礼
     Kind("follow", follow),  # 关注送券
     Kind("favourite", favourite),  # 收藏有礼
+    Kind("review", review),  # 好评有礼, 好评返利
     Kind("lottery", lottery),  # 满就抽奖
     Kind("cash_back", cash_back),  # 返现
     Kind("free_order", free_order),  # 免单, 整点免单
