@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from shopkeeper import rulebooks
 from shopkeeper.errors import InvalidInput
 from shopkeeper.social.rewards import kinds, rules
 
@@ -85,7 +86,9 @@ def test_each_kind_checks_its_terms() -> None:
     with pytest.raises(InvalidInput, match="percent_bp"):
         kinds.KINDS["cash_back"].check_terms({"percent_bp": 0})
     with pytest.raises(InvalidInput, match="packets"):
-        kinds.KINDS["red_packet"].check_terms({"total_minor": 100, "packets": 10**6})
+        kinds.KINDS["red_packet"].check_terms({"total_minor": 100, "packets": 0})
+    with pytest.raises(InvalidInput, match="at most 10000 packets"):
+        rules.check_pool(10_001, 1, rulebooks.load("taobao").rewards)
     with pytest.raises(InvalidInput, match="kind"):
         kinds.kind_of("pyramid")
     with pytest.raises(InvalidInput):

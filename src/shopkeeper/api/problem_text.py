@@ -243,6 +243,8 @@ DETAILS_ZH: dict[str, str] = {
     "a money budget is above zero": "金额预算须大于零",
     "the per-person limit is at least 1": "每人限领至少为 1",
     "a red-packet pool has at least one packet of at least the minimum": "红包池至少有一个不低于最小金额的红包",
+    "a red-packet pool has at most {n} packets on this platform, not {m}": "本平台红包池最多 {n} 个红包，不能是 {m}",
+    "a red packet holds at least {n} minor units on this platform": "本平台每个红包至少 {n} 个最小货币单位",
     "{count} packets of at least {minimum} need {need}, more than the pool's {total}": "{count} 个红包每个至少 {minimum}，共需 {need}，超过红包池的 {total}",
     "a lottery has prizes whose odds (parts per million) are not negative and sum to at most {n}": "抽奖须有奖品，各奖品中奖率（百万分之）不为负且合计不超过 {n}",
     "a reward program's kind is one of {kinds}, not {name}": "奖励活动类型须为 {kinds} 之一，不能是 {name}",

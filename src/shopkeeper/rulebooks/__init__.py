@@ -72,6 +72,14 @@ class GroupBuyRules:
 
 
 @dataclass(frozen=True)
+class RewardRules:
+    """红包 (RULES.md §3.6): the bounds a store's red-packet pools keep; the sources give no numbers (§16)."""
+
+    max_red_packets: int  # packets one pool splits into
+    min_red_packet_minor: int  # the least a packet may hold
+
+
+@dataclass(frozen=True)
 class Rulebook:
     name: str
     title: str
@@ -82,6 +90,7 @@ class Rulebook:
     aftersales: AftersalesRules
     carriers: CarrierRules
     group_buy: GroupBuyRules
+    rewards: RewardRules
 
 
 def names() -> list[str]:
@@ -117,6 +126,7 @@ def _parse(name: str, raw: dict[str, Any]) -> Rulebook:
         aftersales=_parse_aftersales(raw["aftersales"]),
         carriers=_parse_carriers(raw["carriers"]),
         group_buy=GroupBuyRules(**raw["group_buy"]),
+        rewards=RewardRules(**raw["rewards"]),
     )
 
 

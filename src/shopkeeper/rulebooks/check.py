@@ -237,6 +237,7 @@ RULEBOOK: Spec = {
     "aftersales": AFTERSALES,
     "group_buy": {"min_group_size": positive, "max_group_size": positive, "min_hours": positive, "max_hours": positive,
                   "max_auto_fill_seats": whole},
+    "rewards": {"max_red_packets": positive, "min_red_packet_minor": positive},
 }
 
 

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from shopkeeper.errors import Conflict, InvalidInput
+from shopkeeper.rulebooks import RewardRules
 
 RewardType = Literal["coupon", "points", "credit"]
 PPM = 1_000_000  # lottery odds are parts per million; what the prizes leave is "no prize"
@@ -88,6 +89,14 @@ def check_in_day(now: datetime, timezone: str) -> date:
 
 
 # --- red packets (红包) ----------------------------------------------------------------------------
+
+def check_pool(packets: int, min_minor: int, book: RewardRules) -> None:
+    """A store's pool within its rulebook: at most `max_red_packets` packets of at least `min_red_packet_minor`."""
+    if packets > book.max_red_packets:
+        raise InvalidInput(f"a red-packet pool has at most {book.max_red_packets} packets on this platform, not {packets}")
+    if min_minor < book.min_red_packet_minor:
+        raise InvalidInput(f"a red packet holds at least {book.min_red_packet_minor} minor units on this platform")
+
 
 def split_packets(total: int, count: int, minimum: int, rng: random.Random) -> list[int]:
     """Split `total` minor units into `count` packets, each at least `minimum`, summing exactly to `total`.

@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from shopkeeper import events
+from shopkeeper import events, rulebooks
 from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog import service as catalog
 from shopkeeper.db import newest_first
@@ -84,6 +84,8 @@ def create_program(session: Session, now: datetime, actor: Principal, spec: Prog
     if kind.grants == "packet":
         if spec.store_id is None:
             raise InvalidInput("a red-packet pool is a store's: its packets are paid out of the store's balance")
+        book = rulebooks.load(catalog.store_by_id(session, spec.store_id).rulebook)
+        rules.check_pool(terms["packets"], terms["min_minor"], book.rewards)
         budget_count, budget_minor = terms["packets"], terms["total_minor"]
     if kind.grants == "draw":
         if not spec.prizes:

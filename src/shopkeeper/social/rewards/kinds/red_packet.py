@@ -1,5 +1,6 @@
 """红包: a pool of `total_minor` split at creation into `packets` packets of at least `min_minor` each; each buyer
-grabs one (once per person) and gets its amount as a ledger credit."""
+grabs one (once per person) and gets its amount as a ledger credit. The store's rulebook bounds the packets and
+the least one holds (`rules.check_pool`)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,11 @@ if TYPE_CHECKING:
     from shopkeeper.social.rewards.kinds import ClaimFacts
 
 TRIGGER, GRANTS = "claim", "packet"
-MOST_PACKETS = 10_000  # our choice (§16): a pool is split into rows at creation; WeChat's group packet caps at 100s
 
 
 def check_terms(terms: dict[str, Any]) -> dict[str, Any]:
     from shopkeeper.social.rewards.kinds import whole
-    return {"total_minor": whole(terms, "total_minor", 1), "packets": whole(terms, "packets", 1, high=MOST_PACKETS),
+    return {"total_minor": whole(terms, "total_minor", 1), "packets": whole(terms, "packets", 1),
             "min_minor": whole(terms, "min_minor", 1, 1)}
 
 
