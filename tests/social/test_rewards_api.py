@@ -191,3 +191,23 @@ def test_the_console_board_shows_budget_spent_and_left(shop: Shop, db: Database)
     assert (figures.grants, figures.buyers, figures.count_left) == (1, 1, 2)
     assert figures.money_left == 900 - figures.program.spent_minor and figures.program.spent_minor >= 100
     assert len(shop.shopper.get("/rewards/draws")["items"]) == 0
+
+
+def test_a_platform_program_is_the_operators_and_pays_money_only_on_an_orders_store(shop: Shop, db: Database) -> None:
+    base = {"kind": "check_in", "name": "平台签到", "starts_at": "2026-11-01T00:00:00Z", "currency": "CNY"}
+    # a store's staff may not start a platform program; the operator may not pay a check-in in money
+    assert shop.staff.post("/rewards/programs", {**base, "reward": {"type": "points", "points": 1}}, expect=403)["code"] == "forbidden"
+    refused = shop.operator.post("/rewards/programs", {**base, "reward": {"type": "credit", "amount_minor": 100}}, expect=422)
+    assert refused["code"] == "invalid-input"
+    # a platform check-in in points works for any buyer; a platform cash back is paid from the platform's account
+    checkin = shop.operator.post("/rewards/programs", {**base, "reward": {"type": "points", "points": 3}}, expect=201)
+    assert claim(shop, checkin["id"])["points"] == 3
+    shop.operator.post("/rewards/programs", {"kind": "cash_back", "name": "平台返现", "starts_at": "2026-11-01T00:00:00Z",
+                                             "currency": "CNY", "terms": {"percent_bp": 100}}, expect=201)
+    order = shop.order((shop.skus[0], 1))
+    shop.pay(order)
+    shop.staff.post(f"/orders/{order['id']}/shipment", {"carrier": "SF", "tracking_number": f"SF{order['id']:010d}"})
+    shop.shopper.post(f"/orders/{order['id']}/receipt")
+    back = order["total"]["minor"] // 100
+    sums = books(db, shop.store_id)
+    assert (sums["platform_subsidy"], sums["store_balance"]) == (-back, order["total"]["minor"])

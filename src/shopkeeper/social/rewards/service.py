@@ -252,8 +252,8 @@ def _order_event(session: Session, now: datetime, order: Order, trigger: str) ->
         RewardProgram.kind.in_(names), RewardProgram.status == "active",
         (RewardProgram.store_id == order.store_id) | RewardProgram.store_id.is_(None)).order_by(RewardProgram.id)).all()
     for program in programs:
-        if not rules.is_live(program.status, program.starts_at, program.ends_at, now):
-            continue
+        if not rules.is_live(program.status, program.starts_at, program.ends_at, now) or program.currency != order.currency:
+            continue  # a platform program in another currency than the order's has nothing to give it
         kind = kinds.kind_of(program.kind)
         facts = kinds.OrderFacts(order.id, order.store_id, order.total_minor, order.paid_at,
                                  _timezone(session, order.store_id))
