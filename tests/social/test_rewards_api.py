@@ -211,3 +211,21 @@ def test_a_platform_program_is_the_operators_and_pays_money_only_on_an_orders_st
     back = order["total"]["minor"] // 100
     sums = books(db, shop.store_id)
     assert (sums["platform_subsidy"], sums["store_balance"]) == (-back, order["total"]["minor"])
+
+
+def test_an_invitees_first_paid_order_earns_the_inviter_the_reward_once(shop: Shop) -> None:
+    # given 邀请有礼: 8 points to the inviter when the invitee pays an order of 50.00 or more
+    invite = program(shop, "invite", reward={"type": "points", "points": 8}, terms={"threshold_minor": 5000})
+    friend, friend_address, friend_api = shop.new_buyer("Han Meimei")
+    # when the friend says Li Lei invited them (once; nobody invites themselves), then pays two orders
+    said = friend_api.post(f"/rewards/programs/{invite['id']}/invitations", {"inviter_id": shop.buyer["id"]}, expect=201)
+    assert said["rewarded_at"] is None
+    again = friend_api.post(f"/rewards/programs/{invite['id']}/invitations", {"inviter_id": shop.buyer["id"]}, expect=409)
+    oneself = shop.shopper.post(f"/rewards/programs/{invite['id']}/invitations", {"inviter_id": shop.buyer["id"]}, expect=422)
+    assert (again["code"], oneself["code"]) == ("already-rewarded", "invalid-input")
+    for _ in range(2):
+        shop.pay(shop.order((shop.skus[0], 1), shopper=friend_api, address=friend_address), friend_api)
+    # then Li Lei got the 8 points once, for this invitee
+    grants = shop.shopper.get("/rewards/grants")["items"]
+    assert [(g["buyer_id"], g["points"], g["trigger"]) for g in grants] == [(shop.buyer["id"], 8, f"invitee:{friend['id']}")]
+    assert friend_api.get("/rewards/grants")["items"] == []

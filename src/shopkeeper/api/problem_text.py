@@ -274,6 +274,9 @@ DETAILS_ZH: dict[str, str] = {
     "order {id} has no line of SKU {sku}": "订单 {id} 中没有 SKU {sku} 的商品",
     "the order is not from this program's store": "该订单不属于本活动的店铺",
     "a review is rewarded once the order is completed": "订单完成后评价方可获得奖励",
+    "this program rewards no invitations": "本活动不奖励邀请",
+    "a buyer cannot invite themselves": "买家不能邀请自己",
+    "you said who invited you already": "你已填写过邀请人",
     # promotions and coupons
     "a platform promotion names its currency": "平台促销须指明货币",
     "cart {id} does not exist": "购物车 {id} 不存在",

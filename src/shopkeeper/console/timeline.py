@@ -73,6 +73,7 @@ SENTENCES: dict[str, Words] = {
     "reward.program_ended": ("Reward program ended after {spent_count} grant(s)", "奖励活动已结束，共发放 {spent_count} 次"),
     "reward.granted": ("Buyer #{buyer_id} was rewarded ({trigger})", "买家 #{buyer_id} 获得奖励（{trigger}）"),
     "reward.not_granted": ("Order #{order_id} earned nothing: {reason}", "订单 #{order_id} 未获得奖励：{reason}"),
+    "reward.invited": ("Buyer #{invitee_id} came by buyer #{inviter_id}'s invitation", "买家 #{invitee_id} 经买家 #{inviter_id} 邀请而来"),
     "reward.drawn": ("Buyer #{buyer_id} drew (draw #{draw_id}, roll {roll})", "买家 #{buyer_id} 抽奖（抽奖 #{draw_id}，点数 {roll}）"),
     # after-sales cases
     "case.opened": ("{by} opened a case: {agreement}", "{by}发起售后：{agreement}"),

@@ -1,8 +1,8 @@
-"""reward programs (RULES.md §3.6 families 4, 5, 9): programs, grants, per-person tallies, lottery prizes and draws, red packets
+"""reward programs (RULES.md §3.6 families 4, 5, 9): programs, grants, per-person tallies, invitations, lottery prizes and draws, red packets
 
 Revision ID: 0014
 Revises: 0011
-Create Date: 2026-12-05 12:27:58.402147
+Create Date: 2026-12-05 12:49:31.152642
 """
 from typing import Sequence, Union
 
@@ -111,6 +111,21 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_reward_grants_program_id'), ['program_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_reward_grants_store_id'), ['store_id'], unique=False)
 
+    op.create_table('reward_invitations',
+    sa.Column('program_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('invitee_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('inviter_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('at', shopkeeper.db.UTCDateTime(), nullable=False),
+    sa.Column('rewarded_at', shopkeeper.db.UTCDateTime(), nullable=True),
+    sa.CheckConstraint('inviter_id <> invitee_id', name=op.f('ck_reward_invitations_not_oneself')),
+    sa.ForeignKeyConstraint(['invitee_id'], ['buyers.id'], name=op.f('fk_reward_invitations_invitee_id_buyers')),
+    sa.ForeignKeyConstraint(['inviter_id'], ['buyers.id'], name=op.f('fk_reward_invitations_inviter_id_buyers')),
+    sa.ForeignKeyConstraint(['program_id'], ['reward_programs.id'], name=op.f('fk_reward_invitations_program_id_reward_programs')),
+    sa.PrimaryKeyConstraint('program_id', 'invitee_id', name=op.f('pk_reward_invitations'))
+    )
+    with op.batch_alter_table('reward_invitations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reward_invitations_inviter_id'), ['inviter_id'], unique=False)
+
     op.create_table('reward_prizes',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('program_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -144,6 +159,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_reward_prizes_program_id'))
 
     op.drop_table('reward_prizes')
+    with op.batch_alter_table('reward_invitations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reward_invitations_inviter_id'))
+
+    op.drop_table('reward_invitations')
     with op.batch_alter_table('reward_grants', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reward_grants_store_id'))
         batch_op.drop_index(batch_op.f('ix_reward_grants_program_id'))

@@ -20,6 +20,8 @@ from shopkeeper.social.rewards.schemas import (
     DrawPage,
     GrantOut,
     GrantPage,
+    InvitationIn,
+    InvitationOut,
     ProgramIn,
     ProgramOut,
     ProgramPage,
@@ -87,6 +89,14 @@ def claim(program_id: IdPath, body: ClaimIn, ctx: Ctx, idempotency_key: Idempote
 
     return run_once(ctx, f"key:{ctx.actor.key_id}:reward-claim", idempotency_key,
                     {"program_id": program_id, **body.model_dump(mode="json")}, use_case)
+
+
+@router.post("/rewards/programs/{program_id}/invitations", status_code=201)
+def accept_invitation(program_id: IdPath, body: InvitationIn, ctx: Ctx) -> InvitationOut:
+    """邀请有礼, the invitee (a buyer): say who invited you, once per program. Your first paid order in the store
+    over the program's threshold earns them the reward."""
+    with ctx.transaction() as session:
+        return InvitationOut.of(service.accept_invitation(session, ctx.now(), ctx.actor, program_id, body.inviter_id))
 
 
 @router.get("/rewards/grants")

@@ -76,6 +76,20 @@ class RewardTally(Base):
     granted: Mapped[int] = mapped_column(default=0)
 
 
+class RewardInvitation(Base):
+    """邀请有礼: who invited this buyer, said once per program by the invitee; `rewarded_at` once the inviter got
+    the reward for them."""
+
+    __tablename__ = "reward_invitations"
+    __table_args__ = (CheckConstraint("inviter_id <> invitee_id", name="not_oneself"),)
+
+    program_id: Mapped[int] = mapped_column(ForeignKey("reward_programs.id"), primary_key=True)
+    invitee_id: Mapped[int] = mapped_column(ForeignKey("buyers.id"), primary_key=True)
+    inviter_id: Mapped[int] = mapped_column(ForeignKey("buyers.id"), index=True)
+    at: Mapped[datetime]
+    rewarded_at: Mapped[datetime | None]
+
+
 class RewardPrize(Base):
     """A lottery's prize: its odds in parts per million and its stock; `awarded` moves by a conditional UPDATE."""
 

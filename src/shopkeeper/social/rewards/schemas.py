@@ -10,12 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shopkeeper.api.schemas import Id, In, Moment, MoneyOut, Name
 from shopkeeper.social.rewards.kinds import KINDS, MOST
-from shopkeeper.social.rewards.models import LotteryDraw, RewardGrant, RewardPrize, RewardProgram
+from shopkeeper.social.rewards.models import LotteryDraw, RewardGrant, RewardInvitation, RewardPrize, RewardProgram
 from shopkeeper.social.rewards.service import ClaimRequest, PrizeSpec, ProgramSpec
 
 Minor = Annotated[int, Field(ge=1, le=MOST, description="integer minor units, e.g. 500 = 5.00")]
 Count = Annotated[int, Field(ge=1, le=10_000_000)]
-KindName = Literal["check_in", "follow", "favourite", "review", "lottery", "cash_back", "free_order", "red_packet"]
+KindName = Literal["check_in", "follow", "favourite", "review", "invite", "lottery", "cash_back", "free_order", "red_packet"]
 assert set(KindName.__args__) == set(KINDS)  # type: ignore[attr-defined]  # the registry and the schema agree
 
 
@@ -45,15 +45,16 @@ class ProgramIn(In):
     }]})
 
     store_id: Id | None = Field(default=None, description="the store's program (its staff); omit: the platform's (the operator)")
-    kind: KindName = Field(description="check_in 签到有礼 | follow 关注送券 | favourite 收藏有礼 | review 好评有礼 | lottery 满就抽奖 | "
-                                       "cash_back 返现 | free_order 整点免单 | red_packet 红包")
+    kind: KindName = Field(description="check_in 签到有礼 | follow 关注送券 | favourite 收藏有礼 | review 好评有礼 | "
+                                       "invite 邀请有礼 | lottery 满就抽奖 | cash_back 返现 | free_order 整点免单 | "
+                                       "red_packet 红包")
     name: Name
     terms: dict[str, int | bool | list[Annotated[int, Field(ge=0, le=MOST)]] | None] = Field(
         default_factory=dict, max_length=8,
         description="the kind's terms: lottery threshold_minor; cash_back percent_bp, cap_minor, threshold_minor, "
                     "as_points; free_order hours, minutes, cap_minor; red_packet total_minor, packets, min_minor; "
                     "favourite product_ids")
-    reward: RewardIn | None = Field(default=None, description="what one grant gives (check_in, follow, favourite, review)")
+    reward: RewardIn | None = Field(default=None, description="what one grant gives (check_in, follow, favourite, review, invite)")
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = Field(default=None, description="a platform program's")
     budget_count: Count | None = Field(default=None, description="at most this many grants")
     budget_minor: Minor | None = Field(default=None, description="at most this much money paid as credits")
@@ -128,6 +129,25 @@ class ClaimIn(In):
 
     def request(self) -> ClaimRequest:
         return ClaimRequest(self.product_id, self.order_id, self.sku_id)
+
+
+class InvitationIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"inviter_id": 7}]})
+
+    inviter_id: Id = Field(description="the buyer who invited you")
+
+
+class InvitationOut(BaseModel):
+    program_id: int
+    invitee_id: int
+    inviter_id: int
+    at: datetime
+    rewarded_at: datetime | None = Field(description="when the inviter got the reward for you (your first paid order)")
+
+    @classmethod
+    def of(cls, i: RewardInvitation) -> "InvitationOut":
+        return cls(program_id=i.program_id, invitee_id=i.invitee_id, inviter_id=i.inviter_id, at=i.at,
+                   rewarded_at=i.rewarded_at)
 
 
 class GrantOut(BaseModel):

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from shopkeeper import events, rulebooks
 from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog import service as catalog
+from shopkeeper.customers import service as customers
 from shopkeeper.db import newest_first
 from shopkeeper.errors import DomainError, InvalidInput, NotAllowedInState, NotFound
 from shopkeeper.orders import service as orders
@@ -28,7 +29,14 @@ from shopkeeper.promotions import service as promotions
 from shopkeeper.scope import SYSTEM, require_role, require_store_manager, scoped
 from shopkeeper.social.rewards import grants, kinds, rules
 from shopkeeper.social.rewards.grants import subject
-from shopkeeper.social.rewards.models import LotteryDraw, RedPacket, RewardGrant, RewardPrize, RewardProgram
+from shopkeeper.social.rewards.models import (
+    LotteryDraw,
+    RedPacket,
+    RewardGrant,
+    RewardInvitation,
+    RewardPrize,
+    RewardProgram,
+)
 
 if TYPE_CHECKING:
     from shopkeeper.orders.models import Order
@@ -76,7 +84,7 @@ def create_program(session: Session, now: datetime, actor: Principal, spec: Prog
     if spec.ends_at is not None and spec.ends_at <= spec.starts_at:
         raise InvalidInput("a program ends after it starts")
     reward = None
-    if kind.grants == "reward" and kind.trigger == "claim":
+    if kind.grants == "invite" or kind.grants == "reward" and kind.trigger == "claim":
         if spec.reward is None:
             raise InvalidInput("say what the program gives (reward)")
         reward = _owned_reward(session, spec.store_id, spec.reward, kind.trigger)
@@ -265,12 +273,49 @@ def _order_event(session: Session, now: datetime, order: Order, trigger: str) ->
             with session.begin_nested():
                 if kind.grants == "draw":
                     draw(session, now, program, order.buyer_id, f"order:{order.id}", order.store_id, order.id)
+                elif kind.grants == "invite":
+                    _reward_inviter(session, now, program, order, earned)
                 else:
                     grants.grant(session, now, program, order.buyer_id, f"order:{order.id}", earned,
                                  order_id=order.id, store_id=order.store_id)
         except DomainError as refused:
             events.record(session, now, "reward.not_granted", subject(program), program.store_id,
                           buyer_id=order.buyer_id, order_id=order.id, reason=refused.code)
+
+
+def _reward_inviter(session: Session, now: datetime, program: RewardProgram, order: Order, reward: rules.Reward) -> None:
+    """邀请有礼: the invitee's paid order earns whoever invited them the reward, once per invitee."""
+    invitation = session.get(RewardInvitation, (program.id, order.buyer_id))
+    if invitation is None or invitation.rewarded_at is not None:
+        return
+    grants.grant(session, now, program, invitation.inviter_id, f"invitee:{order.buyer_id}", reward, order_id=order.id,
+                 store_id=order.store_id)
+    invitation.rewarded_at = now
+
+
+def accept_invitation(session: Session, now: datetime, actor: Principal, program_id: int, inviter_id: int) -> RewardInvitation:
+    """The invitee says who invited them, once per program, before the order that earns the inviter the reward."""
+    require_role(actor, Role.BUYER)
+    assert actor.buyer_id is not None
+    program = get_program(session, actor, program_id)
+    if kinds.kind_of(program.kind).grants != "invite":
+        raise rules.RewardUnavailable("this program rewards no invitations")
+    if not rules.is_live(program.status, program.starts_at, program.ends_at, now):
+        raise rules.RewardUnavailable("the program is not running now")
+    if inviter_id == actor.buyer_id:
+        raise InvalidInput("a buyer cannot invite themselves")
+    customers.get_buyer(session, SYSTEM, inviter_id)
+    if session.get(RewardInvitation, (program.id, actor.buyer_id)) is not None:
+        raise rules.AlreadyRewarded("you said who invited you already")
+    invitation = RewardInvitation(program_id=program.id, invitee_id=actor.buyer_id, inviter_id=inviter_id, at=now)
+    try:
+        with session.begin_nested():
+            session.add(invitation)
+    except IntegrityError:
+        raise rules.AlreadyRewarded("you said who invited you already") from None
+    events.record(session, now, "reward.invited", subject(program), program.store_id, inviter_id=inviter_id,
+                  invitee_id=actor.buyer_id)
+    return invitation
 
 
 # --- lottery draws (满就抽奖) -----------------------------------------------------------------------

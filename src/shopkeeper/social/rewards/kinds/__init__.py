@@ -1,7 +1,8 @@
 """The registry of reward kinds: one module per kind, one line per kind in `KINDS` below.
 
 A kind's module says what sets it off (`TRIGGER`: a buyer's `claim` through the API, an order `paid` or
-`completed` heard from orders), how it grants (`GRANTS`: the program's `reward`, a lottery `draw`, a red `packet`),
+`completed` heard from orders), how it grants (`GRANTS`: the program's `reward` to the buyer, a lottery `draw`, a red `packet`, or, `invite`, the
+reward to whoever invited the order's buyer),
 checks its own `terms` (`check_terms`), and answers its trigger:
 
 - a claim kind, `key(terms, facts: ClaimFacts) -> str`: the trigger a claim counts as (once per key per buyer:
@@ -27,13 +28,14 @@ from shopkeeper.social.rewards.kinds import (
     favourite,
     follow,
     free_order,
+    invite,
     lottery,
     red_packet,
     review,
 )
 
 Trigger = Literal["claim", "paid", "completed"]
-Grants = Literal["reward", "draw", "packet"]
+Grants = Literal["reward", "draw", "packet", "invite"]
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("follow", follow),  # 关注送券
     Kind("favourite", favourite),  # 收藏有礼
     Kind("review", review),  # 好评有礼, 好评返利
+    Kind("invite", invite),  # 邀请有礼
     Kind("lottery", lottery),  # 满就抽奖
     Kind("cash_back", cash_back),  # 返现
     Kind("free_order", free_order),  # 免单, 整点免单
