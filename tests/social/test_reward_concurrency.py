@@ -17,7 +17,7 @@ from shopkeeper.clock import SimulatedClock
 from shopkeeper.customers import service as customers
 from shopkeeper.db import Database
 from shopkeeper.scope import SYSTEM
-from shopkeeper.social.rewards import service
+from shopkeeper.social.rewards import draws
 from shopkeeper.social.rewards.models import RewardGrant, RewardPrize, RewardProgram
 from social.rewards import books, program
 from support import Shop
@@ -37,7 +37,7 @@ def test_100_buyers_drawing_at_once_never_win_more_than_the_budget(shop: Shop, d
         with db.transaction() as session:
             row = session.get(RewardProgram, lottery["id"])
             assert row is not None
-            return service.draw(session, clock.now(), row, buyer_id, f"order:{buyer_id}").outcome
+            return draws.draw(session, clock.now(), row, buyer_id, f"order:{buyer_id}").outcome
 
     with ThreadPoolExecutor(max_workers=16) as pool:
         outcomes = Counter(pool.map(attempt, buyers))

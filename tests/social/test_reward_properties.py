@@ -23,7 +23,7 @@ from shopkeeper.errors import DomainError
 from shopkeeper.orders import ledger
 from shopkeeper.orders.models import LedgerEntry
 from shopkeeper.scope import SYSTEM
-from shopkeeper.social.rewards import service
+from shopkeeper.social.rewards import draws, service
 from shopkeeper.social.rewards.models import RedPacket, RewardGrant, RewardProgram
 from support import START
 
@@ -68,7 +68,7 @@ class World:
                     self.draws += 1
                     program = s.get(RewardProgram, self.programs["draw"])
                     assert program is not None and buyer.buyer_id is not None
-                    service.draw(s, now, program, buyer.buyer_id, f"order:{self.draws}", seed=f"seed{self.draws}")
+                    draws.draw(s, now, program, buyer.buyer_id, f"order:{self.draws}", seed=f"seed{self.draws}")
                 else:
                     service.claim(s, now, buyer, self.programs[kind])
         except DomainError:

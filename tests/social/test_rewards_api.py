@@ -105,12 +105,12 @@ def test_a_seeded_draw_is_reproducible(shop: Shop, db: Database, clock: Simulate
     lottery = program(shop, "lottery", prizes=[
         {"name": "10积分", "odds_ppm": 300_000, "stock": 5, "reward": {"type": "points", "points": 10}}])
     seed = next(s for s in (f"s{n}" for n in range(100)) if random.Random(s).randrange(rules.PPM) < 300_000)
-    from shopkeeper.social.rewards import service
+    from shopkeeper.social.rewards import draws
     from shopkeeper.social.rewards.models import RewardProgram
     with db.transaction() as session:
         row = session.get(RewardProgram, lottery["id"])
         assert row is not None
-        drawn = service.draw(session, clock.now(), row, shop.buyer["id"], "test:1", seed=seed)
+        drawn = draws.draw(session, clock.now(), row, shop.buyer["id"], "test:1", seed=seed)
         draw_id = drawn.id
     # then the draw won the prize, and says so with its seed
     seen = shop.staff.get(f"/rewards/draws/{draw_id}")

@@ -12,7 +12,7 @@ from shopkeeper.api.deps import Ctx, IdPath, IdQuery, Limit
 from shopkeeper.api.idempotent import run_once
 from shopkeeper.api.schemas import cut_page
 from shopkeeper.auth import Principal, Role
-from shopkeeper.social.rewards import kinds, rules, service
+from shopkeeper.social.rewards import draws, kinds, rules, service
 from shopkeeper.social.rewards.models import RewardProgram
 from shopkeeper.social.rewards.schemas import (
     ClaimIn,
@@ -32,7 +32,7 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 
 def _out(session: Session, ctx: Ctx, program: RewardProgram) -> ProgramOut:
-    return ProgramOut.of(program, service.prizes_of(session, program.id), _actions(ctx, program))
+    return ProgramOut.of(program, draws.prizes_of(session, program.id), _actions(ctx, program))
 
 
 def _actions(ctx: Ctx, program: RewardProgram) -> list[str]:
@@ -111,7 +111,7 @@ def list_grants(ctx: Ctx, program_id: IdQuery = None, limit: Limit = 50, cursor:
 def list_draws(ctx: Ctx, program_id: IdQuery = None, limit: Limit = 50, cursor: IdQuery = None) -> DrawPage:
     """Lottery draws, newest first: a buyer's own (each paid order over the threshold earns one), a store's, or all."""
     with ctx.read() as session:
-        rows, next_cursor = cut_page(service.list_draws(session, ctx.actor, program_id, limit + 1, cursor), limit)
+        rows, next_cursor = cut_page(draws.list_draws(session, ctx.actor, program_id, limit + 1, cursor), limit)
         return DrawPage(items=[DrawOut.of(d) for d in rows], next_cursor=next_cursor)
 
 
@@ -119,4 +119,4 @@ def list_draws(ctx: Ctx, program_id: IdQuery = None, limit: Limit = 50, cursor: 
 def get_draw(draw_id: IdPath, ctx: Ctx) -> DrawOut:
     """One lottery draw, auditable: its seed, the odds it was drawn against, the roll, the prize (or why none)."""
     with ctx.read() as session:
-        return DrawOut.of(service.get_draw(session, ctx.actor, draw_id))
+        return DrawOut.of(draws.get_draw(session, ctx.actor, draw_id))
