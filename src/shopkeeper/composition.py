@@ -45,6 +45,8 @@ from shopkeeper.social.distribution import api as distribution
 from shopkeeper.social.distribution import commissions
 from shopkeeper.social.groupbuys import api as group_buys
 from shopkeeper.social.groupbuys import seats as group_buy_seats
+from shopkeeper.social.rewards import api as rewards
+from shopkeeper.social.rewards import service as reward_service
 
 # kind of timer → the use case that fires it (each re-checks its subject first, so a stale timer does nothing)
 TIMER_HANDLERS: Mapping[str, timers.Handler] = {
@@ -59,17 +61,18 @@ TIMER_HANDLERS: Mapping[str, timers.Handler] = {
 
 API_ROUTERS: tuple[APIRouter, ...] = tuple(module.router for module in (
     catalog, customers, inventory, fulfillment, carriers, orders, receipt, complaints, cases, seller_metrics,
-    promotions, cart_pricing, campaigns, group_buys, distribution, platform_api))
+    promotions, cart_pricing, campaigns, group_buys, distribution, rewards, platform_api))
 
 
 def install_ports() -> None:
     """Give a domain what it asks of one it may not import: the catalog checks the shipping template a product names
     with fulfillment's answer (fulfillment builds on the catalog, never the other way round); orders tell the social
-    domain that an order was paid, closed, completed or refunded, in the same transaction (orders never import it)."""
+    domain that an order was paid, closed, completed or refunded, in the same transaction (orders never import it).
+    Group buys hear a payment first: a payer refused a seat is refunded before commission or reward looks at the order."""
     catalog_service.use_shipping_templates(fulfillment_service.template_store)
-    order_service.listen("paid", group_buy_seats.member_paid, commissions.order_paid)
+    order_service.listen("paid", group_buy_seats.member_paid, commissions.order_paid, reward_service.order_paid)
     order_service.listen("closed", group_buy_seats.member_closed, commissions.order_closed)
-    order_service.listen("completed", commissions.order_completed)
+    order_service.listen("completed", commissions.order_completed, reward_service.order_completed)
     order_service.listen("refunded", commissions.order_refunded)
 
 

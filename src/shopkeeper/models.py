@@ -12,5 +12,6 @@ from shopkeeper.promotions import models as promotions  # noqa: F401
 from shopkeeper.promotions.campaigns import models as campaigns  # noqa: F401
 from shopkeeper.social.distribution import models as distribution  # noqa: F401
 from shopkeeper.social.groupbuys import models as groupbuys  # noqa: F401
+from shopkeeper.social.rewards import models as rewards  # noqa: F401
 
 metadata = Base.metadata

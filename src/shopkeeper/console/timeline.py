@@ -83,6 +83,13 @@ SENTENCES: dict[str, Words] = {
                             "佣金 {amount} 已结算给推广员 #{promoter_id}"),
     "commission.clawed_back": ("Commission {amount} clawed back from promoter #{promoter_id} for a refund",
                                "因退款追回推广员 #{promoter_id} 的佣金 {amount}"),
+    # reward programs (social/rewards)
+    "reward.program_created": ("Reward program {name} ({kind}) started", "新建奖励活动 {name}（{kind}）"),
+    "reward.program_ended": ("Reward program ended after {spent_count} grant(s)", "奖励活动已结束，共发放 {spent_count} 次"),
+    "reward.granted": ("Buyer #{buyer_id} was rewarded ({trigger})", "买家 #{buyer_id} 获得奖励（{trigger}）"),
+    "reward.not_granted": ("Order #{order_id} earned nothing: {reason}", "订单 #{order_id} 未获得奖励：{reason}"),
+    "reward.invited": ("Buyer #{invitee_id} came by buyer #{inviter_id}'s invitation", "买家 #{invitee_id} 经买家 #{inviter_id} 邀请而来"),
+    "reward.drawn": ("Buyer #{buyer_id} drew (draw #{draw_id}, roll {roll})", "买家 #{buyer_id} 抽奖（抽奖 #{draw_id}，点数 {roll}）"),
     # after-sales cases
     "case.opened": ("{by} opened a case: {agreement}", "{by}发起售后：{agreement}"),
     "case.reminded": ("Reminder: the {waiting_for} must act by {due_at}", "提醒：{waiting_for}须在 {due_at} 前处理"),
@@ -170,6 +177,12 @@ CLAUSES: dict[str, tuple[tuple[str, Words], ...]] = {
     "group_buy.settings_changed": (("auto_fill", (", on", "，已开启")), ("!auto_fill", (", off", "，已关闭"))),
     "group_buy.member_left": (("seat_freed", ("; the seat is free again", "；名额已释放")),),
     "group_buy.completed": (("auto_filled_seats", ("; {auto_filled_seats} seat(s) filled by the system", "；其中 {auto_filled_seats} 个名额由系统模拟成团")),),
+    "reward.program_created": (("budget_count", ("; at most {budget_count} grants", "；最多发放 {budget_count} 次")),
+                               ("budget", ("; budget {budget}", "；预算 {budget}"))),
+    "reward.program_ended": (("spent", ("; {spent} paid out", "；已发放 {spent}")),),
+    "reward.granted": (("points", (": {points} points", "：{points} 积分")), ("amount", (": {amount}", "：{amount}")),
+                       ("coupon_id", (": coupon #{coupon_id}", "：优惠券 #{coupon_id}"))),
+    "reward.drawn": (("prize_id", ("; won prize #{prize_id}", "；抽中奖品 #{prize_id}")), ("!prize_id", ("; no prize", "；未中奖"))),
     "order.ship_overdue": (("tracking_entered", ("; a tracking number was entered, but no carrier has picked the parcel up",
                                                  "；已填运单号，但快递尚未揽件")),
                            ("!tracking_entered", ("; nothing was shipped", "；尚未发货"))),
@@ -205,7 +218,12 @@ _CODES: dict[str, Words] = {
     "group_time_up": ("the group's time was up", "拼团已超过成团时限"),
     "group_closed": ("the group had ended", "拼团已结束"),
     "opener_did_not_pay": ("the opener did not pay", "团长未付款"), "everyone_left": ("every paid member left", "已付款成员全部退出"),
+    # reward programs: why an order earned nothing (reward.not_granted `reason`)
+    "reward-budget-spent": ("the program's budget is spent", "活动预算已用完"),
+    "reward-limit-reached": ("the buyer has every reward one person gets", "买家已达每人上限"),
+    "already-rewarded": ("rewarded already", "已奖励过"), "reward-unavailable": ("nothing to grant now", "当前无可发放"),
     # why points moved (points.recorded `reason`)
+    "reward": ("a reward program's grant", "奖励活动发放"),
     "order_completed": ("earned on a completed order", "确认收货获得"), "points_price": ("spent on an order", "下单抵扣"),
     "order_closed": ("given back: the order closed", "订单关闭退回"),
     # shipping classes of carriers (order.shipped, store_carrier.*; RULES.md §5.6)

@@ -78,3 +78,11 @@ def balances(session: Session, store_id: int, currency: str, order_id: int | Non
         query = query.where(LedgerEntry.order_id == order_id)
     sums = dict(session.execute(query.group_by(LedgerEntry.account)).all())
     return {account: Money(int(sums.get(account) or 0), currency) for account in ACCOUNTS}
+
+
+def pay_reward(session: Session, now: datetime, store_id: int, order_id: int | None, amount: Money,
+               platform_funded: bool) -> str:
+    """A reward paid to a buyer as money (返现, 免单, 红包; social.rewards): out of the store's settled balance, or,
+    for a platform program, out of the platform's account, to the buyer through the provider."""
+    return transfer(session, now, "reward", store_id, order_id, amount,
+                    PLATFORM_SUBSIDY if platform_funded else STORE_BALANCE, PROVIDER)

@@ -78,6 +78,11 @@ class DistributionRules:
 
     max_attribution_days: int
     max_levels_paid: int
+class RewardRules:
+    """红包 (RULES.md §3.6): the bounds a store's red-packet pools keep; the sources give no numbers (§16)."""
+
+    max_red_packets: int  # packets one pool splits into
+    min_red_packet_minor: int  # the least a packet may hold
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,7 @@ class Rulebook:
     carriers: CarrierRules
     group_buy: GroupBuyRules
     distribution: DistributionRules
+    rewards: RewardRules
 
 
 def names() -> list[str]:
@@ -128,6 +134,7 @@ def _parse(name: str, raw: dict[str, Any]) -> Rulebook:
         carriers=_parse_carriers(raw["carriers"]),
         group_buy=GroupBuyRules(**raw["group_buy"]),
         distribution=DistributionRules(**raw["distribution"]),
+        rewards=RewardRules(**raw["rewards"]),
     )
 
 

@@ -162,6 +162,7 @@ RULEBOOK: Spec = {
     "group_buy": {"min_group_size": positive, "max_group_size": positive, "min_hours": positive, "max_hours": positive,
                   "max_auto_fill_seats": whole},
     "distribution": {"max_attribution_days": positive, "max_levels_paid": positive},
+    "rewards": {"max_red_packets": positive, "min_red_packet_minor": positive},
 }
 
 
