@@ -78,6 +78,9 @@ class DistributionRules:
 
     max_attribution_days: int
     max_levels_paid: int
+
+
+@dataclass(frozen=True)
 class RewardRules:
     """红包 (RULES.md §3.6): the bounds a store's red-packet pools keep; the sources give no numbers (§16)."""
 
