@@ -72,6 +72,16 @@ class GroupBuyRules:
 
 
 @dataclass(frozen=True)
+class AssistRules:
+    """邀请助力 / 分享互惠 (RULES.md §4.1): the bounds a store's assist offers keep; the sources give no numbers (§16)."""
+
+    max_steps: int  # reward steps one offer may have
+    min_hours: int  # the time a task has to gather its helpers, from its opening
+    max_hours: int
+    max_helps_per_helper_per_day: int  # tasks of one store a helper may help in a day, whatever the offer says
+
+
+@dataclass(frozen=True)
 class Rulebook:
     name: str
     title: str
@@ -82,6 +92,7 @@ class Rulebook:
     aftersales: AftersalesRules
     carriers: CarrierRules
     group_buy: GroupBuyRules
+    assist: AssistRules
 
 
 def names() -> list[str]:
@@ -117,6 +128,7 @@ def _parse(name: str, raw: dict[str, Any]) -> Rulebook:
         aftersales=_parse_aftersales(raw["aftersales"]),
         carriers=_parse_carriers(raw["carriers"]),
         group_buy=GroupBuyRules(**raw["group_buy"]),
+        assist=AssistRules(**raw["assist"]),
     )
 
 

@@ -237,6 +237,7 @@ RULEBOOK: Spec = {
     "aftersales": AFTERSALES,
     "group_buy": {"min_group_size": positive, "max_group_size": positive, "min_hours": positive, "max_hours": positive,
                   "max_auto_fill_seats": whole},
+    "assist": {"max_steps": positive, "min_hours": positive, "max_hours": positive, "max_helps_per_helper_per_day": positive},
 }
 
 
@@ -259,7 +260,10 @@ def problems(raw: dict[str, Any]) -> list[str]:
     found = _table(RULEBOOK, "", {k: v for k, v in raw.items() if k != "programs"})
     if "programs" in raw:
         found += _programs("programs", raw["programs"])
-    return found or _consistency(raw["aftersales"]) + _carriers_fit(raw) + _group_buy_fits(raw["group_buy"], raw["shipping"])
+    if found:
+        return found
+    return (_consistency(raw["aftersales"]) + _carriers_fit(raw) + _group_buy_fits(raw["group_buy"], raw["shipping"])
+            + _assist_fits(raw["assist"]))
 
 
 def _group_buy_fits(g: dict[str, Any], shipping: dict[str, Any]) -> list[str]:
@@ -275,6 +279,12 @@ def _group_buy_fits(g: dict[str, Any], shipping: dict[str, Any]) -> list[str]:
         found.append(f"group_buy.max_auto_fill_seats: {g['max_auto_fill_seats']} must leave the opener's seat "
                      f"in the largest group ({g['max_group_size']})")
     return found
+
+
+def _assist_fits(a: dict[str, Any]) -> list[str]:
+    if a["min_hours"] > a["max_hours"]:
+        return [f"assist.min_hours: {a['min_hours']} is above max_hours ({a['max_hours']})"]
+    return []
 
 
 def check_text(source: str) -> list[str]:
