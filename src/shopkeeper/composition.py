@@ -41,6 +41,8 @@ from shopkeeper.promotions import api as promotions
 from shopkeeper.promotions.campaigns import api as campaigns
 from shopkeeper.ratelimit import RateLimits
 from shopkeeper.settings import Settings
+from shopkeeper.social.assists import api as assists
+from shopkeeper.social.assists import helping as assist_helping
 from shopkeeper.social.groupbuys import api as group_buys
 from shopkeeper.social.groupbuys import seats as group_buy_seats
 
@@ -52,11 +54,12 @@ TIMER_HANDLERS: Mapping[str, timers.Handler] = {
     case_rows.DEADLINE: case_service.deadline_passed,
     case_rows.REMINDER: case_service.remind,
     group_buy_seats.EXPIRE: group_buy_seats.expire,
+    assist_helping.EXPIRE: assist_helping.expire,
 }
 
 API_ROUTERS: tuple[APIRouter, ...] = tuple(module.router for module in (
     catalog, customers, inventory, fulfillment, carriers, orders, receipt, complaints, cases, seller_metrics,
-    promotions, cart_pricing, campaigns, group_buys, platform_api))
+    promotions, cart_pricing, campaigns, group_buys, assists, platform_api))
 
 
 def install_ports() -> None:

@@ -10,7 +10,7 @@ from shopkeeper.inventory import models as inventory  # noqa: F401
 from shopkeeper.orders import models as orders  # noqa: F401
 from shopkeeper.promotions import models as promotions  # noqa: F401
 from shopkeeper.promotions.campaigns import models as campaigns  # noqa: F401
-from shopkeeper.social.groupbuys import models as groupbuys  # noqa: F401
 from shopkeeper.social.assists import models as assists  # noqa: F401
+from shopkeeper.social.groupbuys import models as groupbuys  # noqa: F401
 
 metadata = Base.metadata

@@ -172,10 +172,10 @@ def _grant(session: Session, now: datetime, task: AssistTask, offer: AssistOffer
     session.add(granted)
     session.flush()
     if coupon_id is not None:
-        events.record(session, now, "assist.reward_granted", subject(task), task.store_id, step=step, kind=reward.kind,
+        events.record(session, now, "assist.reward_granted", subject(task), task.store_id, level=step, kind=reward.kind,
                       buyer_id=task.buyer_id, coupon_id=coupon_id)
     else:
-        events.record(session, now, "assist.reward_unavailable", subject(task), task.store_id, step=step,
+        events.record(session, now, "assist.reward_unavailable", subject(task), task.store_id, level=step,
                       kind=reward.kind, buyer_id=task.buyer_id, reason=reason)
     return granted
 
