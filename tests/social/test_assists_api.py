@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from shopkeeper.auth import Principal, Role
 from shopkeeper.clock import SimulatedClock
 from shopkeeper.db import Database
+from shopkeeper.social.assists import service
 from social.assists import AssistShop
 from support import Shop
 
@@ -158,3 +160,18 @@ def test_offers_are_checked_against_the_rulebook_and_staff_see_only_their_store(
     ended = shop.staff.post(f"/assists/offers/{assists.offer['id']}/end")
     assert ended["status"] == "ended"
     assert assists.open(expect=404)["code"] == "not-found"  # buyers see active offers only
+
+
+def test_the_board_lists_an_offer_s_open_tasks_soonest_expiry_first_with_progress(assists: AssistShop) -> None:
+    first = assists.open()
+    assists.clock.advance(hours=1)
+    second = assists.open(assists.helpers(1, "owner")[0])
+    for helper in assists.helpers(2):
+        assists.help(second["code"], helper)
+    staff = Principal(Role.STAFF, 0, store_id=assists.shop.store_id)
+    with assists.db.read() as session:
+        offer, rows = service.offer_board(session, assists.clock.now(), staff, assists.offer["id"])
+        board = [(r.task.id, r.progress.helpers, r.progress.steps_reached, r.rewards_granted, r.progress.seconds_left)
+                 for r in rows]
+    assert offer.id == assists.offer["id"]
+    assert board == [(first["id"], 0, 0, 0, 23 * 3600), (second["id"], 2, 1, 1, 24 * 3600)]
