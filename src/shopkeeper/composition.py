@@ -41,6 +41,8 @@ from shopkeeper.promotions import api as promotions
 from shopkeeper.promotions.campaigns import api as campaigns
 from shopkeeper.ratelimit import RateLimits
 from shopkeeper.settings import Settings
+from shopkeeper.social.assists import api as assists
+from shopkeeper.social.assists import helping as assist_helping
 from shopkeeper.social.distribution import api as distribution
 from shopkeeper.social.distribution import commissions
 from shopkeeper.social.groupbuys import api as group_buys
@@ -57,11 +59,12 @@ TIMER_HANDLERS: Mapping[str, timers.Handler] = {
     case_rows.REMINDER: case_service.remind,
     group_buy_seats.EXPIRE: group_buy_seats.expire,
     commissions.RELEASE: commissions.release,
+    assist_helping.EXPIRE: assist_helping.expire,
 }
 
 API_ROUTERS: tuple[APIRouter, ...] = tuple(module.router for module in (
     catalog, customers, inventory, fulfillment, carriers, orders, receipt, complaints, cases, seller_metrics,
-    promotions, cart_pricing, campaigns, group_buys, distribution, rewards, platform_api))
+    promotions, cart_pricing, campaigns, group_buys, assists, distribution, rewards, platform_api))
 
 
 def install_ports() -> None:

@@ -90,6 +90,21 @@ SENTENCES: dict[str, Words] = {
     "reward.not_granted": ("Order #{order_id} earned nothing: {reason}", "订单 #{order_id} 未获得奖励：{reason}"),
     "reward.invited": ("Buyer #{invitee_id} came by buyer #{inviter_id}'s invitation", "买家 #{invitee_id} 经买家 #{inviter_id} 邀请而来"),
     "reward.drawn": ("Buyer #{buyer_id} drew (draw #{draw_id}, roll {roll})", "买家 #{buyer_id} 抽奖（抽奖 #{draw_id}，点数 {roll}）"),
+    # assists (邀请助力, 分享互惠)
+    "assist.offer_created": ("Assist offer {name}: {steps} step(s) up to {goal} helpers, {time_limit_hours} h to gather them",
+                             "新建助力活动 {name}：{steps} 个阶梯，最多 {goal} 人助力，{time_limit_hours} 小时内完成"),
+    "assist.offer_ended": ("Assist offer ended: no new tasks open on it", "助力活动已结束，不再发起新任务"),
+    "assist.task_opened": ("Buyer #{buyer_id} opened a task (code {code}) needing {goal} helpers by {expires_at}",
+                           "买家 #{buyer_id} 发起助力（助力码 {code}），需 {goal} 人助力，{expires_at} 截止"),
+    "assist.helped": ("Buyer #{buyer_id} helped: {helpers} of {goal}", "买家 #{buyer_id} 已助力：{helpers}/{goal}"),
+    "assist.reward_granted": ("Step {level} reached: coupon #{coupon_id} granted to buyer #{buyer_id}",
+                              "达成第 {level} 阶梯：已向买家 #{buyer_id} 发放优惠券 #{coupon_id}"),
+    "assist.reward_unavailable": ("Step {level} reached, but its reward could not be issued to buyer #{buyer_id}: {reason}",
+                                  "达成第 {level} 阶梯，但奖励未能发放给买家 #{buyer_id}：{reason}"),
+    "assist.task_completed": ("Every step reached with {helpers} helpers: the task is complete",
+                              "{helpers} 人助力，全部阶梯达成，任务完成"),
+    "assist.task_expired": ("Time ran out with {helpers} of {goal} helpers; rewards granted stay",
+                            "助力超时：{helpers}/{goal} 人，已发放的奖励保留"),
     # after-sales cases
     "case.opened": ("{by} opened a case: {agreement}", "{by}发起售后：{agreement}"),
     "case.reminded": ("Reminder: the {waiting_for} must act by {due_at}", "提醒：{waiting_for}须在 {due_at} 前处理"),
@@ -222,6 +237,10 @@ _CODES: dict[str, Words] = {
     "reward-budget-spent": ("the program's budget is spent", "活动预算已用完"),
     "reward-limit-reached": ("the buyer has every reward one person gets", "买家已达每人上限"),
     "already-rewarded": ("rewarded already", "已奖励过"), "reward-unavailable": ("nothing to grant now", "当前无可发放"),
+    # assists: why a reached step's reward could not be issued
+    "sold_out": ("the coupon is all claimed", "优惠券已领完"), "coupon-limit-reached": ("the buyer holds as many as allowed", "买家持有数量已达上限"),
+    "coupon-unavailable": ("the coupon cannot be had now", "优惠券当前不可领取"),
+    "price_at_or_below_reward": ("the SKU's price is at or below the reward's already", "商品售价已不高于奖励价"),
     # why points moved (points.recorded `reason`)
     "reward": ("a reward program's grant", "奖励活动发放"),
     "order_completed": ("earned on a completed order", "确认收货获得"), "points_price": ("spent on an order", "下单抵扣"),

@@ -89,6 +89,16 @@ class RewardRules:
 
 
 @dataclass(frozen=True)
+class AssistRules:
+    """邀请助力 / 分享互惠 (RULES.md §4.1): the bounds a store's assist offers keep; the sources give no numbers (§16)."""
+
+    max_steps: int  # reward steps one offer may have
+    min_hours: int  # the time a task has to gather its helpers, from its opening
+    max_hours: int
+    max_helps_per_helper_per_day: int  # tasks of one store a helper may help in a day, whatever the offer says
+
+
+@dataclass(frozen=True)
 class Rulebook:
     name: str
     title: str
@@ -101,6 +111,7 @@ class Rulebook:
     group_buy: GroupBuyRules
     distribution: DistributionRules
     rewards: RewardRules
+    assist: AssistRules
 
 
 def names() -> list[str]:
@@ -138,6 +149,7 @@ def _parse(name: str, raw: dict[str, Any]) -> Rulebook:
         group_buy=GroupBuyRules(**raw["group_buy"]),
         distribution=DistributionRules(**raw["distribution"]),
         rewards=RewardRules(**raw["rewards"]),
+        assist=AssistRules(**raw["assist"]),
     )
 
 

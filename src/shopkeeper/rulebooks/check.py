@@ -163,6 +163,7 @@ RULEBOOK: Spec = {
                   "max_auto_fill_seats": whole},
     "distribution": {"max_attribution_days": positive, "max_levels_paid": positive},
     "rewards": {"max_red_packets": positive, "min_red_packet_minor": positive},
+    "assist": {"max_steps": positive, "min_hours": positive, "max_hours": positive, "max_helps_per_helper_per_day": positive},
 }
 
 
@@ -185,7 +186,10 @@ def problems(raw: dict[str, Any]) -> list[str]:
     found = table_problems(RULEBOOK, "", {k: v for k, v in raw.items() if k != "programs"})
     if "programs" in raw:
         found += _programs("programs", raw["programs"])
-    return found or _consistency(raw["aftersales"]) + _carriers_fit(raw) + _group_buy_fits(raw["group_buy"], raw["shipping"])
+    if found:
+        return found
+    return (_consistency(raw["aftersales"]) + _carriers_fit(raw) + _group_buy_fits(raw["group_buy"], raw["shipping"])
+            + _assist_fits(raw["assist"]))
 
 
 def _group_buy_fits(g: dict[str, Any], shipping: dict[str, Any]) -> list[str]:
@@ -201,6 +205,12 @@ def _group_buy_fits(g: dict[str, Any], shipping: dict[str, Any]) -> list[str]:
         found.append(f"group_buy.max_auto_fill_seats: {g['max_auto_fill_seats']} must leave the opener's seat "
                      f"in the largest group ({g['max_group_size']})")
     return found
+
+
+def _assist_fits(a: dict[str, Any]) -> list[str]:
+    if a["min_hours"] > a["max_hours"]:
+        return [f"assist.min_hours: {a['min_hours']} is above max_hours ({a['max_hours']})"]
+    return []
 
 
 def check_text(source: str) -> list[str]:
