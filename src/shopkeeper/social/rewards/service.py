@@ -28,6 +28,7 @@ from shopkeeper.errors import DomainError, InvalidInput, NotAllowedInState, NotF
 from shopkeeper.orders import service as orders
 from shopkeeper.promotions import service as promotions
 from shopkeeper.scope import SYSTEM, require_role, require_store_manager, scoped
+from shopkeeper.settings import DEFAULT_PLATFORM_TIMEZONE
 from shopkeeper.social.rewards import draws, grants, kinds, rules
 from shopkeeper.social.rewards.grants import subject
 from shopkeeper.social.rewards.models import (
@@ -41,7 +42,8 @@ from shopkeeper.social.rewards.models import (
 if TYPE_CHECKING:
     from shopkeeper.orders.models import Order
 
-PLATFORM_TIMEZONE = "Asia/Shanghai"  # our choice (§16): a platform program's days and hours are Beijing time
+# a platform program's days and hours: the platform's default clock (settings; our choice §16, Beijing time)
+PLATFORM_TIMEZONE = DEFAULT_PLATFORM_TIMEZONE
 
 
 @dataclass(frozen=True)
