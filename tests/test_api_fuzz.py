@@ -24,11 +24,15 @@ from shopkeeper.db import Database
 from shopkeeper.settings import Settings
 from support import Shop, examples
 
-# examples per operation, role and mode: 10 valid + 6 invalid for each of the ~100 operations and 3 roles keeps
-# `make test` inside its budget (tests/README.md); HYPOTHESIS_PROFILE=deep runs ten times as many, and
-# SHOPKEEPER_FUZZ_EXAMPLES / SHOPKEEPER_FUZZ_NEGATIVE_EXAMPLES set either number outright
+# examples per operation, role and mode: 10 valid for each of the ~100 operations and 3 roles, and 6 invalid as the
+# operator, keeps `make test` inside its budget (tests/README.md); HYPOTHESIS_PROFILE=deep runs ten times as many,
+# and SHOPKEEPER_FUZZ_EXAMPLES / SHOPKEEPER_FUZZ_NEGATIVE_EXAMPLES set either number outright
 EXAMPLES = {GenerationMode.POSITIVE: int(os.environ.get("SHOPKEEPER_FUZZ_EXAMPLES", examples(10))),
             GenerationMode.NEGATIVE: int(os.environ.get("SHOPKEEPER_FUZZ_NEGATIVE_EXAMPLES", examples(6)))}
+# Invalid input is sent with one key only: a key names who is calling (api/deps.py) and roles are checked in the
+# services, after FastAPI has validated the request, so a request that breaks the schema gets the same 422 whoever
+# sends it; valid input goes with every role, since what it is answered does depend on who sends it.
+INVALID_INPUT_ROLE = "operator"
 
 # Checks left out, each with its reason (all others run):
 EXCLUDED = {
@@ -71,6 +75,8 @@ def test_every_answer_keeps_the_documented_contract(api, role: str) -> None:  # 
     failures: dict[str, str] = {}
     for operation in operations:
         for mode, count in EXAMPLES.items():
+            if mode is GenerationMode.NEGATIVE and role != INVALID_INPUT_ROLE:
+                continue
 
             # the key is fixed, not generated: an invalid Authorization would only test the key, and be replaced
             strategy = operation.as_strategy(generation_mode=mode, headers={"Authorization": f"Bearer {key}"})
