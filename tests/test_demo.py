@@ -41,7 +41,7 @@ HELD_IN_ESCROW = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED)
 HOLDING_STOCK = (OrderStatus.AWAITING_PAYMENT, OrderStatus.PAID)
 
 # Building the demo is the slowest step of this module (about ten seconds a build on a quiet core), so it is built
-# once per backend, and once more for the same-seed comparison, for the whole run: under pytest-xdist the first
+# once per backend for the whole run (once more on SQLite for the same-seed comparison where there is no PostgreSQL): under pytest-xdist the first
 # worker to ask builds it and the other reads the same database.
 
 
@@ -86,23 +86,32 @@ def sqlite_copy(template: str, path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+def on_sqlite(shared_dir: Path, sqlite_template: str) -> Built:
+    return built_once(shared_dir, "sqlite", lambda: sqlite_copy(sqlite_template, shared_dir / "demo.db"))
+
+
+def on_postgres(request: pytest.FixtureRequest, shared_dir: Path) -> Built:
+    return built_once(shared_dir, "postgres", lambda: request.getfixturevalue("postgres_database_for")("demo"))
+
+
 @pytest.fixture(scope="module", params=BACKENDS)
 def built(request: pytest.FixtureRequest, shared_dir: Path, sqlite_template: str) -> Iterator[Built]:
     """The demo on an empty database of its own (not one the other tests empty before each test), per backend."""
-    if request.param == "sqlite":
-        found = built_once(shared_dir, "sqlite", lambda: sqlite_copy(sqlite_template, shared_dir / "demo.db"))
-    else:
-        found = built_once(shared_dir, "postgres", lambda: request.getfixturevalue("postgres_database_for")("demo"))
+    found = on_sqlite(shared_dir, sqlite_template) if request.param == "sqlite" else on_postgres(request, shared_dir)
     yield found
     found.db.dispose()
 
 
 @pytest.fixture(scope="module")
-def rebuilt(shared_dir: Path, sqlite_template: str) -> Iterator[Built]:
-    """A second build with the same seed and end time, on a SQLite database of its own."""
-    found = built_once(shared_dir, "again", lambda: sqlite_copy(sqlite_template, shared_dir / "again.db"))
-    yield found
-    found.db.dispose()
+def built_twice(request: pytest.FixtureRequest, shared_dir: Path, sqlite_template: str) -> Iterator[tuple[Built, Built]]:
+    """Two builds with the same seed and end time: SQLite's and PostgreSQL's where PostgreSQL is configured (built for
+    its own checks anyway, and a second backend must give the same shop too), else a second one on SQLite."""
+    first = on_sqlite(shared_dir, sqlite_template)
+    second = (on_postgres(request, shared_dir) if "postgres" in BACKENDS else
+              built_once(shared_dir, "again", lambda: sqlite_copy(sqlite_template, shared_dir / "again.db")))
+    yield first, second
+    first.db.dispose()
+    second.db.dispose()
 
 
 def test_demo_builds_a_consistent_shop(built: Built) -> None:
@@ -246,14 +255,15 @@ def count(session: Session, column: Any, *where: Any) -> int:
     return int(session.scalar(select(func.count(column)).where(*where)) or 0)
 
 
-def test_same_seed_builds_the_same_orders(built: Built, rebuilt: Built) -> None:
-    # given two fresh databases, when the demo is built on both with one seed and one end time
-    db, second = built.db, rebuilt.db
-    assert built.was_empty and rebuilt.was_empty
+def test_same_seed_builds_the_same_orders(built_twice: tuple[Built, Built]) -> None:
+    # given two fresh databases (PostgreSQL's beside SQLite's where configured), when the demo is built on both with
+    # one seed and one end time
+    first, second = built_twice
+    assert first.was_empty and second.was_empty
     # then the orders are the same, order for order
-    assert orders_by_status(db) == orders_by_status(second)
-    assert order_history(db) == order_history(second)
-    assert case_history(db) == case_history(second) != []
+    assert orders_by_status(first.db) == orders_by_status(second.db)
+    assert order_history(first.db) == order_history(second.db)
+    assert case_history(first.db) == case_history(second.db) != []
 
 
 def orders_by_status(db: Database) -> dict[tuple[str, str], int]:
