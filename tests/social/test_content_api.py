@@ -6,6 +6,7 @@ or expired by its deadline timer; the sales its code brought within its window."
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from shopkeeper.clock import SimulatedClock
 from shopkeeper.db import Database
@@ -116,3 +117,35 @@ def test_staff_cannot_schedule_a_session_for_a_plain_promoter_and_bad_times_are_
     assert kol.schedule(expect=422, ends_at=kol.at(minutes=30))["code"] == "invalid-input"
     assert kol.publish(expect=422, deadline=kol.at(days=-1))["code"] == "invalid-input"
     assert kol.content_touch(kol.shop.new_buyer("x"), "NOSUCHCODE", expect=409)["code"] == "unknown-content-code"
+
+
+def test_the_figures_of_many_sessions_are_one_read(kol: ContentShop, db: Database) -> None:
+    from sqlalchemy import event
+
+    from shopkeeper.social.content import service
+    from shopkeeper.social.content.models import LiveSession
+
+    # given three sessions, one of which sold
+    made = [kol.schedule(title=f"场次 {n}") for n in range(3)]
+    kol.clock.advance(hours=2)
+    viewer = kol.shop.new_buyer("viewer")
+    kol.content_touch(viewer, made[1]["code"])
+    order = kol.buy(viewer)
+    statements: list[str] = []
+
+    def seen(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    # when their figures are read
+    with db.read() as session:
+        sessions = list(session.scalars(select(LiveSession)))
+        event.listen(db.engine, "before_cursor_execute", seen)
+        try:
+            figures = service.session_figures(session, kol.shop.store_id, sessions)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", seen)
+
+    # then one statement answers for all three
+    assert len(statements) == 1
+    assert {k: v.orders for k, v in figures.items()} == {made[0]["id"]: 0, made[1]["id"]: 1, made[2]["id"]: 0}
+    assert figures[made[1]["id"]].gmv_minor == order["total"]["minor"]
