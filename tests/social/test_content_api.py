@@ -149,3 +149,15 @@ def test_the_figures_of_many_sessions_are_one_read(kol: ContentShop, db: Databas
     assert len(statements) == 1
     assert {k: v.orders for k, v in figures.items()} == {made[0]["id"]: 0, made[1]["id"]: 1, made[2]["id"]: 0}
     assert figures[made[1]["id"]].gmv_minor == order["total"]["minor"]
+
+
+def test_an_influencer_lists_the_published_tasks_and_their_own_and_other_buyers_none(kol: ContentShop) -> None:
+    open_task, theirs, rival = kol.publish(), kol.publish(), kol.publish()
+    other = kol.shop.new_buyer("达人 Wu")
+    kol.shop.staff.post("/influencers", {"promoter_id": kol.join(other)["id"], "name": "吴"})
+    kol.influencer_buyer[2].post(f"/content-tasks/{theirs['id']}/accept")
+    other[2].post(f"/content-tasks/{rival['id']}/accept")
+    path = f"/content-tasks?store_id={kol.shop.store_id}"
+    assert [t["id"] for t in kol.influencer_buyer[2].get(path)["items"]] == [theirs["id"], open_task["id"]]
+    assert kol.shop.new_buyer("stranger")[2].get(path)["items"] == []
+    assert len(kol.shop.staff.get(path)["items"]) == 3

@@ -189,12 +189,15 @@ def publish_task(session: Session, now: datetime, actor: Principal, spec: TaskSp
 def list_tasks(session: Session, actor: Principal, store_id: int | None, status: TaskStatus | None, limit: int,
                before_id: int | None) -> list[ContentTask]:
     """Newest first: a store's for its staff (every store's for the operator); for an influencer of `store_id`, the
-    store's published tasks and the ones they took."""
+    store's published tasks and the ones they took; for any other buyer, none."""
     query = newest_first(select(ContentTask), ContentTask.id, limit, before_id)
     if actor.role is Role.BUYER:
         if store_id is None:
             raise InvalidInput("an influencer lists one store's tasks: give store_id")
-        me = distribution.influencer_of(session, actor, store_id)
+        try:
+            me = distribution.influencer_of(session, actor, store_id)
+        except NotAnInfluencer:
+            return []  # a buyer the store has not signed sees none of its tasks, as `scoped` shows buyers no store's rows
         query = query.where((ContentTask.status == TaskStatus.PUBLISHED.value) | (ContentTask.promoter_id == me.id))
     else:
         query = scoped(query, actor, ContentTask.store_id)
