@@ -81,3 +81,10 @@ def test_a_session_or_task_rate_replaces_the_programs_rules_and_keeps_its_exclus
     found = distribution_rules.at_percent(terms, Decimal(8))
     assert found.rules == (distribution_rules.CommissionRule("store", None, Decimal(8), None),)
     assert found.excluded_promotions == ("campaign-entry",) and found.attribution_days == 7
+
+
+def test_a_session_or_task_rate_stays_above_a_paid_second_level() -> None:
+    rules.check_percent(Decimal(3), None)
+    rules.check_percent(Decimal("2.5"), Decimal(2))
+    with pytest.raises(InvalidInput, match="second-level"):
+        rules.check_percent(Decimal(2), Decimal(2))  # the recruiter would earn as much as the influencer

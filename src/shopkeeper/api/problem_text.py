@@ -287,6 +287,7 @@ DETAILS_ZH: dict[str, str] = {
     "you are not an influencer of store {id}": "您不是店铺 {id} 的签约达人",
     "promoter {id} is not an influencer of store {store}": "推广员 {id} 不是店铺 {store} 的签约达人",
     "a live session ends after it starts": "直播场次的结束时间须晚于开始时间",
+    "the rate is above the program's second-level percentage {n}": "佣金比例须高于分销方案的二级佣金百分比 {n}",
     "a live session cannot end in the past": "直播场次的结束时间不能早于现在",
     "a content task's deadline is in the future": "内容任务的截止时间须晚于现在",
     "a content task's sales window lasts at least until its deadline": "内容任务的带货期须至少持续到截止时间",

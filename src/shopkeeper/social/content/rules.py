@@ -42,20 +42,27 @@ def check_session(starts_at: datetime, ends_at: datetime, now: datetime) -> None
         raise InvalidInput("a live session cannot end in the past")
 
 
-def check_percent(percent: Decimal | None) -> None:
-    """A session's or task's own commission percentage, like a program's (distribution.rules.check_program): 0 to 100."""
-    if percent is not None and not 0 <= percent <= 100:
+def check_percent(percent: Decimal | None, second_level_percent: Decimal | None = None) -> None:
+    """A session's or task's own commission percentage, like a program's (distribution.rules.check_program): 0 to
+    100, and above the second level's percentage where the program pays one, so a recruiter never earns more on a
+    sale than the influencer who made it (RULES.md §17.2)."""
+    if percent is None:
+        return
+    if not 0 <= percent <= 100:
         raise InvalidInput("a commission percentage is 0 to 100")
+    if second_level_percent is not None and percent <= second_level_percent:
+        raise InvalidInput(f"the rate is above the program's second-level percentage {second_level_percent}")
 
 
-def check_task(deadline: datetime, sales_until: datetime, now: datetime, percent: Decimal | None, fee_minor: int) -> None:
+def check_task(deadline: datetime, sales_until: datetime, now: datetime, percent: Decimal | None, fee_minor: int,
+               second_level_percent: Decimal | None = None) -> None:
     """A task is due in the future; its code sells at least until the deadline; its terms are a percentage of what
     its buyers paid (none: the program's rules), a fee for the content, or both."""
     if deadline <= now:
         raise InvalidInput("a content task's deadline is in the future")
     if sales_until < deadline:
         raise InvalidInput("a content task's sales window lasts at least until its deadline")
-    check_percent(percent)
+    check_percent(percent, second_level_percent)
     if fee_minor < 0:
         raise InvalidInput("a content task's fee is not negative")
 

@@ -77,6 +77,12 @@ def _influencer(session: Session, actor: Principal, store_id: int, promoter_id: 
     return promoter
 
 
+def _second_level(session: Session, actor: Principal, store_id: int) -> Decimal | None:
+    """The program's second-level percentage where it pays a second level (the opt-in RULES.md §17.2 allows)."""
+    terms = distribution.get_program(session, actor, store_id)
+    return terms.second_level_percent if terms.levels_paid == 2 and terms.second_level_opt_in else None
+
+
 # --- live sessions -------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -95,7 +101,7 @@ def schedule_session(session: Session, now: datetime, actor: Principal, spec: Se
     catalog.get_store(session, actor, spec.store_id)
     _influencer(session, actor, spec.store_id, spec.influencer_id)
     rules.check_session(spec.starts_at, spec.ends_at, now)
-    rules.check_percent(spec.commission_percent)
+    rules.check_percent(spec.commission_percent, _second_level(session, actor, spec.store_id))
     live = LiveSession(store_id=spec.store_id, promoter_id=spec.influencer_id, title=spec.title, code=_new_code(session),
                        starts_at=spec.starts_at, ends_at=spec.ends_at, created_at=now,
                        commission_percent=None if spec.commission_percent is None else str(spec.commission_percent))
@@ -172,7 +178,8 @@ def publish_task(session: Session, now: datetime, actor: Principal, spec: TaskSp
     for product_id in spec.product_ids:
         if catalog.product_by_id(session, product_id).store_id != spec.store_id:
             raise NotFound(f"product {product_id} does not exist")
-    rules.check_task(spec.deadline, spec.sales_until, now, spec.commission_percent, spec.fee_minor)
+    rules.check_task(spec.deadline, spec.sales_until, now, spec.commission_percent, spec.fee_minor,
+                     _second_level(session, actor, spec.store_id))
     task = ContentTask(store_id=spec.store_id, title=spec.title, brief=spec.brief, product_ids=list(spec.product_ids),
                        currency=store.currency, fee_minor=spec.fee_minor, deadline=spec.deadline,
                        sales_until=spec.sales_until, status=TaskStatus.PUBLISHED.value, published_at=now,
