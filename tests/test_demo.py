@@ -32,6 +32,8 @@ from shopkeeper.inventory.models import Stock, StockMovement
 from shopkeeper.orders import ledger
 from shopkeeper.orders.models import Order, OrderLine, ReceiptExtension
 from shopkeeper.orders.rules import OrderStatus
+from shopkeeper.social.content.models import ContentTask, LiveSession
+from shopkeeper.social.distribution.models import Attribution, Promoter, PromoterEntry
 from shopkeeper.social.groupbuys.models import GroupBuy, GroupBuyMember
 from shopkeeper.timers import Timer
 from support import BACKENDS
@@ -136,6 +138,7 @@ def test_demo_builds_a_consistent_shop(built: Built) -> None:
         assert_taobao_ships_on_time_mostly_not_always(session)
         assert_a_filed_carrier_ships_and_receipts_are_extended(session)
         assert_group_buys_fill_fail_and_run_live(session)
+        assert_influencers_sell_live_and_through_a_task(session)
 
 
 def assert_ledgers_balance(session: Session) -> None:
@@ -249,6 +252,19 @@ def assert_group_buys_fill_fail_and_run_live(session: Session) -> None:
                                  .where(GroupBuy.status == "complete")))
     assert shipped > 0
     assert count(session, Order.id, Order.held_for_group.is_not(None), Order.status == OrderStatus.SHIPPED) == 0
+
+
+def assert_influencers_sell_live_and_through_a_task(session: Session) -> None:
+    """RULES.md §4.3: two influencers signed; the live session's viewers' paid orders are attributed to it; the task
+    was sent back once, approved, its fee paid; its code brought orders too."""
+    assert count(session, Promoter.id, Promoter.kind == "influencer") == 2
+    live = session.scalar(select(LiveSession))
+    task = session.scalar(select(ContentTask))
+    assert live is not None and task is not None
+    assert count(session, Attribution.id, Attribution.live_session_id == live.id) > 0
+    assert count(session, Attribution.id, Attribution.task_id == task.id) > 0
+    assert task.status == "approved" and task.submission_url and task.submission_url.endswith("/2")
+    assert count(session, PromoterEntry.id, PromoterEntry.kind == "fee", PromoterEntry.promoter_id == task.promoter_id) == 1
 
 
 def count(session: Session, column: Any, *where: Any) -> int:

@@ -43,6 +43,8 @@ from shopkeeper.ratelimit import RateLimits
 from shopkeeper.settings import Settings
 from shopkeeper.social.assists import api as assists
 from shopkeeper.social.assists import helping as assist_helping
+from shopkeeper.social.content import api as content
+from shopkeeper.social.content import service as content_service
 from shopkeeper.social.distribution import api as distribution
 from shopkeeper.social.distribution import commissions
 from shopkeeper.social.groupbuys import api as group_buys
@@ -60,11 +62,12 @@ TIMER_HANDLERS: Mapping[str, timers.Handler] = {
     group_buy_seats.EXPIRE: group_buy_seats.expire,
     commissions.RELEASE: commissions.release,
     assist_helping.EXPIRE: assist_helping.expire,
+    content_service.TASK_DEADLINE: content_service.deadline_passed,
 }
 
 API_ROUTERS: tuple[APIRouter, ...] = tuple(module.router for module in (
     catalog, customers, inventory, fulfillment, carriers, orders, receipt, complaints, cases, seller_metrics,
-    promotions, cart_pricing, campaigns, group_buys, assists, distribution, rewards, platform_api))
+    promotions, cart_pricing, campaigns, group_buys, assists, distribution, content, rewards, platform_api))
 
 
 def install_ports() -> None:

@@ -50,6 +50,10 @@ TITLES_ZH: dict[str, str] = {
     "payout-exceeds-balance": "提现金额超过推广员的可提现余额",
     "not-a-promoter": "该店铺没有使用此推广码的推广员",
     "distribution-closed": "该店铺未开展分销",
+    "not-an-influencer": "店铺未签约您为达人",
+    "task-deadline-passed": "内容任务已过截止时间",
+    "task-taken": "该内容任务已被其他达人抢先接下",
+    "unknown-content-code": "没有直播场次或内容任务使用此代码",
     "reward-unavailable": "该奖励活动现在不发放奖励",
     "reward-budget-spent": "该奖励活动的预算已用完",
     "reward-limit-reached": "买家已获得该活动每人可得的全部奖励",
@@ -106,6 +110,8 @@ TERMS_ZH: dict[str, str] = {
     "form 3: pay on a downline's sales (团队计酬)": "第（三）项：以下线销售业绩计酬（团队计酬）",
     "reward program": "奖励活动", "draw": "抽奖记录",
     "assist offer": "助力活动", "assist task": "助力任务", "help": "助力", "expired": "已过期",
+    "live session": "直播场次", "content task": "内容任务", "accept": "接受", "submit": "提交", "withdraw": "撤回",
+    "published": "待接单", "accepted": "已接单", "submitted": "已提交", "withdrawn": "已撤回",
 }
 
 # English detail (a template: `{name}` matches any text) → Chinese with the same placeholders.
@@ -277,6 +283,20 @@ DETAILS_ZH: dict[str, str] = {
     "store {id} runs no distribution program": "店铺 {id} 未开展分销",
     "a promoter's own code does not count for their own orders": "推广员自己的推广码不计入本人订单",
     "cannot {action} a commission or payout that is {status}": "无法对{status}的佣金或提现执行{action}",
+    # influencers, live sessions, content tasks (social/content; RULES.md §4.3)
+    "you are not an influencer of store {id}": "您不是店铺 {id} 的签约达人",
+    "promoter {id} is not an influencer of store {store}": "推广员 {id} 不是店铺 {store} 的签约达人",
+    "a live session ends after it starts": "直播场次的结束时间须晚于开始时间",
+    "the rate is above the program's second-level percentage {n}": "佣金比例须高于分销方案的二级佣金百分比 {n}",
+    "a live session cannot end in the past": "直播场次的结束时间不能早于现在",
+    "a content task's deadline is in the future": "内容任务的截止时间须晚于现在",
+    "a content task's sales window lasts at least until its deadline": "内容任务的带货期须至少持续到截止时间",
+    "a content task's fee is not negative": "内容任务的稿费不能为负",
+    "the task was due at {at}": "任务截止时间为 {at}",
+    "content task {id} was accepted first by another influencer": "内容任务 {id} 已被其他达人抢先接下",
+    "no live session or content task has the code {code}": "没有直播场次或内容任务使用代码 {code}",
+    "an influencer lists one store's tasks: give store_id": "达人须按店铺查看任务：请提供 store_id",
+    "cannot {action} a content task that is {status}": "无法对{status}的内容任务执行{action}",
     # reward programs (social/rewards)
     "a reward is a coupon (template_id), points (points > 0) or a credit (amount > 0)": "奖励须为优惠券（template_id）、积分（points > 0）或现金（amount > 0）",
     "a count budget is at least 1": "次数预算至少为 1",

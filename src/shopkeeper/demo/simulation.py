@@ -23,6 +23,7 @@ from shopkeeper.clock import SimulatedClock
 from shopkeeper.customers.models import Buyer
 from shopkeeper.db import Database
 from shopkeeper.demo.aftersales import AfterSalesDesk
+from shopkeeper.demo.content import ContentDesk
 from shopkeeper.demo.data import (
     DAY,
     LOCAL_HOUR_WEIGHTS,
@@ -44,10 +45,12 @@ class DemoRun(ShopOpening):
         super().__init__(db, clock, rng, secret, scale, start, end)
         self.desk = AfterSalesDesk(self)
         self.group_desk = GroupBuyDesk(self)
+        self.content_desk = ContentDesk(self)
 
     def open_shops(self) -> None:
         super().open_shops()
         self.group_desk.launch(self.shops[0])  # the tea house sells in groups (拼团)
+        self.content_desk.launch(self.shops[0])  # and through influencers (达人): a live session, a content task
 
     def run(self, console: Console) -> None:
         total_days = max(1, math.ceil((self.end - self.start) / DAY))
@@ -108,7 +111,7 @@ class DemoRun(ShopOpening):
             f"cancelled by their buyers, {self.tally['price changes']} prices changed; "
             f"{self.tally['orders with a discount']:,} orders got a promotion and {self.tally['coupons claimed']} coupons "
             f"were claimed; {self.tally['receipt extended by the seller']} receipts were extended by sellers and "
-            f"{self.tally['receipt extended by the buyer']} by buyers; {self.desk.summary()}; {self.group_desk.summary()}; {self.fired:,} timers fired "
+            f"{self.tally['receipt extended by the buyer']} by buyers; {self.desk.summary()}; {self.group_desk.summary()}; {self.content_desk.summary()}; {self.fired:,} timers fired "
             f"and {pending:,} wait for the worker."
         )
 

@@ -15,6 +15,7 @@ counters move by atomic UPDATEs.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
@@ -31,7 +32,7 @@ from shopkeeper.orders import service as orders
 from shopkeeper.orders.rules import OrderStatus
 from shopkeeper.scope import SYSTEM
 from shopkeeper.social.distribution import rules
-from shopkeeper.social.distribution.models import Commission, Promoter, PromoterEntry, Touch
+from shopkeeper.social.distribution.models import Attribution, Commission, Promoter, PromoterEntry, Touch
 from shopkeeper.social.distribution.moves import CommissionStatus, next_state
 from shopkeeper.social.distribution.service import program_of, terms_of
 
@@ -61,12 +62,24 @@ def order_paid(session: Session, now: datetime, order: Order) -> None:
     promoter = session.get(Promoter, last.promoter_id)
     if promoter is None or promoter.buyer_id == order.buyer_id:
         return  # commission only on sales to other buyers
+    _attribute(session, now, order, last)
     lines = [_paid_line(session, line) for line in order.lines]
-    first = rules.commissions(lines, terms, rules.bonus_of(promoter.level, terms.levels))
+    if last.commission_percent is not None:  # a live session's or content task's own terms (RULES.md §4.3)
+        terms = rules.at_percent(terms, Decimal(last.commission_percent))
+        first = rules.commissions(lines, terms)
+    else:
+        first = rules.commissions(lines, terms, rules.bonus_of(promoter.level, terms.levels))
     _freeze(session, now, order, promoter, 1, lines, first)
     recruiter = session.get(Promoter, promoter.recruiter_id) if promoter.recruiter_id else None
     if recruiter is not None and recruiter.buyer_id != order.buyer_id:  # the direct recruiter only: never a third
         _freeze(session, now, order, recruiter, 2, lines, rules.second_level(lines, first, terms))
+
+
+def _attribute(session: Session, now: datetime, order: Order, touch: Touch) -> None:
+    """Record which touch won the order, with the live session or content task it named: their figures' source."""
+    session.add(Attribution(store_id=order.store_id, order_id=order.id, promoter_id=touch.promoter_id, touch_id=touch.id,
+                            live_session_id=touch.live_session_id, task_id=touch.task_id, currency=order.currency,
+                            paid_minor=order.total_minor, refunded_minor=0, at=now))
 
 
 def _paid_line(session: Session, line: Any) -> rules.PaidLine:
@@ -173,12 +186,23 @@ def _relevel(session: Session, promoter_id: int) -> int:
 
 def order_closed(session: Session, now: datetime, order: Order) -> None:
     """A paid order closed with everything refunded: all its commission comes back."""
+    _note_refunds(session, order)
     claw_back(session, now, order)
 
 
 def order_refunded(session: Session, now: datetime, order: Order) -> None:
     """Part of the order was refunded: its commission comes back in proportion."""
+    _note_refunds(session, order)
     claw_back(session, now, order)
+
+
+def _note_refunds(session: Session, order: Order) -> None:
+    """An attributed order's refunds so far, kept on its attribution for the session's and task's figures."""
+    if session.scalar(select(Attribution.id).where(Attribution.order_id == order.id)) is None:
+        return
+    session.execute(update(Attribution).where(Attribution.order_id == order.id)
+                    .values(refunded_minor=ledger.refunded(session, order.store_id, order.id))
+                    .execution_options(synchronize_session=False))
 
 
 def claw_back(session: Session, now: datetime, order: Order) -> None:

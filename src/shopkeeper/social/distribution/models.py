@@ -55,6 +55,10 @@ class Promoter(Base):
     paid_out_minor: Mapped[int] = mapped_column(default=0)
     balance_minor: Mapped[int] = mapped_column(default=0)
     joined_at: Mapped[datetime]
+    # an influencer (KOL, 达人) is a promoter the store signed up by name (RULES.md §4.3); the same commission
+    # lifecycle pays both kinds
+    kind: Mapped[str] = mapped_column(String(12), default="buyer", server_default="buyer")  # buyer | influencer
+    display_name: Mapped[str | None] = mapped_column(String(80))
 
 
 class Touch(Base):
@@ -68,6 +72,31 @@ class Touch(Base):
     buyer_id: Mapped[int] = mapped_column(ForeignKey("buyers.id"))
     promoter_id: Mapped[int] = mapped_column(ForeignKey("promoters.id"))
     source: Mapped[str] = mapped_column(String(8))  # code | link
+    at: Mapped[datetime]
+    # what brought the buyer, named by the content domain (RULES.md §4.3): a live session or a content task, and the
+    # commission percent their terms set (none: the program's rules)
+    live_session_id: Mapped[int | None] = mapped_column(index=True)
+    task_id: Mapped[int | None] = mapped_column(index=True)
+    commission_percent: Mapped[str | None] = mapped_column(String(12))
+
+
+class Attribution(Base):
+    """Which touch won a paid order: the promoter and, when the touch named one, the live session or content task.
+    What the order paid and what has been refunded since are kept here, so per-session and per-task figures are one
+    read."""
+
+    __tablename__ = "attributions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
+    promoter_id: Mapped[int] = mapped_column(ForeignKey("promoters.id"), index=True)
+    touch_id: Mapped[int] = mapped_column(ForeignKey("promoter_touches.id"))
+    live_session_id: Mapped[int | None] = mapped_column(index=True)
+    task_id: Mapped[int | None] = mapped_column(index=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    paid_minor: Mapped[int]  # the order's total when it was paid: the GMV it brought
+    refunded_minor: Mapped[int] = mapped_column(default=0)
     at: Mapped[datetime]
 
 
