@@ -31,6 +31,7 @@ from shopkeeper.console import (
     filters,
     group_pages,
     keys_page,
+    packet_pages,
     promotion_pages,
     queries,
     receipt_pages,
@@ -274,3 +275,4 @@ router.include_router(keys_page.router)
 router.include_router(carrier_pages.router)
 router.include_router(receipt_pages.router)
 router.include_router(group_pages.router)
+router.include_router(packet_pages.router)
