@@ -33,6 +33,8 @@ from shopkeeper.orders import ledger
 from shopkeeper.orders.models import Order, OrderLine, ReceiptExtension
 from shopkeeper.orders.rules import OrderStatus
 from shopkeeper.social.groupbuys.models import GroupBuy, GroupBuyMember
+from shopkeeper.social.packets import service as packets
+from shopkeeper.social.packets.models import PacketEntry, PacketProgram, PlatformPacket
 from shopkeeper.timers import Timer
 from support import BACKENDS
 
@@ -127,6 +129,7 @@ def test_demo_builds_a_consistent_shop(built: Built) -> None:
         assert_taobao_ships_on_time_mostly_not_always(session)
         assert_a_filed_carrier_ships_and_receipts_are_extended(session)
         assert_group_buys_fill_fail_and_run_live(session)
+        assert_platform_red_packets_rain_and_pay_in_both_currencies(session)
 
 
 def assert_ledgers_balance(session: Session) -> None:
@@ -240,6 +243,17 @@ def assert_group_buys_fill_fail_and_run_live(session: Session) -> None:
                                  .where(GroupBuy.status == "complete")))
     assert shipped > 0
     assert count(session, Order.id, Order.held_for_group.is_not(None), Order.status == OrderStatus.SHIPPED) == 0
+
+
+def assert_platform_red_packets_rain_and_pay_in_both_currencies(session: Session) -> None:
+    """跨店铺红包: the platform's CNY rain and USD watch-an-ad pool are grabbed every day and pay part of orders in the
+    stores taking part; the packets' books balance and the buyers' credit is what their packets hold."""
+    grabbed = dict(session.execute(select(PacketProgram.currency, PacketProgram.spent_count)).all())
+    assert grabbed.get("CNY", 0) > 0 and grabbed.get("USD", 0) > 0, grabbed
+    paid = set(session.scalars(select(Order.currency).where(Order.platform_funded_minor > 0, Order.paid_at.is_not(None))))
+    assert paid == {"CNY", "USD"}, paid
+    assert session.scalar(select(func.sum(PacketEntry.amount_minor))) == 0
+    assert packets.balances(session)["buyer_credit"] == session.scalar(select(func.sum(PlatformPacket.left_minor)))
 
 
 def count(session: Session, column: Any, *where: Any) -> int:

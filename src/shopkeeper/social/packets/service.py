@@ -74,6 +74,7 @@ class ProgramSpec:
     ends_at: datetime | None = None
     currency: str = "CNY"
     store_ids: Sequence[int] = ()  # stores the operator names; others may opt in
+    split_seed: str | None = None  # the demo's, so a run repeats; otherwise a fresh secret seed per pool
 
 
 def create_program(session: Session, now: datetime, actor: Principal, spec: ProgramSpec) -> PacketProgram:
@@ -92,7 +93,8 @@ def create_program(session: Session, now: datetime, actor: Principal, spec: Prog
         ends_at=spec.ends_at, created_at=now)
     session.add(program)
     session.flush()
-    split = split_packets(terms.total_minor, terms.packets, terms.min_minor, random.Random(secrets.token_hex(16)))
+    seed = spec.split_seed or secrets.token_hex(16)
+    split = split_packets(terms.total_minor, terms.packets, terms.min_minor, random.Random(seed))
     session.add_all(PlatformPacket(program_id=program.id, seq=n, amount_minor=amount, left_minor=0, expired_minor=0)
                     for n, amount in enumerate(split, 1))
     events.record(session, now, "platform_packet.program_created", subject(program), None, name=program.name,
