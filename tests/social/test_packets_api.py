@@ -121,3 +121,18 @@ def test_the_pool_runs_out_and_only_the_operator_creates_or_ends_programs(shop: 
     assert got[0]["amount"]["minor"] + got[1]["amount"]["minor"] == 300 and got[2]["code"] == "packets-gone"
     ended = api.post(f"/platform-packets/programs/{pool['id']}/end")
     assert ended["status"] == "ended" and api.post(f"/platform-packets/programs/{pool['id']}/end", expect=409)
+
+
+def test_a_packet_larger_than_the_goods_pays_them_all_and_keeps_the_rest(shop: Shop, api: Api, db: Database) -> None:
+    # given one packet of 100.00 from a program this store takes part in, with a 50.00 spend threshold
+    pool = program(api, total_minor=10000, packets=1, min_minor=100, min_spend_minor=5000, store_ids=[shop.store_id])
+    grab(shop.shopper, pool["id"])
+    # when the buyer checks out the 59.90 tee
+    placed = checkout(shop, (shop.store_id, [(shop.skus[0], 1)]))["orders"][0]
+    # then the packet pays the tee in full, never more, and 40.10 stays on it
+    assert (placed["packets"]["minor"], placed["order"]["total"]["minor"]) == (5990, 0)
+    assert shop.shopper.get("/platform-packets/mine")["credit"][0]["minor"] == 4010
+    # and under the threshold (a 40.10 packet on nothing participating reaching 50.00) it pays nothing
+    other = Shop(api, rulebook="tmall")
+    assert checkout(shop, (other.store_id, [(other.skus[0], 1)]))["orders"][0]["packets"]["minor"] == 0
+    assert packet_books(db)["order_funding"] == 5990

@@ -26,6 +26,7 @@ from shopkeeper import events, rulebooks, timers
 from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog import service as catalog
 from shopkeeper.clock import Clock
+from shopkeeper.customers import service as customers
 from shopkeeper.db import newest_first
 from shopkeeper.errors import InvalidInput, NotAllowedInState, NotFound
 from shopkeeper.orders import checkout as orders_checkout
@@ -109,7 +110,7 @@ def join(session: Session, now: datetime, actor: Principal, program_id: int, sto
     require_store_manager(actor, store_id)
     program = get_program(session, actor, program_id)
     if program.status != "active":
-        raise NotAllowedInState(f"cannot join a red-packet program that is {program.status}",
+        raise NotAllowedInState(f"a red-packet program that is {program.status} takes no more stores",
                                 current_status=program.status, action="join")
     return _join(session, now, program, store_id, "operator" if actor.is_operator else "store")
 
@@ -138,7 +139,7 @@ def end_program(session: Session, now: datetime, actor: Principal, program_id: i
     require_role(actor, Role.OPERATOR)
     program = get_program(session, actor, program_id)
     if program.status != "active":
-        raise NotAllowedInState(f"cannot end a red-packet program that is {program.status}",
+        raise NotAllowedInState(f"a red-packet program that is {program.status} cannot be ended",
                                 current_status=program.status, action="end")
     program.status, program.ended_at = "ended", now
     events.record(session, now, "platform_packet.program_ended", subject(program), None,
@@ -297,6 +298,7 @@ def checkout(session: Session, now: datetime, actor: Principal, baskets: Sequenc
     platform-funded reduction over its participating stores' lines, priced with every other promotion; each order
     then takes its share out of the packets, soonest to expire first."""
     buyer_id = _buyer(actor)
+    customers.lock_buyer(session, buyer_id)  # the buyer's row, then the packets: the order every checkout locks in
     store_ids = {store_id for store_id, _ in baskets}
     held = list(session.scalars(select(PlatformPacket).where(
         PlatformPacket.buyer_id == buyer_id, PlatformPacket.left_minor > 0, PlatformPacket.expires_at > now)
