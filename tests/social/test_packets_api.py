@@ -4,6 +4,8 @@ goods are paid by the packets, the store paid in full at completion, refunds and
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from shopkeeper import timers
 from shopkeeper.clock import SimulatedClock
 from shopkeeper.db import Database
@@ -136,3 +138,20 @@ def test_a_packet_larger_than_the_goods_pays_them_all_and_keeps_the_rest(shop: S
     other = Shop(api, rulebook="tmall")
     assert checkout(shop, (other.store_id, [(other.skus[0], 1)]))["orders"][0]["packets"]["minor"] == 0
     assert packet_books(db)["order_funding"] == 5990
+
+
+def test_an_order_closing_after_its_packet_expired_gives_the_packets_part_to_the_platform(
+        shop: Shop, api: Api, db: Database, clock: SimulatedClock) -> None:
+    # given a packet of 50.00 valid for one day, grabbed now; 23 hours later the buyer spends it on an order left unpaid
+    pool = program(api, total_minor=5000, packets=1, min_minor=100, valid_days=1, store_ids=[shop.store_id])
+    grab(shop.shopper, pool["id"])
+    clock.advance(hours=23)
+    order = checkout(shop, (shop.store_id, [(shop.skus[0], 1)]))["orders"][0]["order"]
+    assert order["total"]["minor"] == 990
+    # when the packet's day runs out, and then the order's payment window (the store's rulebook) closes it
+    timers.advance_to(db, clock, clock.now() + timedelta(days=3))
+    assert shop.shopper.get(f"/orders/{order['id']}")["status"] == "closed"
+    # then the packets' part went back to the platform, not to a packet that can no longer be spent
+    mine = shop.shopper.get("/platform-packets/mine")
+    assert mine["credit"] == [] and mine["items"][0]["expired"]["minor"] == 5000
+    assert packet_books(db) == {"packet_fund": 0, "buyer_credit": 0, "order_funding": 0, "store_settled": 0}
