@@ -26,7 +26,7 @@ def test_a_platform_packet_pays_in_participating_stores_only_and_the_store_gets_
     packet = grab(shop.shopper, pool["id"])
     credit = packet["amount"]["minor"]
     assert 100 <= credit <= 700 and packet["left"]["minor"] == credit
-    assert grab(shop.shopper, pool["id"], expect=201)  # no cap: a second packet
+    grab(shop.shopper, pool["id"])  # no per-person cap: a second packet
     wallet = shop.shopper.get("/platform-packets/mine")
     credit = wallet["credit"][0]["minor"]
     placed = checkout(shop, (shop.store_id, [(shop.skus[0], 1)]), (outsider.store_id, [(outsider.skus[0], 1)]))["orders"]
