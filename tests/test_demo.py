@@ -35,6 +35,8 @@ from shopkeeper.orders.rules import OrderStatus
 from shopkeeper.social.content.models import ContentTask, LiveSession
 from shopkeeper.social.distribution.models import Attribution, Promoter, PromoterEntry
 from shopkeeper.social.groupbuys.models import GroupBuy, GroupBuyMember
+from shopkeeper.social.packets import service as packets
+from shopkeeper.social.packets.models import PacketEntry, PacketProgram, PlatformPacket
 from shopkeeper.timers import Timer
 from support import BACKENDS
 
@@ -139,6 +141,7 @@ def test_demo_builds_a_consistent_shop(built: Built) -> None:
         assert_a_filed_carrier_ships_and_receipts_are_extended(session)
         assert_group_buys_fill_fail_and_run_live(session)
         assert_influencers_sell_live_and_through_a_task(session)
+        assert_platform_red_packets_rain_and_pay_in_both_currencies(session)
 
 
 def assert_ledgers_balance(session: Session) -> None:
@@ -265,6 +268,15 @@ def assert_influencers_sell_live_and_through_a_task(session: Session) -> None:
     assert count(session, Attribution.id, Attribution.task_id == task.id) > 0
     assert task.status == "approved" and task.submission_url and task.submission_url.endswith("/2")
     assert count(session, PromoterEntry.id, PromoterEntry.kind == "fee", PromoterEntry.promoter_id == task.promoter_id) == 1
+def assert_platform_red_packets_rain_and_pay_in_both_currencies(session: Session) -> None:
+    """跨店铺红包: the platform's CNY rain and USD watch-an-ad pool are grabbed every day and pay part of orders in the
+    stores taking part; the packets' books balance and the buyers' credit is what their packets hold."""
+    grabbed = dict(session.execute(select(PacketProgram.currency, PacketProgram.spent_count)).all())
+    assert grabbed.get("CNY", 0) > 0 and grabbed.get("USD", 0) > 0, grabbed
+    paid = set(session.scalars(select(Order.currency).where(Order.platform_funded_minor > 0, Order.paid_at.is_not(None))))
+    assert paid == {"CNY", "USD"}, paid
+    assert session.scalar(select(func.sum(PacketEntry.amount_minor))) == 0
+    assert packets.balances(session)["buyer_credit"] == session.scalar(select(func.sum(PlatformPacket.left_minor)))
 
 
 def count(session: Session, column: Any, *where: Any) -> int:

@@ -49,6 +49,8 @@ from shopkeeper.social.distribution import api as distribution
 from shopkeeper.social.distribution import commissions
 from shopkeeper.social.groupbuys import api as group_buys
 from shopkeeper.social.groupbuys import seats as group_buy_seats
+from shopkeeper.social.packets import api as platform_packets
+from shopkeeper.social.packets import service as packet_service
 from shopkeeper.social.rewards import api as rewards
 from shopkeeper.social.rewards import service as reward_service
 
@@ -63,11 +65,13 @@ TIMER_HANDLERS: Mapping[str, timers.Handler] = {
     commissions.RELEASE: commissions.release,
     assist_helping.EXPIRE: assist_helping.expire,
     content_service.TASK_DEADLINE: content_service.deadline_passed,
+    packet_service.EXPIRE: packet_service.expire,
 }
 
 API_ROUTERS: tuple[APIRouter, ...] = tuple(module.router for module in (
     catalog, customers, inventory, fulfillment, carriers, orders, receipt, complaints, cases, seller_metrics,
-    promotions, cart_pricing, campaigns, group_buys, assists, distribution, content, rewards, platform_api))
+    promotions, cart_pricing, campaigns, group_buys, assists, distribution, content, rewards, platform_packets,
+    platform_api))
 
 
 def install_ports() -> None:
@@ -77,8 +81,9 @@ def install_ports() -> None:
     Group buys hear a payment first: a payer refused a seat is refunded before commission or reward looks at the order."""
     catalog_service.use_shipping_templates(fulfillment_service.template_store)
     order_service.listen("paid", group_buy_seats.member_paid, commissions.order_paid, reward_service.order_paid)
-    order_service.listen("closed", group_buy_seats.member_closed, commissions.order_closed)
-    order_service.listen("completed", commissions.order_completed, reward_service.order_completed)
+    order_service.listen("closed", group_buy_seats.member_closed, commissions.order_closed, packet_service.order_closed)
+    order_service.listen("completed", commissions.order_completed, reward_service.order_completed,
+                         packet_service.order_completed)
     order_service.listen("refunded", commissions.order_refunded)
 
 

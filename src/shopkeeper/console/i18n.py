@@ -10,6 +10,7 @@ from __future__ import annotations
 from shopkeeper.console.i18n_cases import EN_CASES, ZH_CASES
 from shopkeeper.console.i18n_content import EN_CONTENT, ZH_CONTENT
 from shopkeeper.console.i18n_groups import EN_GROUPS, ZH_GROUPS
+from shopkeeper.console.i18n_packets import EN_PACKETS, ZH_PACKETS
 from shopkeeper.languages import Lang
 
 EN: dict[str, str] = {
@@ -905,6 +906,8 @@ EN.update(EN_GROUPS)
 ZH.update(ZH_GROUPS)
 EN.update(EN_CONTENT)
 ZH.update(ZH_CONTENT)
+EN.update(EN_PACKETS)
+ZH.update(ZH_PACKETS)
 
 STRINGS: dict[Lang, dict[str, str]] = {"en": EN, "zh": ZH}
 

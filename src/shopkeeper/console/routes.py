@@ -32,6 +32,7 @@ from shopkeeper.console import (
     filters,
     group_pages,
     keys_page,
+    packet_pages,
     promotion_pages,
     queries,
     receipt_pages,
@@ -276,3 +277,4 @@ router.include_router(carrier_pages.router)
 router.include_router(receipt_pages.router)
 router.include_router(group_pages.router)
 router.include_router(content_pages.router)
+router.include_router(packet_pages.router)
