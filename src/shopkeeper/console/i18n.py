@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from shopkeeper.console.i18n_cases import EN_CASES, ZH_CASES
 from shopkeeper.console.i18n_groups import EN_GROUPS, ZH_GROUPS
+from shopkeeper.console.i18n_social import EN_SOCIAL, ZH_SOCIAL
 from shopkeeper.languages import Lang
 
 EN: dict[str, str] = {
@@ -902,6 +903,8 @@ EN.update(EN_CASES)
 ZH.update(ZH_CASES)
 EN.update(EN_GROUPS)
 ZH.update(ZH_GROUPS)
+EN.update(EN_SOCIAL)
+ZH.update(ZH_SOCIAL)
 
 STRINGS: dict[Lang, dict[str, str]] = {"en": EN, "zh": ZH}
 
