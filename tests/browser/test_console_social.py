@@ -123,6 +123,7 @@ def test_promoters_and_a_payout_approved_from_the_page(page: Any, live: Live) ->
     promoter = live.promoter["id"]
     page.click("nav.marketnav >> text=Promoters")
     assert page.url == f"{live.url}/promoters"
+    page.screenshot(path="/tmp/console-promoters.png", full_page=True)
     row = page.locator(f"tr[data-promoter-id='{promoter}']")
     assert squash(row.inner_text()).endswith("¥59.90 ¥3.00 ¥3.00 ¥0.00 ¥0.00 ¥3.00 1 waiting")
     assert "禁止传销条例" in page.locator("[data-field=legal-warning]").inner_text()
@@ -154,6 +155,7 @@ def test_reward_programs_and_a_lotterys_draws(page: Any, live: Live) -> None:
     outcomes = [page.locator("tr[data-draw-id]").nth(i).get_attribute("data-outcome") for i in range(2)]
     assert sorted(outcomes) == ["out_of_stock", "won"]
     assert all(len(page.locator("tr[data-draw-id] td.seed").nth(i).inner_text()) == 32 for i in range(2))
+    page.screenshot(path="/tmp/console-lottery.png", full_page=True)
     page.click("a.lang-switch")
     assert page.locator("[data-field=kind]").inner_text() == "满就抽奖"
     assert page.locator("[data-field=no-prize]").inner_text() == "未中奖概率：0%。"
@@ -168,6 +170,7 @@ def test_assists_and_an_offers_tasks(page: Any, live: Live) -> None:
     task = page.locator(f"tr[data-task-id='{live.task['id']}']")
     assert "2/4 helpers" in task.inner_text() and "next step at 3" in task.inner_text()
     assert task.locator("[data-field=countdown]").inner_text() == "21h 14m left"
+    page.screenshot(path="/tmp/console-assist.png", full_page=True)
     page.click("a.lang-switch")
     assert task.locator("[data-field=countdown]").inner_text() == "剩余 21小时14分"
     assert "下一档需 3 人" in task.inner_text()

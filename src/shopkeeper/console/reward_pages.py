@@ -27,11 +27,12 @@ from shopkeeper.console.marketing import Stores, messages_of, page_of, pager, st
 from shopkeeper.console.web import detail, lang_of, not_found, refused_cross_origin, render, same_origin, signed_in
 from shopkeeper.errors import DomainError, NotFound
 from shopkeeper.languages import Lang
+from shopkeeper.orders.order_lists import order_facts
 from shopkeeper.social.rewards import draws, kinds, rules, service
 from shopkeeper.social.rewards.grants import subject
 
 if TYPE_CHECKING:
-    from shopkeeper.social.rewards.models import LotteryDraw, RewardGrant, RewardPrize, RewardProgram
+    from shopkeeper.social.rewards.models import LotteryDraw, RewardGrant, RewardPrize
 
 router = APIRouter(include_in_schema=False)
 
@@ -139,7 +140,8 @@ def _page(request: Request, who: Principal, raw_id: str, status: int = 200, erro
         zone = stores.zone(program.store_id)
         history = timeline.lines(events.timeline(session, subject(program)), lang, zone, program.currency)
         context = dict(
-            figures=figures, grants=_grant_lines(grants, lang, program), lottery=lottery, prizes=prizes,
+            figures=figures, grants=_grant_lines(grants, order_facts(session, [g.order_id for g in grants if g.order_id]),
+                                                 lang), lottery=lottery, prizes=prizes,
             no_prize=odds_text(rules.PPM - sum(p.prize.odds_ppm for p in prizes)), draws=shown_draws,
             prize_names={p.prize.id: p.prize.name for p in prizes}, owner=stores.owner(program.store_id, lang),
             zone=zone, terms=terms_text(lang, program.terms, program.currency),
@@ -156,9 +158,10 @@ def _page(request: Request, who: Principal, raw_id: str, status: int = 200, erro
 class GrantLine:
     grant: RewardGrant
     text: str
+    order_number: str | None
 
 
-def _grant_lines(grants: list[RewardGrant], lang: Lang, program: RewardProgram) -> list[GrantLine]:
+def _grant_lines(grants: list[RewardGrant], orders: dict[int, tuple[str, str]], lang: Lang) -> list[GrantLine]:
     out = []
     for g in grants:
         if g.reward_type == "coupon":
@@ -169,7 +172,8 @@ def _grant_lines(grants: list[RewardGrant], lang: Lang, program: RewardProgram) 
             text = translate(lang, "rw.reward.credit", amount=money(g.amount_minor, g.currency))
         else:
             text = translate(lang, "rw.granted.none")
-        out.append(GrantLine(g, text))
+        number = orders.get(g.order_id, (f"#{g.order_id}", ""))[0] if g.order_id else None
+        out.append(GrantLine(g, text, number))
     return out
 
 
