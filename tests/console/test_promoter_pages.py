@@ -153,8 +153,8 @@ def test_the_operator_sees_every_stores_promoters_and_another_stores_staff_see_n
     assert stranger.post(f"/promoters/{dist.promoter['id']}/payouts/1/sideways", headers=ORIGIN).status_code == 404
 
 
-def test_the_nav_links_the_new_pages_in_both_languages(client: TestClient, dist: DistShop) -> None:
-    staff = console(client, dist.shop.staff.key)
+def test_the_nav_links_the_new_pages_in_both_languages(client: TestClient, shop: Shop) -> None:
+    staff = console(client, shop.staff.key)
     page = ok(staff, "/")
     assert all(f'href="{path}"' in page for path in ("/promoters", "/rewards", "/assists"))
     assert 'aria-current="page">Promoters' in ok(staff, "/promoters")

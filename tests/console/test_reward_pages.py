@@ -69,7 +69,7 @@ def test_a_lottery_shows_its_prize_pool_odds_and_every_draw_with_the_seed_that_r
     for d in draws:
         roll, landed = rules.draw(d["seed"], [rules.Odds(p, ppm) for p, ppm in d["odds"]])
         assert (roll, landed) == (d["roll"], d["drawn_prize_id"])  # the record replays
-        assert f"{d['seed']} {d['roll']} {words[d['outcome']]}" in shown[d["id"]]
+        assert f"2元红包 25%; 10积分 25% {d['seed']} {d['roll']} {words[d['outcome']]}" in shown[d["id"]]
     assert len(rows(page, "grant-id")) == sum(d["outcome"] == "won" for d in draws)
     zh = text_of(ok(staff, f"/rewards/{lottery['id']}?lang=zh"))
     assert "满就抽奖" in zh and "奖池" in zh and "未中奖概率：50%。" in zh and "种子" in zh

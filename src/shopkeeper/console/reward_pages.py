@@ -151,7 +151,7 @@ def _page(request: Request, who: Principal, raw_id: str, status: int = 200, erro
     done = request.query_params.get("done")
     return render(request, "reward.html", status=status, principal=who, nav="rewards", p=program, timeline=history,
                   event_label=event_label, error=error, notice="rw.done.ended" if done == "ended" else None,
-                  reward_text=reward_text, **context, **pager(request, next_cursor))
+                  reward_text=reward_text, odds_text=odds_text, **context, **pager(request, next_cursor))
 
 
 @dataclass(frozen=True)
