@@ -160,3 +160,12 @@ def test_the_nav_links_the_new_pages_in_both_languages(client: TestClient, shop:
     assert 'aria-current="page">Promoters' in ok(staff, "/promoters")
     zh = text_of(ok(staff, "/?lang=zh"))
     assert "分销 奖励活动 助力" in zh
+
+
+def test_signed_out_every_social_page_and_form_sends_you_to_login(client: TestClient, shop: Shop) -> None:
+    buyer = console(client, shop.shopper.key)  # a buyer key opens no session
+    for path in ("/promoters", "/promoters/1", "/rewards", "/rewards/1", "/assists", "/assists/1"):
+        assert buyer.get(path).headers["location"] == "/login"
+    for path in ("/promoters/1/payouts/1/approve", "/promoters/1/payouts/1/reject", "/rewards/1/end", "/assists/1/end"):
+        answer = buyer.post(path, headers=ORIGIN)
+        assert (answer.status_code, answer.headers["location"]) == (303, "/login")
