@@ -149,6 +149,7 @@ def test_reward_programs_and_a_lotterys_draws(page: Any, live: Live) -> None:
     packets = page.locator(f"tr[data-program-id='{live.packets['id']}']")
     assert "1 of 3 grants, 2 left" in packets.inner_text() and "¥3.00 of ¥9.00, ¥6.00 left" in packets.inner_text()
     assert packets.locator("progress.budget").first.get_attribute("value") == "1"
+    page.screenshot(path="/tmp/console-rewards.png", full_page=True)
     page.click(f"tr[data-program-id='{live.lottery['id']}'] a")
     assert page.url == f"{live.url}/rewards/{live.lottery['id']}"
     assert squash(page.locator("tr[data-prize-id]").inner_text()) == "2元红包 100% 1 1 0 ¥2.00 credited"
