@@ -11,6 +11,7 @@ from shopkeeper.console.i18n_cases import EN_CASES, ZH_CASES
 from shopkeeper.console.i18n_content import EN_CONTENT, ZH_CONTENT
 from shopkeeper.console.i18n_groups import EN_GROUPS, ZH_GROUPS
 from shopkeeper.console.i18n_packets import EN_PACKETS, ZH_PACKETS
+from shopkeeper.console.i18n_social import EN_SOCIAL, ZH_SOCIAL
 from shopkeeper.languages import Lang
 
 EN: dict[str, str] = {
@@ -908,6 +909,8 @@ EN.update(EN_CONTENT)
 ZH.update(ZH_CONTENT)
 EN.update(EN_PACKETS)
 ZH.update(ZH_PACKETS)
+EN.update(EN_SOCIAL)
+ZH.update(ZH_SOCIAL)
 
 STRINGS: dict[Lang, dict[str, str]] = {"en": EN, "zh": ZH}
 

@@ -1,5 +1,6 @@
 """The console's pages: login, dashboard, order list and order detail (promotions and coupons: `promotion_pages`;
-campaigns: `campaign_pages`; after-sales cases and seller metrics: `cases`).
+campaigns: `campaign_pages`; after-sales cases and seller metrics: `cases`; group buys, promoters, reward programs and
+assists: `group_pages`, `promoter_pages`, `reward_pages`, `assist_pages`).
 
 Routes stay thin: they read through the domains' services and read modules (`orders.order_lists`,
 `catalog.labels` ...), turn rows into what a page shows, and render. The only writes are signing in and out (sessions.py),
@@ -25,6 +26,7 @@ from shopkeeper.auth import Principal, Role, find_key, principal_of
 from shopkeeper.catalog.service import get_store, list_stores
 from shopkeeper.clock import start_of_local_day
 from shopkeeper.console import (
+    assist_pages,
     campaign_pages,
     carrier_pages,
     cases,
@@ -33,9 +35,11 @@ from shopkeeper.console import (
     group_pages,
     keys_page,
     packet_pages,
+    promoter_pages,
     promotion_pages,
     queries,
     receipt_pages,
+    reward_pages,
     timeline,
 )
 from shopkeeper.console.display import TimeLeft, time_left
@@ -278,3 +282,6 @@ router.include_router(receipt_pages.router)
 router.include_router(group_pages.router)
 router.include_router(content_pages.router)
 router.include_router(packet_pages.router)
+router.include_router(promoter_pages.router)
+router.include_router(reward_pages.router)
+router.include_router(assist_pages.router)

@@ -191,13 +191,26 @@ def statement(session: Session, actor: Principal, promoter_id: int, limit: int, 
 
 
 def board(session: Session, actor: Principal, store_id: int) -> list[dict[str, Any]]:
-    """The console's promoter page: per promoter, its level and frozen / released / clawed back / paid out / payable."""
+    """The console's promoter page: per promoter, its level and frozen / released / clawed back / paid out / payable,
+    and how many of its payout requests wait for staff."""
     require_store_manager(actor, store_id)
     rows = session.scalars(select(Promoter).where(Promoter.store_id == store_id).order_by(Promoter.id))
-    return [{"promoter_id": p.id, "buyer_id": p.buyer_id, "code": p.code, "level": p.level,
+    waiting = {promoter_id: int(n) for promoter_id, n in session.execute(select(Payout.promoter_id, func.count()).where(
+        Payout.store_id == store_id, Payout.status == PayoutStatus.REQUESTED.value).group_by(Payout.promoter_id))}
+    return [{"promoter_id": p.id, "buyer_id": p.buyer_id, "code": p.code, "level": p.level, "joined_at": p.joined_at,
              "released_sales_minor": p.released_sales_minor, "frozen_minor": p.frozen_minor,
              "released_minor": p.released_minor, "clawed_back_minor": p.clawed_back_minor,
-             "paid_out_minor": p.paid_out_minor, "balance_minor": p.balance_minor, "currency": p.currency} for p in rows]
+             "paid_out_minor": p.paid_out_minor, "balance_minor": p.balance_minor, "currency": p.currency,
+             "payouts_requested": waiting.get(p.id, 0)} for p in rows]
+
+
+def list_commissions(session: Session, actor: Principal, promoter_id: int, limit: int,
+                     before_id: int | None) -> list[Commission]:
+    """A promoter's commissions, newest first (order, tier, status, when each is released): the promoter, the store's
+    staff, the operator."""
+    promoter = get_promoter(session, actor, promoter_id)
+    query = newest_first(select(Commission).where(Commission.promoter_id == promoter.id), Commission.id, limit, before_id)
+    return list(session.scalars(query))
 
 
 # --- payouts ---------------------------------------------------------------------------------------------

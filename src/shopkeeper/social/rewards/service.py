@@ -346,7 +346,16 @@ def board(session: Session, actor: Principal, store_id: int | None) -> list[Prog
     else:
         require_store_manager(actor, store_id)
     owner = RewardProgram.store_id.is_(None) if store_id is None else RewardProgram.store_id == store_id
-    programs = session.scalars(select(RewardProgram).where(owner).order_by(RewardProgram.id.desc())).all()
+    return figures_of(session, session.scalars(select(RewardProgram).where(owner).order_by(RewardProgram.id.desc())).all())
+
+
+def program_figures(session: Session, actor: Principal, program_id: int) -> ProgramFigures:
+    """One program's figures, for whoever may see the program (`get_program`): its console page."""
+    return figures_of(session, [get_program(session, actor, program_id)])[0]
+
+
+def figures_of(session: Session, programs: Sequence[RewardProgram]) -> list[ProgramFigures]:
+    """The figures of programs the caller already read through a scoped use case, in the order given."""
     counts = {pid: (n, b) for pid, n, b in session.execute(
         select(RewardGrant.program_id, func.count(), func.count(RewardGrant.buyer_id.distinct()))
         .where(RewardGrant.program_id.in_([p.id for p in programs]), RewardGrant.reward_type != "none")
