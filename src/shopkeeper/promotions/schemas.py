@@ -78,9 +78,10 @@ class AudienceIn(In):
     customer: Literal["any", "new", "returning"] = "any"
     birthday_month: bool = False
     buyer_ids: list[Id] = Field(default_factory=list, max_length=10000, description="定向: only these buyers")
+    fans_only: bool = Field(default=False, description="粉丝专享: only buyers who follow the store (not for platform promotions)")
 
     def to_audience(self) -> Audience:
-        return Audience(self.min_member_level, self.customer, self.birthday_month, frozenset(self.buyer_ids))
+        return Audience(self.min_member_level, self.customer, self.birthday_month, frozenset(self.buyer_ids), self.fans_only)
 
 
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
