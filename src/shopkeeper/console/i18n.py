@@ -8,6 +8,7 @@ call `t("key", **values)`; values are filled with `str.format`.
 from __future__ import annotations
 
 from shopkeeper.console.i18n_cases import EN_CASES, ZH_CASES
+from shopkeeper.console.i18n_fans import EN_FANS, ZH_FANS
 from shopkeeper.console.i18n_groups import EN_GROUPS, ZH_GROUPS
 from shopkeeper.languages import Lang
 
@@ -904,6 +905,8 @@ EN.update(EN_CASES)
 ZH.update(ZH_CASES)
 EN.update(EN_GROUPS)
 ZH.update(ZH_GROUPS)
+EN.update(EN_FANS)
+ZH.update(ZH_FANS)
 
 STRINGS: dict[Lang, dict[str, str]] = {"en": EN, "zh": ZH}
 
