@@ -28,6 +28,7 @@ from shopkeeper.demo.data import (
     LOCAL_HOUR_WEIGHTS,
     WEEKDAY_RHYTHM,
 )
+from shopkeeper.demo.fans import FanDesk
 from shopkeeper.demo.group_buys import GroupBuyDesk
 from shopkeeper.demo.opening import ShopOpening
 from shopkeeper.money import Money
@@ -44,10 +45,12 @@ class DemoRun(ShopOpening):
         super().__init__(db, clock, rng, secret, scale, start, end)
         self.desk = AfterSalesDesk(self)
         self.group_desk = GroupBuyDesk(self)
+        self.fan_desk = FanDesk(self)
 
     def open_shops(self) -> None:
         super().open_shops()
         self.group_desk.launch(self.shops[0])  # the tea house sells in groups (拼团)
+        self.fan_desk.launch(self.shops[0])  # and prices a tea for its fans (粉丝专享)
 
     def run(self, console: Console) -> None:
         total_days = max(1, math.ceil((self.end - self.start) / DAY))
@@ -81,6 +84,7 @@ class DemoRun(ShopOpening):
             if day_start.weekday() == 0:  # goods in every Monday morning, China time
                 self.later(day_start + timedelta(hours=2, minutes=self.rng.randrange(60)), self.restock, shop)
         self.group_desk.plan_day(day_start, day_end)
+        self.fan_desk.plan_day(index, total_days, day_start, day_end)
 
     def pick_hour(self, utc_offset: int) -> int:
         weights = [LOCAL_HOUR_WEIGHTS[(hour + utc_offset) % 24] for hour in range(24)]
@@ -108,7 +112,7 @@ class DemoRun(ShopOpening):
             f"cancelled by their buyers, {self.tally['price changes']} prices changed; "
             f"{self.tally['orders with a discount']:,} orders got a promotion and {self.tally['coupons claimed']} coupons "
             f"were claimed; {self.tally['receipt extended by the seller']} receipts were extended by sellers and "
-            f"{self.tally['receipt extended by the buyer']} by buyers; {self.desk.summary()}; {self.group_desk.summary()}; {self.fired:,} timers fired "
+            f"{self.tally['receipt extended by the buyer']} by buyers; {self.desk.summary()}; {self.group_desk.summary()}; {self.fan_desk.summary()}; {self.fired:,} timers fired "
             f"and {pending:,} wait for the worker."
         )
 
