@@ -27,7 +27,7 @@ def cart_of(shop: Shop, sku_id: int, quantity: int, shopper: Api | None = None) 
 def fan_price(shop: Shop) -> Any:
     """粉丝专享价: the red tee at ¥49.90 instead of ¥59.90, for the store's fans."""
     return shop.staff.post("/promotions", {
-        "store_id": shop.store_id, "name": "粉丝专享价", "kind": "member_price", "open_ended": True,
+        "store_id": shop.store_id, "name": "粉丝专享价", "kind": "fans_price", "open_ended": True,
         "benefit": {"type": "unit_price", "price": "49.90"}, "scope": {"level": "sku", "ids": [shop.skus[0]]},
         "audience": {"fans_only": True}}, expect=201)
 

@@ -45,6 +45,11 @@ def test_a_growth_read_defaults_to_the_last_days_up_to_today_and_is_bounded() ->
         rules.growth_span(today, date(2026, 12, 2), date(2026, 12, 1))
     with pytest.raises(InvalidInput, match="at most"):
         rules.growth_span(today, date(2026, 1, 1), date(2026, 12, 1))
+    # and the calendar's very ends, which some clocks cannot reach, are refused rather than crashed on
+    with pytest.raises(InvalidInput, match="outside the calendar"):
+        rules.local_days(*rules.growth_span(today, None, date(1, 1, 2)), "Asia/Shanghai")
+    with pytest.raises(InvalidInput, match="outside the calendar"):
+        rules.local_days(date(9999, 12, 31), date(9999, 12, 31), "America/New_York")
 
 
 def test_a_days_net_is_its_new_fans_less_those_lost() -> None:

@@ -467,6 +467,7 @@ DETAILS_ZH: dict[str, str] = {
     "follow the store first: the reward is for its fans": "请先关注店铺：该奖励仅限店铺粉丝",
     "fans are a store's: a fans-only promotion or coupon belongs to a store": "粉丝属于店铺：粉丝专享的活动或优惠券只能由店铺创建",
     "the first day comes after the last": "起始日期晚于结束日期",
+    "those days are outside the calendar": "这些日期超出了日历范围",
     "a growth read covers at most {n} days": "一次查询最多覆盖 {n} 天",
     # the framework's and the catch-all handlers' own details (api/problems.py)
     "Not Found": "未找到", "Method Not Allowed": "不支持该请求方法", "Not authenticated": "未认证",

@@ -49,7 +49,9 @@ class FanDay:
 def growth_span(today: date, first: date | None, last: date | None) -> tuple[date, date]:
     """The days a growth read covers: what was asked, by default the last `GROWTH_DEFAULT_DAYS` up to today."""
     last = last or today
-    first = first or last - timedelta(days=GROWTH_DEFAULT_DAYS - 1)
+    if first is None:
+        first = last - timedelta(days=GROWTH_DEFAULT_DAYS - 1) if last - date.min >= timedelta(days=GROWTH_DEFAULT_DAYS) \
+            else date.min
     if first > last:
         raise InvalidInput("the first day comes after the last")
     if (last - first).days + 1 > GROWTH_MOST_DAYS:
@@ -58,7 +60,10 @@ def growth_span(today: date, first: date | None, last: date | None) -> tuple[dat
 
 
 def local_days(first: date, last: date, zone: str) -> list[tuple[date, datetime, datetime]]:
-    """Each local day from `first` to `last` as its [start, end) in UTC: a day the clocks move is 23 or 25 hours."""
+    """Each local day from `first` to `last` as its [start, end) in UTC: a day the clocks move is 23 or 25 hours.
+    The calendar's first and last days have no instants on every clock: they are refused."""
+    if first == date.min or last >= date.max - timedelta(days=1):
+        raise InvalidInput("those days are outside the calendar")
     tz = ZoneInfo(zone)
     days = []
     day = first
