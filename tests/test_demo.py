@@ -23,7 +23,8 @@ from shopkeeper import demo
 from shopkeeper.aftersales.metrics import service as metrics_service
 from shopkeeper.aftersales.models import CaseRow
 from shopkeeper.catalog.models import Product, Sku, Store
-from shopkeeper.customers.models import Buyer
+from shopkeeper.customers import fan_growth
+from shopkeeper.customers.models import Buyer, StoreFollow
 from shopkeeper.db import Database
 from shopkeeper.demo.live_cases import CLOCKS
 from shopkeeper.events import Event
@@ -32,6 +33,7 @@ from shopkeeper.inventory.models import Stock, StockMovement
 from shopkeeper.orders import ledger
 from shopkeeper.orders.models import Order, OrderLine, ReceiptExtension
 from shopkeeper.orders.rules import OrderStatus
+from shopkeeper.scope import SYSTEM
 from shopkeeper.social.content.models import ContentTask, LiveSession
 from shopkeeper.social.distribution.models import Attribution, Promoter, PromoterEntry
 from shopkeeper.social.groupbuys.models import GroupBuy, GroupBuyMember
@@ -142,6 +144,7 @@ def test_demo_builds_a_consistent_shop(built: Built) -> None:
         assert_group_buys_fill_fail_and_run_live(session)
         assert_influencers_sell_live_and_through_a_task(session)
         assert_platform_red_packets_rain_and_pay_in_both_currencies(session)
+        assert_buyers_follow_the_stores_and_fans_get_their_price(session)
 
 
 def assert_ledgers_balance(session: Session) -> None:
@@ -277,6 +280,18 @@ def assert_platform_red_packets_rain_and_pay_in_both_currencies(session: Session
     assert paid == {"CNY", "USD"}, paid
     assert session.scalar(select(func.sum(PacketEntry.amount_minor))) == 0
     assert packets.balances(session)["buyer_credit"] == session.scalar(select(func.sum(PlatformPacket.left_minor)))
+def assert_buyers_follow_the_stores_and_fans_get_their_price(session: Session) -> None:
+    """粉丝趴: buyers follow the stores over the days; each store's fans at the end are its open follows; the tea house's
+    fans-only price went onto some fan's order."""
+    stores = list(session.scalars(select(Store.id).order_by(Store.id)))
+    followed = Counter(session.scalars(select(StoreFollow.store_id)))
+    assert all(followed[store] > 0 for store in stores), followed
+    for store in stores:
+        [last] = fan_growth.fan_growth(session, END, SYSTEM, store, END.date(), END.date())
+        assert last.total == count(session, StoreFollow.id, StoreFollow.store_id == store, StoreFollow.unfollowed_at.is_(None))
+    verdicts = [v for pricing in session.scalars(select(Order.pricing).where(Order.pricing.is_not(None)))
+                for v in pricing["verdicts"] if v["kind"] == "fans_price"]
+    assert any(v["applied"] for v in verdicts), verdicts
 
 
 def count(session: Session, column: Any, *where: Any) -> int:

@@ -511,6 +511,11 @@ DETAILS_ZH: dict[str, str] = {
     "complaint {id} is {status} already": "投诉 {id} 已经{status}",
     "{why}: this order cannot be compensated": "{why}：该订单不能赔付",
     "the period must end after it starts": "统计期的结束必须晚于开始",
+    "follow the store first: the reward is for its fans": "请先关注店铺：该奖励仅限店铺粉丝",
+    "fans are a store's: a fans-only promotion or coupon belongs to a store": "粉丝属于店铺：粉丝专享的活动或优惠券只能由店铺创建",
+    "the first day comes after the last": "起始日期晚于结束日期",
+    "those days are outside the calendar": "这些日期超出了日历范围",
+    "a growth read covers at most {n} days": "一次查询最多覆盖 {n} 天",
     # the framework's and the catch-all handlers' own details (api/problems.py)
     "Not Found": "未找到", "Method Not Allowed": "不支持该请求方法", "Not authenticated": "未认证",
     "Unauthorized": "未认证", "Forbidden": "禁止访问", "Request Entity Too Large": "请求体过大",

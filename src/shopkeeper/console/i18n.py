@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from shopkeeper.console.i18n_cases import EN_CASES, ZH_CASES
 from shopkeeper.console.i18n_content import EN_CONTENT, ZH_CONTENT
+from shopkeeper.console.i18n_fans import EN_FANS, ZH_FANS
 from shopkeeper.console.i18n_groups import EN_GROUPS, ZH_GROUPS
 from shopkeeper.console.i18n_packets import EN_PACKETS, ZH_PACKETS
 from shopkeeper.console.i18n_social import EN_SOCIAL, ZH_SOCIAL
@@ -270,6 +271,7 @@ EN: dict[str, str] = {
     "aud.returning": "returning customers",
     "aud.birthday": "in their birthday month",
     "aud.targeted": "{n} targeted buyers",
+    "aud.fans": "the store's fans",
     "level.regular": "Regular",
     "level.silver": "Silver",
     "level.gold": "Gold",
@@ -707,6 +709,7 @@ ZH: dict[str, str] = {
     "aud.returning": "老客",
     "aud.birthday": "生日当月",
     "aud.targeted": "定向 {n} 位买家",
+    "aud.fans": "店铺粉丝专享",
     "level.regular": "普通",
     "level.silver": "白银",
     "level.gold": "黄金",
@@ -911,6 +914,8 @@ EN.update(EN_PACKETS)
 ZH.update(ZH_PACKETS)
 EN.update(EN_SOCIAL)
 ZH.update(ZH_SOCIAL)
+EN.update(EN_FANS)
+ZH.update(ZH_FANS)
 
 STRINGS: dict[Lang, dict[str, str]] = {"en": EN, "zh": ZH}
 

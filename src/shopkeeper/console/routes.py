@@ -31,6 +31,7 @@ from shopkeeper.console import (
     carrier_pages,
     cases,
     content_pages,
+    fan_pages,
     filters,
     group_pages,
     keys_page,
@@ -285,3 +286,4 @@ router.include_router(packet_pages.router)
 router.include_router(promoter_pages.router)
 router.include_router(reward_pages.router)
 router.include_router(assist_pages.router)
+router.include_router(fan_pages.router)

@@ -99,6 +99,8 @@ SENTENCES: dict[str, Words] = {
     "content.task_expired": ("The deadline passed with nothing approved or waiting: the task expired",
                              "截止时仍无待审或已通过的内容：任务已过期"),
     # reward programs (social/rewards)
+    "store.followed": ("Buyer #{buyer_id} followed the store (joined its club)", "买家 #{buyer_id} 关注了店铺（加入粉丝趴）"),
+    "store.unfollowed": ("Buyer #{buyer_id} unfollowed the store", "买家 #{buyer_id} 取消关注店铺"),
     "reward.program_created": ("Reward program {name} ({kind}) started", "新建奖励活动 {name}（{kind}）"),
     "reward.program_ended": ("Reward program ended after {spent_count} grant(s)", "奖励活动已结束，共发放 {spent_count} 次"),
     "reward.granted": ("Buyer #{buyer_id} was rewarded ({trigger})", "买家 #{buyer_id} 获得奖励（{trigger}）"),

@@ -29,6 +29,7 @@ from shopkeeper.demo.data import (
     LOCAL_HOUR_WEIGHTS,
     WEEKDAY_RHYTHM,
 )
+from shopkeeper.demo.fans import FanDesk
 from shopkeeper.demo.group_buys import GroupBuyDesk
 from shopkeeper.demo.opening import ShopOpening
 from shopkeeper.demo.packets import PacketDesk
@@ -48,12 +49,14 @@ class DemoRun(ShopOpening):
         self.group_desk = GroupBuyDesk(self)
         self.content_desk = ContentDesk(self)
         self.packet_desk = PacketDesk(self)
+        self.fan_desk = FanDesk(self)
 
     def open_shops(self) -> None:
         super().open_shops()
         self.group_desk.launch(self.shops[0])  # the tea house sells in groups (拼团)
         self.content_desk.launch(self.shops[0])  # and through influencers (达人): a live session, a content task
         self.packet_desk.launch(self.shops)  # the platform's red-packet rain over the month (跨店铺红包)
+        self.fan_desk.launch(self.shops[0])  # and prices a tea for its fans (粉丝专享)
 
     def run(self, console: Console) -> None:
         total_days = max(1, math.ceil((self.end - self.start) / DAY))
@@ -88,6 +91,7 @@ class DemoRun(ShopOpening):
                 self.later(day_start + timedelta(hours=2, minutes=self.rng.randrange(60)), self.restock, shop)
         self.group_desk.plan_day(day_start, day_end)
         self.packet_desk.plan_day(day_start, day_end)
+        self.fan_desk.plan_day(index, total_days, day_start, day_end)
 
     def pick_hour(self, utc_offset: int) -> int:
         weights = [LOCAL_HOUR_WEIGHTS[(hour + utc_offset) % 24] for hour in range(24)]
@@ -116,7 +120,7 @@ class DemoRun(ShopOpening):
             f"{self.tally['orders with a discount']:,} orders got a promotion and {self.tally['coupons claimed']} coupons "
             f"were claimed; {self.tally['receipt extended by the seller']} receipts were extended by sellers and "
             f"{self.tally['receipt extended by the buyer']} by buyers; {self.desk.summary()}; {self.group_desk.summary()}; "
-            f"{self.content_desk.summary()}; {self.packet_desk.summary()}; {self.fired:,} timers fired "
+            f"{self.content_desk.summary()}; {self.packet_desk.summary()}; {self.fan_desk.summary()}; {self.fired:,} timers fired "
             f"and {pending:,} wait for the worker."
         )
 
