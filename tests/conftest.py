@@ -37,6 +37,12 @@ hypothesis.settings.register_profile("deep", max_examples=1000, deadline=None)
 hypothesis.settings.load_profile(HYPOTHESIS_PROFILE)
 
 
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `long` (minutes, not seconds) run first: pytest-xdist hands them out to the workers at the start
+    instead of leaving one worker to finish a long test alone at the end, which would lengthen the whole run."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = tmp_path_factory.mktemp("template") / "template.db"

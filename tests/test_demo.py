@@ -42,6 +42,8 @@ from shopkeeper.social.packets.models import PacketEntry, PacketProgram, Platfor
 from shopkeeper.timers import Timer
 from support import BACKENDS
 
+pytestmark = pytest.mark.long  # minutes, not seconds: run first (tests/conftest.py)
+
 END = datetime(2026, 11, 4, 15, 30, tzinfo=timezone.utc)
 HELD_IN_ESCROW = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED)
 HOLDING_STOCK = (OrderStatus.AWAITING_PAYMENT, OrderStatus.PAID)

@@ -10,6 +10,7 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -31,6 +32,8 @@ from shopkeeper.scope import SYSTEM
 from shopkeeper.social.groupbuys import service as groupbuys
 from shopkeeper.social.groupbuys.models import GroupBuy, GroupBuyMember
 from support import START, examples
+
+pytestmark = pytest.mark.long  # minutes, not seconds: run first (tests/conftest.py)
 
 STOCK, BUYERS = 12, 5
 steps = st.lists(st.one_of(

@@ -18,6 +18,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -44,6 +45,8 @@ from shopkeeper.orders.rules import LineRequest, OrderStatus
 from shopkeeper.rulebooks import load
 from shopkeeper.scope import SYSTEM
 from support import START, empty, examples
+
+pytestmark = pytest.mark.long  # minutes, not seconds: run first (tests/conftest.py)
 
 STOCK = 20
 CARRIERS = ("DHL", "YTO", "China Post")
