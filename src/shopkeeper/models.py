@@ -13,6 +13,7 @@ from shopkeeper.promotions.campaigns import models as campaigns  # noqa: F401
 from shopkeeper.social.assists import models as assists  # noqa: F401
 from shopkeeper.social.distribution import models as distribution  # noqa: F401
 from shopkeeper.social.groupbuys import models as groupbuys  # noqa: F401
+from shopkeeper.social.pools import models as pools  # noqa: F401
 from shopkeeper.social.rewards import models as rewards  # noqa: F401
 
 metadata = Base.metadata

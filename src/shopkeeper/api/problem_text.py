@@ -42,10 +42,15 @@ TITLES_ZH: dict[str, str] = {
     "coupon-limit-reached": "该买家持有的此券已达上限",
     "busy": "数据库繁忙",
     "group-not-complete": "该订单的拼团尚未成团",
+    "pool-not-complete": "该订单的拼单尚未达到门槛",
     "group-not-joinable": "该拼团不再接受参团",
     "already-in-group": "买家已在该拼团中",
     "group-buy-limit-reached": "买家已达到该拼团活动的限购数量",
     "group-price-not-applied": "拼团价不适用于该买家",
+    "pool-not-joinable": "该拼单不再接受订单",
+    "already-in-pool": "买家在该拼单中已有订单",
+    "pool-price-not-applied": "拼单价不适用于该订单",
+    "not-in-pool-offer": "有商品不在该拼单活动范围内",
     "pyramid-rule": "该分销方案违反禁止传销的规定",
     "payout-exceeds-balance": "提现金额超过推广员的可提现余额",
     "not-a-promoter": "该店铺没有使用此推广码的推广员",
@@ -105,6 +110,7 @@ TERMS_ZH: dict[str, str] = {
     "form 2: a fee or a required purchase to join (入门费)": "第（二）项：以缴费或购买商品作为加入条件（入门费）",
     "form 3: pay on a downline's sales (团队计酬)": "第（三）项：以下线销售业绩计酬（团队计酬）",
     "reward program": "奖励活动", "draw": "抽奖记录",
+    "pool offer": "拼单活动", "pool": "拼单", "add": "加入拼单", "reach": "拼单成功",
     "assist offer": "助力活动", "assist task": "助力任务", "help": "助力", "expired": "已过期",
 }
 
@@ -238,6 +244,7 @@ DETAILS_ZH: dict[str, str] = {
     "rulebook {name} has no [programs.mogujie_quality_merchant] table": "规则集 {name} 没有 [programs.mogujie_quality_merchant] 表",
     # group buys (social/groupbuys, orders.ship)
     "order {id} waits for its group buy to fill; it ships once the group is complete": "订单 {id} 正在等待拼团成团；成团后方可发货",
+    "order {id} waits for its pool to reach its threshold; it ships once the pool is complete": "订单 {id} 正在等待拼单达到门槛；拼单成功后方可发货",
     "a group has {low} to {high} members on this platform, not {n}": "本平台拼团人数为 {low} 到 {high} 人，不能是 {n}",
     "a group has {low} to {high} hours to fill on this platform, not {n}": "本平台成团时限为 {low} 到 {high} 小时，不能是 {n}",
     "the group price must be below the SKU's own price": "拼团价必须低于该 SKU 的售价",
@@ -254,6 +261,21 @@ DETAILS_ZH: dict[str, str] = {
     "cannot end a group offer that is {status}": "无法结束{status}的拼团活动",
     "the group offer has ended; no new group opens on it": "该拼团活动已结束，不能再开新团",
     "you are in this group buy already": "你已在该拼团中",
+    # pools (拼单, social/pools)
+    "a pool has {low} to {high} hours to fill on this platform, not {n}": "本平台拼单时限为 {low} 到 {high} 小时，不能是 {n}",
+    "a pool's threshold is at least 1": "拼单门槛至少为 1",
+    "a pool's discount is more than 0% and less than 100%, in hundredths of a percent at most":
+        "拼单折扣须大于 0% 且小于 100%，最多精确到 0.01%",
+    "a pool order has at least one item": "拼单订单至少包含一件商品",
+    "SKU {id} is not part of this pool offer": "SKU {id} 不在该拼单活动范围内",
+    "the pool is {status}; it takes no more orders": "该拼单{status}，不再接受订单",
+    "the pool's time is up": "该拼单已超过时限",
+    "the pool's price does not apply to this order ({reason})": "拼单价不适用于该订单（{reason}）",
+    "cannot {action} a pool that is {status}": "无法对{status}的拼单执行{action}",
+    "cannot end a pool offer that is {status}": "无法结束{status}的拼单活动",
+    "the pool offer has ended; no new pool opens on it": "该拼单活动已结束，不能再开新拼单",
+    "you have an order in this pool already; cancel it to place another": "你在该拼单中已有订单；取消后才能再下单",
+    "give either threshold_amount or threshold_items": "请给出 threshold_amount（金额门槛）或 threshold_items（件数门槛）之一",
     # distribution (social/distribution; RULES.md §4.2, §17.2)
     "becoming a promoter is free; an entry fee is refused: 禁止传销条例 Art. 7 {form}": "成为推广员免费；不得收取入门费：《禁止传销条例》第七条{form}",
     "becoming a promoter needs no purchase; a required purchase is refused: 禁止传销条例 Art. 7 {form}": "成为推广员无需购买；不得要求购买商品：《禁止传销条例》第七条{form}",
@@ -318,7 +340,8 @@ DETAILS_ZH: dict[str, str] = {
     "a buyer cannot invite themselves": "买家不能邀请自己",
     "you said who invited you already": "你已填写过邀请人",
     # assists (social/assists)
-    "assist offers of kind {kind} are not offered yet; choose boost or share": "暂不支持 {kind} 类助力活动；请选择 boost（邀请助力）或 share（分享互惠）",
+    "a pool (拼单) is offered as a pool offer (POST /pools/offers), not an assist offer; an assist offer is boost or share":
+        "拼单通过拼单活动提供（POST /pools/offers），不是助力活动；助力活动只能是 boost（邀请助力）或 share（分享互惠）",
     "an assist offer has 1 to {high} steps on this platform, not {n}": "本平台助力活动设 1 到 {high} 个阶梯，不能是 {n}",
     "each step needs more helpers than the one before, the first at least 1": "每个阶梯所需助力人数须多于上一阶梯，第一阶梯至少 1 人",
     "an assist task has {low} to {high} hours on this platform, not {n}": "本平台助力时限为 {low} 到 {high} 小时，不能是 {n}",
