@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Form, Request, Response
@@ -76,12 +77,14 @@ class PoolLine:
     achieved_units: int  # for the progress bar: in the threshold's unit
     threshold_units: int
     left: TimeLeft | None
+    percent: str  # "10", "12.5": the discount as people write it
 
 
 @dataclass(frozen=True)
 class PoolOfferLine:
     offer: PoolOffer
     threshold: str
+    percent: str
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,10 @@ class StorePanel:
     pool_offers: list[PoolOfferLine]
 
 
+def _percent(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
 def _measure(basis: str, value: int, currency: str, lang: Lang) -> str:
     return money(value, currency) if basis == "amount" else translate(lang, "pool.items", n=value)
 
@@ -106,9 +113,10 @@ def _pool_panel(session: Session, who: Principal, store_id: int, now: datetime,
                 lang: Lang) -> tuple[list[PoolLine], list[PoolOfferLine]]:
     lines = [PoolLine(pool, offer, _measure(pool.basis, progress.achieved, offer.currency, lang),
                       _measure(pool.basis, pool.threshold, offer.currency, lang), progress.achieved, pool.threshold,
-                      time_left(pool.expires_at, now, lang) if pool.status == "open" and pool.expires_at else None)
+                      time_left(pool.expires_at, now, lang) if pool.status == "open" and pool.expires_at else None,
+                      _percent(offer.percent_off))
              for pool, offer, progress in pools.store_board(session, now, who, store_id, limit=filters.PAGE_SIZE)]
-    offers = [PoolOfferLine(o, _measure(o.basis, o.threshold, o.currency, lang))
+    offers = [PoolOfferLine(o, _measure(o.basis, o.threshold, o.currency, lang), _percent(o.percent_off))
               for o in pools.list_offers(session, who, store_id, None, filters.PAGE_SIZE, None)]
     return lines, offers
 
