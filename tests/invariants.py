@@ -48,12 +48,14 @@ def escrow_holds_open_paid_orders(session: Session, store_id: int, books: dict[s
 def stock_conserved(session: Session, sku_ids: Iterable[int]) -> None:
     """Per SKU: units received = on hand (available) + reserved + shipped (consumed), none below zero, and the
     reservations are exactly the units of the orders not yet shipped nor closed."""
-    for sku_id in sku_ids:
-        stock = session.scalar(select(Stock).where(Stock.sku_id == sku_id))
-        assert stock is not None
-        moved = dict(session.execute(select(StockMovement.kind, func.sum(StockMovement.quantity))
-                                     .where(StockMovement.sku_id == sku_id).group_by(StockMovement.kind)).all())
-        assert moved["receive"] == stock.available + stock.reserved + moved.get("consume", 0), (sku_id, moved)
-        open_units = session.scalar(select(func.coalesce(func.sum(OrderLine.quantity), 0)).join(Order).where(
-            OrderLine.sku_id == sku_id, Order.status.in_(OPEN)))
-        assert stock.reserved == open_units and stock.available >= 0, (sku_id, stock.reserved, open_units)
+    wanted = list(sku_ids)
+    stock = {row.sku_id: row for row in session.scalars(select(Stock).where(Stock.sku_id.in_(wanted)))}
+    moved: dict[tuple[int, str], int] = {(sku, kind): int(n) for sku, kind, n in session.execute(
+        select(StockMovement.sku_id, StockMovement.kind, func.sum(StockMovement.quantity))
+        .where(StockMovement.sku_id.in_(wanted)).group_by(StockMovement.sku_id, StockMovement.kind))}
+    open_units = dict(session.execute(select(OrderLine.sku_id, func.sum(OrderLine.quantity)).join(Order).where(
+        OrderLine.sku_id.in_(wanted), Order.status.in_(OPEN)).group_by(OrderLine.sku_id)).all())
+    for sku_id in wanted:
+        held = stock[sku_id]
+        assert moved[sku_id, "receive"] == held.available + held.reserved + moved.get((sku_id, "consume"), 0), (sku_id, moved)
+        assert held.reserved == open_units.get(sku_id, 0) and held.available >= 0, (sku_id, held.reserved, open_units)
