@@ -54,8 +54,10 @@ def test_a_pool_order_waits_unshipped_and_says_why_and_another_store_sees_no_poo
     page = ok(staff, f"/orders/{placed['order']['id']}")
     assert f"it waits for pool #{placed['pool']['id']}, and its clock starts when the pool is complete" in text_of(page)
     assert 'data-next-action="ship"' not in page  # no shipment offered while the pool holds it
+    assert f'data-held-for-pool="{placed["pool"]["id"]}"' in page
+    assert "Waiting for the pool's paid basket to reach ¥200.00 (¥59.90 so far), ends 2026-11-03 17:00." in text_of(page)
     assert f'data-order-id="{placed["order"]["id"]}"' not in ok(staff, "/")  # nor on the dashboard's list to ship
     zh = text_of(ok(staff, f"/orders/{placed['order']['id']}?lang=zh"))
-    assert f"等待拼单 #{placed['pool']['id']} 达到门槛" in zh
+    assert f"等待拼单 #{placed['pool']['id']} 达到门槛" in zh and "等待拼单达到门槛 ¥200.00（已凑 ¥59.90），2026-11-03 17:00 截止。" in zh
     other = Shop(shop.operator)
     assert rows(ok(console(client, other.staff.key), "/group-buys"), "pool-id") == {}

@@ -279,6 +279,34 @@ class Hold:
     left: TimeLeft | None
 
 
+@dataclass(frozen=True)
+class PoolHold:
+    """What the order page says of an order its pool still holds: the pool, its basket against the threshold, its end."""
+
+    pool_id: int
+    status: str
+    achieved: str
+    threshold: str
+    ends: str
+    left: TimeLeft | None
+
+
+def order_pool_hold(session: Session, who: Principal, pool_id: int | None, zone: str, now: datetime,
+                    lang: Lang) -> PoolHold | None:
+    """None when the order is held for no pool (or one this principal cannot see)."""
+    if pool_id is None:
+        return None
+    try:
+        pool = pools.get_pool(session, who, str(pool_id))
+    except NotFound:
+        return None
+    seen = pools.view(session, now, who, pool)
+    progress, currency = seen.progress, seen.offer.currency
+    left = time_left(progress.expires_at, now, lang) if pool.status == "open" else None
+    return PoolHold(pool.id, pool.status, _measure(pool.basis, progress.achieved, currency, lang),
+                    _measure(pool.basis, pool.threshold, currency, lang), when(progress.expires_at, zone), left)
+
+
 def order_hold(session: Session, who: Principal, group_id: int | None, zone: str, now: datetime, lang: Lang) -> Hold | None:
     """None when the order is held for no group (or, never expected, one this principal cannot see)."""
     if group_id is None:

@@ -238,6 +238,8 @@ def order_detail(request: Request, order_id: str) -> Response:
         page.update(receipt_pages.receipt_context(request, session, who, order, now))
         page["hold"] = group_pages.order_hold(session, who, order.held_for_group, page["store"].timezone, now,
                                               lang_of(request))
+        page["pool_hold"] = group_pages.order_pool_hold(session, who, order.held_for_pool, page["store"].timezone, now,
+                                                        lang_of(request))
         # the orders domain's own answer: an order its group buy still holds does not ship
         page["actions"] = allowed_actions(order.status, held_for_group=is_held(order))
     return render(request, "order.html", principal=who, nav="orders", order=order, now=now,
