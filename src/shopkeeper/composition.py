@@ -51,6 +51,8 @@ from shopkeeper.social.groupbuys import api as group_buys
 from shopkeeper.social.groupbuys import seats as group_buy_seats
 from shopkeeper.social.packets import api as platform_packets
 from shopkeeper.social.packets import service as packet_service
+from shopkeeper.social.pools import api as pools
+from shopkeeper.social.pools import basket as pool_basket
 from shopkeeper.social.rewards import api as rewards
 from shopkeeper.social.rewards import service as reward_service
 
@@ -66,11 +68,12 @@ TIMER_HANDLERS: Mapping[str, timers.Handler] = {
     assist_helping.EXPIRE: assist_helping.expire,
     content_service.TASK_DEADLINE: content_service.deadline_passed,
     packet_service.EXPIRE: packet_service.expire,
+    pool_basket.EXPIRE: pool_basket.expire,
 }
 
 API_ROUTERS: tuple[APIRouter, ...] = tuple(module.router for module in (
     catalog, customers, inventory, fulfillment, carriers, orders, receipt, complaints, cases, seller_metrics,
-    promotions, cart_pricing, campaigns, group_buys, assists, distribution, content, rewards, platform_packets,
+    promotions, cart_pricing, campaigns, group_buys, pools, assists, distribution, content, rewards, platform_packets,
     platform_api))
 
 
@@ -78,10 +81,13 @@ def install_ports() -> None:
     """Give a domain what it asks of one it may not import: the catalog checks the shipping template a product names
     with fulfillment's answer (fulfillment builds on the catalog, never the other way round); orders tell the social
     domain that an order was paid, closed, completed or refunded, in the same transaction (orders never import it).
-    Group buys hear a payment first: a payer refused a seat is refunded before commission or reward looks at the order."""
+    Group buys and pools hear a payment first: a payer refused a seat (or a place in an ended pool) is refunded before
+    commission or reward looks at the order."""
     catalog_service.use_shipping_templates(fulfillment_service.template_store)
-    order_service.listen("paid", group_buy_seats.member_paid, commissions.order_paid, reward_service.order_paid)
-    order_service.listen("closed", group_buy_seats.member_closed, commissions.order_closed, packet_service.order_closed)
+    order_service.listen("paid", group_buy_seats.member_paid, pool_basket.member_paid, commissions.order_paid,
+                         reward_service.order_paid)
+    order_service.listen("closed", group_buy_seats.member_closed, pool_basket.member_closed, commissions.order_closed,
+                         packet_service.order_closed)
     order_service.listen("completed", commissions.order_completed, reward_service.order_completed,
                          packet_service.order_completed)
     order_service.listen("refunded", commissions.order_refunded)

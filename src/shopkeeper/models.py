@@ -15,6 +15,7 @@ from shopkeeper.social.content import models as content  # noqa: F401
 from shopkeeper.social.distribution import models as distribution  # noqa: F401
 from shopkeeper.social.groupbuys import models as groupbuys  # noqa: F401
 from shopkeeper.social.packets import models as packets  # noqa: F401
+from shopkeeper.social.pools import models as pools  # noqa: F401
 from shopkeeper.social.rewards import models as rewards  # noqa: F401
 
 metadata = Base.metadata

@@ -67,7 +67,7 @@ from shopkeeper.money import Money
 from shopkeeper.orders import order_lists
 from shopkeeper.orders.ledger import balances
 from shopkeeper.orders.rules import OrderStatus, allowed_actions
-from shopkeeper.orders.service import get_order, list_orders
+from shopkeeper.orders.service import get_order, is_held, list_orders
 from shopkeeper.sessions import end_session, policy_of, redeem_link, start_session
 
 if TYPE_CHECKING:
@@ -245,8 +245,10 @@ def order_detail(request: Request, order_id: str) -> Response:
         page.update(receipt_pages.receipt_context(request, session, who, order, now))
         page["hold"] = group_pages.order_hold(session, who, order.held_for_group, page["store"].timezone, now,
                                               lang_of(request))
+        page["pool_hold"] = group_pages.order_pool_hold(session, who, order.held_for_pool, page["store"].timezone, now,
+                                                        lang_of(request))
         # the orders domain's own answer: an order its group buy still holds does not ship
-        page["actions"] = allowed_actions(order.status, held_for_group=order.held_for_group is not None)
+        page["actions"] = allowed_actions(order.status, held_for_group=is_held(order))
     return render(request, "order.html", principal=who, nav="orders", order=order, now=now,
                   left=time_left(_active_deadline(order), now, lang_of(request)),
                   words=cases.countdown_words(lang_of(request)), **page)

@@ -44,6 +44,13 @@ class GroupNotComplete(Conflict):
     title = "The order's group buy is not complete yet"
 
 
+class PoolNotComplete(Conflict):
+    """拼单: a member's paid order ships once its pool's basket reaches the threshold, not before."""
+
+    code = "pool-not-complete"
+    title = "The order's pool has not reached its threshold yet"
+
+
 def next_status(current: str, action: str) -> S:
     allowed_from, to = TRANSITIONS[action]
     if S(current) not in allowed_from:
@@ -52,7 +59,7 @@ def next_status(current: str, action: str) -> S:
 
 
 def allowed_actions(current: str, held_for_group: bool = False) -> list[str]:
-    """What the order's state allows; an order held for a group buy that is not complete does not ship yet."""
+    """What the order's state allows; an order held for a group buy (or a pool) not complete does not ship yet."""
     return [action for action, (allowed_from, _) in TRANSITIONS.items()
             if S(current) in allowed_from and action not in INTERNAL_ACTIONS and not (held_for_group and action == "ship")]
 

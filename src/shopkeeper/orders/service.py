@@ -26,6 +26,7 @@ from shopkeeper.orders.models import Order, Payment
 from shopkeeper.orders.rules import (
     GroupNotComplete,
     OrderStatus,
+    PoolNotComplete,
     ShipmentFacts,
     confirm_by,
     counted_as_shipped,
@@ -99,13 +100,14 @@ def mark_paid(session: Session, now: datetime, order: Order, payment: Payment) -
     """Called by payments once a verified notification arrives: money goes into escrow."""
     order.status = next_status(order.status, "pay").value
     order.paid_at = now
-    held = order.held_for_group is not None  # 拼团: the ship-by clock starts when the group is complete
+    held = is_held(order)  # 拼团, 拼单: the ship-by clock starts when the group is complete, the basket full
     order.ship_by = None if held else ship_by(now, book_of(session, order.store_id), campaign_ship_within(session, order, now))
     ledger.hold_in_escrow(session, now, order.store_id, order.id, money(order, payment.amount_minor))
     quoting.settle(session, order.id)
     events.record(session, now, "order.paid", subject(order), order.store_id, payment_id=payment.id,
                   amount_minor=payment.amount_minor, ship_by=order.ship_by.isoformat() if order.ship_by else None,
-                  **({"held_for_group": order.held_for_group} if held else {}))
+                  **({"held_for_group": order.held_for_group} if order.held_for_group is not None else {}),
+                  **({"held_for_pool": order.held_for_pool} if order.held_for_pool is not None else {}))
     if order.ship_by is not None:
         timers.schedule(session, "order.ship_deadline", subject(order), order.ship_by, order.store_id, order_id=order.id)
     _tell("paid", session, now, order)  # a group buy takes a seat (or refunds at once); distribution freezes commission
@@ -131,6 +133,9 @@ def ship(session: Session, now: datetime, actor: Principal, order_id: int, carri
     if order.held_for_group is not None:
         raise GroupNotComplete(f"order {order.id} waits for its group buy to fill; it ships once the group is complete",
                                group_buy_id=order.held_for_group)
+    if order.held_for_pool is not None:
+        raise PoolNotComplete(f"order {order.id} waits for its pool to reach its threshold; it ships once the pool is complete",
+                              pool_id=order.held_for_pool)
     order.status = shipped.value
     for line in order.lines:
         inventory.consume(session, now, order.store_id, line.sku_id, line.warehouse_id, line.quantity, order.id)
@@ -322,16 +327,35 @@ def _tell(event: OrderEvent, session: Session, now: datetime, order: Order) -> N
 
 # --- group buys (拼团): social.groupbuys holds a member's order until its group is complete -------------
 
+def is_held(order: Order) -> bool:
+    """A group buy (拼团) or a pool (拼单) holds the order: it does not ship, and has no ship-by clock, yet."""
+    return order.held_for_group is not None or order.held_for_pool is not None
+
+
 def release_group_hold(session: Session, now: datetime, order_id: int) -> Order:
     """The order's group is complete: it may ship now, and a paid order's ship-by clock starts now."""
     order = get_order(session, SYSTEM, order_id, for_update=True)
     group_buy_id, order.held_for_group = order.held_for_group, None
-    if group_buy_id is not None and order.status == OrderStatus.PAID:
-        order.ship_by = ship_by(now, book_of(session, order.store_id), campaign_ship_within(session, order, now))
-        events.record(session, now, "order.group_complete", subject(order), order.store_id, group_buy_id=group_buy_id,
-                      ship_by=order.ship_by.isoformat())
-        timers.schedule(session, "order.ship_deadline", subject(order), order.ship_by, order.store_id, order_id=order.id)
+    if group_buy_id is not None:
+        _start_ship_clock(session, now, order, "order.group_complete", group_buy_id=group_buy_id)
     return order
+
+
+def release_pool_hold(session: Session, now: datetime, order_id: int) -> Order:
+    """拼单: the order's pool reached its threshold: it may ship now, and a paid order's ship-by clock starts now."""
+    order = get_order(session, SYSTEM, order_id, for_update=True)
+    pool_id, order.held_for_pool = order.held_for_pool, None
+    if pool_id is not None:
+        _start_ship_clock(session, now, order, "order.pool_complete", pool_id=pool_id)
+    return order
+
+
+def _start_ship_clock(session: Session, now: datetime, order: Order, event: str, **data: int) -> None:
+    if order.status != OrderStatus.PAID:
+        return
+    order.ship_by = ship_by(now, book_of(session, order.store_id), campaign_ship_within(session, order, now))
+    events.record(session, now, event, subject(order), order.store_id, ship_by=order.ship_by.isoformat(), **data)
+    timers.schedule(session, "order.ship_deadline", subject(order), order.ship_by, order.store_id, order_id=order.id)
 
 
 # --- timers -----------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """platform red packets (跨店铺红包, 看广告抢红包): programs, stores, packets, ad views, tallies, spends, ledger
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-05 14:40:00.000000
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ from alembic import op
 import shopkeeper.db
 
 revision: str = '0019'
-down_revision: Union[str, None] = '0017'
+down_revision: Union[str, None] = '0018'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -43,7 +43,7 @@ def steps_of(offer: AssistOffer) -> tuple[rules.Step, ...]:
 @dataclass(frozen=True)
 class OfferSpec:
     store_id: int
-    kind: str  # boost | share (pool: not offered yet)
+    kind: str  # boost | share (pool: a pool offer of its own, social.pools)
     name: str
     steps: tuple[rules.Step, ...]
     time_limit_hours: int
