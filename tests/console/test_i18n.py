@@ -125,7 +125,7 @@ def test_the_social_pages_name_every_event_reward_kind_and_state_they_show() -> 
     from shopkeeper.social.distribution.moves import CommissionStatus, PayoutStatus
     from shopkeeper.social.rewards.kinds import KINDS
 
-    social = [t for t in SENTENCES if t.split(".")[0] in ("group_buy", "distribution", "commission", "reward", "assist")]
+    social = [t for t in SENTENCES if t.split(".")[0] in ("group_buy", "pool", "distribution", "commission", "reward", "assist", "content", "platform_packet")]
     assert [t for t in social if f"event.{t}" not in EN] == []
     assert [k for k in KINDS if f"rkind.{k}" not in EN] == []
     assert [k for k in OfferKind.__args__ if f"akind.{k}" not in EN] == []
