@@ -8,6 +8,7 @@ call `t("key", **values)`; values are filled with `str.format`.
 from __future__ import annotations
 
 from shopkeeper.console.i18n_cases import EN_CASES, ZH_CASES
+from shopkeeper.console.i18n_community import EN_COMMUNITY, ZH_COMMUNITY
 from shopkeeper.console.i18n_groups import EN_GROUPS, ZH_GROUPS
 from shopkeeper.languages import Lang
 
@@ -902,6 +903,8 @@ EN.update(EN_CASES)
 ZH.update(ZH_CASES)
 EN.update(EN_GROUPS)
 ZH.update(ZH_GROUPS)
+EN.update(EN_COMMUNITY)
+ZH.update(ZH_COMMUNITY)
 
 STRINGS: dict[Lang, dict[str, str]] = {"en": EN, "zh": ZH}
 

@@ -28,6 +28,7 @@ from shopkeeper.console import (
     campaign_pages,
     carrier_pages,
     cases,
+    community_pages,
     filters,
     group_pages,
     keys_page,
@@ -274,3 +275,4 @@ router.include_router(keys_page.router)
 router.include_router(carrier_pages.router)
 router.include_router(receipt_pages.router)
 router.include_router(group_pages.router)
+router.include_router(community_pages.router)
