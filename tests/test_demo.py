@@ -32,6 +32,8 @@ from shopkeeper.inventory.models import Stock, StockMovement
 from shopkeeper.orders import ledger
 from shopkeeper.orders.models import Order, OrderLine, ReceiptExtension
 from shopkeeper.orders.rules import OrderStatus
+from shopkeeper.social.community.models import CommunityOrder, Wave
+from shopkeeper.social.distribution.models import Commission
 from shopkeeper.social.groupbuys.models import GroupBuy, GroupBuyMember
 from shopkeeper.timers import Timer
 from support import BACKENDS
@@ -127,6 +129,7 @@ def test_demo_builds_a_consistent_shop(built: Built) -> None:
         assert_taobao_ships_on_time_mostly_not_always(session)
         assert_a_filed_carrier_ships_and_receipts_are_extended(session)
         assert_group_buys_fill_fail_and_run_live(session)
+        assert_community_waves_are_collected_returned_and_live(session)
 
 
 def assert_ledgers_balance(session: Session) -> None:
@@ -240,6 +243,21 @@ def assert_group_buys_fill_fail_and_run_live(session: Session) -> None:
                                  .where(GroupBuy.status == "complete")))
     assert shipped > 0
     assert count(session, Order.id, Order.held_for_group.is_not(None), Order.status == OrderStatus.SHIPPED) == 0
+
+
+def assert_community_waves_are_collected_returned_and_live(session: Session) -> None:
+    """社区团购: the tea house's waves close at their cut-offs and reach the points; most orders are collected (their
+    orders complete, each freezing the leader's commission), a few are not and go back to stock; a wave is still
+    open, or waiting at the points, when the demo stops."""
+    waves = Counter(session.scalars(select(Wave.status)))
+    assert waves["settled"] > 0 and (waves["open"] + waves["delivered"]) > 0, waves
+    pickups = Counter(session.scalars(select(CommunityOrder.status)))
+    assert pickups["collected"] > pickups["returned"] > 0, pickups
+    collected = select(CommunityOrder.order_id).where(CommunityOrder.status == "collected")
+    assert count(session, Order.id, Order.id.in_(collected), Order.status != OrderStatus.COMPLETED) == 0
+    assert count(session, Commission.id, Commission.tier == 0) == pickups["collected"]
+    returned = select(CommunityOrder.order_id).where(CommunityOrder.status == "returned")
+    assert count(session, Order.id, Order.id.in_(returned), Order.close_reason == "not_collected") == pickups["returned"]
 
 
 def count(session: Session, column: Any, *where: Any) -> int:

@@ -23,6 +23,7 @@ from shopkeeper.clock import SimulatedClock
 from shopkeeper.customers.models import Buyer
 from shopkeeper.db import Database
 from shopkeeper.demo.aftersales import AfterSalesDesk
+from shopkeeper.demo.community import CommunityDesk
 from shopkeeper.demo.data import (
     DAY,
     LOCAL_HOUR_WEIGHTS,
@@ -44,10 +45,12 @@ class DemoRun(ShopOpening):
         super().__init__(db, clock, rng, secret, scale, start, end)
         self.desk = AfterSalesDesk(self)
         self.group_desk = GroupBuyDesk(self)
+        self.community_desk = CommunityDesk(self)
 
     def open_shops(self) -> None:
         super().open_shops()
         self.group_desk.launch(self.shops[0])  # the tea house sells in groups (拼团)
+        self.community_desk.launch(self.shops[0])  # and through community leaders (社区团购)
 
     def run(self, console: Console) -> None:
         total_days = max(1, math.ceil((self.end - self.start) / DAY))
@@ -81,6 +84,7 @@ class DemoRun(ShopOpening):
             if day_start.weekday() == 0:  # goods in every Monday morning, China time
                 self.later(day_start + timedelta(hours=2, minutes=self.rng.randrange(60)), self.restock, shop)
         self.group_desk.plan_day(day_start, day_end)
+        self.community_desk.plan_day(day_start, day_end)
 
     def pick_hour(self, utc_offset: int) -> int:
         weights = [LOCAL_HOUR_WEIGHTS[(hour + utc_offset) % 24] for hour in range(24)]
@@ -108,7 +112,8 @@ class DemoRun(ShopOpening):
             f"cancelled by their buyers, {self.tally['price changes']} prices changed; "
             f"{self.tally['orders with a discount']:,} orders got a promotion and {self.tally['coupons claimed']} coupons "
             f"were claimed; {self.tally['receipt extended by the seller']} receipts were extended by sellers and "
-            f"{self.tally['receipt extended by the buyer']} by buyers; {self.desk.summary()}; {self.group_desk.summary()}; {self.fired:,} timers fired "
+            f"{self.tally['receipt extended by the buyer']} by buyers; {self.desk.summary()}; {self.group_desk.summary()}; "
+            f"{self.community_desk.summary()}; {self.fired:,} timers fired "
             f"and {pending:,} wait for the worker."
         )
 

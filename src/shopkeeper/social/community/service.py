@@ -208,8 +208,9 @@ def list_leaders(session: Session, actor: Principal, store_id: int | None, limit
 
 
 def _new_code(session: Session, column: Any) -> str:
+    """Eight letters and digits, the first a letter: a link code is never read as a leader's id."""
     while True:
-        code = "".join(secrets.choice(CODE_LETTERS) for _ in range(8))
+        code = secrets.choice(CODE_LETTERS[:24]) + "".join(secrets.choice(CODE_LETTERS) for _ in range(7))
         if session.scalar(select(column).where(column == code)) is None:
             return code
 
@@ -388,6 +389,12 @@ def deliver_wave(session: Session, now: datetime, actor: Principal, wave_id: int
                   pickup_by=wave.pickup_by.isoformat())
     timers.schedule(session, PICKUP_DEADLINE, wave_subject(wave), wave.pickup_by, wave.store_id, wave_id=wave.id)
     return wave
+
+
+def waiting(session: Session, actor: Principal, wave_id: int) -> list[CommunityOrder]:
+    """The wave's orders at the points waiting for their buyers (store staff)."""
+    wave = get_wave(session, actor, wave_id)
+    return [o for o in _wave_orders(session, wave.id) if o.status == PickupStatus.DELIVERED]
 
 
 # --- pickup ----------------------------------------------------------------------------------------
