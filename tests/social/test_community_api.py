@@ -11,6 +11,9 @@ import pytest
 
 from shopkeeper.clock import SimulatedClock
 from shopkeeper.db import Database
+from shopkeeper.money import Money
+from shopkeeper.orders import service as orders
+from shopkeeper.scope import SYSTEM
 from social.community import CommunityShop
 from support import Shop
 
@@ -146,3 +149,27 @@ def test_settings_beyond_the_rulebook_and_strangers_are_refused(town: CommunityS
     refused = other[2].post(f"/leaders/{town.leaders[1]['code']}/orders", {
         "address_id": other[1]["id"], "lines": [{"sku_id": shop.skus[0], "quantity": 1}]}, expect=409)
     assert refused["code"] == "leader-not-active"
+
+
+def test_a_refund_after_pickup_claws_the_leaders_commission_back_through_the_one_lifecycle(town: CommunityShop) -> None:
+    """The leader's commission moves like a promoter's (distribution.commissions): a refund claws back its share."""
+    buyer = town.shop.new_buyer("张三")
+    order = town.order(buyer, 0, (town.shop.skus[0], 2))  # 119.80: 5.99 frozen at pickup
+    town.run_timers(hours=3, minutes=1)
+    wave = town.shop.staff.get(f"/community-orders/{order['id']}")["wave_id"]
+    town.shop.staff.post(f"/waves/{wave}/delivery")
+    code = buyer[2].get(f"/community-orders/{order['id']}")["pickup_code"]
+    town.leader_buyers[0][2].post(f"/pickup-points/{town.points[0]['id']}/pickups", {"code": code})
+
+    # when after-sales pays half the order back after the buyer collected it
+    with town.db.transaction() as session:
+        found = orders.get_order(session, SYSTEM, order["id"], for_update=True)
+        orders.refund(session, town.clock.now(), found, Money(order["total"]["minor"] // 2, "CNY"))
+
+    # then half the commission comes back out of the frozen pledge, and only the rest is released later
+    figures = town.shop.staff.get(f"/leaders/{town.leaders[0]['id']}/page")["commission"]
+    assert {k: v["minor"] for k, v in figures.items()} == {"frozen": 299, "released": 0, "clawed_back": 300}
+    town.run_timers(days=26)
+    figures = town.shop.staff.get(f"/leaders/{town.leaders[0]['id']}/page")["commission"]
+    assert {k: v["minor"] for k, v in figures.items()} == {"frozen": 0, "released": 299, "clawed_back": 300}
+    assert town.books()["commission_payable"] == 299
