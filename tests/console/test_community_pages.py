@@ -8,7 +8,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from console.test_marketing_pages import console, ok, rows, text_of
+from console.test_marketing_pages import ORIGIN, console, ok, rows, text_of
 from shopkeeper.clock import SimulatedClock
 from shopkeeper.db import Database
 from social.community import CommunityShop
@@ -52,3 +52,36 @@ def test_a_leaders_page_shows_the_wave_pick_list_that_sums_to_their_orders(clien
 
 def rows_by(page: str, attribute: str) -> list[str]:
     return [text_of(body) for body in re.findall(rf'<tr data-{attribute}="[^"]+"[^>]*>(.*?)</tr>', page, flags=re.S)]
+
+
+def test_staff_deliver_the_wave_and_hand_over_an_order_by_its_code_from_the_leaders_page(client: TestClient,
+                                                                                         town: CommunityShop) -> None:
+    buyer = town.shop.new_buyer("张三")
+    order = town.order(buyer, 0, (town.shop.skus[0], 1))
+    town.run_timers(hours=3, minutes=1)
+    staff = console(client, town.shop.staff.key)
+    leader = town.leaders[0]["id"]
+    wave = town.shop.staff.get(f"/community-orders/{order['id']}")["wave_id"]
+    page = ok(staff, f"/community/leaders/{leader}")
+    assert f'action="/community/leaders/{leader}/delivery"' in page and 'data-action="collect"' in page
+
+    # a form from elsewhere is refused; staff of another store see nothing to change
+    assert staff.post(f"/community/leaders/{leader}/delivery", data={"wave": str(wave)},
+                      headers={"Origin": "https://evil.example"}).status_code == 403
+    stranger = console(client, Shop(town.shop.operator, rulebook="default").staff.key)
+    assert stranger.post(f"/community/leaders/{leader}/delivery", data={"wave": str(wave)}, headers=ORIGIN).status_code == 404
+
+    delivered = staff.post(f"/community/leaders/{leader}/delivery", data={"wave": str(wave)}, headers=ORIGIN)
+    assert delivered.status_code == 303 and delivered.headers["location"] == f"/community/leaders/{leader}?wave={wave}&done=delivered"
+    assert town.shop.staff.get(f"/waves/{wave}")["status"] == "delivered"
+    assert "The wave is at the pickup points" in text_of(ok(staff, delivered.headers["location"]))
+
+    # a wrong code is refused in the page's language; the buyer's code hands the order over
+    wrong = staff.post(f"/community/leaders/{leader}/pickups?lang=zh", data={"code": "WRONG123"}, headers=ORIGIN)
+    assert wrong.status_code == 404 and "该自提点没有与此提货码对应的待提订单" in text_of(wrong.text)
+    code = buyer[2].get(f"/community-orders/{order['id']}")["pickup_code"]
+    handed = staff.post(f"/community/leaders/{leader}/pickups", data={"code": code}, headers=ORIGIN)
+    assert handed.status_code == 303
+    assert town.shop.staff.get(f"/orders/{order['id']}")["status"] == "completed"
+    again = staff.post(f"/community/leaders/{leader}/pickups", data={"code": code}, headers=ORIGIN)
+    assert again.status_code == 409 and "该提货码对应的订单已被提货" in text_of(again.text)  # the page remembers 中文
