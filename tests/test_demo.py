@@ -34,8 +34,9 @@ from shopkeeper.orders import ledger
 from shopkeeper.orders.models import Order, OrderLine, ReceiptExtension
 from shopkeeper.orders.rules import OrderStatus
 from shopkeeper.scope import SYSTEM
+from shopkeeper.social.community.models import CommunityOrder, Wave
 from shopkeeper.social.content.models import ContentTask, LiveSession
-from shopkeeper.social.distribution.models import Attribution, Promoter, PromoterEntry
+from shopkeeper.social.distribution.models import Attribution, Commission, Promoter, PromoterEntry
 from shopkeeper.social.groupbuys.models import GroupBuy, GroupBuyMember
 from shopkeeper.social.packets import service as packets
 from shopkeeper.social.packets.models import PacketEntry, PacketProgram, PlatformPacket
@@ -147,6 +148,7 @@ def test_demo_builds_a_consistent_shop(built: Built) -> None:
         assert_influencers_sell_live_and_through_a_task(session)
         assert_platform_red_packets_rain_and_pay_in_both_currencies(session)
         assert_buyers_follow_the_stores_and_fans_get_their_price(session)
+        assert_community_waves_are_collected_returned_and_live(session)
 
 
 def assert_ledgers_balance(session: Session) -> None:
@@ -294,6 +296,19 @@ def assert_buyers_follow_the_stores_and_fans_get_their_price(session: Session) -
     verdicts = [v for pricing in session.scalars(select(Order.pricing).where(Order.pricing.is_not(None)))
                 for v in pricing["verdicts"] if v["kind"] == "fans_price"]
     assert any(v["applied"] for v in verdicts), verdicts
+def assert_community_waves_are_collected_returned_and_live(session: Session) -> None:
+    """社区团购: the tea house's waves close at their cut-offs and reach the points; most orders are collected (their
+    orders complete, each freezing the leader's commission), a few are not and go back to stock; a wave is still
+    open, or waiting at the points, when the demo stops."""
+    waves = Counter(session.scalars(select(Wave.status)))
+    assert waves["settled"] > 0 and (waves["open"] + waves["delivered"]) > 0, waves
+    pickups = Counter(session.scalars(select(CommunityOrder.status)))
+    assert pickups["collected"] > pickups["returned"] > 0, pickups
+    collected = select(CommunityOrder.order_id).where(CommunityOrder.status == "collected")
+    assert count(session, Order.id, Order.id.in_(collected), Order.status != OrderStatus.COMPLETED) == 0
+    assert count(session, Commission.id, Commission.tier == 0) == pickups["collected"]
+    returned = select(CommunityOrder.order_id).where(CommunityOrder.status == "returned")
+    assert count(session, Order.id, Order.id.in_(returned), Order.close_reason == "not_collected") == pickups["returned"]
 
 
 def count(session: Session, column: Any, *where: Any) -> int:

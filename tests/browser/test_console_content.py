@@ -72,7 +72,7 @@ def page(browser: Any, live: Live) -> Iterator[Any]:
 
 def test_sessions_figures_and_approving_from_the_board_in_both_languages(page: Any, live: Live) -> None:
     # the marketing navigation leads to the page; the session's row shows what it sold
-    page.click("nav.marketnav >> text=Live & content")
+    page.click("nav.socialnav >> text=Live & content")
     assert page.url == f"{live.url}/content"
     row = page.locator(f"tr[data-session-id='{live.session_id}']")
     assert row.get_attribute("data-status") == "live"

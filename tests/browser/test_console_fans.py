@@ -21,7 +21,7 @@ def test_staff_read_their_fan_growth_pick_days_and_switch_language(page: Any, co
         assert api.put(f"/api/v1/stores/{console.store_a}/follow").json()["following"] is True
     # when store A's staff open the store club from the marketing navigation
     log_in(console.staff_a_key)
-    page.click("nav.marketnav >> text=Store club")
+    page.click("nav.socialnav >> text=Store club")
     # then today's row counts the new fan, newest day first
     assert page.locator("h1").inner_text() == "Store club · Store A 杭州店"
     today = page.locator("tr[data-day='2026-11-25']")
@@ -40,4 +40,4 @@ def test_staff_read_their_fan_growth_pick_days_and_switch_language(page: Any, co
     assert page.locator("h1").inner_text() == "粉丝趴 · Store A 杭州店"
     assert page.locator("[data-field=net]").inner_text() == "净增 +1"
     assert page.locator("table.fans tbody tr").count() == 3
-    assert page.locator("nav.marketnav a.active").inner_text() == "粉丝趴"
+    assert page.locator("nav.socialnav a.active").inner_text() == "粉丝趴"

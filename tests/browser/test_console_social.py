@@ -110,7 +110,7 @@ def squash(text: str) -> str:
 
 
 def test_the_group_board(page: Any, live: Live) -> None:
-    page.click("nav.marketnav >> text=Group buys")
+    page.click("nav.socialnav >> text=Group buys")
     row = page.locator(f"tr[data-group-id='{live.group['id']}']")
     assert "1/3 paid" in squash(row.inner_text()) and "Filling" in row.inner_text()
     assert row.locator("[data-field=countdown]").inner_text() == "21h 14m left"
@@ -121,7 +121,7 @@ def test_the_group_board(page: Any, live: Live) -> None:
 
 def test_promoters_and_a_payout_approved_from_the_page(page: Any, live: Live) -> None:
     promoter = live.promoter["id"]
-    page.click("nav.marketnav >> text=Promoters")
+    page.click("nav.socialnav >> text=Promoters")
     assert page.url == f"{live.url}/promoters"
     page.screenshot(path="/tmp/console-promoters.png", full_page=True)
     row = page.locator(f"tr[data-promoter-id='{promoter}']")
@@ -145,7 +145,7 @@ def test_promoters_and_a_payout_approved_from_the_page(page: Any, live: Live) ->
 
 
 def test_reward_programs_and_a_lotterys_draws(page: Any, live: Live) -> None:
-    page.click("nav.marketnav >> text=Rewards")
+    page.click("nav.socialnav >> text=Rewards")
     packets = page.locator(f"tr[data-program-id='{live.packets['id']}']")
     assert "1 of 3 grants, 2 left" in packets.inner_text() and "¥3.00 of ¥9.00, ¥6.00 left" in packets.inner_text()
     assert packets.locator("progress.budget").first.get_attribute("value") == "1"
@@ -163,7 +163,7 @@ def test_reward_programs_and_a_lotterys_draws(page: Any, live: Live) -> None:
 
 
 def test_assists_and_an_offers_tasks(page: Any, live: Live) -> None:
-    page.click("nav.marketnav >> text=Assists")
+    page.click("nav.socialnav >> text=Assists")
     row = page.locator(f"tr[data-offer-id='{live.offer['id']}']")
     figures = {name: row.locator(f"[data-figure={name}]").inner_text() for name in ("opened", "helped", "unlocked")}
     assert figures == {"opened": "1", "helped": "2", "unlocked": "1"}

@@ -73,6 +73,12 @@ TITLES_ZH: dict[str, str] = {
     "assist-new-users-only": "仅限店铺新客为该任务助力",
     "assist-daily-cap": "该买家今日助力次数已达上限",
     "assist-task-open": "买家在该活动已有进行中的助力任务",
+    "community-closed": "店铺未开展社区团购",
+    "leader-not-active": "团长或其自提点当前不接单",
+    "pickup-point-has-leader": "该自提点已有团长",
+    "already-leader": "该买家已是本店某自提点的团长",
+    "pickup-code-unknown": "该自提点没有与此提货码对应的待提订单",
+    "already-collected": "该订单已被提货",
     "internal-error": "内部错误",
     "body-too-large": "请求体过大",
     "rate-limited": "请求过于频繁",
@@ -122,6 +128,8 @@ TERMS_ZH: dict[str, str] = {
     "assist offer": "助力活动", "assist task": "助力任务", "help": "助力", "expired": "已过期",
     "live session": "直播场次", "content task": "内容任务", "accept": "接受", "submit": "提交", "withdraw": "撤回",
     "published": "待接单", "accepted": "已接单", "submitted": "已提交", "withdrawn": "已撤回",
+    "pickup point": "自提点", "leader": "团长", "wave": "波次", "community order": "社区团购订单",
+    "settle": "结清", "collect": "提货", "collected": "已提货", "settled": "已结清", "returned": "已退回",
 }
 
 # English detail (a template: `{name}` matches any text) → Chinese with the same placeholders.
@@ -389,6 +397,26 @@ DETAILS_ZH: dict[str, str] = {
     # assists (social/assists)
     "a pool (拼单) is offered as a pool offer (POST /pools/offers), not an assist offer; an assist offer is boost or share":
         "拼单通过拼单活动提供（POST /pools/offers），不是助力活动；助力活动只能是 boost（邀请助力）或 share（分享互惠）",
+    # community group buying (social/community)
+    "a store sets 1 to {high} cut-offs a day on this platform, not {n}": "本平台店铺每天设 1 到 {high} 个截单时间，不能是 {n}",
+    "a cut-off is a time of day as HH:MM, not {x}": "截单时间须为 HH:MM 格式的时刻，不能是 {x}",
+    "each cut-off comes once": "每个截单时间只能出现一次",
+    "a delivered order waits {low} to {high} days for its buyer on this platform, not {n}":
+        "本平台送达自提点的订单等待买家 {low} 到 {high} 天，不能是 {n}",
+    "an order not collected in time is refunded or returned, not {x}": "逾期未提的订单只能退款（refund）或退回（return），不能是 {x}",
+    "a leader's commission is 0 to {high} of what the order paid on this platform, not {n}":
+        "本平台团长佣金为订单实付的 0 到 {high}，不能是 {n}",
+    "the pickup point is closed": "该自提点已关闭",
+    "the pickup point has an active leader already": "该自提点已有在任团长",
+    "the buyer leads a pickup point of this store already": "该买家已是本店某自提点的团长",
+    "the store runs no community group buying": "店铺未开展社区团购",
+    "the leader or their pickup point takes no orders now": "团长或其自提点当前不接单",
+    "no order waits at this pickup point with that code": "该自提点没有与此提货码对应的待提订单",
+    "the order with that code was collected already": "该提货码对应的订单已被提货",
+    "community settings {id} do not exist": "社区团购设置 {id} 不存在",
+    "only the point's active leader or the store's staff hand out its orders": "只有该自提点的在任团长或店铺员工可以办理提货",
+    "cannot {action} a wave that is {status}": "无法对{status}的波次执行{action}",
+    "cannot {action} a community order that is {status}": "无法对{status}的社区团购订单执行{action}",
     "an assist offer has 1 to {high} steps on this platform, not {n}": "本平台助力活动设 1 到 {high} 个阶梯，不能是 {n}",
     "each step needs more helpers than the one before, the first at least 1": "每个阶梯所需助力人数须多于上一阶梯，第一阶梯至少 1 人",
     "an assist task has {low} to {high} hours on this platform, not {n}": "本平台助力时限为 {low} 到 {high} 小时，不能是 {n}",

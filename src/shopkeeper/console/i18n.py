@@ -8,6 +8,7 @@ call `t("key", **values)`; values are filled with `str.format`.
 from __future__ import annotations
 
 from shopkeeper.console.i18n_cases import EN_CASES, ZH_CASES
+from shopkeeper.console.i18n_community import EN_COMMUNITY, ZH_COMMUNITY
 from shopkeeper.console.i18n_content import EN_CONTENT, ZH_CONTENT
 from shopkeeper.console.i18n_fans import EN_FANS, ZH_FANS
 from shopkeeper.console.i18n_groups import EN_GROUPS, ZH_GROUPS
@@ -139,6 +140,7 @@ EN: dict[str, str] = {
     "event.payment.refunded": "Payment refunded",
     # marketing navigation
     "nav.marketing": "Marketing",
+    "nav.social": "Social commerce",
     "nav.promotions": "Promotions",
     "nav.coupons": "Coupons",
     "nav.campaigns": "Campaigns",
@@ -583,6 +585,7 @@ ZH: dict[str, str] = {
     "event.payment.failed": "支付失败",
     "event.payment.refunded": "支付已退回",
     "nav.marketing": "营销",
+    "nav.social": "社交电商",
     "nav.promotions": "促销",
     "nav.coupons": "优惠券",
     "nav.campaigns": "营销活动",
@@ -916,6 +919,8 @@ EN.update(EN_SOCIAL)
 ZH.update(ZH_SOCIAL)
 EN.update(EN_FANS)
 ZH.update(ZH_FANS)
+EN.update(EN_COMMUNITY)
+ZH.update(ZH_COMMUNITY)
 
 STRINGS: dict[Lang, dict[str, str]] = {"en": EN, "zh": ZH}
 

@@ -30,6 +30,7 @@ from shopkeeper.console import (
     campaign_pages,
     carrier_pages,
     cases,
+    community_pages,
     content_pages,
     fan_pages,
     filters,
@@ -289,3 +290,4 @@ router.include_router(promoter_pages.router)
 router.include_router(reward_pages.router)
 router.include_router(assist_pages.router)
 router.include_router(fan_pages.router)
+router.include_router(community_pages.router)

@@ -96,14 +96,9 @@ SENTENCES: dict[str, Words] = {
     "distribution.payout_requested": ("Payout #{payout_id} of {amount} requested", "申请提现 #{payout_id}，金额 {amount}"),
     "distribution.payout_approved": ("Payout #{payout_id} of {amount} approved and paid", "提现 #{payout_id}（{amount}）已批准并支付"),
     "distribution.payout_rejected": ("Payout #{payout_id} rejected", "提现 #{payout_id} 已驳回"),
-    "commission.frozen": ("Commission {amount} frozen for promoter #{promoter_id} (level {tier})",
-                          "推广员 #{promoter_id} 的佣金 {amount} 已冻结（第 {tier} 级）"),
+    "commission.frozen": ("Commission {amount} frozen", "佣金 {amount} 已冻结"),
     "commission.release_scheduled": ("Commission to be released at {release_at}, when the after-sales window closes",
                                      "佣金将于售后期结束时 {release_at} 结算"),
-    "commission.released": ("Commission {amount} released to promoter #{promoter_id}",
-                            "佣金 {amount} 已结算给推广员 #{promoter_id}"),
-    "commission.clawed_back": ("Commission {amount} clawed back from promoter #{promoter_id} for a refund",
-                               "因退款追回推广员 #{promoter_id} 的佣金 {amount}"),
     # influencers, live sessions, content tasks (social/content, RULES.md §4.3)
     "distribution.influencer_enrolled": ("Promoter signed as influencer {name} (code {code})",
                                          "推广员签约为达人 {name}（推广码 {code}）"),
@@ -119,6 +114,27 @@ SENTENCES: dict[str, Words] = {
     "content.task_withdrawn": ("The store withdrew the task", "店铺已撤回任务"),
     "content.task_expired": ("The deadline passed with nothing approved or waiting: the task expired",
                              "截止时仍无待审或已通过的内容：任务已过期"),
+    "commission.released": ("Commission {amount} released", "佣金 {amount} 已结算"),
+    "commission.clawed_back": ("Commission {amount} clawed back for a refund", "因退款追回佣金 {amount}"),
+    # community group buying (social/community)
+    "community.settings_changed": ("Community group buying: cut-offs {cutoffs}, {unpicked_days} day(s) to collect, then {unpicked_outcome}; leaders earn {leader_rate}",
+                                   "社区团购设置：截单 {cutoffs}，{unpicked_days} 天内提货，逾期{unpicked_outcome}；团长佣金比例 {leader_rate}"),
+    "community.point_created": ("Pickup point {name} opened in {community}", "自提点 {name} 已在 {community} 开设"),
+    "community.point_closed": ("Pickup point closed: no new orders for it", "自提点已关闭，不再接新订单"),
+    "community.leader_appointed": ("Buyer #{buyer_id} appointed leader of pickup point #{pickup_point_id} (link code {code})",
+                                   "买家 #{buyer_id} 被任命为自提点 #{pickup_point_id} 的团长（链接码 {code}）"),
+    "community.leader_suspended": ("Leader suspended: no new orders through their link", "团长已暂停，其链接不再接单"),
+    "community.ordered": ("Ordered through leader #{leader_id}, for collection at pickup point #{pickup_point_id}",
+                          "通过团长 #{leader_id} 下单，到自提点 #{pickup_point_id} 提货"),
+    "community.wave_opened": ("Wave opened; its cut-off is {cutoff_at}", "波次已开启，截单时间 {cutoff_at}"),
+    "community.wave_joined": ("Gathered in wave #{wave_id} (cut-off {cutoff_at})", "已归入波次 #{wave_id}（截单 {cutoff_at}）"),
+    "community.wave_closed": ("Cut-off: {orders} order(s) of {leaders} leader(s), {units} unit(s) to allocate",
+                              "已截单：{leaders} 位团长的 {orders} 个订单，共 {units} 件待配货"),
+    "community.wave_delivered": ("Delivered to the pickup points; buyers collect by {pickup_by}", "已送达自提点，买家须在 {pickup_by} 前提货"),
+    "community.collected": ("Collected at pickup point #{pickup_point_id} with the pickup code", "已凭提货码在自提点 #{pickup_point_id} 提货"),
+    "community.not_collected": ("Not collected in time: {outcome}", "逾期未提货：{outcome}"),
+    "community.wave_settled": ("Pickup deadline passed: {not_collected} order(s) not collected ({outcome})",
+                               "提货期已过：{not_collected} 个订单未提货（{outcome}）"),
     # reward programs (social/rewards)
     "store.followed": ("Buyer #{buyer_id} followed the store (joined its club)", "买家 #{buyer_id} 关注了店铺（加入粉丝趴）"),
     "store.unfollowed": ("Buyer #{buyer_id} unfollowed the store", "买家 #{buyer_id} 取消关注店铺"),
@@ -249,6 +265,12 @@ CLAUSES: dict[str, tuple[tuple[str, Words], ...]] = {
     "reward.program_created": (("budget_count", ("; at most {budget_count} grants", "；最多发放 {budget_count} 次")),
                                ("budget", ("; budget {budget}", "；预算 {budget}"))),
     "reward.program_ended": (("spent", ("; {spent} paid out", "；已发放 {spent}")),),
+    "commission.frozen": (("promoter_id", (" for promoter #{promoter_id} (level {tier})", "：推广员 #{promoter_id}（第 {tier} 级）")),
+                          ("leader_id", (" for community leader #{leader_id}", "：团长 #{leader_id}"))),
+    "commission.released": (("promoter_id", (" to promoter #{promoter_id}", "给推广员 #{promoter_id}")),
+                            ("leader_id", (" to community leader #{leader_id}", "给团长 #{leader_id}"))),
+    "commission.clawed_back": (("promoter_id", (" from promoter #{promoter_id}", "：推广员 #{promoter_id}")),
+                               ("leader_id", (" from community leader #{leader_id}", "：团长 #{leader_id}"))),
     "reward.granted": (("points", (": {points} points", "：{points} 积分")), ("amount", (": {amount}", "：{amount}")),
                        ("coupon_id", (": coupon #{coupon_id}", "：优惠券 #{coupon_id}"))),
     "reward.drawn": (("prize_id", ("; won prize #{prize_id}", "；抽中奖品 #{prize_id}")), ("!prize_id", ("; no prize", "；未中奖"))),
@@ -276,6 +298,11 @@ _CODES: dict[str, Words] = {
     "full_refund": ("full refund", "全额退款"), "partial_refund": ("partial refund", "部分退款"),
     "release_seller": ("release to the seller", "放款给卖家"),
     # why an order closed (order.closed `reason`; free text from the API shows as written)
+    "not_collected": ("not collected at the pickup point in time", "逾期未到自提点提货"),
+    "pickup": ("the buyer's pickup code", "买家提货码"),
+    # what happens to a community order nobody collects (community.* `outcome`)
+    "refund": ("refunded, the goods stay at the point", "退款，货品留在自提点"),
+    "return": ("refunded, the goods back in stock", "退款，货品退回入库"),
     "payment_window_passed": ("not paid in time", "超时未付款"), "cancelled": ("cancelled", "已取消"),
     "changed_mind": ("the buyer changed their mind", "买家不想要了"), "ordered_by_mistake": ("ordered by mistake", "拍错了"),
     "wrong_address": ("wrong address", "地址填错"), "found_cheaper": ("found it cheaper elsewhere", "别处更便宜"),
@@ -305,8 +332,10 @@ _CODES: dict[str, Words] = {
     "express": ("Big-4 express", "商业快递"), "standard": ("general express or dedicated line", "普通快递或专线"),
     "post": ("surface post", "邮政小包"),
 }
-_PARTY_KEYS = frozenset({"by", "waiting_for", "of", "confirmed_by", "responsible", "corrected_to", "funder", "decision"})
-_TIME_KEYS = frozenset({"ship_by", "confirm_by", "due_at", "scanned_at", "open_until", "starts_at", "ends_at", "expires_at", "release_at"})
+_PARTY_KEYS = frozenset({"by", "waiting_for", "of", "confirmed_by", "responsible", "corrected_to", "funder", "decision",
+                         "outcome", "unpicked_outcome"})
+_TIME_KEYS = frozenset({"ship_by", "confirm_by", "due_at", "scanned_at", "open_until", "starts_at", "ends_at", "expires_at", "release_at",
+                        "cutoff_at", "pickup_by"})
 _MONEY_KEYS = frozenset({"old", "new"})  # sku.price_changed writes its prices without the _minor suffix
 
 

@@ -23,6 +23,7 @@ from shopkeeper.clock import SimulatedClock
 from shopkeeper.customers.models import Buyer
 from shopkeeper.db import Database
 from shopkeeper.demo.aftersales import AfterSalesDesk
+from shopkeeper.demo.community import CommunityDesk
 from shopkeeper.demo.content import ContentDesk
 from shopkeeper.demo.data import (
     DAY,
@@ -50,6 +51,7 @@ class DemoRun(ShopOpening):
         self.content_desk = ContentDesk(self)
         self.packet_desk = PacketDesk(self)
         self.fan_desk = FanDesk(self)
+        self.community_desk = CommunityDesk(self)
 
     def open_shops(self) -> None:
         super().open_shops()
@@ -57,6 +59,7 @@ class DemoRun(ShopOpening):
         self.content_desk.launch(self.shops[0])  # and through influencers (达人): a live session, a content task
         self.packet_desk.launch(self.shops)  # the platform's red-packet rain over the month (跨店铺红包)
         self.fan_desk.launch(self.shops[0])  # and prices a tea for its fans (粉丝专享)
+        self.community_desk.launch(self.shops[0])  # and through community leaders (社区团购)
 
     def run(self, console: Console) -> None:
         total_days = max(1, math.ceil((self.end - self.start) / DAY))
@@ -92,6 +95,7 @@ class DemoRun(ShopOpening):
         self.group_desk.plan_day(day_start, day_end)
         self.packet_desk.plan_day(day_start, day_end)
         self.fan_desk.plan_day(index, total_days, day_start, day_end)
+        self.community_desk.plan_day(day_start, day_end)
 
     def pick_hour(self, utc_offset: int) -> int:
         weights = [LOCAL_HOUR_WEIGHTS[(hour + utc_offset) % 24] for hour in range(24)]
@@ -120,7 +124,8 @@ class DemoRun(ShopOpening):
             f"{self.tally['orders with a discount']:,} orders got a promotion and {self.tally['coupons claimed']} coupons "
             f"were claimed; {self.tally['receipt extended by the seller']} receipts were extended by sellers and "
             f"{self.tally['receipt extended by the buyer']} by buyers; {self.desk.summary()}; {self.group_desk.summary()}; "
-            f"{self.content_desk.summary()}; {self.packet_desk.summary()}; {self.fan_desk.summary()}; {self.fired:,} timers fired "
+            f"{self.content_desk.summary()}; {self.packet_desk.summary()}; {self.fan_desk.summary()}; "
+            f"{self.community_desk.summary()}; {self.fired:,} timers fired "
             f"and {pending:,} wait for the worker."
         )
 

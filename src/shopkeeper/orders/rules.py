@@ -33,8 +33,10 @@ TRANSITIONS: dict[str, tuple[frozenset[S], S]] = {
     # after-sales only: the late-shipment refund on an order whose tracking number was entered but which the carrier
     # never picked up (RULES.md §7.3: the goods never left, so the order closes as a refunded one)
     "close_unpicked": (frozenset({S.SHIPPED}), S.CLOSED),
+    # community group buying (社区团购): delivered to a pickup point, never collected by the buyer in time
+    "close_uncollected": (frozenset({S.DELIVERED}), S.CLOSED),
 }
-INTERNAL_ACTIONS = frozenset({"close_unpicked"})  # not offered to API callers
+INTERNAL_ACTIONS = frozenset({"close_unpicked", "close_uncollected"})  # not offered to API callers
 
 
 class GroupNotComplete(Conflict):

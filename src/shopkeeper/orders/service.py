@@ -221,15 +221,21 @@ def cancel(session: Session, now: datetime, actor: Principal, order_id: int, rea
     return order
 
 
-def _close(session: Session, now: datetime, order: Order, reason: str, by: str, unpicked: bool = False) -> None:
-    """Close an unshipped order; `unpicked`: a SHIPPED order the carrier never picked up (after-sales only)."""
-    was_paid = order.status in (OrderStatus.PAID, OrderStatus.SHIPPED)
-    order.status = next_status(order.status, "close_unpicked" if unpicked else "close").value
+def _close(session: Session, now: datetime, order: Order, reason: str, by: str, unpicked: bool = False,
+           uncollected: Literal["refund", "return"] | None = None) -> None:
+    """Close an unshipped order; `unpicked`: a SHIPPED order the carrier never picked up (after-sales only);
+    `uncollected`: a DELIVERED order its buyer never collected from the pickup point (社区团购), its goods written off
+    where they are (refund) or taken back to stock (return)."""
+    was_paid = order.status in (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED)
+    order.status = next_status(order.status, "close_uncollected" if uncollected else
+                               "close_unpicked" if unpicked else "close").value
     order.closed_at, order.close_reason = now, reason
     for line in order.lines:
-        if unpicked:  # its stock left the shelf at `ship` but the goods never left the warehouse: back on sale
+        if uncollected == "refund":
+            continue  # the goods stay at the pickup point: the store writes them off
+        if unpicked or uncollected == "return":  # its stock left the shelf at `ship`: back on sale
             inventory.receive(session, now, SYSTEM, line.sku_id, line.warehouse_id, line.quantity,
-                              note=f"not picked up, {subject(order)}")
+                              note=f"not {'collected' if uncollected else 'picked up'}, {subject(order)}")
         else:
             inventory.release(session, now, order.store_id, line.sku_id, line.warehouse_id, line.quantity, order.id)
     if not was_paid:
@@ -356,6 +362,44 @@ def _start_ship_clock(session: Session, now: datetime, order: Order, event: str,
     order.ship_by = ship_by(now, book_of(session, order.store_id), campaign_ship_within(session, order, now))
     events.record(session, now, event, subject(order), order.store_id, ship_by=order.ship_by.isoformat(), **data)
     timers.schedule(session, "order.ship_deadline", subject(order), order.ship_by, order.store_id, order_id=order.id)
+
+
+# --- community group buying (社区团购): social.community delivers to a pickup point, the buyer collects there ------
+
+def deliver_to_pickup(session: Session, now: datetime, order_id: int, carrier: str, reference: str) -> Order:
+    """The merchant's own delivery reached the order's pickup point (its address): the order ships, is picked up
+    (the goods left) and is delivered at once. No receipt clock runs: the buyer's pickup code completes it
+    (`complete_on_pickup`), or the store's pickup deadline closes it (`close_uncollected`)."""
+    order = get_order(session, SYSTEM, order_id, for_update=True)
+    order.status = next_status(order.status, "ship").value
+    for line in order.lines:
+        inventory.consume(session, now, order.store_id, line.sku_id, line.warehouse_id, line.quantity, order.id)
+    shipment = fulfillment.record_shipment(session, now, order.store_id, order.id, carrier, reference)
+    order.shipped_at = order.picked_up_at = now
+    order.carrier, order.tracking_number = carrier, reference
+    book = book_of(session, order.store_id)
+    events.record(session, now, "order.shipped", subject(order), order.store_id, carrier=carrier, tracking_number=reference,
+                  shipping_class=shipment.shipping_class, late=is_late(shipment_facts(order), book, order.ship_by, now))
+    order.status = next_status(order.status, "deliver").value
+    order.delivered_at = now
+    fulfillment.record_delivery(session, now, order.id)
+    events.record(session, now, "order.delivered", subject(order), order.store_id)
+    return order
+
+
+def complete_on_pickup(session: Session, now: datetime, order_id: int) -> Order:
+    """The buyer collected the order with its code: 确认收货, escrow released to the store (RULES.md §2.1)."""
+    order = get_order(session, SYSTEM, order_id, for_update=True)
+    _complete(session, now, order, by="pickup")
+    return order
+
+
+def close_uncollected(session: Session, now: datetime, order_id: int, outcome: Literal["refund", "return"]) -> Order:
+    """The buyer did not collect the order in the store's time: everything paid goes back; the goods stay where they
+    are (`refund`) or come back to stock (`return`), as the store's setting says."""
+    order = get_order(session, SYSTEM, order_id, for_update=True)
+    _close(session, now, order, reason="not_collected", by="system", uncollected=outcome)
+    return order
 
 
 # --- timers -----------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """content and live (RULES.md §4.3): influencers, live sessions, content tasks, attributions
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-05 14:16:49.508034
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ from alembic import op
 import shopkeeper.db
 
 revision: str = '0016'
-down_revision: Union[str, None] = '0014'
+down_revision: Union[str, None] = '0015'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -101,20 +101,24 @@ class Attribution(Base):
 
 
 class Commission(Base):
-    """One promoter's commission on one paid order: level 1 (the attributed promoter) or 2 (their recruiter, opted
-    in). frozen → released (the after-sales window closed) | clawed_back (refunded in full first)."""
+    """One payee's commission on one order: a promoter's level 1 (the attributed promoter) or 2 (their recruiter,
+    opted in), frozen at payment; or tier 0, a community leader's (社区团购 团长) on an order collected at their pickup
+    point, frozen at collection. frozen → released (the after-sales window closed) | clawed_back (refunded in full
+    first). One lifecycle and one set of ledger accounts for both payees (commissions.py)."""
 
     __tablename__ = "commissions"
     __table_args__ = (
         UniqueConstraint("order_id", "tier", name="one_per_tier"),
-        CheckConstraint("tier IN (1, 2)", name="two_levels_at_most"),
+        CheckConstraint("(tier IN (1, 2) AND promoter_id IS NOT NULL AND leader_id IS NULL) OR "
+                        "(tier = 0 AND leader_id IS NOT NULL AND promoter_id IS NULL)", name="one_payee"),
         CheckConstraint("clawed_back_minor >= 0 AND clawed_back_minor <= amount_minor", name="clawback_within_amount"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
-    promoter_id: Mapped[int] = mapped_column(ForeignKey("promoters.id"), index=True)
+    promoter_id: Mapped[int | None] = mapped_column(ForeignKey("promoters.id"), index=True)  # tiers 1 and 2
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("community_leaders.id"), index=True)  # tier 0
     tier: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
     sales_minor: Mapped[int]  # what the commissioned lines paid
