@@ -45,6 +45,7 @@ from shopkeeper.social.assists import api as assists
 from shopkeeper.social.assists import helping as assist_helping
 from shopkeeper.social.community import api as community
 from shopkeeper.social.community import service as community_service
+from shopkeeper.social.community import waves as community_waves
 from shopkeeper.social.content import api as content
 from shopkeeper.social.content import service as content_service
 from shopkeeper.social.distribution import api as distribution
@@ -53,6 +54,7 @@ from shopkeeper.social.groupbuys import api as group_buys
 from shopkeeper.social.groupbuys import seats as group_buy_seats
 from shopkeeper.social.packets import api as platform_packets
 from shopkeeper.social.packets import service as packet_service
+from shopkeeper.social.packets import spending as packet_spending
 from shopkeeper.social.pools import api as pools
 from shopkeeper.social.pools import basket as pool_basket
 from shopkeeper.social.rewards import api as rewards
@@ -69,10 +71,10 @@ TIMER_HANDLERS: Mapping[str, timers.Handler] = {
     commissions.RELEASE: commissions.release,
     assist_helping.EXPIRE: assist_helping.expire,
     content_service.TASK_DEADLINE: content_service.deadline_passed,
-    packet_service.EXPIRE: packet_service.expire,
+    packet_service.EXPIRE: packet_spending.expire,
     pool_basket.EXPIRE: pool_basket.expire,
-    community_service.CUTOFF: community_service.close_wave,
-    community_service.PICKUP_DEADLINE: community_service.pickup_deadline,
+    community_service.CUTOFF: community_waves.close_wave,
+    community_service.PICKUP_DEADLINE: community_waves.pickup_deadline,
 }
 
 API_ROUTERS: tuple[APIRouter, ...] = tuple(module.router for module in (
@@ -92,9 +94,9 @@ def install_ports() -> None:
     order_service.listen("paid", group_buy_seats.member_paid, pool_basket.member_paid, commissions.order_paid,
                          reward_service.order_paid, community_service.order_paid)
     order_service.listen("closed", group_buy_seats.member_closed, pool_basket.member_closed, commissions.order_closed,
-                         packet_service.order_closed, community_service.order_closed)
+                         packet_spending.order_closed, community_service.order_closed)
     order_service.listen("completed", commissions.order_completed, reward_service.order_completed,
-                         packet_service.order_completed)
+                         packet_spending.order_completed)
     order_service.listen("refunded", commissions.order_refunded)
 
 

@@ -22,7 +22,7 @@ from shopkeeper.db import Database
 from shopkeeper.errors import DomainError
 from shopkeeper.orders.rules import LineRequest
 from shopkeeper.scope import SYSTEM
-from shopkeeper.social.packets import rules, service
+from shopkeeper.social.packets import rules, service, spending
 from shopkeeper.social.packets.models import PacketProgram, PlatformPacket
 from social.packets import packet_books
 from support import Shop
@@ -94,7 +94,7 @@ def test_two_checkouts_at_once_never_spend_more_than_the_packets_hold(shop: Shop
     # when the buyer checks out twice at once
     def buy(_: int) -> int:
         with db.transaction() as s:
-            placed = service.checkout(s, clock.now(), buyer, [(shop.store_id, [LineRequest(shop.skus[0], 1)])],
+            placed = spending.checkout(s, clock.now(), buyer, [(shop.store_id, [LineRequest(shop.skus[0], 1)])],
                                       shop.address["id"])
             return placed[0].packets_minor
 

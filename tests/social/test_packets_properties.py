@@ -32,7 +32,7 @@ from shopkeeper.orders import service as orders
 from shopkeeper.orders.models import Order
 from shopkeeper.orders.rules import LineRequest, OrderStatus
 from shopkeeper.scope import SYSTEM
-from shopkeeper.social.packets import rules, service
+from shopkeeper.social.packets import rules, service, spending
 from shopkeeper.social.packets.models import PacketSpend, PlatformPacket
 from social.packets import packet_books
 from support import START, examples
@@ -82,7 +82,7 @@ class World:
                 elif kind == "place":
                     buyer, address_id = self.buyers[args[0]]
                     baskets = [(self.stores[i], [LineRequest(self.skus[i], 1)]) for i in args[1]]
-                    self.order_ids += [p.order.id for p in service.checkout(s, now, buyer, baskets, address_id)]
+                    self.order_ids += [p.order.id for p in spending.checkout(s, now, buyer, baskets, address_id)]
                 elif self.order_ids:
                     self._act(s, kind, self.order_ids[-1 - args[0] % len(self.order_ids)], now)
         except DomainError:

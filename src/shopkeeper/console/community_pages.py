@@ -26,7 +26,7 @@ from shopkeeper.console.marketing import stores_of
 from shopkeeper.console.web import detail, lang_of, not_found, refused_cross_origin, render, same_origin, signed_in
 from shopkeeper.errors import DomainError, NotFound
 from shopkeeper.orders.order_lists import order_facts
-from shopkeeper.social.community import rules, service
+from shopkeeper.social.community import rules, service, waves
 from shopkeeper.social.community.moves import WaveStatus
 
 router = APIRouter(include_in_schema=False)
@@ -56,8 +56,8 @@ class OrderLine:
     lines: list[tuple[str, str, int]]  # sku code, title, quantity
 
 
-def _load(session: Session, who: Principal, leader_id: int) -> service.LeaderView:
-    return service.leader_view(session, who, leader_id)
+def _load(session: Session, who: Principal, leader_id: int) -> waves.LeaderView:
+    return waves.leader_view(session, who, leader_id)
 
 
 @router.get("/community/leaders/{leader_id}")
@@ -76,7 +76,7 @@ def _page(request: Request, leader_id: str, principal: Principal | None = None, 
         who, session, view = found.principal, found.session, found.row
         if wave_raw:
             try:
-                view = service.leader_view(session, who, view.leader.id, wave_id or 0)
+                view = waves.leader_view(session, who, view.leader.id, wave_id or 0)
             except NotFound:
                 return _not_found(request, who)
         stores = stores_of(session, who, request)
@@ -96,17 +96,17 @@ def _page(request: Request, leader_id: str, principal: Principal | None = None, 
 
 @router.post("/community/leaders/{leader_id}/delivery")
 def deliver(request: Request, leader_id: str, wave: Annotated[str, Form()] = "") -> Response:
-    """The shown wave reached the pickup points (service.deliver_wave): its orders get their pickup codes."""
-    return _write(request, leader_id, "delivered", lambda session, now, who: service.deliver_wave(
+    """The shown wave reached the pickup points (waves.deliver_wave): its orders get their pickup codes."""
+    return _write(request, leader_id, "delivered", lambda session, now, who: waves.deliver_wave(
         session, now, who, filters.parse_id(wave) or 0), wave)
 
 
 @router.post("/community/leaders/{leader_id}/pickups")
 def collect(request: Request, leader_id: str, code: Annotated[str, Form()] = "") -> Response:
-    """A buyer shows their pickup code at the leader's point; staff enter it (service.collect)."""
+    """A buyer shows their pickup code at the leader's point; staff enter it (waves.collect)."""
     def use_case(session: Session, now: datetime, who: Principal) -> object:
         leader = service.get_leader(session, who, filters.parse_id(leader_id) or 0)
-        return service.collect(session, now, who, leader.pickup_point_id, code[:16])
+        return waves.collect(session, now, who, leader.pickup_point_id, code[:16])
     return _write(request, leader_id, "collected", use_case, request.query_params.get("wave"))
 
 

@@ -32,6 +32,7 @@ from shopkeeper.orders.rules import LineRequest
 from shopkeeper.scope import SYSTEM
 from shopkeeper.social.community import rules
 from shopkeeper.social.community import service as community
+from shopkeeper.social.community import waves as community_waves
 from shopkeeper.social.community.moves import WaveStatus
 
 if TYPE_CHECKING:
@@ -126,12 +127,12 @@ class CommunityDesk:
         """Every closed wave goes to the points; its buyers come for their orders, or not."""
         assert self.shop is not None
         with self.demo.db.read() as session:
-            closed = [w.id for w in community.list_waves(session, self.shop.staff, self.shop.store_id,
+            closed = [w.id for w in community_waves.list_waves(session, self.shop.staff, self.shop.store_id,
                                                          WaveStatus.CLOSED.value, 50, None)]
         for wave_id in closed:
             with self.demo.db.transaction() as session:
-                community.deliver_wave(session, self.demo.now, self.shop.staff, wave_id)
-                waiting = [(o.pickup_point_id, o.pickup_code) for o in community.waiting(session, self.shop.staff, wave_id)
+                community_waves.deliver_wave(session, self.demo.now, self.shop.staff, wave_id)
+                waiting = [(o.pickup_point_id, o.pickup_code) for o in community_waves.waiting(session, self.shop.staff, wave_id)
                            if o.pickup_code is not None]
             self.demo.tally["community waves delivered"] += 1
             for point_id, code in waiting:
@@ -144,7 +145,7 @@ class CommunityDesk:
         head = self.leaders[self.points.index(point_id)][1]
         try:
             with self.demo.db.transaction() as session:
-                community.collect(session, self.demo.now, head, point_id, code)
+                community_waves.collect(session, self.demo.now, head, point_id, code)
         except DomainError:  # past the pickup deadline: refunded already
             self.demo.tally["community pickups too late"] += 1
             return

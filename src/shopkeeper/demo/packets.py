@@ -20,7 +20,7 @@ from shopkeeper.errors import DomainError
 from shopkeeper.orders import payments
 from shopkeeper.orders.rules import LineRequest
 from shopkeeper.scope import SYSTEM
-from shopkeeper.social.packets import rules, service
+from shopkeeper.social.packets import rules, service, spending
 
 if TYPE_CHECKING:
     from shopkeeper.demo.core import DemoShop, DemoShopper
@@ -101,7 +101,7 @@ class PacketDesk:
         item = self.rng.choice([i for i in shop.items if not i.scarce] or shop.items)
         try:
             with self.demo.db.transaction() as session:
-                placed = service.checkout(session, self.demo.now, shopper.principal,
+                placed = spending.checkout(session, self.demo.now, shopper.principal,
                                           [(shop.store_id, [LineRequest(item.sku_id, 1)])], shopper.address_id)
                 order_id, paid_by_packets = placed[0].order.id, placed[0].packets_minor
         except DomainError:

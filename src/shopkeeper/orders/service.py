@@ -192,11 +192,11 @@ def confirm_receipt(session: Session, now: datetime, actor: Principal, order_id:
     if order.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED) and order.confirm_by is None:
         raise NotAllowedInState("an after-sales case is open on this order; its outcome settles the money",
                                 current_status=order.status, action="confirm_receipt")
-    _complete(session, now, order, by=actor.role.value)
+    complete(session, now, order, by=actor.role.value)
     return order
 
 
-def _complete(session: Session, now: datetime, order: Order, by: str, release: Money | None = None) -> None:
+def complete(session: Session, now: datetime, order: Order, by: str, release: Money | None = None) -> None:
     """确认收货: escrow is released to the store's balance (RULES.md §2.1, §2.2)."""
     order.status = next_status(order.status, "confirm_receipt").value
     order.completed_at = now
@@ -217,11 +217,11 @@ def cancel(session: Session, now: datetime, actor: Principal, order_id: int, rea
     order = get_order(session, actor, order_id, for_update=True)
     if actor.role is Role.STAFF:
         require_store_manager(actor, order.store_id)
-    _close(session, now, order, reason=reason, by=actor.role.value)
+    close(session, now, order, reason=reason, by=actor.role.value)
     return order
 
 
-def _close(session: Session, now: datetime, order: Order, reason: str, by: str, unpicked: bool = False,
+def close(session: Session, now: datetime, order: Order, reason: str, by: str, unpicked: bool = False,
            uncollected: Literal["refund", "return"] | None = None) -> None:
     """Close an unshipped order; `unpicked`: a SHIPPED order the carrier never picked up (after-sales only);
     `uncollected`: a DELIVERED order its buyer never collected from the pickup point (社区团购), its goods written off
@@ -287,7 +287,7 @@ def complete_after_case(session: Session, now: datetime, order: Order) -> Money:
     the case's refund has left escrow already, so this releases exactly the rest. Returns it.
     """
     held = ledger.balances(session, order.store_id, order.currency, order.id)[ledger.ESCROW]
-    _complete(session, now, order, by="aftersales", release=held)
+    complete(session, now, order, by="aftersales", release=held)
     return held
 
 
@@ -298,7 +298,7 @@ def close_refunded(session: Session, now: datetime, order_id: int, reason: str, 
     A group buy that failed closes its members' orders the same way (`by="group_buy"`)."""
     order = get_order(session, SYSTEM, order_id, for_update=True)
     unpicked = order.status == OrderStatus.SHIPPED and counted_as_shipped(shipment_facts(order), book_of(session, order.store_id)) is None
-    _close(session, now, order, reason=reason, by=by, unpicked=unpicked)
+    close(session, now, order, reason=reason, by=by, unpicked=unpicked)
     return order
 
 
@@ -364,44 +364,6 @@ def _start_ship_clock(session: Session, now: datetime, order: Order, event: str,
     timers.schedule(session, "order.ship_deadline", subject(order), order.ship_by, order.store_id, order_id=order.id)
 
 
-# --- community group buying (社区团购): social.community delivers to a pickup point, the buyer collects there ------
-
-def deliver_to_pickup(session: Session, now: datetime, order_id: int, carrier: str, reference: str) -> Order:
-    """The merchant's own delivery reached the order's pickup point (its address): the order ships, is picked up
-    (the goods left) and is delivered at once. No receipt clock runs: the buyer's pickup code completes it
-    (`complete_on_pickup`), or the store's pickup deadline closes it (`close_uncollected`)."""
-    order = get_order(session, SYSTEM, order_id, for_update=True)
-    order.status = next_status(order.status, "ship").value
-    for line in order.lines:
-        inventory.consume(session, now, order.store_id, line.sku_id, line.warehouse_id, line.quantity, order.id)
-    shipment = fulfillment.record_shipment(session, now, order.store_id, order.id, carrier, reference)
-    order.shipped_at = order.picked_up_at = now
-    order.carrier, order.tracking_number = carrier, reference
-    book = book_of(session, order.store_id)
-    events.record(session, now, "order.shipped", subject(order), order.store_id, carrier=carrier, tracking_number=reference,
-                  shipping_class=shipment.shipping_class, late=is_late(shipment_facts(order), book, order.ship_by, now))
-    order.status = next_status(order.status, "deliver").value
-    order.delivered_at = now
-    fulfillment.record_delivery(session, now, order.id)
-    events.record(session, now, "order.delivered", subject(order), order.store_id)
-    return order
-
-
-def complete_on_pickup(session: Session, now: datetime, order_id: int) -> Order:
-    """The buyer collected the order with its code: 确认收货, escrow released to the store (RULES.md §2.1)."""
-    order = get_order(session, SYSTEM, order_id, for_update=True)
-    _complete(session, now, order, by="pickup")
-    return order
-
-
-def close_uncollected(session: Session, now: datetime, order_id: int, outcome: Literal["refund", "return"]) -> Order:
-    """The buyer did not collect the order in the store's time: everything paid goes back; the goods stay where they
-    are (`refund`) or come back to stock (`return`), as the store's setting says."""
-    order = get_order(session, SYSTEM, order_id, for_update=True)
-    _close(session, now, order, reason="not_collected", by="system", uncollected=outcome)
-    return order
-
-
 # --- timers -----------------------------------------------------------------------------------
 
 def _timer_order(session: Session, timer: timers.Timer) -> Order | None:
@@ -412,14 +374,14 @@ def close_unpaid(session: Session, clock: Clock, timer: timers.Timer) -> None:
     order = _timer_order(session, timer)
     now = clock.now()
     if order and order.status == OrderStatus.AWAITING_PAYMENT and now >= order.pay_by:
-        _close(session, now, order, reason="payment_window_passed", by="system")
+        close(session, now, order, reason="payment_window_passed", by="system")
 
 
 def auto_confirm(session: Session, clock: Clock, timer: timers.Timer) -> None:
     order = _timer_order(session, timer)
     now = clock.now()
     if order and order.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED) and order.confirm_by and now >= order.confirm_by:
-        _complete(session, now, order, by="system")
+        complete(session, now, order, by="system")
 
 
 def ship_deadline(session: Session, clock: Clock, timer: timers.Timer) -> None:

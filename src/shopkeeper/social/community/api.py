@@ -13,7 +13,7 @@ from shopkeeper.api.idempotent import run_once
 from shopkeeper.api.schemas import cut_page
 from shopkeeper.auth import Role
 from shopkeeper.orders.schemas import OrderOut
-from shopkeeper.social.community import service
+from shopkeeper.social.community import service, waves
 from shopkeeper.social.community.moves import WaveStatus
 from shopkeeper.social.community.schemas import (
     CommunityOrderIn,
@@ -96,7 +96,7 @@ def collect(point_id: IdPath, body: PickupIn, ctx: Ctx, idempotency_key: Idempot
     collected already, is refused. Send an `Idempotency-Key` to retry safely."""
 
     def use_case(session):  # type: ignore[no-untyped-def]
-        found = service.collect(session, ctx.now(), ctx.actor, point_id, body.code)
+        found = waves.collect(session, ctx.now(), ctx.actor, point_id, body.code)
         return 200, PickupOut.of(found).model_dump(mode="json")
 
     return run_once(ctx, f"key:{ctx.actor.key_id}:collect", idempotency_key,
@@ -140,7 +140,7 @@ def leader_page(leader_id: IdPath, ctx: Ctx, wave_id: IdQuery = None) -> LeaderV
     """A leader's page (store staff, the leader): their point, commission frozen / released / clawed back, the waves
     with orders at their point, and one wave's pick list for them (the newest unless `wave_id`)."""
     with ctx.read() as session:
-        view = service.leader_view(session, ctx.actor, leader_id, wave_id)
+        view = waves.leader_view(session, ctx.actor, leader_id, wave_id)
         return LeaderViewOut.of(view, ctx.actor.role is not Role.BUYER)
 
 
@@ -172,7 +172,7 @@ def list_waves(ctx: Ctx, store_id: IdQuery = None, status: WaveStatus | None = N
                cursor: IdQuery = None) -> WavePage:
     """Delivery waves, newest first (store staff): one per cut-off that had paid orders."""
     with ctx.read() as session:
-        rows, next_cursor = cut_page(service.list_waves(session, ctx.actor, store_id, status.value if status else None,
+        rows, next_cursor = cut_page(waves.list_waves(session, ctx.actor, store_id, status.value if status else None,
                                                         limit + 1, cursor), limit)
         return WavePage(items=[WaveOut.of(w) for w in rows], next_cursor=next_cursor)
 
@@ -181,7 +181,7 @@ def list_waves(ctx: Ctx, store_id: IdQuery = None, status: WaveStatus | None = N
 def get_wave(wave_id: IdPath, ctx: Ctx) -> WaveOut:
     """One wave and what its state allows."""
     with ctx.read() as session:
-        return WaveOut.of(service.get_wave(session, ctx.actor, wave_id))
+        return WaveOut.of(waves.get_wave(session, ctx.actor, wave_id))
 
 
 @router.get("/waves/{wave_id}/pick-list")
@@ -189,7 +189,7 @@ def pick_list(wave_id: IdPath, ctx: Ctx) -> PickListOut:
     """商家配货: the wave's units per SKU, and per leader the units for their point and each order's lines. The
     leaders' lists add up to the wave's exactly; final once the wave closes at its cut-off."""
     with ctx.read() as session:
-        wave, listed = service.pick_list(session, ctx.actor, wave_id)
+        wave, listed = waves.pick_list(session, ctx.actor, wave_id)
         return PickListOut.of(wave, listed)
 
 
@@ -199,6 +199,6 @@ def deliver(wave_id: IdPath, ctx: Ctx, idempotency_key: IdempotencyKey = None) -
     code, and the pickup deadline starts. Send an `Idempotency-Key` to retry safely."""
 
     def use_case(session):  # type: ignore[no-untyped-def]
-        return 200, WaveOut.of(service.deliver_wave(session, ctx.now(), ctx.actor, wave_id)).model_dump(mode="json")
+        return 200, WaveOut.of(waves.deliver_wave(session, ctx.now(), ctx.actor, wave_id)).model_dump(mode="json")
 
     return run_once(ctx, f"key:{ctx.actor.key_id}:deliver-wave", idempotency_key, {"wave_id": wave_id}, use_case)

@@ -13,7 +13,8 @@ from shopkeeper.orders.schemas import Code, LineIn, OrderOut
 from shopkeeper.social.community import rules
 from shopkeeper.social.community.models import CommunityOrder, CommunitySettings, Leader, PickupPoint, Wave
 from shopkeeper.social.community.moves import wave_actions
-from shopkeeper.social.community.service import CommunityOrderRequest, LeaderView, PointSpec
+from shopkeeper.social.community.service import CommunityOrderRequest, PointSpec
+from shopkeeper.social.community.waves import LeaderView
 
 Cutoff = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 Place = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

@@ -14,7 +14,7 @@ from shopkeeper.api.deps import Ctx, IdPath, IdQuery, Limit
 from shopkeeper.api.idempotent import run_once
 from shopkeeper.api.schemas import MoneyOut, cut_page
 from shopkeeper.auth import Role
-from shopkeeper.social.packets import rules, service
+from shopkeeper.social.packets import rules, service, spending
 from shopkeeper.social.packets.models import PacketProgram
 from shopkeeper.social.packets.schemas import (
     AdViewOut,
@@ -137,7 +137,7 @@ def checkout(body: CheckoutIn, ctx: Ctx, idempotency_key: IdempotencyKey = None)
     separately. Send an `Idempotency-Key` to retry safely."""
 
     def use_case(session):  # type: ignore[no-untyped-def]
-        placed = service.checkout(session, ctx.now(), ctx.actor,
+        placed = spending.checkout(session, ctx.now(), ctx.actor,
                                   [(b.store_id, [line.request() for line in b.lines]) for b in body.baskets],
                                   body.address_id, body.coupon_ids, body.codes)
         return 201, CheckoutOut(orders=[PlacedOut.of(p) for p in placed]).model_dump(mode="json")

@@ -12,7 +12,8 @@ from shopkeeper.orders.rules import LineRequest
 from shopkeeper.orders.schemas import Code, OrderOut
 from shopkeeper.social.packets import rules
 from shopkeeper.social.packets.models import AdView, PacketProgram, PlatformPacket
-from shopkeeper.social.packets.service import Placed, ProgramSpec
+from shopkeeper.social.packets.service import ProgramSpec
+from shopkeeper.social.packets.spending import Placed
 
 MOST = 10**12  # minor units of ten billion yuan: well inside a BIGINT
 Minor = Annotated[int, Field(ge=1, le=MOST, description="integer minor units, e.g. 500 = 5.00")]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import random
 import secrets
 import uuid
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,13 +24,8 @@ from sqlalchemy.orm import Session
 from shopkeeper import events, rulebooks, timers
 from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog import service as catalog
-from shopkeeper.clock import Clock
-from shopkeeper.customers import service as customers
 from shopkeeper.db import newest_first
 from shopkeeper.errors import InvalidInput, NotAllowedInState, NotFound
-from shopkeeper.orders import checkout as orders_checkout
-from shopkeeper.orders.rules import LineRequest
-from shopkeeper.promotions import quoting
 from shopkeeper.scope import require_role, require_store_manager
 from shopkeeper.settings import DEFAULT_PLATFORM_TIMEZONE
 from shopkeeper.social.packets import rules
@@ -39,7 +33,6 @@ from shopkeeper.social.packets.models import (
     AdView,
     PacketEntry,
     PacketProgram,
-    PacketSpend,
     PacketStore,
     PacketTally,
     PlatformPacket,
@@ -47,7 +40,7 @@ from shopkeeper.social.packets.models import (
 from shopkeeper.social.rewards.rules import split_packets
 
 if TYPE_CHECKING:
-    from shopkeeper.orders.models import Order
+    pass
 
 EXPIRE = "platform_packet.expire"
 # the platform's day for per-day caps: the platform's default clock (settings; our choice §16, Beijing time)
@@ -61,7 +54,7 @@ def subject(program: PacketProgram | int) -> str:
     return f"packet_program:{program if isinstance(program, int) else program.id}"
 
 
-def _ref(program_id: int) -> str:
+def ledger_ref(program_id: int) -> str:
     return f"platform-packets:{program_id}"
 
 
@@ -174,7 +167,7 @@ def stores_of(session: Session, program_id: int) -> list[int]:
 
 def start_ad_view(session: Session, now: datetime, actor: Principal, program_id: int) -> AdView:
     """The platform starts an ad for the buyer: its token allows one grab once the ad has been watched long enough."""
-    buyer_id = _buyer(actor)
+    buyer_id = buyer_of(actor)
     program = _live(session, actor, program_id, now)
     if program.mode != "ad":
         raise rules.PacketUnavailable("this program's packets are grabbed without an ad")
@@ -184,7 +177,7 @@ def start_ad_view(session: Session, now: datetime, actor: Principal, program_id:
     return view
 
 
-def _buyer(actor: Principal) -> int:
+def buyer_of(actor: Principal) -> int:
     require_role(actor, Role.BUYER)
     assert actor.buyer_id is not None
     return actor.buyer_id
@@ -202,7 +195,7 @@ def _live(session: Session, actor: Principal, program_id: int, now: datetime) ->
 def grab(session: Session, now: datetime, actor: Principal, program_id: int, ad_view_token: str | None = None) -> PlatformPacket:
     """抢红包 (or 看广告抢红包 with a watched ad's token): the grab that takes count n of the pool gets packet n, as the
     buyer's credit until it expires."""
-    buyer_id = _buyer(actor)
+    buyer_id = buyer_of(actor)
     program = _live(session, actor, program_id, now)
     if program.mode == "ad":
         _use_view(session, now, program, buyer_id, ad_view_token)
@@ -225,7 +218,7 @@ def grab(session: Session, now: datetime, actor: Principal, program_id: int, ad_
                     .values(spent_minor=PacketProgram.spent_minor + packet.amount_minor)
                     .execution_options(synchronize_session=False))
     session.flush()
-    _post(session, now, "grab", program, packet, packet.amount_minor, rules.PACKET_FUND, rules.BUYER_CREDIT)
+    post(session, now, "grab", program, packet, packet.amount_minor, rules.PACKET_FUND, rules.BUYER_CREDIT)
     timers.schedule(session, EXPIRE, f"platform_packet:{packet.id}", packet.expires_at, None, packet_id=packet.id)
     events.record(session, now, "platform_packet.grabbed", subject(program), None, buyer_id=buyer_id,
                   packet_id=packet.id, amount_minor=packet.amount_minor, currency=program.currency,
@@ -265,7 +258,7 @@ def _take_tally(session: Session, program: PacketProgram, buyer_id: int, day: st
         raise rules.PacketLimitReached(f"one buyer grabs at most {cap} packet(s) of this program a day", limit=cap)
 
 
-def _post(session: Session, now: datetime, kind: str, program: PacketProgram | int, packet: PlatformPacket,
+def post(session: Session, now: datetime, kind: str, program: PacketProgram | int, packet: PlatformPacket,
           amount: int, source: str, destination: str, order_id: int | None = None, store_id: int | None = None) -> None:
     """One balanced transfer of the programs' ledger."""
     assert amount > 0 and packet.buyer_id is not None
@@ -284,136 +277,11 @@ def currency_of(session: Session, program_id: int) -> str:
     return program.currency
 
 
-# --- checkout with the buyer's packets -----------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Placed:
-    order: Order
-    packets_minor: int  # what the buyer's packets paid of it (the platform funds it to the store)
-
-
-def checkout(session: Session, now: datetime, actor: Principal, baskets: Sequence[tuple[int, Sequence[LineRequest]]],
-             address_id: int, coupon_ids: Sequence[int] | None = None, codes: Sequence[str] = ()) -> list[Placed]:
-    """Check out one store or several (跨店) with the buyer's live packets: each program's packets are one
-    platform-funded reduction over its participating stores' lines, priced with every other promotion; each order
-    then takes its share out of the packets, soonest to expire first."""
-    buyer_id = _buyer(actor)
-    customers.lock_buyer(session, buyer_id)  # the buyer's row, then the packets: the order every checkout locks in
-    store_ids = {store_id for store_id, _ in baskets}
-    held = list(session.scalars(select(PlatformPacket).where(
-        PlatformPacket.buyer_id == buyer_id, PlatformPacket.left_minor > 0, PlatformPacket.expires_at > now)
-        .order_by(PlatformPacket.expires_at, PlatformPacket.id).with_for_update()))
-    by_program: dict[int, list[PlatformPacket]] = defaultdict(list)
-    for packet in held:
-        by_program[packet.program_id].append(packet)
-    joined: dict[int, set[int]] = defaultdict(set)
-    for program_id, store_id in session.execute(select(PacketStore.program_id, PacketStore.store_id).where(
-            PacketStore.program_id.in_(list(by_program)), PacketStore.store_id.in_(store_ids))).all():
-        joined[program_id].add(store_id)
-    extras = []
-    for program_id, packets in by_program.items():
-        if not joined[program_id]:
-            continue
-        program = session.get(PacketProgram, program_id)
-        assert program is not None
-        excluded = frozenset(line.sku_id for store_id, lines in baskets if store_id not in joined[program_id] for line in lines)
-        extras.append(quoting.ExtraPromotion(_ref(program_id), rules.checkout_promotion(
-            program_id, program.name, sum(p.left_minor for p in packets), program.min_spend_minor, excluded)))
-    orders = orders_checkout.place_orders(session, now, actor, baskets, address_id, coupon_ids, codes, extras=extras)
-    placed = []
-    for order in orders:
-        spent = 0
-        for extra in extras:
-            share = _share(order, extra.ref)
-            program_id = int(extra.ref.rsplit(":", 1)[1])
-            if share:
-                _spend(session, now, order, by_program[program_id], share)
-                spent += share
-        if spent:
-            events.record(session, now, "platform_packet.spent", f"order:{order.id}", order.store_id,
-                          order_id=order.id, buyer_id=buyer_id, amount_minor=spent, currency=order.currency)
-        placed.append(Placed(order, spent))
-    return placed
-
-
-def _share(order: Order, ref: str) -> int:
-    """This order's part of a program's reduction, as the engine allocated it and the order recorded it."""
-    verdicts = (order.pricing or {}).get("verdicts", [])
-    return sum(int(v["order_minor"]) for v in verdicts if v["promotion"] == ref and v["applied"])
-
-
-def _spend(session: Session, now: datetime, order: Order, packets: list[PlatformPacket], amount: int) -> None:
-    balances = {p.id: p for p in packets}
-    for packet_id, take in rules.take_from([(p.id, p.left_minor) for p in packets], amount):
-        packet = balances[packet_id]
-        moved = session.execute(update(PlatformPacket).where(
-            PlatformPacket.id == packet_id, PlatformPacket.left_minor >= take)
-            .values(left_minor=PlatformPacket.left_minor - take).execution_options(synchronize_session=False))
-        assert moved.rowcount == 1  # type: ignore[attr-defined]  # the rows are locked: nothing spent them meanwhile
-        packet.left_minor -= take
-        session.add(PacketSpend(packet_id=packet_id, program_id=packet.program_id, order_id=order.id,
-                                store_id=order.store_id, buyer_id=order.buyer_id, amount_minor=take, status="held", at=now))
-        _post(session, now, "spend", packet.program_id, packet, take, rules.BUYER_CREDIT, rules.ORDER_FUNDING,
-              order.id, order.store_id)
-
-
-# --- what an order's end does to its packets (orders.service.listen, in the order's transaction) --------
-
-def order_completed(session: Session, now: datetime, order: Order) -> None:
-    """The order completed: the store is paid the packets' part from the platform's subsidy (orders settles it, the
-    part being platform-funded on the order); here the programs' ledger says so."""
-    for spend in _held(session, order.id):
-        packet = session.get(PlatformPacket, spend.packet_id)
-        assert packet is not None
-        spend.status, spend.ended_at = "settled", now
-        _post(session, now, "settle", spend.program_id, packet, spend.amount_minor, rules.ORDER_FUNDING,
-              rules.STORE_SETTLED, order.id, order.store_id)
-
-
-def order_closed(session: Session, now: datetime, order: Order) -> None:
-    """The order closed with everything given back (unpaid, cancelled, refunded in full): its packets' part goes back
-    to the buyer's credit, or to the platform's fund when the packet has expired meanwhile. A partial refund gives
-    nothing back (what real platforms do, §16): the packet paid for the goods the buyer keeps."""
-    for spend in _held(session, order.id):
-        packet = session.scalar(select(PlatformPacket).where(PlatformPacket.id == spend.packet_id).with_for_update())
-        assert packet is not None and packet.expires_at is not None
-        to = rules.returns_to(packet.expires_at, now)
-        spend.status, spend.ended_at = "returned", now
-        if to == rules.BUYER_CREDIT:
-            packet.left_minor += spend.amount_minor
-        else:
-            packet.expired_minor += spend.amount_minor
-        _post(session, now, "give_back", spend.program_id, packet, spend.amount_minor, rules.ORDER_FUNDING, to,
-              order.id, order.store_id)
-        events.record(session, now, "platform_packet.given_back", f"order:{order.id}", order.store_id,
-                      packet_id=packet.id, buyer_id=packet.buyer_id, amount_minor=spend.amount_minor, to=to)
-
-
-def _held(session: Session, order_id: int) -> list[PacketSpend]:
-    return list(session.scalars(select(PacketSpend).where(PacketSpend.order_id == order_id, PacketSpend.status == "held")
-                                .order_by(PacketSpend.id).with_for_update()))
-
-
-# --- expiry (timer) ------------------------------------------------------------------------------
-
-def expire(session: Session, clock: Clock, timer: timers.Timer) -> None:
-    """A packet's time is up: what is left of it goes back to the platform's fund. A stale timer finds nothing."""
-    now = clock.now()
-    packet = session.scalar(select(PlatformPacket).where(PlatformPacket.id == timer.payload["packet_id"]).with_for_update())
-    if packet is None or packet.expires_at is None or now < packet.expires_at or packet.left_minor == 0:
-        return
-    left = packet.left_minor
-    packet.left_minor, packet.expired_minor = 0, packet.expired_minor + left
-    _post(session, now, "expire", packet.program_id, packet, left, rules.BUYER_CREDIT, rules.PACKET_FUND)
-    events.record(session, now, "platform_packet.expired", subject(packet.program_id), None, packet_id=packet.id,
-                  buyer_id=packet.buyer_id, amount_minor=left)
-
-
 # --- reading ------------------------------------------------------------------------------------
 
 def wallet(session: Session, actor: Principal, live_at: datetime | None = None) -> list[PlatformPacket]:
     """A buyer's packets, soonest to expire first (`live_at`: only those with something left then)."""
-    buyer_id = _buyer(actor)
+    buyer_id = buyer_of(actor)
     query = select(PlatformPacket).where(PlatformPacket.buyer_id == buyer_id)
     if live_at is not None:
         query = query.where(PlatformPacket.left_minor > 0, PlatformPacket.expires_at > live_at)
