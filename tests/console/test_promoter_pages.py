@@ -159,7 +159,7 @@ def test_the_nav_links_the_new_pages_in_both_languages(client: TestClient, shop:
     assert all(f'href="{path}"' in page for path in ("/promoters", "/rewards", "/assists"))
     assert 'aria-current="page">Promoters' in ok(staff, "/promoters")
     zh = text_of(ok(staff, "/?lang=zh"))
-    assert "分销 奖励活动 助力" in zh
+    assert "营销活动 拼团 分销 社区团长 直播与内容 粉丝趴 奖励活动 助力 平台红包 售后" in zh  # the social row, between marketing and after-sales
 
 
 def test_signed_out_every_social_page_and_form_sends_you_to_login(client: TestClient, shop: Shop) -> None:
