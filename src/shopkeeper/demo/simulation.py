@@ -23,13 +23,16 @@ from shopkeeper.clock import SimulatedClock
 from shopkeeper.customers.models import Buyer
 from shopkeeper.db import Database
 from shopkeeper.demo.aftersales import AfterSalesDesk
+from shopkeeper.demo.assists import AssistDesk
 from shopkeeper.demo.data import (
     DAY,
     LOCAL_HOUR_WEIGHTS,
     WEEKDAY_RHYTHM,
 )
+from shopkeeper.demo.distribution import DistributionDesk
 from shopkeeper.demo.group_buys import GroupBuyDesk
 from shopkeeper.demo.opening import ShopOpening
+from shopkeeper.demo.rewards import RewardDesk
 from shopkeeper.money import Money
 from shopkeeper.orders.models import Order
 from shopkeeper.orders.rules import OrderStatus
@@ -44,10 +47,16 @@ class DemoRun(ShopOpening):
         super().__init__(db, clock, rng, secret, scale, start, end)
         self.desk = AfterSalesDesk(self)
         self.group_desk = GroupBuyDesk(self)
+        self.distribution_desk = DistributionDesk(self)
+        self.reward_desk = RewardDesk(self)
+        self.assist_desk = AssistDesk(self)
 
     def open_shops(self) -> None:
         super().open_shops()
         self.group_desk.launch(self.shops[0])  # the tea house sells in groups (拼团)
+        self.distribution_desk.launch(self.shops[0])  # pays its promoters (分销)
+        self.reward_desk.launch(self.shops[0])  # gives for check-ins, follows, reviews; draws lotteries; rains red packets
+        self.assist_desk.launch(self.shops[0])  # and gives a tea for friends' help (邀请助力)
 
     def run(self, console: Console) -> None:
         total_days = max(1, math.ceil((self.end - self.start) / DAY))
@@ -81,6 +90,9 @@ class DemoRun(ShopOpening):
             if day_start.weekday() == 0:  # goods in every Monday morning, China time
                 self.later(day_start + timedelta(hours=2, minutes=self.rng.randrange(60)), self.restock, shop)
         self.group_desk.plan_day(day_start, day_end)
+        self.distribution_desk.plan_day(day_start, day_end)
+        self.reward_desk.plan_day(day_start, day_end)
+        self.assist_desk.plan_day(day_start, day_end)
 
     def pick_hour(self, utc_offset: int) -> int:
         weights = [LOCAL_HOUR_WEIGHTS[(hour + utc_offset) % 24] for hour in range(24)]
@@ -108,8 +120,9 @@ class DemoRun(ShopOpening):
             f"cancelled by their buyers, {self.tally['price changes']} prices changed; "
             f"{self.tally['orders with a discount']:,} orders got a promotion and {self.tally['coupons claimed']} coupons "
             f"were claimed; {self.tally['receipt extended by the seller']} receipts were extended by sellers and "
-            f"{self.tally['receipt extended by the buyer']} by buyers; {self.desk.summary()}; {self.group_desk.summary()}; {self.fired:,} timers fired "
-            f"and {pending:,} wait for the worker."
+            f"{self.tally['receipt extended by the buyer']} by buyers; {self.desk.summary()}; {self.group_desk.summary()}; "
+            f"{self.distribution_desk.summary()}; {self.reward_desk.summary()}; {self.assist_desk.summary()}; "
+            f"{self.fired:,} timers fired and {pending:,} wait for the worker."
         )
 
 
