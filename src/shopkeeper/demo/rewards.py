@@ -8,8 +8,9 @@ on the console. The lottery and the cash back are earned by orders (the engine h
 by buyers through `social.rewards.service`, as the API would.
 
 The desk draws its own choices from a stream of its own, seeded by the run's. What the engine draws itself (a
-lottery's roll, a red packet's split) comes from `secrets` like order numbers: a prize is points or store credit,
-never a coupon, so no draw changes what a later order costs and one seed still gives the same orders.
+lottery's roll, a red packet's split) comes from `secrets` like order numbers: so a prize is store credit, never a
+coupon or points (the tea house prices a snack in points, 淘金币价), and no draw changes what a later order costs: one
+seed still gives the same orders.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def _programs(start: datetime, store_id: int) -> list[rewards.ProgramSpec]:
         spec("favourite", "收藏宝贝得积分", reward={"type": "points", "points": 5}, budget_count=2000, per_person_limit=5),
         spec("review", "好评返现2元", reward={"type": "credit", "amount_minor": 200}, budget_minor=20000),
         spec("lottery", "满199抽奖", terms={"threshold_minor": 19900}, budget_count=400, prizes=(
-            rewards.PrizeSpec("100积分", 300_000, 300, {"type": "points", "points": 100}),
+            rewards.PrizeSpec("2元红包", 300_000, 300, {"type": "credit", "amount_minor": 200}),
             rewards.PrizeSpec("10元无门槛红包", 80_000, 30, {"type": "credit", "amount_minor": 1000}),
             rewards.PrizeSpec("免单大奖 88元", 5_000, 1, {"type": "credit", "amount_minor": 8800}))),
         spec("cash_back", "确认收货返现3%", terms={"threshold_minor": 9900, "percent_bp": 300, "cap_minor": 1500},
