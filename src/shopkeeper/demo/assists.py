@@ -1,7 +1,7 @@
 """The demo's 邀请助力: the tea house offers one of its teas for friends' help: two helpers bring it to a lower price,
 four make it free. Buyers open tasks and share them; friends help over the next hours, as many as the task's fate
 allows: some tasks reach every step and unlock the tea, some stop short and expire when their time is up (the
-engine's timer), keeping the step they reached, some find no friend at all. The first tasks take the fates in turn,
+engine's timer), keeping the step they reached, some find no friend at all. The first day's tasks take the fates in turn,
 so every run shows each; one is opened a few hours before the end, still gathering help on the console.
 
 Everything goes through `social.assists` (open a task, help by its share code), as the API would. The desk draws
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
+from shopkeeper.demo.core import about
 from shopkeeper.errors import DomainError
 from shopkeeper.social.assists import helping
 from shopkeeper.social.assists import rules as assist_rules
@@ -27,7 +28,8 @@ if TYPE_CHECKING:
 Fate = Literal["unlock", "short", "alone", "live"]  # every step; some steps, then expiry; no helper; still open at the end
 FATES: tuple[Fate, ...] = ("unlock", "short", "alone")
 FATE_WEIGHTS = (55, 30, 15)
-TASKS_PER_DAY = 2.0
+TASKS_PER_DAY = 2.0  # at full traffic (the run's scale 1); never fewer than one a day
+LEAST_PER_DAY = 1.0
 TIME_LIMIT_HOURS = 24
 HELPER_DAILY_CAP = 3
 STEPS = ((2, 0.5), (4, 0.0))  # helpers → the tea at this share of its price (0: free)
@@ -60,14 +62,15 @@ class AssistDesk:
                                  time_limit_hours=TIME_LIMIT_HOURS, helper_daily_cap=HELPER_DAILY_CAP, sku_id=item.sku_id)
         with self.demo.db.transaction() as session:
             self.offer_id = assists.create_offer(session, self.demo.now, shop.staff, spec).id
+        for n, fate in enumerate(FATES):  # the first day, one task of each fate: every run shows each
+            self.demo.later(self.demo.start + timedelta(hours=2 + 3 * n + self.rng.uniform(0, 2)), self.open_task, fate)
         self.demo.later(self.demo.end - LIVE_BEFORE_END, self.open_task, "live")
 
     def plan_day(self, day_start: datetime, day_end: datetime) -> None:
-        for _ in range(max(0, round(TASKS_PER_DAY) + self.rng.choice((-1, 0, 0, 1)))):
+        for _ in range(about(self.rng, max(TASKS_PER_DAY * self.demo.scale, LEAST_PER_DAY))):
             at = day_start + timedelta(hours=self.rng.uniform(1, 14))  # 09:00 to 22:00 in China
             if at < day_end - LIVE_BEFORE_END:
-                fate = FATES[len(self.tasks)] if len(self.tasks) < len(FATES) else self.rng.choices(FATES, FATE_WEIGHTS)[0]
-                self.demo.later(at, self.open_task, fate)
+                self.demo.later(at, self.open_task, self.rng.choices(FATES, FATE_WEIGHTS)[0])
 
     def open_task(self, fate: Fate) -> None:
         """发起助力, then the share: friends come over the task's hours, as many as its fate allows."""

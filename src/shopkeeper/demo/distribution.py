@@ -4,8 +4,8 @@ promoters, and shoppers who opened a promoter's link or typed their code go on t
 The program pays on real sales only (RULES.md §17.2): a percentage on the whole store, more on one category, a fixed
 amount per unit on one product, and levels reached by released sales, never by recruits. Joining is free. Commission
 freezes when an order is paid, is released by the engine's timer once the after-sales case window closes, and comes
-back when money goes back: the first promoted orders take the fates in turn (kept, refunded in full before shipment,
-refunded in part by an accepted refund-only case), so every run shows each. Promoters with a released balance ask
+back when money goes back: the first day's promoted orders take the fates in turn (kept, refunded in full before
+shipment, refunded in part by an accepted refund-only case), so every run shows each, and a month releases the first. Promoters with a released balance ask
 for payouts; staff approve them in the afternoon, except one asked for shortly before the end, left pending for the
 console.
 
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Literal
 
 from shopkeeper.aftersales.cases import service as cases
 from shopkeeper.catalog import service as catalog
+from shopkeeper.demo.core import about
 from shopkeeper.errors import DomainError
 from shopkeeper.orders import checkout, payments
 from shopkeeper.orders import service as orders
@@ -40,12 +41,13 @@ Fate = Literal["keep", "refund", "partial"]  # kept; refunded in full before shi
 FATES: tuple[Fate, ...] = ("keep", "refund", "partial")
 FATE_WEIGHTS = (76, 10, 14)
 PROMOTERS = 5
-PROMOTED_ORDERS_PER_DAY = 2.0
+PROMOTED_ORDERS_PER_DAY = 2.0  # at full traffic (the run's scale 1); never fewer than one a day
+LEAST_PER_DAY = 1.0
 ATTRIBUTION_DAYS = 7
 STORE_PERCENT, CATEGORY_PERCENT, PRODUCT_FIXED_MINOR = Decimal(5), Decimal(8), 300  # ¥3.00 a unit on one product
 LEVELS = (("银牌推广员", 30000, Decimal(1)), ("金牌推广员", 100000, Decimal(2)))  # released sales ¥300 / ¥1,000
 PARTIAL_REFUND_SHARE = (0.2, 0.5)  # of what the order paid, back by a refund-only case the seller accepts
-PAYOUT_MIN_MINOR = 500  # a promoter asks once at least ¥5 is released
+PAYOUT_MIN_MINOR = 100  # a promoter asks for ¥1 or more (a wallet withdrawal's usual least)
 PAYDAY_HOUR_UTC = 2  # 10:00 in China: promoters ask in the morning, staff decide in the afternoon
 DECIDE_AFTER = timedelta(hours=5)
 PENDING_BEFORE_END = timedelta(hours=3)  # the last request, staff have not got to it: pending on the console
@@ -91,14 +93,15 @@ class DistributionDesk:
             with self.demo.db.transaction() as session:
                 promoter, _ = distribution.join(session, self.demo.now, shopper.principal, shop.store_id)
                 self.promoters.append((shopper, promoter.id, promoter.code))
+        for n, fate in enumerate(FATES):  # the first morning, one order of each fate: every run shows each
+            self.demo.later(self.demo.start + timedelta(hours=2 + 3 * n + self.rng.uniform(0, 2)), self.touch_and_buy, fate)
         self.demo.later(self.demo.end - PENDING_BEFORE_END, self.payday, True)
 
     def plan_day(self, day_start: datetime, day_end: datetime) -> None:
-        for _ in range(_count(self.rng, PROMOTED_ORDERS_PER_DAY)):
+        for _ in range(about(self.rng, max(PROMOTED_ORDERS_PER_DAY * self.demo.scale, LEAST_PER_DAY))):
             at = day_start + timedelta(hours=self.rng.uniform(1, 14))  # 09:00 to 22:00 in China
             if at < day_end:
-                fate = FATES[len(self.orders)] if len(self.orders) < len(FATES) else self.rng.choices(FATES, FATE_WEIGHTS)[0]
-                self.demo.later(at, self.touch_and_buy, fate)
+                self.demo.later(at, self.touch_and_buy, self.rng.choices(FATES, FATE_WEIGHTS)[0])
         payday = day_start + timedelta(hours=PAYDAY_HOUR_UTC)
         if day_start > self.demo.start and payday < day_end:
             self.demo.later(payday, self.payday, False)
@@ -226,8 +229,3 @@ def _pay(demo: DemoRun, rng: random.Random, shopper: DemoShopper, order_id: int)
     with demo.db.transaction() as session:
         payments.handle_notification(session, demo.now, payments.verify(demo.secret, body, header, demo.now))
     return True
-
-
-def _count(rng: random.Random, mean: float) -> int:
-    """A day's count: the mean, give or take one."""
-    return max(0, round(mean) + rng.choice((-1, 0, 0, 1)))

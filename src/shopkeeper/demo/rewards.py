@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from shopkeeper.catalog import service as catalog
+from shopkeeper.demo.core import about
 from shopkeeper.errors import DomainError
 from shopkeeper.orders.models import Order
 from shopkeeper.social.rewards import rules as reward_rules
@@ -82,7 +83,7 @@ class RewardDesk:
 
     def plan_day(self, day_start: datetime, day_end: datetime) -> None:
         for kind, mean in (("check_in", CHECK_INS_PER_DAY), ("follow", FOLLOWS_PER_DAY), ("favourite", FAVOURITES_PER_DAY)):
-            for _ in range(_count(self.rng, mean)):
+            for _ in range(about(self.rng, mean * self.demo.scale)):  # as many as the shop's traffic
                 at = day_start + timedelta(hours=self.rng.uniform(0, 15))  # 08:00 to 23:00 in China
                 if at < day_end:
                     self.demo.later(at, self.claim, kind)
@@ -172,8 +173,3 @@ class RewardDesk:
 def _smallest(program: RewardProgram) -> int:
     """What staff keep back for one more grant of a money-budget program: its reward, or a full cash back (its cap)."""
     return int((program.reward or {}).get("amount_minor") or program.terms.get("cap_minor") or 1)
-
-
-def _count(rng: random.Random, mean: float) -> int:
-    """A day's count: about the mean."""
-    return max(0, round(rng.gauss(mean, mean ** 0.5)))
