@@ -45,7 +45,8 @@ HOLDING_STOCK = (OrderStatus.AWAITING_PAYMENT, OrderStatus.PAID)
 
 # Building the demo is the slowest step of this module (about ten seconds a build on a quiet core), so it is built
 # once per backend, and once more for the same-seed comparison, for the whole run: under pytest-xdist the first
-# worker to ask builds it and the other reads the same database.
+# worker to ask builds it and the other reads the same database. A thin month is built once more, on SQLite only:
+# commission is released when the after-sales case window closes, 25 days after shipment on Taobao.
 
 
 @dataclass(frozen=True)
