@@ -37,9 +37,10 @@ CHECK_INS_PER_DAY = 12.0
 FOLLOWS_PER_DAY = 2.0
 FAVOURITES_PER_DAY = 4.0
 REVIEW_SHARE = 0.6  # of completed orders, a review the buyer claims the gift for
-RAIN_GRABBERS = 45  # shoppers who try to grab in the rain, more than there are packets
+RAIN_GRABBERS = 26  # shoppers who try to grab in the rain, more than there are packets
 RAIN_AT = timedelta(days=1, hours=12)  # 20:00 in China on the second day
 RAIN_LASTS = timedelta(hours=1)
+RAIN_PACKETS = 20
 CHECK_OF_BUDGETS_HOUR_UTC = 3  # 11:00 in China: staff look at the programs' budgets
 
 
@@ -115,7 +116,7 @@ class RewardDesk:
         starts = self.demo.now + timedelta(minutes=30)
         spec = rewards.ProgramSpec(store_id=self.shop.store_id, kind="red_packet", name="晚八点红包雨", starts_at=starts,
                                    ends_at=starts + RAIN_LASTS, per_person_limit=1,
-                                   terms={"total_minor": 8888, "packets": 30, "min_minor": 88})
+                                   terms={"total_minor": 6666, "packets": RAIN_PACKETS, "min_minor": 88})
         with self.demo.db.transaction() as session:
             self.programs["red_packet"] = rewards.create_program(session, self.demo.now, self.shop.staff, spec).id
         for shopper in self.rng.sample(self.shop.shoppers, RAIN_GRABBERS):
