@@ -16,7 +16,7 @@ each line paid, a 7-day attribution window), the terms a small Taobao shop would
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -117,6 +117,9 @@ class ContentDesk:
             return
         self.demo.tally["content touches"] += 1
         self.demo.place_order(self.shop, shopper)
+
+    def plan_day(self, day_start: datetime, day_end: datetime) -> None:
+        """Nothing to plan day by day: the session and the task are scheduled at launch."""
 
     def summary(self) -> str:
         tally = self.demo.tally

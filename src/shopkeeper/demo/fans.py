@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from shopkeeper.customers import service as customers
+from shopkeeper.demo.data import DAY
 from shopkeeper.orders.rules import LineRequest
 from shopkeeper.promotions import service as promotions
 
@@ -45,9 +46,9 @@ class FanDesk:
             self.fan_skus = sorted(sku for row in rows if row.rule["audience"].get("fans_only")
                                    for sku in row.rule["scope"].get("ids", ()))
 
-    def plan_day(self, index: int, total_days: int, day_start: datetime, day_end: datetime) -> None:
+    def plan_day(self, day_start: datetime, day_end: datetime) -> None:
         """Each shop's follows of the day, more as the month goes on; some of them leave again later."""
-        trend = 0.7 + 0.6 * index / max(1, total_days - 1)
+        trend = 0.7 + 0.6 * (day_start - self.demo.start) / max(self.demo.end - self.demo.start, DAY)
         for shop in self.demo.shops:
             if not shop.shoppers:
                 continue
