@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from shopkeeper.catalog import service as catalog
+from shopkeeper.customers import service as customers
 from shopkeeper.demo.core import about
 from shopkeeper.errors import DomainError
 from shopkeeper.orders.models import Order
@@ -101,6 +102,8 @@ class RewardDesk:
             request = rewards.ClaimRequest(product_id=self.rng.choice(self.products))
         try:
             with self.demo.db.transaction() as session:
+                if kind == "follow" and self.shop is not None:  # 关注送券 rewards a real follow (Store Club)
+                    customers.follow(session, self.demo.now, shopper.principal, self.shop.store_id)
                 rewards.claim(session, self.demo.now, shopper.principal, self.programs[kind], request)
         except reward_rules.RewardBudgetSpent:
             self.demo.tally["reward claims over budget"] += 1
