@@ -10,7 +10,7 @@ import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,8 @@ from shopkeeper import demo
 from shopkeeper.aftersales.metrics import service as metrics_service
 from shopkeeper.aftersales.models import CaseRow
 from shopkeeper.catalog.models import Product, Sku, Store
-from shopkeeper.customers.models import Buyer
+from shopkeeper.customers import fan_growth
+from shopkeeper.customers.models import Buyer, StoreFollow
 from shopkeeper.db import Database
 from shopkeeper.demo.live_cases import CLOCKS
 from shopkeeper.events import Event
@@ -32,7 +33,15 @@ from shopkeeper.inventory.models import Stock, StockMovement
 from shopkeeper.orders import ledger
 from shopkeeper.orders.models import Order, OrderLine, ReceiptExtension
 from shopkeeper.orders.rules import OrderStatus
+from shopkeeper.scope import SYSTEM
+from shopkeeper.social.assists.models import AssistReward, AssistTask
+from shopkeeper.social.community.models import CommunityOrder, Wave
+from shopkeeper.social.content.models import ContentTask, LiveSession
+from shopkeeper.social.distribution.models import Attribution, Commission, DistributionProgram, Payout, Promoter, PromoterEntry
 from shopkeeper.social.groupbuys.models import GroupBuy, GroupBuyMember
+from shopkeeper.social.packets import service as packets
+from shopkeeper.social.packets.models import PacketEntry, PacketProgram, PlatformPacket
+from shopkeeper.social.rewards.models import LotteryDraw, RewardGrant, RewardProgram
 from shopkeeper.timers import Timer
 from support import BACKENDS
 
@@ -43,8 +52,10 @@ HELD_IN_ESCROW = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED)
 HOLDING_STOCK = (OrderStatus.AWAITING_PAYMENT, OrderStatus.PAID)
 
 # Building the demo is the slowest step of this module (about ten seconds a build on a quiet core), so it is built
-# once per backend for the whole run (once more on SQLite for the same-seed comparison where there is no PostgreSQL): under pytest-xdist the first
-# worker to ask builds it and the other reads the same database.
+# once per backend for the whole run (once more on SQLite for the same-seed comparison where there is no PostgreSQL):
+# under pytest-xdist the first worker to ask builds it and the other reads the same database. A thin month is built
+# once more, on SQLite only: commission is released when the after-sales case window closes, 25 days after shipment
+# on Taobao.
 
 
 @dataclass(frozen=True)
@@ -54,12 +65,12 @@ class Built:
     summary: str
 
 
-def build(db: Database) -> str:
+def build(db: Database, days: int = 6, scale: float = 0.25) -> str:
     # six days, so orders paid early have passed their 72-hour ship-by and some pickups have come late
-    return demo.build(db, days=6, seed=1, console=Console(file=io.StringIO()), now=END, scale=0.25)
+    return demo.build(db, days=days, seed=1, console=Console(file=io.StringIO()), now=END, scale=scale)
 
 
-def built_once(shared: Path, name: str, prepare: Callable[[], str]) -> Built:
+def built_once(shared: Path, name: str, prepare: Callable[[], str], build: Callable[[Database], str] = build) -> Built:
     """The demo on the database `prepare` makes and names, built by whichever test process asks first; the others
     wait for it under a lock and then read what it built."""
     record = shared / f"demo-{name}.json"
@@ -116,6 +127,16 @@ def built_twice(request: pytest.FixtureRequest, shared_dir: Path, sqlite_templat
     second.db.dispose()
 
 
+@pytest.fixture(scope="module")
+def month(shared_dir: Path, sqlite_template: str) -> Iterator[Built]:
+    """A thin month (few orders a day) on SQLite: commission is released only once the after-sales case window has
+    closed, 25 days after shipment on Taobao (rulebook), which six days never reach."""
+    found = built_once(shared_dir, "month", lambda: sqlite_copy(sqlite_template, shared_dir / "month.db"),
+                       lambda db: build(db, days=27, scale=0.06))
+    yield found
+    found.db.dispose()
+
+
 def test_demo_builds_a_consistent_shop(built: Built) -> None:
     # given an empty database, when the demo is built
     db, summary = built.db, built.summary
@@ -138,6 +159,13 @@ def test_demo_builds_a_consistent_shop(built: Built) -> None:
         assert_taobao_ships_on_time_mostly_not_always(session)
         assert_a_filed_carrier_ships_and_receipts_are_extended(session)
         assert_group_buys_fill_fail_and_run_live(session)
+        assert_influencers_sell_live_and_through_a_task(session)
+        assert_platform_red_packets_rain_and_pay_in_both_currencies(session)
+        assert_buyers_follow_the_stores_and_fans_get_their_price(session)
+        assert_community_waves_are_collected_returned_and_live(session)
+        assert_commissions_freeze_and_come_back(session)
+        assert_reward_programs_give_draw_and_run_out(session)
+        assert_assist_tasks_unlock_expire_and_run_live(session)
 
 
 def assert_ledgers_balance(session: Session) -> None:
@@ -253,6 +281,120 @@ def assert_group_buys_fill_fail_and_run_live(session: Session) -> None:
     assert count(session, Order.id, Order.held_for_group.is_not(None), Order.status == OrderStatus.SHIPPED) == 0
 
 
+def assert_influencers_sell_live_and_through_a_task(session: Session) -> None:
+    """RULES.md §4.3: two influencers signed; the live session's viewers' paid orders are attributed to it; the task
+    was sent back once, approved, its fee paid; its code brought orders too."""
+    assert count(session, Promoter.id, Promoter.kind == "influencer") == 2
+    live = session.scalar(select(LiveSession))
+    task = session.scalar(select(ContentTask))
+    assert live is not None and task is not None
+    assert count(session, Attribution.id, Attribution.live_session_id == live.id) > 0
+    assert count(session, Attribution.id, Attribution.task_id == task.id) > 0
+    assert task.status == "approved" and task.submission_url and task.submission_url.endswith("/2")
+    assert count(session, PromoterEntry.id, PromoterEntry.kind == "fee", PromoterEntry.promoter_id == task.promoter_id) == 1
+def assert_platform_red_packets_rain_and_pay_in_both_currencies(session: Session) -> None:
+    """跨店铺红包: the platform's CNY rain and USD watch-an-ad pool are grabbed every day and pay part of orders in the
+    stores taking part; the packets' books balance and the buyers' credit is what their packets hold."""
+    grabbed = dict(session.execute(select(PacketProgram.currency, PacketProgram.spent_count)).all())
+    assert grabbed.get("CNY", 0) > 0 and grabbed.get("USD", 0) > 0, grabbed
+    paid = set(session.scalars(select(Order.currency).where(Order.platform_funded_minor > 0, Order.paid_at.is_not(None))))
+    assert paid == {"CNY", "USD"}, paid
+    assert session.scalar(select(func.sum(PacketEntry.amount_minor))) == 0
+    assert packets.balances(session)["buyer_credit"] == session.scalar(select(func.sum(PlatformPacket.left_minor)))
+def assert_buyers_follow_the_stores_and_fans_get_their_price(session: Session) -> None:
+    """粉丝趴: buyers follow the stores over the days; each store's fans at the end are its open follows; the tea house's
+    fans-only price went onto some fan's order."""
+    stores = list(session.scalars(select(Store.id).order_by(Store.id)))
+    followed = Counter(session.scalars(select(StoreFollow.store_id)))
+    assert all(followed[store] > 0 for store in stores), followed
+    for store in stores:
+        [last] = fan_growth.fan_growth(session, END, SYSTEM, store, END.date(), END.date())
+        assert last.total == count(session, StoreFollow.id, StoreFollow.store_id == store, StoreFollow.unfollowed_at.is_(None))
+    verdicts = [v for pricing in session.scalars(select(Order.pricing).where(Order.pricing.is_not(None)))
+                for v in pricing["verdicts"] if v["kind"] == "fans_price"]
+    assert any(v["applied"] for v in verdicts), verdicts
+def assert_community_waves_are_collected_returned_and_live(session: Session) -> None:
+    """社区团购: the tea house's waves close at their cut-offs and reach the points; most orders are collected (their
+    orders complete, each freezing the leader's commission), a few are not and go back to stock; a wave is still
+    open, or waiting at the points, when the demo stops."""
+    waves = Counter(session.scalars(select(Wave.status)))
+    assert waves["settled"] > 0 and (waves["open"] + waves["delivered"]) > 0, waves
+    pickups = Counter(session.scalars(select(CommunityOrder.status)))
+    assert pickups["collected"] > pickups["returned"] > 0, pickups
+    collected = select(CommunityOrder.order_id).where(CommunityOrder.status == "collected")
+    assert count(session, Order.id, Order.id.in_(collected), Order.status != OrderStatus.COMPLETED) == 0
+    assert count(session, Commission.id, Commission.tier == 0) == pickups["collected"]
+    returned = select(CommunityOrder.order_id).where(CommunityOrder.status == "returned")
+    assert count(session, Order.id, Order.id.in_(returned), Order.close_reason == "not_collected") == pickups["returned"]
+def assert_commissions_freeze_and_come_back(session: Session) -> None:
+    """分销: a lawful one-level program (store, category and product rules); commission frozen on the promoted orders
+    paid, clawed back in full (a refund before shipment) and in part (a refund-only case the seller accepted)."""
+    [program] = session.scalars(select(DistributionProgram))
+    assert program.enabled and program.levels_paid == 1 and not program.second_level_opt_in
+    assert {r["scope"] for r in program.rules} == {"store", "category", "product"}
+    assert count(session, Promoter.id) >= 5
+    statuses = Counter(session.scalars(select(Commission.status)))
+    assert statuses["frozen"] > 0 and statuses["clawed_back"] > 0, statuses
+    assert count(session, Commission.id, Commission.status == "clawed_back",
+                 Commission.clawed_back_minor == Commission.amount_minor) == statuses["clawed_back"]
+    assert count(session, Commission.id, Commission.clawed_back_minor > 0,
+                 Commission.clawed_back_minor < Commission.amount_minor) > 0
+    for promoter in session.scalars(select(Promoter)):
+        frozen = session.scalar(select(func.coalesce(func.sum(Commission.amount_minor - Commission.clawed_back_minor), 0))
+                                .where(Commission.promoter_id == promoter.id, Commission.status == "frozen"))
+        assert promoter.frozen_minor == frozen
+
+
+def assert_reward_programs_give_draw_and_run_out(session: Session) -> None:
+    """Reward programs: every kind the desk runs gave something; the lottery drew from its pool at its odds; the red
+    packets ran out and their program was ended; the check-in gift still runs."""
+    kinds = set(session.scalars(select(RewardProgram.kind).join(RewardGrant, RewardGrant.program_id == RewardProgram.id)
+                                .where(RewardGrant.reward_type != "none")))
+    assert {"check_in", "follow", "favourite", "review", "lottery", "cash_back", "red_packet"} <= kinds, kinds
+    outcomes = Counter(session.scalars(select(LotteryDraw.outcome)))
+    assert outcomes["won"] > 0 and outcomes["no_prize"] > 0, outcomes
+    exhausted = list(session.scalars(select(RewardProgram).where(RewardProgram.spent_count == RewardProgram.budget_count)))
+    assert exhausted and all(p.status == "ended" for p in exhausted)
+    live = session.scalar(select(RewardProgram).where(RewardProgram.kind == "check_in"))
+    assert live is not None and live.status == "active" and live.ends_at is None
+    assert all(p.spent_minor <= p.budget_minor for p in session.scalars(select(RewardProgram)) if p.budget_minor is not None)
+
+
+def assert_assist_tasks_unlock_expire_and_run_live(session: Session) -> None:
+    """邀请助力: tasks that reached every step unlocked every reward; tasks short of friends expired by their timer at
+    their time, keeping what they reached; one still gathers help after the end."""
+    statuses = Counter(session.scalars(select(AssistTask.status)))
+    assert statuses["complete"] > 0 and statuses["expired"] > 0 and statuses["open"] >= 1, statuses
+    for task in session.scalars(select(AssistTask).where(AssistTask.status == "complete")):
+        assert task.helpers == task.goal
+        assert count(session, AssistReward.id, AssistReward.task_id == task.id, AssistReward.status == "granted") == 2
+    for task in session.scalars(select(AssistTask).where(AssistTask.status == "expired")):
+        assert task.ended_at == task.expires_at and task.helpers < task.goal
+    assert count(session, AssistTask.id, AssistTask.status == "open", AssistTask.expires_at > END) == statuses["open"]
+
+
+def test_a_month_releases_commissions_and_pays_promoters(month: Built) -> None:
+    # given a month of the demo, thin
+    assert month.was_empty and "promoters brought" in month.summary
+    with month.db.read() as session:
+        # then commission frozen early was released by the timer once the case window closed, into the promoters'
+        # balances; staff approved payouts out of them, and one asked for at the end waits for them
+        # (a community leader's commission is frozen at pickup, days after shipment: the window runs from shipment)
+        released = list(session.scalars(select(Commission).where(Commission.status == "released",
+                                                                  Commission.promoter_id.is_not(None))))
+        assert released
+        for c in released:
+            assert c.release_at is not None and c.released_at == c.release_at and c.release_at - c.frozen_at >= timedelta(days=25)
+        payouts = Counter(session.scalars(select(Payout.status)))
+        assert payouts["approved"] >= 1 and payouts["requested"] == 1, payouts
+        for promoter in session.scalars(select(Promoter)):
+            requested = session.scalar(select(func.coalesce(func.sum(Payout.amount_minor), 0))
+                                       .where(Payout.promoter_id == promoter.id, Payout.status == "requested"))
+            assert promoter.balance_minor <= promoter.released_minor - promoter.paid_out_minor
+            assert 0 <= promoter.paid_out_minor + requested <= promoter.released_minor
+        assert_ledgers_balance(session)
+
+
 def count(session: Session, column: Any, *where: Any) -> int:
     return int(session.scalar(select(func.count(column)).where(*where)) or 0)
 
@@ -266,6 +408,7 @@ def test_same_seed_builds_the_same_orders(built_twice: tuple[Built, Built]) -> N
     assert orders_by_status(first.db) == orders_by_status(second.db)
     assert order_history(first.db) == order_history(second.db)
     assert case_history(first.db) == case_history(second.db) != []
+    assert social_history(first.db) == social_history(second.db) != ([], [])
 
 
 def orders_by_status(db: Database) -> dict[tuple[str, str], int]:
@@ -287,3 +430,14 @@ def order_history(db: Database) -> list[tuple[object, ...]]:
         return [tuple(row) for row in session.execute(
             select(Order.placed_at, Order.status, Order.total_minor, Order.paid_at, Order.shipped_at, Order.carrier)
             .order_by(Order.placed_at, Order.total_minor))]
+
+
+def social_history(db: Database) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """Commissions and assist tasks (a lottery's roll and a red packet's split are the engine's own draws)."""
+    with db.read() as session:
+        commissions = [tuple(row) for row in session.execute(
+            select(Commission.frozen_at, Commission.amount_minor, Commission.clawed_back_minor, Commission.status)
+            .order_by(Commission.frozen_at, Commission.amount_minor))]
+        tasks = [tuple(row) for row in session.execute(
+            select(AssistTask.opened_at, AssistTask.status, AssistTask.helpers).order_by(AssistTask.opened_at))]
+        return commissions, tasks

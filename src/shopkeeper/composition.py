@@ -43,10 +43,20 @@ from shopkeeper.ratelimit import RateLimits
 from shopkeeper.settings import Settings
 from shopkeeper.social.assists import api as assists
 from shopkeeper.social.assists import helping as assist_helping
+from shopkeeper.social.community import api as community
+from shopkeeper.social.community import service as community_service
+from shopkeeper.social.community import waves as community_waves
+from shopkeeper.social.content import api as content
+from shopkeeper.social.content import service as content_service
 from shopkeeper.social.distribution import api as distribution
 from shopkeeper.social.distribution import commissions
 from shopkeeper.social.groupbuys import api as group_buys
 from shopkeeper.social.groupbuys import seats as group_buy_seats
+from shopkeeper.social.packets import api as platform_packets
+from shopkeeper.social.packets import service as packet_service
+from shopkeeper.social.packets import spending as packet_spending
+from shopkeeper.social.pools import api as pools
+from shopkeeper.social.pools import basket as pool_basket
 from shopkeeper.social.rewards import api as rewards
 from shopkeeper.social.rewards import service as reward_service
 
@@ -60,22 +70,33 @@ TIMER_HANDLERS: Mapping[str, timers.Handler] = {
     group_buy_seats.EXPIRE: group_buy_seats.expire,
     commissions.RELEASE: commissions.release,
     assist_helping.EXPIRE: assist_helping.expire,
+    content_service.TASK_DEADLINE: content_service.deadline_passed,
+    packet_service.EXPIRE: packet_spending.expire,
+    pool_basket.EXPIRE: pool_basket.expire,
+    community_service.CUTOFF: community_waves.close_wave,
+    community_service.PICKUP_DEADLINE: community_waves.pickup_deadline,
 }
 
 API_ROUTERS: tuple[APIRouter, ...] = tuple(module.router for module in (
     catalog, customers, inventory, fulfillment, carriers, orders, receipt, complaints, cases, seller_metrics,
-    promotions, cart_pricing, campaigns, group_buys, assists, distribution, rewards, platform_api))
+    promotions, cart_pricing, campaigns, group_buys, pools, assists, distribution, content, rewards, platform_packets,
+    community, platform_api))
 
 
 def install_ports() -> None:
     """Give a domain what it asks of one it may not import: the catalog checks the shipping template a product names
     with fulfillment's answer (fulfillment builds on the catalog, never the other way round); orders tell the social
     domain that an order was paid, closed, completed or refunded, in the same transaction (orders never import it).
-    Group buys hear a payment first: a payer refused a seat is refunded before commission or reward looks at the order."""
+    Group buys and pools hear a payment first: a payer refused a seat (or a place in an ended pool) is refunded before
+    commission or reward looks at the order. Community group buying gathers a paid order placed through a leader in
+    its wave, and lets a closed one go."""
     catalog_service.use_shipping_templates(fulfillment_service.template_store)
-    order_service.listen("paid", group_buy_seats.member_paid, commissions.order_paid, reward_service.order_paid)
-    order_service.listen("closed", group_buy_seats.member_closed, commissions.order_closed)
-    order_service.listen("completed", commissions.order_completed, reward_service.order_completed)
+    order_service.listen("paid", group_buy_seats.member_paid, pool_basket.member_paid, commissions.order_paid,
+                         reward_service.order_paid, community_service.order_paid)
+    order_service.listen("closed", group_buy_seats.member_closed, pool_basket.member_closed, commissions.order_closed,
+                         packet_spending.order_closed, community_service.order_closed)
+    order_service.listen("completed", commissions.order_completed, reward_service.order_completed,
+                         packet_spending.order_completed)
     order_service.listen("refunded", commissions.order_refunded)
 
 

@@ -11,8 +11,12 @@ from shopkeeper.orders import models as orders  # noqa: F401
 from shopkeeper.promotions import models as promotions  # noqa: F401
 from shopkeeper.promotions.campaigns import models as campaigns  # noqa: F401
 from shopkeeper.social.assists import models as assists  # noqa: F401
+from shopkeeper.social.community import models as community  # noqa: F401
+from shopkeeper.social.content import models as content  # noqa: F401
 from shopkeeper.social.distribution import models as distribution  # noqa: F401
 from shopkeeper.social.groupbuys import models as groupbuys  # noqa: F401
+from shopkeeper.social.packets import models as packets  # noqa: F401
+from shopkeeper.social.pools import models as pools  # noqa: F401
 from shopkeeper.social.rewards import models as rewards  # noqa: F401
 
 metadata = Base.metadata

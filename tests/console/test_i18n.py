@@ -116,3 +116,19 @@ def test_a_language_rated_q0_is_refused_not_chosen() -> None:
     assert pick_lang(None, None, "zh;q=0") == "en"
     assert pick_lang(None, None, "zh;q=0, en;q=0.1") == "en"
     assert pick_lang(None, None, "en;q=0.5, zh-CN;q=0.8") == "zh"
+
+
+def test_the_social_pages_name_every_event_reward_kind_and_state_they_show() -> None:
+    from shopkeeper.console.timeline import SENTENCES
+    from shopkeeper.social.assists.moves import TaskStatus
+    from shopkeeper.social.assists.rules import OfferKind
+    from shopkeeper.social.distribution.moves import CommissionStatus, PayoutStatus
+    from shopkeeper.social.rewards.kinds import KINDS
+
+    social = [t for t in SENTENCES if t.split(".")[0] in ("group_buy", "pool", "distribution", "commission", "reward", "assist", "content", "platform_packet")]
+    assert [t for t in social if f"event.{t}" not in EN] == []
+    assert [k for k in KINDS if f"rkind.{k}" not in EN] == []
+    assert [k for k in OfferKind.__args__ if f"akind.{k}" not in EN] == []
+    wanted = [f"tstatus.{s}" for s in TaskStatus] + [f"cmstatus.{s}" for s in CommissionStatus] + \
+             [f"postatus.{s}" for s in PayoutStatus]
+    assert [k for k in wanted if k not in EN] == []

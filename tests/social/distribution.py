@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
-
+from invariants import ledger_sums_to_zero
 from shopkeeper import timers
 from shopkeeper.clock import SimulatedClock
 from shopkeeper.db import Database
-from shopkeeper.orders import ledger
-from shopkeeper.orders.models import LedgerEntry
 from support import Shop
 
 Buyer = tuple[dict[str, Any], dict[str, Any], Any]
@@ -65,8 +62,4 @@ class DistShop:
     def books(self) -> dict[str, int]:
         """Double entry: the store's ledger sums to zero; returns each account's balance in minor units."""
         with self.db.read() as session:
-            total = session.scalar(select(func.coalesce(func.sum(LedgerEntry.amount_minor), 0))
-                                   .where(LedgerEntry.store_id == self.shop.store_id))
-            sums = ledger.balances(session, self.shop.store_id, "CNY")
-        assert total == 0
-        return {account: money.minor for account, money in sums.items()}
+            return ledger_sums_to_zero(session, self.shop.store_id)

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
-
+from invariants import ledger_sums_to_zero
 from shopkeeper import events, timers
 from shopkeeper.clock import SimulatedClock
 from shopkeeper.db import Database
-from shopkeeper.orders import ledger
-from shopkeeper.orders.models import LedgerEntry
 from support import Api, Shop
 
 Buyer = tuple[dict[str, Any], dict[str, Any], Api]
@@ -59,13 +56,9 @@ class GroupShop:
         timers.run_due_timers(self.db, self.clock)
 
     def assert_books_balance(self) -> dict[str, int]:
-        """Double entry: the store's ledger sums to zero; returns each account's balance in minor units."""
+        """Double entry: every posting sums to zero; returns each of the store's accounts in minor units."""
         with self.db.read() as session:
-            total = session.scalar(select(func.coalesce(func.sum(LedgerEntry.amount_minor), 0))
-                                   .where(LedgerEntry.store_id == self.shop.store_id))
-            sums = ledger.balances(session, self.shop.store_id, "CNY")
-        assert total == 0
-        return {account: money.minor for account, money in sums.items()}
+            return ledger_sums_to_zero(session, self.shop.store_id)
 
     def events(self, group_id: int) -> list[str]:
         with self.db.read() as session:

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
-
+from invariants import ledger_sums_to_zero
 from shopkeeper.db import Database
-from shopkeeper.orders import ledger
-from shopkeeper.orders.models import LedgerEntry
 from support import START, Shop
 
 
@@ -24,7 +21,4 @@ def claim(shop: Shop, program_id: int, shopper: Any = None, expect: int = 201, *
 def books(db: Database, store_id: int) -> dict[str, int]:
     """The store's ledger sums to zero; each account's balance in minor units."""
     with db.read() as session:
-        total = session.scalar(select(func.coalesce(func.sum(LedgerEntry.amount_minor), 0)).where(LedgerEntry.store_id == store_id))
-        sums = ledger.balances(session, store_id, "CNY")
-    assert total == 0
-    return {account: money.minor for account, money in sums.items()}
+        return ledger_sums_to_zero(session, store_id)

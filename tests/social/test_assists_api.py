@@ -153,7 +153,7 @@ def test_offers_are_checked_against_the_rulebook_and_staff_see_only_their_store(
     assert "one SKU" in shop.staff.post("/assists/offers", body, expect=422)["detail"]
     steps = [{"helpers": n, "reward": {"kind": "coupon", "template_id": assists.template["id"]}} for n in range(1, 7)]
     assert "steps" in shop.staff.post("/assists/offers", {**body, "steps": steps}, expect=422)["detail"]
-    assert "not offered yet" in shop.staff.post("/assists/offers", {**body, "kind": "pool"}, expect=422)["detail"]
+    assert "POST /pools/offers" in shop.staff.post("/assists/offers", {**body, "kind": "pool"}, expect=422)["detail"]
     other = Shop(shop.operator, rulebook="tmall")
     assert other.staff.get(f"/assists/offers/{assists.offer['id']}", expect=404)["code"] == "not-found"
     assert other.staff.get("/assists/offers")["items"] == []

@@ -32,7 +32,7 @@ def test_an_offer_within_the_rulebook_passes() -> None:
 
 
 @pytest.mark.parametrize(("changes", "says"), [
-    ({"kind": "pool"}, "not offered yet"), ({"steps": ()}, "steps"),
+    ({"kind": "pool"}, "pool offer"), ({"steps": ()}, "steps"),
     ({"steps": tuple(rules.Step(n, COUPON) for n in range(1, BOOK.max_steps + 2))}, "steps"),
     ({"steps": (rules.Step(3, COUPON), rules.Step(3, FREE))}, "more helpers"), ({"steps": (rules.Step(0, COUPON),)}, "at least 1"),
     ({"time_limit_hours": BOOK.max_hours + 1}, "hours"), ({"helper_daily_cap": BOOK.max_helps_per_helper_per_day + 1}, "a day"),

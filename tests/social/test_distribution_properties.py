@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from invariants import ledger_sums_to_zero
 from shopkeeper import timers
 from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog import service as catalog
@@ -118,8 +119,7 @@ class World:
 
     def check(self) -> None:
         with self.db.read() as s:
-            sums = {a: m.minor for a, m in ledger.balances(s, self.store.id, "CNY").items()}
-            assert sum(sums.values()) == 0
+            sums = ledger_sums_to_zero(s, self.store.id)
             promoters = list(s.scalars(select(Promoter)))
             assert sums[ledger.COMMISSION_FROZEN] == sum(p.frozen_minor for p in promoters) == -sums[ledger.COMMISSION_PLEDGED]
             assert sums[ledger.COMMISSION_PAYABLE] == sum(p.balance_minor for p in promoters)

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from invariants import escrow_holds_open_paid_orders, ledger_sums_to_zero, stock_conserved
 from shopkeeper import timers
 from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog import service as catalog
@@ -23,10 +24,9 @@ from shopkeeper.customers import service as customers
 from shopkeeper.db import Database
 from shopkeeper.errors import DomainError
 from shopkeeper.inventory import service as inventory
-from shopkeeper.inventory.models import Stock, StockMovement
-from shopkeeper.orders import ledger, payments
+from shopkeeper.orders import payments
 from shopkeeper.orders import service as orders
-from shopkeeper.orders.models import Order, OrderLine
+from shopkeeper.orders.models import Order
 from shopkeeper.orders.rules import OrderStatus
 from shopkeeper.scope import SYSTEM
 from shopkeeper.social.groupbuys import service as groupbuys
@@ -106,18 +106,8 @@ class World:
 
     def check(self) -> None:
         with self.db.read() as s:
-            sums = ledger.balances(s, self.store.id, "CNY")
-            assert sum(m.minor for m in sums.values()) == 0
-            held = s.scalar(select(func.coalesce(func.sum(Order.total_minor), 0)).where(
-                Order.status.in_([OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED])))
-            assert sums[ledger.ESCROW].minor == held
-            stock = s.scalar(select(Stock).where(Stock.sku_id == self.sku))
-            moved = dict(s.execute(select(StockMovement.kind, func.sum(StockMovement.quantity))
-                                   .where(StockMovement.sku_id == self.sku).group_by(StockMovement.kind)).all())
-            assert moved["receive"] == stock.available + stock.reserved + moved.get("consume", 0)
-            open_units = s.scalar(select(func.coalesce(func.sum(OrderLine.quantity), 0)).join(Order).where(
-                Order.status.in_([OrderStatus.AWAITING_PAYMENT, OrderStatus.PAID])))
-            assert stock.reserved == open_units and stock.available >= 0
+            escrow_holds_open_paid_orders(s, self.store.id, ledger_sums_to_zero(s, self.store.id))
+            stock_conserved(s, [self.sku])
             for group in s.scalars(select(GroupBuy)):
                 seated = s.scalar(select(func.count()).where(GroupBuyMember.group_id == group.id,
                                                              GroupBuyMember.status == "seated"))

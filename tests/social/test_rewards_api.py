@@ -39,7 +39,8 @@ def test_following_the_store_earns_its_coupon_once_and_favouriting_once_per_prod
     follow = program(shop, "follow", reward={"type": "coupon", "template_id": coupon["id"]})
     favourite = program(shop, "favourite", reward={"type": "points", "points": 5},
                         terms={"product_ids": [shop.product["id"]]})
-    # when the buyer follows twice, and favourites the tee twice and another product once
+    # when the buyer follows the store and claims twice, and favourites the tee twice and another product once
+    shop.shopper.call("PUT", f"/stores/{shop.store_id}/follow")
     granted = claim(shop, follow["id"])
     assert claim(shop, follow["id"], expect=409)["code"] == "already-rewarded"
     assert claim(shop, favourite["id"], product_id=shop.product["id"])["trigger"] == f"product:{shop.product['id']}"

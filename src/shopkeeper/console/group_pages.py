@@ -1,5 +1,6 @@
 """The group-buy board (拼团): a store's groups filling up against their clocks, one group's members and history,
-the store's offers and its 模拟成团 setting.
+the store's offers and its 模拟成团 setting; and, in each store's panel, its pools (拼单): the shared baskets filling
+up against their thresholds and clocks, and its pool offers (read through `social.pools.service`).
 
 Reads and writes go through `social.groupbuys.service`, the calls the API makes: the board lists what
 `list_groups` lets the principal see (staff: their store's; the operator: every store's), a group is loaded by
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Form, Request, Response
@@ -23,7 +25,7 @@ from shopkeeper.api import problem_text
 from shopkeeper.auth import Principal
 from shopkeeper.catalog.service import skus_with_products
 from shopkeeper.console import filters, timeline
-from shopkeeper.console.display import TimeLeft, time_left, when
+from shopkeeper.console.display import TimeLeft, money, time_left, when
 from shopkeeper.console.i18n import event_label, translate
 from shopkeeper.console.marketing import Stores, messages_of, page_of, pager, stores_of
 from shopkeeper.console.web import detail, lang_of, not_found, refused_cross_origin, render, same_origin, signed_in
@@ -32,9 +34,11 @@ from shopkeeper.languages import Lang
 from shopkeeper.orders.order_lists import order_facts
 from shopkeeper.social.groupbuys import service
 from shopkeeper.social.groupbuys.moves import GroupStatus
+from shopkeeper.social.pools import service as pools
 
 if TYPE_CHECKING:
     from shopkeeper.social.groupbuys.models import GroupBuy, GroupBuyMember, GroupBuyOffer, GroupBuySettings
+    from shopkeeper.social.pools.models import Pool, PoolOffer
 
 router = APIRouter(include_in_schema=False)
 
@@ -63,8 +67,29 @@ class GroupLine:
 
 
 @dataclass(frozen=True)
+class PoolLine:
+    """A pool (拼单) as the board shows it: its basket and threshold in words (money or items), and its clock."""
+
+    pool: Pool
+    offer: PoolOffer
+    achieved: str
+    threshold: str
+    achieved_units: int  # for the progress bar: in the threshold's unit
+    threshold_units: int
+    left: TimeLeft | None
+    percent: str  # "10", "12.5": the discount as people write it
+
+
+@dataclass(frozen=True)
+class PoolOfferLine:
+    offer: PoolOffer
+    threshold: str
+    percent: str
+
+
+@dataclass(frozen=True)
 class StorePanel:
-    """One store's group-buy setup on the board: its 模拟成团 setting and its offers."""
+    """One store's group-buy setup on the board: its 模拟成团 setting and its offers; its pools and pool offers."""
 
     store_id: int
     name: str
@@ -72,6 +97,28 @@ class StorePanel:
     settings: GroupBuySettings
     offers: list[OfferLine]
     may_manage: bool
+    pools: list[PoolLine]
+    pool_offers: list[PoolOfferLine]
+
+
+def _percent(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def _measure(basis: str, value: int, currency: str, lang: Lang) -> str:
+    return money(value, currency) if basis == "amount" else translate(lang, "pool.items", n=value)
+
+
+def _pool_panel(session: Session, who: Principal, store_id: int, now: datetime,
+                lang: Lang) -> tuple[list[PoolLine], list[PoolOfferLine]]:
+    lines = [PoolLine(pool, offer, _measure(pool.basis, progress.achieved, offer.currency, lang),
+                      _measure(pool.basis, pool.threshold, offer.currency, lang), progress.achieved, pool.threshold,
+                      time_left(pool.expires_at, now, lang) if pool.status == "open" and pool.expires_at else None,
+                      _percent(offer.percent_off))
+             for pool, offer, progress in pools.store_board(session, now, who, store_id, limit=filters.PAGE_SIZE)]
+    offers = [PoolOfferLine(o, _measure(o.basis, o.threshold, o.currency, lang), _percent(o.percent_off))
+              for o in pools.list_offers(session, who, store_id, None, filters.PAGE_SIZE, None)]
+    return lines, offers
 
 
 def _offer_lines(session: Session, offers: list[GroupBuyOffer], lang: Lang) -> dict[int, OfferLine]:
@@ -119,7 +166,8 @@ def _board(request: Request, who: Principal | None, status: int = 200, error: st
         described = _offer_lines(session, offers, lang)
         groups = [_line(g, described[g.offer_id], stores, now, lang) for g in page]
         panels = [StorePanel(sid, stores.owner(sid, lang), stores.zone(sid), service.get_settings(session, who, sid),
-                             [described[o.id] for o in offers if o.store_id == sid], stores.may_manage(sid))
+                             [described[o.id] for o in offers if o.store_id == sid], stores.may_manage(sid),
+                             *_pool_panel(session, who, sid, now, lang))
                   for sid in shown]
     messages = messages_of(lang, parsed.problems)
     return render(request, "group_board.html", status=status if not messages else 400, principal=who, nav="group_buys",
@@ -229,6 +277,34 @@ class Hold:
     size: int
     ends: str
     left: TimeLeft | None
+
+
+@dataclass(frozen=True)
+class PoolHold:
+    """What the order page says of an order its pool still holds: the pool, its basket against the threshold, its end."""
+
+    pool_id: int
+    status: str
+    achieved: str
+    threshold: str
+    ends: str
+    left: TimeLeft | None
+
+
+def order_pool_hold(session: Session, who: Principal, pool_id: int | None, zone: str, now: datetime,
+                    lang: Lang) -> PoolHold | None:
+    """None when the order is held for no pool (or one this principal cannot see)."""
+    if pool_id is None:
+        return None
+    try:
+        pool = pools.get_pool(session, who, str(pool_id))
+    except NotFound:
+        return None
+    seen = pools.view(session, now, who, pool)
+    progress, currency = seen.progress, seen.offer.currency
+    left = time_left(progress.expires_at, now, lang) if pool.status == "open" else None
+    return PoolHold(pool.id, pool.status, _measure(pool.basis, progress.achieved, currency, lang),
+                    _measure(pool.basis, pool.threshold, currency, lang), when(progress.expires_at, zone), left)
 
 
 def order_hold(session: Session, who: Principal, group_id: int | None, zone: str, now: datetime, lang: Lang) -> Hold | None:

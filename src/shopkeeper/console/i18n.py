@@ -8,7 +8,12 @@ call `t("key", **values)`; values are filled with `str.format`.
 from __future__ import annotations
 
 from shopkeeper.console.i18n_cases import EN_CASES, ZH_CASES
+from shopkeeper.console.i18n_community import EN_COMMUNITY, ZH_COMMUNITY
+from shopkeeper.console.i18n_content import EN_CONTENT, ZH_CONTENT
+from shopkeeper.console.i18n_fans import EN_FANS, ZH_FANS
 from shopkeeper.console.i18n_groups import EN_GROUPS, ZH_GROUPS
+from shopkeeper.console.i18n_packets import EN_PACKETS, ZH_PACKETS
+from shopkeeper.console.i18n_social import EN_SOCIAL, ZH_SOCIAL
 from shopkeeper.languages import Lang
 
 EN: dict[str, str] = {
@@ -135,6 +140,7 @@ EN: dict[str, str] = {
     "event.payment.refunded": "Payment refunded",
     # marketing navigation
     "nav.marketing": "Marketing",
+    "nav.social": "Social commerce",
     "nav.promotions": "Promotions",
     "nav.coupons": "Coupons",
     "nav.campaigns": "Campaigns",
@@ -267,6 +273,7 @@ EN: dict[str, str] = {
     "aud.returning": "returning customers",
     "aud.birthday": "in their birthday month",
     "aud.targeted": "{n} targeted buyers",
+    "aud.fans": "the store's fans",
     "level.regular": "Regular",
     "level.silver": "Silver",
     "level.gold": "Gold",
@@ -578,6 +585,7 @@ ZH: dict[str, str] = {
     "event.payment.failed": "支付失败",
     "event.payment.refunded": "支付已退回",
     "nav.marketing": "营销",
+    "nav.social": "社交电商",
     "nav.promotions": "促销",
     "nav.coupons": "优惠券",
     "nav.campaigns": "营销活动",
@@ -704,6 +712,7 @@ ZH: dict[str, str] = {
     "aud.returning": "老客",
     "aud.birthday": "生日当月",
     "aud.targeted": "定向 {n} 位买家",
+    "aud.fans": "店铺粉丝专享",
     "level.regular": "普通",
     "level.silver": "白银",
     "level.gold": "黄金",
@@ -902,6 +911,16 @@ EN.update(EN_CASES)
 ZH.update(ZH_CASES)
 EN.update(EN_GROUPS)
 ZH.update(ZH_GROUPS)
+EN.update(EN_CONTENT)
+ZH.update(ZH_CONTENT)
+EN.update(EN_PACKETS)
+ZH.update(ZH_PACKETS)
+EN.update(EN_SOCIAL)
+ZH.update(ZH_SOCIAL)
+EN.update(EN_FANS)
+ZH.update(ZH_FANS)
+EN.update(EN_COMMUNITY)
+ZH.update(ZH_COMMUNITY)
 
 STRINGS: dict[Lang, dict[str, str]] = {"en": EN, "zh": ZH}
 

@@ -273,6 +273,8 @@ def audience_text(audience: Mapping[str, Any], lang: Lang) -> str:
         parts.append(translate(lang, "aud.birthday"))
     if audience.get("buyer_ids"):
         parts.append(translate(lang, "aud.targeted", n=len(audience["buyer_ids"])))
+    if audience.get("fans_only"):
+        parts.append(translate(lang, "aud.fans"))
     if not parts:
         return translate(lang, "aud.everyone")
     text = translate(lang, "sum.sep").join(parts)

@@ -1,5 +1,6 @@
 """The console's pages: login, dashboard, order list and order detail (promotions and coupons: `promotion_pages`;
-campaigns: `campaign_pages`; after-sales cases and seller metrics: `cases`).
+campaigns: `campaign_pages`; after-sales cases and seller metrics: `cases`; group buys, promoters, reward programs and
+assists: `group_pages`, `promoter_pages`, `reward_pages`, `assist_pages`).
 
 Routes stay thin: they read through the domains' services and read modules (`orders.order_lists`,
 `catalog.labels` ...), turn rows into what a page shows, and render. The only writes are signing in and out (sessions.py),
@@ -25,15 +26,22 @@ from shopkeeper.auth import Principal, Role, find_key, principal_of
 from shopkeeper.catalog.service import get_store, list_stores
 from shopkeeper.clock import start_of_local_day
 from shopkeeper.console import (
+    assist_pages,
     campaign_pages,
     carrier_pages,
     cases,
+    community_pages,
+    content_pages,
+    fan_pages,
     filters,
     group_pages,
     keys_page,
+    packet_pages,
+    promoter_pages,
     promotion_pages,
     queries,
     receipt_pages,
+    reward_pages,
     timeline,
 )
 from shopkeeper.console.display import TimeLeft, time_left
@@ -60,7 +68,7 @@ from shopkeeper.money import Money
 from shopkeeper.orders import order_lists
 from shopkeeper.orders.ledger import balances
 from shopkeeper.orders.rules import OrderStatus, allowed_actions
-from shopkeeper.orders.service import get_order, list_orders
+from shopkeeper.orders.service import get_order, is_held, list_orders
 from shopkeeper.sessions import end_session, policy_of, redeem_link, start_session
 
 if TYPE_CHECKING:
@@ -238,8 +246,10 @@ def order_detail(request: Request, order_id: str) -> Response:
         page.update(receipt_pages.receipt_context(request, session, who, order, now))
         page["hold"] = group_pages.order_hold(session, who, order.held_for_group, page["store"].timezone, now,
                                               lang_of(request))
+        page["pool_hold"] = group_pages.order_pool_hold(session, who, order.held_for_pool, page["store"].timezone, now,
+                                                        lang_of(request))
         # the orders domain's own answer: an order its group buy still holds does not ship
-        page["actions"] = allowed_actions(order.status, held_for_group=order.held_for_group is not None)
+        page["actions"] = allowed_actions(order.status, held_for_group=is_held(order))
     return render(request, "order.html", principal=who, nav="orders", order=order, now=now,
                   left=time_left(_active_deadline(order), now, lang_of(request)),
                   words=cases.countdown_words(lang_of(request)), **page)
@@ -274,3 +284,10 @@ router.include_router(keys_page.router)
 router.include_router(carrier_pages.router)
 router.include_router(receipt_pages.router)
 router.include_router(group_pages.router)
+router.include_router(content_pages.router)
+router.include_router(packet_pages.router)
+router.include_router(promoter_pages.router)
+router.include_router(reward_pages.router)
+router.include_router(assist_pages.router)
+router.include_router(fan_pages.router)
+router.include_router(community_pages.router)

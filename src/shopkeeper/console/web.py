@@ -138,7 +138,10 @@ def not_found(request: Request, principal: Principal, what: str = "order") -> HT
     """Missing and another tenant's look the same: a 404 that names what was looked for."""
     back = {"order": ("/orders", "order.back"), "promotion": ("/promotions", "promo.back"),
             "coupon": ("/coupons", "coupon.back"), "campaign": ("/campaigns", "campaign.back"),
-            "case": ("/cases", "case.back"), "group": ("/group-buys", "gb.back")}[what]
+            "case": ("/cases", "case.back"), "group": ("/group-buys", "gb.back"),
+            "packets": ("/platform-packets", "pk.back"), "promoter": ("/promoters", "dist.back"),
+            "reward": ("/rewards", "rw.back"), "assist": ("/assists", "as.back"),
+            "leader": ("/community/leaders", "cm.back")}[what]
     body = "error.not_found.body" if what == "order" else f"error.not_found.{what}"
     return render(request, "not_found.html", status=404, principal=principal, body_key=body, back_url=back[0],
                   back_key=back[1])

@@ -1,11 +1,26 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from shopkeeper.api.deps import Ctx, IdPath
 from shopkeeper.auth import Role
-from shopkeeper.customers import service
-from shopkeeper.customers.schemas import AddressIn, AddressOut, BuyerIn, BuyerOut, PointsIn, PointsOut
+from shopkeeper.catalog.service import get_store
+from shopkeeper.customers import fan_growth, service
+from shopkeeper.customers.schemas import (
+    AddressIn,
+    AddressOut,
+    BuyerIn,
+    BuyerOut,
+    FanDayOut,
+    FanGrowthOut,
+    FollowOut,
+    PointsIn,
+    PointsOut,
+    StandingOut,
+)
 from shopkeeper.scope import require_role
 
 router = APIRouter(tags=["customers"])
@@ -56,3 +71,46 @@ def adjust_points(buyer_id: IdPath, body: PointsIn, ctx: Ctx) -> PointsOut:
         service.get_buyer(session, ctx.actor, buyer_id)
         service.record_points(session, ctx.now(), buyer_id, body.delta, body.reason, subject="manual")
         return PointsOut(buyer_id=buyer_id, balance=service.points_balance(session, buyer_id))
+
+
+# --- the store club: following stores (关注店铺, 粉丝趴) ---
+
+@router.put("/stores/{store_id}/follow")
+def follow_store(store_id: IdPath, ctx: Ctx) -> StandingOut:
+    """Follow a store (buyers): join its club, and with it its fans-only prices and coupons. Following again changes
+    nothing, so a retry is safe."""
+    with ctx.transaction() as session:
+        return StandingOut.of(service.follow(session, ctx.now(), ctx.actor, store_id))
+
+
+@router.delete("/stores/{store_id}/follow")
+def unfollow_store(store_id: IdPath, ctx: Ctx) -> StandingOut:
+    """Unfollow a store (buyers): leave its club; fans-only prices no longer apply. Unfollowing a store not followed
+    changes nothing. The store's fan growth keeps the history."""
+    with ctx.transaction() as session:
+        return StandingOut.of(service.unfollow(session, ctx.now(), ctx.actor, store_id))
+
+
+@router.get("/stores/{store_id}/follow")
+def follow_standing(store_id: IdPath, ctx: Ctx) -> StandingOut:
+    """Whether the calling buyer follows this store, since when, and since when first."""
+    with ctx.read() as session:
+        return StandingOut.of(service.standing(session, ctx.actor, store_id))
+
+
+@router.get("/me/follows")
+def my_follows(ctx: Ctx) -> list[FollowOut]:
+    """The stores the calling buyer follows, latest first."""
+    with ctx.read() as session:
+        return [FollowOut.of(f) for f in service.followed_stores(session, ctx.actor)]
+
+
+@router.get("/stores/{store_id}/fans/growth")
+def store_fan_growth(store_id: IdPath, ctx: Ctx, first: Annotated[date | None, Query(alias="from")] = None,
+                     last: Annotated[date | None, Query(alias="to")] = None) -> FanGrowthOut:
+    """Fan growth per day on the store's clock (staff of the store, the operator): follows, unfollows, net and fans
+    at each day's end. By default the last month up to today; one read covers at most a quarter."""
+    with ctx.read() as session:
+        days = fan_growth.fan_growth(session, ctx.now(), ctx.actor, store_id, first, last)
+        store = get_store(session, ctx.actor, store_id)
+        return FanGrowthOut(store_id=store_id, timezone=store.timezone, days=[FanDayOut.of(d) for d in days])

@@ -1,10 +1,10 @@
-"""Buyers, their addresses and their points ledger."""
+"""Buyers, their addresses, their points ledger and the stores they follow."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopkeeper.db import Base, BigId
@@ -47,3 +47,28 @@ class PointsEntry(Base):
     delta: Mapped[int]
     reason: Mapped[str] = mapped_column(String(64))
     subject: Mapped[str | None] = mapped_column(String(64))
+
+
+class StoreFollow(Base):
+    """关注店铺: one spell of a buyer following a store, the store club (粉丝趴, RULES.md §4.3) membership.
+
+    Unfollowing closes the spell and following again opens a new one, so the history stays for fan growth.
+    `open_for` ("buyer:store") is set while the spell is open and unique: at most one open spell a pair, held by
+    the database whatever the race; it goes back to null when the spell closes.
+    """
+
+    __tablename__ = "store_follows"
+    __table_args__ = (
+        Index("ix_store_follows_store_followed", "store_id", "followed_at"),
+        Index("ix_store_follows_store_unfollowed", "store_id", "unfollowed_at"),
+        Index("ix_store_follows_buyer_store", "buyer_id", "store_id"),
+        CheckConstraint("unfollowed_at IS NULL OR unfollowed_at >= followed_at", name="unfollowed_after_followed"),
+        CheckConstraint("(open_for IS NULL) <> (unfollowed_at IS NULL)", name="open_until_unfollowed"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("buyers.id"))
+    followed_at: Mapped[datetime]
+    unfollowed_at: Mapped[datetime | None]
+    open_for: Mapped[str | None] = mapped_column(String(40), unique=True)

@@ -6,7 +6,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shopkeeper.api.schemas import In, Name
-from shopkeeper.customers.models import Address, Buyer
+from shopkeeper.customers.models import Address, Buyer, StoreFollow
+from shopkeeper.customers.rules import FanDay
+from shopkeeper.customers.service import Standing
 
 Short = Annotated[str, StringConstraints(max_length=80)]
 
@@ -89,3 +91,45 @@ class PointsIn(In):
 
     delta: Annotated[int, Field(ge=-10_000_000, le=10_000_000)]
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+
+
+# --- the store club (关注店铺) ---
+
+class StandingOut(BaseModel):
+    """The calling buyer's standing with a store's club."""
+
+    store_id: int
+    following: bool
+    since: datetime | None = Field(description="when the present follow began; null when not following")
+    first_followed_at: datetime | None = Field(description="the first follow ever; a refollow keeps it")
+
+    @classmethod
+    def of(cls, s: Standing) -> "StandingOut":
+        return cls(store_id=s.store_id, following=s.following, since=s.since, first_followed_at=s.first_followed_at)
+
+
+class FollowOut(BaseModel):
+    store_id: int
+    since: datetime
+
+    @classmethod
+    def of(cls, f: StoreFollow) -> "FollowOut":
+        return cls(store_id=f.store_id, since=f.followed_at)
+
+
+class FanDayOut(BaseModel):
+    day: date = Field(description="a day on the store's clock")
+    new: int = Field(description="follows that day")
+    lost: int = Field(description="unfollows that day")
+    net: int = Field(description="new less lost")
+    total: int = Field(description="fans at the day's end")
+
+    @classmethod
+    def of(cls, d: FanDay) -> "FanDayOut":
+        return cls(day=d.day, new=d.new, lost=d.lost, net=d.net, total=d.total)
+
+
+class FanGrowthOut(BaseModel):
+    store_id: int
+    timezone: str
+    days: list[FanDayOut]

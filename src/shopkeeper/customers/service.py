@@ -1,16 +1,19 @@
-"""Customer use cases: buyers, addresses, points."""
+"""Customer use cases: buyers, addresses, points, and the stores a buyer follows (the store club)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shopkeeper import events
 from shopkeeper.auth import Principal, Role
-from shopkeeper.customers.models import Address, Buyer, PointsEntry
+from shopkeeper.catalog import service as catalog
+from shopkeeper.customers import rules
+from shopkeeper.customers.models import Address, Buyer, PointsEntry, StoreFollow
 from shopkeeper.errors import InvalidInput, NotFound
 from shopkeeper.members import MEMBER_LEVELS
 from shopkeeper.scope import get_or_404, require_role
@@ -73,6 +76,87 @@ def record_points(session: Session, now: datetime, buyer_id: int, delta: int, re
 
 def points_balance(session: Session, buyer_id: int) -> int:
     return int(session.scalar(select(func.coalesce(func.sum(PointsEntry.delta), 0)).where(PointsEntry.buyer_id == buyer_id)) or 0)
+
+
+# --- the store club: following a store (关注店铺, RULES.md §4.3) ---
+
+@dataclass(frozen=True)
+class Standing:
+    """A buyer's standing with a store's club: following now or not, since when, and when they first followed."""
+
+    store_id: int
+    buyer_id: int
+    following: bool
+    since: datetime | None
+    first_followed_at: datetime | None
+
+
+def follow(session: Session, now: datetime, actor: Principal, store_id: int) -> Standing:
+    """The buyer follows the store; following it again changes nothing. One buyer's follows queue on their row, and
+    the open spell's unique key holds whatever else races."""
+    return _move(session, now, actor, store_id, wants=True)
+
+
+def unfollow(session: Session, now: datetime, actor: Principal, store_id: int) -> Standing:
+    """The buyer leaves the store's club; leaving a club they are not in changes nothing. The spell stays, closed."""
+    return _move(session, now, actor, store_id, wants=False)
+
+
+def _move(session: Session, now: datetime, actor: Principal, store_id: int, wants: bool) -> Standing:
+    require_role(actor, Role.BUYER)
+    assert actor.buyer_id is not None
+    catalog.get_store(session, actor, store_id)
+    lock_buyer(session, actor.buyer_id)
+    spell = _open_spell(session, actor.buyer_id, store_id)
+    change = rules.follow_change(spell is not None, wants)
+    if change == "open":
+        spell = StoreFollow(store_id=store_id, buyer_id=actor.buyer_id, followed_at=now,
+                            open_for=f"{actor.buyer_id}:{store_id}")
+        session.add(spell)
+        session.flush()
+        events.record(session, now, "store.followed", f"buyer:{actor.buyer_id}", store_id, buyer_id=actor.buyer_id)
+    elif change == "close":
+        assert spell is not None
+        spell.unfollowed_at, spell.open_for = now, None
+        session.flush()
+        events.record(session, now, "store.unfollowed", f"buyer:{actor.buyer_id}", store_id, buyer_id=actor.buyer_id)
+    return standing(session, actor, store_id)
+
+
+def _open_spell(session: Session, buyer_id: int, store_id: int) -> StoreFollow | None:
+    return session.scalar(select(StoreFollow).where(StoreFollow.open_for == f"{buyer_id}:{store_id}"))
+
+
+def standing(session: Session, actor: Principal, store_id: int) -> Standing:
+    """The calling buyer's standing with a store's club."""
+    require_role(actor, Role.BUYER)
+    assert actor.buyer_id is not None
+    catalog.get_store(session, actor, store_id)
+    spell = _open_spell(session, actor.buyer_id, store_id)
+    first = session.scalar(select(func.min(StoreFollow.followed_at)).where(
+        StoreFollow.buyer_id == actor.buyer_id, StoreFollow.store_id == store_id))
+    return Standing(store_id, actor.buyer_id, spell is not None, spell.followed_at if spell else None, first)
+
+
+def followed_stores(session: Session, actor: Principal) -> list[StoreFollow]:
+    """The stores the calling buyer follows now, latest follow first."""
+    require_role(actor, Role.BUYER)
+    return list(session.scalars(select(StoreFollow).where(
+        StoreFollow.buyer_id == actor.buyer_id, StoreFollow.open_for.is_not(None))
+        .order_by(StoreFollow.followed_at.desc(), StoreFollow.id.desc())))
+
+
+def fan_of(session: Session, buyer_id: int, store_ids: Sequence[int]) -> frozenset[int]:
+    """Which of these stores the buyer follows now, in one statement: fan-only prices and coupons read it."""
+    if not store_ids:
+        return frozenset()
+    keys = [f"{buyer_id}:{store_id}" for store_id in store_ids]
+    return frozenset(session.scalars(select(StoreFollow.store_id).where(StoreFollow.open_for.in_(keys))))
+
+
+def is_fan(session: Session, buyer_id: int, store_id: int) -> bool:
+    """Whether the buyer follows the store now (关注送券 asks before it grants)."""
+    return store_id in fan_of(session, buyer_id, [store_id])
 
 
 # --- reads for orders and promotions ---

@@ -104,6 +104,11 @@ class DemoCore:
         return at.replace(minute=0, second=0) + timedelta(hours=wait, minutes=self.rng.randrange(90))
 
 
+def about(rng: random.Random, mean: float) -> int:
+    """A day's count of something that happens about `mean` times a day (never fewer than none)."""
+    return max(0, round(rng.gauss(mean, mean ** 0.5)))
+
+
 def shelf_price(minor: int, currency: str) -> int:
     """Prices as shops write them: ¥89.90 and ¥168.00 in China, $24.99 elsewhere."""
     if currency == "CNY":

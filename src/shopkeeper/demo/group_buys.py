@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Literal
 
 from shopkeeper.catalog import service as catalog
 from shopkeeper.demo.data import LATE_SHIPMENT_SHARE
-from shopkeeper.errors import DomainError
+from shopkeeper.errors import DomainError, OutOfStock
 from shopkeeper.orders import payments
 from shopkeeper.social.groupbuys import service as groupbuys
 from shopkeeper.social.groupbuys.moves import GroupStatus
@@ -94,14 +94,22 @@ class GroupBuyDesk:
     def open_group(self, fate: Fate) -> None:
         """开团: the opener orders and pays; friends join over the next hours, as many as the fate allows."""
         assert self.shop is not None
-        offer_id, size = self.rng.choice(self.offers if fate in ("fill", "auto_fill") else [o for o in self.offers if o[1] > 2])
+        offers = self.offers if fate in ("fill", "auto_fill") else [o for o in self.offers if o[1] > 2]
         opener = self._shopper()
-        try:
-            with self.demo.db.transaction() as session:
-                opened, order = groupbuys.open_group(session, self.demo.now, opener.principal, offer_id,
-                                                     groupbuys.GroupOrder(address_id=opener.address_id))
-                group, order_id = Group(opened.id, opened.code, size, fate), order.id
-        except DomainError:
+        # the opener's pick first; when its SKU has sold out (the tea house's other desks buy the same teas), the others
+        for offer_id, size in sorted(offers, key=lambda _: self.rng.random()):
+            try:
+                with self.demo.db.transaction() as session:
+                    opened, order = groupbuys.open_group(session, self.demo.now, opener.principal, offer_id,
+                                                         groupbuys.GroupOrder(address_id=opener.address_id))
+                    group, order_id = Group(opened.id, opened.code, size, fate), order.id
+                break
+            except OutOfStock:
+                continue
+            except DomainError:
+                self.demo.tally["group buys refused"] += 1
+                return
+        else:
             self.demo.tally["group buys refused"] += 1
             return
         self.groups.append(group)

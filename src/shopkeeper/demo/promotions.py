@@ -76,6 +76,7 @@ def launch_tea_house(db: Database, store_id: int, start: datetime, end: datetime
         oolong = shelf.cheapest("Oolong")
         puer = shelf.dearest("Pu'er")
         black = shelf.cheapest("Black tea")
+        fans_tea = shelf.dearest("Black tea")
         snack = shelf.cheapest("Tea snacks")
         last_days = end - timedelta(days=3)
         # the time-boxed sales still run when the demo opens, so the console shows them live, with their countdowns
@@ -93,6 +94,8 @@ def launch_tea_house(db: Database, store_id: int, start: datetime, end: datetime
                           scope=sku(oolong[0]), audience=Audience(customer="new"), open_ended=True),
             PromotionSpec("生日月 普洱立减¥20", "birthday_price", UnitPrice(amount_off=2000), start, store_id=store_id,
                           scope=sku(puer[0]), audience=Audience(birthday_month=True), open_ended=True),
+            PromotionSpec("粉丝专享 红茶85折", "fans_price", UnitPrice(percent_off=D("0.15")), start, store_id=store_id,
+                          scope=sku(fans_tea[0]), audience=Audience(fans_only=True), open_ended=True),
             PromotionSpec("龙井限量秒杀", "flash_sale", UnitPrice(price=longjing[1] * 6 // 10), last_days, still_on, store_id=store_id,
                           scope=sku(longjing[0]), tags=frozenset({"flash_sale"}), stacking="coupons_only", units_cap=30,
                           per_buyer_units=1, priority=10),

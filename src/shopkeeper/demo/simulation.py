@@ -6,6 +6,7 @@ import math
 import random
 from bisect import bisect
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from rich.console import Console
 from rich.progress import (
@@ -23,16 +24,32 @@ from shopkeeper.clock import SimulatedClock
 from shopkeeper.customers.models import Buyer
 from shopkeeper.db import Database
 from shopkeeper.demo.aftersales import AfterSalesDesk
+from shopkeeper.demo.assists import AssistDesk
+from shopkeeper.demo.community import CommunityDesk
+from shopkeeper.demo.content import ContentDesk
 from shopkeeper.demo.data import (
     DAY,
     LOCAL_HOUR_WEIGHTS,
     WEEKDAY_RHYTHM,
 )
+from shopkeeper.demo.distribution import DistributionDesk
+from shopkeeper.demo.fans import FanDesk
 from shopkeeper.demo.group_buys import GroupBuyDesk
 from shopkeeper.demo.opening import ShopOpening
+from shopkeeper.demo.packets import PacketDesk
+from shopkeeper.demo.rewards import RewardDesk
 from shopkeeper.money import Money
 from shopkeeper.orders.models import Order
 from shopkeeper.orders.rules import OrderStatus
+
+
+class SocialDesk(Protocol):
+    """A desk of the demo's social commerce: launched with the shops, it plans each day's doings on the queue and
+    says in the summary what came of them."""
+
+    def plan_day(self, day_start: datetime, day_end: datetime) -> None: ...
+
+    def summary(self) -> str: ...
 
 
 class DemoRun(ShopOpening):
@@ -44,10 +61,28 @@ class DemoRun(ShopOpening):
         super().__init__(db, clock, rng, secret, scale, start, end)
         self.desk = AfterSalesDesk(self)
         self.group_desk = GroupBuyDesk(self)
+        self.content_desk = ContentDesk(self)
+        self.packet_desk = PacketDesk(self)
+        self.fan_desk = FanDesk(self)
+        self.community_desk = CommunityDesk(self)
+        self.distribution_desk = DistributionDesk(self)
+        self.reward_desk = RewardDesk(self)
+        self.assist_desk = AssistDesk(self)
+        self.social_desks: tuple[SocialDesk, ...] = (
+            self.group_desk, self.content_desk, self.packet_desk, self.fan_desk, self.community_desk,
+            self.distribution_desk, self.reward_desk, self.assist_desk)
 
     def open_shops(self) -> None:
         super().open_shops()
-        self.group_desk.launch(self.shops[0])  # the tea house sells in groups (拼团)
+        tea_house = self.shops[0]
+        self.group_desk.launch(tea_house)  # the tea house sells in groups (拼团)
+        self.content_desk.launch(tea_house)  # and through influencers (达人): a live session, a content task
+        self.packet_desk.launch(self.shops)  # the platform's red-packet rain over the month (跨店铺红包)
+        self.fan_desk.launch(tea_house)  # the tea house prices a tea for its fans (粉丝专享)
+        self.community_desk.launch(tea_house)  # and sells through community leaders (社区团购)
+        self.distribution_desk.launch(tea_house)  # pays its promoters (分销)
+        self.reward_desk.launch(tea_house)  # gives for check-ins, follows, reviews; draws lotteries; rains red packets
+        self.assist_desk.launch(tea_house)  # and gives a tea for friends' help (邀请助力)
 
     def run(self, console: Console) -> None:
         total_days = max(1, math.ceil((self.end - self.start) / DAY))
@@ -80,7 +115,8 @@ class DemoRun(ShopOpening):
                     self.later(at, self.change_price, shop)
             if day_start.weekday() == 0:  # goods in every Monday morning, China time
                 self.later(day_start + timedelta(hours=2, minutes=self.rng.randrange(60)), self.restock, shop)
-        self.group_desk.plan_day(day_start, day_end)
+        for desk in self.social_desks:
+            desk.plan_day(day_start, day_end)
 
     def pick_hour(self, utc_offset: int) -> int:
         weights = [LOCAL_HOUR_WEIGHTS[(hour + utc_offset) % 24] for hour in range(24)]
@@ -108,8 +144,9 @@ class DemoRun(ShopOpening):
             f"cancelled by their buyers, {self.tally['price changes']} prices changed; "
             f"{self.tally['orders with a discount']:,} orders got a promotion and {self.tally['coupons claimed']} coupons "
             f"were claimed; {self.tally['receipt extended by the seller']} receipts were extended by sellers and "
-            f"{self.tally['receipt extended by the buyer']} by buyers; {self.desk.summary()}; {self.group_desk.summary()}; {self.fired:,} timers fired "
-            f"and {pending:,} wait for the worker."
+            f"{self.tally['receipt extended by the buyer']} by buyers; {self.desk.summary()}; "
+            f"{'; '.join(desk.summary() for desk in self.social_desks)}; "
+            f"{self.fired:,} timers fired and {pending:,} wait for the worker."
         )
 
 

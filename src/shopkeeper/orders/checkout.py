@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from sqlalchemy.orm import Session
 
@@ -38,15 +38,21 @@ MAX_STORES = 10
 
 def place_order(session: Session, now: datetime, actor: Principal, store_id: int, address_id: int,
                 lines: Sequence[LineRequest], coupon_ids: Sequence[int] | None = None, codes: Sequence[str] = (),
-                extras: Sequence[quoting.ExtraPromotion] = (), held_for_group: int | None = None) -> Order:
+                extras: Sequence[quoting.ExtraPromotion] = (), held_for_group: int | None = None,
+                held_for_pool: int | None = None, deliver_to: Mapping[str, str] | None = None) -> Order:
     """Buy from one store. A group buy (拼团) places its members' orders with its price among the promotions
-    (`extras`) and the order held for the group until it is complete (`held_for_group`)."""
-    return place_orders(session, now, actor, [(store_id, lines)], address_id, coupon_ids, codes, extras, held_for_group)[0]
+    (`extras`) and the order held for the group until it is complete (`held_for_group`); a pool (拼单) likewise,
+    held until its basket reaches the threshold (`held_for_pool`). Community group buying (社区团购) delivers to a
+    pickup point: `deliver_to` replaces the address's place in the order's `ship_to` (the recipient and phone stay
+    the buyer's)."""
+    return place_orders(session, now, actor, [(store_id, lines)], address_id, coupon_ids, codes, extras, held_for_group,
+                        held_for_pool, deliver_to)[0]
 
 
 def place_orders(session: Session, now: datetime, actor: Principal, baskets: Sequence[tuple[int, Sequence[LineRequest]]],
                  address_id: int, coupon_ids: Sequence[int] | None = None, codes: Sequence[str] = (),
-                 extras: Sequence[quoting.ExtraPromotion] = (), held_for_group: int | None = None) -> list[Order]:
+                 extras: Sequence[quoting.ExtraPromotion] = (), held_for_group: int | None = None,
+                 held_for_pool: int | None = None, deliver_to: Mapping[str, str] | None = None) -> list[Order]:
     """Create one order per store, priced together: snapshot the lines with their discounts, reserve stock (gifts
     too), take the promotion units and coupons the price relied on, start each payment window."""
     require_role(actor, Role.BUYER)
@@ -62,7 +68,8 @@ def place_orders(session: Session, now: datetime, actor: Principal, baskets: Seq
     cart = quotes.quote_cart(session, now, actor.buyer_id, stores, address, coupon_ids, codes, lock=True, extras=extras)
     priced = cart.quote.priced
     _load_gifts(session, cart, priced)
-    placed = {store.id: _order(session, now, actor.buyer_id, store, address, cart, priced, held_for_group) for store, _ in stores}
+    placed = {store.id: _order(session, now, actor.buyer_id, store, address, cart, priced, held_for_group, held_for_pool,
+                               deliver_to) for store, _ in stores}
     quoting.take(session, now, cart.quote, {store_id: order.id for store_id, order in placed.items()}, cart.shopper)
     return list(placed.values())
 
@@ -86,7 +93,8 @@ def _load_gifts(session: Session, cart: quotes.CartQuote, priced: PricedCart) ->
 
 
 def _order(session: Session, now: datetime, buyer_id: int, store: Store, address: Address, cart: quotes.CartQuote,
-           priced: PricedCart, held_for_group: int | None = None) -> Order:
+           priced: PricedCart, held_for_group: int | None = None, held_for_pool: int | None = None,
+           deliver_to: Mapping[str, str] | None = None) -> Order:
     lines = [line for line in priced.lines if line.store_id == store.id]
     shipping = next((s for s in priced.shipping if s.store_id == store.id), None)
     fee, fee_payable = (shipping.fee, shipping.payable) if shipping else (0, 0)
@@ -98,11 +106,11 @@ def _order(session: Session, now: datetime, buyer_id: int, store: Store, address
     order = Order(
         number=_order_number(now), store_id=store.id, buyer_id=buyer_id, status=OrderStatus.AWAITING_PAYMENT.value,
         currency=store.currency, goods_minor=goods, shipping_minor=fee, discount_minor=goods + fee - payable,
-        total_minor=payable, ship_to=_snapshot(address), placed_at=now, pay_by=pay_by(now, rulebooks.load(store.rulebook)),
+        total_minor=payable, ship_to={**_snapshot(address), **(deliver_to or {})}, placed_at=now, pay_by=pay_by(now, rulebooks.load(store.rulebook)),
         lines=[],  # a new order: no need to load its (empty) lines
         pricing=explanation(cart.quote, store.id), points_spent=points_spent,
         points_earned=points_earned(lines, store.currency), platform_funded_minor=platform_funded,
-        held_for_group=held_for_group,
+        held_for_group=held_for_group, held_for_pool=held_for_pool,
     )
     session.add(order)
     session.flush()

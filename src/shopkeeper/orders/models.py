@@ -71,6 +71,9 @@ class Order(Base):
     # 拼团: the group buy this order joined, while it is not complete: the order may not ship and its ship-by clock
     # waits (social.groupbuys holds it at checkout and releases it when the group fills)
     held_for_group: Mapped[int | None]
+    # 拼单: the pool (shared basket) this order joined, while it has not reached its threshold: held the same way
+    # (social.pools holds it at checkout and releases it when the basket reaches the offer's threshold)
+    held_for_pool: Mapped[int | None]
     lines: Mapped[list["OrderLine"]] = relationship(order_by="OrderLine.id", cascade="all, delete-orphan")
 
 

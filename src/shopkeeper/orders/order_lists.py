@@ -38,10 +38,11 @@ def day_totals(session: Session, actor: Principal, store_id: int, since: datetim
 
 def awaiting_shipment(session: Session, actor: Principal, store_id: int, limit: int) -> tuple[list[Order], int]:
     """Paid, unshipped orders, the nearest ship-by deadline first, and how many there are in all. An order its group
-    buy still holds is not among them: it may not ship, and has no ship-by deadline, until the group is complete."""
+    buy (or pool) still holds is not among them: it may not ship, and has no ship-by deadline, until the group is complete."""
     if not actor.may_see_store(store_id):
         return [], 0
-    where = (Order.store_id == store_id, Order.status == OrderStatus.PAID.value, Order.held_for_group.is_(None))
+    where = (Order.store_id == store_id, Order.status == OrderStatus.PAID.value, Order.held_for_group.is_(None),
+             Order.held_for_pool.is_(None))
     orders = list(session.scalars(select(Order).where(*where).order_by(Order.ship_by, Order.id).limit(limit)))
     count = int(session.scalar(select(func.count(Order.id)).where(*where)) or 0)
     return orders, count

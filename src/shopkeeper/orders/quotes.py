@@ -32,15 +32,17 @@ class CartQuote:
 
 
 def shopper(session: Session, now: datetime, buyer_id: int, stores: Sequence[Store]) -> Shopper:
-    """The facts promotions look at: the buyer's member level, birthday month (on the first store's clock) and points,
-    as customers keeps them; and orders paid before (新客/老客) on the platform and per store, which orders counts."""
+    """The facts promotions look at: the buyer's member level, birthday month (on the first store's clock), points and
+    the stores of the cart they follow (粉丝专享), as customers keeps them; and orders paid before (新客/老客) on the
+    platform and per store, which orders counts."""
     facts = customers.pricing_facts(session, buyer_id)
     paid = dict(session.execute(select(Order.store_id, func.count()).where(
         Order.buyer_id == buyer_id, Order.paid_at.is_not(None)).group_by(Order.store_id)).all())
     local_month = now.astimezone(ZoneInfo(stores[0].timezone)).month
     return Shopper(buyer_id=buyer_id, member_level=facts.member_level, paid_orders=sum(paid.values()),
                    paid_orders_by_store={store.id: int(paid.get(store.id, 0)) for store in stores},
-                   birthday_month=facts.born_in(local_month), points_balance=facts.points_balance)
+                   birthday_month=facts.born_in(local_month), points_balance=facts.points_balance,
+                   fan_of=customers.fan_of(session, buyer_id, [store.id for store in stores]))
 
 
 def quote_cart(session: Session, now: datetime, buyer_id: int, baskets: Sequence[tuple[Store, Sequence[LineRequest]]],

@@ -33,8 +33,10 @@ TRANSITIONS: dict[str, tuple[frozenset[S], S]] = {
     # after-sales only: the late-shipment refund on an order whose tracking number was entered but which the carrier
     # never picked up (RULES.md §7.3: the goods never left, so the order closes as a refunded one)
     "close_unpicked": (frozenset({S.SHIPPED}), S.CLOSED),
+    # community group buying (社区团购): delivered to a pickup point, never collected by the buyer in time
+    "close_uncollected": (frozenset({S.DELIVERED}), S.CLOSED),
 }
-INTERNAL_ACTIONS = frozenset({"close_unpicked"})  # not offered to API callers
+INTERNAL_ACTIONS = frozenset({"close_unpicked", "close_uncollected"})  # not offered to API callers
 
 
 class GroupNotComplete(Conflict):
@@ -42,6 +44,13 @@ class GroupNotComplete(Conflict):
 
     code = "group-not-complete"
     title = "The order's group buy is not complete yet"
+
+
+class PoolNotComplete(Conflict):
+    """拼单: a member's paid order ships once its pool's basket reaches the threshold, not before."""
+
+    code = "pool-not-complete"
+    title = "The order's pool has not reached its threshold yet"
 
 
 def next_status(current: str, action: str) -> S:
@@ -52,7 +61,7 @@ def next_status(current: str, action: str) -> S:
 
 
 def allowed_actions(current: str, held_for_group: bool = False) -> list[str]:
-    """What the order's state allows; an order held for a group buy that is not complete does not ship yet."""
+    """What the order's state allows; an order held for a group buy (or a pool) not complete does not ship yet."""
     return [action for action, (allowed_from, _) in TRANSITIONS.items()
             if S(current) in allowed_from and action not in INTERNAL_ACTIONS and not (held_for_group and action == "ship")]
 

@@ -106,6 +106,7 @@ class OrderOut(BaseModel):
     status: str
     allowed_actions: list[str]
     held_for_group: int | None = Field(default=None, description="拼团: the group buy this paid order waits for; it ships once the group is complete")
+    held_for_pool: int | None = Field(default=None, description="拼单: the pool this paid order waits for; it ships once the pool's basket reaches its threshold")
     goods: MoneyOut
     shipping: MoneyOut
     discount: MoneyOut
@@ -134,7 +135,7 @@ class OrderOut(BaseModel):
         c = o.currency
         return cls(
             id=o.id, number=o.number, store_id=o.store_id, buyer_id=o.buyer_id, status=o.status,
-            allowed_actions=allowed_actions(o.status, o.held_for_group is not None), held_for_group=o.held_for_group, goods=MoneyOut.of(o.goods_minor, c),
+            allowed_actions=allowed_actions(o.status, o.held_for_group is not None or o.held_for_pool is not None), held_for_group=o.held_for_group, held_for_pool=o.held_for_pool, goods=MoneyOut.of(o.goods_minor, c),
             shipping=MoneyOut.of(o.shipping_minor, c), discount=MoneyOut.of(o.discount_minor, c),
             total=MoneyOut.of(o.total_minor, c), lines=[LineOut.of(line, c) for line in o.lines], ship_to=o.ship_to,
             placed_at=o.placed_at, pay_by=o.pay_by, paid_at=o.paid_at, ship_by=o.ship_by, shipped_at=o.shipped_at,

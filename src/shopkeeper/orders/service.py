@@ -26,6 +26,7 @@ from shopkeeper.orders.models import Order, Payment
 from shopkeeper.orders.rules import (
     GroupNotComplete,
     OrderStatus,
+    PoolNotComplete,
     ShipmentFacts,
     confirm_by,
     counted_as_shipped,
@@ -99,13 +100,14 @@ def mark_paid(session: Session, now: datetime, order: Order, payment: Payment) -
     """Called by payments once a verified notification arrives: money goes into escrow."""
     order.status = next_status(order.status, "pay").value
     order.paid_at = now
-    held = order.held_for_group is not None  # 拼团: the ship-by clock starts when the group is complete
+    held = is_held(order)  # 拼团, 拼单: the ship-by clock starts when the group is complete, the basket full
     order.ship_by = None if held else ship_by(now, book_of(session, order.store_id), campaign_ship_within(session, order, now))
     ledger.hold_in_escrow(session, now, order.store_id, order.id, money(order, payment.amount_minor))
     quoting.settle(session, order.id)
     events.record(session, now, "order.paid", subject(order), order.store_id, payment_id=payment.id,
                   amount_minor=payment.amount_minor, ship_by=order.ship_by.isoformat() if order.ship_by else None,
-                  **({"held_for_group": order.held_for_group} if held else {}))
+                  **({"held_for_group": order.held_for_group} if order.held_for_group is not None else {}),
+                  **({"held_for_pool": order.held_for_pool} if order.held_for_pool is not None else {}))
     if order.ship_by is not None:
         timers.schedule(session, "order.ship_deadline", subject(order), order.ship_by, order.store_id, order_id=order.id)
     _tell("paid", session, now, order)  # a group buy takes a seat (or refunds at once); distribution freezes commission
@@ -131,6 +133,9 @@ def ship(session: Session, now: datetime, actor: Principal, order_id: int, carri
     if order.held_for_group is not None:
         raise GroupNotComplete(f"order {order.id} waits for its group buy to fill; it ships once the group is complete",
                                group_buy_id=order.held_for_group)
+    if order.held_for_pool is not None:
+        raise PoolNotComplete(f"order {order.id} waits for its pool to reach its threshold; it ships once the pool is complete",
+                              pool_id=order.held_for_pool)
     order.status = shipped.value
     for line in order.lines:
         inventory.consume(session, now, order.store_id, line.sku_id, line.warehouse_id, line.quantity, order.id)
@@ -187,11 +192,11 @@ def confirm_receipt(session: Session, now: datetime, actor: Principal, order_id:
     if order.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED) and order.confirm_by is None:
         raise NotAllowedInState("an after-sales case is open on this order; its outcome settles the money",
                                 current_status=order.status, action="confirm_receipt")
-    _complete(session, now, order, by=actor.role.value)
+    complete(session, now, order, by=actor.role.value)
     return order
 
 
-def _complete(session: Session, now: datetime, order: Order, by: str, release: Money | None = None) -> None:
+def complete(session: Session, now: datetime, order: Order, by: str, release: Money | None = None) -> None:
     """确认收货: escrow is released to the store's balance (RULES.md §2.1, §2.2)."""
     order.status = next_status(order.status, "confirm_receipt").value
     order.completed_at = now
@@ -212,19 +217,25 @@ def cancel(session: Session, now: datetime, actor: Principal, order_id: int, rea
     order = get_order(session, actor, order_id, for_update=True)
     if actor.role is Role.STAFF:
         require_store_manager(actor, order.store_id)
-    _close(session, now, order, reason=reason, by=actor.role.value)
+    close(session, now, order, reason=reason, by=actor.role.value)
     return order
 
 
-def _close(session: Session, now: datetime, order: Order, reason: str, by: str, unpicked: bool = False) -> None:
-    """Close an unshipped order; `unpicked`: a SHIPPED order the carrier never picked up (after-sales only)."""
-    was_paid = order.status in (OrderStatus.PAID, OrderStatus.SHIPPED)
-    order.status = next_status(order.status, "close_unpicked" if unpicked else "close").value
+def close(session: Session, now: datetime, order: Order, reason: str, by: str, unpicked: bool = False,
+           uncollected: Literal["refund", "return"] | None = None) -> None:
+    """Close an unshipped order; `unpicked`: a SHIPPED order the carrier never picked up (after-sales only);
+    `uncollected`: a DELIVERED order its buyer never collected from the pickup point (社区团购), its goods written off
+    where they are (refund) or taken back to stock (return)."""
+    was_paid = order.status in (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED)
+    order.status = next_status(order.status, "close_uncollected" if uncollected else
+                               "close_unpicked" if unpicked else "close").value
     order.closed_at, order.close_reason = now, reason
     for line in order.lines:
-        if unpicked:  # its stock left the shelf at `ship` but the goods never left the warehouse: back on sale
+        if uncollected == "refund":
+            continue  # the goods stay at the pickup point: the store writes them off
+        if unpicked or uncollected == "return":  # its stock left the shelf at `ship`: back on sale
             inventory.receive(session, now, SYSTEM, line.sku_id, line.warehouse_id, line.quantity,
-                              note=f"not picked up, {subject(order)}")
+                              note=f"not {'collected' if uncollected else 'picked up'}, {subject(order)}")
         else:
             inventory.release(session, now, order.store_id, line.sku_id, line.warehouse_id, line.quantity, order.id)
     if not was_paid:
@@ -276,7 +287,7 @@ def complete_after_case(session: Session, now: datetime, order: Order) -> Money:
     the case's refund has left escrow already, so this releases exactly the rest. Returns it.
     """
     held = ledger.balances(session, order.store_id, order.currency, order.id)[ledger.ESCROW]
-    _complete(session, now, order, by="aftersales", release=held)
+    complete(session, now, order, by="aftersales", release=held)
     return held
 
 
@@ -287,7 +298,7 @@ def close_refunded(session: Session, now: datetime, order_id: int, reason: str, 
     A group buy that failed closes its members' orders the same way (`by="group_buy"`)."""
     order = get_order(session, SYSTEM, order_id, for_update=True)
     unpicked = order.status == OrderStatus.SHIPPED and counted_as_shipped(shipment_facts(order), book_of(session, order.store_id)) is None
-    _close(session, now, order, reason=reason, by=by, unpicked=unpicked)
+    close(session, now, order, reason=reason, by=by, unpicked=unpicked)
     return order
 
 
@@ -322,16 +333,35 @@ def _tell(event: OrderEvent, session: Session, now: datetime, order: Order) -> N
 
 # --- group buys (拼团): social.groupbuys holds a member's order until its group is complete -------------
 
+def is_held(order: Order) -> bool:
+    """A group buy (拼团) or a pool (拼单) holds the order: it does not ship, and has no ship-by clock, yet."""
+    return order.held_for_group is not None or order.held_for_pool is not None
+
+
 def release_group_hold(session: Session, now: datetime, order_id: int) -> Order:
     """The order's group is complete: it may ship now, and a paid order's ship-by clock starts now."""
     order = get_order(session, SYSTEM, order_id, for_update=True)
     group_buy_id, order.held_for_group = order.held_for_group, None
-    if group_buy_id is not None and order.status == OrderStatus.PAID:
-        order.ship_by = ship_by(now, book_of(session, order.store_id), campaign_ship_within(session, order, now))
-        events.record(session, now, "order.group_complete", subject(order), order.store_id, group_buy_id=group_buy_id,
-                      ship_by=order.ship_by.isoformat())
-        timers.schedule(session, "order.ship_deadline", subject(order), order.ship_by, order.store_id, order_id=order.id)
+    if group_buy_id is not None:
+        _start_ship_clock(session, now, order, "order.group_complete", group_buy_id=group_buy_id)
     return order
+
+
+def release_pool_hold(session: Session, now: datetime, order_id: int) -> Order:
+    """拼单: the order's pool reached its threshold: it may ship now, and a paid order's ship-by clock starts now."""
+    order = get_order(session, SYSTEM, order_id, for_update=True)
+    pool_id, order.held_for_pool = order.held_for_pool, None
+    if pool_id is not None:
+        _start_ship_clock(session, now, order, "order.pool_complete", pool_id=pool_id)
+    return order
+
+
+def _start_ship_clock(session: Session, now: datetime, order: Order, event: str, **data: int) -> None:
+    if order.status != OrderStatus.PAID:
+        return
+    order.ship_by = ship_by(now, book_of(session, order.store_id), campaign_ship_within(session, order, now))
+    events.record(session, now, event, subject(order), order.store_id, ship_by=order.ship_by.isoformat(), **data)
+    timers.schedule(session, "order.ship_deadline", subject(order), order.ship_by, order.store_id, order_id=order.id)
 
 
 # --- timers -----------------------------------------------------------------------------------
@@ -344,14 +374,14 @@ def close_unpaid(session: Session, clock: Clock, timer: timers.Timer) -> None:
     order = _timer_order(session, timer)
     now = clock.now()
     if order and order.status == OrderStatus.AWAITING_PAYMENT and now >= order.pay_by:
-        _close(session, now, order, reason="payment_window_passed", by="system")
+        close(session, now, order, reason="payment_window_passed", by="system")
 
 
 def auto_confirm(session: Session, clock: Clock, timer: timers.Timer) -> None:
     order = _timer_order(session, timer)
     now = clock.now()
     if order and order.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED) and order.confirm_by and now >= order.confirm_by:
-        _complete(session, now, order, by="system")
+        complete(session, now, order, by="system")
 
 
 def ship_deadline(session: Session, clock: Clock, timer: timers.Timer) -> None:

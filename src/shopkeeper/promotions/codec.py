@@ -118,9 +118,9 @@ def decode_scope(data: dict[str, Any], store_id: int | None) -> Scope:
 
 def encode_audience(a: Audience) -> dict[str, Any]:
     return {"min_member_level": a.min_member_level, "customer": a.customer, "birthday_month": a.birthday_month,
-            "buyer_ids": sorted(a.buyer_ids)}
+            "buyer_ids": sorted(a.buyer_ids), "fans_only": a.fans_only}
 
 
 def decode_audience(data: dict[str, Any]) -> Audience:
     return Audience(data.get("min_member_level"), data.get("customer", "any"), data.get("birthday_month", False),
-                    frozenset(data.get("buyer_ids", ())))
+                    frozenset(data.get("buyer_ids", ())), data.get("fans_only", False))

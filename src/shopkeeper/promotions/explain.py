@@ -20,6 +20,7 @@ _REASONS: dict[str, tuple[str, str]] = {
     "returning_customers_only": ("仅限老顾客", "for returning customers only"),
     "birthday_month_only": ("仅限生日当月", "for the buyer's birthday month only"),
     "not_targeted": ("不在定向人群中", "not offered to this buyer"),
+    "fans_only": ("店铺粉丝专享，关注店铺即可享受", "for the store's fans only: follow the store to get it"),
     "limit_reached": ("已达限购或名额已满", "limit reached or sold out"),
     "nothing_covered": ("购物车中没有适用商品", "no item in the cart qualifies"),
     "exclusive_conflict": ("与其他活动互斥", "cannot be combined with another promotion on these items"),

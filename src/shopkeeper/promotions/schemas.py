@@ -28,7 +28,7 @@ assert set(Level.__args__) == set(MEMBER_LEVELS)  # type: ignore[attr-defined]
 KINDS = ("threshold_reduction", "threshold_discount", "threshold_gift", "buy_a_get_b", "free_shipping", "discount",
          "price_cap", "price_floor", "uniform_price", "add_on_unit", "bundle", "second_unit", "buy_n_free_one", "bulk_price",
          "early_bird", "first_n_price", "member_price", "new_customer_price", "returning_customer_price", "birthday_price",
-         "flash_sale", "limited_time", "points_price", "zero_price", "cross_store_reduction", "platform_discount", "other")
+         "fans_price", "flash_sale", "limited_time", "points_price", "zero_price", "cross_store_reduction", "platform_discount", "other")
 Kind = Literal[KINDS]  # type: ignore[valid-type]
 
 # The business names staff read for each kind: (中文, English).
@@ -53,6 +53,7 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "new_customer_price": ("新客价", "New-customer price"),
     "returning_customer_price": ("老客价", "Returning-customer price"),
     "birthday_price": ("生日特价", "Birthday price"),
+    "fans_price": ("粉丝专享价", "Fans-only price"),  # 角色专享价 (RULES.md §3.6.1) for the store club (§4.3)
     "flash_sale": ("秒杀", "Flash sale"),
     "limited_time": ("限时折扣", "Limited-time discount"),
     "points_price": ("积分价", "Points price"),
@@ -78,9 +79,10 @@ class AudienceIn(In):
     customer: Literal["any", "new", "returning"] = "any"
     birthday_month: bool = False
     buyer_ids: list[Id] = Field(default_factory=list, max_length=10000, description="定向: only these buyers")
+    fans_only: bool = Field(default=False, description="粉丝专享: only buyers who follow the store (not for platform promotions)")
 
     def to_audience(self) -> Audience:
-        return Audience(self.min_member_level, self.customer, self.birthday_month, frozenset(self.buyer_ids))
+        return Audience(self.min_member_level, self.customer, self.birthday_month, frozenset(self.buyer_ids), self.fans_only)
 
 
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]

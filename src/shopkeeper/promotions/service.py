@@ -121,6 +121,11 @@ def _check_owned(session: Session, kind: catalog.CatalogKind, store_id: int, ids
         raise InvalidInput(f"{what} {missing[0]} is not in store {store_id}", id=missing[0])
 
 
+def _check_audience(store_id: int | None, audience: Audience) -> None:
+    if audience.fans_only and store_id is None:
+        raise InvalidInput("fans are a store's: a fans-only promotion or coupon belongs to a store")
+
+
 def _check_benefit(session: Session, store_id: int | None, benefit: Benefit) -> None:
     if store_id is None and (benefit.stage == "item" or isinstance(benefit, Gift)):
         raise InvalidInput("platform promotions take money off orders or shipping; item prices and gifts belong to stores")
@@ -148,6 +153,7 @@ def _check_window(starts: datetime, ends: datetime | None, what: str, open_ended
 def create_promotion(session: Session, now: datetime, actor: Principal, spec: PromotionSpec) -> PromotionRow:
     funder, currency = _owner_checks(session, actor, spec.store_id, spec.currency)
     _check_scope(session, spec.store_id, spec.scope)
+    _check_audience(spec.store_id, spec.audience)
     _check_benefit(session, spec.store_id, spec.benefit)
     _check_window(spec.starts_at, spec.ends_at, "a promotion", spec.open_ended)
     row = PromotionRow(
@@ -244,6 +250,7 @@ def _require_manager(actor: Principal, store_id: int | None) -> None:
 def create_coupon(session: Session, now: datetime, actor: Principal, spec: CouponSpec) -> CouponTemplate:
     funder, currency = _owner_checks(session, actor, spec.store_id, spec.currency)
     _check_scope(session, spec.store_id, spec.scope)
+    _check_audience(spec.store_id, spec.audience)
     _check_window(spec.claim_from, spec.claim_until, "claiming", spec.open_ended)
     if (spec.valid_days is None) == (spec.valid_until is None):
         raise InvalidInput("give either a fixed validity window (valid_until) or valid_days after claiming")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from typing import Any, Literal, Mapping
@@ -99,6 +100,16 @@ class AssistRules:
 
 
 @dataclass(frozen=True)
+class CommunityRules:
+    """社区团购 (RULES.md §4.1): the bounds a store's community settings keep; the sources give no numbers (§16)."""
+
+    max_cutoffs_per_day: int  # delivery waves a day
+    min_unpicked_days: int  # how long a delivered order waits at the pickup point for its buyer
+    max_unpicked_days: int
+    max_leader_rate: Decimal  # of what the collected lines paid
+
+
+@dataclass(frozen=True)
 class Rulebook:
     name: str
     title: str
@@ -112,6 +123,7 @@ class Rulebook:
     distribution: DistributionRules
     rewards: RewardRules
     assist: AssistRules
+    community: CommunityRules
 
 
 def names() -> list[str]:
@@ -150,6 +162,7 @@ def _parse(name: str, raw: dict[str, Any]) -> Rulebook:
         distribution=DistributionRules(**raw["distribution"]),
         rewards=RewardRules(**raw["rewards"]),
         assist=AssistRules(**raw["assist"]),
+        community=CommunityRules(**{**raw["community"], "max_leader_rate": Decimal(raw["community"]["max_leader_rate"])}),
     )
 
 

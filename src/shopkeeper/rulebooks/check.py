@@ -164,6 +164,8 @@ RULEBOOK: Spec = {
     "distribution": {"max_attribution_days": positive, "max_levels_paid": positive},
     "rewards": {"max_red_packets": positive, "min_red_packet_minor": positive},
     "assist": {"max_steps": positive, "min_hours": positive, "max_hours": positive, "max_helps_per_helper_per_day": positive},
+    "community": {"max_cutoffs_per_day": positive, "min_unpicked_days": positive, "max_unpicked_days": positive,
+                  "max_leader_rate": rate},
 }
 
 
@@ -189,7 +191,13 @@ def problems(raw: dict[str, Any]) -> list[str]:
     if found:
         return found
     return (_consistency(raw["aftersales"]) + _carriers_fit(raw) + _group_buy_fits(raw["group_buy"], raw["shipping"])
-            + _assist_fits(raw["assist"]))
+            + _assist_fits(raw["assist"]) + _community_fits(raw["community"]))
+
+
+def _community_fits(c: dict[str, Any]) -> list[str]:
+    if c["min_unpicked_days"] > c["max_unpicked_days"]:
+        return [f"community.min_unpicked_days: {c['min_unpicked_days']} is above max_unpicked_days ({c['max_unpicked_days']})"]
+    return []
 
 
 def _group_buy_fits(g: dict[str, Any], shipping: dict[str, Any]) -> list[str]:

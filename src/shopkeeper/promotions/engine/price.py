@@ -104,7 +104,8 @@ def screen(promo: Promotion, request: PricingRequest) -> Outcome | None:
 
 
 def audience_refusal(audience: Audience, shopper: Shopper, store_id: int | None = None) -> Outcome | None:
-    """New and returning are counted in the promotion's store (店铺新客), or on the whole platform for platform promotions."""
+    """New and returning are counted in the promotion's store (店铺新客), or on the whole platform for platform promotions.
+    A fans-only promotion is the fans' of its store: a platform one has no store, so no fans (the service refuses it)."""
     paid_orders = shopper.paid_orders if store_id is None else shopper.paid_orders_by_store.get(store_id, shopper.paid_orders)
     if audience.buyer_ids and shopper.buyer_id not in audience.buyer_ids:
         return Outcome(False, reason="not_targeted")
@@ -116,6 +117,8 @@ def audience_refusal(audience: Audience, shopper: Shopper, store_id: int | None 
         return Outcome(False, reason="returning_customers_only")
     if audience.birthday_month and not shopper.birthday_month:
         return Outcome(False, reason="birthday_month_only")
+    if audience.fans_only and (store_id is None or store_id not in shopper.fan_of):
+        return Outcome(False, reason="fans_only")
     return None
 
 

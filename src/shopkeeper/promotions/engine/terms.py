@@ -71,12 +71,13 @@ class Scope:
 
 @dataclass(frozen=True)
 class Audience:
-    """Who may have it: member level, new or returning customers, birthday month, a targeted list."""
+    """Who may have it: member level, new or returning customers, birthday month, a targeted list, the store's fans."""
 
     min_member_level: str | None = None
     customer: Literal["any", "new", "returning"] = "any"
     birthday_month: bool = False
     buyer_ids: frozenset[int] = frozenset()  # 定向: empty means everyone
+    fans_only: bool = False  # 粉丝专享: buyers who follow the promotion's store now (Store Club, RULES.md §4.3)
 
 
 # --- benefits: one module per kind under benefits/, registered in benefits/__init__.py ---------------
@@ -206,6 +207,7 @@ class Shopper:
     paid_orders_by_store: Mapping[int, int] = field(default_factory=dict)  # the same, per store (店铺新客)
     birthday_month: bool = False
     points_balance: int = 0
+    fan_of: frozenset[int] = frozenset()  # the stores of this cart the buyer follows now (粉丝)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from shopkeeper.errors import Conflict, InvalidInput
 from shopkeeper.rulebooks import AssistRules
 from shopkeeper.social.assists.moves import TaskStatus
 
-OfferKind = Literal["boost", "share", "pool"]  # pool (拼单) is named, not offered yet (service refuses it)
+OfferKind = Literal["boost", "share", "pool"]  # pool (拼单) is named here and refused: it is a pool offer (social.pools)
 OFFERED_KINDS = ("boost", "share")
 RewardKind = Literal["coupon", "price", "free_item"]
 
@@ -96,7 +96,8 @@ class OfferTerms:
 def check_offer(terms: OfferTerms, book: AssistRules) -> None:
     """Refuse an offer the rulebook or plain sense does not allow, saying which field."""
     if terms.kind not in OFFERED_KINDS:
-        raise InvalidInput(f"assist offers of kind {terms.kind} are not offered yet; choose boost or share")
+        raise InvalidInput("a pool (拼单) is offered as a pool offer (POST /pools/offers), not an assist offer; "
+                           "an assist offer is boost or share")
     if not 1 <= len(terms.steps) <= book.max_steps:
         raise InvalidInput(f"an assist offer has 1 to {book.max_steps} steps on this platform, not {len(terms.steps)}")
     needed = [s.helpers for s in terms.steps]

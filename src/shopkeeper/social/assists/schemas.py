@@ -37,7 +37,7 @@ class OfferIn(In):
 
     store_id: Id
     kind: Literal["boost", "share", "pool"] = Field(
-        description="boost (邀请助力): friends help; share (分享互惠): friends open the shared link; pool (拼单): not offered yet")
+        description="boost (邀请助力): friends help; share (分享互惠): friends open the shared link; pool (拼单): refused here, offered through POST /pools/offers")
     name: Name
     sku_id: Id | None = Field(default=None, description="the SKU the task is for; omit: the whole store (coupon rewards only)")
     steps: list[StepIn] = Field(min_length=1, max_length=20, description="helpers rising; the rulebook bounds how many")

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shopkeeper import events, rulebooks
@@ -43,7 +43,7 @@ def steps_of(offer: AssistOffer) -> tuple[rules.Step, ...]:
 @dataclass(frozen=True)
 class OfferSpec:
     store_id: int
-    kind: str  # boost | share (pool: not offered yet)
+    kind: str  # boost | share (pool: a pool offer of its own, social.pools)
     name: str
     steps: tuple[rules.Step, ...]
     time_limit_hours: int
@@ -201,16 +201,48 @@ class BoardRow:
 
 
 def offer_board(session: Session, now: datetime, actor: Principal, offer_id: int,
-                statuses: Sequence[str] = (TaskStatus.OPEN.value,)) -> tuple[AssistOffer, list[BoardRow]]:
-    """An offer's tasks in these states, soonest expiry first, with their helpers, steps reached and time left, and
-    the rewards each granted: the console's assist board."""
+                statuses: Sequence[str] = (TaskStatus.OPEN.value,), limit: int | None = None) -> tuple[AssistOffer, list[BoardRow]]:
+    """An offer's tasks in these states, soonest expiry first (the first `limit` of them), with their helpers, steps
+    reached and time left, and the rewards each granted: the console's assist board."""
     offer = get_offer(session, actor, offer_id)
     require_store_manager(actor, offer.store_id)
     steps = steps_of(offer)
     tasks = list(session.scalars(select(AssistTask).where(AssistTask.offer_id == offer.id, AssistTask.status.in_(statuses))
-                                 .order_by(AssistTask.expires_at, AssistTask.id)))
+                                 .order_by(AssistTask.expires_at, AssistTask.id).limit(limit)))
     granted: dict[int, int] = {}
     for reward in session.scalars(select(AssistReward).where(AssistReward.task_id.in_([t.id for t in tasks]),
                                                              AssistReward.status == "granted")):
         granted[reward.task_id] = granted.get(reward.task_id, 0) + 1
     return offer, [BoardRow(t, rules.progress(facts(t), steps, now), granted.get(t.id, 0)) for t in tasks]
+
+
+@dataclass(frozen=True)
+class OfferFigures:
+    """An offer's totals on the console: tasks opened, helps given, step rewards unlocked, tasks complete and expired."""
+
+    opened: int = 0
+    helped: int = 0
+    unlocked: int = 0
+    complete: int = 0
+    expired: int = 0
+
+
+def figures_of(session: Session, offers: Sequence[AssistOffer]) -> dict[int, OfferFigures]:
+    """The totals of offers the caller already read through a scoped use case (`list_offers`, `get_offer`)."""
+    wanted = [o.id for o in offers]
+    counted: dict[int, dict[str, tuple[int, int]]] = {}  # offer → status → (tasks, helps)
+    for offer_id, status, tasks, helps in session.execute(
+            select(AssistTask.offer_id, AssistTask.status, func.count(), func.coalesce(func.sum(AssistTask.helpers), 0))
+            .where(AssistTask.offer_id.in_(wanted)).group_by(AssistTask.offer_id, AssistTask.status)):
+        counted.setdefault(offer_id, {})[status] = (int(tasks), int(helps))
+    unlocked = {offer_id: int(n) for offer_id, n in session.execute(
+        select(AssistTask.offer_id, func.count()).join(AssistReward, AssistReward.task_id == AssistTask.id)
+        .where(AssistTask.offer_id.in_(wanted), AssistReward.status == "granted").group_by(AssistTask.offer_id))}
+
+    def figures(offer_id: int) -> OfferFigures:
+        mine = counted.get(offer_id, {})
+        return OfferFigures(opened=sum(t for t, _ in mine.values()), helped=sum(h for _, h in mine.values()),
+                            unlocked=unlocked.get(offer_id, 0), complete=mine.get(TaskStatus.COMPLETE, (0, 0))[0],
+                            expired=mine.get(TaskStatus.EXPIRED, (0, 0))[0])
+
+    return {o.id: figures(o.id) for o in offers}

@@ -55,6 +55,10 @@ class Promoter(Base):
     paid_out_minor: Mapped[int] = mapped_column(default=0)
     balance_minor: Mapped[int] = mapped_column(default=0)
     joined_at: Mapped[datetime]
+    # an influencer (KOL, 达人) is a promoter the store signed up by name (RULES.md §4.3); the same commission
+    # lifecycle pays both kinds
+    kind: Mapped[str] = mapped_column(String(12), default="buyer", server_default="buyer")  # buyer | influencer
+    display_name: Mapped[str | None] = mapped_column(String(80))
 
 
 class Touch(Base):
@@ -69,23 +73,52 @@ class Touch(Base):
     promoter_id: Mapped[int] = mapped_column(ForeignKey("promoters.id"))
     source: Mapped[str] = mapped_column(String(8))  # code | link
     at: Mapped[datetime]
+    # what brought the buyer, named by the content domain (RULES.md §4.3): a live session or a content task, and the
+    # commission percent their terms set (none: the program's rules)
+    live_session_id: Mapped[int | None] = mapped_column(index=True)
+    task_id: Mapped[int | None] = mapped_column(index=True)
+    commission_percent: Mapped[str | None] = mapped_column(String(12))
+
+
+class Attribution(Base):
+    """Which touch won a paid order: the promoter and, when the touch named one, the live session or content task.
+    What the order paid and what has been refunded since are kept here, so per-session and per-task figures are one
+    read."""
+
+    __tablename__ = "attributions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
+    promoter_id: Mapped[int] = mapped_column(ForeignKey("promoters.id"), index=True)
+    touch_id: Mapped[int] = mapped_column(ForeignKey("promoter_touches.id"))
+    live_session_id: Mapped[int | None] = mapped_column(index=True)
+    task_id: Mapped[int | None] = mapped_column(index=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    paid_minor: Mapped[int]  # the order's total when it was paid: the GMV it brought
+    refunded_minor: Mapped[int] = mapped_column(default=0)
+    at: Mapped[datetime]
 
 
 class Commission(Base):
-    """One promoter's commission on one paid order: level 1 (the attributed promoter) or 2 (their recruiter, opted
-    in). frozen → released (the after-sales window closed) | clawed_back (refunded in full first)."""
+    """One payee's commission on one order: a promoter's level 1 (the attributed promoter) or 2 (their recruiter,
+    opted in), frozen at payment; or tier 0, a community leader's (社区团购 团长) on an order collected at their pickup
+    point, frozen at collection. frozen → released (the after-sales window closed) | clawed_back (refunded in full
+    first). One lifecycle and one set of ledger accounts for both payees (commissions.py)."""
 
     __tablename__ = "commissions"
     __table_args__ = (
         UniqueConstraint("order_id", "tier", name="one_per_tier"),
-        CheckConstraint("tier IN (1, 2)", name="two_levels_at_most"),
+        CheckConstraint("(tier IN (1, 2) AND promoter_id IS NOT NULL AND leader_id IS NULL) OR "
+                        "(tier = 0 AND leader_id IS NOT NULL AND promoter_id IS NULL)", name="one_payee"),
         CheckConstraint("clawed_back_minor >= 0 AND clawed_back_minor <= amount_minor", name="clawback_within_amount"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
-    promoter_id: Mapped[int] = mapped_column(ForeignKey("promoters.id"), index=True)
+    promoter_id: Mapped[int | None] = mapped_column(ForeignKey("promoters.id"), index=True)  # tiers 1 and 2
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("community_leaders.id"), index=True)  # tier 0
     tier: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
     sales_minor: Mapped[int]  # what the commissioned lines paid

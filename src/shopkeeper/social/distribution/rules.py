@@ -11,7 +11,7 @@ Money is in integer minor units; a percentage is a Decimal rounded half-up per l
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -47,6 +47,11 @@ class PayoutExceedsBalance(Conflict):
 class NotAPromoter(Conflict):
     code = "not-a-promoter"
     title = "No promoter of this store has that code"
+
+
+class NotAnInfluencer(Conflict):
+    code = "not-an-influencer"
+    title = "The store has not signed you as an influencer"
 
 
 class ProgramClosed(Conflict):
@@ -238,3 +243,9 @@ def check_payout(amount_minor: int, balance_minor: int) -> None:
     if amount_minor > balance_minor:
         raise PayoutExceedsBalance(f"the payout {amount_minor} is more than the released balance {balance_minor}",
                                    balance_minor=balance_minor)
+
+
+def at_percent(terms: ProgramTerms, percent: Decimal) -> ProgramTerms:
+    """The program's terms with one store-wide percentage in place of its rules: what a live session or content task
+    agreed with its influencer (RULES.md §4.3). Campaigns the program excludes still earn nothing."""
+    return replace(terms, rules=(CommissionRule("store", None, percent, None),))

@@ -7,12 +7,13 @@ What moves commission (a paid order freezes it, the after-sales window releases 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, case, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from shopkeeper import events, rulebooks
@@ -24,7 +25,15 @@ from shopkeeper.money import Money
 from shopkeeper.orders import ledger
 from shopkeeper.scope import require_role, require_store_manager, scoped
 from shopkeeper.social.distribution import rules
-from shopkeeper.social.distribution.models import DistributionProgram, Payout, Promoter, PromoterEntry, Touch
+from shopkeeper.social.distribution.models import (
+    Attribution,
+    Commission,
+    DistributionProgram,
+    Payout,
+    Promoter,
+    PromoterEntry,
+    Touch,
+)
 from shopkeeper.social.distribution.moves import PayoutStatus, next_state
 
 CODE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed from a poster
@@ -130,13 +139,23 @@ def touch(session: Session, now: datetime, actor: Principal, code: str, source: 
     """A buyer opened a promoter's share link or entered their code. The last touch within the store's window
     wins the buyer's next paid order there. A promoter's own code never attributes their own orders."""
     require_role(actor, Role.BUYER)
-    promoter = by_code(session, code)
+    return touch_promoter(session, now, actor, by_code(session, code), source)
+
+
+def touch_promoter(session: Session, now: datetime, actor: Principal, promoter: Promoter, source: str,
+                   live_session_id: int | None = None, task_id: int | None = None,
+                   commission_percent: Decimal | None = None) -> Touch:
+    """A buyer's touch of a promoter, naming (for the content domain) the live session or content task that brought
+    them and the commission percent its terms set; the program's rules otherwise."""
+    require_role(actor, Role.BUYER)
     if not terms_of(program_of(session, promoter.store_id)).enabled:
         raise rules.ProgramClosed(f"store {promoter.store_id} runs no distribution program")
     if promoter.buyer_id == actor.buyer_id:
         raise InvalidInput("a promoter's own code does not count for their own orders")
     assert actor.buyer_id is not None
-    found = Touch(store_id=promoter.store_id, buyer_id=actor.buyer_id, promoter_id=promoter.id, source=source, at=now)
+    found = Touch(store_id=promoter.store_id, buyer_id=actor.buyer_id, promoter_id=promoter.id, source=source, at=now,
+                  live_session_id=live_session_id, task_id=task_id,
+                  commission_percent=None if commission_percent is None else str(commission_percent))
     session.add(found)
     session.flush()
     return found
@@ -172,13 +191,26 @@ def statement(session: Session, actor: Principal, promoter_id: int, limit: int, 
 
 
 def board(session: Session, actor: Principal, store_id: int) -> list[dict[str, Any]]:
-    """The console's promoter page: per promoter, its level and frozen / released / clawed back / paid out / payable."""
+    """The console's promoter page: per promoter, its level and frozen / released / clawed back / paid out / payable,
+    and how many of its payout requests wait for staff."""
     require_store_manager(actor, store_id)
     rows = session.scalars(select(Promoter).where(Promoter.store_id == store_id).order_by(Promoter.id))
-    return [{"promoter_id": p.id, "buyer_id": p.buyer_id, "code": p.code, "level": p.level,
+    waiting = {promoter_id: int(n) for promoter_id, n in session.execute(select(Payout.promoter_id, func.count()).where(
+        Payout.store_id == store_id, Payout.status == PayoutStatus.REQUESTED.value).group_by(Payout.promoter_id))}
+    return [{"promoter_id": p.id, "buyer_id": p.buyer_id, "code": p.code, "level": p.level, "joined_at": p.joined_at,
              "released_sales_minor": p.released_sales_minor, "frozen_minor": p.frozen_minor,
              "released_minor": p.released_minor, "clawed_back_minor": p.clawed_back_minor,
-             "paid_out_minor": p.paid_out_minor, "balance_minor": p.balance_minor, "currency": p.currency} for p in rows]
+             "paid_out_minor": p.paid_out_minor, "balance_minor": p.balance_minor, "currency": p.currency,
+             "payouts_requested": waiting.get(p.id, 0)} for p in rows]
+
+
+def list_commissions(session: Session, actor: Principal, promoter_id: int, limit: int,
+                     before_id: int | None) -> list[Commission]:
+    """A promoter's commissions, newest first (order, tier, status, when each is released): the promoter, the store's
+    staff, the operator."""
+    promoter = get_promoter(session, actor, promoter_id)
+    query = newest_first(select(Commission).where(Commission.promoter_id == promoter.id), Commission.id, limit, before_id)
+    return list(session.scalars(query))
 
 
 # --- payouts ---------------------------------------------------------------------------------------------
@@ -242,3 +274,85 @@ def decide_payout(session: Session, now: datetime, actor: Principal, promoter_id
         events.record(session, now, "distribution.payout_rejected", subject(promoter), promoter.store_id,
                       payout_id=payout.id, amount_minor=payout.amount_minor, note=note)
     return payout
+
+
+# --- influencers (达人, KOL: RULES.md §4.3) ---------------------------------------------------------------
+
+INFLUENCER = "influencer"
+
+
+def enroll_influencer(session: Session, now: datetime, actor: Principal, promoter_id: int, name: str) -> Promoter:
+    """Store staff sign one of their promoters as an influencer (达人) by name: the buyer joined the program (free, as
+    anyone does), the store names them. Their code, balances and statement stay; the same commission lifecycle pays
+    them. Signing again renames them."""
+    promoter = get_promoter(session, actor, promoter_id)
+    require_store_manager(actor, promoter.store_id)
+    if not terms_of(program_of(session, promoter.store_id)).enabled:
+        raise rules.ProgramClosed(f"store {promoter.store_id} runs no distribution program")
+    promoter.kind, promoter.display_name = INFLUENCER, name
+    session.flush()
+    events.record(session, now, "distribution.influencer_enrolled", subject(promoter), promoter.store_id,
+                  buyer_id=promoter.buyer_id, name=name, code=promoter.code)
+    return promoter
+
+
+def influencers(session: Session, actor: Principal, store_id: int) -> list[Promoter]:
+    """A store's influencers, oldest first: its staff and the operator."""
+    require_store_manager(actor, store_id)
+    return list(session.scalars(select(Promoter).where(Promoter.store_id == store_id, Promoter.kind == INFLUENCER)
+                                .order_by(Promoter.id)))
+
+
+def influencer_of(session: Session, actor: Principal, store_id: int) -> Promoter:
+    """The calling buyer as an influencer of the store; `NotAnInfluencer` when the store has not signed them."""
+    require_role(actor, Role.BUYER)
+    found = session.scalar(select(Promoter).where(Promoter.store_id == store_id, Promoter.buyer_id == actor.buyer_id,
+                                                  Promoter.kind == INFLUENCER))
+    if found is None:
+        raise rules.NotAnInfluencer(f"you are not an influencer of store {store_id}")
+    return found
+
+
+def promoter_by_id(session: Session, promoter_id: int) -> Promoter:
+    """A promoter by id, for a domain that already checked who may see it (the content domain's sessions, tasks)."""
+    found = session.get(Promoter, promoter_id)
+    if found is None:
+        raise NotFound(f"promoter {promoter_id} does not exist")
+    return found
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What a live session or content task brought: orders attributed to it, what they paid (GMV), what has been
+    refunded of it, and the commission they carry now (frozen or released, less claw-backs, both levels)."""
+
+    orders: int = 0
+    gmv_minor: int = 0
+    refunded_minor: int = 0
+    commission_minor: int = 0
+
+
+Window = tuple[datetime | None, datetime | None]
+
+
+def attributed_figures(session: Session, store_id: int | None, by: Literal["live_session", "task"],
+                       windows: Mapping[int, Window]) -> dict[int, Figures]:
+    """Per live session or content task, in one read: the orders attributed to it whose payment falls in its window
+    (None: open-ended), what they paid, what was refunded, and their commission net of claw-backs."""
+    if not windows:
+        return {}
+    column = Attribution.live_session_id if by == "live_session" else Attribution.task_id
+    within = [and_(column == key, *([Attribution.at >= start] if start else []), *([Attribution.at <= end] if end else []))
+              for key, (start, end) in windows.items()]
+    net = (select(Commission.order_id, func.sum(Commission.amount_minor - Commission.clawed_back_minor).label("net"))
+           .where(*([Commission.store_id == store_id] if store_id is not None else [])).group_by(Commission.order_id)
+           .subquery())
+    rows = session.execute(
+        select(column, func.count(Attribution.id), func.sum(Attribution.paid_minor), func.sum(Attribution.refunded_minor),
+               func.sum(case((net.c.net.is_(None), 0), else_=net.c.net)))
+        .outerjoin(net, net.c.order_id == Attribution.order_id)
+        .where(*([Attribution.store_id == store_id] if store_id is not None else []), or_(false(), *within))
+        .group_by(column))
+    found = {int(key): Figures(int(n), int(gmv or 0), int(refunded or 0), int(commission or 0))
+             for key, n, gmv, refunded, commission in rows}
+    return {key: found.get(key, Figures()) for key in windows}

@@ -8,8 +8,9 @@ when it reaches the group; the expiry timer locks the members' orders first, the
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -160,8 +161,7 @@ def expire(session: Session, clock: Clock, timer: timers.Timer) -> None:
     group = session.get(GroupBuy, timer.payload["group_id"])
     if group is None or group.status != GroupStatus.OPEN or group.expires_at is None or now < group.expires_at:
         return
-    for order_id in _holding_orders(session, group.id):  # orders first, then the group: the order payments lock in
-        orders.get_order(session, SYSTEM, order_id, for_update=True)
+    lock_orders(session, _holding_orders(session, group.id))
     group = _fresh(session, group.id, lock=True)
     if group.status != GroupStatus.OPEN:
         return
@@ -173,17 +173,35 @@ def expire(session: Session, clock: Clock, timer: timers.Timer) -> None:
                       size=group.size)
     else:
         _complete(session, now, group, auto_filled_seats=group.size - group.paid_members)
-    for member in session.scalars(select(GroupBuyMember).where(GroupBuyMember.group_id == group.id,
-                                                               GroupBuyMember.status.in_(HOLDING))
-                                  .order_by(GroupBuyMember.order_id).execution_options(populate_existing=True)).all():
-        if member.status == SEATED and outcome != "fail":
-            continue  # the completed group released their orders to fulfilment
-        if member.status == SEATED:
-            member.status = REFUNDED
-            orders.close_refunded(session, now, member.order_id, reason="group_failed", by=BY)
-        else:
-            member.status = CLOSED
-            orders.close_refunded(session, now, member.order_id, reason="group_failed" if outcome == "fail" else "group_full", by=BY)
+    holding = session.scalars(select(GroupBuyMember).where(GroupBuyMember.group_id == group.id,
+                                                           GroupBuyMember.status.in_(HOLDING))
+                              .order_by(GroupBuyMember.order_id).execution_options(populate_existing=True)).all()
+    if outcome == "fail":
+        send_back(session, now, holding, reason="group_failed", by=BY)
+    else:  # the completed group released its seated members' orders to fulfilment; the unpaid ones close
+        send_back(session, now, [m for m in holding if m.status != SEATED], reason="group_full", by=BY)
+
+
+class Held(Protocol):
+    """A member row of a group buy or a pool (拼单): its order, and where it stands (placed, seated, ...)."""
+
+    order_id: int
+    status: str
+
+
+def lock_orders(session: Session, order_ids: Iterable[int]) -> None:
+    """Orders first, then their group (or pool): the order in which payments and cancellations lock."""
+    for order_id in order_ids:
+        orders.get_order(session, SYSTEM, order_id, for_update=True)
+
+
+def send_back(session: Session, now: datetime, members: Iterable[Held], reason: str, by: str) -> None:
+    """拼团失败, and 拼单失败 (`pools.basket.expire`): every order still in the group or pool closes; a paid member's is
+    refunded in full through escrow, an unpaid one's simply closes, and either way its stock is on sale again
+    (`orders.close_refunded`). The one place a failed group's or pool's money and stock go back."""
+    for member in members:
+        member.status = REFUNDED if member.status == SEATED else CLOSED
+        orders.close_refunded(session, now, member.order_id, reason=reason, by=by)
 
 
 def _holding_orders(session: Session, group_id: int) -> list[int]:

@@ -78,8 +78,8 @@ def end_program(program_id: IdPath, ctx: Ctx) -> ProgramOut:
 
 @router.post("/rewards/programs/{program_id}/claim", status_code=201, response_model=GrantOut)
 def claim(program_id: IdPath, body: ClaimIn, ctx: Ctx, idempotency_key: IdempotencyKey = None) -> JSONResponse:
-    """A buyer's action the program rewards: check in (once a day, the store's day), follow the store (once),
-    favourite a product (once per product), review a line of a completed order (once per line), grab a red packet
+    """A buyer's action the program rewards: check in (once a day, the store's day), follow the store (while
+    following it, through `PUT /stores/{id}/follow`; once per store, however often the buyer comes back), favourite a product (once per product), review a line of a completed order (once per line), grab a red packet
     (once). The grant is a coupon, points or money.
     Send an `Idempotency-Key` to retry safely."""
 

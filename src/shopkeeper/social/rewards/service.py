@@ -204,13 +204,27 @@ def claim(session: Session, now: datetime, actor: Principal, program_id: int,
         raise rules.RewardUnavailable("this program is earned by orders, not claimed")
     if not rules.is_live(program.status, program.starts_at, program.ends_at, now):
         raise rules.RewardUnavailable("the program is not running now")
+    follows = program.store_id is not None and customers.is_fan(session, actor.buyer_id, program.store_id)
     facts = kinds.ClaimFacts(now, _timezone(session, program.store_id), program.store_id, request.product_id,
-                             _line(session, actor, request))
+                             _line(session, actor, request), follows)
     trigger = kind.module.key(program.terms, facts)
     if kind.grants == "packet":
         return _grab(session, now, program, actor.buyer_id)
     assert program.reward is not None
+    if kind.once_per_store:
+        _once_per_store(session, program, actor.buyer_id, trigger)
     return grants.grant(session, now, program, actor.buyer_id, trigger, rules.reward_of(program.reward))
+
+
+def _once_per_store(session: Session, program: RewardProgram, buyer_id: int, trigger: str) -> None:
+    """关注送券 once per buyer and store, ever: an earlier program of the store that granted it counts. The buyer's row
+    is held first, so two claims on two programs of one store queue and the second finds the first's grant."""
+    customers.lock_buyer(session, buyer_id)
+    earlier = session.scalar(select(RewardGrant.id).where(
+        RewardGrant.store_id == program.store_id, RewardGrant.buyer_id == buyer_id, RewardGrant.trigger == trigger,
+        RewardGrant.program_id != program.id).limit(1))
+    if earlier is not None:
+        raise rules.AlreadyRewarded(f"this was rewarded already ({trigger})")
 
 
 def _line(session: Session, actor: Principal, request: ClaimRequest) -> kinds.LineFacts | None:
@@ -346,7 +360,16 @@ def board(session: Session, actor: Principal, store_id: int | None) -> list[Prog
     else:
         require_store_manager(actor, store_id)
     owner = RewardProgram.store_id.is_(None) if store_id is None else RewardProgram.store_id == store_id
-    programs = session.scalars(select(RewardProgram).where(owner).order_by(RewardProgram.id.desc())).all()
+    return figures_of(session, session.scalars(select(RewardProgram).where(owner).order_by(RewardProgram.id.desc())).all())
+
+
+def program_figures(session: Session, actor: Principal, program_id: int) -> ProgramFigures:
+    """One program's figures, for whoever may see the program (`get_program`): its console page."""
+    return figures_of(session, [get_program(session, actor, program_id)])[0]
+
+
+def figures_of(session: Session, programs: Sequence[RewardProgram]) -> list[ProgramFigures]:
+    """The figures of programs the caller already read through a scoped use case, in the order given."""
     counts = {pid: (n, b) for pid, n, b in session.execute(
         select(RewardGrant.program_id, func.count(), func.count(RewardGrant.buyer_id.distinct()))
         .where(RewardGrant.program_id.in_([p.id for p in programs]), RewardGrant.reward_type != "none")

@@ -7,6 +7,7 @@ checks its own `terms` (`check_terms`), and answers its trigger:
 
 - a claim kind, `key(terms, facts: ClaimFacts) -> str`: the trigger a claim counts as (once per key per buyer:
   the day for a check-in, `follow` for a follow, the product for a favourite, the order line for a review);
+  `ONCE_PER_STORE = True` (optional) makes a key once per buyer across every program of the store, not per program;
 - an order kind, `earns(terms, reward, order: OrderFacts) -> Reward | None`: what the order earns (a draw kind:
   any reward means one draw), or nothing.
 
@@ -55,6 +56,7 @@ class ClaimFacts:
     store_id: int | None = None  # the program's store (None: the platform's)
     product_id: int | None = None
     line: LineFacts | None = None
+    follows_store: bool = False  # the buyer follows the program's store now (customers' store club)
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,11 @@ class Kind:
     def grants(self) -> Grants:
         grants: Grants = self.module.GRANTS
         return grants
+
+    @property
+    def once_per_store(self) -> bool:
+        """A grant of this kind is once per buyer and store, whichever of the store's programs granted it."""
+        return bool(getattr(self.module, "ONCE_PER_STORE", False))
 
     def check_terms(self, terms: dict[str, Any]) -> dict[str, Any]:
         checked: dict[str, Any] = self.module.check_terms(terms)
