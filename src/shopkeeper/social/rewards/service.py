@@ -19,7 +19,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from shopkeeper import events, rulebooks
+from shopkeeper import events, rulebooks, timers
 from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog import service as catalog
 from shopkeeper.customers import service as customers
@@ -32,6 +32,7 @@ from shopkeeper.settings import DEFAULT_PLATFORM_TIMEZONE
 from shopkeeper.social.rewards import draws, grants, kinds, rules
 from shopkeeper.social.rewards.grants import subject
 from shopkeeper.social.rewards.models import (
+    LotteryDraw,
     RedPacket,
     RewardGrant,
     RewardInvitation,
@@ -86,11 +87,20 @@ def create_program(session: Session, now: datetime, actor: Principal, spec: Prog
     if spec.ends_at is not None and spec.ends_at <= spec.starts_at:
         raise InvalidInput("a program ends after it starts")
     reward = None
-    if kind.grants == "invite" or kind.grants == "reward" and kind.trigger == "claim":
+    if kind.grants in ("invite", "apply") or kind.grants == "reward" and kind.trigger == "claim":
         if spec.reward is None:
             raise InvalidInput("say what the program gives (reward)")
         reward = _owned_reward(session, spec.store_id, spec.reward, kind.trigger)
+        if reward.type not in kind.reward_types:
+            raise InvalidInput(f"a {kind.name} program gives {' or '.join(kind.reward_types)}, not {reward.type}")
     budget_count, budget_minor = spec.budget_count, spec.budget_minor
+    fixed = kind.budget_count(terms)
+    if fixed is not None:
+        budget_count = fixed  # the terms fix it: a card's number of cards, a trial's units
+    if kind.grants == "apply":
+        if spec.store_id is None or spec.ends_at is None:
+            raise InvalidInput("a free trial is a store's and has an end: its winners are drawn when it ends")
+        catalog.sellable_sku(session, spec.store_id, terms["sku_id"])  # the trial gives one of the store's own SKUs
     if kind.grants == "packet":
         if spec.store_id is None:
             raise InvalidInput("a red-packet pool is a store's: its packets are paid out of the store's balance")
@@ -118,6 +128,10 @@ def create_program(session: Session, now: datetime, actor: Principal, spec: Prog
         split = rules.split_packets(terms["total_minor"], terms["packets"], terms["min_minor"],
                                     random.Random(secrets.token_hex(16)))
         session.add_all(RedPacket(program_id=program.id, seq=n, amount_minor=amount) for n, amount in enumerate(split, 1))
+    if kind.grants == "apply":
+        assert program.ends_at is not None
+        timers.schedule(session, draws.TRIAL_DRAW, subject(program), program.ends_at, program.store_id,
+                        program_id=program.id)
     events.record(session, now, "reward.program_created", subject(program), program.store_id, kind=program.kind,
                   name=program.name, budget_count=budget_count, budget_minor=budget_minor, currency=currency)
     return program
@@ -195,7 +209,36 @@ class ClaimRequest:
 
 def claim(session: Session, now: datetime, actor: Principal, program_id: int,
           request: ClaimRequest = ClaimRequest()) -> RewardGrant:
-    """The buyer's action the program rewards; once per trigger (a day, a follow, a product, an order line, a packet)."""
+    """The buyer's action the program rewards; once per trigger (a day, a follow, a product, an order line, a packet,
+    a card); a free trial's application (a grant row of no reward: the winners are drawn when the trial ends)."""
+    program, kind, trigger = _claimed(session, now, actor, program_id, request)
+    assert actor.buyer_id is not None
+    if kind.grants == "draw":
+        raise rules.RewardUnavailable("this program's claim is a draw: POST its draw")
+    if kind.grants == "packet":
+        return _grab(session, now, program, actor.buyer_id)
+    if kind.grants == "apply":
+        applied = grants.claim_trigger(session, now, program, actor.buyer_id, trigger)
+        events.record(session, now, "reward.applied", subject(program), program.store_id, buyer_id=actor.buyer_id)
+        return applied
+    assert program.reward is not None
+    if kind.once_per_store:
+        _once_per_store(session, program, actor.buyer_id, trigger)
+    return grants.grant(session, now, program, actor.buyer_id, trigger, rules.reward_of(program.reward))
+
+
+def claim_draw(session: Session, now: datetime, actor: Principal, program_id: int) -> LotteryDraw:
+    """签到抽奖: the buyer's check-in is one draw from the prize pool, once per store day (the lottery's own draw)."""
+    program, kind, trigger = _claimed(session, now, actor, program_id, ClaimRequest())
+    assert actor.buyer_id is not None
+    if kind.grants != "draw":
+        raise rules.RewardUnavailable("this program grants by claim, not by a draw")
+    return draws.draw(session, now, program, actor.buyer_id, trigger, program.store_id)
+
+
+def _claimed(session: Session, now: datetime, actor: Principal, program_id: int,
+             request: ClaimRequest) -> tuple[RewardProgram, kinds.Kind, str]:
+    """A buyer's claim on a live claim program, and the trigger it counts as (the kind's `key`)."""
     require_role(actor, Role.BUYER)
     assert actor.buyer_id is not None
     program = get_program(session, actor, program_id)
@@ -207,13 +250,8 @@ def claim(session: Session, now: datetime, actor: Principal, program_id: int,
     follows = program.store_id is not None and customers.is_fan(session, actor.buyer_id, program.store_id)
     facts = kinds.ClaimFacts(now, _timezone(session, program.store_id), program.store_id, request.product_id,
                              _line(session, actor, request), follows)
-    trigger = kind.module.key(program.terms, facts)
-    if kind.grants == "packet":
-        return _grab(session, now, program, actor.buyer_id)
-    assert program.reward is not None
-    if kind.once_per_store:
-        _once_per_store(session, program, actor.buyer_id, trigger)
-    return grants.grant(session, now, program, actor.buyer_id, trigger, rules.reward_of(program.reward))
+    trigger: str = kind.module.key(program.terms, facts)
+    return program, kind, trigger
 
 
 def _once_per_store(session: Session, program: RewardProgram, buyer_id: int, trigger: str) -> None:
