@@ -112,3 +112,25 @@ def test_a_cards_coupon_prices_only_the_orders_of_buyers_who_claimed_it_first(sh
     assert shop.order((shop.skus[0], 1), shopper=other, address=other_address)["discount"]["minor"] == 0
     shop.pay(after)
     books(db, shop.store_id)
+
+
+def test_a_trial_winner_whose_coupon_cannot_be_issued_passes_the_unit_on(shop: Shop, db: Database,
+                                                                          clock: SimulatedClock) -> None:
+    # given a one-unit trial whose coupon (one per buyer) the first applicant already holds
+    sku = shop.skus[1]
+    free_tee = shop.staff.post("/coupons", {"store_id": shop.store_id, "name": "试用装", "kind": "cash", "amount_off": "65",
+                                            "scope": {"level": "sku", "ids": [sku]}, "open_ended": True, "valid_days": 7},
+                               expect=201)
+    shop.shopper.post(f"/coupons/{free_tee['id']}/claim", expect=201)
+    trial = program(shop, "trial", terms={"sku_id": sku, "units": 1}, reward={"type": "coupon", "template_id": free_tee["id"]},
+                    ends_at=(START + timedelta(hours=2)).isoformat())
+    other, _, other_shopper = shop.new_buyer("Han Meimei")
+    claim(shop, trial["id"])
+    claim(shop, trial["id"], other_shopper)
+    # when the trial ends and is drawn
+    clock.advance(hours=2)
+    timers.run_due_timers(db, clock)
+    # then the other applicant won the one unit, whatever the first one rolled; the first got nothing more
+    outcomes = {d["buyer_id"]: d["outcome"] for d in shop.staff.get("/rewards/draws", params={"program_id": trial["id"]})["items"]}
+    assert outcomes[other["id"]] == "won" and outcomes[shop.buyer["id"]] in ("no_prize", "out_of_stock")
+    assert shop.staff.get(f"/rewards/programs/{trial['id']}")["spent_count"] == 1

@@ -143,6 +143,21 @@ EN_SOCIAL: dict[str, str] = {
     "rkind.cash_back": "Cash back (返现)",
     "rkind.free_order": "Free order (免单)",
     "rkind.red_packet": "Red packets (红包)",
+    "rkind.trial": "Free trial (免费试用)",
+    "rkind.check_in_lottery": "Check-in draw (签到抽奖)",
+    "rkind.card": "Claim a card, then buy (先领卡再购买)",
+    "rterm.sku_id": "Trial SKU",
+    "rterm.units": "Trial units",
+    "rterm.cards": "Cards",
+    "rlead.trial": "Buyers apply while the trial runs, once each. When it ends the winners are drawn: every applicant's "
+                   "roll is recorded with its seed below, and the {units} lowest rolls win. Each winner gets the coupon, "
+                   "one free unit of SKU #{sku_id} at checkout (the store funds it), and is asked for a review.",
+    "rlead.check_in_lottery": "Each check-in is one draw from the prize pool, once per store day; a prize is granted "
+                              "only within its stock and the program's budget.",
+    "rlead.card": "A buyer claims one of the {cards} cards, once; the card's coupon then prices their orders at "
+                  "checkout. Only buyers who claimed the card before buying get the benefit.",
+    "rw.f.applicants": "Applicants",
+    "rw.applicants": "{applicants} applied for {units} unit(s)",
     "rterm.threshold_minor": "Spend at least",
     "rterm.percent_bp": "Cash back",
     "rterm.cap_minor": "At most",
@@ -386,6 +401,19 @@ ZH_SOCIAL: dict[str, str] = {
     "rkind.cash_back": "返现",
     "rkind.free_order": "免单",
     "rkind.red_packet": "红包",
+    "rkind.trial": "免费试用",
+    "rkind.check_in_lottery": "签到抽奖",
+    "rkind.card": "先领卡再购买",
+    "rterm.sku_id": "试用 SKU",
+    "rterm.units": "试用份数",
+    "rterm.cards": "卡片数量",
+    "rlead.trial": "活动期间买家可申请，每人一次。活动结束时开奖：每位申请者的点数连同种子记录在下方，点数最低的 {units} 位中选。"
+                   "中选者获得优惠券，结算时 SKU #{sku_id} 一件免费（由店铺承担），并被邀请评价。",
+    "rlead.check_in_lottery": "每次签到即从奖池抽奖一次，每个店铺日一次；奖品仅在库存与活动预算之内发放。",
+    "rlead.card": "买家可领取 {cards} 张卡中的一张，每人一次；领卡后，卡附带的优惠券在结算时为其订单优惠。"
+                  "只有购买前已领卡的买家才享有优惠。",
+    "rw.f.applicants": "申请人数",
+    "rw.applicants": "{applicants} 人申请，共 {units} 份",
     "rterm.threshold_minor": "消费满",
     "rterm.percent_bp": "返现比例",
     "rterm.cap_minor": "上限",

@@ -6,7 +6,8 @@ so anyone holding the record (`GET /rewards/draws/{id}`) can replay it. The priz
 are then taken as every grant takes them (`grants.py`); either gone, the draw falls to no prize.
 
 A free trial draws once, when its window ends (`close_trial`, a durable timer): each applicant gets a draw row with
-its own seed and roll (no odds: `rules.draw(seed, [])`), and the `units` lowest rolls win (`rules.trial_winners`).
+its own seed and roll (no odds: `rules.draw(seed, [])`), and the `units` lowest rolls win (`rules.trial_winners`);
+one whose grant is refused (their coupon cannot be issued) is recorded so, and the unit goes to the next roll.
 """
 
 from __future__ import annotations
@@ -92,24 +93,29 @@ def close_trial(session: Session, clock: Clock, timer: timers.Timer) -> None:
         rows[buyer_id] = row
     session.flush()
     assert program.reward is not None
-    winners = rules.trial_winners({buyer: row.roll for buyer, row in rows.items()}, int(program.terms["units"]))
-    for buyer_id in winners:
+    units, won_count = int(program.terms["units"]), 0
+    # lowest roll first; a winner the grant refuses (their coupon cannot be issued) passes the unit to the next roll
+    for buyer_id in rules.trial_winners({buyer: row.roll for buyer, row in rows.items()}, len(rows)):
+        if won_count == units:
+            break
         row = rows[buyer_id]
         try:
             with session.begin_nested():
                 won = grants.grant(session, now, program, buyer_id, f"draw:{row.id}", rules.reward_of(program.reward))
             row.grant_id, row.outcome = won.id, "won"
+            won_count += 1
             events.record(session, now, "reward.review_asked", subject(program), program.store_id, buyer_id=buyer_id,
                           sku_id=program.terms["sku_id"], grant_id=won.id)
         except rules.RewardBudgetSpent:
             row.outcome = "budget_spent"
+            break
         except rules.RewardLimitReached:
             row.outcome = "limit_reached"
         except DomainError:
             row.outcome = "out_of_stock"  # the coupon could not be issued (its template is spent or stopped)
     program.status, program.ended_at = "ended", now
     events.record(session, now, "reward.trial_drawn", subject(program), program.store_id, applicants=len(applicants),
-                  winners=sum(1 for r in rows.values() if r.outcome == "won"), units=program.terms["units"])
+                  winners=won_count, units=units)
 
 
 def get_draw(session: Session, actor: Principal, draw_id: int) -> LotteryDraw:

@@ -218,7 +218,7 @@ def claim(session: Session, now: datetime, actor: Principal, program_id: int,
     if kind.grants == "packet":
         return _grab(session, now, program, actor.buyer_id)
     if kind.grants == "apply":
-        applied = grants.claim_trigger(session, now, program, actor.buyer_id, trigger)
+        applied = grants.claim_trigger(session, now, program, actor.buyer_id, draws.APPLY)
         events.record(session, now, "reward.applied", subject(program), program.store_id, buyer_id=actor.buyer_id)
         return applied
     assert program.reward is not None
@@ -382,13 +382,15 @@ def list_grants(session: Session, actor: Principal, program_id: int | None, limi
 
 @dataclass(frozen=True)
 class ProgramFigures:
-    """A program on the console's board: its budget spent and left, its grants and the buyers who got them."""
+    """A program on the console's board: its budget spent and left, its grants and the buyers who got them, and (a
+    free trial) how many applied."""
 
     program: RewardProgram
     grants: int
     buyers: int
     count_left: int | None
     money_left: int | None
+    applicants: int = 0
 
 
 def board(session: Session, actor: Principal, store_id: int | None) -> list[ProgramFigures]:
@@ -412,6 +414,11 @@ def figures_of(session: Session, programs: Sequence[RewardProgram]) -> list[Prog
         select(RewardGrant.program_id, func.count(), func.count(RewardGrant.buyer_id.distinct()))
         .where(RewardGrant.program_id.in_([p.id for p in programs]), RewardGrant.reward_type != "none")
         .group_by(RewardGrant.program_id)).all()}
+    applied = {pid: n for pid, n in session.execute(
+        select(RewardGrant.program_id, func.count())
+        .where(RewardGrant.program_id.in_([p.id for p in programs]), RewardGrant.trigger == draws.APPLY)
+        .group_by(RewardGrant.program_id)).all()}
     return [ProgramFigures(p, *counts.get(p.id, (0, 0)),
                            None if p.budget_count is None else p.budget_count - p.spent_count,
-                           None if p.budget_minor is None else p.budget_minor - p.spent_minor) for p in programs]
+                           None if p.budget_minor is None else p.budget_minor - p.spent_minor,
+                           applied.get(p.id, 0)) for p in programs]
