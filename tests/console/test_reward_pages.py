@@ -129,11 +129,11 @@ def test_a_trial_and_a_card_show_their_terms_applicants_and_draws_in_both_langua
     # given a trial of one tee with two applicants, drawn at its end, and a card of which one of 50 is claimed
     coupon = shop.staff.post("/coupons", {"store_id": shop.store_id, "name": "试用装", "kind": "cash", "amount_off": "59.90",
                                           "scope": {"level": "sku", "ids": [shop.skus[0]]}, "open_ended": True,
-                                          "valid_days": 7}, expect=201)
+                                          "valid_days": 7, "code": "TRIAL-TEE"}, expect=201)
     trial = program(shop, "trial", name="新茶试用", terms={"sku_id": shop.skus[0], "units": 1},
                     reward={"type": "coupon", "template_id": coupon["id"]}, ends_at=(START + timedelta(days=1)).isoformat())
     ten_off = shop.staff.post("/coupons", {"store_id": shop.store_id, "name": "新客卡 10元", "kind": "cash", "amount_off": "10",
-                                           "open_ended": True, "valid_days": 30}, expect=201)
+                                           "open_ended": True, "valid_days": 30, "code": "NEW-CARD"}, expect=201)
     card = program(shop, "card", name="新客卡", terms={"cards": 50}, reward={"type": "coupon", "template_id": ten_off["id"]})
     claim(shop, trial["id"])
     claim(shop, trial["id"], shop.new_buyer("Han Meimei")[2])

@@ -22,7 +22,7 @@ def test_a_free_trial_draws_its_winners_at_the_end_and_each_gets_one_unit_free(s
     # given a trial of 2 units of the red tee (59.90) for a day, its coupon taking one tee's price off that SKU
     sku = shop.skus[0]
     free_tee = shop.staff.post("/coupons", {"store_id": shop.store_id, "name": "试用装", "kind": "cash", "amount_off": "59.90",
-                                            "scope": {"level": "sku", "ids": [sku]}, "open_ended": True, "valid_days": 7},
+                                            "scope": {"level": "sku", "ids": [sku]}, "open_ended": True, "valid_days": 7, "code": "TRIAL-TEE"},
                                expect=201)
     trial = program(shop, "trial", terms={"sku_id": sku, "units": 2}, reward={"type": "coupon", "template_id": free_tee["id"]},
                     ends_at=(START + timedelta(days=1)).isoformat())
@@ -92,11 +92,16 @@ def test_a_check_in_lottery_draws_once_a_store_day_and_never_overspends(shop: Sh
 def test_a_cards_coupon_prices_only_the_orders_of_buyers_who_claimed_it_first(shop: Shop, db: Database) -> None:
     # given a 新客卡 of which one card is left: its coupon takes 10.00 off the store's orders
     ten_off = shop.staff.post("/coupons", {"store_id": shop.store_id, "name": "新客卡 10元", "kind": "cash", "amount_off": "10",
-                                           "open_ended": True, "valid_days": 30}, expect=201)
+                                           "open_ended": True, "valid_days": 30, "code": "NEW-CARD"}, expect=201)
     card = program(shop, "card", name="新客卡", terms={"cards": 1}, reward={"type": "coupon", "template_id": ten_off["id"]})
     assert card["budget_count"] == 1
     assert program(shop, "card", terms={"cards": 1}, reward={"type": "points", "points": 5}, expect=422)["code"] == \
         "invalid-input"
+    # and a coupon any buyer may claim by themselves cannot be a card's: the benefit would not need the card
+    public = shop.staff.post("/coupons", {"store_id": shop.store_id, "name": "满减", "kind": "cash", "amount_off": "10",
+                                          "open_ended": True, "valid_days": 30}, expect=201)
+    assert program(shop, "card", terms={"cards": 1}, reward={"type": "coupon", "template_id": public["id"]},
+                   expect=422)["code"] == "invalid-input"
     # when a buyer orders before claiming the card
     before = shop.order((shop.skus[0], 1))
     # then there is no benefit
@@ -119,9 +124,9 @@ def test_a_trial_winner_whose_coupon_cannot_be_issued_passes_the_unit_on(shop: S
     # given a one-unit trial whose coupon (one per buyer) the first applicant already holds
     sku = shop.skus[1]
     free_tee = shop.staff.post("/coupons", {"store_id": shop.store_id, "name": "试用装", "kind": "cash", "amount_off": "65",
-                                            "scope": {"level": "sku", "ids": [sku]}, "open_ended": True, "valid_days": 7},
+                                            "scope": {"level": "sku", "ids": [sku]}, "open_ended": True, "valid_days": 7, "code": "TRIAL-BLUE"},
                                expect=201)
-    shop.shopper.post(f"/coupons/{free_tee['id']}/claim", expect=201)
+    shop.shopper.post("/coupon-codes/claim", {"code": "TRIAL-BLUE"}, expect=201)
     trial = program(shop, "trial", terms={"sku_id": sku, "units": 1}, reward={"type": "coupon", "template_id": free_tee["id"]},
                     ends_at=(START + timedelta(hours=2)).isoformat())
     other, _, other_shopper = shop.new_buyer("Han Meimei")

@@ -93,6 +93,10 @@ def create_program(session: Session, now: datetime, actor: Principal, spec: Prog
         reward = _owned_reward(session, spec.store_id, spec.reward, kind.trigger)
         if reward.type not in kind.reward_types:
             raise InvalidInput(f"a {kind.name} program gives {' or '.join(kind.reward_types)}, not {reward.type}")
+        if kind.private_coupon and reward.type == "coupon" and reward.template_id is not None and \
+                promotions.get_coupon_template(session, SYSTEM, reward.template_id).code is None:
+            raise InvalidInput(f"a {kind.name} program's coupon is a code coupon, off the claimable list: only the "
+                               "program gives it")
     budget_count, budget_minor = spec.budget_count, spec.budget_minor
     fixed = kind.budget_count(terms)
     if fixed is not None:

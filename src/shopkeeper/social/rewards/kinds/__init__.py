@@ -13,7 +13,8 @@ checks its own `terms` (`check_terms`), and answers its trigger:
 - an order kind, `earns(terms, reward, order: OrderFacts) -> Reward | None`: what the order earns (a draw kind:
   any reward means one draw), or nothing.
 
-Optional: `REWARDS`, the reward types the kind may give (default: any); `budget_count(terms) -> int`, a count
+Optional: `REWARDS`, the reward types the kind may give (default: any); `PRIVATE_COUPON = True`, its coupon is a
+code coupon (off the buyers' claimable list, so only the program gives it); `budget_count(terms) -> int`, a count
 budget the terms fix (a card's number of cards, a trial's units), taking the place of the program's own.
 
 To add a kind: write `kinds/<kind>.py` with those names, then add its line to `KINDS`. The service, the API's
@@ -100,6 +101,11 @@ class Kind:
     def reward_types(self) -> tuple[str, ...]:
         """The reward types a program of this kind may give."""
         return tuple(getattr(self.module, "REWARDS", ("coupon", "points", "credit")))
+
+    @property
+    def private_coupon(self) -> bool:
+        """The program's coupon must be one buyers cannot claim by themselves (a code coupon)."""
+        return bool(getattr(self.module, "PRIVATE_COUPON", False))
 
     def budget_count(self, terms: dict[str, Any]) -> int | None:
         """The count budget the kind's terms fix, if they fix one."""

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 TRIGGER, GRANTS = "claim", "reward"
 REWARDS = ("coupon",)  # the card's benefit is priced by the promotions engine: a coupon, never money or points
+PRIVATE_COUPON = True  # a code coupon, off the claimable list: only the card gives it, so only card holders hold it
 
 
 def check_terms(terms: dict[str, Any]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 TRIGGER, GRANTS = "claim", "apply"
 REWARDS = ("coupon",)  # the free unit goes through checkout: stock and money move as any order's do
+PRIVATE_COUPON = True  # a code coupon, off the claimable list: only winning the trial gives it
 
 
 def check_terms(terms: dict[str, Any]) -> dict[str, Any]:
