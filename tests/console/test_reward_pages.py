@@ -141,6 +141,7 @@ def test_a_trial_and_a_card_show_their_terms_applicants_and_draws_in_both_langua
     page = text_of(ok(console(client, shop.staff.key), f"/rewards/{trial['id']}"))
     assert f"Trial SKU {shop.skus[0]} Trial units 1" in page and "Applicants 2 applied for 1 unit(s)" in page
     assert "the 1 lowest rolls win" in page and "No draws yet." in page
+    assert page.count("apply applied (the draw decides)") == 2
     clock.advance(days=1)
     timers.run_due_timers(db, clock)
     staff = console(client, shop.staff.key)  # signed in again: a console session lasts less than the day gone by

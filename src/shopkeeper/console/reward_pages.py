@@ -172,6 +172,8 @@ def _grant_lines(grants: list[RewardGrant], orders: dict[int, tuple[str, str]], 
             text = translate(lang, "rw.reward.points", points=g.points)
         elif g.reward_type == "credit":
             text = translate(lang, "rw.reward.credit", amount=money(g.amount_minor, g.currency))
+        elif g.trigger == draws.APPLY:
+            text = translate(lang, "rw.granted.applied")  # a free trial's application: the draw decides
         else:
             text = translate(lang, "rw.granted.none")
         number = orders.get(g.order_id, (f"#{g.order_id}", ""))[0] if g.order_id else None
