@@ -27,6 +27,10 @@ def test_a_free_trial_draws_its_winners_at_the_end_and_each_gets_one_unit_free(s
     trial = program(shop, "trial", terms={"sku_id": sku, "units": 2}, reward={"type": "coupon", "template_id": free_tee["id"]},
                     ends_at=(START + timedelta(days=1)).isoformat())
     assert trial["budget_count"] == 2
+    # and a coupon that does not cover the trial's SKU cannot be its reward
+    other_sku = program(shop, "trial", terms={"sku_id": shop.skus[1], "units": 2}, expect=422,
+                        reward={"type": "coupon", "template_id": free_tee["id"]}, ends_at=(START + timedelta(days=1)).isoformat())
+    assert other_sku["code"] == "invalid-input"
     # when three buyers apply (the first twice)
     buyers = [shop.new_buyer(f"applicant {n}") for n in range(3)]
     applied = [claim(shop, trial["id"], who) for _, _, who in buyers]

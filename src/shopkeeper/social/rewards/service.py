@@ -26,6 +26,7 @@ from shopkeeper.customers import service as customers
 from shopkeeper.db import newest_first
 from shopkeeper.errors import DomainError, InvalidInput, NotAllowedInState, NotFound
 from shopkeeper.orders import service as orders
+from shopkeeper.promotions import codec
 from shopkeeper.promotions import service as promotions
 from shopkeeper.scope import SYSTEM, require_role, require_store_manager, scoped
 from shopkeeper.settings import DEFAULT_PLATFORM_TIMEZONE
@@ -104,7 +105,7 @@ def create_program(session: Session, now: datetime, actor: Principal, spec: Prog
     if kind.grants == "apply":
         if spec.store_id is None or spec.ends_at is None:
             raise InvalidInput("a free trial is a store's and has an end: its winners are drawn when it ends")
-        catalog.sellable_sku(session, spec.store_id, terms["sku_id"])  # the trial gives one of the store's own SKUs
+        _check_trial_coupon(session, spec.store_id, terms["sku_id"], reward)
     if kind.grants == "packet":
         if spec.store_id is None:
             raise InvalidInput("a red-packet pool is a store's: its packets are paid out of the store's balance")
@@ -151,6 +152,17 @@ def _owned_reward(session: Session, store_id: int | None, raw: dict[str, Any], t
     if reward.type == "credit" and store_id is None and trigger == "claim":
         raise InvalidInput("a platform program pays money only on an order's store; give coupons or points")
     return reward
+
+
+def _check_trial_coupon(session: Session, store_id: int, sku_id: int, reward: rules.Reward | None) -> None:
+    """免费试用: the trial gives one of the store's own SKUs on sale, and its coupon covers that SKU at checkout."""
+    sku = catalog.sellable_sku(session, store_id, sku_id)
+    assert reward is not None and reward.template_id is not None
+    template = promotions.get_coupon_template(session, SYSTEM, reward.template_id)
+    product = catalog.skus_with_products(session, [sku.id])[1][sku.product_id]
+    if not codec.decode_scope(template.rule["scope"], template.store_id).covers(store_id, product.category_id,
+                                                                                sku.product_id, sku.id):
+        raise InvalidInput(f"coupon {template.id} does not cover SKU {sku_id}, the trial's")
 
 
 def end_program(session: Session, now: datetime, actor: Principal, program_id: int) -> RewardProgram:
