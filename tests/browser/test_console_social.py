@@ -2,8 +2,7 @@
 
 One shop, seeded once for the module through the REST API and the simulated clock (a promoter with a released and a
 frozen commission and a payout request, a lottery that drew, a red-packet pool, a free trial drawn by its timer, an
-assist task, an open group); each
-test signs in as the store's staff, reads the figures, and switches language.
+assist task, an open group); each test signs in as the store's staff, reads the figures, and switches language.
 """
 
 from __future__ import annotations
