@@ -74,6 +74,12 @@ def draw(session: Session, now: datetime, program: RewardProgram, buyer_id: int,
     return row
 
 
+def schedule_trial(session: Session, program: RewardProgram) -> None:
+    """免费试用: the draw is due when the window ends (a durable timer, written with the program)."""
+    assert program.ends_at is not None
+    timers.schedule(session, TRIAL_DRAW, subject(program), program.ends_at, program.store_id, program_id=program.id)
+
+
 def close_trial(session: Session, clock: Clock, timer: timers.Timer) -> None:
     """免费试用, the window ended: draw up to `units` winners among the applicants, grant each the program's coupon (one
     free unit at checkout) and ask them for a review; the program ends. A stale timer (the program ended early, or

@@ -19,7 +19,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from shopkeeper import events, rulebooks, timers
+from shopkeeper import events, rulebooks
 from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog import service as catalog
 from shopkeeper.customers import service as customers
@@ -134,9 +134,7 @@ def create_program(session: Session, now: datetime, actor: Principal, spec: Prog
                                     random.Random(secrets.token_hex(16)))
         session.add_all(RedPacket(program_id=program.id, seq=n, amount_minor=amount) for n, amount in enumerate(split, 1))
     if kind.grants == "apply":
-        assert program.ends_at is not None
-        timers.schedule(session, draws.TRIAL_DRAW, subject(program), program.ends_at, program.store_id,
-                        program_id=program.id)
+        draws.schedule_trial(session, program)
     events.record(session, now, "reward.program_created", subject(program), program.store_id, kind=program.kind,
                   name=program.name, budget_count=budget_count, budget_minor=budget_minor, currency=currency)
     return program
