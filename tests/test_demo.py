@@ -350,7 +350,13 @@ def assert_reward_programs_give_draw_and_run_out(session: Session) -> None:
     packets ran out and their program was ended; the check-in gift still runs."""
     kinds = set(session.scalars(select(RewardProgram.kind).join(RewardGrant, RewardGrant.program_id == RewardProgram.id)
                                 .where(RewardGrant.reward_type != "none")))
-    assert {"check_in", "follow", "favourite", "review", "lottery", "cash_back", "red_packet"} <= kinds, kinds
+    assert {"check_in", "follow", "favourite", "review", "lottery", "cash_back", "red_packet", "check_in_lottery",
+            "card"} <= kinds, kinds
+    # the free trial was drawn by its timer when its window closed: each applicant one draw, at most its units won
+    trial = session.scalar(select(RewardProgram).where(RewardProgram.kind == "trial"))
+    assert trial is not None and trial.status == "ended" and trial.budget_count is not None
+    trial_draws = Counter(session.scalars(select(LotteryDraw.outcome).where(LotteryDraw.program_id == trial.id)))
+    assert 0 < trial_draws["won"] == trial.spent_count <= trial.budget_count, trial_draws
     outcomes = Counter(session.scalars(select(LotteryDraw.outcome)))
     assert outcomes["won"] > 0 and outcomes["no_prize"] > 0, outcomes
     exhausted = list(session.scalars(select(RewardProgram).where(RewardProgram.spent_count == RewardProgram.budget_count)))

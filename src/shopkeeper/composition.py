@@ -58,6 +58,7 @@ from shopkeeper.social.packets import spending as packet_spending
 from shopkeeper.social.pools import api as pools
 from shopkeeper.social.pools import basket as pool_basket
 from shopkeeper.social.rewards import api as rewards
+from shopkeeper.social.rewards import draws as reward_draws
 from shopkeeper.social.rewards import service as reward_service
 
 # kind of timer → the use case that fires it (each re-checks its subject first, so a stale timer does nothing)
@@ -75,6 +76,7 @@ TIMER_HANDLERS: Mapping[str, timers.Handler] = {
     pool_basket.EXPIRE: pool_basket.expire,
     community_service.CUTOFF: community_waves.close_wave,
     community_service.PICKUP_DEADLINE: community_waves.pickup_deadline,
+    reward_draws.TRIAL_DRAW: reward_draws.close_trial,
 }
 
 API_ROUTERS: tuple[APIRouter, ...] = tuple(module.router for module in (

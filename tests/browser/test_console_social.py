@@ -1,8 +1,8 @@
 """The social-commerce pages in a real browser: the group board, promoters, reward programs and assists.
 
 One shop, seeded once for the module through the REST API and the simulated clock (a promoter with a released and a
-frozen commission and a payout request, a lottery that drew, a red-packet pool, an assist task, an open group); each
-test signs in as the store's staff, reads the figures, and switches language.
+frozen commission and a payout request, a lottery that drew, a red-packet pool, a free trial drawn by its timer, an
+assist task, an open group); each test signs in as the store's staff, reads the figures, and switches language.
 """
 
 from __future__ import annotations
@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 
-from shopkeeper import auth, migrate
+from shopkeeper import auth, migrate, timers
 from shopkeeper.clock import SimulatedClock
 from shopkeeper.composition import create_app
 from shopkeeper.db import Database
@@ -37,6 +38,7 @@ class Live:
     payout: dict[str, Any]
     lottery: dict[str, Any]
     packets: dict[str, Any]
+    trial: dict[str, Any]
     offer: dict[str, Any]
     task: dict[str, Any]
     group: dict[str, Any]
@@ -60,6 +62,15 @@ def _seed(api: Api, db: Database, clock: SimulatedClock) -> dict[str, Any]:
         shop.pay(shop.order((shop.skus[0], 1)))
     packets = program(shop, "red_packet", name="双12红包", terms={"total_minor": 900, "packets": 3, "min_minor": 300})
     claim(shop, packets["id"])
+    # 免费试用: one unit of the tee, two applicants, drawn by its timer when the window closes (below)
+    free_tee = shop.staff.post("/coupons", {"store_id": shop.store_id, "name": "试用装", "kind": "cash", "amount_off": "59.90",
+                                            "scope": {"level": "sku", "ids": [shop.skus[0]]}, "code": "TRIAL-TEE",
+                                            "open_ended": True, "valid_days": 7}, expect=201)
+    trial = program(shop, "trial", name="新品试用", terms={"sku_id": shop.skus[0], "units": 1},
+                    reward={"type": "coupon", "template_id": free_tee["id"]},
+                    ends_at=(clock.now() + timedelta(hours=1)).isoformat())
+    claim(shop, trial["id"])
+    claim(shop, trial["id"], shop.new_buyer("Li Ming")[2])
     # assists: a task two friends helped (step 1 reached)
     assists = AssistShop(shop, db, clock)
     task = assists.open()
@@ -68,7 +79,9 @@ def _seed(api: Api, db: Database, clock: SimulatedClock) -> dict[str, Any]:
     # 拼团: an open group, its opener paid
     group = GroupShop(shop, db, clock).opened()
     clock.advance(hours=2, minutes=46)
+    timers.run_due_timers(db, clock)  # the trial's window has closed: its draw
     return dict(staff_key=shop.staff.key, promoter=dist.promoter, payout=payout, lottery=lottery, packets=packets,
+                trial=trial,
                 offer=assists.offer, task=task, group=group)
 
 
@@ -160,6 +173,18 @@ def test_reward_programs_and_a_lotterys_draws(page: Any, live: Live) -> None:
     page.click("a.lang-switch")
     assert page.locator("[data-field=kind]").inner_text() == "满就抽奖"
     assert page.locator("[data-field=no-prize]").inner_text() == "未中奖概率：0%。"
+
+
+def test_a_free_trials_terms_applicants_and_draw(page: Any, live: Live) -> None:
+    page.goto(f"/rewards/{live.trial['id']}")
+    assert page.locator("[data-field=applicants]").inner_text() == "2 applied for 1 unit(s)"
+    assert "the 1 lowest rolls win" in page.locator("[data-field=kind-lead]").inner_text()
+    outcomes = sorted(page.locator("tr[data-draw-id]").nth(i).get_attribute("data-outcome") for i in range(2))
+    assert outcomes == ["no_prize", "won"]
+    page.screenshot(path="/tmp/console-trial.png", full_page=True)
+    page.click("a.lang-switch")
+    assert page.locator("[data-field=kind]").inner_text() == "免费试用"
+    assert page.locator("[data-field=applicants]").inner_text() == "2 人申请，共 1 份"
 
 
 def test_assists_and_an_offers_tasks(page: Any, live: Live) -> None:

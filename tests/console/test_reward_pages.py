@@ -7,10 +7,15 @@ configured).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from fastapi.testclient import TestClient
 
 from console.test_marketing_pages import ORIGIN, console, ok, rows, text_of
+from shopkeeper import timers
+from shopkeeper.clock import SimulatedClock
+from shopkeeper.db import Database
 from shopkeeper.social.rewards import rules
 from social.rewards import claim, program
 from support import START, Api, Shop
@@ -117,3 +122,36 @@ def test_the_operator_sees_every_store_and_the_platform_staff_only_theirs(client
     assert "Platform" in text_of(seen) and 'data-action="end-program"' not in seen
     assert staff.post(f"/rewards/{platform['id']}/end", headers=ORIGIN).status_code == 403
     assert 'data-action="end-program"' in ok(operator, f"/rewards/{platform['id']}")
+
+
+def test_a_trial_and_a_card_show_their_terms_applicants_and_draws_in_both_languages(client: TestClient, shop: Shop,
+                                                                                    clock: SimulatedClock, db: Database) -> None:
+    # given a trial of one tee with two applicants, drawn at its end, and a card of which one of 50 is claimed
+    coupon = shop.staff.post("/coupons", {"store_id": shop.store_id, "name": "试用装", "kind": "cash", "amount_off": "59.90",
+                                          "scope": {"level": "sku", "ids": [shop.skus[0]]}, "open_ended": True,
+                                          "valid_days": 7, "code": "TRIAL-TEE"}, expect=201)
+    trial = program(shop, "trial", name="新茶试用", terms={"sku_id": shop.skus[0], "units": 1},
+                    reward={"type": "coupon", "template_id": coupon["id"]}, ends_at=(START + timedelta(days=1)).isoformat())
+    ten_off = shop.staff.post("/coupons", {"store_id": shop.store_id, "name": "新客卡 10元", "kind": "cash", "amount_off": "10",
+                                           "open_ended": True, "valid_days": 30, "code": "NEW-CARD"}, expect=201)
+    card = program(shop, "card", name="新客卡", terms={"cards": 50}, reward={"type": "coupon", "template_id": ten_off["id"]})
+    claim(shop, trial["id"])
+    claim(shop, trial["id"], shop.new_buyer("Han Meimei")[2])
+    claim(shop, card["id"])
+    page = text_of(ok(console(client, shop.staff.key), f"/rewards/{trial['id']}"))
+    assert f"Trial SKU {shop.skus[0]} Trial units 1" in page and "Applicants 2 applied for 1 unit(s)" in page
+    assert "the 1 lowest rolls win" in page and "No draws yet." in page
+    assert page.count("apply applied (the draw decides)") == 2
+    clock.advance(days=1)
+    timers.run_due_timers(db, clock)
+    staff = console(client, shop.staff.key)  # signed in again: a console session lasts less than the day gone by
+    # then the trial's page shows each applicant's draw, seed and roll, one won
+    drawn = rows(ok(staff, f"/rewards/{trial['id']}"), "draw-id")
+    assert len(drawn) == 2 and sum(" Won" in line for line in drawn.values()) == 1
+    # and the card's page its cards claimed and left, and who gets the benefit
+    shown = text_of(ok(staff, f"/rewards/{card['id']}"))
+    assert "Cards 50" in shown and "1 of 50 grants, 49 left" in shown and "claimed the card before buying" in shown
+    # and in Chinese
+    zh = text_of(ok(staff, f"/rewards/{trial['id']}?lang=zh"))
+    assert "免费试用" in zh and "试用份数 1" in zh and "2 人申请，共 1 份" in zh and "中奖" in zh
+    assert "先领卡再购买" in text_of(ok(staff, f"/rewards/{card['id']}?lang=zh"))

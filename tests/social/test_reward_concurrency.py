@@ -75,3 +75,29 @@ def test_30_buyers_grabbing_10_red_packets_at_once_get_exactly_the_10(shop: Shop
     seen = shop.staff.get(f"/rewards/programs/{pool['id']}")
     assert (seen["spent_count"], seen["spent"]["minor"]) == (10, 5000)
     assert books(db, shop.store_id)["provider"] == 5000
+
+
+def test_12_buyers_claiming_4_cards_at_once_get_exactly_4_each_with_its_coupon(shop: Shop, db: Database,
+                                                                               clock: SimulatedClock) -> None:
+    # given a 新客卡 of 4 cards carrying a code coupon, and 12 buyers with keys
+    coupon = shop.staff.post("/coupons", {"store_id": shop.store_id, "name": "新客卡 10元", "kind": "cash", "amount_off": "10",
+                                          "code": "RACE-CARD", "open_ended": True, "valid_days": 30}, expect=201)
+    card = program(shop, "card", terms={"cards": 4}, reward={"type": "coupon", "template_id": coupon["id"]})
+    with db.transaction() as session:
+        keys = [create_key(session, clock.now(), Role.BUYER, buyer_id=customers.create_buyer(
+            session, clock.now(), SYSTEM, f"card claimer {n}").id) for n in range(12)]
+
+    # when they all claim at once over HTTP
+    def attempt(key: str) -> int:
+        return shop.shopper.client.post(f"/api/v1/rewards/programs/{card['id']}/claim", json={},
+                                        headers={"Authorization": f"Bearer {key}"}).status_code
+
+    with ThreadPoolExecutor(max_workers=6) as executor:
+        statuses = Counter(executor.map(attempt, keys))
+
+    # then four hold a card, each with the coupon it carries; eight found none left
+    assert statuses == Counter({201: 4, 409: 8}), statuses
+    assert shop.staff.get(f"/rewards/programs/{card['id']}")["spent_count"] == 4
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(RewardGrant).where(
+            RewardGrant.program_id == card["id"], RewardGrant.coupon_id.is_not(None))) == 4

@@ -332,6 +332,13 @@ DETAILS_ZH: dict[str, str] = {
     "an influencer lists one store's tasks: give store_id": "达人须按店铺查看任务：请提供 store_id",
     "cannot {action} a content task that is {status}": "无法对{status}的内容任务执行{action}",
     # reward programs (social/rewards)
+    "a {kind} program gives {types}, not {type}": "{kind} 活动只能发放 {types}，不能是 {type}",
+    "a {kind} program's coupon is a code coupon, off the claimable list: only the program gives it":
+        "{kind} 活动的优惠券须为口令券（不在可领取列表中）：只能通过本活动获得",
+    "coupon {id} does not cover SKU {sku}, the trial's": "优惠券 {id} 不适用于试用的 SKU {sku}",
+    "a free trial is a store's and has an end: its winners are drawn when it ends": "免费试用属于店铺且须有结束时间：结束时抽取中选者",
+    "this program's claim is a draw: POST its draw": "本活动的领取方式为抽奖：请调用其抽奖接口",
+    "this program grants by claim, not by a draw": "本活动通过领取发放奖励，而非抽奖",
     "a reward is a coupon (template_id), points (points > 0) or a credit (amount > 0)": "奖励须为优惠券（template_id）、积分（points > 0）或现金（amount > 0）",
     "a count budget is at least 1": "次数预算至少为 1",
     "a money budget is above zero": "金额预算须大于零",

@@ -133,18 +133,20 @@ def _page(request: Request, who: Principal, raw_id: str, status: int = 200, erro
         figures = service.program_figures(session, who, program.id)
         before = filters.parse_id(request.query_params.get("before", ""))
         grants, next_cursor = page_of(service.list_grants(session, who, program.id, filters.PAGE_SIZE + 1, before))
-        lottery = kinds.kind_of(program.kind).grants == "draw"
+        grants_by = kinds.kind_of(program.kind).grants
+        lottery, trial = grants_by == "draw", grants_by == "apply"
         prizes = [PrizeLine(p, odds_text(p.odds_ppm), p.stock - p.awarded) for p in draws.prizes_of(session, program.id)]
         shown_draws: list[LotteryDraw] = (draws.list_draws(session, who, program.id, filters.PAGE_SIZE, None)
-                                          if lottery else [])
+                                          if lottery or trial else [])
         zone = stores.zone(program.store_id)
         history = timeline.lines(events.timeline(session, subject(program)), lang, zone, program.currency)
         context = dict(
             figures=figures, grants=_grant_lines(grants, order_facts(session, [g.order_id for g in grants if g.order_id]),
-                                                 lang), lottery=lottery, prizes=prizes,
+                                                 lang), lottery=lottery, trial=trial, prizes=prizes,
             no_prize=odds_text(rules.PPM - sum(p.prize.odds_ppm for p in prizes)), draws=shown_draws,
             prize_names={p.prize.id: p.prize.name for p in prizes}, owner=stores.owner(program.store_id, lang),
             zone=zone, terms=terms_text(lang, program.terms, program.currency),
+            lead=STRINGS[lang].get(f"rlead.{program.kind}", "").format(**program.terms) or None,
             reward=reward_text(lang, program.reward, program.currency), live=rules.is_live(
                 program.status, program.starts_at, program.ends_at, now),
             may_manage=stores.may_manage(program.store_id) and program.status == "active")
@@ -170,6 +172,8 @@ def _grant_lines(grants: list[RewardGrant], orders: dict[int, tuple[str, str]], 
             text = translate(lang, "rw.reward.points", points=g.points)
         elif g.reward_type == "credit":
             text = translate(lang, "rw.reward.credit", amount=money(g.amount_minor, g.currency))
+        elif g.trigger == draws.APPLY:
+            text = translate(lang, "rw.granted.applied")  # a free trial's application: the draw decides
         else:
             text = translate(lang, "rw.granted.none")
         number = orders.get(g.order_id, (f"#{g.order_id}", ""))[0] if g.order_id else None

@@ -144,6 +144,11 @@ SENTENCES: dict[str, Words] = {
     "reward.not_granted": ("Order #{order_id} earned nothing: {reason}", "订单 #{order_id} 未获得奖励：{reason}"),
     "reward.invited": ("Buyer #{invitee_id} came by buyer #{inviter_id}'s invitation", "买家 #{invitee_id} 经买家 #{inviter_id} 邀请而来"),
     "reward.drawn": ("Buyer #{buyer_id} drew (draw #{draw_id}, roll {roll})", "买家 #{buyer_id} 抽奖（抽奖 #{draw_id}，点数 {roll}）"),
+    "reward.applied": ("Buyer #{buyer_id} applied for the free trial", "买家 #{buyer_id} 申请了免费试用"),
+    "reward.trial_drawn": ("Free trial drawn: {winners} winner(s) of {applicants} applicant(s), {units} unit(s) offered",
+                           "免费试用已开奖：{applicants} 位申请者中 {winners} 位中选，共提供 {units} 件"),
+    "reward.review_asked": ("Buyer #{buyer_id} won a trial of SKU #{sku_id} and was asked for a review",
+                            "买家 #{buyer_id} 获得 SKU #{sku_id} 的试用，已邀请其评价"),
     # platform red packets (跨店铺红包, 看广告抢红包; social/packets)
     "platform_packet.program_created": ("Platform red-packet program {name} ({mode}): {packets} packet(s) from a pool of {total}",
                                         "新建平台红包活动 {name}（{mode}）：红包池 {total}，共 {packets} 个红包"),

@@ -1,6 +1,9 @@
 """The demo's reward programs: the tea house gives for checking in (签到), following (关注), favouriting (收藏) and
 reviewing (好评返利), draws a 满就抽奖 lottery on bigger orders from a prize pool with set odds, pays 返现 cash back on
-completed orders, and rains red packets (红包雨) one evening.
+completed orders, and rains red packets (红包雨) one evening. Its CRM tools: a check-in that is a draw (签到抽奖, store
+credit prizes), a 新客卡 buyers claim before buying (its code coupon, off the claimable list, takes 10 yuan off their
+orders of 99 or more), and a free trial of its best tea (免费试用: buyers apply for two days, then the timer draws
+three winners and asks them for a review).
 
 Every program has a budget. The red packets run out in minutes; the follow gift and the cash back run out over the
 month, and the staff end a program the day they see its budget spent; the check-in gift runs on past the end, live
@@ -10,7 +13,8 @@ by buyers through `social.rewards.service`, as the API would.
 The desk draws its own choices from a stream of its own, seeded by the run's. What the engine draws itself (a
 lottery's roll, a red packet's split) comes from `secrets` like order numbers: so a prize is store credit, never a
 coupon or points (the tea house prices a snack in points, 淘金币价), and no draw changes what a later order costs: one
-seed still gives the same orders.
+seed still gives the same orders. For the same reason the trial's coupons, whose winners the engine draws, are valid
+only from the run's end (the tea house sends the trial packs the week after).
 """
 
 from __future__ import annotations
@@ -26,11 +30,17 @@ from shopkeeper.customers import service as customers
 from shopkeeper.demo.core import about
 from shopkeeper.errors import DomainError
 from shopkeeper.orders.models import Order
+from shopkeeper.promotions import service as promotions
+from shopkeeper.promotions.engine.benefits import Reduction, Tier
+from shopkeeper.promotions.engine.terms import Scope
+from shopkeeper.promotions.service import CouponSpec
 from shopkeeper.social.rewards import rules as reward_rules
 from shopkeeper.social.rewards import service as rewards
 from shopkeeper.social.rewards.models import LotteryDraw, RewardProgram
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from shopkeeper.demo.core import DemoShop, DemoShopper
     from shopkeeper.demo.simulation import DemoRun
 
@@ -43,9 +53,15 @@ RAIN_AT = timedelta(days=1, hours=12)  # 20:00 in China on the second day
 RAIN_LASTS = timedelta(hours=1)
 RAIN_PACKETS = 20
 CHECK_OF_BUDGETS_HOUR_UTC = 3  # 11:00 in China: staff look at the programs' budgets
+CHECK_IN_DRAWS_PER_DAY = 6.0
+CARD_CLAIMS_PER_DAY = 2.0
+TRIAL_APPLICATIONS_PER_DAY = 30.0  # more than the units: the draw decides
+TRIAL_LASTS = timedelta(days=2)
+TRIAL_UNITS = 3
+TRIAL_COUPON_DAYS = 14  # the winners' coupons are valid for two weeks from the run's end
 
 
-def _programs(start: datetime, store_id: int) -> list[rewards.ProgramSpec]:
+def _programs(start: datetime, store_id: int, trial_sku: int, coupons: dict[str, int]) -> list[rewards.ProgramSpec]:
     def spec(kind: str, name: str, **fields: object) -> rewards.ProgramSpec:
         return rewards.ProgramSpec(store_id=store_id, kind=kind, name=name, starts_at=start, **fields)  # type: ignore[arg-type]
 
@@ -60,13 +76,32 @@ def _programs(start: datetime, store_id: int) -> list[rewards.ProgramSpec]:
             rewards.PrizeSpec("免单大奖 88元", 5_000, 1, {"type": "credit", "amount_minor": 8800}))),
         spec("cash_back", "确认收货返现3%", terms={"threshold_minor": 9900, "percent_bp": 300, "cap_minor": 1500},
              budget_minor=30000),
+        spec("check_in_lottery", "签到抽红包", budget_count=600, prizes=(
+            rewards.PrizeSpec("1元红包", 200_000, 500, {"type": "credit", "amount_minor": 100}),
+            rewards.PrizeSpec("5元红包", 20_000, 20, {"type": "credit", "amount_minor": 500}))),
+        spec("card", "新客卡", terms={"cards": 30}, reward={"type": "coupon", "template_id": coupons["card"]}),
+        spec("trial", "明前龙井免费试用", terms={"sku_id": trial_sku, "units": TRIAL_UNITS}, ends_at=start + TRIAL_LASTS,
+             reward={"type": "coupon", "template_id": coupons["trial"]}),
     ]
+
+
+def _coupons(session: Session, start: datetime, end: datetime, shop: DemoShop, trial_sku: int, price: int) -> dict[str, int]:
+    """The card's and the trial's coupons: code coupons nobody claims by themselves, only through their program."""
+    store = Scope("store", shop.store_id)
+    card = CouponSpec("新客卡 满99减10", "threshold", Reduction((Tier(9900, 1000),)), start, store_id=shop.store_id,
+                      scope=store, code=f"CARD{shop.store_id}NEW", valid_days=30, open_ended=True)
+    trial = CouponSpec("免费试用装", "cash", Reduction((Tier(0, price),)), start, store_id=shop.store_id,
+                       scope=Scope("sku", shop.store_id, frozenset({trial_sku})), code=f"TRIAL{shop.store_id}TEA",
+                       valid_from=end, valid_until=end + timedelta(days=TRIAL_COUPON_DAYS), open_ended=True)
+    return {name: promotions.create_coupon(session, start, shop.staff, spec).id
+            for name, spec in (("card", card), ("trial", trial))}
 
 
 class RewardDesk:
     def __init__(self, demo: DemoRun) -> None:
         self.demo = demo
         self.rng = random.Random(repr(demo.rng.getstate()[1][16:24]))  # the run's seed decides it; nothing drawn from the run's
+        self.crm_rng = random.Random(repr(demo.rng.getstate()[1][24:32]))  # the CRM tools' own stream: the others' stay as they were
         self.shop: DemoShop | None = None
         self.programs: dict[str, int] = {}  # kind → program id
         self.ended: set[str] = set()
@@ -78,8 +113,10 @@ class RewardDesk:
         with self.demo.db.read() as session:
             skus, _ = catalog.skus_with_products(session, [i.sku_id for i in shop.items])
         self.products = sorted({s.product_id for s in skus.values()})
+        trial = max(shop.items, key=lambda i: i.popularity)  # the best seller is the one to try
         with self.demo.db.transaction() as session:
-            for spec in _programs(self.demo.now, shop.store_id):
+            coupons = _coupons(session, self.demo.now, self.demo.end, shop, trial.sku_id, trial.list_price)
+            for spec in _programs(self.demo.now, shop.store_id, trial.sku_id, coupons):
                 self.programs[spec.kind] = rewards.create_program(session, self.demo.now, shop.staff, spec).id
         self.demo.later(self.demo.start + RAIN_AT - timedelta(minutes=30), self.announce_rain)
 
@@ -89,6 +126,15 @@ class RewardDesk:
                 at = day_start + timedelta(hours=self.rng.uniform(0, 15))  # 08:00 to 23:00 in China
                 if at < day_end:
                     self.demo.later(at, self.claim, kind)
+        assert self.shop is not None
+        for kind, mean in (("check_in_lottery", CHECK_IN_DRAWS_PER_DAY), ("card", CARD_CLAIMS_PER_DAY),
+                           ("trial", TRIAL_APPLICATIONS_PER_DAY)):  # the CRM tools draw from their own stream
+            if kind == "trial" and day_start >= self.demo.start + TRIAL_LASTS:
+                continue  # applications close with the trial's window
+            for _ in range(about(self.crm_rng, mean * self.demo.scale)):
+                at = day_start + timedelta(hours=self.crm_rng.uniform(0, 15))
+                if at < day_end:
+                    self.demo.later(at, self.claim, kind, self.crm_rng.choice(self.shop.shoppers))
         check = day_start + timedelta(hours=CHECK_OF_BUDGETS_HOUR_UTC)
         if check < day_end:
             self.demo.later(check, self.daily_round)
@@ -104,7 +150,10 @@ class RewardDesk:
             with self.demo.db.transaction() as session:
                 if kind == "follow" and self.shop is not None:  # 关注送券 rewards a real follow (Store Club)
                     customers.follow(session, self.demo.now, shopper.principal, self.shop.store_id)
-                rewards.claim(session, self.demo.now, shopper.principal, self.programs[kind], request)
+                if kind == "check_in_lottery":  # 签到抽奖: the check-in is a draw
+                    rewards.claim_draw(session, self.demo.now, shopper.principal, self.programs[kind])
+                else:
+                    rewards.claim(session, self.demo.now, shopper.principal, self.programs[kind], request)
         except reward_rules.RewardBudgetSpent:
             self.demo.tally["reward claims over budget"] += 1
             return
@@ -171,7 +220,8 @@ class RewardDesk:
                 f"follow, {tally['favourite rewards']} favourite and {tally['review rewards']} review gifts, "
                 f"{tally['red_packet rewards']} red packets, and drew {len(draws)} lottery tickets "
                 f"({sum(1 for o in draws if o == 'won')} won); {tally['reward programs ended by budget']} ended "
-                f"with their budget spent")
+                f"with their budget spent; {tally['check_in_lottery rewards']} check-in draws, "
+                f"{tally['card rewards']} 新客卡 claimed, {tally['trial rewards']} trial applications")
 
 
 def _smallest(program: RewardProgram) -> int:

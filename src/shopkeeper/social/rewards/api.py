@@ -39,7 +39,10 @@ def _actions(ctx: Ctx, program: RewardProgram) -> list[str]:
     actor: Principal = ctx.actor
     live = rules.is_live(program.status, program.starts_at, program.ends_at, ctx.now())
     if actor.role is Role.BUYER:
-        return ["claim"] if live and kinds.kind_of(program.kind).trigger == "claim" else []
+        kind = kinds.kind_of(program.kind)
+        if not live or kind.trigger != "claim":
+            return []
+        return ["draw"] if kind.grants == "draw" else ["claim"]
     owns = actor.is_operator if program.store_id is None else actor.role is Role.STAFF and actor.store_id == program.store_id
     return ["end"] if owns and program.status == "active" else []
 
@@ -47,8 +50,8 @@ def _actions(ctx: Ctx, program: RewardProgram) -> list[str]:
 @router.post("/rewards/programs", status_code=201)
 def create_program(body: ProgramIn, ctx: Ctx) -> ProgramOut:
     """Start a reward program: a store's (its staff) or the platform's (the operator). Its kind says what earns it
-    (a claim: check-in, follow, favourite, red packet; an order paid: lottery; completed: cash back, free order) and
-    what it grants; the budget (count and/or money) and the per-person limit are never exceeded."""
+    (a claim: check-in, follow, favourite, red packet, card, trial application; a check-in draw; an order paid:
+    lottery; completed: cash back, free order) and what it grants; a free trial draws its winners when it ends; the budget (count and/or money) and the per-person limit are never exceeded."""
     with ctx.transaction() as session:
         return _out(session, ctx, service.create_program(session, ctx.now(), ctx.actor, body.to_spec()))
 
@@ -80,7 +83,8 @@ def end_program(program_id: IdPath, ctx: Ctx) -> ProgramOut:
 def claim(program_id: IdPath, body: ClaimIn, ctx: Ctx, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     """A buyer's action the program rewards: check in (once a day, the store's day), follow the store (while
     following it, through `PUT /stores/{id}/follow`; once per store, however often the buyer comes back), favourite a product (once per product), review a line of a completed order (once per line), grab a red packet
-    (once). The grant is a coupon, points or money.
+    (once), claim a store's card (once; its coupon prices your later orders), apply for a free trial (once; the
+    grant row holds no reward until the draw at the trial's end). The grant is a coupon, points or money.
     Send an `Idempotency-Key` to retry safely."""
 
     def use_case(session):  # type: ignore[no-untyped-def]
@@ -89,6 +93,18 @@ def claim(program_id: IdPath, body: ClaimIn, ctx: Ctx, idempotency_key: Idempote
 
     return run_once(ctx, f"key:{ctx.actor.key_id}:reward-claim", idempotency_key,
                     {"program_id": program_id, **body.model_dump(mode="json")}, use_case)
+
+
+@router.post("/rewards/programs/{program_id}/draw", status_code=201, response_model=DrawOut)
+def claim_draw(program_id: IdPath, ctx: Ctx, idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    """签到抽奖, a buyer: check in and draw once from the prize pool, once per store day. The draw is recorded with
+    its seed; the prize (if any) is granted within its stock and the program's budget.
+    Send an `Idempotency-Key` to retry safely."""
+
+    def use_case(session):  # type: ignore[no-untyped-def]
+        return 201, DrawOut.of(service.claim_draw(session, ctx.now(), ctx.actor, program_id)).model_dump(mode="json")
+
+    return run_once(ctx, f"key:{ctx.actor.key_id}:reward-draw", idempotency_key, {"program_id": program_id}, use_case)
 
 
 @router.post("/rewards/programs/{program_id}/invitations", status_code=201)

@@ -157,3 +157,11 @@ def free_order_hour(paid_at: datetime, timezone: str, minutes: int, hours: list[
 def free_order_amount(total_minor: int, cap_minor: int) -> int:
     """免单: what the buyer paid comes back, up to the program's cap."""
     return min(total_minor, cap_minor)
+
+
+# --- free trials (免费试用) --------------------------------------------------------------------------
+
+def trial_winners(rolls: dict[int, int], units: int) -> list[int]:
+    """免费试用: the buyers (keys) whose rolls (values, each from its recorded seed, as a lottery draw's) are the
+    `units` lowest win; a tie goes to the lower buyer id. Anyone holding the draws can replay the choice."""
+    return [buyer for _, buyer in sorted((roll, buyer) for buyer, roll in rolls.items())][:units]

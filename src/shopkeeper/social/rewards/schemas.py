@@ -15,7 +15,8 @@ from shopkeeper.social.rewards.service import ClaimRequest, PrizeSpec, ProgramSp
 
 Minor = Annotated[int, Field(ge=1, le=MOST, description="integer minor units, e.g. 500 = 5.00")]
 Count = Annotated[int, Field(ge=1, le=10_000_000)]
-KindName = Literal["check_in", "follow", "favourite", "review", "invite", "lottery", "cash_back", "free_order", "red_packet"]
+KindName = Literal["check_in", "follow", "favourite", "review", "invite", "lottery", "cash_back", "free_order", "red_packet",
+                   "trial", "check_in_lottery", "card"]
 assert set(KindName.__args__) == set(KINDS)  # type: ignore[attr-defined]  # the registry and the schema agree
 
 
@@ -47,21 +48,24 @@ class ProgramIn(In):
     store_id: Id | None = Field(default=None, description="the store's program (its staff); omit: the platform's (the operator)")
     kind: KindName = Field(description="check_in 签到有礼 | follow 关注送券 | favourite 收藏有礼 | review 好评有礼 | "
                                        "invite 邀请有礼 | lottery 满就抽奖 | cash_back 返现 | free_order 整点免单 | "
-                                       "red_packet 红包")
+                                       "red_packet 红包 | trial 免费试用 | check_in_lottery 签到抽奖 | "
+                                       "card 先领卡再购买")
     name: Name
     terms: dict[str, int | bool | list[Annotated[int, Field(ge=0, le=MOST)]] | None] = Field(
         default_factory=dict, max_length=8,
         description="the kind's terms: lottery threshold_minor; cash_back percent_bp, cap_minor, threshold_minor, "
                     "as_points; free_order hours, minutes, cap_minor; red_packet total_minor, packets, min_minor; "
-                    "favourite product_ids")
-    reward: RewardIn | None = Field(default=None, description="what one grant gives (check_in, follow, favourite, review, invite)")
+                    "favourite product_ids; trial sku_id, units (the count budget); card cards (the count budget)")
+    reward: RewardIn | None = Field(default=None, description="what one grant gives (check_in, follow, favourite, review, invite; "
+                                                                        "trial and card: a coupon)")
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = Field(default=None, description="a platform program's")
     budget_count: Count | None = Field(default=None, description="at most this many grants")
     budget_minor: Minor | None = Field(default=None, description="at most this much money paid as credits")
     per_person_limit: Count | None = Field(default=None, description="grants one buyer may get in the program")
     starts_at: Moment
     ends_at: Moment | None = None
-    prizes: list[PrizeIn] = Field(default_factory=list, max_length=20, description="a lottery's prize pool")
+    prizes: list[PrizeIn] = Field(default_factory=list, max_length=20,
+                                  description="a lottery's or a check-in lottery's prize pool")
 
     def to_spec(self) -> ProgramSpec:
         return ProgramSpec(store_id=self.store_id, kind=self.kind, name=self.name, starts_at=self.starts_at,
@@ -102,6 +106,7 @@ class ProgramOut(BaseModel):
     created_at: datetime
     prizes: list[PrizeOut]
     allowed_actions: list[str] = Field(description="claim: POST /rewards/programs/{id}/claim (buyers, claim kinds); "
+                                                   "draw: POST /rewards/programs/{id}/draw (buyers, check-in lotteries); "
                                                    "end: POST /rewards/programs/{id}/end (the owner)")
 
     @classmethod
@@ -156,7 +161,8 @@ class GrantOut(BaseModel):
     store_id: int | None
     buyer_id: int
     trigger: str = Field(description="why: day:YYYY-MM-DD (check-in), follow, product:ID, line:ORDER:SKU (review), packet, "
-                                     "order:ID, draw:ID")
+                                     "order:ID, draw:ID, card, apply (a free-trial application: "
+                                     "reward_type none)")
     reward_type: str
     coupon_id: int | None
     points: int
@@ -187,7 +193,8 @@ class DrawOut(BaseModel):
     roll: int
     drawn_prize_id: int | None
     prize_id: int | None = Field(description="the prize granted: none when the roll missed or its stock or the budget was gone")
-    outcome: str = Field(description="won | no_prize | out_of_stock | budget_spent | limit_reached")
+    outcome: str = Field(description="won | no_prize | out_of_stock | budget_spent | limit_reached (a free trial: "
+                                     "the `units` lowest rolls won)")
     grant_id: int | None
     at: datetime
 

@@ -26,12 +26,14 @@ from shopkeeper.customers import service as customers
 from shopkeeper.db import newest_first
 from shopkeeper.errors import DomainError, InvalidInput, NotAllowedInState, NotFound
 from shopkeeper.orders import service as orders
+from shopkeeper.promotions import codec
 from shopkeeper.promotions import service as promotions
 from shopkeeper.scope import SYSTEM, require_role, require_store_manager, scoped
 from shopkeeper.settings import DEFAULT_PLATFORM_TIMEZONE
 from shopkeeper.social.rewards import draws, grants, kinds, rules
 from shopkeeper.social.rewards.grants import subject
 from shopkeeper.social.rewards.models import (
+    LotteryDraw,
     RedPacket,
     RewardGrant,
     RewardInvitation,
@@ -86,11 +88,24 @@ def create_program(session: Session, now: datetime, actor: Principal, spec: Prog
     if spec.ends_at is not None and spec.ends_at <= spec.starts_at:
         raise InvalidInput("a program ends after it starts")
     reward = None
-    if kind.grants == "invite" or kind.grants == "reward" and kind.trigger == "claim":
+    if kind.grants in ("invite", "apply") or kind.grants == "reward" and kind.trigger == "claim":
         if spec.reward is None:
             raise InvalidInput("say what the program gives (reward)")
         reward = _owned_reward(session, spec.store_id, spec.reward, kind.trigger)
+        if reward.type not in kind.reward_types:
+            raise InvalidInput(f"a {kind.name} program gives {' or '.join(kind.reward_types)}, not {reward.type}")
+        if kind.private_coupon and reward.type == "coupon" and reward.template_id is not None and \
+                promotions.get_coupon_template(session, SYSTEM, reward.template_id).code is None:
+            raise InvalidInput(f"a {kind.name} program's coupon is a code coupon, off the claimable list: only the "
+                               "program gives it")
     budget_count, budget_minor = spec.budget_count, spec.budget_minor
+    fixed = kind.budget_count(terms)
+    if fixed is not None:
+        budget_count = fixed  # the terms fix it: a card's number of cards, a trial's units
+    if kind.grants == "apply":
+        if spec.store_id is None or spec.ends_at is None:
+            raise InvalidInput("a free trial is a store's and has an end: its winners are drawn when it ends")
+        _check_trial_coupon(session, spec.store_id, terms["sku_id"], reward)
     if kind.grants == "packet":
         if spec.store_id is None:
             raise InvalidInput("a red-packet pool is a store's: its packets are paid out of the store's balance")
@@ -118,6 +133,8 @@ def create_program(session: Session, now: datetime, actor: Principal, spec: Prog
         split = rules.split_packets(terms["total_minor"], terms["packets"], terms["min_minor"],
                                     random.Random(secrets.token_hex(16)))
         session.add_all(RedPacket(program_id=program.id, seq=n, amount_minor=amount) for n, amount in enumerate(split, 1))
+    if kind.grants == "apply":
+        draws.schedule_trial(session, program)
     events.record(session, now, "reward.program_created", subject(program), program.store_id, kind=program.kind,
                   name=program.name, budget_count=budget_count, budget_minor=budget_minor, currency=currency)
     return program
@@ -133,6 +150,17 @@ def _owned_reward(session: Session, store_id: int | None, raw: dict[str, Any], t
     if reward.type == "credit" and store_id is None and trigger == "claim":
         raise InvalidInput("a platform program pays money only on an order's store; give coupons or points")
     return reward
+
+
+def _check_trial_coupon(session: Session, store_id: int, sku_id: int, reward: rules.Reward | None) -> None:
+    """免费试用: the trial gives one of the store's own SKUs on sale, and its coupon covers that SKU at checkout."""
+    sku = catalog.sellable_sku(session, store_id, sku_id)
+    assert reward is not None and reward.template_id is not None
+    template = promotions.get_coupon_template(session, SYSTEM, reward.template_id)
+    product = catalog.skus_with_products(session, [sku.id])[1][sku.product_id]
+    if not codec.decode_scope(template.rule["scope"], template.store_id).covers(store_id, product.category_id,
+                                                                                sku.product_id, sku.id):
+        raise InvalidInput(f"coupon {template.id} does not cover SKU {sku_id}, the trial's")
 
 
 def end_program(session: Session, now: datetime, actor: Principal, program_id: int) -> RewardProgram:
@@ -195,7 +223,36 @@ class ClaimRequest:
 
 def claim(session: Session, now: datetime, actor: Principal, program_id: int,
           request: ClaimRequest = ClaimRequest()) -> RewardGrant:
-    """The buyer's action the program rewards; once per trigger (a day, a follow, a product, an order line, a packet)."""
+    """The buyer's action the program rewards; once per trigger (a day, a follow, a product, an order line, a packet,
+    a card); a free trial's application (a grant row of no reward: the winners are drawn when the trial ends)."""
+    program, kind, trigger = _claimed(session, now, actor, program_id, request)
+    assert actor.buyer_id is not None
+    if kind.grants == "draw":
+        raise rules.RewardUnavailable("this program's claim is a draw: POST its draw")
+    if kind.grants == "packet":
+        return _grab(session, now, program, actor.buyer_id)
+    if kind.grants == "apply":
+        applied = grants.claim_trigger(session, now, program, actor.buyer_id, draws.APPLY)
+        events.record(session, now, "reward.applied", subject(program), program.store_id, buyer_id=actor.buyer_id)
+        return applied
+    assert program.reward is not None
+    if kind.once_per_store:
+        _once_per_store(session, program, actor.buyer_id, trigger)
+    return grants.grant(session, now, program, actor.buyer_id, trigger, rules.reward_of(program.reward))
+
+
+def claim_draw(session: Session, now: datetime, actor: Principal, program_id: int) -> LotteryDraw:
+    """签到抽奖: the buyer's check-in is one draw from the prize pool, once per store day (the lottery's own draw)."""
+    program, kind, trigger = _claimed(session, now, actor, program_id, ClaimRequest())
+    assert actor.buyer_id is not None
+    if kind.grants != "draw":
+        raise rules.RewardUnavailable("this program grants by claim, not by a draw")
+    return draws.draw(session, now, program, actor.buyer_id, trigger, program.store_id)
+
+
+def _claimed(session: Session, now: datetime, actor: Principal, program_id: int,
+             request: ClaimRequest) -> tuple[RewardProgram, kinds.Kind, str]:
+    """A buyer's claim on a live claim program, and the trigger it counts as (the kind's `key`)."""
     require_role(actor, Role.BUYER)
     assert actor.buyer_id is not None
     program = get_program(session, actor, program_id)
@@ -207,13 +264,8 @@ def claim(session: Session, now: datetime, actor: Principal, program_id: int,
     follows = program.store_id is not None and customers.is_fan(session, actor.buyer_id, program.store_id)
     facts = kinds.ClaimFacts(now, _timezone(session, program.store_id), program.store_id, request.product_id,
                              _line(session, actor, request), follows)
-    trigger = kind.module.key(program.terms, facts)
-    if kind.grants == "packet":
-        return _grab(session, now, program, actor.buyer_id)
-    assert program.reward is not None
-    if kind.once_per_store:
-        _once_per_store(session, program, actor.buyer_id, trigger)
-    return grants.grant(session, now, program, actor.buyer_id, trigger, rules.reward_of(program.reward))
+    trigger: str = kind.module.key(program.terms, facts)
+    return program, kind, trigger
 
 
 def _once_per_store(session: Session, program: RewardProgram, buyer_id: int, trigger: str) -> None:
@@ -344,13 +396,15 @@ def list_grants(session: Session, actor: Principal, program_id: int | None, limi
 
 @dataclass(frozen=True)
 class ProgramFigures:
-    """A program on the console's board: its budget spent and left, its grants and the buyers who got them."""
+    """A program on the console's board: its budget spent and left, its grants and the buyers who got them, and (a
+    free trial) how many applied."""
 
     program: RewardProgram
     grants: int
     buyers: int
     count_left: int | None
     money_left: int | None
+    applicants: int = 0
 
 
 def board(session: Session, actor: Principal, store_id: int | None) -> list[ProgramFigures]:
@@ -374,6 +428,11 @@ def figures_of(session: Session, programs: Sequence[RewardProgram]) -> list[Prog
         select(RewardGrant.program_id, func.count(), func.count(RewardGrant.buyer_id.distinct()))
         .where(RewardGrant.program_id.in_([p.id for p in programs]), RewardGrant.reward_type != "none")
         .group_by(RewardGrant.program_id)).all()}
+    applied = {pid: n for pid, n in session.execute(
+        select(RewardGrant.program_id, func.count())
+        .where(RewardGrant.program_id.in_([p.id for p in programs]), RewardGrant.trigger == draws.APPLY)
+        .group_by(RewardGrant.program_id)).all()}
     return [ProgramFigures(p, *counts.get(p.id, (0, 0)),
                            None if p.budget_count is None else p.budget_count - p.spent_count,
-                           None if p.budget_minor is None else p.budget_minor - p.spent_minor) for p in programs]
+                           None if p.budget_minor is None else p.budget_minor - p.spent_minor,
+                           applied.get(p.id, 0)) for p in programs]

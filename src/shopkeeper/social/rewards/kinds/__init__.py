@@ -1,15 +1,21 @@
 """The registry of reward kinds: one module per kind, one line per kind in `KINDS` below.
 
 A kind's module says what sets it off (`TRIGGER`: a buyer's `claim` through the API, an order `paid` or
-`completed` heard from orders), how it grants (`GRANTS`: the program's `reward` to the buyer, a lottery `draw`, a red `packet`, or, `invite`, the
-reward to whoever invited the order's buyer),
+`completed` heard from orders), how it grants (`GRANTS`: the program's `reward` to the buyer, a lottery `draw`, a red `packet`,
+`invite`, the reward to whoever invited the order's buyer, or `apply`, an application: winners are drawn when the
+program ends, by a durable timer, and get the reward),
 checks its own `terms` (`check_terms`), and answers its trigger:
 
 - a claim kind, `key(terms, facts: ClaimFacts) -> str`: the trigger a claim counts as (once per key per buyer:
   the day for a check-in, `follow` for a follow, the product for a favourite, the order line for a review);
   `ONCE_PER_STORE = True` (optional) makes a key once per buyer across every program of the store, not per program;
+  a `draw` claim kind draws from the prize pool at each claim (签到抽奖);
 - an order kind, `earns(terms, reward, order: OrderFacts) -> Reward | None`: what the order earns (a draw kind:
   any reward means one draw), or nothing.
+
+Optional: `REWARDS`, the reward types the kind may give (default: any); `PRIVATE_COUPON = True`, its coupon is a
+code coupon (off the buyers' claimable list, so only the program gives it); `budget_count(terms) -> int`, a count
+budget the terms fix (a card's number of cards, a trial's units), taking the place of the program's own.
 
 To add a kind: write `kinds/<kind>.py` with those names, then add its line to `KINDS`. The service, the API's
 schema (`kind` is one of `KINDS`) and the console ask the registry; nothing else names kinds.
@@ -24,8 +30,10 @@ from typing import Any, Literal
 
 from shopkeeper.errors import InvalidInput
 from shopkeeper.social.rewards.kinds import (
+    card,
     cash_back,
     check_in,
+    check_in_lottery,
     favourite,
     follow,
     free_order,
@@ -33,10 +41,11 @@ from shopkeeper.social.rewards.kinds import (
     lottery,
     red_packet,
     review,
+    trial,
 )
 
 Trigger = Literal["claim", "paid", "completed"]
-Grants = Literal["reward", "draw", "packet", "invite"]
+Grants = Literal["reward", "draw", "packet", "invite", "apply"]
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,21 @@ class Kind:
         """A grant of this kind is once per buyer and store, whichever of the store's programs granted it."""
         return bool(getattr(self.module, "ONCE_PER_STORE", False))
 
+    @property
+    def reward_types(self) -> tuple[str, ...]:
+        """The reward types a program of this kind may give."""
+        return tuple(getattr(self.module, "REWARDS", ("coupon", "points", "credit")))
+
+    @property
+    def private_coupon(self) -> bool:
+        """The program's coupon must be one buyers cannot claim by themselves (a code coupon)."""
+        return bool(getattr(self.module, "PRIVATE_COUPON", False))
+
+    def budget_count(self, terms: dict[str, Any]) -> int | None:
+        """The count budget the kind's terms fix, if they fix one."""
+        fixed = getattr(self.module, "budget_count", None)
+        return None if fixed is None else int(fixed(terms))
+
     def check_terms(self, terms: dict[str, Any]) -> dict[str, Any]:
         checked: dict[str, Any] = self.module.check_terms(terms)
         return checked
@@ -103,6 +127,9 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("cash_back", cash_back),  # 返现
     Kind("free_order", free_order),  # 免单, 整点免单
     Kind("red_packet", red_packet),  # 红包
+    Kind("trial", trial),  # 免费试用
+    Kind("check_in_lottery", check_in_lottery),  # 签到抽奖
+    Kind("card", card),  # 先领卡再购买 (新客卡, 会员卡)
 )}
 
 
