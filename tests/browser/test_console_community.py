@@ -116,11 +116,14 @@ def test_a_leaders_page_shows_the_closed_waves_pick_list_in_both_languages(tab: 
     assert sum(int(lines.nth(i).inner_text()) for i in range(lines.count())) == sum(totals.values())
     assert tab.locator("table.waves tbody tr").first.get_attribute("data-status") == "closed"
     assert tab.locator("[data-field=frozen]").inner_text() == "¥0.00"
+    assert tab.locator("[data-field=payable]").inner_text() == "¥0.00"
+    assert "No payout requests." in tab.locator("#payouts").inner_text()
 
     tab.click("a.lang-switch")
     assert tab.locator("h1").inner_text().startswith("团长 王阿姨")
     assert "本自提点各 SKU 件数（共 6 件）" in tab.locator("section[data-pick-list]").inner_text()
     assert "已截单，待配货" in tab.locator("table.waves").inner_text()
+    assert "当前可提现" in tab.locator("[data-commission]").inner_text() and "暂无提现申请。" in tab.locator("#payouts").inner_text()
 
 
 def test_the_wave_board_lists_the_closed_wave_and_opens_its_pick_list_in_both_languages(tab: Any, town: Town) -> None:
