@@ -196,7 +196,8 @@ def board(session: Session, actor: Principal, store_id: int) -> list[dict[str, A
     require_store_manager(actor, store_id)
     rows = session.scalars(select(Promoter).where(Promoter.store_id == store_id).order_by(Promoter.id))
     waiting = {promoter_id: int(n) for promoter_id, n in session.execute(select(Payout.promoter_id, func.count()).where(
-        Payout.store_id == store_id, Payout.status == PayoutStatus.REQUESTED.value).group_by(Payout.promoter_id))}
+        Payout.store_id == store_id, Payout.promoter_id.is_not(None), Payout.status == PayoutStatus.REQUESTED.value)
+        .group_by(Payout.promoter_id))}
     return [{"promoter_id": p.id, "buyer_id": p.buyer_id, "code": p.code, "level": p.level, "joined_at": p.joined_at,
              "released_sales_minor": p.released_sales_minor, "frozen_minor": p.frozen_minor,
              "released_minor": p.released_minor, "clawed_back_minor": p.clawed_back_minor,
