@@ -48,6 +48,8 @@ def test_a_leader_asks_for_released_commission_and_staff_approve_or_reject(town:
     # then 4.00 left commission_payable for the provider; 2.00 is still the leader's to ask for, and no more
     books = town.books()
     assert books["commission_payable"] == 200
+    figures = me.get(f"/leaders/{leader}/page")["payouts"]
+    assert (figures["paid_out"]["minor"], figures["payable"]["minor"]) == (400, 200)
     assert me.post(path, {"amount": "2.01"}, expect=409)["code"] == "payout-exceeds-balance"
     me.post(path, {"amount": "2.00"}, expect=201)
     # another leader, another store's staff see none of it

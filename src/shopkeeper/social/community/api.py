@@ -138,11 +138,12 @@ def suspend(leader_id: IdPath, ctx: Ctx) -> LeaderOut:
 
 @router.get("/leaders/{leader_id}/page")
 def leader_page(leader_id: IdPath, ctx: Ctx, wave_id: IdQuery = None) -> LeaderViewOut:
-    """A leader's page (store staff, the leader): their point, commission frozen / released / clawed back, the waves
-    with orders at their point, and one wave's pick list for them (the newest unless `wave_id`)."""
+    """A leader's page (store staff, the leader): their point, commission frozen / released / clawed back, paid out
+    and payable, the waves with orders at their point, and one wave's pick list for them (the newest unless
+    `wave_id`)."""
     with ctx.read() as session:
         view = waves.leader_view(session, ctx.actor, leader_id, wave_id)
-        return LeaderViewOut.of(view, ctx.actor.role is not Role.BUYER)
+        return LeaderViewOut.of(view, ctx.actor.role is not Role.BUYER, payouts.balance(session, ctx.actor, leader_id))
 
 
 # --- a leader's payouts: the leader asks; store staff approve or reject -------------------------------------
