@@ -35,9 +35,9 @@ if TYPE_CHECKING:
 
 Fate = Literal["complete", "expire", "live"]  # live: opened near the end, still filling when the demo stops
 FATES: tuple[Fate, ...] = ("complete", "expire")
-FATE_WEIGHTS = (75, 25)
-POOLS_PER_DAY = 2.0
-OFFER_NAME, THRESHOLD_ITEMS, PERCENT_OFF, TIME_LIMIT_HOURS, TEAS = "好茶拼单 满6件7折", 6, Decimal("30"), 24, 6
+FATE_WEIGHTS = (80, 20)
+POOLS_PER_DAY = 1.0  # a handful a week: each is three or four orders more for the demo to build
+OFFER_NAME, THRESHOLD_ITEMS, PERCENT_OFF, TIME_LIMIT_HOURS, TEAS = "好茶拼单 满4件7折", 4, Decimal("30"), 24, 6
 ATTEMPTS = 5  # a buyer refused (already in the pool, the tea out of stock): another one tries, this many times at most
 LIVE_BEFORE_END = timedelta(hours=5)
 
@@ -66,7 +66,7 @@ class PoolDesk:
 
     def launch(self, shop: DemoShop, taken: Collection[int] = ()) -> None:
         """Its most popular plentiful teas but those it sells in groups (`taken`: a pool draws on the same shelf, and
-        the group buys' live group needs stock at the end) on one pool offer: six items in the basket take 30% off
+        the group buys' live group needs stock at the end) on one pool offer: four items in the basket take 30% off
         each, enough to beat the store-wide offers it does not stack with."""
         self.shop = shop
         self.sku_ids = [i.sku_id for i in sorted((i for i in shop.items if not i.scarce and i.sku_id not in taken),
@@ -104,7 +104,7 @@ class PoolDesk:
             return
         self.demo.tally["pools opened"] += 1
         self.demo.later(self.demo.now + timedelta(minutes=self.rng.uniform(1, 8)), self.pay, pool, opener, order_id)
-        if fate == "expire":  # a friend or two, one item each: short of the count when time runs out
+        if fate == "expire":  # a friend at most, one item each: short of the count when time runs out
             for _ in range(self.rng.randint(0, THRESHOLD_ITEMS - 3)):
                 self.demo.later(self.demo.now + timedelta(hours=self.rng.uniform(0.5, TIME_LIMIT_HOURS - 2)), self.join, pool)
             self.demo.later(self.demo.now + timedelta(hours=TIME_LIMIT_HOURS, minutes=5), self.after_expiry, pool)
@@ -167,8 +167,8 @@ class PoolDesk:
             return pools.get_pool(session, self.shop.staff, str(pool.id)).status
 
     def _lines(self, fate: Fate) -> list[LineRequest]:
-        """A tea or two of one kind; one item where the pool is to fall short."""
-        return [LineRequest(self.rng.choice(self.sku_ids), 1 if fate == "expire" else self.rng.choice((1, 1, 2)))]
+        """A tea or two of one kind; one item where the pool is to fall short (or still be short at the end)."""
+        return [LineRequest(self.rng.choice(self.sku_ids), 1 if fate != "complete" else self.rng.choice((1, 1, 2)))]
 
     def _shopper(self) -> DemoShopper:
         assert self.shop is not None
