@@ -107,7 +107,8 @@ class PoolDesk:
         if fate == "expire":  # a friend at most, one item each: short of the count when time runs out
             for _ in range(self.rng.randint(0, THRESHOLD_ITEMS - 3)):
                 self.demo.later(self.demo.now + timedelta(hours=self.rng.uniform(0.5, TIME_LIMIT_HOURS - 2)), self.join, pool)
-            self.demo.later(self.demo.now + timedelta(hours=TIME_LIMIT_HOURS, minutes=5), self.after_expiry, pool)
+        if fate != "live":  # a pool meant to complete may still run out of time (a tea sold out): counted as refunded
+            self.demo.later(self.demo.now + timedelta(hours=TIME_LIMIT_HOURS, minutes=10), self.after_expiry, pool)
 
     def join(self, pool: Pool, attempts: int = ATTEMPTS) -> None:
         """Add an order by the share code, then pay it soon after."""
@@ -145,6 +146,7 @@ class PoolDesk:
             self.demo.later(self.demo.now + timedelta(hours=hours), self.join, pool)
 
     def after_expiry(self, pool: Pool) -> None:
+        """The expiry timer has settled a pool short of its count: every member was refunded."""
         if self._status(pool) == PoolStatus.FAILED:
             self.demo.tally["pools refunded"] += 1
 
