@@ -41,6 +41,7 @@ from shopkeeper.social.distribution.models import Attribution, Commission, Distr
 from shopkeeper.social.groupbuys.models import GroupBuy, GroupBuyMember
 from shopkeeper.social.packets import service as packets
 from shopkeeper.social.packets.models import PacketEntry, PacketProgram, PlatformPacket
+from shopkeeper.social.pools.models import Pool, PoolMember
 from shopkeeper.social.rewards.models import LotteryDraw, RewardGrant, RewardProgram
 from shopkeeper.timers import Timer
 from support import BACKENDS
@@ -159,6 +160,7 @@ def test_demo_builds_a_consistent_shop(built: Built) -> None:
         assert_taobao_ships_on_time_mostly_not_always(session)
         assert_a_filed_carrier_ships_and_receipts_are_extended(session)
         assert_group_buys_fill_fail_and_run_live(session)
+        assert_pools_complete_expire_and_run_live(session)
         assert_influencers_sell_live_and_through_a_task(session)
         assert_platform_red_packets_rain_and_pay_in_both_currencies(session)
         assert_buyers_follow_the_stores_and_fans_get_their_price(session)
@@ -281,6 +283,29 @@ def assert_group_buys_fill_fail_and_run_live(session: Session) -> None:
     assert count(session, Order.id, Order.held_for_group.is_not(None), Order.status == OrderStatus.SHIPPED) == 0
 
 
+def assert_pools_complete_expire_and_run_live(session: Session) -> None:
+    """拼单: pools whose paid basket reached the count complete and their orders ship; some run out of time and the
+    timer refunds every paid member in full; one is still filling at the end, short of the count."""
+    statuses = Counter(session.scalars(select(Pool.status)))
+    assert statuses["complete"] > statuses["failed"] > 0 and statuses["open"] >= 1, statuses
+    assert count(session, Pool.id, Pool.status == "complete", Pool.paid_units < Pool.threshold) == 0
+    assert count(session, Pool.id, Pool.status == "open", Pool.expires_at > END, Pool.paid_units < Pool.threshold) \
+        == statuses["open"]
+    failed = list(session.execute(select(Order.id, Order.status, Order.close_reason, Order.paid_at)
+                                  .join(PoolMember, PoolMember.order_id == Order.id)
+                                  .join(Pool, Pool.id == PoolMember.pool_id).where(Pool.status == "failed")))
+    assert failed and all((status, reason) == (OrderStatus.CLOSED, "pool_failed") for _, status, reason, _ in failed)
+    closed = {e.subject: e.data for e in session.scalars(select(Event).where(Event.type == "order.closed"))}
+    paid = [order_id for order_id, _, _, paid_at in failed if paid_at is not None]
+    assert paid and all(closed[f"order:{order_id}"] == {"reason": "pool_failed", "by": "pool", "refunded": True}
+                        for order_id in paid)
+    shipped = count(session, Order.id, Order.shipped_at.is_not(None),
+                    Order.id.in_(select(PoolMember.order_id).join(Pool, Pool.id == PoolMember.pool_id)
+                                 .where(Pool.status == "complete")))
+    assert shipped > 0
+    assert count(session, Order.id, Order.held_for_pool.is_not(None), Order.status == OrderStatus.SHIPPED) == 0
+
+
 def assert_influencers_sell_live_and_through_a_task(session: Session) -> None:
     """RULES.md §4.3: two influencers signed; the live session's viewers' paid orders are attributed to it; the task
     was sent back once, approved, its fee paid; its code brought orders too."""
@@ -385,9 +410,10 @@ def test_a_month_releases_commissions_and_pays_promoters(month: Built) -> None:
     with month.db.read() as session:
         # then commission frozen early was released by the timer once the case window closed, into the promoters'
         # balances; staff approved payouts out of them, and one asked for at the end waits for them
-        # (a community leader's commission is frozen at pickup, days after shipment: the window runs from shipment)
+        # (a promoter's: frozen at payment; a community leader's is frozen at pickup, after the parcel reached the point
+        # whose delivery starts the window, so less than the window before its release)
         released = list(session.scalars(select(Commission).where(Commission.status == "released",
-                                                                  Commission.promoter_id.is_not(None))))
+                                                                 Commission.promoter_id.is_not(None))))
         assert released
         for c in released:
             assert c.release_at is not None and c.released_at == c.release_at and c.release_at - c.frozen_at >= timedelta(days=25)

@@ -116,8 +116,30 @@ def test_a_leaders_page_shows_the_closed_waves_pick_list_in_both_languages(tab: 
     assert sum(int(lines.nth(i).inner_text()) for i in range(lines.count())) == sum(totals.values())
     assert tab.locator("table.waves tbody tr").first.get_attribute("data-status") == "closed"
     assert tab.locator("[data-field=frozen]").inner_text() == "¥0.00"
+    assert tab.locator("[data-field=payable]").inner_text() == "¥0.00"
+    assert "No payout requests." in tab.locator("#payouts").inner_text()
 
     tab.click("a.lang-switch")
     assert tab.locator("h1").inner_text().startswith("团长 王阿姨")
     assert "本自提点各 SKU 件数（共 6 件）" in tab.locator("section[data-pick-list]").inner_text()
     assert "已截单，待配货" in tab.locator("table.waves").inner_text()
+    assert "当前可提现" in tab.locator("[data-commission]").inner_text() and "暂无提现申请。" in tab.locator("#payouts").inner_text()
+
+
+def test_the_wave_board_lists_the_closed_wave_and_opens_its_pick_list_in_both_languages(tab: Any, town: Town) -> None:
+    # from the leaders, the board; its row counts the wave's orders; its link opens the wave's pick list
+    tab.goto("/community/leaders")
+    tab.click("[data-action=waves]")
+    row = tab.locator("table.waves tbody tr").first
+    assert row.get_attribute("data-status") == "closed" and "20:00" in row.inner_text()
+    assert row.locator("[data-field=orders]").inner_text() == "2"
+    assert row.locator("[data-field=collected]").inner_text() == "0"
+    row.locator("[data-action=pick-list]").click()
+    assert "Units per SKU for the wave (6 in all)" in tab.locator("section[data-pick-list]").inner_text()
+    share = tab.locator("section[data-leader-share]")
+    assert share.count() == 1 and "2 orders, 6 units for this point" in share.inner_text()
+
+    tab.click("a.lang-switch")
+    assert "本波次各 SKU 件数（共 6 件）" in tab.locator("section[data-pick-list]").inner_text()
+    tab.click("text=← 全部波次")
+    assert "已截单，待配货" in tab.locator("table.waves").inner_text() and tab.locator("h1").inner_text() == "配送波次"

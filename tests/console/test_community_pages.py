@@ -85,3 +85,44 @@ def test_staff_deliver_the_wave_and_hand_over_an_order_by_its_code_from_the_lead
     assert town.shop.staff.get(f"/orders/{order['id']}")["status"] == "completed"
     again = staff.post(f"/community/leaders/{leader}/pickups", data={"code": code}, headers=ORIGIN)
     assert again.status_code == 409 and "该提货码对应的订单已被提货" in text_of(again.text)  # the page remembers 中文
+
+
+def test_staff_approve_and_reject_a_leaders_payouts_from_the_leaders_page(client: TestClient, town: CommunityShop) -> None:
+    # given a leader with 6.00 released who asked for 4.00 and then 2.00
+    town.released(2)
+    leader, me = town.leaders[0]["id"], town.leader_buyers[0][2]
+    first = me.post(f"/leaders/{leader}/payouts", {"amount": "4.00"}, expect=201)
+    second = me.post(f"/leaders/{leader}/payouts", {"amount": "2.00"}, expect=201)
+    staff = console(client, town.shop.staff.key)
+    page = ok(staff, f"/community/leaders/{leader}")
+    assert field_of(page, "released") == "¥6.00" and field_of(page, "payable") == "¥6.00"
+    assert "Waiting" in rows(page, "payout-id")[first["id"]]
+    approve = f"/community/leaders/{leader}/payouts/{first['id']}/approve"
+    assert f'action="{approve}"' in page
+
+    # a form from elsewhere is refused; another store's staff find no such leader
+    assert staff.post(approve, headers={"Origin": "https://evil.example"}).status_code == 403
+    stranger = console(client, Shop(town.shop.operator, rulebook="default").staff.key)
+    assert stranger.post(approve, headers=ORIGIN).status_code == 404
+
+    # when staff approve the first and reject the second with a reason
+    done = staff.post(approve, headers=ORIGIN)
+    assert done.status_code == 303 and done.headers["location"] == f"/community/leaders/{leader}?done=approved"
+    rejected = staff.post(f"/community/leaders/{leader}/payouts/{second['id']}/reject", data={"note": "银行卡信息不符"},
+                          headers=ORIGIN)
+    assert rejected.status_code == 303
+
+    # then the page shows 4.00 paid out and 2.00 payable, the decisions, and no form for them any more
+    page = ok(staff, f"/community/leaders/{leader}?done=rejected")
+    assert field_of(page, "paid_out") == "¥4.00" and field_of(page, "payable") == "¥2.00"
+    listed = rows(page, "payout-id")
+    assert "Paid" in listed[first["id"]] and "Rejected" in listed[second["id"]] and "银行卡信息不符" in listed[second["id"]]
+    assert 'data-action="approve"' not in page and "the balance stays the leader's" in text_of(page)
+    assert town.books()["commission_payable"] == 200
+    # approving it again is refused in the page's language
+    again = staff.post(f"{approve}?lang=zh", headers=ORIGIN)
+    assert again.status_code == 409 and "已提现" in text_of(again.text) and "当前可提现" in text_of(again.text)
+
+
+def field_of(page: str, name: str) -> str:
+    return text_of(page.split(f'data-field="{name}">')[1].split("</dd>")[0])

@@ -26,11 +26,13 @@ from shopkeeper.console.marketing import stores_of
 from shopkeeper.console.web import detail, lang_of, not_found, refused_cross_origin, render, same_origin, signed_in
 from shopkeeper.errors import DomainError, NotFound
 from shopkeeper.orders.order_lists import order_facts
-from shopkeeper.social.community import rules, service, waves
+from shopkeeper.social.community import payouts, rules, service, waves
 from shopkeeper.social.community.moves import WaveStatus
+from shopkeeper.social.distribution.moves import PayoutStatus
 
 router = APIRouter(include_in_schema=False)
-DONE = ("delivered", "collected")
+DONE = ("delivered", "collected", "approved", "rejected")
+NOTE_LENGTH = 200  # Payout.note's column
 
 
 @router.get("/community/leaders")
@@ -86,10 +88,13 @@ def _page(request: Request, leader_id: str, principal: Principal | None = None, 
                             [(str(x["sku_code"]), str(x["title"]), int(x["quantity"])) for x in o.lines]) for o in view.orders]
         mine = view.picks.leaders[0] if view.picks and view.picks.leaders else None
         manages = stores.may_manage(view.leader.store_id)
+        balance = payouts.balance(session, who, view.leader.id)
+        asked = [(p, manages and p.status == PayoutStatus.REQUESTED)
+                 for p in payouts.list_payouts(session, who, view.leader.id, filters.PAGE_SIZE, None)]
     return render(request, "community_leader.html", status=status, principal=who, nav="community", v=view, zone=zone,
                   totals=mine.totals if mine else [], orders=orders, units=sum(t.quantity for t in mine.totals) if mine else 0,
                   manages=manages, may_deliver=manages and view.wave is not None and view.wave.status == WaveStatus.CLOSED,
-                  error=error, notice=notice)
+                  balance=balance, payouts=asked, note_length=NOTE_LENGTH, error=error, notice=notice)
 
 
 # --- the two writes: the wave reached the points; a buyer collects with their code -----------------------
@@ -108,6 +113,18 @@ def collect(request: Request, leader_id: str, code: Annotated[str, Form()] = "")
         leader = service.get_leader(session, who, filters.parse_id(leader_id) or 0)
         return waves.collect(session, now, who, leader.pickup_point_id, code[:16])
     return _write(request, leader_id, "collected", use_case, request.query_params.get("wave"))
+
+
+@router.post("/community/leaders/{leader_id}/payouts/{payout_id}/{decision}")
+def decide(request: Request, leader_id: str, payout_id: str, decision: str, note: Annotated[str, Form()] = "") -> Response:
+    """Approve (the money leaves the leader's balance) or reject the leader's payout request (payouts.decide_payout)."""
+    def use_case(session: Session, now: datetime, who: Principal) -> object:
+        payout = filters.parse_id(payout_id)
+        if payout is None or decision not in ("approve", "reject"):
+            raise NotFound(f"payout {payout_id} does not exist")
+        return payouts.decide_payout(session, now, who, filters.parse_id(leader_id) or 0, payout,
+                                     approve=decision == "approve", note=note.strip()[:NOTE_LENGTH] or None)
+    return _write(request, leader_id, "approved" if decision == "approve" else "rejected", use_case, None)
 
 
 def _write(request: Request, leader_id: str, done: str, use_case: Callable[[Session, datetime, Principal], object],

@@ -43,6 +43,7 @@ from shopkeeper.console import (
     receipt_pages,
     reward_pages,
     timeline,
+    wave_pages,
 )
 from shopkeeper.console.display import TimeLeft, time_left
 from shopkeeper.console.i18n import event_label, translate
@@ -291,3 +292,4 @@ router.include_router(reward_pages.router)
 router.include_router(assist_pages.router)
 router.include_router(fan_pages.router)
 router.include_router(community_pages.router)
+router.include_router(wave_pages.router)

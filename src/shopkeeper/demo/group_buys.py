@@ -59,6 +59,7 @@ class GroupBuyDesk:
         self.rng = random.Random(repr(demo.rng.getstate()[1][:8]))  # the run's seed decides it; nothing drawn from the run's
         self.shop: DemoShop | None = None
         self.offers: list[tuple[int, int]] = []  # offer id, group size
+        self.sku_ids: list[int] = []  # the SKUs sold in groups
         self.groups: list[Group] = []
 
     # --- the store's side -------------------------------------------------------------------------
@@ -74,6 +75,7 @@ class GroupBuyDesk:
                 if skus[item.sku_id].product_id not in products and len(items) < len(OFFERS):
                     items.append(item)
                     products.add(skus[item.sku_id].product_id)
+            self.sku_ids = [item.sku_id for item in items]
             for (name, size, share), item in zip(OFFERS, items):
                 spec = groupbuys.OfferSpec(store_id=shop.store_id, sku_id=item.sku_id, name=f"{name}拼团", group_size=size,
                                            group_price_minor=int(round(item.list_price * share, -1)),

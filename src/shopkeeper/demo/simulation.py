@@ -37,6 +37,7 @@ from shopkeeper.demo.fans import FanDesk
 from shopkeeper.demo.group_buys import GroupBuyDesk
 from shopkeeper.demo.opening import ShopOpening
 from shopkeeper.demo.packets import PacketDesk
+from shopkeeper.demo.pools import PoolDesk
 from shopkeeper.demo.rewards import RewardDesk
 from shopkeeper.money import Money
 from shopkeeper.orders.models import Order
@@ -61,6 +62,7 @@ class DemoRun(ShopOpening):
         super().__init__(db, clock, rng, secret, scale, start, end)
         self.desk = AfterSalesDesk(self)
         self.group_desk = GroupBuyDesk(self)
+        self.pool_desk = PoolDesk(self)
         self.content_desk = ContentDesk(self)
         self.packet_desk = PacketDesk(self)
         self.fan_desk = FanDesk(self)
@@ -69,13 +71,14 @@ class DemoRun(ShopOpening):
         self.reward_desk = RewardDesk(self)
         self.assist_desk = AssistDesk(self)
         self.social_desks: tuple[SocialDesk, ...] = (
-            self.group_desk, self.content_desk, self.packet_desk, self.fan_desk, self.community_desk,
+            self.group_desk, self.pool_desk, self.content_desk, self.packet_desk, self.fan_desk, self.community_desk,
             self.distribution_desk, self.reward_desk, self.assist_desk)
 
     def open_shops(self) -> None:
         super().open_shops()
         tea_house = self.shops[0]
         self.group_desk.launch(tea_house)  # the tea house sells in groups (拼团)
+        self.pool_desk.launch(tea_house, self.group_desk.sku_ids)  # and takes a share off baskets friends fill together (拼单)
         self.content_desk.launch(tea_house)  # and through influencers (达人): a live session, a content task
         self.packet_desk.launch(self.shops)  # the platform's red-packet rain over the month (跨店铺红包)
         self.fan_desk.launch(tea_house)  # the tea house prices a tea for its fans (粉丝专享)

@@ -10,10 +10,10 @@ from fastapi.responses import JSONResponse
 
 from shopkeeper.api.deps import Ctx, IdPath, IdQuery, Limit
 from shopkeeper.api.idempotent import run_once
-from shopkeeper.api.schemas import cut_page
+from shopkeeper.api.schemas import cut_page, to_minor
 from shopkeeper.auth import Role
 from shopkeeper.orders.schemas import OrderOut
-from shopkeeper.social.community import service, waves
+from shopkeeper.social.community import payouts, service, waves
 from shopkeeper.social.community.moves import WaveStatus
 from shopkeeper.social.community.schemas import (
     CommunityOrderIn,
@@ -33,6 +33,7 @@ from shopkeeper.social.community.schemas import (
     WaveOut,
     WavePage,
 )
+from shopkeeper.social.distribution.schemas import DecisionIn, PayoutIn, PayoutOut, PayoutPage
 
 router = APIRouter(tags=["community group buying"])
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
@@ -137,11 +138,57 @@ def suspend(leader_id: IdPath, ctx: Ctx) -> LeaderOut:
 
 @router.get("/leaders/{leader_id}/page")
 def leader_page(leader_id: IdPath, ctx: Ctx, wave_id: IdQuery = None) -> LeaderViewOut:
-    """A leader's page (store staff, the leader): their point, commission frozen / released / clawed back, the waves
-    with orders at their point, and one wave's pick list for them (the newest unless `wave_id`)."""
+    """A leader's page (store staff, the leader): their point, commission frozen / released / clawed back, paid out
+    and payable, the waves with orders at their point, and one wave's pick list for them (the newest unless
+    `wave_id`)."""
     with ctx.read() as session:
         view = waves.leader_view(session, ctx.actor, leader_id, wave_id)
-        return LeaderViewOut.of(view, ctx.actor.role is not Role.BUYER)
+        return LeaderViewOut.of(view, ctx.actor.role is not Role.BUYER, payouts.balance(session, ctx.actor, leader_id))
+
+
+# --- a leader's payouts: the leader asks; store staff approve or reject -------------------------------------
+
+@router.post("/leaders/{leader_id}/payouts", status_code=201, response_model=PayoutOut)
+def request_payout(leader_id: IdPath, body: PayoutIn, ctx: Ctx, idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    """Ask for released commission (the leader), at most the balance; store staff approve or reject. Send an
+    `Idempotency-Key` to retry safely."""
+
+    def use_case(session):  # type: ignore[no-untyped-def]
+        currency = payouts.payee_of(session, service.get_leader(session, ctx.actor, leader_id)).currency
+        payout = payouts.request_payout(session, ctx.now(), ctx.actor, leader_id, to_minor(body.amount, currency))
+        return 201, PayoutOut.of(payout, False).model_dump(mode="json")
+
+    return run_once(ctx, f"key:{ctx.actor.key_id}:leader-payout", idempotency_key,
+                    {"leader_id": leader_id, **body.model_dump(mode="json")}, use_case)
+
+
+@router.get("/leaders/{leader_id}/payouts")
+def list_payouts(leader_id: IdPath, ctx: Ctx, limit: Limit = 50, cursor: IdQuery = None) -> PayoutPage:
+    """A leader's payout requests, newest first: the leader, the store's staff, the operator."""
+    with ctx.read() as session:
+        rows, next_cursor = cut_page(payouts.list_payouts(session, ctx.actor, leader_id, limit + 1, cursor), limit)
+        return PayoutPage(items=[PayoutOut.of(p, ctx.actor.role is not Role.BUYER) for p in rows], next_cursor=next_cursor)
+
+
+@router.post("/leaders/{leader_id}/payouts/{payout_id}/approve", response_model=PayoutOut)
+def approve_payout(leader_id: IdPath, payout_id: IdPath, ctx: Ctx, idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    """Approve a leader's payout (store staff): the amount leaves the leader's balance, never more than it holds,
+    however many approvals arrive at once. Send an `Idempotency-Key` to retry safely."""
+
+    def use_case(session):  # type: ignore[no-untyped-def]
+        payout = payouts.decide_payout(session, ctx.now(), ctx.actor, leader_id, payout_id, approve=True)
+        return 200, PayoutOut.of(payout, True).model_dump(mode="json")
+
+    return run_once(ctx, f"key:{ctx.actor.key_id}:approve-leader-payout", idempotency_key,
+                    {"leader_id": leader_id, "payout_id": payout_id}, use_case)
+
+
+@router.post("/leaders/{leader_id}/payouts/{payout_id}/reject")
+def reject_payout(leader_id: IdPath, payout_id: IdPath, body: DecisionIn, ctx: Ctx) -> PayoutOut:
+    """Reject a leader's payout (store staff), saying why; the balance stays the leader's."""
+    with ctx.transaction() as session:
+        return PayoutOut.of(payouts.decide_payout(session, ctx.now(), ctx.actor, leader_id, payout_id, approve=False,
+                                                  note=body.note), True)
 
 
 @router.post("/leaders/{code}/orders", status_code=201, response_model=CommunityOrderOut)

@@ -13,6 +13,7 @@ from shopkeeper.orders.schemas import Code, LineIn, OrderOut
 from shopkeeper.social.community import rules
 from shopkeeper.social.community.models import CommunityOrder, CommunitySettings, Leader, PickupPoint, Wave
 from shopkeeper.social.community.moves import wave_actions
+from shopkeeper.social.community.payouts import Balance
 from shopkeeper.social.community.service import CommunityOrderRequest, PointSpec
 from shopkeeper.social.community.waves import LeaderView
 
@@ -230,23 +231,30 @@ class PickListOut(BaseModel):
 
 class FiguresOut(BaseModel):
     frozen: MoneyOut
-    released: MoneyOut = Field(description="released and not clawed back: payable to the leader")
+    released: MoneyOut = Field(description="released and not clawed back (before payouts: see `payouts.payable`)")
     clawed_back: MoneyOut
+
+
+class PayoutFiguresOut(BaseModel):
+    paid_out: MoneyOut = Field(description="what approved payouts took")
+    payable: MoneyOut = Field(description="released less claw-backs after release and payouts: what the leader may ask for")
 
 
 class LeaderViewOut(BaseModel):
     leader: LeaderOut
     point: PointOut
     commission: FiguresOut
+    payouts: PayoutFiguresOut
     waves: list[WaveOut]
     wave: WaveOut | None
     pick_list: LeaderPickOut | None
 
     @classmethod
-    def of(cls, v: LeaderView, manages: bool) -> "LeaderViewOut":
+    def of(cls, v: LeaderView, manages: bool, balance: Balance) -> "LeaderViewOut":
         c = v.currency
         mine = v.picks.leaders[0] if v.picks and v.picks.leaders else None
         return cls(leader=LeaderOut.of(v.leader), point=PointOut.of(v.point),
                    commission=FiguresOut(**{k: MoneyOut.of(v.figures[k], c) for k in ("frozen", "released", "clawed_back")}),
+                   payouts=PayoutFiguresOut(paid_out=MoneyOut.of(balance.paid_out, c), payable=MoneyOut.of(balance.payable, c)),
                    waves=[WaveOut.of(w, manages) for w in v.waves], wave=WaveOut.of(v.wave, manages) if v.wave else None,
                    pick_list=LeaderPickOut.of(mine) if mine else None)

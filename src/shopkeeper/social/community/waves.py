@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shopkeeper import events, timers
@@ -72,6 +72,37 @@ def list_waves(session: Session, actor: Principal, store_id: int | None, status:
     if status is not None:
         query = query.where(Wave.status == WaveStatus(status).value)
     return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class WaveCounts:
+    """A wave's orders on the wave board: all of them, those their buyers collected, and those delivered to the points
+    and not collected (still waiting, or refunded or returned at the pickup deadline)."""
+
+    orders: int = 0
+    collected: int = 0
+    uncollected: int = 0
+
+
+UNCOLLECTED = (PickupStatus.DELIVERED, PickupStatus.REFUNDED, PickupStatus.RETURNED)
+
+
+def counts_of(session: Session, wave_ids: list[int]) -> dict[int, WaveCounts]:
+    """Each of these waves' counts, in one grouped read; a wave without orders counts zeros."""
+    found: dict[int, dict[str, int]] = {wave_id: {"orders": 0, "collected": 0, "uncollected": 0} for wave_id in wave_ids}
+    if wave_ids:
+        for wave_id, status, n in session.execute(
+                select(CommunityOrder.wave_id, CommunityOrder.status, func.count(CommunityOrder.id))
+                .where(CommunityOrder.wave_id.in_(wave_ids), CommunityOrder.status.in_(IN_WAVE))
+                .group_by(CommunityOrder.wave_id, CommunityOrder.status)):
+            assert wave_id is not None  # in one of the waves asked for
+            tally = found[wave_id]
+            tally["orders"] += int(n)
+            if status == PickupStatus.COLLECTED:
+                tally["collected"] += int(n)
+            elif status in UNCOLLECTED:
+                tally["uncollected"] += int(n)
+    return {wave_id: WaveCounts(**tally) for wave_id, tally in found.items()}
 
 
 def _wave_orders(session: Session, wave_id: int, leader_id: int | None = None) -> list[CommunityOrder]:

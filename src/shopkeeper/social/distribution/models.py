@@ -150,13 +150,19 @@ class PromoterEntry(Base):
 
 
 class Payout(Base):
-    """A promoter asks for released money; store staff approve (it leaves the promoter's balance) or reject."""
+    """A payee asks for released money; store staff approve (it leaves the payee's balance) or reject. The payee is a
+    promoter or a community leader (社区团购 团长), as a commission's is (`Commission`); one code path pays both."""
 
     __tablename__ = "payouts"
+    __table_args__ = (
+        CheckConstraint("(promoter_id IS NOT NULL AND leader_id IS NULL) OR (promoter_id IS NULL AND leader_id IS NOT NULL)",
+                        name="one_payee"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
-    promoter_id: Mapped[int] = mapped_column(ForeignKey("promoters.id"), index=True)
+    promoter_id: Mapped[int | None] = mapped_column(ForeignKey("promoters.id"), index=True)
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("community_leaders.id"), index=True)
     amount_minor: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
     status: Mapped[str] = mapped_column(String(16))  # requested | approved | rejected

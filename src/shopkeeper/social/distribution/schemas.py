@@ -195,7 +195,8 @@ class DecisionIn(In):
 
 class PayoutOut(BaseModel):
     id: int
-    promoter_id: int
+    promoter_id: int | None = Field(description="the promoter paid; none when a community leader is")
+    leader_id: int | None = Field(description="the community leader (团长) paid; none when a promoter is")
     amount: MoneyOut
     status: str = Field(description="requested | approved | rejected")
     requested_at: datetime
@@ -205,7 +206,7 @@ class PayoutOut(BaseModel):
 
     @classmethod
     def of(cls, p: Payout, staff: bool) -> "PayoutOut":
-        return cls(id=p.id, promoter_id=p.promoter_id, amount=MoneyOut.of(p.amount_minor, p.currency), status=p.status,
+        return cls(id=p.id, promoter_id=p.promoter_id, leader_id=p.leader_id, amount=MoneyOut.of(p.amount_minor, p.currency), status=p.status,
                    requested_at=p.requested_at, decided_at=p.decided_at, note=p.note,
                    allowed_actions=list(allowed_actions(p.status, "staff")) if staff else [])
 
