@@ -10,7 +10,7 @@ import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,7 @@ from shopkeeper.scope import SYSTEM
 from shopkeeper.social.assists.models import AssistReward, AssistTask
 from shopkeeper.social.community.models import CommunityOrder, Wave
 from shopkeeper.social.content.models import ContentTask, LiveSession
-from shopkeeper.social.distribution.models import Attribution, Commission, DistributionProgram, Payout, Promoter, PromoterEntry
+from shopkeeper.social.distribution.models import Attribution, Commission, DistributionProgram, Promoter, PromoterEntry
 from shopkeeper.social.groupbuys.models import GroupBuy, GroupBuyMember
 from shopkeeper.social.packets import service as packets
 from shopkeeper.social.packets.models import PacketEntry, PacketProgram, PlatformPacket
@@ -54,9 +54,9 @@ HOLDING_STOCK = (OrderStatus.AWAITING_PAYMENT, OrderStatus.PAID)
 
 # Building the demo is the slowest step of this module (about ten seconds a build on a quiet core), so it is built
 # once per backend for the whole run (once more on SQLite for the same-seed comparison where there is no PostgreSQL):
-# under pytest-xdist the first worker to ask builds it and the other reads the same database. A thin month is built
-# once more, on SQLite only: commission is released when the after-sales case window closes, 25 days after shipment
-# on Taobao.
+# under pytest-xdist the first worker to ask builds it and the other reads the same database.
+# (Commission released when the after-sales window closes, 25 days after shipment on Taobao, and the payouts out of
+# it, are the distribution scenarios' to show: tests/social/test_distribution_api.py.)
 
 
 @dataclass(frozen=True)
@@ -126,16 +126,6 @@ def built_twice(request: pytest.FixtureRequest, shared_dir: Path, sqlite_templat
     yield first, second
     first.db.dispose()
     second.db.dispose()
-
-
-@pytest.fixture(scope="module")
-def month(shared_dir: Path, sqlite_template: str) -> Iterator[Built]:
-    """A thin month (few orders a day) on SQLite: commission is released only once the after-sales case window has
-    closed, 25 days after shipment on Taobao (rulebook), which six days never reach."""
-    found = built_once(shared_dir, "month", lambda: sqlite_copy(sqlite_template, shared_dir / "month.db"),
-                       lambda db: build(db, days=27, scale=0.06))
-    yield found
-    found.db.dispose()
 
 
 def test_demo_builds_a_consistent_shop(built: Built) -> None:
@@ -402,29 +392,6 @@ def assert_assist_tasks_unlock_expire_and_run_live(session: Session) -> None:
     for task in session.scalars(select(AssistTask).where(AssistTask.status == "expired")):
         assert task.ended_at == task.expires_at and task.helpers < task.goal
     assert count(session, AssistTask.id, AssistTask.status == "open", AssistTask.expires_at > END) == statuses["open"]
-
-
-def test_a_month_releases_commissions_and_pays_promoters(month: Built) -> None:
-    # given a month of the demo, thin
-    assert month.was_empty and "promoters brought" in month.summary
-    with month.db.read() as session:
-        # then commission frozen early was released by the timer once the case window closed, into the promoters'
-        # balances; staff approved payouts out of them, and one asked for at the end waits for them
-        # (a promoter's: frozen at payment; a community leader's is frozen at pickup, after the parcel reached the point
-        # whose delivery starts the window, so less than the window before its release)
-        released = list(session.scalars(select(Commission).where(Commission.status == "released",
-                                                                 Commission.promoter_id.is_not(None))))
-        assert released
-        for c in released:
-            assert c.release_at is not None and c.released_at == c.release_at and c.release_at - c.frozen_at >= timedelta(days=25)
-        payouts = Counter(session.scalars(select(Payout.status)))
-        assert payouts["approved"] >= 1 and payouts["requested"] == 1, payouts
-        for promoter in session.scalars(select(Promoter)):
-            requested = session.scalar(select(func.coalesce(func.sum(Payout.amount_minor), 0))
-                                       .where(Payout.promoter_id == promoter.id, Payout.status == "requested"))
-            assert promoter.balance_minor <= promoter.released_minor - promoter.paid_out_minor
-            assert 0 <= promoter.paid_out_minor + requested <= promoter.released_minor
-        assert_ledgers_balance(session)
 
 
 def count(session: Session, column: Any, *where: Any) -> int:

@@ -30,7 +30,7 @@ steps = st.lists(st.one_of(
 ), min_size=1, max_size=30)
 
 
-@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(10), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps)
 def test_fan_totals_are_follows_less_unfollows(sqlite_template: str, sequence: list[tuple[str, int, int]]) -> None:
     with tempfile.TemporaryDirectory() as folder:

@@ -28,7 +28,7 @@ from shopkeeper.promotions.models import Coupon
 from shopkeeper.scope import SYSTEM
 from shopkeeper.social.assists import helping, rules, service
 from shopkeeper.social.assists.models import AssistHelp, AssistHelperDay, AssistReward, AssistTask
-from support import START
+from support import START, examples
 
 BUYERS, CAP = 6, 3
 STEPS = (rules.Step(1, rules.Reward("coupon", template_id=0)), rules.Step(3, rules.Reward("price", price_minor=999)),
@@ -97,7 +97,7 @@ class World:
             assert sum(days) == s.scalar(select(func.count()).select_from(AssistHelp))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps)
 def test_rewards_granted_are_the_steps_reached_after_any_sequence(sqlite_template: str, sequence: list[tuple]) -> None:  # type: ignore[type-arg]
     with tempfile.TemporaryDirectory() as folder:

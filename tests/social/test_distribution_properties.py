@@ -34,7 +34,7 @@ from shopkeeper.scope import SYSTEM
 from shopkeeper.social.distribution import service as distribution
 from shopkeeper.social.distribution.models import Commission, Promoter, PromoterEntry
 from shopkeeper.social.distribution.rules import CommissionRule, Level, ProgramTerms
-from support import START
+from support import START, examples
 
 BUYERS = 4
 steps = st.lists(st.one_of(
@@ -153,7 +153,7 @@ EVERYTHING = [("touch", 0, 2), ("buy", 0, 2), ("touch", 1, 0), ("buy", 1, 1), ("
 
 
 @example(EVERYTHING)
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps)
 def test_the_books_hold_after_any_sequence(sqlite_template: str, sequence: list[tuple]) -> None:  # type: ignore[type-arg]
     with tempfile.TemporaryDirectory() as folder:

@@ -126,7 +126,7 @@ class World:
                 assert sums[ledger.STORE_BALANCE].minor == done  # at full price: the packets' part is the platform's
 
 
-@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps)
 def test_packet_money_adds_up_after_any_sequence(sqlite_template: str, sequence: list[tuple]) -> None:  # type: ignore[type-arg]
     with tempfile.TemporaryDirectory() as folder:

@@ -25,7 +25,7 @@ from shopkeeper.orders import ledger
 from shopkeeper.scope import SYSTEM
 from shopkeeper.social.rewards import draws, service
 from shopkeeper.social.rewards.models import RedPacket, RewardGrant, RewardProgram
-from support import START
+from support import START, examples
 
 BUYERS = 4
 steps = st.lists(st.one_of(
@@ -93,7 +93,7 @@ class World:
             assert paid == sum(p.spent_minor for p in s.scalars(select(RewardProgram)))  # every credit, out of the store
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps)
 def test_grants_stay_within_budgets_and_caps_after_any_sequence(sqlite_template: str, sequence: list[tuple]) -> None:  # type: ignore[type-arg]
     with tempfile.TemporaryDirectory() as folder:

@@ -269,7 +269,7 @@ def test_the_ledger_sums_to_zero_and_stock_is_conserved_across_social_sequences(
     OneSocialStore.db = db
     try:
         run_state_machine_as_test(OneSocialStore, settings=settings(
-            max_examples=examples(20), stateful_step_count=25, deadline=None,
+            max_examples=examples(12), stateful_step_count=25, deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
     finally:
         del OneSocialStore.db
