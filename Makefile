@@ -40,7 +40,7 @@ lint: install
 TEST_WORKERS ?= auto
 
 test: install browser lint
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --durations=20
 	@echo "the pricing engine's own tests once more, as plain Python:"
 	SHOPKEEPER_PURE_ENGINE=1 $(BIN)/python -m pytest -q -n $(TEST_WORKERS) tests/promotions/test_rules.py tests/promotions/test_unit_offers.py tests/promotions/test_stacking.py tests/promotions/test_search.py tests/promotions/test_properties.py tests/promotions/test_benefits.py
 
