@@ -114,14 +114,28 @@ def install() -> None:
     install_timers()
 
 
+def built_in(settings: Settings) -> tuple[object, ...]:
+    """The settings `create_app` builds into the app itself: the body limits of its middleware and whether the
+    sandbox's pay button has a route. Every other setting, the database and the clock are read per request from
+    `app.state`, so an app may be attached to others (`attach`) as long as these stay the same."""
+    return settings.max_body_bytes, settings.evidence_max_bytes, settings.sandbox_payments
+
+
+def attach(app: FastAPI, db: Database, clock: Clock, settings: Settings) -> None:
+    """Point an app at a database, a clock and settings, with fresh rate-limit windows. The routes read these from
+    `app.state` on every request; building the routes is the costly part (FastAPI analyses each one on first use),
+    which is why the tests build one app per process and attach each test's database to it."""
+    app.state.db = db
+    app.state.clock = clock
+    app.state.settings = settings
+    app.state.limits = RateLimits.of(settings)
+
+
 def create_app(db: Database, clock: Clock | None = None, settings: Settings | None = None) -> FastAPI:
     # The API reference at /docs and /redoc is served from the package, not a CDN: it works offline.
     app = FastAPIOffline(title="Shopkeeper", version=__version__,
                          description="Rules and automation for an online store or marketplace.")
-    app.state.db = db
-    app.state.clock = clock or SystemClock()
-    app.state.settings = settings or Settings.from_env()
-    app.state.limits = RateLimits.of(app.state.settings)
+    attach(app, db, clock or SystemClock(), settings or Settings.from_env())
     install()  # POST /timers/run and the worker thread `serve` starts fire the timers; products check templates
     problems.install(app)
     app.add_middleware(limits.BodyLimit, max_body_bytes=app.state.settings.max_body_bytes,
