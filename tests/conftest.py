@@ -169,5 +169,5 @@ def api(client: TestClient, operator_key: str) -> Api:
 
 
 @pytest.fixture
-def shop(api: Api) -> Shop:
-    return Shop(api)
+def shop(api: Api, db: Database, clock: SimulatedClock) -> Shop:
+    return Shop.restored(api, db, clock.now())

@@ -43,7 +43,7 @@ class Desk:
     def __init__(self, api: Api, db: Database, clock: SimulatedClock, rulebook: str, currency: str = "USD",
                  member_level: str = "regular") -> None:
         self.db, self.clock = db, clock
-        self.shop = Shop(api, rulebook=rulebook, currency=currency)
+        self.shop = Shop.restored(api, db, clock.now(), rulebook=rulebook, currency=currency)
         self.operator, self.staff = api, self.shop.staff
         self.buyer, self.address = self.new_buyer("Wang Fang", member_level)
 

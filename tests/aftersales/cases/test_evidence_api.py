@@ -41,7 +41,7 @@ class Ali:
 
     def __init__(self, api: Api, db: Database, clock: SimulatedClock) -> None:
         self.db, self.clock = db, clock
-        self.shop = Shop(api, rulebook="aliexpress", currency="USD")
+        self.shop = Shop.restored(api, db, clock.now(), rulebook="aliexpress", currency="USD")
         self.operator, self.staff, self.buyer = api, self.shop.staff, self.shop.shopper
 
     def shipped(self, count: int = 1) -> tuple[list[dict[str, Any]], datetime]:

@@ -34,7 +34,7 @@ class Counter:
 
     def __init__(self, api: Api, db: Database, clock: SimulatedClock, rulebook: str = "taobao", currency: str = "CNY") -> None:
         self.db, self.clock = db, clock
-        self.shop = Shop(api, rulebook=rulebook, currency=currency)
+        self.shop = Shop.restored(api, db, clock.now(), rulebook=rulebook, currency=currency)
         self.operator, self.staff, self.buyer = api, self.shop.staff, self.shop.shopper
 
     def sku(self, price: str) -> int:

@@ -27,7 +27,7 @@ PERIOD = f"from={START.isoformat()}&to={(START + 20 * DAY).isoformat()}".replace
 class Store:
     def __init__(self, api: Api, db: Database, clock: SimulatedClock, rulebook: str, currency: str) -> None:
         self.db, self.clock = db, clock
-        self.shop = Shop(api, rulebook=rulebook, currency=currency)
+        self.shop = Shop.restored(api, db, clock.now(), rulebook=rulebook, currency=currency)
         self.operator, self.staff, self.buyer = api, self.shop.staff, self.shop.shopper
 
     def paid(self) -> dict[str, Any]:
