@@ -5,10 +5,8 @@ last total is follows less unfollows, and the buyers the store counts are the on
 
 from __future__ import annotations
 
-import shutil
-import tempfile
+from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
@@ -32,53 +30,47 @@ steps = st.lists(st.one_of(
 
 @settings(max_examples=examples(10), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps)
-def test_fan_totals_are_follows_less_unfollows(sqlite_template: str, sequence: list[tuple[str, int, int]]) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "run.db"
-        shutil.copyfile(sqlite_template, path)
-        db = Database(f"sqlite:///{path}")
-        clock = SimulatedClock(START)
-        try:
-            with db.transaction() as s:
-                # a Shanghai store and a New York one: their days are not the same days
-                stores = [catalog.create_store(s, clock.now(), SYSTEM, "Fans A", "taobao", "CNY").id,
-                          catalog.create_store(s, clock.now(), SYSTEM, "Fans B", "default", "USD", timezone="America/New_York").id]
-                buyers = [Principal(Role.BUYER, 0, buyer_id=customers.create_buyer(s, clock.now(), SYSTEM, f"b{n}").id)
-                          for n in range(BUYERS)]
-            fans: set[tuple[int, int]] = set()
-            opened = dict.fromkeys(stores, 0)
-            closed = dict.fromkeys(stores, 0)
-            # when the buyers follow and unfollow, taps twice over included
-            for action, who, which in sequence:
-                if action == "wait":
-                    clock.advance(hours=who)
-                    continue
-                store, buyer = stores[which], buyers[who]
-                with db.transaction() as s:
-                    if action == "follow":
-                        customers.follow(s, clock.now(), buyer, store)
-                        opened[store] += (who, store) not in fans
-                        fans.add((who, store))
-                    else:
-                        customers.unfollow(s, clock.now(), buyer, store)
-                        closed[store] += (who, store) in fans
-                        fans.discard((who, store))
-                clock.advance(minutes=20)
-            # then each store's days add up
-            with db.read() as s:
-                for store in stores:
-                    zone = ZoneInfo(catalog.store_by_id(s, store).timezone)
-                    first: date = START.astimezone(zone).date() - timedelta(days=1)
-                    days = fan_growth.fan_growth(s, clock.now(), SYSTEM, store, first, clock.now().astimezone(zone).date())
-                    assert sum(d.new for d in days) == opened[store]
-                    assert sum(d.lost for d in days) == closed[store]
-                    running = 0
-                    for day in days:
-                        running += day.net
-                        assert day.total == running
-                    assert days[-1].total == opened[store] - closed[store] == sum(1 for _, st_ in fans if st_ == store)
-                for who, buyer in enumerate(buyers):
-                    assert buyer.buyer_id is not None
-                    assert customers.fan_of(s, buyer.buyer_id, stores) == {st_ for w, st_ in fans if w == who}
-        finally:
-            db.dispose()
+def test_fan_totals_are_follows_less_unfollows(scratch_sqlite: Callable[[], Database], sequence: list[tuple[str, int, int]]) -> None:
+    db = scratch_sqlite()
+    clock = SimulatedClock(START)
+    with db.transaction() as s:
+        # a Shanghai store and a New York one: their days are not the same days
+        stores = [catalog.create_store(s, clock.now(), SYSTEM, "Fans A", "taobao", "CNY").id,
+                  catalog.create_store(s, clock.now(), SYSTEM, "Fans B", "default", "USD", timezone="America/New_York").id]
+        buyers = [Principal(Role.BUYER, 0, buyer_id=customers.create_buyer(s, clock.now(), SYSTEM, f"b{n}").id)
+                  for n in range(BUYERS)]
+    fans: set[tuple[int, int]] = set()
+    opened = dict.fromkeys(stores, 0)
+    closed = dict.fromkeys(stores, 0)
+    # when the buyers follow and unfollow, taps twice over included
+    for action, who, which in sequence:
+        if action == "wait":
+            clock.advance(hours=who)
+            continue
+        store, buyer = stores[which], buyers[who]
+        with db.transaction() as s:
+            if action == "follow":
+                customers.follow(s, clock.now(), buyer, store)
+                opened[store] += (who, store) not in fans
+                fans.add((who, store))
+            else:
+                customers.unfollow(s, clock.now(), buyer, store)
+                closed[store] += (who, store) in fans
+                fans.discard((who, store))
+        clock.advance(minutes=20)
+    # then each store's days add up
+    with db.read() as s:
+        for store in stores:
+            zone = ZoneInfo(catalog.store_by_id(s, store).timezone)
+            first: date = START.astimezone(zone).date() - timedelta(days=1)
+            days = fan_growth.fan_growth(s, clock.now(), SYSTEM, store, first, clock.now().astimezone(zone).date())
+            assert sum(d.new for d in days) == opened[store]
+            assert sum(d.lost for d in days) == closed[store]
+            running = 0
+            for day in days:
+                running += day.net
+                assert day.total == running
+            assert days[-1].total == opened[store] - closed[store] == sum(1 for _, st_ in fans if st_ == store)
+        for who, buyer in enumerate(buyers):
+            assert buyer.buyer_id is not None
+            assert customers.fan_of(s, buyer.buyer_id, stores) == {st_ for w, st_ in fans if w == who}

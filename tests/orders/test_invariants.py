@@ -11,10 +11,8 @@ and after every step checks the books:
 
 from __future__ import annotations
 
-import shutil
-import tempfile
+from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -114,15 +112,9 @@ class World:
 
 @settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps)
-def test_books_balance_after_any_sequence(sqlite_template: str, sequence: list[tuple]) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "run.db"
-        shutil.copyfile(sqlite_template, path)
-        db = Database(f"sqlite:///{path}")
-        try:
-            world = World(db, SimulatedClock(START))
-            for step in sequence:
-                world.run(step)
-                world.check_books()
-        finally:
-            db.dispose()
+def test_books_balance_after_any_sequence(scratch_sqlite: Callable[[], Database], sequence: list[tuple]) -> None:
+    db = scratch_sqlite()
+    world = World(db, SimulatedClock(START))
+    for step in sequence:
+        world.run(step)
+        world.check_books()

@@ -6,11 +6,9 @@ never exceed what was released."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -155,15 +153,9 @@ EVERYTHING = [("touch", 0, 2), ("buy", 0, 2), ("touch", 1, 0), ("buy", 1, 1), ("
 @example(EVERYTHING)
 @settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps)
-def test_the_books_hold_after_any_sequence(sqlite_template: str, sequence: list[tuple]) -> None:  # type: ignore[type-arg]
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "run.db"
-        shutil.copyfile(sqlite_template, path)
-        db = Database(f"sqlite:///{path}")
-        try:
-            world = World(db, SimulatedClock(START))
-            for step in sequence:
-                world.run(step)
-                world.check()
-        finally:
-            db.dispose()
+def test_the_books_hold_after_any_sequence(scratch_sqlite: Callable[[], Database], sequence: list[tuple]) -> None:  # type: ignore[type-arg]
+    db = scratch_sqlite()
+    world = World(db, SimulatedClock(START))
+    for step in sequence:
+        world.run(step)
+        world.check()

@@ -10,10 +10,8 @@ through the real services. After every step:
 
 from __future__ import annotations
 
-import shutil
-import tempfile
+from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -128,15 +126,9 @@ class World:
 
 @settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps)
-def test_packet_money_adds_up_after_any_sequence(sqlite_template: str, sequence: list[tuple]) -> None:  # type: ignore[type-arg]
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "run.db"
-        shutil.copyfile(sqlite_template, path)
-        db = Database(f"sqlite:///{path}")
-        try:
-            world = World(db, SimulatedClock(START))
-            for step in sequence:
-                world.run(step)
-                world.check()
-        finally:
-            db.dispose()
+def test_packet_money_adds_up_after_any_sequence(scratch_sqlite: Callable[[], Database], sequence: list[tuple]) -> None:  # type: ignore[type-arg]
+    db = scratch_sqlite()
+    world = World(db, SimulatedClock(START))
+    for step in sequence:
+        world.run(step)
+        world.check()

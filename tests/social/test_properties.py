@@ -5,10 +5,8 @@ size; no order waits for a group that has ended."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
+from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -126,15 +124,9 @@ class World:
 
 @settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps)
-def test_books_and_seats_hold_after_any_sequence(sqlite_template: str, sequence: list[tuple]) -> None:  # type: ignore[type-arg]
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "run.db"
-        shutil.copyfile(sqlite_template, path)
-        db = Database(f"sqlite:///{path}")
-        try:
-            world = World(db, SimulatedClock(START))
-            for step in sequence:
-                world.run(step)
-                world.check()
-        finally:
-            db.dispose()
+def test_books_and_seats_hold_after_any_sequence(scratch_sqlite: Callable[[], Database], sequence: list[tuple]) -> None:  # type: ignore[type-arg]
+    db = scratch_sqlite()
+    world = World(db, SimulatedClock(START))
+    for step in sequence:
+        world.run(step)
+        world.check()

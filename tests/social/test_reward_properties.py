@@ -5,10 +5,8 @@ per-person limit; red packets handed out sum to what was spent; the ledger sums 
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections import Counter
-from pathlib import Path
+from collections.abc import Callable
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -95,15 +93,9 @@ class World:
 
 @settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps)
-def test_grants_stay_within_budgets_and_caps_after_any_sequence(sqlite_template: str, sequence: list[tuple]) -> None:  # type: ignore[type-arg]
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "run.db"
-        shutil.copyfile(sqlite_template, path)
-        db = Database(f"sqlite:///{path}")
-        try:
-            world = World(db, SimulatedClock(START))
-            for step in sequence:
-                world.run(step)
-                world.check()
-        finally:
-            db.dispose()
+def test_grants_stay_within_budgets_and_caps_after_any_sequence(scratch_sqlite: Callable[[], Database], sequence: list[tuple]) -> None:  # type: ignore[type-arg]
+    db = scratch_sqlite()
+    world = World(db, SimulatedClock(START))
+    for step in sequence:
+        world.run(step)
+        world.check()
