@@ -188,3 +188,20 @@ def test_money_as_text_or_a_whole_json_number_is_taken(shop) -> None:
     product = shop.staff.post(f"/stores/{shop.store_id}/products", {"title": "x", "skus": [
         {"code": "TEXT", "price": "12.50"}, {"code": "WHOLE", "price": 12}, {"code": "PADDED", "price": "0012.5"}]}, expect=201)
     assert [s["price"]["minor"] for s in product["skus"]] == [1250, 1200, 1250]
+
+
+@pytest.mark.parametrize(("path", "body", "field"), [
+    ("/keys", {"role": "staff", "store_id": True}, "store_id"),
+    ("/orders", {"store_id": 1, "address_id": 1, "lines": [{"sku_id": 1, "quantity": True}]}, "quantity"),
+    ("/orders", {"store_id": True, "address_id": 1, "lines": [{"sku_id": 1, "quantity": 1}]}, "store_id"),
+])
+def test_true_is_not_a_number(shop, db: Database, path: str, body: dict, field: str) -> None:
+    """Pydantic alone reads JSON `true` as 1 for a whole number: {"store_id": true} would name store 1 (schemas.In)."""
+    before = _counts(db)
+    key = shop.operator.key if path == "/keys" else shop.shopper.key
+    for language, words in (("en", "not true or false"), ("zh", "必须是整数")):
+        response = shop.operator.client.post(f"/api/v1{path}", json=body,
+                                             headers={"Authorization": f"Bearer {key}", "Accept-Language": language})
+        assert response.status_code == 422, response.text
+        assert words in response.json()["detail"] and response.json()["errors"][0]["loc"][-1] == field
+    assert _counts(db) == before

@@ -38,7 +38,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        raw = list(exc.errors())
+        # an error raised for a named field by a model-level check (schemas.In) is located at that field
+        raw = [{**e, "loc": (*e["loc"], e["ctx"]["field"])} if "field" in (e.get("ctx") or {}) else e for e in exc.errors()]
         errors = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))} for e in raw]
         lang = problem_text.language(request.headers.get("accept-language"))
         detail = problem_text.validation_detail(raw[0], lang) if raw else "invalid request"

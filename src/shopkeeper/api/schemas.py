@@ -5,9 +5,19 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Protocol, Sequence, TypeVar
+from typing import Annotated, Any, ClassVar, Protocol, Sequence, TypeVar, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from shopkeeper.api.deps import MAX_ID
 from shopkeeper.clock import accepted_time
@@ -49,7 +59,37 @@ Moment = Annotated[datetime, AfterValidator(accepted_time)]
 
 
 class In(BaseModel):
+    """Every request body: unknown fields refused, and JSON `true`/`false` never taken for a number (pydantic reads
+    `true` as 1 for an `int` field: `{"store_id": true}` would name store 1)."""
+
     model_config = ConfigDict(extra="forbid")
+    _whole_numbers: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls._whole_numbers = frozenset(name for name, field in cls.model_fields.items() if _numbers_only(field.annotation))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_truth_for_numbers(cls, data: Any) -> Any:
+        # a model-level check: a per-field one would sit on discriminator fields too, which pydantic forbids
+        for name in cls._whole_numbers & (data.keys() if isinstance(data, dict) else set()):
+            value = data[name]
+            if isinstance(value, bool) or (isinstance(value, list) and any(isinstance(v, bool) for v in value)):
+                # `field` puts the field's name in the error's location (api/problems.py)
+                raise PydanticCustomError("int_type", "Input should be a valid integer, not true or false", {"field": name})
+        return data
+
+
+def _numbers_only(annotation: Any) -> bool:
+    """Whether a field's type takes whole numbers (or lists of them) and no truth values."""
+    def kinds(tp: Any) -> set[Any]:
+        if get_origin(tp) is Annotated:
+            return kinds(get_args(tp)[0])
+        return {tp} if get_origin(tp) is None else set().union(*(kinds(arg) for arg in get_args(tp)))
+    found = kinds(annotation)
+    return int in found and bool not in found
 
 
 class MoneyOut(BaseModel):
