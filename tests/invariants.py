@@ -6,7 +6,8 @@ state machine) and the scenario helpers call them after every step instead of ke
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -59,3 +60,19 @@ def stock_conserved(session: Session, sku_ids: Iterable[int]) -> None:
         held = stock[sku_id]
         assert moved[sku_id, "receive"] == held.available + held.reserved + moved.get((sku_id, "consume"), 0), (sku_id, moved)
         assert held.reserved == open_units.get(sku_id, 0) and held.available >= 0, (sku_id, held.reserved, open_units)
+
+
+class World(Protocol):
+    """A property test's world: it takes one generated step at a time and checks its invariants."""
+
+    def run(self, step: Any) -> None: ...
+
+    def check(self) -> None: ...
+
+
+def walk(world: World, sequence: Sequence[Any]) -> None:
+    """Take the steps in turn, checking the invariants after every one, so a failure names the first step that broke
+    them."""
+    for step in sequence:
+        world.run(step)
+        world.check()

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from invariants import walk
 from shopkeeper import timers
 from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog import service as catalog
@@ -99,7 +100,4 @@ class World:
 @given(steps)
 def test_rewards_granted_are_the_steps_reached_after_any_sequence(scratch_sqlite: Callable[[], Database], sequence: list[tuple]) -> None:  # type: ignore[type-arg]
     db = scratch_sqlite()
-    world = World(db, SimulatedClock(START))
-    for step in sequence:
-        world.run(step)
-        world.check()
+    walk(World(db, SimulatedClock(START)), sequence)

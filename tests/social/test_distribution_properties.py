@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from invariants import ledger_sums_to_zero
+from invariants import ledger_sums_to_zero, walk
 from shopkeeper import timers
 from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog import service as catalog
@@ -155,7 +155,4 @@ EVERYTHING = [("touch", 0, 2), ("buy", 0, 2), ("touch", 1, 0), ("buy", 1, 1), ("
 @given(steps)
 def test_the_books_hold_after_any_sequence(scratch_sqlite: Callable[[], Database], sequence: list[tuple]) -> None:  # type: ignore[type-arg]
     db = scratch_sqlite()
-    world = World(db, SimulatedClock(START))
-    for step in sequence:
-        world.run(step)
-        world.check()
+    walk(World(db, SimulatedClock(START)), sequence)

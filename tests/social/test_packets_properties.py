@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from invariants import walk
 from shopkeeper import timers
 from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog import service as catalog
@@ -128,7 +129,4 @@ class World:
 @given(steps)
 def test_packet_money_adds_up_after_any_sequence(scratch_sqlite: Callable[[], Database], sequence: list[tuple]) -> None:  # type: ignore[type-arg]
     db = scratch_sqlite()
-    world = World(db, SimulatedClock(START))
-    for step in sequence:
-        world.run(step)
-        world.check()
+    walk(World(db, SimulatedClock(START)), sequence)

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from invariants import escrow_holds_open_paid_orders, ledger_sums_to_zero, stock_conserved
+from invariants import escrow_holds_open_paid_orders, ledger_sums_to_zero, stock_conserved, walk
 from shopkeeper import timers
 from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog import service as catalog
@@ -126,7 +126,4 @@ class World:
 @given(steps)
 def test_books_and_seats_hold_after_any_sequence(scratch_sqlite: Callable[[], Database], sequence: list[tuple]) -> None:  # type: ignore[type-arg]
     db = scratch_sqlite()
-    world = World(db, SimulatedClock(START))
-    for step in sequence:
-        world.run(step)
-        world.check()
+    walk(World(db, SimulatedClock(START)), sequence)

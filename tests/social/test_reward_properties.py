@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from invariants import ledger_sums_to_zero
+from invariants import ledger_sums_to_zero, walk
 from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog import service as catalog
 from shopkeeper.clock import SimulatedClock
@@ -95,7 +95,4 @@ class World:
 @given(steps)
 def test_grants_stay_within_budgets_and_caps_after_any_sequence(scratch_sqlite: Callable[[], Database], sequence: list[tuple]) -> None:  # type: ignore[type-arg]
     db = scratch_sqlite()
-    world = World(db, SimulatedClock(START))
-    for step in sequence:
-        world.run(step)
-        world.check()
+    walk(World(db, SimulatedClock(START)), sequence)
