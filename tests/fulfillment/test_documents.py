@@ -9,6 +9,8 @@ import numpy as np
 import pymupdf
 import pytest
 import zxingcpp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shopkeeper.errors import InvalidInput
 from shopkeeper.fulfillment.documents import (
@@ -24,6 +26,7 @@ from shopkeeper.fulfillment.documents import (
     walk_order,
 )
 from shopkeeper.fulfillment.tracking_numbers import next_s10
+from support import examples
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
 SENDER = Party("Shopkeeper Demo", ("8 Wensan Rd", "杭州 Hangzhou"), "CN", "+86 571 0000")
@@ -74,9 +77,12 @@ def test_chinese_recipient_is_printed_not_dropped() -> None:
 
 
 def test_same_batch_gives_the_same_bytes() -> None:
-    # the PDF carries no clock reading, so a reprint is identical
+    # given a batch printed twice
     batch = [label("SO-1", 1)]
-    assert labels_pdf(batch) == labels_pdf(batch)
+    first = labels_pdf(batch)
+    # then the PDF carries ReportLab's fixed date, not a clock reading, and a reprint is identical
+    assert b"D:20000101000000" in first
+    assert first == labels_pdf(batch)
 
 
 def test_nothing_to_print_is_refused() -> None:
@@ -112,9 +118,33 @@ def test_skus_on_one_shelf_go_by_sku_code_and_unshelved_skus_come_last() -> None
                                                                        (None, "AA"), (None, "ZZ")]
 
 
-def test_walk_refuses_a_line_of_no_pieces() -> None:
-    with pytest.raises(InvalidInput):
-        walk_order([PickLine("SO-1", "MUG", 0, "A-1")])
+@settings(max_examples=examples(40), deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["SO-1", "SO-2", "SO-3"]), st.sampled_from(["MUG", "VASE", "CUP-2", "CUP-10"]),
+                          st.integers(1, 5)), max_size=12))
+def test_walk_picks_every_piece_once_and_never_walks_back(picks: list[tuple[str, str, int]]) -> None:
+    # given SKUs that each lie on one shelf, C-2 before C-10 before D-1
+    shelf = {"MUG": "C-10", "VASE": "D-1", "CUP-2": "C-2", "CUP-10": "C-2"}
+    walk = walk_order([PickLine(o, sku, n, shelf[sku]) for o, sku, n in picks])
+    # then every piece is picked at exactly one stop
+    wanted: dict[str, int] = {}
+    for _, sku, n in picks:
+        wanted[sku] = wanted.get(sku, 0) + n
+    assert {s.sku_code: s.quantity for s in walk} == wanted and len(walk) == len(wanted)
+    # and the stops follow the shelves, then the SKU codes
+    rank = ["CUP-2", "CUP-10", "MUG", "VASE"]
+    assert [s.sku_code for s in walk] == sorted(wanted, key=rank.index)
+
+
+@pytest.mark.parametrize(("make", "field"), [
+    (lambda: PickLine("SO-1", "MUG", 0, "A-1"), "quantity"),
+    (lambda: PickLine("SO-1", "杯子", 1, "A-1"), "sku_code"),
+    (lambda: PickLine("SO-1", "MUG RED", 1, "A-1"), "sku_code"),
+    (lambda: Label("SO-1", "", "Demo Post", 1, SENDER, SENDER), "tracking_number"),
+])
+def test_what_cannot_be_picked_or_scanned_is_refused(make: object, field: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        make()  # type: ignore[operator]
+    assert refused.value.extra["field"] == field
 
 
 def test_pick_list_prints_before_the_labels_and_its_barcodes_scan_to_sku_codes_in_walk_order() -> None:

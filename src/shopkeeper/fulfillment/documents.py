@@ -11,7 +11,9 @@ Readings (our choices where RULES.md is silent):
   shelf location code, then SKU code. Codes compare with their digit runs as numbers ("A-2" before "A-10"), since
   a warehouse numbers all its locations by one rule (§1.1) but not always zero-padded. SKUs without a location come
   last, so the picker finds them after the walk.
-- The oldest open order wins a scanned item (first come, first shipped); ties go to the smaller order number.
+- A simple parcel's "one item" is one piece: one line of quantity 1. The oldest open order wins a scanned item
+  (first come, first shipped); ties go to the smaller order number.
+- Tracking numbers and SKU codes print as Code128, so both must be printable ASCII.
 """
 
 from __future__ import annotations
@@ -39,6 +41,11 @@ CJK = "STSong-Light"  # one of ReportLab's built-in CID fonts: Chinese addresses
 STOPS_PER_PAGE = 5
 
 
+def _check_barcode(value: object, field: str) -> None:
+    if not isinstance(value, str) or not value or not all(" " < ch <= "~" for ch in value):
+        raise InvalidInput(f"{field} prints as a Code128 barcode: printable ASCII without spaces, got {value!r}", field=field)
+
+
 @dataclass(frozen=True)
 class Party:
     """A sender or recipient as printed: name, address lines, country code."""
@@ -59,8 +66,7 @@ class Label:
     sender: Party
 
     def __post_init__(self) -> None:
-        if not self.tracking_number or not self.tracking_number.isascii():
-            raise InvalidInput(f"a label needs an ASCII tracking number, got {self.tracking_number!r}", field="tracking_number")
+        _check_barcode(self.tracking_number, "tracking_number")
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,11 @@ class PickLine:
     quantity: int
     shelf_code: str | None
     name: str = ""
+
+    def __post_init__(self) -> None:
+        _check_barcode(self.sku_code, "sku_code")
+        if not isinstance(self.quantity, int) or isinstance(self.quantity, bool) or self.quantity < 1:
+            raise InvalidInput(f"order {self.order_number}: a pick line needs at least one piece", field="quantity")
 
 
 @dataclass(frozen=True)
@@ -102,8 +113,6 @@ def walk_order(lines: Sequence[PickLine]) -> tuple[PickStop, ...]:
     """The pick list of a batch (RULES.md §5.1 配货): per shelf location and SKU, in the order the shelves are walked."""
     gathered: dict[tuple[str | None, str], list[PickLine]] = {}
     for line in lines:
-        if line.quantity < 1:
-            raise InvalidInput(f"order {line.order_number}: a pick line needs at least one piece", field="quantity")
         gathered.setdefault((line.shelf_code or None, line.sku_code), []).append(line)
     stops = [
         PickStop(shelf, sku, sum(ln.quantity for ln in group), tuple(dict.fromkeys(ln.order_number for ln in group)),
