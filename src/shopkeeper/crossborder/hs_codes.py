@@ -121,8 +121,9 @@ def conditions_on(hs_code: str, day: date, *, catalogue: Mapping[str, HsEntry] =
     """The inspection conditions `hs_code` carries on `day` (RULES.md §6.2)."""
     entry = catalogue.get(check_hs_code(hs_code))
     if entry is None:
+        # §6.2: when in doubt, check the tariff or ask the inspection authority; never assume no inspection
         raise UnknownHsCode(f"HS {hs_code} is not in the inspection catalogue; check the tariff or ask the "
-                            "inspection authority (RULES.md §6.2)", hs_code=hs_code)
+                            "inspection authority", hs_code=hs_code)
     return entry.conditions_on(day)
 
 
