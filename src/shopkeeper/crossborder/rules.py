@@ -4,7 +4,7 @@ A service loads the store's goods, shipping fee, destination, channel and the da
 these functions: which threshold is in force, what duty to expect, what the buyer lands on, whether a parcel may
 go, whether the duty payer may still change, how long a delivery may be promised. Every function takes the table
 as a keyword (`table=`), the shipped `customs.toml` when left out, so tests and a later per-store table can pass
-their own. Nothing here reads the clock: the day is an argument.
+their own; the table's loading and checks live in `table.py`. Nothing here reads the clock: the day is an argument.
 
 Readings chosen (RULES.md §6.1, §15 #18, #19; also stated in customs.toml):
 - Goods worth exactly the threshold pay no duty: customs de-minimis rules read "value not exceeding". The value is
@@ -26,16 +26,9 @@ from shopkeeper.crossborder.table import (
     Threshold,
     check_country,
     load_table,
-    parse_table,
 )
 from shopkeeper.errors import DomainError, InvalidInput
 from shopkeeper.money import CurrencyMismatch, Money
-
-__all__ = [
-    "CostPart", "CustomsTable", "DutyEstimate", "Fx", "LandedCost", "Refusal", "ShipmentFacts", "ShipmentRefused",
-    "Threshold", "check_shipment", "duty_due", "duty_payer_change_allowed", "ensure_shipment_allowed",
-    "landed_cost", "load_table", "parse_table", "promised_delivery_days", "threshold_on",
-]
 
 DutyBasis = Literal["at-or-under-threshold", "over-threshold", "no-customs-rule"]
 
@@ -109,8 +102,7 @@ def duty_due(goods_value: Money, destination: str, channel: str | None, day: dat
         raise InvalidInput(f"goods value must not be negative, not {goods_value}")
     threshold = threshold_on(destination, channel, day, table=table)
     if threshold is None:
-        return DutyEstimate(Money.zero(goods_value.currency), "no-customs-rule", None, None,
-                            f"no threshold for {destination} on {day}: duty not estimated")
+        return DutyEstimate(Money.zero(goods_value.currency), "no-customs-rule", None, None, "customs.toml: no entry")
     value = fx.value_in(goods_value, threshold.limit.currency)
     if value <= threshold.limit.amount:
         return DutyEstimate(Money.zero(goods_value.currency), "at-or-under-threshold", threshold, value, threshold.cites)
@@ -125,7 +117,7 @@ class CostPart:
     kind: CostKind
     amount: Money
     rule: str  # the code of the rule that produced it: "goods-value", "shipping-fee" or the duty's basis
-    cites: str
+    cites: str  # where the amount comes from: "checkout", a RULES.md section, or "customs.toml: no entry"
 
 
 @dataclass(frozen=True)
@@ -144,8 +136,9 @@ def landed_cost(goods_value: Money, shipping: Money, destination: str, channel: 
         raise InvalidInput(f"shipping must not be negative, not {shipping}")
     duty = duty_due(goods_value, destination, channel, day, fx, table=table)
     parts = (
-        CostPart("goods", goods_value, "goods-value", "the order's goods, as priced at checkout"),
-        CostPart("shipping", shipping, "shipping-fee", "the shipping fee; not part of the dutiable value (our reading)"),
+        CostPart("goods", goods_value, "goods-value", "checkout"),
+        # not part of the dutiable value: the sources are silent, our reading (customs.toml)
+        CostPart("shipping", shipping, "shipping-fee", "checkout"),
         CostPart("duty", duty.amount, duty.basis, duty.cites),
     )
     try:
