@@ -79,3 +79,12 @@ def test_each_layout_of_the_registry_reads_its_own_sample() -> None:
     for layout in LAYOUTS:
         name = next(n for n, own in SAMPLES.items() if own == layout)
         assert parse(sample(name), layout).orders
+
+
+@pytest.mark.parametrize(("name", "layout"), SAMPLES.items())
+def test_a_byte_order_mark_before_the_header_changes_nothing(name: str, layout: LayoutName) -> None:
+    # given the sample as a spreadsheet saves it, with a UTF-8 byte-order mark
+    text = sample(name)
+    # then sniffing and parsing read it as without
+    assert sniff("\ufeff" + text) == layout
+    assert parse("\ufeff" + text, layout) == parse(text, layout)

@@ -50,10 +50,13 @@ class Table:
 def physical_lines(text: str | Iterable[str]) -> Iterator[str]:
     """Lines ended by \\n, \\r\\n or \\r only, as a file read with newline="" gives them to `csv`;
     `str.splitlines` would also break at form feeds and Unicode separators inside a title."""
-    if isinstance(text, str):
-        yield from io.StringIO(text, newline="")
-    else:
-        yield from text
+    lines = io.StringIO(text, newline="") if isinstance(text, str) else iter(text)
+    first = next(lines, None)
+    if first is None:
+        return
+    # A spreadsheet's byte-order mark would sit before the first quote mark and spoil the cell.
+    yield first.removeprefix("\ufeff")
+    yield from lines
 
 
 def read_table(
