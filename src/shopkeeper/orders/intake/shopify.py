@@ -9,6 +9,8 @@ Our readings:
 - `Discount Amount` is all the order's discounts; `Lineitem discount` is only a line's share;
 - `Shipping Zip` may start with an apostrophe (Shopify's guard against spreadsheets eating
   leading zeros); it is dropped;
+- a line item without a `Lineitem sku` (a custom item) is a bad row: the import step matches
+  lines to our SKUs by it, and guessing from the title would ship the wrong goods;
 - the buyer is the `Billing Name` and `Email`; the goods go to the `Shipping ...` address, and an
   order without a shipping country (a digital order) is not importable as goods to ship.
 """
