@@ -576,6 +576,9 @@ DETAILS_ZH: dict[str, str] = {
     "the first day comes after the last": "起始日期晚于结束日期",
     "those days are outside the calendar": "这些日期超出了日历范围",
     "a growth read covers at most {n} days": "一次查询最多覆盖 {n} 天",
+    # fulfillment: tracking numbers, allocation rules, labels; order intake
+    "the S10 serial series runs 0 to {last}, got {serial}": "S10 序列号范围为 0 至 {last}，收到的是 {serial}",
+    "no {channel} sandbox order {order}": "没有 {channel} 沙箱订单 {order}",
     # crossborder: customs, HS codes, delivery promises
     "no exchange rate from {a} to {b}": "没有从 {a} 到 {b} 的汇率",
     "exchange rate {a}→{b} must be positive, not {rate}": "{a}→{b} 的汇率必须为正数，而不是 {rate}",
