@@ -119,7 +119,7 @@ def test_a_language_rated_q0_is_refused_not_chosen() -> None:
 
 
 def test_the_social_pages_name_every_event_reward_kind_and_state_they_show() -> None:
-    from shopkeeper.console.timeline import SENTENCES
+    from shopkeeper.console.timeline_text import SENTENCES
     from shopkeeper.social.assists.moves import TaskStatus
     from shopkeeper.social.assists.rules import OfferKind
     from shopkeeper.social.distribution.moves import CommissionStatus, PayoutStatus

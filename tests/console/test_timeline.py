@@ -1,5 +1,6 @@
-"""The timelines' words (console/timeline.py): every event type the code records reads as a sentence in both
-languages, with money as money and times on the store's clock, on the order and the case pages."""
+"""The timelines' words (console/timeline.py, its sentences in console/timeline_text.py): every event type the code
+records reads as a sentence in both languages, with money as money and times on the store's clock, on the order and
+the case pages."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from fastapi.testclient import TestClient
 from console.case_seed import CaseSeed, seed
 from console.test_marketing_pages import console, text_of
 from shopkeeper.clock import SimulatedClock
-from shopkeeper.console import timeline
+from shopkeeper.console import timeline, timeline_text
 from shopkeeper.db import Database
 from shopkeeper.promotions.campaigns.models import EntryStatus
 from shopkeeper.promotions.service import PAST_TENSE
@@ -52,8 +53,8 @@ def recorded_types() -> set[str]:
 def test_every_event_type_the_code_records_has_words_in_both_languages() -> None:
     types = recorded_types()
     assert {"order.placed", "order.picked_up", "case.closed", "stock.receive", "campaign.entry_rejected"} <= types
-    assert sorted(types - set(timeline.SENTENCES)) == []
-    for event_type, (en, zh) in timeline.SENTENCES.items():
+    assert sorted(types - set(timeline_text.SENTENCES)) == []
+    for event_type, (en, zh) in timeline_text.SENTENCES.items():
         assert en and zh, event_type
         fields = {name for _, name, _, _ in string.Formatter().parse(en) if name}
         assert fields == {name for _, name, _, _ in string.Formatter().parse(zh) if name}, event_type

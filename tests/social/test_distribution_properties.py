@@ -29,6 +29,7 @@ from shopkeeper.orders import service as orders
 from shopkeeper.orders.models import Order, OrderLine
 from shopkeeper.orders.rules import LineRequest, OrderStatus
 from shopkeeper.scope import SYSTEM
+from shopkeeper.social.distribution import payouts as distribution_payouts
 from shopkeeper.social.distribution import service as distribution
 from shopkeeper.social.distribution.models import Commission, Promoter, PromoterEntry
 from shopkeeper.social.distribution.rules import CommissionRule, Level, ProgramTerms
@@ -92,8 +93,8 @@ class World:
                 elif kind == "payout":
                     promoter = s.get(Promoter, self.promoters[args[0]])
                     me = Principal(Role.BUYER, 0, buyer_id=promoter.buyer_id)
-                    payout = distribution.request_payout(s, now, me, promoter.id, args[1])
-                    distribution.decide_payout(s, now, SYSTEM, promoter.id, payout.id, approve=True)
+                    payout = distribution_payouts.request_payout(s, now, me, promoter.id, args[1])
+                    distribution_payouts.decide_payout(s, now, SYSTEM, promoter.id, payout.id, approve=True)
                 elif kind != "wait" and self.order_ids:
                     self._act(s, kind, self.order_ids[-1 - args[0] % len(self.order_ids)], args[1:], now)
         except DomainError:

@@ -184,11 +184,11 @@ def test_an_order_paid_on_the_hour_is_free_when_it_completes_within_the_count_bu
 
 def test_the_console_board_shows_budget_spent_and_left(shop: Shop, db: Database) -> None:
     from shopkeeper.scope import SYSTEM
-    from shopkeeper.social.rewards import service
+    from shopkeeper.social.rewards import figures as reward_figures
     pool = program(shop, "red_packet", terms={"total_minor": 900, "packets": 3, "min_minor": 100})
     claim(shop, pool["id"])
     with db.read() as session:
-        [figures] = service.board(session, SYSTEM, shop.store_id)
+        [figures] = reward_figures.board(session, SYSTEM, shop.store_id)
     assert (figures.grants, figures.buyers, figures.count_left) == (1, 1, 2)
     assert figures.money_left == 900 - figures.program.spent_minor and figures.program.spent_minor >= 100
     assert len(shop.shopper.get("/rewards/draws")["items"]) == 0

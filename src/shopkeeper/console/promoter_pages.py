@@ -3,8 +3,8 @@ payouts, and staff deciding payout requests.
 
 Reads go through `social.distribution.service`: a store's program (`get_program`) and promoters (`board`) for each
 store the principal may see (staff: theirs; the operator: every store), one promoter by `get_promoter` (another
-store's is a 404 like a missing one), its commissions and payouts (`list_commissions`, `list_payouts`). The one write,
-approving or rejecting a payout request, is `decide_payout`, from POST forms that must come from the console's own
+store's is a 404 like a missing one), its commissions (`list_commissions`) and payouts (`payouts.list_payouts`). The
+one write, approving or rejecting a payout request, is `payouts.decide_payout`, from POST forms that must come from the console's own
 origin; a decision taken twice is refused by the payout's own moves (it is no longer `requested`), so a form sent
 twice pays nothing twice. Times and release countdowns are on the store's clock, written here in the page's language.
 """
@@ -31,6 +31,7 @@ from shopkeeper.console.web import detail, lang_of, not_found, refused_cross_ori
 from shopkeeper.errors import DomainError, NotFound
 from shopkeeper.languages import Lang
 from shopkeeper.orders.order_lists import order_facts
+from shopkeeper.social.distribution import payouts as distribution_payouts
 from shopkeeper.social.distribution import rules, service
 from shopkeeper.social.distribution.moves import CommissionStatus, PayoutStatus
 
@@ -119,7 +120,7 @@ def _page(request: Request, who: Principal, raw_id: str, status: int = 200, erro
                                       if c.status == CommissionStatus.FROZEN and c.release_at else None) for c in rows]
         may_decide = stores.may_manage(promoter.store_id)
         payouts = [PayoutLine(p, may_decide and p.status == PayoutStatus.REQUESTED)
-                   for p in service.list_payouts(session, who, promoter.id, filters.PAGE_SIZE, None)]
+                   for p in distribution_payouts.list_payouts(session, who, promoter.id, filters.PAGE_SIZE, None)]
         recruiter = service.get_promoter(session, who, promoter.recruiter_id) if promoter.recruiter_id else None
         zone = stores.zone(promoter.store_id)
         history = timeline.lines(events.timeline(session, service.subject(promoter)), lang, zone, promoter.currency)
@@ -143,7 +144,7 @@ def promoter_detail(request: Request, promoter_id: str) -> Response:
 @router.post("/promoters/{promoter_id}/payouts/{payout_id}/{decision}")
 def decide(request: Request, promoter_id: str, payout_id: str, decision: str,
            note: Annotated[str, Form()] = "") -> Response:
-    """Approve (the money leaves the promoter's balance) or reject a payout request (service.decide_payout)."""
+    """Approve (the money leaves the promoter's balance) or reject a payout request (payouts.decide_payout)."""
     who = signed_in(request)
     if isinstance(who, Response):
         return who
@@ -154,8 +155,8 @@ def decide(request: Request, promoter_id: str, payout_id: str, decision: str,
         return _not_found(request, who)
     try:
         with request.app.state.db.transaction() as session:
-            service.decide_payout(session, request.app.state.clock.now(), who, promoter, payout,
-                                  approve=decision == "approve", note=note.strip()[:NOTE_LENGTH] or None)
+            distribution_payouts.decide_payout(session, request.app.state.clock.now(), who, promoter, payout,
+                                               approve=decision == "approve", note=note.strip()[:NOTE_LENGTH] or None)
     except NotFound:
         return _not_found(request, who)
     except DomainError as refused:

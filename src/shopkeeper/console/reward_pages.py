@@ -1,10 +1,11 @@
 """The reward-program pages (签到, 关注, 收藏, 好评, 邀请, 满就抽奖, 返现, 整点免单, 红包): each program with its budget
 used and left, one program's grants, and for lotteries the prize pool, the odds and every draw with its seed.
 
-Reads go through `social.rewards.service`: `board` per store the principal may see (staff: theirs; the operator:
-every store and the platform's programs), one program by `get_program` (another store's is a 404 like a missing one)
-with `program_figures`, its grants (`list_grants`), prizes and draws (`draws.prizes_of`, `draws.list_draws`). The one
-write, ending a program, is `end_program`, from a POST form that must come from the console's own origin.
+Reads go through `social.rewards`: `figures.board` per store the principal may see (staff: theirs; the operator:
+every store and the platform's programs), one program by `service.get_program` (another store's is a 404 like a
+missing one) with `figures.program_figures`, its grants (`figures.list_grants`), prizes and draws (`draws.prizes_of`,
+`draws.list_draws`). The one write, ending a program, is `end_program`, from a POST form that must come from the
+console's own origin.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from shopkeeper.errors import DomainError, NotFound
 from shopkeeper.languages import Lang
 from shopkeeper.orders.order_lists import order_facts
 from shopkeeper.social.rewards import draws, kinds, rules, service
+from shopkeeper.social.rewards import figures as reward_figures
 from shopkeeper.social.rewards.grants import subject
 
 if TYPE_CHECKING:
@@ -83,7 +85,7 @@ class Panel:
     store_id: int | None
     name: str
     zone: str
-    programs: list[service.ProgramFigures]
+    programs: list[reward_figures.ProgramFigures]
     may_manage: bool
 
 
@@ -105,7 +107,7 @@ def board(request: Request) -> Response:
         stores = stores_of(session, who, request)
         parsed = filters.parse_list(request.query_params, list(stores.by_id), [], platform=who.is_operator)
         owners = [] if parsed.problems else _owners(stores, who, parsed.list_filter)
-        panels = [Panel(sid, stores.owner(sid, lang), stores.zone(sid), service.board(session, who, sid),
+        panels = [Panel(sid, stores.owner(sid, lang), stores.zone(sid), reward_figures.board(session, who, sid),
                         stores.may_manage(sid)) for sid in owners]
     messages = messages_of(lang, parsed.problems)
     return render(request, "rewards.html", status=400 if messages else 200, principal=who, nav="rewards",
@@ -130,9 +132,9 @@ def _page(request: Request, who: Principal, raw_id: str, status: int = 200, erro
             return found
         session, program = found.session, found.row
         stores = stores_of(session, who, request)
-        figures = service.program_figures(session, who, program.id)
+        figures = reward_figures.program_figures(session, who, program.id)
         before = filters.parse_id(request.query_params.get("before", ""))
-        grants, next_cursor = page_of(service.list_grants(session, who, program.id, filters.PAGE_SIZE + 1, before))
+        grants, next_cursor = page_of(reward_figures.list_grants(session, who, program.id, filters.PAGE_SIZE + 1, before))
         grants_by = kinds.kind_of(program.kind).grants
         lottery, trial = grants_by == "draw", grants_by == "apply"
         prizes = [PrizeLine(p, odds_text(p.odds_ppm), p.stock - p.awarded) for p in draws.prizes_of(session, program.id)]

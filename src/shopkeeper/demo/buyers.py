@@ -36,7 +36,7 @@ from shopkeeper.orders import carts, checkout, payments
 from shopkeeper.orders import service as orders
 from shopkeeper.orders.models import Order
 from shopkeeper.orders.rules import LineRequest
-from shopkeeper.promotions.service import CouponLimitReached, CouponUnavailable
+from shopkeeper.promotions.claiming import CouponLimitReached, CouponUnavailable
 from shopkeeper.scope import SYSTEM
 
 

@@ -9,9 +9,9 @@ shipment, refunded in part by an accepted refund-only case), so every run shows 
 for payouts; staff approve them in the afternoon, except one asked for shortly before the end, left pending for the
 console.
 
-Everything goes through `social.distribution.service`, checkout, the payment callback and after-sales, as the API
-would. The desk draws its own choices from a stream of its own, seeded by the run's (like the group buys desk); the
-shipping it hands to the staff still draws from theirs.
+Everything goes through `social.distribution.service` and `payouts`, checkout, the payment callback and after-sales,
+as the API would. The desk draws its own choices from a stream of its own, seeded by the run's (like the group buys
+desk); the shipping it hands to the staff still draws from theirs.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from shopkeeper.orders import checkout, payments
 from shopkeeper.orders import service as orders
 from shopkeeper.orders.rules import LineRequest
 from shopkeeper.scope import SYSTEM
+from shopkeeper.social.distribution import payouts as distribution_payouts
 from shopkeeper.social.distribution import rules as distribution_rules
 from shopkeeper.social.distribution import service as distribution
 
@@ -194,7 +195,7 @@ class DistributionDesk:
             if amount < PAYOUT_MIN_MINOR:
                 continue
             with self.demo.db.transaction() as session:
-                payout_id = distribution.request_payout(session, self.demo.now, shopper.principal, promoter_id, amount).id
+                payout_id = distribution_payouts.request_payout(session, self.demo.now, shopper.principal, promoter_id, amount).id
             self.demo.tally["payouts requested"] += 1
             if last:
                 return  # one is enough for the console's pending list
@@ -204,7 +205,7 @@ class DistributionDesk:
         assert self.shop is not None
         try:
             with self.demo.db.transaction() as session:
-                distribution.decide_payout(session, self.demo.now, self.shop.staff, promoter_id, payout_id, True)
+                distribution_payouts.decide_payout(session, self.demo.now, self.shop.staff, promoter_id, payout_id, True)
         except distribution_rules.PayoutExceedsBalance:  # a refund after release took some back meanwhile
             return
         self.demo.tally["payouts approved"] += 1

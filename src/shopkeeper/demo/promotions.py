@@ -14,6 +14,7 @@ from shopkeeper.catalog.models import Category, Product, Sku, Store
 from shopkeeper.db import Database
 from shopkeeper.errors import DomainError
 from shopkeeper.orders import quotes
+from shopkeeper.promotions import claiming
 from shopkeeper.promotions import service as promotions
 from shopkeeper.promotions.engine.benefits import (
     BulkPrice,
@@ -178,7 +179,7 @@ def maybe_claim(db: Database, rng: random.Random, now: datetime, store_id: int, 
             template = promotions.get_coupon_template(session, buyer, rng.choice(templates))
             store = session.get(Store, store_id)
             assert store is not None
-            promotions.claim_coupon(session, now, buyer, template.id, quotes.shopper(session, now, buyer.buyer_id, [store]))
+            claiming.claim_coupon(session, now, buyer, template.id, quotes.shopper(session, now, buyer.buyer_id, [store]))
         return True
     except DomainError:
         return False

@@ -12,7 +12,7 @@ from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog.service import get_store
 from shopkeeper.errors import InvalidInput
 from shopkeeper.orders import quotes
-from shopkeeper.promotions import service
+from shopkeeper.promotions import claiming, service
 from shopkeeper.promotions.engine.terms import Shopper
 from shopkeeper.promotions.models import PromotionRow, PromotionStatus
 from shopkeeper.promotions.schemas import (
@@ -115,7 +115,7 @@ def claim_coupon(template_id: IdPath, ctx: Ctx) -> CouponOut:
     _claim_turn(ctx)
     with ctx.transaction() as session:
         template = service.get_coupon_template(session, ctx.actor, template_id)
-        coupon = service.claim_coupon(session, ctx.now(), ctx.actor, template_id, _shopper(session, ctx, template.store_id))
+        coupon = claiming.claim_coupon(session, ctx.now(), ctx.actor, template_id, _shopper(session, ctx, template.store_id))
         return CouponOut.of(coupon, template)
 
 
@@ -125,8 +125,8 @@ def claim_code(body: CodeIn, ctx: Ctx) -> CouponOut:
     _claim_turn(ctx)
     with ctx.transaction() as session:
         require_role(ctx.actor, Role.BUYER)
-        template = service.find_code(session, body.code)
-        coupon = service.issue(session, ctx.now(), template, _shopper(session, ctx, template.store_id))
+        template = claiming.find_code(session, body.code)
+        coupon = claiming.issue(session, ctx.now(), template, _shopper(session, ctx, template.store_id))
         return CouponOut.of(coupon, template)
 
 
@@ -141,7 +141,7 @@ def move_coupon(template_id: IdPath, action: Action, ctx: Ctx) -> CouponTemplate
 def my_coupons(ctx: Ctx, status: Literal["available", "locked", "used"] | None = None, store_id: IdQuery = None) -> list[CouponOut]:
     """The buyer's wallet, soonest to expire first."""
     with ctx.read() as session:
-        return [CouponOut.of(c, t) for c, t in service.my_coupons(session, ctx.actor, status, store_id)]
+        return [CouponOut.of(c, t) for c, t in claiming.my_coupons(session, ctx.actor, status, store_id)]
 
 
 def _claim_turn(ctx: Ctx) -> None:

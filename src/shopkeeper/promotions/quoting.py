@@ -22,13 +22,13 @@ from shopkeeper.errors import Conflict, InvalidInput
 from shopkeeper.inventory import service as inventory
 from shopkeeper.promotions import codec
 from shopkeeper.promotions.campaigns import service as campaigns
+from shopkeeper.promotions.claiming import CouponUnavailable, check_buyer_limit, check_open_to, find_code, issue
 from shopkeeper.promotions.engine.benefits import Gift
 from shopkeeper.promotions.engine.index import PromotionIndex
 from shopkeeper.promotions.engine.price import price_cart
 from shopkeeper.promotions.engine.results import PricedCart, Verdict
 from shopkeeper.promotions.engine.terms import CartLine, GiftSku, PricingRequest, Promotion, Shopper
 from shopkeeper.promotions.models import Coupon, CouponStatus, CouponTemplate, PromotionRow, PromotionStatus, PromotionUse
-from shopkeeper.promotions.service import CouponUnavailable, check_buyer_limit, check_open_to, find_code, issue
 
 if TYPE_CHECKING:
     from shopkeeper.catalog.models import Store
@@ -223,7 +223,7 @@ def _codes(session: Session, now: datetime, store_ids: Sequence[int], currency: 
 
 
 def _check_claimable(session: Session, now: datetime, template: CouponTemplate, shopper: Shopper) -> None:
-    """What `service.issue` will check at checkout, told now, when the code is priced."""
+    """What `claiming.issue` will check at checkout, told now, when the code is priced."""
     check_open_to(now, template, shopper)
     if template.total_quantity is not None and template.issued >= template.total_quantity:
         raise CouponUnavailable(f"the code {template.code} has been used up", reason="sold_out")

@@ -25,6 +25,7 @@ from shopkeeper.catalog import service as catalog
 from shopkeeper.clock import Clock
 from shopkeeper.errors import DomainError, NotAllowedInState
 from shopkeeper.orders import quotes
+from shopkeeper.promotions import claiming
 from shopkeeper.promotions import service as promotions
 from shopkeeper.promotions.engine.benefits.reduction import Reduction, Tier
 from shopkeeper.promotions.engine.terms import Audience, Scope
@@ -190,15 +191,15 @@ def _issue(session: Session, now: datetime, task: AssistTask, offer: AssistOffer
         assert offer.sku_id is not None
         off = rules.amount_off(reward, catalog.sellable_sku(session, offer.store_id, offer.sku_id).price_minor)
         if off <= 0:
-            raise promotions.CouponUnavailable("the SKU's price is at or below the reward's price already",
-                                               reason="price_at_or_below_reward")
+            raise claiming.CouponUnavailable("the SKU's price is at or below the reward's price already",
+                                             reason="price_at_or_below_reward")
         template = promotions.create_coupon(session, now, SYSTEM, promotions.CouponSpec(
             name=f"{offer.name} · {step}", kind="cash", benefit=Reduction((Tier(0, off),)), claim_from=now,
             claim_until=now + timedelta(days=1), store_id=offer.store_id,
             scope=Scope("sku", offer.store_id, frozenset({offer.sku_id})),
             audience=Audience(buyer_ids=frozenset({task.buyer_id})), total_quantity=1, per_buyer_limit=1,
             valid_days=offer.reward_valid_days))
-    return promotions.issue(session, now, template, shopper).id
+    return claiming.issue(session, now, template, shopper).id
 
 
 # --- expiry (the timer) -------------------------------------------------------------------------

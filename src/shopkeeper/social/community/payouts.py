@@ -1,6 +1,6 @@
 """A community leader's payouts (社区团购 团长): their released commission, in `commission_payable` like a promoter's,
 paid out on request once store staff approve. The money moves through distribution's one payout code path
-(`distribution.service.payout_requested` / `payout_decided`, the payee a leader); here is who may ask and decide:
+(`distribution.payouts.payout_requested` / `payout_decided`, the payee a leader); here is who may ask and decide:
 the leader asks for their own money, their store's staff decide.
 """
 
@@ -17,7 +17,7 @@ from shopkeeper.scope import require_role, require_store_manager
 from shopkeeper.social.community.models import Leader
 from shopkeeper.social.community.service import get_leader
 from shopkeeper.social.distribution import commissions
-from shopkeeper.social.distribution import service as distribution
+from shopkeeper.social.distribution import payouts as distribution
 
 if TYPE_CHECKING:
     from shopkeeper.social.distribution.models import Payout

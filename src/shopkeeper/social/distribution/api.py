@@ -13,7 +13,7 @@ from shopkeeper.api.idempotent import run_once
 from shopkeeper.api.schemas import cut_page, to_minor
 from shopkeeper.auth import Role
 from shopkeeper.catalog.service import get_store, store_by_id
-from shopkeeper.social.distribution import service
+from shopkeeper.social.distribution import payouts, service
 from shopkeeper.social.distribution.schemas import (
     DecisionIn,
     EntryOut,
@@ -110,7 +110,7 @@ def request_payout(promoter_id: IdPath, body: PayoutIn, ctx: Ctx, idempotency_ke
     def use_case(session):  # type: ignore[no-untyped-def]
         promoter = service.get_promoter(session, ctx.actor, promoter_id)
         amount = to_minor(body.amount, promoter.currency)
-        return 201, PayoutOut.of(service.request_payout(session, ctx.now(), ctx.actor, promoter_id, amount), False).model_dump(mode="json")
+        return 201, PayoutOut.of(payouts.request_payout(session, ctx.now(), ctx.actor, promoter_id, amount), False).model_dump(mode="json")
 
     return run_once(ctx, f"key:{ctx.actor.key_id}:payout", idempotency_key,
                     {"promoter_id": promoter_id, **body.model_dump(mode="json")}, use_case)
@@ -120,7 +120,7 @@ def request_payout(promoter_id: IdPath, body: PayoutIn, ctx: Ctx, idempotency_ke
 def list_payouts(promoter_id: IdPath, ctx: Ctx, limit: Limit = 50, cursor: IdQuery = None) -> PayoutPage:
     """A promoter's payout requests, newest first: the promoter, the store's staff, the operator."""
     with ctx.read() as session:
-        rows, next_cursor = cut_page(service.list_payouts(session, ctx.actor, promoter_id, limit + 1, cursor), limit)
+        rows, next_cursor = cut_page(payouts.list_payouts(session, ctx.actor, promoter_id, limit + 1, cursor), limit)
         return PayoutPage(items=[PayoutOut.of(p, ctx.actor.role is not Role.BUYER) for p in rows], next_cursor=next_cursor)
 
 
@@ -130,7 +130,7 @@ def approve_payout(promoter_id: IdPath, payout_id: IdPath, ctx: Ctx, idempotency
     many approvals arrive at once. Send an `Idempotency-Key` to retry safely."""
 
     def use_case(session):  # type: ignore[no-untyped-def]
-        payout = service.decide_payout(session, ctx.now(), ctx.actor, promoter_id, payout_id, approve=True)
+        payout = payouts.decide_payout(session, ctx.now(), ctx.actor, promoter_id, payout_id, approve=True)
         return 200, PayoutOut.of(payout, True).model_dump(mode="json")
 
     return run_once(ctx, f"key:{ctx.actor.key_id}:approve-payout", idempotency_key,
@@ -141,5 +141,5 @@ def approve_payout(promoter_id: IdPath, payout_id: IdPath, ctx: Ctx, idempotency
 def reject_payout(promoter_id: IdPath, payout_id: IdPath, body: DecisionIn, ctx: Ctx) -> PayoutOut:
     """Reject a payout (store staff), saying why; the balance stays the promoter's."""
     with ctx.transaction() as session:
-        return PayoutOut.of(service.decide_payout(session, ctx.now(), ctx.actor, promoter_id, payout_id, approve=False,
+        return PayoutOut.of(payouts.decide_payout(session, ctx.now(), ctx.actor, promoter_id, payout_id, approve=False,
                                                   note=body.note), True)

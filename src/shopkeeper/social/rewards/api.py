@@ -12,7 +12,7 @@ from shopkeeper.api.deps import Ctx, IdPath, IdQuery, Limit
 from shopkeeper.api.idempotent import run_once
 from shopkeeper.api.schemas import cut_page
 from shopkeeper.auth import Principal, Role
-from shopkeeper.social.rewards import draws, kinds, rules, service
+from shopkeeper.social.rewards import draws, figures, kinds, rules, service
 from shopkeeper.social.rewards.models import RewardProgram
 from shopkeeper.social.rewards.schemas import (
     ClaimIn,
@@ -119,7 +119,7 @@ def accept_invitation(program_id: IdPath, body: InvitationIn, ctx: Ctx) -> Invit
 def list_grants(ctx: Ctx, program_id: IdQuery = None, limit: Limit = 50, cursor: IdQuery = None) -> GrantPage:
     """Rewards granted, newest first, with why: a buyer's own, a store's programs', or all for the operator."""
     with ctx.read() as session:
-        rows, next_cursor = cut_page(service.list_grants(session, ctx.actor, program_id, limit + 1, cursor), limit)
+        rows, next_cursor = cut_page(figures.list_grants(session, ctx.actor, program_id, limit + 1, cursor), limit)
         return GrantPage(items=[GrantOut.of(g) for g in rows], next_cursor=next_cursor)
 
 

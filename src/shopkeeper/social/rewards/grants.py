@@ -18,6 +18,7 @@ from shopkeeper import events
 from shopkeeper.customers.service import record_points
 from shopkeeper.money import Money
 from shopkeeper.orders import ledger
+from shopkeeper.promotions import claiming
 from shopkeeper.promotions import service as promotions
 from shopkeeper.promotions.engine.terms import Shopper
 from shopkeeper.scope import SYSTEM
@@ -91,7 +92,7 @@ def deliver(session: Session, now: datetime, program: RewardProgram, grant: Rewa
     if reward.type == "coupon":
         assert reward.template_id is not None
         template = promotions.get_coupon_template(session, SYSTEM, reward.template_id)
-        grant.coupon_id = promotions.issue(session, now, template, Shopper(buyer_id=grant.buyer_id)).id
+        grant.coupon_id = claiming.issue(session, now, template, Shopper(buyer_id=grant.buyer_id)).id
     elif reward.type == "points":
         grant.points = reward.points
         record_points(session, now, grant.buyer_id, reward.points, "reward", subject(program))
