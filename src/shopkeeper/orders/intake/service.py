@@ -33,11 +33,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shopkeeper import events, rulebooks
-from shopkeeper.auth import Principal
+from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog.models import Sku, Store
 from shopkeeper.catalog.service import store_by_id
 from shopkeeper.customers.models import Buyer
-from shopkeeper.errors import DomainError
+from shopkeeper.db import newest_first
+from shopkeeper.errors import DomainError, NotFound
 from shopkeeper.inventory import service as inventory
 from shopkeeper.money import Money
 from shopkeeper.orders import service as orders
@@ -47,7 +48,7 @@ from shopkeeper.orders.intake.models import ImportedOrder as ImportedRow
 from shopkeeper.orders.intake.statuses import IntakeStatus
 from shopkeeper.orders.models import Order, OrderLine, Payment
 from shopkeeper.orders.rules import OrderStatus, pay_by
-from shopkeeper.scope import require_store_manager
+from shopkeeper.scope import require_role, require_store_manager, scoped
 
 SKIPPED_STATUSES = {
     IntakeStatus.CANCELLED: "cancelled on the channel",
@@ -257,3 +258,22 @@ def _ship_to(ship_to: parsed_orders.ShipTo) -> dict[str, str]:
     return {"recipient": ship_to.name or "", "phone": ship_to.phone or "", "country": ship_to.country,
             "region": ship_to.region or "", "city": ship_to.city or "", "line1": ", ".join(ship_to.lines),
             "postcode": ship_to.postal_code or ""}
+
+
+# --- reading batches ----------------------------------------------------------------------------
+
+def list_batches(session: Session, actor: Principal, store_id: int, limit: int,
+                 before_id: int | None = None) -> list[ImportBatch]:
+    """A store's imports, newest first: its staff and the operator."""
+    require_store_manager(actor, store_id)
+    query = newest_first(select(ImportBatch).where(ImportBatch.store_id == store_id), ImportBatch.id, limit, before_id)
+    return list(session.scalars(scoped(query, actor, ImportBatch.store_id)))
+
+
+def get_batch(session: Session, actor: Principal, batch_id: int) -> ImportBatch:
+    """One import; buyers may not read imports, and another store's answers like a missing one."""
+    require_role(actor, Role.OPERATOR, Role.STAFF)
+    batch = session.scalar(scoped(select(ImportBatch).where(ImportBatch.id == batch_id), actor, ImportBatch.store_id))
+    if batch is None:
+        raise NotFound(f"import {batch_id} does not exist")
+    return batch
