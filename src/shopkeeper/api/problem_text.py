@@ -607,7 +607,8 @@ DETAILS_ZH: dict[str, str] = {
     "an unexpected error; it has been logged": "发生意外错误；已记录日志",
     # order intake: importing marketplace export files (orders/intake/api.py, service.py)
     "the file is not UTF-8 text": "文件不是 UTF-8 文本",
-    "not an Amazon, Shopify or eBay export; name its format": "不是亚马逊、Shopify 或 eBay 的导出文件；请指明其格式",
+    "not an Amazon, Shopify or eBay export": "不是亚马逊、Shopify 或 eBay 的导出文件",
+    "the file is a {sniffed} export, not {format}": "该文件是 {sniffed} 导出文件，而不是 {format}",
     "a multipart upload carries the export in its file field": "multipart 上传须将导出文件放在 file 字段中",
     "send the export as text/csv, text/tab-separated-values or a multipart upload":
         "请以 text/csv、text/tab-separated-values 或 multipart 上传发送导出文件",

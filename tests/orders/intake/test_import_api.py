@@ -65,7 +65,9 @@ def test_buyers_are_refused_and_another_store_is_not_found(shop: Shop) -> None:
 def test_a_file_that_is_no_export_or_no_text_is_refused(shop: Shop) -> None:
     url = f"/stores/{shop.store_id}/imports"
     unknown = shop.staff.call("POST", url, 422, headers=CSV, content=b"a,b,c\n1,2,3\n")
-    assert "name its format" in unknown["detail"]
+    assert unknown["detail"] == "not an Amazon, Shopify or eBay export"
+    wrong = shop.staff.call("POST", f"{url}?format=ebay", 422, headers=CSV, content=sample("shopify_orders.csv").encode())
+    assert wrong["detail"] == "the file is a shopify export, not ebay"
     shop.staff.call("POST", url, 422, headers=CSV, content=b"\xff\xfe\x00bad")
     shop.staff.call("POST", url, 422, headers={"Content-Type": "application/json"}, content=b"{}")
 

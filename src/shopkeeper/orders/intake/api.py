@@ -43,7 +43,7 @@ FILE_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
 async def import_orders(store_id: IdPath, request: Request, ctx: Ctx, format: LayoutName | None = None,
                         idempotency_key: IdempotencyKey = None) -> JSONResponse:
     """Import a marketplace's order export (store staff, the operator): Amazon's all-orders report, Shopify's orders
-    export or eBay's sold listings (`format`, sniffed from the header when left out). Orders already imported are
+    export or eBay's sold listings (sniffed from the header; `format`, when given, must match it). Orders already imported are
     counted, not imported again; each refused order or bad line is reported with its line number and the rest
     import. Send an `Idempotency-Key` to retry safely."""
     require_store_manager(ctx.actor, store_id)
@@ -57,9 +57,12 @@ def _import(ctx: Ctx, store_id: int, format: LayoutName | None, file_name: str, 
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidInput("the file is not UTF-8 text") from None
-    layout = format or sniff(text)
-    if layout is None:
-        raise InvalidInput("not an Amazon, Shopify or eBay export; name its format")
+    sniffed = sniff(text)  # a file whose header no layout knows is no export, whatever `format` says
+    if sniffed is None:
+        raise InvalidInput("not an Amazon, Shopify or eBay export")
+    if format is not None and format != sniffed:
+        raise InvalidInput(f"the file is a {sniffed} export, not {format}")
+    layout = sniffed
 
     def use_case(session: Session) -> tuple[int, dict[str, Any]]:
         report = service.import_orders(session, ctx.now(), ctx.actor, store_id, parse(text, layout),
