@@ -77,6 +77,35 @@ def test_an_unknown_sku_refuses_only_its_order(shop: Shop, db: Database, clock: 
     assert [(r.line, r.column, r.channel_order_id) for r in refused] == [(6, "sku", "13-22222-22222")]
     assert "POT-CAST-1" in refused[0].message
     assert report.imported == 1 and report.skipped == 1 and report.refused == 1
+    with db.read() as session:  # its savepoint left no order, line, payment, reservation or buyer behind
+        assert counts(session, "orders", "order_lines", "payments", "channel_buyers") == \
+            {"orders": 1, "order_lines": 2, "payments": 1, "channel_buyers": 1}
+        ledger_sums_to_zero(session, shop.store_id)
+
+
+def test_an_order_shipped_on_the_channel_enters_shipped_with_its_stock_gone(shop: Shop, db: Database,
+                                                                           clock: SimulatedClock) -> None:
+    # given an Amazon order shipped on the channel (222-2222222-2222222: three red mugs)
+    ids = stock_sample_skus(shop)
+    # when it is imported
+    report = import_sample(db, clock.now(), staff_of(shop), shop.store_id, "amazon_all_orders.txt")
+    # then it is shipped through our own `ship`: three mugs left the shelf, and receipt confirms itself in time
+    with db.read() as session:
+        shipped = [o for o in session.scalars(select(Order).where(Order.id.in_(report.order_ids))) if o.status == "shipped"]
+        assert len(shipped) == 1
+        order = shipped[0]
+        assert order.tracking_number == "amazon:222-2222222-2222222" and order.confirm_by is not None
+        assert (order.currency, order.pricing and order.pricing["channel_order_id"]) == ("EUR", "222-2222222-2222222")
+    level = shop.staff.get(f"/skus/{ids['MUG-RED-12']}/stock")[0]
+    assert (level["available"], level["reserved"]) == (97, 0)
+    clock.advance(timedelta(days=31))
+    with db.transaction() as session:
+        order = orders.get_order(session, staff_of(shop), order.id, for_update=True)
+        assert order.confirm_by is not None and clock.now() >= order.confirm_by
+        orders.complete(session, clock.now(), order, by="system")
+    with db.read() as session:
+        books = ledger_sums_to_zero(session, shop.store_id, "EUR")
+        assert books[ledger.ESCROW] == 0 and books[ledger.STORE_BALANCE] == order.total_minor
 
 
 def test_an_order_no_warehouse_covers_is_refused_with_the_reason(shop: Shop, db: Database,

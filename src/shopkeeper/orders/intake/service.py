@@ -27,16 +27,16 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shopkeeper import events, rulebooks
 from shopkeeper.auth import Principal, Role
-from shopkeeper.catalog.models import Sku, Store
-from shopkeeper.catalog.service import store_by_id
-from shopkeeper.customers.models import Buyer
+from shopkeeper.catalog.service import skus_by_code, store_by_id
+from shopkeeper.customers.service import create_buyer
 from shopkeeper.db import newest_first
 from shopkeeper.errors import DomainError, NotFound
 from shopkeeper.inventory import service as inventory
@@ -48,8 +48,12 @@ from shopkeeper.orders.intake.models import ImportedOrder as ImportedRow
 from shopkeeper.orders.intake.statuses import IntakeStatus
 from shopkeeper.orders.models import Order, OrderLine, Payment
 from shopkeeper.orders.rules import OrderStatus, pay_by
-from shopkeeper.scope import require_role, require_store_manager, scoped
+from shopkeeper.scope import SYSTEM, require_role, require_store_manager, scoped
 
+if TYPE_CHECKING:
+    from shopkeeper.catalog.models import Sku, Store
+
+MAX_CHANNEL_ORDER_ID = 64  # imported_orders.channel_order_id
 SKIPPED_STATUSES = {
     IntakeStatus.CANCELLED: "cancelled on the channel",
     IntakeStatus.NOT_IMPORTABLE: "not paid yet on the channel; a later import brings it in",
@@ -145,6 +149,11 @@ def _take(session: Session, now: datetime, actor: Principal, store: Store, batch
         report.reported.append(Reported(imported.first_line, "order", str(error.detail or error.title), "refused",
                                         imported.channel_order_id))
         return
+    except IntegrityError:  # the savepoint is rolled back; a concurrent import of the same order won the race
+        if not _already_there(session, store.id, imported):
+            raise
+        report.already_there += 1
+        return
     report.imported += 1
     report.order_ids.append(order.id)
 
@@ -165,6 +174,8 @@ def _skip_reason(imported: parsed_orders.ImportedOrder) -> str | None:
 
 def _bring_in(session: Session, now: datetime, actor: Principal, store: Store, batch: ImportBatch,
               imported: parsed_orders.ImportedOrder) -> Order:
+    if len(imported.channel_order_id) > MAX_CHANNEL_ORDER_ID:
+        raise Refused("order", f"a channel order id longer than {MAX_CHANNEL_ORDER_ID} characters")
     skus = _skus(session, store.id, imported)
     buyer_id = _buyer(session, now, store.id, imported)
     order = _order(session, now, store, buyer_id, imported)
@@ -195,7 +206,7 @@ def _bring_in(session: Session, now: datetime, actor: Principal, store: Store, b
 
 def _skus(session: Session, store_id: int, imported: parsed_orders.ImportedOrder) -> dict[str, Sku]:
     codes = {line.sku for line in imported.lines}
-    found = {sku.code: sku for sku in session.scalars(select(Sku).where(Sku.store_id == store_id, Sku.code.in_(codes)))}
+    found = skus_by_code(session, store_id, codes)
     unknown = sorted(codes - found.keys())
     if unknown:
         raise Refused("sku", f"no SKU of this store has the code {', '.join(unknown)}")
@@ -210,12 +221,10 @@ def _buyer(session: Session, now: datetime, store_id: int, imported: parsed_orde
         ChannelBuyer.store_id == store_id, ChannelBuyer.channel == imported.channel, ChannelBuyer.buyer_key == key))
     if known is not None:
         return known
-    buyer = Buyer(name=name[:120], email=(imported.buyer_email or None), phone=imported.ship_to.phone,
-                  member_level="regular", created_at=now)
-    session.add(buyer)
-    session.flush()
+    # the engine creates the buyer: the importing staff may not, yet the order needs one
+    buyer = create_buyer(session, now, SYSTEM, name[:120], (imported.buyer_email or None) and imported.buyer_email[:200],
+                         imported.ship_to.phone and imported.ship_to.phone[:40])
     session.add(ChannelBuyer(store_id=store_id, channel=imported.channel, buyer_key=key, buyer_id=buyer.id))
-    events.record(session, now, "buyer.created", f"buyer:{buyer.id}", None, level="regular", channel=imported.channel)
     return buyer.id
 
 
