@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from invariants import ledger_sums_to_zero
 from orders.intake.importing import SAMPLE_FILES, counts, import_sample, staff_of, stock_sample_skus
+from shopkeeper import timers
 from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog.models import Sku
 from shopkeeper.clock import SimulatedClock
@@ -98,12 +99,9 @@ def test_an_order_shipped_on_the_channel_enters_shipped_with_its_stock_gone(shop
         assert (order.currency, order.pricing and order.pricing["channel_order_id"]) == ("EUR", "222-2222222-2222222")
     level = shop.staff.get(f"/skus/{ids['MUG-RED-12']}/stock")[0]
     assert (level["available"], level["reserved"]) == (97, 0)
-    clock.advance(timedelta(days=31))
-    with db.transaction() as session:
-        order = orders.get_order(session, staff_of(shop), order.id, for_update=True)
-        assert order.confirm_by is not None and clock.now() >= order.confirm_by
-        orders.complete(session, clock.now(), order, by="system")
+    timers.advance_to(db, clock, clock.now() + timedelta(days=40))
     with db.read() as session:
+        assert orders.get_order(session, staff_of(shop), order.id).status == "completed"
         books = ledger_sums_to_zero(session, shop.store_id, "EUR")
         assert books[ledger.ESCROW] == 0 and books[ledger.STORE_BALANCE] == order.total_minor
 
@@ -134,13 +132,10 @@ def test_an_imported_paid_order_gets_its_ship_by_ships_and_completes(shop: Shop,
         assert paid
         order_id = paid[0].id
         assert paid[0].ship_by == clock.now() + book.shipping.ship_within  # the rulebook's, from the import
-    # when staff ship it with our own `ship` and the buyer's receipt confirms itself
+    # when staff ship it with our own `ship`, and the receipt timer confirms it (RULES.md §17.1)
     with db.transaction() as session:
         orders.ship(session, clock.now(), staff, order_id, "UPS", "1Z999")
-    clock.advance(timedelta(days=40))
-    with db.transaction() as session:
-        order = orders.get_order(session, staff, order_id, for_update=True)
-        orders.complete(session, clock.now(), order, by="system")
+    timers.advance_to(db, clock, clock.now() + timedelta(days=40))
     # then the order completes, escrow is released and the ledger sums to zero
     with db.read() as session:
         order = orders.get_order(session, staff, order_id)
