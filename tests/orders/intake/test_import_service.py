@@ -17,7 +17,7 @@ from shopkeeper.db import Database
 from shopkeeper.errors import Forbidden, NotFound
 from shopkeeper.orders import ledger
 from shopkeeper.orders import service as orders
-from shopkeeper.orders.intake.models import ImportBatch
+from shopkeeper.orders.intake.models import ImportBatch, ImportedOrder
 from shopkeeper.orders.models import Order
 from shopkeeper.rulebooks import load
 from support import Shop
@@ -96,7 +96,9 @@ def test_an_order_shipped_on_the_channel_enters_shipped_with_its_stock_gone(shop
         assert len(shipped) == 1
         order = shipped[0]
         assert order.tracking_number == "amazon:222-2222222-2222222" and order.confirm_by is not None
-        assert (order.currency, order.pricing and order.pricing["channel_order_id"]) == ("EUR", "222-2222222-2222222")
+        row = session.scalar(select(ImportedOrder).where(ImportedOrder.order_id == order.id))
+        assert row is not None and (order.currency, row.channel, row.channel_order_id) == \
+            ("EUR", "amazon", "222-2222222-2222222")
     level = shop.staff.get(f"/skus/{ids['MUG-RED-12']}/stock")[0]
     assert (level["available"], level["reserved"]) == (97, 0)
     timers.advance_to(db, clock, clock.now() + timedelta(days=40))

@@ -41,6 +41,10 @@ class ImportedOrder(Base):
     channel: Mapped[str] = mapped_column(String(16))
     channel_order_id: Mapped[str] = mapped_column(String(64))
     channel_status: Mapped[str] = mapped_column(String(40))
+    # what the file states beside our order's figures: taxes (outside our total), its own total, the service chosen
+    taxes_minor: Mapped[int] = mapped_column(default=0)
+    stated_total_minor: Mapped[int | None]
+    shipping_service: Mapped[str | None] = mapped_column(String(64))
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
     imported_at: Mapped[datetime]

@@ -9,7 +9,8 @@ Readings (RULES.md §5.1 and §17.4 are silent on these):
   as paid with a succeeded `Payment` (provider = the channel) and the usual `provider → escrow` posting; escrow is
   released to the store's balance when the order completes, as for our own orders, so the ledger sums to zero and
   escrow always holds what the open paid orders took. The total is goods + shipping + gift wrap − discounts;
-  taxes stay out of it (marketplaces collect and remit them) and are kept in `pricing` with the file's total.
+  taxes stay out of it (marketplaces collect and remit them) and are kept on the imported order's row, with the
+  file's own total.
 - The ship-by clock starts at the import: the store learns of the order only then (`paid_at` = import time;
   `placed_at` keeps the channel's moment).
 - Stock: reserved like our own paid orders; a line no warehouse can cover refuses the whole order with the
@@ -198,8 +199,10 @@ def _bring_in(session: Session, now: datetime, actor: Principal, store: Store, b
     if imported.status is IntakeStatus.COMPLETED:
         orders.complete(session, now, order, by=imported.channel)
     session.add(ImportedRow(store_id=store.id, channel=imported.channel, channel_order_id=imported.channel_order_id,
-                            channel_status=imported.channel_status[:40], order_id=order.id, batch_id=batch.id,
-                            imported_at=now))
+                            channel_status=imported.channel_status[:40], taxes_minor=imported.taxes.minor,
+                            stated_total_minor=imported.total.minor if imported.total is not None else None,
+                            shipping_service=(imported.shipping_service or "")[:64] or None, order_id=order.id,
+                            batch_id=batch.id, imported_at=now))
     session.flush()
     return order
 
@@ -240,10 +243,7 @@ def _order(session: Session, now: datetime, store: Store, buyer_id: int, importe
         shipping_minor=shipping.minor, discount_minor=imported.discounts.minor, total_minor=total.minor,
         ship_to=_ship_to(imported.ship_to), placed_at=imported.placed_at,
         pay_by=pay_by(imported.placed_at, rulebooks.load(store.rulebook)), lines=[],
-        pricing={"channel": imported.channel, "channel_order_id": imported.channel_order_id,
-                 "channel_status": imported.channel_status, "taxes_minor": imported.taxes.minor,
-                 "stated_total_minor": imported.total.minor if imported.total is not None else None,
-                 "shipping_service": imported.shipping_service, "verdicts": []},
+        pricing=None,  # no promotion of ours priced it: the channel did
     )
     session.add(order)
     session.flush()
