@@ -1,4 +1,5 @@
-"""The `shopkeeper` command: serve, worker, simulate, demo, db upgrade, keys create/list/revoke, rulebook check/list."""
+"""The `shopkeeper` command: serve, worker, simulate, demo, db upgrade, keys create/list/revoke, rulebook check/list,
+import orders."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -25,6 +27,9 @@ from shopkeeper.errors import DomainError
 from shopkeeper.sessions import issue_link, policy_of, revoke_key
 from shopkeeper.settings import Settings
 
+if TYPE_CHECKING:
+    from shopkeeper.orders.intake.service import ImportReport
+
 app = typer.Typer(help="Shopkeeper: the rules and automation an online store or marketplace runs on.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
@@ -32,6 +37,8 @@ rulebook_app = typer.Typer(help="Platform rulebooks (rulebooks/*.toml).", no_arg
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
 app.add_typer(rulebook_app, name="rulebook")
+import_app = typer.Typer(help="Bring data in from elsewhere.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
 out = Console()
 err = Console(stderr=True)
 
@@ -290,6 +297,53 @@ def demo(
         return
     summary = demo_data.build(db, days=days, seed=seed, console=out)
     out.print(summary)
+
+
+
+@import_app.command("orders")
+def import_orders(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="the marketplace's order export")],
+    store: Annotated[int, typer.Option("--store", min=1, help="the store's id")],
+    layout: Annotated[Optional[str], typer.Option("--format", help="amazon, shopify or ebay; sniffed when left out")] = None,
+) -> None:
+    """Import a marketplace's order export into a store (RULES.md §5.1 stage 1): a progress bar over its orders, then
+    what became of them. Exits 1 when any order or line was refused. Acts as the engine itself (the operator), as
+    whoever holds the database does."""
+    from rich.progress import Progress
+
+    from shopkeeper.orders.intake.layouts import LAYOUTS, parse, sniff
+    from shopkeeper.orders.intake.service import ImportSource
+    from shopkeeper.orders.intake.service import import_orders as bring_in
+    from shopkeeper.scope import SYSTEM
+
+    text = file.read_text(encoding="utf-8-sig")
+    chosen = layout or sniff(text)
+    if chosen not in LAYOUTS:
+        _fail(f"{file.name}: not an Amazon, Shopify or eBay export; name its format with --format amazon|shopify|ebay")
+    parsed = parse(text, chosen)
+    settings, db = _database()
+    try:
+        with Progress(console=out, transient=True) as progress, db.transaction() as session:
+            task = progress.add_task(f"importing {file.name}", total=len(parsed.orders))
+            report = bring_in(session, _clock(settings, db).now(), SYSTEM, store, parsed, ImportSource(chosen, file.name),
+                              on_order=lambda: progress.advance(task))
+    except DomainError as error:
+        _fail(error.detail)
+    out.print(_import_summary(file.name, report), soft_wrap=True)
+    if report.refused:
+        raise typer.Exit(1)
+
+
+def _import_summary(name: str, report: ImportReport) -> Table:
+    table = Table(title=f"{escape(name)}: import {report.batch_id}", show_lines=False)
+    for column in ("line", "outcome", "order", "column", "message"):
+        table.add_column(column)
+    for row in report.reported:
+        table.add_row(str(row.line), row.outcome, escape(row.channel_order_id or ""), escape(row.column),
+                      escape(row.message))
+    table.caption = (f"imported {report.imported}, already there {report.already_there}, "
+                     f"skipped {report.skipped}, refused {report.refused}")
+    return table
 
 
 if __name__ == "__main__":

@@ -37,6 +37,7 @@ from shopkeeper.orders import api as orders
 from shopkeeper.orders import pricing_api as cart_pricing
 from shopkeeper.orders import receipt_api as receipt
 from shopkeeper.orders import service as order_service
+from shopkeeper.orders.intake import api as order_imports
 from shopkeeper.promotions import api as promotions
 from shopkeeper.promotions.campaigns import api as campaigns
 from shopkeeper.ratelimit import RateLimits
@@ -82,7 +83,7 @@ TIMER_HANDLERS: Mapping[str, timers.Handler] = {
 API_ROUTERS: tuple[APIRouter, ...] = tuple(module.router for module in (
     catalog, customers, inventory, fulfillment, carriers, orders, receipt, complaints, cases, seller_metrics,
     promotions, cart_pricing, campaigns, group_buys, pools, assists, distribution, content, rewards, platform_packets,
-    community, platform_api))
+    community, platform_api, order_imports))
 
 
 def install_ports() -> None:

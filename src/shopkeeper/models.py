@@ -8,6 +8,7 @@ from shopkeeper.db import Base
 from shopkeeper.fulfillment import models as fulfillment  # noqa: F401
 from shopkeeper.inventory import models as inventory  # noqa: F401
 from shopkeeper.orders import models as orders  # noqa: F401
+from shopkeeper.orders.intake import models as intake  # noqa: F401
 from shopkeeper.promotions import models as promotions  # noqa: F401
 from shopkeeper.promotions.campaigns import models as campaigns  # noqa: F401
 from shopkeeper.social.assists import models as assists  # noqa: F401

@@ -605,6 +605,14 @@ DETAILS_ZH: dict[str, str] = {
     "a database constraint refused the change": "数据库约束拒绝了该修改",
     "try again shortly": "请稍后重试",
     "an unexpected error; it has been logged": "发生意外错误；已记录日志",
+    # order intake: importing marketplace export files (orders/intake/api.py, service.py)
+    "the file is not UTF-8 text": "文件不是 UTF-8 文本",
+    "not an Amazon, Shopify or eBay export": "不是亚马逊、Shopify 或 eBay 的导出文件",
+    "the file is a {sniffed} export, not {format}": "该文件是 {sniffed} 导出文件，而不是 {format}",
+    "a multipart upload carries the export in its file field": "multipart 上传须将导出文件放在 file 字段中",
+    "send the export as text/csv, text/tab-separated-values or a multipart upload":
+        "请以 text/csv、text/tab-separated-values 或 multipart 上传发送导出文件",
+    "import {id} does not exist": "导入批次 {id} 不存在",
 }
 
 # A few captured phrases that are whole sentences of their own (the VIP wording, outcomes).

@@ -322,3 +322,8 @@ def lock_store(session: Session, store_id: int) -> None:
 def sku_by_id(session: Session, sku_id: int) -> Sku:
     """A SKU, its product listed or not, for a use case that checks the caller itself (stock in, stock levels)."""
     return get_or_404(session, Sku, sku_id, "SKU")
+
+
+def skus_by_code(session: Session, store_id: int, codes: set[str]) -> dict[str, Sku]:
+    """A store's SKUs by code, in one statement: a marketplace order names its items by the store's own codes."""
+    return {sku.code: sku for sku in session.scalars(select(Sku).where(Sku.store_id == store_id, Sku.code.in_(codes)))}
