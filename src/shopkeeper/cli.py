@@ -305,15 +305,16 @@ def allocate(
     from shopkeeper.scope import SYSTEM
 
     settings, db = _database()
-    with db.transaction() as session:
-        now = _clock(settings, db).now()
-        total = len(allocation_service.open_orders(session, store))
-        with Progress(console=err, transient=True) as progress:
-            task = progress.add_task("allocating", total=total)
-            results = allocation_service.allocate_open_orders(session, now, SYSTEM, store, dry_run,
-                                                              on_each=lambda: progress.advance(task))
-        if dry_run:
-            session.rollback()
+    now = _clock(settings, db).now()
+    try:
+        with db.read() if dry_run else db.transaction() as session:  # a dry run writes nothing by construction
+            total = len(allocation_service.open_orders(session, store))
+            with Progress(console=err, transient=True) as progress:
+                task = progress.add_task("allocating", total=total)
+                results = allocation_service.allocate_open_orders(session, now, SYSTEM, store, dry_run,
+                                                                  on_each=lambda: progress.advance(task))
+    except DomainError as error:
+        _fail(error.detail)
     table = Table(title=f"store {store}: {'dry run, nothing recorded' if dry_run else 'recorded'}")
     for column in ("order", "destination", "weight (g)", "value", "rule", "warehouse(s)", "channel", "held / unallocated"):
         table.add_column(column)
