@@ -106,3 +106,16 @@ def test_one_order_is_allocated_alone_and_another_stores_order_is_not_found(shop
         assert service.allocate_order(session, clock.now(), _staff(shop), order["id"], dry_run=True).outcome["reason"] == "no-rules"
         with pytest.raises(NotFound):
             service.allocate_order(session, clock.now(), stranger, order["id"], dry_run=True)
+
+
+def test_an_order_the_engine_cannot_read_is_unallocated_and_the_run_goes_on(shop: Shop, db: Database,
+                                                                             clock: SimulatedClock) -> None:
+    # given an order from Wish, a channel §5.1 names for intake but the rules do not route by, and an ordinary order
+    odd, ordinary = _paid(shop, (shop.skus[0], 1)), _paid(shop, (shop.skus[0], 1))
+    with db.transaction() as session:
+        session.execute(update(Order).where(Order.id == odd["id"]).values(sales_channel="wish"))
+        service.create_rule(session, clock.now(), _staff(shop), shop.store_id, _spec("post"))
+    with db.read() as session:
+        outcomes = {r.order.id: r.outcome for r in service.allocate_open_orders(session, clock.now(), _staff(shop), shop.store_id, True)}
+    assert outcomes[odd["id"]]["reason"] == "order-unreadable" and outcomes[odd["id"]]["field"] == "sales_channel"
+    assert outcomes[ordinary["id"]]["rule"] == "post"

@@ -13,6 +13,9 @@ Readings where RULES.md is silent (our choices):
 - Disabled rules are skipped and do not appear among the rules passed over.
 - The buyer's chosen logistics method (§5.5) overrides the rule's channel on every parcel: the rule still picks the
   warehouse, and the outcome says whose channel it is (`channel_from`).
+- An order the engine cannot read (a sales channel it does not route by, such as Wish, which §5.1 names for intake)
+  is unallocated with reason `order-unreadable` and the field; the rest of the run goes on.
+- A real run records the latest outcome per order (a second run replaces it); every run's outcome is an event.
 """
 
 from __future__ import annotations
@@ -267,16 +270,26 @@ def allocate_open_orders(session: Session, now: datetime, actor: Principal, stor
     policy = engine.StockPolicy(settings.on_short if settings else "split", book.priority)  # type: ignore[arg-type]
     results: list[OrderOutcome] = []
     for order in chosen:
-        wanted = _order_input(session, order)
-        outcome = engine.allocate(rules, wanted, book.for_order(order), policy)
-        book.give(order, outcome)
-        data = _with_buyer_channel(order, outcome_to_dict(outcome))
-        results.append(OrderOutcome(order, wanted.weight_grams, wanted.value, data))
+        result = _allocate_one(session, order, rules, book, policy)
+        results.append(result)
         if not dry_run:
-            _record(session, now, order, data)
+            _record(session, now, order, result.outcome)
         if on_each is not None:
             on_each()
     return results
+
+
+def _allocate_one(session: Session, order: Order, rules: Sequence[engine.AllocationRule], book: _StockBook,
+                  policy: engine.StockPolicy) -> OrderOutcome:
+    try:
+        wanted = _order_input(session, order)
+    except InvalidInput as unreadable:  # one order the engine cannot read (e.g. a channel it does not know) stops no run
+        data: dict[str, Any] = {"status": "unallocated", "order_number": order.number, "passed_over": [], "rule": None,
+                "reason": "order-unreadable", "detail": unreadable.detail, "field": unreadable.extra.get("field")}
+        return OrderOutcome(order, 0, Money(0, order.currency), data)
+    outcome = engine.allocate(rules, wanted, book.for_order(order), policy)
+    book.give(order, outcome)
+    return OrderOutcome(order, wanted.weight_grams, wanted.value, _with_buyer_channel(order, outcome_to_dict(outcome)))
 
 
 def allocate_order(session: Session, now: datetime, actor: Principal, order_id: int, dry_run: bool) -> OrderOutcome:

@@ -98,7 +98,9 @@ def answer_change(session: Session, now: datetime, actor: Principal, change_id: 
     change.status, change.answered_at = ("accepted" if accept else "refused"), now
     if accept:
         shipping_choice.change_shipping_method(order, change.to_method)
-    kind = "order.shipping_method_accepted" if accept else "order.shipping_method_refused"
-    events.record(session, now, kind, f"order:{order.id}", order.store_id, change_id=change.id,
-                  from_method=change.from_method, to_method=change.to_method)
+    said = {"change_id": change.id, "from_method": change.from_method, "to_method": change.to_method}
+    if accept:
+        events.record(session, now, "order.shipping_method_accepted", f"order:{order.id}", order.store_id, **said)
+    else:
+        events.record(session, now, "order.shipping_method_refused", f"order:{order.id}", order.store_id, **said)
     return change
