@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from shopkeeper.db import Database
 from shopkeeper.events import Event
-from shopkeeper.orders.models import Order
 from support import Api, Shop, rows_of
 
 
@@ -124,12 +123,14 @@ def test_an_order_no_rule_matches_is_unallocated_with_the_reason(shop: Shop) -> 
         "status": "unallocated", "order_number": order["number"], "passed_over": [], "rule": None, "reason": "no-rules"}
 
 
-def test_the_shipping_method_changes_only_with_the_buyers_consent(shop: Shop, db: Database) -> None:
+def test_the_shipping_method_changes_only_with_the_buyers_consent(shop: Shop) -> None:
     # given an order whose buyer chose China Post, and a rule that would send it by DHL (§5.5)
     shop.staff.post(f"/stores/{shop.store_id}/allocation-rules", _rule("home", channel="DHL"), expect=201)
-    order = _paid(shop, (shop.skus[0], 1))
-    with db.transaction() as session:
-        session.execute(update(Order).where(Order.id == order["id"]).values(shipping_method="CHINA-POST"))
+    order = shop.shopper.post("/orders", {"store_id": shop.store_id, "address_id": shop.address["id"],
+                                          "lines": [{"sku_id": shop.skus[0], "quantity": 1}], "shipping_method": "CHINA-POST"},
+                              expect=201)
+    assert order["shipping_method"] == "CHINA-POST" and order["sales_channel"] == "own"
+    shop.pay(order)
     assert _run(shop, dry_run=True)[order["number"]]["parcels"][0]["channel_code"] == "CHINA-POST"
     # when staff propose DHL, the order keeps the buyer's method until the buyer answers
     change = shop.staff.post(f"/orders/{order['id']}/shipping-method/changes", {"to_method": "DHL", "note": "faster"}, expect=201)

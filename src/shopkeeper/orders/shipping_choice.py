@@ -21,5 +21,5 @@ def awaiting_shipment(session: Session, store_id: int) -> list[Order]:
 
 
 def change_shipping_method(order: Order, method: str) -> None:
-    """The buyer agreed to ship by `method` (RULES.md §5.5); the caller recorded the consent."""
+    """The buyer chose `method` at checkout, or agreed to it later (RULES.md §5.5; the caller records the consent)."""
     order.shipping_method = method
