@@ -344,6 +344,41 @@ def _import_summary(name: str, report: ImportReport) -> Table:
     table.caption = (f"imported {report.imported}, already there {report.already_there}, "
                      f"skipped {report.skipped}, refused {report.refused}")
     return table
+@app.command()
+def allocate(
+    store: Annotated[int, typer.Option("--store", help="the store's id")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="say what would happen; record nothing")] = False,
+) -> None:
+    """Run the store's allocation rules over its paid, unshipped orders (RULES.md §5.1): warehouse and channel, or why not."""
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from shopkeeper.fulfillment import allocation_service
+    from shopkeeper.scope import SYSTEM
+
+    settings, db = _database()
+    now = _clock(settings, db).now()
+    try:
+        with db.read() if dry_run else db.transaction() as session:  # a dry run writes nothing by construction
+            total = len(allocation_service.open_orders(session, store))
+            with Progress(console=err, transient=True) as progress:
+                task = progress.add_task("allocating", total=total)
+                results = allocation_service.allocate_open_orders(session, now, SYSTEM, store, dry_run,
+                                                                  on_each=lambda: progress.advance(task))
+    except DomainError as error:
+        _fail(error.detail)
+    table = Table(title=f"store {store}: {'dry run, nothing recorded' if dry_run else 'recorded'}")
+    for column in ("order", "destination", "weight (g)", "value", "rule", "warehouse(s)", "channel", "held / unallocated"):
+        table.add_column(column)
+    for r in results:
+        o = r.outcome
+        parcels = o.get("parcels", [])
+        why = "" if o["status"] == "allocated" else f"{o['status']}: {o['reason']}" + "".join(
+            f"; {s['sku_code']} {s['available']}/{s['wanted']}" for s in o.get("short", []))
+        table.add_row(r.order.number, str(r.order.ship_to.get("country", "")), str(r.weight_grams), str(r.value),
+                      o.get("rule") or "-", ", ".join(p["warehouse_code"] for p in parcels) or o.get("warehouse_code", "-"),
+                      parcels[0]["channel_code"] if parcels else "-", why)
+    out.print(table)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from shopkeeper.console import security_headers
 from shopkeeper.console.routes import router as console_router
 from shopkeeper.customers import api as customers
 from shopkeeper.db import Database
+from shopkeeper.fulfillment import allocation_api as allocation
 from shopkeeper.fulfillment import api as fulfillment
 from shopkeeper.fulfillment import carrier_api as carriers
 from shopkeeper.fulfillment import service as fulfillment_service
@@ -83,7 +84,7 @@ TIMER_HANDLERS: Mapping[str, timers.Handler] = {
 API_ROUTERS: tuple[APIRouter, ...] = tuple(module.router for module in (
     catalog, customers, inventory, fulfillment, carriers, orders, receipt, complaints, cases, seller_metrics,
     promotions, cart_pricing, campaigns, group_buys, pools, assists, distribution, content, rewards, platform_packets,
-    community, platform_api, order_imports))
+    community, platform_api, order_imports, allocation))
 
 
 def install_ports() -> None:

@@ -613,6 +613,19 @@ DETAILS_ZH: dict[str, str] = {
     "send the export as text/csv, text/tab-separated-values or a multipart upload":
         "请以 text/csv、text/tab-separated-values 或 multipart 上传发送导出文件",
     "import {id} does not exist": "导入批次 {id} 不存在",
+    # fulfillment: allocation rules run over orders, the buyer's shipping method
+    "{field} must be an object with minor and currency": "{field} 必须是包含 minor 和 currency 的对象",
+    "{field} is not an amount: {error}": "{field} 不是有效金额：{error}",
+    "unknown condition {names}": "未知的条件 {names}",
+    "{field} must be a list of codes": "{field} 必须是代码列表",
+    "warehouse {code} is not one of this store's": "仓库 {code} 不属于本店铺",
+    "the new order must name each of the store's allocation rules exactly once": "新的顺序必须恰好列出本店铺每条分配规则一次",
+    "order {number} is not paid and waiting to ship": "订单 {number} 不是已付款待发货状态",
+    "order {number} has no shipping method left to change": "订单 {number} 已无可更改的物流方式",
+    "order {number} ships by {method} already": "订单 {number} 已经使用 {method} 发货方式",
+    "order {number} has a change of shipping method waiting for the buyer": "订单 {number} 已有一项物流方式变更等待买家答复",
+    "shipping method change {id} is {status} already": "物流方式变更 {id} 已经是{status}状态",
+    "only the buyer may accept or refuse a change of shipping method": "只有买家可以接受或拒绝物流方式的变更",
 }
 
 # A few captured phrases that are whole sentences of their own (the VIP wording, outcomes).

@@ -67,6 +67,8 @@ class Sku(Base):
     customs_name_en: Mapped[str | None] = mapped_column(String(120))
     hs_code: Mapped[str | None] = mapped_column(String(16))
     declared_value_minor: Mapped[int | None]
+    # battery, powder, liquid, fragile: what ordinary logistics refuses decides the route (RULES.md §5.3, §5.1)
+    properties: Mapped[list[str]] = mapped_column(default=list, server_default="[]")
 
 
 class PriceChange(Base):

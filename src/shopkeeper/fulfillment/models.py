@@ -49,3 +49,65 @@ class StoreCarrier(Base):
     shipping_class: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class AllocationRuleRow(Base):
+    """One of a store's allocation rules (订单分配规则, RULES.md §5.1); `position` orders them, first match wins."""
+
+    __tablename__ = "allocation_rules"
+    __table_args__ = (UniqueConstraint("store_id", "name_key"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(120))
+    name_key: Mapped[str] = mapped_column(String(120))  # casefolded: names explain outcomes, so one per store
+    conditions: Mapped[dict[str, Any]]  # allocation_codec.conditions_to_dict()
+    warehouse_code: Mapped[str] = mapped_column(String(32))
+    channel_code: Mapped[str] = mapped_column(String(64))
+    enabled: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class AllocationSettings(Base):
+    """The store's short-stock choice (split or hold) and its promised delivery days per destination (§5.5)."""
+
+    __tablename__ = "allocation_settings"
+
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), primary_key=True, autoincrement=False)
+    on_short: Mapped[str] = mapped_column(String(8), default="split")
+    promised_days: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"RU": 90}, capped when stored
+    updated_at: Mapped[datetime]
+
+
+class OrderAllocation(Base):
+    """The last allocation recorded for an order: the rule, the parcels, or why it waits."""
+
+    __tablename__ = "order_allocations"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))  # allocated | held | unallocated
+    rule: Mapped[str | None] = mapped_column(String(120))
+    reason: Mapped[str | None] = mapped_column(String(32))
+    outcome: Mapped[dict[str, Any]]  # allocation_codec.outcome_to_dict()
+    allocated_at: Mapped[datetime]
+
+
+class ShippingMethodChange(Base):
+    """Staff propose another logistics method; it applies only when the buyer accepts (RULES.md §5.5)."""
+
+    __tablename__ = "shipping_method_changes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("buyers.id"), index=True)
+    from_method: Mapped[str | None] = mapped_column(String(64))
+    to_method: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[str] = mapped_column(String(16))  # proposed | accepted | refused
+    proposed_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]

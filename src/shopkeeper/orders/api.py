@@ -13,7 +13,7 @@ from shopkeeper.api.idempotent import run_once
 from shopkeeper.api.schemas import MoneyOut, cut_page
 from shopkeeper.catalog.service import get_store
 from shopkeeper.errors import NotFound
-from shopkeeper.orders import carts, checkout, ledger, payments, service
+from shopkeeper.orders import carts, checkout, ledger, payments, service, shipping_choice
 from shopkeeper.orders.rules import OrderStatus
 from shopkeeper.orders.schemas import (
     BalanceOut,
@@ -82,6 +82,8 @@ def place_order(body: OrderIn, ctx: Ctx, idempotency_key: IdempotencyKey = None)
         else:
             order = checkout.place_order(session, ctx.now(), ctx.actor, body.store_id, body.address_id,
                                         [line.request() for line in body.lines or []], body.coupon_ids, body.codes)
+        if body.shipping_method:
+            shipping_choice.change_shipping_method(order, body.shipping_method)
         return 201, OrderOut.of(order).model_dump(mode="json")
 
     return run_once(ctx, f"key:{ctx.actor.key_id}:place-order", idempotency_key, body.model_dump(mode="json"), use_case)

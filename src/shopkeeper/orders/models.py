@@ -74,6 +74,10 @@ class Order(Base):
     # 拼单: the pool (shared basket) this order joined, while it has not reached its threshold: held the same way
     # (social.pools holds it at checkout and releases it when the basket reaches the offer's threshold)
     held_for_pool: Mapped[int | None]
+    # the logistics method the buyer chose; it changes only with the buyer's consent (RULES.md §5.5)
+    shipping_method: Mapped[str | None] = mapped_column(String(64))
+    # own | amazon | shopify | ebay | aliexpress: where the order came in (RULES.md §5.1 intake); allocation reads it
+    sales_channel: Mapped[str] = mapped_column(String(16), default="own", server_default="own")
     lines: Mapped[list["OrderLine"]] = relationship(order_by="OrderLine.id", cascade="all, delete-orphan")
 
 

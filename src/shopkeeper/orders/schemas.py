@@ -34,6 +34,9 @@ class OrderIn(In):
     from_cart: bool = False
     coupon_ids: list[Id] | None = Field(default=None, max_length=20, description="use these coupons; omit to get the best")
     codes: list[Code] = Field(default_factory=list, max_length=5, description="promo codes")
+    shipping_method: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)] | None = Field(
+        default=None, description="the logistics method the buyer chose; the store may change it only with the buyer's "
+                                  "consent (RULES.md §5.5)")
 
     @model_validator(mode="after")
     def _one_source(self) -> "OrderIn":
@@ -129,6 +132,8 @@ class OrderOut(BaseModel):
     points_spent: int
     points_earned: int
     pricing: dict[str, Any] | None = Field(description="every promotion the engine considered: applied (how much) or not (why)")
+    shipping_method: str | None = Field(default=None, description="the logistics method the buyer chose (RULES.md §5.5)")
+    sales_channel: str = Field(default="own", description="where the order came in: own, amazon, shopify, ebay, aliexpress")
 
     @classmethod
     def of(cls, o: Order) -> "OrderOut":
@@ -143,6 +148,7 @@ class OrderOut(BaseModel):
             carrier=o.carrier, tracking_number=o.tracking_number, delivered_at=o.delivered_at, confirm_by=o.confirm_by,
             completed_at=o.completed_at, closed_at=o.closed_at, close_reason=o.close_reason,
             points_spent=o.points_spent, points_earned=o.points_earned, pricing=o.pricing,
+            shipping_method=o.shipping_method, sales_channel=o.sales_channel,
         )
 
 
