@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,6 +22,7 @@ class Receiver:
     port: int
     answers: list[int] = field(default_factory=list)  # status codes to answer, in turn; 200 once they run out
     received: list[Received] = field(default_factory=list)
+    on_request: Callable[[], int] | None = None  # runs while the request waits; its status code is the answer
 
     @property
     def url(self) -> str:
@@ -36,7 +37,11 @@ class Receiver:
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 receiver.received.append(Received(dict(self.headers.items()), body))
-                self.send_response(receiver.answers.pop(0) if receiver.answers else 200)
+                if receiver.on_request is not None:
+                    status = receiver.on_request()
+                else:
+                    status = receiver.answers.pop(0) if receiver.answers else 200
+                self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
