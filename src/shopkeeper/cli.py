@@ -1,4 +1,5 @@
-"""The `shopkeeper` command: serve, worker, simulate, demo, db upgrade, keys create/list/revoke, rulebook check/list."""
+"""The `shopkeeper` command: serve, worker, simulate, demo, db upgrade, keys create/list/revoke, rulebook check/list,
+webhooks resend-failed."""
 
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ rulebook_app = typer.Typer(help="Platform rulebooks (rulebooks/*.toml).", no_arg
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
 app.add_typer(rulebook_app, name="rulebook")
+webhooks_app = typer.Typer(help="Outbound webhooks.", no_args_is_help=True)
+app.add_typer(webhooks_app, name="webhooks")
 out = Console()
 err = Console(stderr=True)
 
@@ -290,6 +293,34 @@ def demo(
         return
     summary = demo_data.build(db, days=days, seed=seed, console=out)
     out.print(summary)
+
+
+@webhooks_app.command("resend-failed")
+def webhooks_resend_failed(
+    store: Annotated[int, typer.Option(help="the store whose failed deliveries to send again")],
+    webhook: Annotated[Optional[int], typer.Option(help="only this subscription's")] = None,
+) -> None:
+    """After a partner's outage: send every failed delivery of a store again now, each with its own event id (the
+    receiver dedupes by it); the running worker sends them."""
+    from rich.progress import Progress
+
+    from shopkeeper.scope import SYSTEM
+    from shopkeeper.webhooks import service as webhooks
+
+    settings, db = _database()
+    clock = _clock(settings, db)
+    with db.read() as session:
+        try:
+            ids = webhooks.failed_deliveries(session, SYSTEM, store, webhook)
+        except DomainError as exc:
+            _fail(exc.detail)
+    with Progress(console=out, transient=True) as progress:
+        task = progress.add_task("resending", total=len(ids))
+        for delivery_id in ids:  # one short transaction each: the worker keeps sending meanwhile
+            with db.transaction() as session:
+                webhooks.resend(session, clock.now(), SYSTEM, delivery_id)
+            progress.advance(task)
+    out.print(f"{len(ids)} failed deliveries of store {store} will be sent again now")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,8 @@ data}` with `Shopkeeper-Event-Id`, `Shopkeeper-Timestamp` (Unix seconds) and `Sh
 HMAC-SHA256 of "<timestamp>.<raw body>" with the subscription's secret>`. Verify the signature over the raw body,
 refuse a timestamp more than 5 minutes from your clock (a replay), and answer 2xx quickly. Anything else is retried
 after 1 min, 5 min, 30 min, 2 h, 6 h, 12 h and 24 h; then the delivery has failed. Retries and resends carry the same
-event id: keep the ids you have handled and skip a repeat (delivery is at least once)."""
+event id: keep the ids you have handled and skip a repeat (delivery is at least once). Order is not guaranteed (a
+retried event arrives after later ones): compare `at`, or read the subject's current state."""
 
 
 def _guided(what: str) -> str:

@@ -153,6 +153,21 @@ def resend(session: Session, now: datetime, actor: Principal, delivery_id: int) 
     return delivery
 
 
+def failed_deliveries(session: Session, actor: Principal, store_id: int, subscription_id: int | None = None) -> list[int]:
+    """The store's failed deliveries, oldest first, to resend after a partner's outage (`shopkeeper webhooks
+    resend-failed`). Only an active subscription's: a paused one would refuse each resend."""
+    require_store_manager(actor, store_id)
+    get_store(session, actor, store_id)
+    query = (select(WebhookDelivery.id)
+             .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
+             .where(WebhookDelivery.store_id == store_id, WebhookDelivery.status == "failed",
+                    WebhookSubscription.status == "active")
+             .order_by(WebhookDelivery.id))
+    if subscription_id is not None:
+        query = query.where(WebhookDelivery.subscription_id == subscription_id)
+    return list(session.scalars(scoped(query, actor, WebhookDelivery.store_id)))
+
+
 def ping(session: Session, now: datetime, actor: Principal, subscription_id: int) -> WebhookDelivery:
     """A `webhook.ping` event sent to this subscription alone, now, whatever its event types: to check the URL and
     the receiver's signature check. It goes through the delivery log like any event."""
