@@ -248,3 +248,13 @@ def test_staff_and_the_operator_manage_a_stores_webhooks_buyers_are_refused_othe
     assert delete(shop.staff, hook).status_code == 204
     assert shop.staff.get(f"/stores/{shop.store_id}/webhooks")["items"] == []
     assert shop.staff.get(f"/webhooks/{hook['id']}", expect=404)
+
+
+def test_a_partner_hears_stock_shipments_and_orders_by_their_prefixes(shop: Shop) -> None:
+    # given an ERP subscribed to stock and order events
+    hook = subscribe(shop, "https://erp.example.com/hooks", "stock.", "order.shipped")
+    # when stock is received and an order is placed (not shipped)
+    shop.staff.post(f"/skus/{shop.skus[0]}/stock", {"warehouse_id": shop.warehouse["id"], "quantity": 5})
+    shop.order((shop.skus[0], 1))
+    # then only the stock movement is owed
+    assert [d["event_type"] for d in deliveries(shop, hook)] == ["stock.receive"]
