@@ -1,5 +1,5 @@
 """The `shopkeeper` command: serve, worker, simulate, demo, db upgrade, keys create/list/revoke, rulebook check/list,
-import orders."""
+import orders, allocate, webhooks resend-failed."""
 
 from __future__ import annotations
 
@@ -39,6 +39,8 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(rulebook_app, name="rulebook")
 import_app = typer.Typer(help="Bring data in from elsewhere.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
+webhooks_app = typer.Typer(help="Outbound webhooks.", no_args_is_help=True)
+app.add_typer(webhooks_app, name="webhooks")
 out = Console()
 err = Console(stderr=True)
 
@@ -379,6 +381,32 @@ def allocate(
                       o.get("rule") or "-", ", ".join(p["warehouse_code"] for p in parcels) or o.get("warehouse_code", "-"),
                       parcels[0]["channel_code"] if parcels else "-", why)
     out.print(table)
+@webhooks_app.command("resend-failed")
+def webhooks_resend_failed(
+    store: Annotated[int, typer.Option(help="the store whose failed deliveries to send again")],
+    webhook: Annotated[Optional[int], typer.Option(help="only this subscription's")] = None,
+) -> None:
+    """After a partner's outage: send every failed delivery of a store again now, each with its own event id (the
+    receiver dedupes by it); the running worker sends them."""
+    from rich.progress import Progress
+
+    from shopkeeper.scope import SYSTEM
+    from shopkeeper.webhooks import service as webhooks
+
+    settings, db = _database()
+    clock = _clock(settings, db)
+    with db.read() as session:
+        try:
+            ids = webhooks.failed_deliveries(session, SYSTEM, store, webhook)
+        except DomainError as exc:
+            _fail(exc.detail)
+    with Progress(console=out, transient=True) as progress:
+        task = progress.add_task("resending", total=len(ids))
+        for delivery_id in ids:  # one short transaction each: the worker keeps sending meanwhile
+            with db.transaction() as session:
+                webhooks.resend(session, clock.now(), SYSTEM, delivery_id)
+            progress.advance(task)
+    out.print(f"{len(ids)} failed deliveries of store {store} will be sent again now")
 
 
 if __name__ == "__main__":

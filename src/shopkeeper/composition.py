@@ -15,7 +15,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi_offline import FastAPIOffline
 
 import shopkeeper.models  # noqa: F401  (every table, so foreign keys resolve)
-from shopkeeper import __version__, platform_api, timers
+from shopkeeper import __version__, events, platform_api, timers
 from shopkeeper.aftersales.cases import api as cases
 from shopkeeper.aftersales.cases import rows as case_rows
 from shopkeeper.aftersales.cases import service as case_service
@@ -62,9 +62,12 @@ from shopkeeper.social.pools import basket as pool_basket
 from shopkeeper.social.rewards import api as rewards
 from shopkeeper.social.rewards import draws as reward_draws
 from shopkeeper.social.rewards import service as reward_service
+from shopkeeper.webhooks import api as webhooks
+from shopkeeper.webhooks import delivery as webhook_delivery
+from shopkeeper.webhooks import outbox as webhook_outbox
 
 # kind of timer → the use case that fires it (each re-checks its subject first, so a stale timer does nothing)
-TIMER_HANDLERS: Mapping[str, timers.Handler] = {
+TIMER_HANDLERS: Mapping[str, timers.Handler | timers.Outside] = {
     "order.close_unpaid": order_service.close_unpaid,
     "order.auto_confirm": order_service.auto_confirm,
     "order.ship_deadline": order_service.ship_deadline,
@@ -79,12 +82,13 @@ TIMER_HANDLERS: Mapping[str, timers.Handler] = {
     community_service.CUTOFF: community_waves.close_wave,
     community_service.PICKUP_DEADLINE: community_waves.pickup_deadline,
     reward_draws.TRIAL_DRAW: reward_draws.close_trial,
+    webhook_outbox.DELIVER: timers.Outside(webhook_delivery.deliver),  # the POST runs in no transaction
 }
 
 API_ROUTERS: tuple[APIRouter, ...] = tuple(module.router for module in (
     catalog, customers, inventory, fulfillment, carriers, orders, receipt, complaints, cases, seller_metrics,
     promotions, cart_pricing, campaigns, group_buys, pools, assists, distribution, content, rewards, platform_packets,
-    community, platform_api, order_imports, allocation))
+    community, platform_api, order_imports, allocation, webhooks))
 
 
 def install_ports() -> None:
@@ -93,7 +97,7 @@ def install_ports() -> None:
     domain that an order was paid, closed, completed or refunded, in the same transaction (orders never import it).
     Group buys and pools hear a payment first: a payer refused a seat (or a place in an ended pool) is refunded before
     commission or reward looks at the order. Community group buying gathers a paid order placed through a leader in
-    its wave, and lets a closed one go."""
+    its wave, and lets a closed one go. Webhooks hear every event, in its transaction (their outbox)."""
     catalog_service.use_shipping_templates(fulfillment_service.template_store)
     order_service.listen("paid", group_buy_seats.member_paid, pool_basket.member_paid, commissions.order_paid,
                          reward_service.order_paid, community_service.order_paid)
@@ -102,6 +106,7 @@ def install_ports() -> None:
     order_service.listen("completed", commissions.order_completed, reward_service.order_completed,
                          packet_spending.order_completed)
     order_service.listen("refunded", commissions.order_refunded)
+    events.listen(webhook_outbox.event_recorded)
 
 
 def install_timers() -> None:

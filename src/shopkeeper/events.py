@@ -7,6 +7,7 @@ updates or deletes a row.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -27,9 +28,22 @@ class Event(Base):
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+Listener = Callable[[Session, Event], None]
+_LISTENERS: list[Listener] = []
+
+
+def listen(*listeners: Listener) -> None:
+    """Who hears of every event, in its transaction: the composition root installs webhooks' outbox (this module
+    imports no domain). A listener runs on every state change of the engine, so it must be cheap. Installing the
+    same listener twice keeps one."""
+    _LISTENERS.extend(listener for listener in listeners if listener not in _LISTENERS)
+
+
 def record(session: Session, at: datetime, type: str, subject: str, store_id: int | None = None, **data: Any) -> Event:
     event = Event(at=at, type=type, store_id=store_id, subject=subject, data=data)
     session.add(event)
+    for listener in _LISTENERS:
+        listener(session, event)
     return event
 
 

@@ -6,12 +6,19 @@ PostgreSQL, so any number of workers share them; SQLite serialises writers),
 runs the handler in that same transaction and marks the timer done, so a
 handler's effects and the timer's completion commit together. Handlers re-check
 the state of their subject first: a stale or repeated timer does nothing.
+
+A handler that waits on the outside world (an HTTP call) must not hold the transaction open meanwhile (SQLite has
+one writer): wrapped in `Outside`, it is leased instead. The claim moves the timer's due time one lease ahead and
+commits; the handler then runs with the `Database`, opening its own short transactions, and the timer is marked done
+after it returns. A worker that dies mid-call leaves the timer to fire again when the lease ends: such a handler
+does its work at least once, and re-checks its subject so that a run whose outcome was recorded does nothing.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,8 +32,30 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 
+LEASE = timedelta(minutes=5)  # how long an `Outside` handler holds its timer before another worker may take it
+
 Handler = Callable[[Session, Clock, "Timer"], None]
-_HANDLERS: dict[str, Handler] = {}
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A leased timer as an `Outside` handler sees it: the row itself belongs to a transaction already closed."""
+
+    id: int
+    kind: str
+    subject: str
+    store_id: int | None
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Outside:
+    """A handler that runs outside the claiming transaction, given the database (see the module docstring)."""
+
+    run: Callable[[Database, Clock, Ticket], None]
+
+
+_HANDLERS: dict[str, Handler | Outside] = {}
 
 
 class Timer(Base):
@@ -45,7 +74,7 @@ class Timer(Base):
     fired_at: Mapped[datetime | None]
 
 
-def install(handlers: Mapping[str, Handler]) -> None:
+def install(handlers: Mapping[str, Handler | Outside]) -> None:
     """Which use case fires each kind of timer: the composition root's table (composition.TIMER_HANDLERS)."""
     _HANDLERS.clear()
     _HANDLERS.update(handlers)
@@ -78,15 +107,49 @@ def run_due_timers(db: Database, clock: Clock, limit: int = 1000) -> int:
             timer = _claim_next(session, now)
             if timer is None:
                 break
-            _fire(session, clock, timer, now)
+            handler = _HANDLERS.get(timer.kind)
+            leased = _lease(timer, now) if isinstance(handler, Outside) else None
+            if leased is None:
+                _fire(session, clock, timer, now)
+        if isinstance(handler, Outside) and leased is not None:
+            _run_outside(db, clock, handler, leased)
         fired += 1
     return fired
+
+
+def _lease(timer: Timer, now: datetime) -> Ticket:
+    timer.attempts += 1
+    timer.due_at = now + LEASE
+    return Ticket(id=timer.id, kind=timer.kind, subject=timer.subject, store_id=timer.store_id,
+                  payload=dict(timer.payload))
+
+
+def _run_outside(db: Database, clock: Clock, handler: Outside, ticket: Ticket) -> None:
+    error: str | None = None
+    try:
+        handler.run(db, clock, ticket)
+    except Exception as exc:  # as in _fire: one handler's bug must not stop the others
+        log.exception("timer %s (%s %s) failed", ticket.id, ticket.kind, ticket.subject)
+        error = f"{type(exc).__name__}: {exc}"[:500]
+    with db.transaction() as session:
+        timer = session.get(Timer, ticket.id)
+        if timer is None or timer.status != "pending":
+            return
+        now = clock.now()
+        if error is None:
+            timer.status, timer.fired_at = "done", now
+            return
+        timer.last_error = error
+        if timer.attempts >= MAX_ATTEMPTS:
+            timer.status = "failed"
+        else:
+            timer.due_at = now + timedelta(seconds=30 * 2**timer.attempts)
 
 
 def _fire(session: Session, clock: Clock, timer: Timer, now: datetime) -> None:
     handler = _HANDLERS.get(timer.kind)
     timer.attempts += 1
-    if handler is None:
+    if handler is None or isinstance(handler, Outside):  # an Outside handler is leased, never fired here
         timer.status, timer.last_error = "failed", f"no handler for {timer.kind!r}"
         return
     try:

@@ -132,6 +132,8 @@ TERMS_ZH: dict[str, str] = {
     "published": "待接单", "accepted": "已接单", "submitted": "已提交", "withdrawn": "已撤回",
     "pickup point": "自提点", "leader": "团长", "wave": "波次", "community order": "社区团购订单",
     "settle": "结清", "collect": "提货", "collected": "已提货", "settled": "已结清", "returned": "已退回",
+    # webhooks
+    "webhook": "Webhook 订阅", "webhook delivery": "Webhook 推送",
 }
 
 # English detail (a template: `{name}` matches any text) → Chinese with the same placeholders.
@@ -626,6 +628,13 @@ DETAILS_ZH: dict[str, str] = {
     "order {number} has a change of shipping method waiting for the buyer": "订单 {number} 已有一项物流方式变更等待买家答复",
     "shipping method change {id} is {status} already": "物流方式变更 {id} 已经是{status}状态",
     "only the buyer may accept or refuse a change of shipping method": "只有买家可以接受或拒绝物流方式的变更",
+    # webhooks: subscriptions, deliveries, resend and ping
+    "a webhook URL must be https (http only to localhost or 127.0.0.1 in development)":
+        "Webhook 地址必须使用 https（仅在开发环境中可用 http 指向 localhost 或 127.0.0.1）",
+    "name 1 to {n} event type prefixes": "请填写 1 至 {n} 个事件类型前缀",
+    "{prefix} is not an event type prefix such as order. or case.": "{prefix} 不是事件类型前缀（例如 order. 或 case.）",
+    "webhook {id} is {status}; resume it to resend": "Webhook 订阅 {id} {status}；请先恢复再重发",
+    "webhook {id} is {status}; resume it to ping": "Webhook 订阅 {id} {status}；请先恢复再发送测试事件",
 }
 
 # A few captured phrases that are whole sentences of their own (the VIP wording, outcomes).
