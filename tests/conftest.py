@@ -12,15 +12,18 @@ import os
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import hypothesis
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, make_url, text
+from typer.testing import CliRunner
 
 from shopkeeper import migrate
 from shopkeeper.auth import Role, create_key
+from shopkeeper.cli import app as cli_app
 from shopkeeper.clock import SimulatedClock
 from shopkeeper.composition import attach, built_in, create_app, install
 from shopkeeper.db import Database, normalize_url
@@ -144,6 +147,17 @@ def _fresh(purpose: str, backend: str, request: pytest.FixtureRequest) -> Databa
     database = _DATABASES[purpose]
     empty(database)
     return database
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """For tests of the `shopkeeper` command: a SQLite file it is pointed at (SHOPKEEPER_DATABASE_URL), migrated by
+    `shopkeeper db upgrade` itself."""
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("SHOPKEEPER_DATABASE_URL", url)
+    result = CliRunner().invoke(cli_app, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    return url
 
 
 @pytest.fixture

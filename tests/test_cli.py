@@ -39,15 +39,6 @@ runner = CliRunner()
 MINUTE = r"\d{4}-\d\d-\d\d \d\d:\d\d"
 
 
-@pytest.fixture
-def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("SHOPKEEPER_DATABASE_URL", url)
-    result = runner.invoke(app, ["db", "upgrade"])
-    assert result.exit_code == 0, result.output
-    return url
-
-
 def test_keys_create_prints_a_key_that_authenticates(database_url: str) -> None:
     result = runner.invoke(app, ["keys", "create", "--role", "operator", "--label", "ops"])
     assert result.exit_code == 0, result.output

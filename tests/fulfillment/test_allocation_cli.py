@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from rich.console import Console
 from sqlalchemy import func, select
@@ -24,15 +22,6 @@ from shopkeeper.orders.rules import LineRequest
 from shopkeeper.scope import SYSTEM
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("SHOPKEEPER_DATABASE_URL", url)
-    result = runner.invoke(app, ["db", "upgrade"])
-    assert result.exit_code == 0, result.output
-    return url
 
 
 def _store_with_two_orders(db: Database) -> tuple[int, list[str]]:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from orders.intake.files import sample
-from shopkeeper.orders.intake.layouts import LAYOUTS, LayoutName, parse, sniff
+from shopkeeper.orders.intake.imported import LayoutName
+from shopkeeper.orders.intake.layouts import LAYOUTS, parse, sniff
 
 SAMPLES: dict[str, LayoutName] = {
     "amazon_all_orders.txt": "amazon",

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from shopkeeper.money import Money
 from shopkeeper.orders.intake.amazon import COLUMNS as AMAZON_COLUMNS
-from shopkeeper.orders.intake.layouts import ImportedLine, parse
+from shopkeeper.orders.intake.imported import ImportedLine
+from shopkeeper.orders.intake.layouts import parse
 from support import examples
 
 CURRENCIES = ("USD", "EUR", "GBP", "JPY", "KWD")

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 from orders.intake.files import sample
 from shopkeeper.money import Money
-from shopkeeper.orders.intake.layouts import RowError, ShipTo, parse
+from shopkeeper.orders.intake.imported import RowError, ShipTo
+from shopkeeper.orders.intake.layouts import parse
 from shopkeeper.orders.intake.statuses import IntakeStatus
 
 

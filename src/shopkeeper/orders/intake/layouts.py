@@ -20,29 +20,8 @@ from itertools import islice
 from typing import get_args
 
 from shopkeeper.orders.intake import amazon, ebay, shopify
-from shopkeeper.orders.intake.imported import (
-    ChannelName,
-    ImportedLine,
-    ImportedOrder,
-    LayoutName,
-    ParseResult,
-    RowError,
-    ShipTo,
-)
+from shopkeeper.orders.intake.imported import LayoutName, ParseResult
 from shopkeeper.orders.intake.reading import physical_lines
-
-__all__ = [
-    "LAYOUTS",
-    "ChannelName",
-    "ImportedLine",
-    "ImportedOrder",
-    "LayoutName",
-    "ParseResult",
-    "RowError",
-    "ShipTo",
-    "parse",
-    "sniff",
-]
 
 Parser = Callable[[str | Iterable[str], tzinfo], ParseResult]
 
