@@ -134,6 +134,7 @@ def test_an_imported_paid_order_gets_its_ship_by_ships_and_completes(shop: Shop,
         assert paid
         order_id = paid[0].id
         assert paid[0].ship_by == clock.now() + book.shipping.ship_within  # the rulebook's, from the import
+        assert {o.sales_channel for o in paid} == {"shopify"}  # what allocation rules route by
     # when staff ship it with our own `ship`, and the receipt timer confirms it (RULES.md §17.1)
     with db.transaction() as session:
         orders.ship(session, clock.now(), staff, order_id, "UPS", "1Z999")

@@ -244,6 +244,7 @@ def _order(session: Session, now: datetime, store: Store, buyer_id: int, importe
         ship_to=_ship_to(imported.ship_to), placed_at=imported.placed_at,
         pay_by=pay_by(imported.placed_at, rulebooks.load(store.rulebook)), lines=[],
         pricing=None,  # no promotion of ours priced it: the channel did
+        sales_channel=imported.channel,  # allocation rules may route by it (fulfillment.allocation, RULES.md §5.1)
     )
     session.add(order)
     session.flush()
