@@ -15,6 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal, get_args
 
+from shopkeeper.countries import is_country_code
 from shopkeeper.errors import InvalidInput
 from shopkeeper.money import Money
 from shopkeeper.rulebooks.leaves import amount, currency, flag, positive, rate, text
@@ -65,18 +66,14 @@ class CustomsTable:
         return next((d for d in self.destinations if d.country == country), DestinationRules.none(country))
 
 
-def is_country(code: object) -> bool:
-    return isinstance(code, str) and len(code) == 2 and code.isascii() and code.isalpha() and code.isupper()
-
-
 def check_country(code: object) -> str:
-    if not is_country(code):
+    if not is_country_code(code):
         raise InvalidInput(f"not an ISO 3166 alpha-2 country code: {code!r}")
     return str(code)
 
 
 def _country(path: str, v: Any) -> list[str]:
-    return [] if is_country(v) else [f"{path}: must be an ISO 3166 alpha-2 code such as 'TR', not {v!r}"]
+    return [] if is_country_code(v) else [f"{path}: must be an ISO 3166 alpha-2 code such as 'TR', not {v!r}"]
 
 
 def _channel(path: str, v: Any) -> list[str]:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Literal, Mapping, Sequence, get_args
 
+from shopkeeper.countries import is_country_code
 from shopkeeper.errors import InvalidInput
 from shopkeeper.money import Money
 
@@ -43,10 +44,6 @@ Stock = Mapping[str, Mapping[str, int]]
 
 def _invalid(field: str, message: str) -> InvalidInput:
     return InvalidInput(message, field=field)
-
-
-def _country_ok(code: object) -> bool:
-    return isinstance(code, str) and len(code) == 2 and code.isascii() and code.isalpha() and code.isupper()
 
 
 def _check_code(value: object, field: str, what: str) -> None:
@@ -98,7 +95,7 @@ class OrderToAllocate:
 
     def __post_init__(self) -> None:
         _check_code(self.order_number, "order_number", "an order number")
-        if not _country_ok(self.country):
+        if not is_country_code(self.country):
             raise _invalid("country", f"not an ISO 3166 alpha-2 country code: {self.country!r}")
         if self.sales_channel not in SALES_CHANNELS:
             raise _invalid("sales_channel", f"unknown sales channel {self.sales_channel!r}; known: {', '.join(SALES_CHANNELS)}")
@@ -146,7 +143,7 @@ class Conditions:
     no_line_has: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        bad = [c for c in self.countries if not _country_ok(c)]
+        bad = [c for c in self.countries if not is_country_code(c)]
         if not isinstance(self.countries, tuple) or bad:
             raise _invalid("countries", f"countries must be ISO 3166 alpha-2 codes, got {bad or self.countries!r}")
         _check_range(self.min_weight_grams, self.max_weight_grams, "weight_grams")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, Callable, Literal, Sequence, TypeVar
 
+from shopkeeper.countries import is_country_code
 from shopkeeper.errors import DomainError, InvalidInput
 from shopkeeper.money import Money
 
@@ -27,16 +28,12 @@ class NotDeliverable(DomainError):
     title = "The store does not deliver to this address"
 
 
-def _country_ok(code: object) -> bool:
-    return isinstance(code, str) and len(code) == 2 and code.isascii() and code.isalpha() and code.isupper()
-
-
 def _region_key(entry: str) -> tuple[str, str | None]:
     """Parse "US" or "CN/Xinjiang"; names compare case-insensitively because sellers type them."""
     if not isinstance(entry, str):
         raise InvalidInput(f"a region must be a string, not {entry!r}")
     country, sep, region = entry.partition("/")
-    if not _country_ok(country) or (sep and (not region or region != region.strip() or "/" in region)):
+    if not is_country_code(country) or (sep and (not region or region != region.strip() or "/" in region)):
         raise InvalidInput(f"region {entry!r} is not 'CC' or 'CC/Region' with an ISO 3166 alpha-2 code")
     return country, (region.casefold() if sep else None)
 
@@ -61,7 +58,7 @@ class Destination:
     region: str | None = None
 
     def __post_init__(self) -> None:
-        if not _country_ok(self.country):
+        if not is_country_code(self.country):
             raise InvalidInput(f"not an ISO 3166 alpha-2 country code: {self.country!r}")
         if self.region is not None and (not isinstance(self.region, str) or not self.region.strip()):
             raise InvalidInput(f"region must be a non-blank string or None, got {self.region!r}")
