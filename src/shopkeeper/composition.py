@@ -27,6 +27,7 @@ from shopkeeper.catalog import service as catalog_service
 from shopkeeper.clock import Clock, SystemClock
 from shopkeeper.console import security_headers
 from shopkeeper.console.routes import router as console_router
+from shopkeeper.crossborder import api as customs
 from shopkeeper.customers import api as customers
 from shopkeeper.db import Database
 from shopkeeper.fulfillment import allocation_api as allocation
@@ -88,7 +89,7 @@ TIMER_HANDLERS: Mapping[str, timers.Handler | timers.Outside] = {
 API_ROUTERS: tuple[APIRouter, ...] = tuple(module.router for module in (
     catalog, customers, inventory, fulfillment, carriers, orders, receipt, complaints, cases, seller_metrics,
     promotions, cart_pricing, campaigns, group_buys, pools, assists, distribution, content, rewards, platform_packets,
-    community, platform_api, order_imports, allocation, webhooks))
+    community, platform_api, order_imports, allocation, webhooks, customs))
 
 
 def install_ports() -> None:

@@ -3,6 +3,7 @@
 from shopkeeper import auth, events, idempotency, sessions, simulation, timers  # noqa: F401
 from shopkeeper.aftersales import models as aftersales  # noqa: F401
 from shopkeeper.catalog import models as catalog  # noqa: F401
+from shopkeeper.crossborder import models as crossborder  # noqa: F401
 from shopkeeper.customers import models as customers  # noqa: F401
 from shopkeeper.db import Base
 from shopkeeper.fulfillment import models as fulfillment  # noqa: F401

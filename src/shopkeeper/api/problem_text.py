@@ -635,6 +635,18 @@ DETAILS_ZH: dict[str, str] = {
     "{prefix} is not an event type prefix such as order. or case.": "{prefix} 不是事件类型前缀（例如 order. 或 case.）",
     "webhook {id} is {status}; resume it to resend": "Webhook 订阅 {id} {status}；请先恢复再重发",
     "webhook {id} is {status}; resume it to ping": "Webhook 订阅 {id} {status}；请先恢复再发送测试事件",
+    # crossborder: customs profiles, shipment checks, duty payer, commercial invoice, seizures
+    "store {id} has no customs profile": "店铺 {id} 没有跨境报关设置",
+    "the rate to {currency} must be a positive number, not {rate}": "兑 {currency} 的汇率必须为正数，而不是 {rate}",
+    "order {number} does not cross a border: it has no duty payer": "订单 {number} 不是跨境订单：没有税务承担方",
+    "the duty payer of an order to {country} cannot change once the carrier has picked it up":
+        "发往 {country} 的订单一经揽收，税务承担方不能再更改",
+    "order {number} is {status}: its duty payer no longer matters": "订单 {number} 已{status}：税务承担方不再适用",
+    "order {number} does not cross a border: it has no commercial invoice": "订单 {number} 不是跨境订单：没有商业发票",
+    "unknown seizure cause {cause}; one of {options}": "未知的扣关原因 {cause}；可选 {options}",
+    "a customs seizure is recorded on order {number} already": "订单 {number} 已记录过海关扣关",
+    "customs hold goods on their way: a shipped order, not one that is {status}": "海关扣留的是运输途中的货物：须为已发货订单，而不是{status}订单",
+    "{book} has no reason for goods not received": "{book} 没有“未收到货”的原因",
 }
 
 # A few captured phrases that are whole sentences of their own (the VIP wording, outcomes).
@@ -642,6 +654,13 @@ TERMS_ZH.update({
     "VIP": "VIP", "non-VIP": "非 VIP",
     "the buyer is refunded": "买家获得退款", "the funds go to the seller": "款项给卖家",
     "the case goes to the platform": "售后单转平台处理",
+})
+
+# crossborder: why a destination refuses a parcel (RULES.md §6.1), listed in "{country} refuses this shipment: {codes}"
+TERMS_ZH.update({
+    "the original commercial invoice is required": "须附原始商业发票",
+    "used goods are not accepted": "不接受二手或旧货",
+    "the goods type or invoice type is wrong": "货物类型或发票类型有误",
 })
 
 # Pydantic's error types (422 invalid-request) → a Chinese detail; `{loc}` is where, the rest come from `ctx`.

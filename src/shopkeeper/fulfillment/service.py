@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from shopkeeper import events
 from shopkeeper.auth import Principal
 from shopkeeper.fulfillment import carrier_service, rules
-from shopkeeper.fulfillment.models import Shipment, ShippingTemplateRow
+from shopkeeper.fulfillment.models import AllocationSettings, Shipment, ShippingTemplateRow
 from shopkeeper.money import Money
 from shopkeeper.scope import require_store_manager
 
@@ -79,3 +79,11 @@ def template_store(session: Session, template_id: int) -> int | None:
     names with it (the composition root hands it to `catalog.service.use_shipping_templates`)."""
     template = session.get(ShippingTemplateRow, template_id)
     return template.store_id if template is not None else None
+
+
+def promised_days_for(session: Session, store_id: int, country: str) -> int | None:
+    """The store's promised delivery days (承诺运达时间) to `country`, capped when stored (RULES.md §5.5); None: no
+    promise set. Cross-border after-sales windows are measured from it."""
+    settings = session.get(AllocationSettings, store_id)
+    value = settings.promised_days.get(country) if settings else None
+    return int(value) if value is not None else None

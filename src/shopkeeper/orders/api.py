@@ -143,9 +143,11 @@ def order_events(order_id: IdPath, ctx: Ctx) -> list[EventOut]:
 
 @router.post("/orders/{order_id}/shipment")
 def ship(order_id: IdPath, body: ShipmentIn, ctx: Ctx) -> OrderOut:
-    """The seller ships a paid order with a carrier and tracking number."""
+    """The seller ships a paid order with a carrier and tracking number. A destination that refuses the parcel
+    (RULES.md §6.1, Pakistan: no original commercial invoice, used goods) answers 422 `shipment-refused`."""
     with ctx.transaction() as session:
-        return OrderOut.of(service.ship(session, ctx.now(), ctx.actor, order_id, body.carrier, body.tracking_number))
+        return OrderOut.of(service.ship(session, ctx.now(), ctx.actor, order_id, body.carrier, body.tracking_number,
+                                         body.original_invoice))
 
 
 @router.post("/orders/{order_id}/pickup")

@@ -188,6 +188,8 @@ class ShipmentIn(In):
 
     carrier: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
     tracking_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+    original_invoice: bool = Field(default=False, description=(
+        "the original commercial invoice (原始商业发票) travels with the parcel; Pakistan refuses a parcel without it"))
 
 
 class PickupIn(In):

@@ -15,6 +15,7 @@ from shopkeeper import events, rulebooks, timers
 from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog.service import store_by_id
 from shopkeeper.clock import Clock
+from shopkeeper.crossborder import service as customs
 from shopkeeper.customers.service import record_points
 from shopkeeper.db import newest_first
 from shopkeeper.errors import InvalidInput, NotAllowedInState, NotFound
@@ -124,7 +125,10 @@ def shipment_facts(order: Order) -> ShipmentFacts:
     return ShipmentFacts(shipped_at=order.shipped_at, picked_up_at=order.picked_up_at)
 
 
-def ship(session: Session, now: datetime, actor: Principal, order_id: int, carrier: str, tracking_number: str) -> Order:
+def ship(session: Session, now: datetime, actor: Principal, order_id: int, carrier: str, tracking_number: str,
+         original_invoice: bool = False) -> Order:
+    """The seller enters the carrier and tracking number. A cross-border parcel the destination refuses does not go
+    (RULES.md §6.1: Pakistan wants the original commercial invoice, `original_invoice`, and no used goods)."""
     order = get_order(session, actor, order_id, for_update=True)
     require_store_manager(actor, order.store_id)
     if not carrier.strip() or not tracking_number.strip():
@@ -136,6 +140,7 @@ def ship(session: Session, now: datetime, actor: Principal, order_id: int, carri
     if order.held_for_pool is not None:
         raise PoolNotComplete(f"order {order.id} waits for its pool to reach its threshold; it ships once the pool is complete",
                               pool_id=order.held_for_pool)
+    customs.check_shipment(session, order, original_invoice)
     order.status = shipped.value
     for line in order.lines:
         inventory.consume(session, now, order.store_id, line.sku_id, line.warehouse_id, line.quantity, order.id)
@@ -143,6 +148,10 @@ def ship(session: Session, now: datetime, actor: Principal, order_id: int, carri
     order.shipped_at, order.carrier, order.tracking_number = now, carrier, tracking_number
     book = book_of(session, order.store_id)
     order.confirm_by = confirm_by(now, book, shipment.shipping_class)  # the carrier's class (RULES.md §17.1)
+    # RULES.md §5.5: abroad, the buyer's protection runs past the promised delivery time (crossborder.protection)
+    guard = customs.protection_of(session, order, now, order.confirm_by, book, shipment.shipping_class)
+    if guard is not None:
+        order.confirm_by = guard.confirm_by
     # on a pickup rulebook the order is not shipped yet: late only if the deadline has passed already
     events.record(session, now, "order.shipped", subject(order), order.store_id, carrier=carrier,
                   tracking_number=tracking_number, shipping_class=shipment.shipping_class, late=is_late(shipment_facts(order), book, order.ship_by, now))
@@ -169,6 +178,7 @@ def record_pickup(session: Session, now: datetime, actor: Principal, order_id: i
     if order.paid_at is not None and scanned < order.paid_at:
         raise InvalidInput("the pickup scan cannot be before the payment")
     order.picked_up_at = scanned
+    customs.fix_duty_payer_at_pickup(session, now, order, scanned)  # RULES.md §6.1: Canada fixes the payer now
     book = book_of(session, order.store_id)
     events.record(session, now, "order.picked_up", subject(order), order.store_id, scanned_at=scanned.isoformat(),
                   counts_as_shipped=book.shipping.shipped_means == "pickup",

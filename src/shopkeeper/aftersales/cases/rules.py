@@ -125,13 +125,16 @@ def may_open_case(book: Rulebook, shipping_class: str, tracking_given_at: dateti
 
 
 def open_case(book: Rulebook, proposal: Proposal, reason: str, shipping_class: str, tracking_given_at: datetime,
-              paid: Money, refunded: Money, now: datetime, received_at: datetime | None = None) -> Case:
+              paid: Money, refunded: Money, now: datetime, received_at: datetime | None = None,
+              window: tuple[datetime, datetime] | None = None) -> Case:
     """The buyer opens an agreement dispute (协议纠纷) after shipment, with what they want done.
 
     `received_at`, when the goods are known to have arrived, starts the damage and shortage claim clocks (§7.2.2).
+    `window` replaces the shipping class's window: a cross-border "not received" case waits for the promised
+    delivery time (RULES.md §5.5, crossborder.protection).
     """
     _reason(book, reason, "post_shipment")
-    opens, closes = case_window(book, shipping_class, tracking_given_at)
+    opens, closes = window or case_window(book, shipping_class, tracking_given_at)
     if now < opens:
         raise NotAllowedInState(f"a case on a {shipping_class} shipment opens on {opens:%Y-%m-%d %H:%M}")
     if now > closes:

@@ -45,13 +45,15 @@ from shopkeeper.aftersales.cases.settlement import HELD, apply, lapse_if_overtak
 from shopkeeper.aftersales.models import CaseLine, CaseRow, EvidenceFile
 from shopkeeper.auth import Principal, Role
 from shopkeeper.clock import Clock
+from shopkeeper.crossborder import service as customs
+from shopkeeper.crossborder.protection import not_received_window
 from shopkeeper.customers import service as customers
 from shopkeeper.errors import Conflict, Forbidden, InvalidInput, NotAllowedInState
 from shopkeeper.fulfillment import carrier_service as fulfillment
 from shopkeeper.inventory import service as inventory
 from shopkeeper.money import Money
 from shopkeeper.orders import service as orders
-from shopkeeper.orders.rules import OrderStatus, counted_as_shipped
+from shopkeeper.orders.rules import OrderStatus, confirm_by, counted_as_shipped
 from shopkeeper.rulebooks import Rulebook
 from shopkeeper.scope import SYSTEM
 
@@ -115,7 +117,7 @@ def open_case(session: Session, now: datetime, actor: Principal, order_id: int, 
         assert order.shipped_at is not None
         # AliExpress: damage within 3 days of receipt, a short quantity's evidence within 10 (RULES.md §7.2.2)
         case = rules.open_case(book, proposal, request.reason, shipped_by, order.shipped_at, paid, before, now,
-                               received_at=received_at(order))
+                               received_at=received_at(order), window=_promised_window(session, order, book, request.reason, shipped_by))
         row = _new_row(order, case, book, shipping_minor=0, shipped_by=shipped_by)
     else:
         raise NotAllowedInState(f"a case opens on a paid order; this one is {order.status}", current_status=order.status)
@@ -127,6 +129,15 @@ def open_case(session: Session, now: datetime, actor: Principal, order_id: int, 
     if request.message:
         record_message(session, now, actor, row, request.message)
     return row
+
+
+def _promised_window(session: Session, order: Order, book: Rulebook, reason: str, shipped_by: str) -> tuple[datetime, datetime] | None:
+    """A "not received" case on a cross-border order with a promised delivery time opens once the promise has passed."""
+    found = book.aftersales.reason(reason)
+    if found is None or found.category != "not_received" or order.shipped_at is None:
+        return None
+    guard = customs.protection_of(session, order, order.shipped_at, confirm_by(order.shipped_at, book, shipped_by), book, shipped_by)
+    return None if guard is None else not_received_window(rules.case_window(book, shipped_by, order.shipped_at), guard)
 
 
 def _opened(session: Session, now: datetime, row: CaseRow, case: Case) -> None:
