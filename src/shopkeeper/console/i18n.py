@@ -10,6 +10,7 @@ from __future__ import annotations
 from shopkeeper.console.i18n_cases import EN_CASES, ZH_CASES
 from shopkeeper.console.i18n_community import EN_COMMUNITY, ZH_COMMUNITY
 from shopkeeper.console.i18n_content import EN_CONTENT, ZH_CONTENT
+from shopkeeper.console.i18n_customs import EN_CUSTOMS, ZH_CUSTOMS
 from shopkeeper.console.i18n_fans import EN_FANS, ZH_FANS
 from shopkeeper.console.i18n_groups import EN_GROUPS, ZH_GROUPS
 from shopkeeper.console.i18n_packets import EN_PACKETS, ZH_PACKETS
@@ -921,6 +922,8 @@ EN.update(EN_FANS)
 ZH.update(ZH_FANS)
 EN.update(EN_COMMUNITY)
 ZH.update(ZH_COMMUNITY)
+EN.update(EN_CUSTOMS)
+ZH.update(ZH_CUSTOMS)
 
 STRINGS: dict[Lang, dict[str, str]] = {"en": EN, "zh": ZH}
 

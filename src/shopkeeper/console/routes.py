@@ -32,6 +32,7 @@ from shopkeeper.console import (
     cases,
     community_pages,
     content_pages,
+    customs_pages,
     fan_pages,
     filters,
     group_pages,
@@ -245,6 +246,7 @@ def order_detail(request: Request, order_id: str) -> Response:
         now = request.app.state.clock.now()
         page["cases"] = _order_cases(session, who, order, now, lang_of(request))
         page.update(receipt_pages.receipt_context(request, session, who, order, now))
+        page.update(customs_pages.customs_context(session, who, order.id))
         page["hold"] = group_pages.order_hold(session, who, order.held_for_group, page["store"].timezone, now,
                                               lang_of(request))
         page["pool_hold"] = group_pages.order_pool_hold(session, who, order.held_for_pool, page["store"].timezone, now,
@@ -293,3 +295,4 @@ router.include_router(assist_pages.router)
 router.include_router(fan_pages.router)
 router.include_router(community_pages.router)
 router.include_router(wave_pages.router)
+router.include_router(customs_pages.router)
