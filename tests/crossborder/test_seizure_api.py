@@ -80,6 +80,9 @@ def test_who_may_report_and_when(shipped: tuple[Shop, dict[str, Any]]) -> None:
     refused = shop.staff.post(f"/orders/{unshipped['id']}/customs-seizure", {"reason": "unpaid-duties"}, expect=409,
                               headers={"Accept-Language": "zh"})
     assert refused["code"] == "not-allowed-in-state" and "海关扣留的是运输途中的货物" in refused["detail"]
+    domestic = paid_order(shop, shop.address)
+    ship(shop, domestic)
+    assert shop.staff.post(f"/orders/{domestic['id']}/customs-seizure", {"reason": "unpaid-duties"}, expect=409)
 
 
 def test_a_tracking_event_reports_the_same_seizure_once(shipped: tuple[Shop, dict[str, Any]], db: Database,

@@ -647,6 +647,7 @@ DETAILS_ZH: dict[str, str] = {
     "a customs seizure is recorded on order {number} already": "订单 {number} 已记录过海关扣关",
     "customs hold goods on their way: a shipped order, not one that is {status}": "海关扣留的是运输途中的货物：须为已发货订单，而不是{status}订单",
     "{book} has no reason for goods not received": "{book} 没有“未收到货”的原因",
+    "order {number} does not cross a border: no customs hold it": "订单 {number} 不是跨境订单：不涉及海关扣关",
 }
 
 # A few captured phrases that are whole sentences of their own (the VIP wording, outcomes).

@@ -122,7 +122,13 @@ def _cause(cause: str | None) -> str | None:
         raise InvalidInput(f"unknown seizure cause {cause}; one of {', '.join(c.value for c in SeizureCause)}") from None
 
 
+def _crosses_border(session: Session, order: Order) -> bool:
+    return service.cross_border(service.profile_of(session, order.store_id), service.destination_of(order))
+
+
 def _seize(session: Session, now: datetime, order: Order, cause: str | None, source: str, note: str) -> CustomsSeizure:
+    if not _crosses_border(session, order):
+        raise NotAllowedInState(f"order {order.number} does not cross a border: no customs hold it")
     if _seizure_of(session, order.id) is not None:
         raise Conflict(f"a customs seizure is recorded on order {order.number} already")
     responsible = responsible_for_seizure(cause)
@@ -149,6 +155,7 @@ def held_by_customs(session: Session, now: datetime, order_id: int, cause: str |
     """A tracking event said customs hold the parcel (`shipment.held_by_customs`): the same seizure, reported by the
     carrier. A repeated or late event changes nothing (None)."""
     order = orders.get_order(session, SYSTEM, order_id, for_update=True)
-    if _seizure_of(session, order.id) is not None or order.status not in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
+    if (_seizure_of(session, order.id) is not None or order.status not in (OrderStatus.SHIPPED, OrderStatus.DELIVERED)
+            or not _crosses_border(session, order)):
         return None
     return _seize(session, now, order, _cause(cause), "tracking", note)

@@ -220,9 +220,9 @@ def order_estimate(session: Session, order: Order) -> Estimate | None:
         return None
     goods = Money(sum(line.payable_minor for line in order.lines), order.currency)
     shipping = Money(order.total_minor, order.currency) - goods
-    payer = duty_payer_of(session, order)
-    return estimate(profile, goods, shipping, destination_of(order), order.shipping_method, order.placed_at.date(),
-                    payer.duty_payer if payer else None)  # type: ignore[arg-type]
+    row = duty_payer_of(session, order)
+    payer: DutyPayer | None = None if row is None else "seller" if row.duty_payer == "seller" else "buyer"
+    return estimate(profile, goods, shipping, destination_of(order), order.shipping_method, order.placed_at.date(), payer)
 
 
 # --- shipping and pickup ---------------------------------------------------------------------------
