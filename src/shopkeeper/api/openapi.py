@@ -69,6 +69,7 @@ OVERRIDES: dict[tuple[str, str], set[int]] = {
     ("post", "/payments/callback"): {401, 404, 409},  # a signed notification, no key: signature, payment, state
     ("post", "/cases/{case_id}/evidence"): {415},  # evidence of a type not accepted
     ("post", "/coupon-codes/claim"): {404},  # no coupon has the code
+    ("get", "/orders/{order_id}/commercial-invoice.pdf"): {409},  # a domestic order has no commercial invoice
 }
 
 _ID_PARAM = re.compile(r"(^|_)ids?$")
