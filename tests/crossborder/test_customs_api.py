@@ -201,3 +201,26 @@ def test_the_customs_profile_is_the_stores_own(eur_shop: Shop, api: Api) -> None
     bad = eur_shop.staff.call("PUT", f"/stores/{eur_shop.store_id}/customs-profile",
                               json={"home_country": "CN", "rates": {"USD": "0"}}, expect=422, headers={"Accept-Language": "zh"})
     assert bad["code"] == "invalid-input" and bad["detail"] == "兑 USD 的汇率必须为正数，而不是 0"
+
+
+def test_carts_priced_together_list_each_cross_border_stores_estimate(eur_shop: Shop, api: Api) -> None:
+    sell_abroad(eur_shop)
+    turkey = address_in(eur_shop, "TR")
+    _price(eur_shop, turkey)  # fills the cart
+    other = Shop(api, rulebook="aliexpress", currency="EUR")  # a domestic store the same buyer also buys from
+    eur_shop.shopper.post(f"/stores/{other.store_id}/cart/items", {"sku_id": other.skus[0], "quantity": 1})
+    both = eur_shop.shopper.post("/carts/price", {"store_ids": [eur_shop.store_id, other.store_id], "address_id": turkey["id"]})
+    assert [(e["store_id"], e["basis"]) for e in both["landed_costs"]] == [(eur_shop.store_id, "over-threshold")]
+
+
+def test_another_stores_staff_finds_no_such_order(eur_shop: Shop, api: Api) -> None:
+    sell_abroad(eur_shop)
+    order = paid_order(eur_shop, address_in(eur_shop, "CA"))
+    ship(eur_shop, order)
+    stranger = Shop(api).staff
+    assert stranger.get(f"/orders/{order['id']}/customs", expect=404)["code"] == "not-found"
+    assert stranger.call("PUT", f"/orders/{order['id']}/duty-payer", json={"duty_payer": "seller"}, expect=404)
+    assert stranger.post(f"/orders/{order['id']}/customs-seizure", {"reason": "unpaid-duties"}, expect=404)
+    assert stranger.client.get(f"/api/v1/orders/{order['id']}/commercial-invoice.pdf",
+                               headers={"Authorization": f"Bearer {stranger.key}"}).status_code == 404
+    assert stranger.call("PUT", f"/skus/{eur_shop.skus[0]}/customs-origin", json={"origin_country": "CN"}, expect=404)
