@@ -12,6 +12,13 @@ Words = tuple[str, str]  # (English, 中文)
 
 # type → the sentence; {name} is a value of the event's data, made readable by `timeline._values`
 SENTENCES: dict[str, Words] = {
+    # crossborder: customs profile, SKU origin, duty payer, seizures (RULES.md §6.1, §6.3)
+    "customs_profile.changed": ("Sells abroad from {home_country}: usual channel {channel}, duties paid by the {duty_payer}",
+                                "跨境设置：从 {home_country} 发货，常用渠道 {channel}，关税由{duty_payer}承担"),
+    "sku.customs_origin_changed": ("Customs origin set to {origin_country}", "报关原产地改为 {origin_country}"),
+    "order.duty_payer_recorded": ("At pickup, duties are the {duty_payer}'s", "揽收时记录：关税由{duty_payer}承担"),
+    "order.duty_payer_changed": ("Duties now paid by the {duty_payer} (was the {before})", "关税改由{duty_payer}承担（原为{before}）"),
+    "order.seized": ("Seized by customs ({source}): the {responsible} answers", "被海关扣关（{source}）：{responsible}责任"),
     # orders and payments
     "order.placed": ("Order {number} placed: {lines} line(s), {total} to pay", "下单 {number}：{lines} 种商品，应付 {total}"),
     "order.paid": ("Paid {amount}; ship by {ship_by}", "付款 {amount}，须在 {ship_by} 前发货"),
@@ -276,6 +283,9 @@ CLAUSES: dict[str, tuple[tuple[str, Words], ...]] = {
     "order.picked_up": (("counts_as_shipped", ("; on this platform that is when it counts as shipped", "，本平台以揽件为发货")),
                         ("late", (", after the ship-by deadline", "，已超过发货时限"))),
     "order.closed": (("refunded", ("; the payment was refunded", "，货款已退回")),),
+    "order.duty_payer_recorded": (("fixed", ("; it can no longer change", "，此后不能更改")),),
+    "sku.customs_origin_changed": (("used_goods", ("; used goods", "；二手商品")),),
+    "order.seized": (("cause", ("; cause: {cause}", "；原因：{cause}")), ("refunded", ("; {refunded} refunded to the buyer", "；退款 {refunded} 给买家"))),
     "order.paid": (("held_for_group", ("; it waits for group buy #{held_for_group}, and its clock starts when the group is complete",
                                        "；等待拼团 #{held_for_group} 成团，成团后开始计算发货时限")),
                    ("held_for_pool", ("; it waits for pool #{held_for_pool}, and its clock starts when the pool is complete",
@@ -352,4 +362,11 @@ CODES: dict[str, Words] = {
     # shipping classes of carriers (order.shipped, store_carrier.*; RULES.md §5.6)
     "express": ("Big-4 express", "商业快递"), "standard": ("general express or dedicated line", "普通快递或专线"),
     "post": ("surface post", "邮政小包"),
+    # customs seizure causes (order.seized `cause`, RULES.md §6.3)
+    "unpaid-duties": ("unpaid duties", "不支付关税"), "not-cooperating-with-clearance": ("no help with clearance", "不配合清关"),
+    "import-prohibited": ("import prohibited", "进口国禁止进口"), "buyer-lacks-licence": ("no import licence", "缺少进口资质"),
+    "infringement": ("infringement", "侵权"), "counterfeit": ("counterfeit", "假货"), "imitation": ("imitation", "仿货"),
+    "declared-value-mismatch": ("declared value does not match", "申报价值不符"),
+    "missing-seller-certificates": ("certificates missing", "缺少卖家应提供的证书"),
+    "tracking": ("carrier tracking", "物流跟踪"),
 }
