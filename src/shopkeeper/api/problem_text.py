@@ -84,6 +84,7 @@ TITLES_ZH: dict[str, str] = {
     "internal-error": "内部错误",
     "body-too-large": "请求体过大",
     "rate-limited": "请求过于频繁",
+    "webhook-url-not-public": "Webhook 地址不指向公网地址",
 }
 
 # Titles of answers that no DomainError gives (the framework's and the catch-all handlers'), in English.
@@ -635,6 +636,10 @@ DETAILS_ZH: dict[str, str] = {
     "{prefix} is not an event type prefix such as order. or case.": "{prefix} 不是事件类型前缀（例如 order. 或 case.）",
     "webhook {id} is {status}; resume it to resend": "Webhook 订阅 {id} {status}；请先恢复再重发",
     "webhook {id} is {status}; resume it to ping": "Webhook 订阅 {id} {status}；请先恢复再发送测试事件",
+    # webhooks: production sends to public addresses only (SSRF guard)
+    "the webhook host {host} does not resolve to an address": "Webhook 主机 {host} 无法解析到任何地址",
+    "the webhook host {host} resolves to {address}, which is not a public address (private, loopback, link-local or reserved)":
+        "Webhook 主机 {host} 解析到 {address}，不是公网地址（属于私有、回环、链路本地或保留地址）",
 }
 
 # A few captured phrases that are whole sentences of their own (the VIP wording, outcomes).

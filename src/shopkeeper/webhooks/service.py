@@ -18,7 +18,7 @@ from shopkeeper.catalog.service import get_store
 from shopkeeper.db import newest_first
 from shopkeeper.errors import InvalidInput, NotAllowedInState, NotFound
 from shopkeeper.scope import require_role, require_store_manager, scoped
-from shopkeeper.webhooks import outbox, rules
+from shopkeeper.webhooks import guard, outbox, rules
 from shopkeeper.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 SECRET_PREFIX = "whsec_"
@@ -44,6 +44,8 @@ class SubscriptionChange:
 def _check(url: str | None, event_types: list[str] | None, development: bool) -> None:
     if url is not None and (problem := rules.url_problem(url, development)):
         raise InvalidInput(problem)
+    if url is not None and not development and (refused := guard.url_problem(url)):
+        raise refused  # rules.py: production webhooks go to public addresses only
     if event_types is not None and (problem := rules.prefixes_problem(event_types)):
         raise InvalidInput(problem)
 
