@@ -640,6 +640,11 @@ DETAILS_ZH: dict[str, str] = {
     "the webhook host {host} does not resolve to an address": "Webhook 主机 {host} 无法解析到任何地址",
     "the webhook host {host} resolves to {address}, which is not a public address (private, loopback, link-local or reserved)":
         "Webhook 主机 {host} 解析到 {address}，不是公网地址（属于私有、回环、链路本地或保留地址）",
+    # the back-office console's forms (allocation rules and settings, order imports)
+    "{field} must be a whole number >= 0, got {value}": "{field} 必须是大于或等于 0 的整数，收到 {value}",
+    "promised days must read like US=30, got {value}": "承诺运达天数的格式应为 US=30，收到 {value}",
+    "choose an export file to upload": "请选择要上传的导出文件",
+    "unknown export format {format}": "未知的导出格式 {format}",
 }
 
 # A few captured phrases that are whole sentences of their own (the VIP wording, outcomes).

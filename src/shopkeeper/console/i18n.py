@@ -7,6 +7,7 @@ call `t("key", **values)`; values are filled with `str.format`.
 
 from __future__ import annotations
 
+from shopkeeper.console.i18n_backoffice import EN_BACKOFFICE, ZH_BACKOFFICE
 from shopkeeper.console.i18n_cases import EN_CASES, ZH_CASES
 from shopkeeper.console.i18n_community import EN_COMMUNITY, ZH_COMMUNITY
 from shopkeeper.console.i18n_content import EN_CONTENT, ZH_CONTENT
@@ -921,6 +922,8 @@ EN.update(EN_FANS)
 ZH.update(ZH_FANS)
 EN.update(EN_COMMUNITY)
 ZH.update(ZH_COMMUNITY)
+EN.update(EN_BACKOFFICE)
+ZH.update(ZH_BACKOFFICE)
 
 STRINGS: dict[Lang, dict[str, str]] = {"en": EN, "zh": ZH}
 

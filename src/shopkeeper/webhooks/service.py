@@ -122,6 +122,18 @@ def list_deliveries(session: Session, actor: Principal, subscription_id: int, li
     return list(session.scalars(newest_first(query, WebhookDelivery.id, limit, before_id)))
 
 
+def store_deliveries(session: Session, actor: Principal, store_id: int, status: str | None, limit: int,
+                     before_id: int | None) -> list[WebhookDelivery]:
+    """The store's deliveries to any of its subscriptions, newest first, of one status or all (the console's log)."""
+    require_store_manager(actor, store_id)
+    get_store(session, actor, store_id)
+    query = select(WebhookDelivery).where(WebhookDelivery.store_id == store_id)
+    if status is not None:
+        query = query.where(WebhookDelivery.status == status)
+    return list(session.scalars(newest_first(scoped(query, actor, WebhookDelivery.store_id), WebhookDelivery.id, limit,
+                                             before_id)))
+
+
 def attempts_of(session: Session, deliveries: list[WebhookDelivery]) -> dict[int, list[WebhookAttempt]]:
     """Every attempt of these deliveries, oldest first, in one query."""
     found: dict[int, list[WebhookAttempt]] = {d.id: [] for d in deliveries}

@@ -39,12 +39,13 @@ from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog.service import skus_by_code, store_by_id
 from shopkeeper.customers.service import create_buyer
 from shopkeeper.db import newest_first
-from shopkeeper.errors import DomainError, NotFound
+from shopkeeper.errors import DomainError, InvalidInput, NotFound
 from shopkeeper.inventory import service as inventory
 from shopkeeper.money import Money
 from shopkeeper.orders import service as orders
 from shopkeeper.orders.intake import imported as parsed_orders
-from shopkeeper.orders.intake.imported import ProblemCode
+from shopkeeper.orders.intake.imported import LayoutName, ProblemCode
+from shopkeeper.orders.intake.layouts import sniff
 from shopkeeper.orders.intake.models import ChannelBuyer, ImportBatch
 from shopkeeper.orders.intake.models import ImportedOrder as ImportedRow
 from shopkeeper.orders.intake.statuses import IntakeStatus
@@ -104,6 +105,22 @@ class Refused(Exception):
         super().__init__(message)
         self.column, self.message, self.code = column, message, code
         self.params = {k: str(v) for k, v in params.items()}
+
+
+def read_export(data: bytes, wanted: LayoutName | None) -> tuple[LayoutName, str]:
+    """An uploaded export's layout (sniffed from its header; `wanted`, when given, must match it) and its text.
+
+    A file whose header no layout knows is no export, whatever the uploader chose."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("the file is not UTF-8 text") from None
+    sniffed = sniff(text)
+    if sniffed is None:
+        raise InvalidInput("not an Amazon, Shopify or eBay export")
+    if wanted is not None and wanted != sniffed:
+        raise InvalidInput(f"the file is a {sniffed} export, not {wanted}")
+    return sniffed, text
 
 
 def import_orders(session: Session, now: datetime, actor: Principal, store_id: int,
