@@ -55,9 +55,23 @@ def conditions(lang: Lang, data: dict[str, Any]) -> list[str]:
     return said or [translate(lang, "al.c.every_order")]
 
 
+# the misses whose values are lists of codes, and the words for those codes
+_LISTED = {"country-not-listed": None, "channel-not-listed": "al.channel", "no-line-has-property": "al.prop",
+           "line-has-excluded-property": "al.prop"}
+
+
 def miss(lang: Lang, data: dict[str, Any]) -> str:
     """One condition an order failed: what the rule asks, what the order has."""
-    return translate(lang, f"al.miss.{data['code']}", expected=data["expected"], actual=data["actual"] or "—")
+    expected, actual = str(data["expected"]), str(data["actual"])
+    if data["code"] in _LISTED:
+        prefix = _LISTED[data["code"]]
+
+        def words(text: str) -> str:
+            codes = [c for c in text.split(",") if c]
+            return _names(lang, prefix, codes) if prefix else _join(lang, codes)
+
+        expected, actual = words(expected), words(actual)
+    return translate(lang, f"al.miss.{data['code']}", expected=expected, actual=actual or "—")
 
 
 def passed_over(lang: Lang, outcome: dict[str, Any]) -> list[str]:
