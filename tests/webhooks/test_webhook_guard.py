@@ -12,7 +12,7 @@ from shopkeeper import timers
 from shopkeeper.clock import SimulatedClock
 from shopkeeper.db import Database
 from shopkeeper.settings import Settings
-from shopkeeper.webhooks import guard, rules
+from shopkeeper.webhooks import delivery, guard, rules
 from support import Shop
 from webhooks.receiver import Receiver, free_port
 
@@ -102,3 +102,36 @@ def test_a_host_that_leads_inside_by_delivery_time_is_not_sent_to_and_the_attemp
         clock.advance(minutes=2)
         timers.run_due_timers(db, clock)
     assert len(receiver.received) == 1
+
+
+def test_the_production_connection_itself_refuses_a_non_public_address() -> None:
+    # the check before the attempt bypassed: the transport checks again as it connects
+    receiver = Receiver(free_port())
+    parcel = delivery.Parcel(1, 1, False, receiver.url, "whsec_test", 1, b"{}")
+    with receiver.up():
+        refused = delivery.post(parcel, 0, public_only=True)
+        allowed = delivery.post(parcel, 0)  # development
+    assert refused.status_code is None and refused.error is not None
+    assert refused.error.startswith("ConnectError:") and "not a public address" in refused.error
+    assert allowed.status_code == 200 and len(receiver.received) == 1
+
+
+def test_the_production_connection_goes_to_the_address_it_checked_not_a_second_lookup(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # given a name only our check knows (no DNS would answer it), whose address the check accepts
+    receiver = Receiver(free_port())
+    looked_up: list[str] = []
+
+    def answer(host: str, port: int) -> list[rules.Address]:
+        looked_up.append(host)
+        return [ipaddress.ip_address("127.0.0.1")]
+
+    monkeypatch.setattr(guard, "addresses_of", answer)
+    monkeypatch.setattr(guard.rules, "host_problem", lambda host, addresses: None)
+    parcel = delivery.Parcel(1, 1, False, f"http://hooks.example.test:{receiver.port}/hooks", "whsec_test", 1, b"{}")
+    with receiver.up():
+        sent = delivery.post(parcel, 0, public_only=True)
+    # then the socket went to that address, the request still naming the host
+    assert sent.status_code == 200 and looked_up == ["hooks.example.test"]
+    [received] = receiver.received
+    assert {k.lower(): v for k, v in received.headers.items()}["host"] == f"hooks.example.test:{receiver.port}"

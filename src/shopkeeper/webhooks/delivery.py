@@ -69,8 +69,10 @@ def deliver(db: Database, clock: Clock, ticket: timers.Ticket) -> None:
     if parcel is None:
         return
     sent_at = clock.now()
-    refused = guard.url_problem(parcel.url) if production_env() else None
-    answer = Answer(None, f"not sent: {refused.detail}"[:300], 0) if refused else post(parcel, int(sent_at.timestamp()))
+    production = production_env()
+    refused = guard.url_problem(parcel.url) if production else None
+    answer = (Answer(None, f"not sent: {refused.detail}"[:300], 0) if refused
+              else post(parcel, int(sent_at.timestamp()), public_only=production))
     _record(db, clock, parcel, sent_at, answer)
 
 
@@ -90,15 +92,20 @@ def _read(db: Database, delivery_id: int, turn: int, resend: bool) -> Parcel | N
                       event_id=event.id, body=body_of(event))
 
 
-def post(parcel: Parcel, timestamp: int) -> Answer:
-    """The signed POST, in no transaction. Redirects are not followed; any error stands for an answer."""
+def post(parcel: Parcel, timestamp: int, public_only: bool = False) -> Answer:
+    """The signed POST, in no transaction. Redirects are not followed; any error stands for an answer. `public_only`
+    (production): the connection is opened to a checked public address only (guard.public_transport)."""
     headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT,
                "Shopkeeper-Event-Id": str(parcel.event_id), "Shopkeeper-Timestamp": str(timestamp),
                "Shopkeeper-Signature": rules.sign(parcel.secret, timestamp, parcel.body)}
     started = time.monotonic()
     try:
-        response = httpx.post(parcel.url, content=parcel.body, headers=headers, timeout=TIMEOUT,
-                              follow_redirects=False)
+        if public_only:
+            with httpx.Client(transport=guard.public_transport(), timeout=TIMEOUT, follow_redirects=False) as client:
+                response = client.post(parcel.url, content=parcel.body, headers=headers)
+        else:
+            response = httpx.post(parcel.url, content=parcel.body, headers=headers, timeout=TIMEOUT,
+                                  follow_redirects=False)
     except httpx.HTTPError as exc:
         return Answer(None, f"{type(exc).__name__}: {exc}"[:300], _ms_since(started))
     return Answer(response.status_code, None, _ms_since(started))
