@@ -2,7 +2,7 @@
 passed over, where an order would go or why it waits, in the page's language.
 
 The engine answers codes and plain values (fulfillment/allocation_codec.py); this module words them, with the
-strings of `i18n_backoffice`. It reads only the JSON the API answers, so it says exactly what the API says.
+strings of `i18n_allocation`. It reads only the JSON the API answers, so it says exactly what the API says.
 """
 
 from __future__ import annotations
