@@ -219,7 +219,7 @@ def _write(request: Request, wanted: str, rule_id: str | None, done: str, form: 
         return store_not_found(request, who, PAGE, "al.back")
     except DomainError as refused:
         return _page(request, who, wanted, status=refused.status, error=said(request, refused),
-                     form={**form, "editing": rule})
+                     form={**form, "editing": rule if done == "changed" else None})
     return RedirectResponse(_url(store.id, done=done), status_code=303)
 
 
