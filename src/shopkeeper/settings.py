@@ -102,6 +102,12 @@ class Settings:
         )
 
 
+def production_env() -> bool:
+    """Whether this process runs in production (SHOPKEEPER_ENV), for code that runs outside a request, such as a
+    timer handler, and has no `Settings` in hand; the same reading as `Settings.from_env().production`."""
+    return os.environ.get("SHOPKEEPER_ENV", "development") == "production"
+
+
 def _networks(text: str) -> tuple[str, ...]:
     """SHOPKEEPER_TRUSTED_PROXIES: addresses or CIDRs, comma- or space-separated; a typo fails at start, not later."""
     items = tuple(item for item in text.replace(",", " ").split() if item)

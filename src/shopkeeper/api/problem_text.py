@@ -84,6 +84,7 @@ TITLES_ZH: dict[str, str] = {
     "internal-error": "内部错误",
     "body-too-large": "请求体过大",
     "rate-limited": "请求过于频繁",
+    "webhook-url-not-public": "Webhook 地址不指向公网地址",
 }
 
 # Titles of answers that no DomainError gives (the framework's and the catch-all handlers'), in English.
@@ -648,6 +649,15 @@ DETAILS_ZH: dict[str, str] = {
     "customs hold goods on their way: a shipped order, not one that is {status}": "海关扣留的是运输途中的货物：须为已发货订单，而不是{status}订单",
     "{book} has no reason for goods not received": "{book} 没有“未收到货”的原因",
     "order {number} does not cross a border: no customs hold it": "订单 {number} 不是跨境订单：不涉及海关扣关",
+    # webhooks: production sends to public addresses only (SSRF guard)
+    "the webhook host {host} does not resolve to an address": "Webhook 主机 {host} 无法解析到任何地址",
+    "the webhook host {host} resolves to {address}, which is not a public address (private, loopback, link-local or reserved)":
+        "Webhook 主机 {host} 解析到 {address}，不是公网地址（属于私有、回环、链路本地或保留地址）",
+    # the back-office console's forms (allocation rules and settings, order imports)
+    "{field} must be a whole number >= 0, got {value}": "{field} 必须是大于或等于 0 的整数，收到 {value}",
+    "promised days must read like US=30, got {value}": "承诺运达天数的格式应为 US=30，收到 {value}",
+    "choose an export file to upload": "请选择要上传的导出文件",
+    "unknown export format {format}": "未知的导出格式 {format}",
 }
 
 # A few captured phrases that are whole sentences of their own (the VIP wording, outcomes).

@@ -7,6 +7,8 @@ call `t("key", **values)`; values are filled with `str.format`.
 
 from __future__ import annotations
 
+from shopkeeper.console.i18n_allocation import EN_ALLOCATION, ZH_ALLOCATION
+from shopkeeper.console.i18n_backoffice import EN_BACKOFFICE, ZH_BACKOFFICE
 from shopkeeper.console.i18n_cases import EN_CASES, ZH_CASES
 from shopkeeper.console.i18n_community import EN_COMMUNITY, ZH_COMMUNITY
 from shopkeeper.console.i18n_content import EN_CONTENT, ZH_CONTENT
@@ -924,6 +926,10 @@ EN.update(EN_COMMUNITY)
 ZH.update(ZH_COMMUNITY)
 EN.update(EN_CUSTOMS)
 ZH.update(ZH_CUSTOMS)
+EN.update(EN_BACKOFFICE)
+ZH.update(ZH_BACKOFFICE)
+EN.update(EN_ALLOCATION)
+ZH.update(ZH_ALLOCATION)
 
 STRINGS: dict[Lang, dict[str, str]] = {"en": EN, "zh": ZH}
 

@@ -26,6 +26,7 @@ from shopkeeper.auth import Principal, Role, find_key, principal_of
 from shopkeeper.catalog.service import get_store, list_stores
 from shopkeeper.clock import start_of_local_day
 from shopkeeper.console import (
+    allocation_pages,
     assist_pages,
     campaign_pages,
     carrier_pages,
@@ -36,6 +37,7 @@ from shopkeeper.console import (
     fan_pages,
     filters,
     group_pages,
+    import_pages,
     keys_page,
     packet_pages,
     promoter_pages,
@@ -45,6 +47,7 @@ from shopkeeper.console import (
     reward_pages,
     timeline,
     wave_pages,
+    webhook_pages,
 )
 from shopkeeper.console.display import TimeLeft, time_left
 from shopkeeper.console.i18n import event_label, translate
@@ -78,6 +81,8 @@ if TYPE_CHECKING:
     from shopkeeper.orders.models import Order
 
 router = APIRouter(include_in_schema=False)
+# before `/orders/{order_id}` below: `/orders/imports` is the imports page, not an order
+router.include_router(import_pages.router)
 
 STATIC = Path(__file__).parent / "static"
 AWAITING_SHOWN = 20  # per store on the dashboard; the order list has the rest
@@ -296,3 +301,5 @@ router.include_router(fan_pages.router)
 router.include_router(community_pages.router)
 router.include_router(wave_pages.router)
 router.include_router(customs_pages.router)
+router.include_router(allocation_pages.router)
+router.include_router(webhook_pages.router)

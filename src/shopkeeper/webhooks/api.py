@@ -33,7 +33,9 @@ def _guided(what: str) -> str:
 
 @router.post("/stores/{store_id}/webhooks", status_code=201, description=_guided(
     "Subscribe a URL to the store's events of some types (store staff, the operator). The secret that signs every "
-    "request is in this answer only."))
+    "request is in this answer only. In production the URL's host must resolve to public addresses only: one that "
+    "leads to a private, loopback, link-local or reserved address answers 422 `webhook-url-not-public`, and is "
+    "checked again before every delivery."))
 def create_webhook(store_id: IdPath, body: SubscriptionIn, ctx: Ctx) -> SubscriptionCreated:
     with ctx.transaction() as session:
         row = service.create_subscription(session, ctx.now(), ctx.actor, store_id, body.spec(),
@@ -59,7 +61,8 @@ def get_webhook(webhook_id: IdPath, ctx: Ctx) -> SubscriptionOut:
 @router.patch("/webhooks/{webhook_id}")
 def change_webhook(webhook_id: IdPath, body: SubscriptionPatch, ctx: Ctx) -> SubscriptionOut:
     """Change the URL or the event types, or pause (`status: paused`: due attempts are cancelled, nothing is sent)
-    and resume (store staff, the operator). Pending deliveries go to the new URL."""
+    and resume (store staff, the operator). Pending deliveries go to the new URL. In production a URL that leads to a
+    non-public address answers 422 `webhook-url-not-public`."""
     with ctx.transaction() as session:
         return SubscriptionOut.of(service.change_subscription(session, ctx.now(), ctx.actor, webhook_id,
                                                               body.change(), development=not ctx.settings.production))

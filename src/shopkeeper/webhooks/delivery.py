@@ -6,6 +6,11 @@ transaction that logs the attempt and moves the delivery (delivered, the next re
 step re-checks the turn: an attempt whose turn was overtaken meanwhile (a resend) is logged and changes nothing else.
 A worker that dies between the POST and the outcome sends again when the timer's lease ends: the receiver dedupes by
 the event id.
+
+In production, the URL's host is looked up again just before each POST and an attempt to a host that now resolves
+to a non-public address is not sent: it is logged as a failed attempt naming why, and retried on the schedule
+(rules.py, "Where a webhook may go"). A timer has no request to carry the settings, so production mode is read from
+the process's environment, where `Settings.from_env` reads it (settings.production_env).
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ import httpx
 from shopkeeper import events, timers
 from shopkeeper.clock import Clock
 from shopkeeper.db import Database
-from shopkeeper.webhooks import outbox, rules
+from shopkeeper.settings import production_env
+from shopkeeper.webhooks import guard, outbox, rules
 from shopkeeper.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)  # a receiver answers quickly and does its work after; we do not wait
@@ -63,7 +69,10 @@ def deliver(db: Database, clock: Clock, ticket: timers.Ticket) -> None:
     if parcel is None:
         return
     sent_at = clock.now()
-    answer = post(parcel, int(sent_at.timestamp()))
+    production = production_env()
+    refused = guard.url_problem(parcel.url) if production else None
+    answer = (Answer(None, f"not sent: {refused.detail}"[:300], 0) if refused
+              else post(parcel, int(sent_at.timestamp()), public_only=production))
     _record(db, clock, parcel, sent_at, answer)
 
 
@@ -83,15 +92,20 @@ def _read(db: Database, delivery_id: int, turn: int, resend: bool) -> Parcel | N
                       event_id=event.id, body=body_of(event))
 
 
-def post(parcel: Parcel, timestamp: int) -> Answer:
-    """The signed POST, in no transaction. Redirects are not followed; any error stands for an answer."""
+def post(parcel: Parcel, timestamp: int, public_only: bool = False) -> Answer:
+    """The signed POST, in no transaction. Redirects are not followed; any error stands for an answer. `public_only`
+    (production): the connection is opened to a checked public address only (guard.public_transport)."""
     headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT,
                "Shopkeeper-Event-Id": str(parcel.event_id), "Shopkeeper-Timestamp": str(timestamp),
                "Shopkeeper-Signature": rules.sign(parcel.secret, timestamp, parcel.body)}
     started = time.monotonic()
     try:
-        response = httpx.post(parcel.url, content=parcel.body, headers=headers, timeout=TIMEOUT,
-                              follow_redirects=False)
+        if public_only:
+            with httpx.Client(transport=guard.public_transport(), timeout=TIMEOUT, follow_redirects=False) as client:
+                response = client.post(parcel.url, content=parcel.body, headers=headers)
+        else:
+            response = httpx.post(parcel.url, content=parcel.body, headers=headers, timeout=TIMEOUT,
+                                  follow_redirects=False)
     except httpx.HTTPError as exc:
         return Answer(None, f"{type(exc).__name__}: {exc}"[:300], _ms_since(started))
     return Answer(response.status_code, None, _ms_since(started))

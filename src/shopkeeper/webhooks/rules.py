@@ -11,16 +11,24 @@ the same `Shopkeeper-Event-Id`: the receiver keeps the ids it has handled and sk
 Retries. A failed attempt (no 2xx, or no answer) is tried again on a fixed schedule, no jitter, so support can tell
 a partner exactly when the next one comes: 1 min, 5 min, 30 min, 2 h, 6 h, 12 h, 24 h after the failure; after the
 eighth failed attempt the delivery has failed (a person may still resend it).
+
+Where a webhook may go. In production a URL must lead to the public internet: a host that resolves to a private,
+loopback, link-local, reserved, multicast or unspecified address is refused, at subscribe time and again before
+every attempt (DNS can change after the check), so a subscriber cannot make the engine call into our own network
+(server-side request forgery). Development and the tests keep their receiver on localhost.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
+
+from shopkeeper.errors import InvalidInput
 
 SIGNATURE_VERSION = "v1"
 TOLERANCE = timedelta(minutes=5)  # how far a receiver lets a timestamp stray from its clock
@@ -31,7 +39,15 @@ RETRY_DELAYS: tuple[timedelta, ...] = (
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1"})
 PREFIX = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]*)*$")
 MAX_PREFIXES = 20
-OWN_EVENTS = "webhook."  # what webhooks record about themselves is never sent (a failure would feed itself)
+OWN_EVENTS = "webhook."
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+class WebhookUrlNotPublic(InvalidInput):
+    """A production webhook URL whose host does not lead only to public addresses."""
+
+    code = "webhook-url-not-public"
+    title = "The webhook URL does not lead to a public address"  # what webhooks record about themselves is never sent (a failure would feed itself)
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
@@ -88,4 +104,27 @@ def prefixes_problem(prefixes: Sequence[str]) -> str | None:
     for prefix in prefixes:
         if not PREFIX.match(prefix) or prefix.startswith(OWN_EVENTS):
             return f"{prefix} is not an event type prefix such as order. or case."
+    return None
+
+
+def is_public(address: Address) -> bool:
+    """Whether an address is on the public internet; an IPv4 address written as IPv6 (::ffff:10.0.0.1, 64:ff9b::…)
+    is judged as the IPv4 address it carries."""
+    if isinstance(address, ipaddress.IPv6Address):
+        carried = address.ipv4_mapped or address.sixtofour
+        if carried is not None:
+            return is_public(carried)
+    return not (address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
+                or address.is_multicast or address.is_unspecified or not address.is_global)
+
+
+def host_problem(host: str, addresses: Sequence[Address]) -> WebhookUrlNotPublic | None:
+    """Why a production webhook may not go to this host, given every address it resolves to now; None if it may.
+    One non-public address is enough to refuse: the client would pick any of them."""
+    if not addresses:
+        return WebhookUrlNotPublic(f"the webhook host {host} does not resolve to an address", host=host)
+    for address in addresses:
+        if not is_public(address):
+            return WebhookUrlNotPublic(f"the webhook host {host} resolves to {address}, which is not a public address "
+                                       "(private, loopback, link-local or reserved)", host=host, address=str(address))
     return None

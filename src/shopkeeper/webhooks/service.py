@@ -18,7 +18,7 @@ from shopkeeper.catalog.service import get_store
 from shopkeeper.db import newest_first
 from shopkeeper.errors import InvalidInput, NotAllowedInState, NotFound
 from shopkeeper.scope import require_role, require_store_manager, scoped
-from shopkeeper.webhooks import outbox, rules
+from shopkeeper.webhooks import guard, outbox, rules
 from shopkeeper.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 SECRET_PREFIX = "whsec_"
@@ -44,6 +44,8 @@ class SubscriptionChange:
 def _check(url: str | None, event_types: list[str] | None, development: bool) -> None:
     if url is not None and (problem := rules.url_problem(url, development)):
         raise InvalidInput(problem)
+    if url is not None and not development and (refused := guard.url_problem(url)):
+        raise refused  # rules.py: production webhooks go to public addresses only
     if event_types is not None and (problem := rules.prefixes_problem(event_types)):
         raise InvalidInput(problem)
 
@@ -118,6 +120,18 @@ def list_deliveries(session: Session, actor: Principal, subscription_id: int, li
     get_subscription(session, actor, subscription_id)
     query = select(WebhookDelivery).where(WebhookDelivery.subscription_id == subscription_id)
     return list(session.scalars(newest_first(query, WebhookDelivery.id, limit, before_id)))
+
+
+def store_deliveries(session: Session, actor: Principal, store_id: int, status: str | None, limit: int,
+                     before_id: int | None) -> list[WebhookDelivery]:
+    """The store's deliveries to any of its subscriptions, newest first, of one status or all (the console's log)."""
+    require_store_manager(actor, store_id)
+    get_store(session, actor, store_id)
+    query = select(WebhookDelivery).where(WebhookDelivery.store_id == store_id)
+    if status is not None:
+        query = query.where(WebhookDelivery.status == status)
+    return list(session.scalars(newest_first(scoped(query, actor, WebhookDelivery.store_id), WebhookDelivery.id, limit,
+                                             before_id)))
 
 
 def attempts_of(session: Session, deliveries: list[WebhookDelivery]) -> dict[int, list[WebhookAttempt]]:

@@ -100,7 +100,9 @@ def test_a_missing_amazon_header_column_is_a_file_error_naming_it() -> None:
     result = parse(sample("amazon_all_orders_bad_header.txt"), "amazon")
     # then nothing is read and the one error names the column on the header line
     assert result.orders == ()
-    assert result.errors == (RowError(1, "currency", "required column 'currency' is missing from the header"),)
+    [error] = result.errors
+    assert error == RowError(1, "currency", "required column 'currency' is missing from the header", "missing-column")
+    assert (error.code, error.params) == ("missing-column", (("column", "currency"),))
 
 
 def test_item_price_that_does_not_split_over_the_quantity_is_a_row_error() -> None:

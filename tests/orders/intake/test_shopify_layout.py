@@ -113,4 +113,5 @@ def test_a_missing_shopify_header_column_is_named() -> None:
     # given an export without `Lineitem sku`
     result = parse(sample("shopify_orders_bad_header.csv"), "shopify")
     # then no order is read and the column is named
-    assert result == type(result)((), (RowError(1, "Lineitem sku", "required column 'Lineitem sku' is missing from the header"),))
+    assert result == type(result)((), (RowError(1, "Lineitem sku", "required column 'Lineitem sku' is missing from the header",
+                                                  "missing-column"),))

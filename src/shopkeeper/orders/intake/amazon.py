@@ -53,7 +53,8 @@ def is_header(cells: Sequence[str]) -> bool:
 def parse(text: str | Iterable[str], zone: tzinfo) -> ParseResult:
     table = read_table(text, delimiter="\t", is_header=is_header)
     if table is None:
-        return ParseResult((), (RowError(1, "amazon-order-id", "no Amazon header row found"),))
+        return ParseResult((), (RowError(1, "amazon-order-id", "no Amazon header row found", "no-header",
+                                           (("layout", "Amazon"),)),))
     missing = missing_columns(table, REQUIRED)
     if missing:
         return ParseResult((), tuple(missing))
@@ -71,7 +72,8 @@ def _order(table: Table, order_id: str, rows: Sequence[Row], errors: list[RowErr
     channel_status = head.required("order-status")
     status = amazon_status(channel_status)
     if channel_status and status is None:
-        head.fail("order-status", f"unknown Amazon order status {channel_status!r}")
+        head.fail("order-status", f"unknown Amazon order status {channel_status!r}", "unknown-status",
+                  channel="Amazon", value=channel_status)
     ship_to = _ship_to(head)
     if not head.ok or placed_at is None or status is None:
         return None
@@ -114,7 +116,8 @@ def _line(cells: Cells, currency: str) -> ImportedLine:
     discount = cells.money("item-promotion-discount", currency, abs(cells.decimal("item-promotion-discount")))
     unit, left = divmod(price.minor, quantity or 1)
     if left:
-        cells.fail("item-price", f"{price} does not split evenly over quantity {quantity}")
+        cells.fail("item-price", f"{price} does not split evenly over quantity {quantity}", "price-not-even",
+                   price=price, quantity=quantity)
     return ImportedLine(
         sku=cells.required("sku"),
         quantity=quantity,

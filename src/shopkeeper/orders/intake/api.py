@@ -22,7 +22,7 @@ from shopkeeper.api.schemas import cut_page
 from shopkeeper.errors import InvalidInput
 from shopkeeper.orders.intake import service
 from shopkeeper.orders.intake.imported import LayoutName
-from shopkeeper.orders.intake.layouts import parse, sniff
+from shopkeeper.orders.intake.layouts import parse
 from shopkeeper.orders.intake.models import ImportBatch
 from shopkeeper.orders.intake.schemas import ImportOut, ImportPage
 from shopkeeper.scope import require_store_manager
@@ -53,16 +53,7 @@ async def import_orders(store_id: IdPath, request: Request, ctx: Ctx, format: La
 
 def _import(ctx: Ctx, store_id: int, format: LayoutName | None, file_name: str, data: bytes,
             idempotency_key: str | None) -> JSONResponse:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidInput("the file is not UTF-8 text") from None
-    sniffed = sniff(text)  # a file whose header no layout knows is no export, whatever `format` says
-    if sniffed is None:
-        raise InvalidInput("not an Amazon, Shopify or eBay export")
-    if format is not None and format != sniffed:
-        raise InvalidInput(f"the file is a {sniffed} export, not {format}")
-    layout = sniffed
+    layout, text = service.read_export(data, format)
 
     def use_case(session: Session) -> tuple[int, dict[str, Any]]:
         report = service.import_orders(session, ctx.now(), ctx.actor, store_id, parse(text, layout),

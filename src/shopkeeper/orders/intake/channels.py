@@ -70,7 +70,8 @@ class FileChannel:
         text = self.path.read_text(encoding="utf-8-sig")
         layout = self.layout or sniff(text)
         if layout is None:
-            return ParseResult((), (RowError(1, "file", f"{self.path.name}: not an Amazon, Shopify or eBay export"),))
+            return ParseResult((), (RowError(1, "file", f"{self.path.name}: not an Amazon, Shopify or eBay export",
+                                                "not-an-export", (("file", self.path.name),)),))
         result = parse(text, layout, zone=self.zone)
         return ParseResult(tuple(o for o in result.orders if o.placed_at >= since), result.errors)
 

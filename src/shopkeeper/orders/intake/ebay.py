@@ -68,7 +68,7 @@ def is_uk(text_headers: Iterable[str]) -> bool:
 def parse(text: str | Iterable[str], zone: tzinfo) -> ParseResult:
     table = read_table(text, delimiter=",", is_header=is_header, rename=rename, min_cells=2)
     if table is None:
-        return ParseResult((), (RowError(1, "Order Number", "no eBay header row found"),))
+        return ParseResult((), (RowError(1, "Order Number", "no eBay header row found", "no-header", (("layout", "eBay"),)),))
     missing = missing_columns(table, REQUIRED)
     if missing:
         return ParseResult((), tuple(missing))
@@ -88,15 +88,16 @@ def price(cells: Cells, column: str, currency: str | None) -> Money | None:
     match = _PRICE.fullmatch(text)
     number = parse_decimal(match.group("number")) if match else None
     if match is None or number is None:
-        cells.fail(column, f"not an amount: {text!r}")
+        cells.fail(column, f"not an amount: {text!r}", "not-an-amount", value=text)
         return None
     mark = (match.group("mark") or "").replace(" ", "")
     found = _MARKS.get(mark, mark) or currency
     if found is None or not known_currency(found):
-        cells.fail(column, f"unknown currency in {text!r}")
+        cells.fail(column, f"unknown currency in {text!r}", "unknown-currency", value=text)
         return None
     if currency is not None and found != currency:
-        cells.fail(column, f"{found} amount in a {currency} order")
+        cells.fail(column, f"{found} amount in a {currency} order", "amount-other-currency", found=found,
+                   currency=currency)
         return None
     return cells.money(column, found, number)
 
@@ -106,7 +107,8 @@ def _order(
 ) -> ImportedOrder | None:
     heads = [row for row in rows if row.cells.get("total price")]
     if not heads:
-        errors.append(RowError(rows[0].line, "Total Price", f"order {order_id}: no row carries the order total"))
+        errors.append(RowError(rows[0].line, "Total Price", f"order {order_id}: no row carries the order total",
+                               "no-total-row", (("order", order_id),)))
         return None
     head = Cells(heads[0], table, errors)
     total = price(head, "Total Price", None)
@@ -123,7 +125,7 @@ def _order(
         taxes += price(head, "eBay Collected Tax", currency) or zero
     item_rows = [row for row in rows if any(row.cells.get(k) for k in ("item title", "custom label", "item number"))]
     if not item_rows:
-        head.fail("Item Title", f"order {order_id}: no row carries an item")
+        head.fail("Item Title", f"order {order_id}: no row carries an item", "no-item-row", order=order_id)
     channel_status = "shipped" if shipped else "paid" if paid else "unpaid"
     return ImportedOrder(
         channel="ebay",
@@ -148,10 +150,10 @@ def _order(
 def _line(cells: Cells, currency: str) -> ImportedLine:
     sku = cells.text("Custom Label") or cells.text("Item Number")
     if not sku:
-        cells.fail("Custom Label", "a value is required (or an Item Number)")
+        cells.fail("Custom Label", "a value is required (or an Item Number)", "sku-required")
     unit_price = price(cells, "Sold For", currency)
     if unit_price is None and not cells.text("Sold For"):
-        cells.fail("Sold For", "a value is required")
+        cells.fail("Sold For", "a value is required", "value-required")
     return ImportedLine(
         sku=sku,
         quantity=cells.quantity("Quantity"),

@@ -26,7 +26,7 @@ def parse_groups(table: Table, *, order_id: str, order_columns: Sequence[str], b
     for row in table.rows:
         key = row.cells.get(column_key(order_id), "")
         if not key:
-            errors.append(RowError(row.line, _spelled(table, order_id), "a value is required"))
+            errors.append(RowError(row.line, _spelled(table, order_id), "a value is required", "value-required"))
             continue
         group = groups.setdefault(key, [])
         if all(row.cells != earlier.cells for earlier in group):
@@ -58,6 +58,8 @@ def conflicts(table: Table, order_id: str, rows: Sequence[Row], order_columns: S
                         row.line,
                         _spelled(table, column),
                         f"order {order_id}: {value!r} here but {first.cells[key]!r} on line {first.line}",
+                        "conflict",
+                        (("order", order_id), ("value", value), ("first", first.cells[key]), ("line", str(first.line))),
                     )
                 )
     return found

@@ -86,14 +86,29 @@ class ImportedOrder:
         return self.total is None or self.total == self.computed_total()
 
 
+# Why a line was refused or skipped, as a stable code; the interfaces word each one (the console in zh and en,
+# console/i18n_backoffice.py) from the code and its params, the API and the CLI also carry `message` in English.
+ProblemCode = Literal[
+    "missing-column", "no-header", "not-an-export", "value-required", "sku-required", "not-an-amount",
+    "too-many-decimals", "not-a-quantity", "unknown-currency", "amount-other-currency", "unknown-country",
+    "not-a-date", "unknown-status", "price-not-even", "no-order-row", "no-total-row", "no-item-row", "conflict",
+    # what the import step says of a whole order (service.py)
+    "cancelled", "not-paid-yet", "fulfilled-by-channel", "order-id-too-long", "unknown-sku", "discounts-exceed",
+    "line-discount-exceeds", "refused-by-rule",
+]
+
+
 @dataclass(frozen=True)
 class RowError:
     """A row that did not parse: its physical line in the file (1-based, header and preamble
-    counted), the column at fault (or "file" / "order"), and why."""
+    counted), the column at fault (or "file" / "order"), and why: in English (`message`) and as a code with
+    the values its wording needs (`params`, as text)."""
 
     line_number: int
     column: str
     message: str
+    code: ProblemCode = field(compare=False)
+    params: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

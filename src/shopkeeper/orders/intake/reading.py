@@ -25,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 
 from shopkeeper.money import Money, exponent
 from shopkeeper.orders.intake.codes import country_code, known_currency
-from shopkeeper.orders.intake.imported import RowError
+from shopkeeper.orders.intake.imported import ProblemCode, RowError
 
 _AMOUNT = re.compile(r"[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?")
 
@@ -97,7 +97,8 @@ def read_table(
 
 def missing_columns(table: Table, required: Iterable[str]) -> list[RowError]:
     return [
-        RowError(table.header_line, name, f"required column {name!r} is missing from the header")
+        RowError(table.header_line, name, f"required column {name!r} is missing from the header", "missing-column",
+                 (("column", name),))
         for name in required
         if column_key(name) not in table.headers
     ]
@@ -154,9 +155,10 @@ class Cells:
     def ok(self) -> bool:
         return len(self._errors) == self._before
 
-    def fail(self, column: str, message: str) -> None:
+    def fail(self, column: str, message: str, code: ProblemCode, **params: object) -> None:
         spelled = self._table.headers.get(column_key(column), column)
-        self._errors.append(RowError(self.row.line, spelled, message))
+        self._errors.append(RowError(self.row.line, spelled, message, code,
+                                     tuple((k, str(v)) for k, v in params.items())))
 
     def text(self, column: str) -> str:
         return self.row.cells.get(column_key(column), "")
@@ -167,7 +169,7 @@ class Cells:
     def required(self, column: str) -> str:
         value = self.text(column)
         if not value:
-            self.fail(column, "a value is required")
+            self.fail(column, "a value is required", "value-required")
         return value
 
     def decimal(self, column: str, *, blank_is_zero: bool = True) -> Decimal:
@@ -176,7 +178,10 @@ class Cells:
             return Decimal(0)
         parsed = parse_decimal(value)
         if parsed is None:
-            self.fail(column, f"not an amount: {value!r}" if value else "a value is required")
+            if value:
+                self.fail(column, f"not an amount: {value!r}", "not-an-amount", value=value)
+            else:
+                self.fail(column, "a value is required", "value-required")
             return Decimal(0)
         return parsed
 
@@ -184,21 +189,25 @@ class Cells:
         amount = self.decimal(column) if value is None else value
         exact = exact_money(amount, currency)
         if exact is None:
-            self.fail(column, f"{amount} has more decimal places than {currency} allows")
+            self.fail(column, f"{amount} has more decimal places than {currency} allows", "too-many-decimals",
+                      amount=amount, currency=currency)
             return Money.zero(currency)
         return exact
 
     def quantity(self, column: str, *, minimum: int = 1) -> int:
         value = self.text(column)
         if not (value.isascii() and value.isdigit()) or int(value) < minimum:
-            self.fail(column, f"not a quantity: {value!r}" if value else "a value is required")
+            if value:
+                self.fail(column, f"not a quantity: {value!r}", "not-a-quantity", value=value)
+            else:
+                self.fail(column, "a value is required", "value-required")
             return 1
         return int(value)
 
     def currency(self, column: str) -> str:
         value = self.required(column).upper()
         if value and not known_currency(value):
-            self.fail(column, f"unknown currency {value!r}")
+            self.fail(column, f"unknown currency {value!r}", "unknown-currency", value=value)
             return "XXX"
         return value
 
@@ -206,7 +215,7 @@ class Cells:
         value = self.required(column)
         code = country_code(value) if value else None
         if value and code is None:
-            self.fail(column, f"unknown country {value!r}")
+            self.fail(column, f"unknown country {value!r}", "unknown-country", value=value)
         return code or "ZZ"
 
     def moment(self, column: str, formats: Sequence[str], zone: tzinfo, *, required: bool = True) -> datetime | None:
@@ -215,5 +224,5 @@ class Cells:
             return None
         parsed = parse_moment(value, formats, zone)
         if parsed is None:
-            self.fail(column, f"not a date: {value!r}")
+            self.fail(column, f"not a date: {value!r}", "not-a-date", value=value)
         return parsed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from shopkeeper.orders.intake.models import ImportBatch
 
@@ -12,7 +12,10 @@ from shopkeeper.orders.intake.models import ImportBatch
 class ImportLineOut(BaseModel):
     line: int  # the file's physical line (1-based, header and preamble counted)
     column: str  # the column at fault, or "file" / "order" / "sku"
-    message: str
+    message: str  # in English; `code` and `params` let a client word it in its own language
+    code: str | None = Field(default=None, description="why, as a stable code (missing-column, not-an-amount, "
+                             "unknown-sku, cancelled, refused-by-rule ...); null on imports made before codes")
+    params: dict[str, str] = Field(default_factory=dict, description="the values the code's wording needs")
     outcome: str  # refused | skipped
     channel_order_id: str | None
 

@@ -39,11 +39,13 @@ from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog.service import skus_by_code, store_by_id
 from shopkeeper.customers.service import create_buyer
 from shopkeeper.db import newest_first
-from shopkeeper.errors import DomainError, NotFound
+from shopkeeper.errors import DomainError, InvalidInput, NotFound
 from shopkeeper.inventory import service as inventory
 from shopkeeper.money import Money
 from shopkeeper.orders import service as orders
 from shopkeeper.orders.intake import imported as parsed_orders
+from shopkeeper.orders.intake.imported import LayoutName, ProblemCode
+from shopkeeper.orders.intake.layouts import sniff
 from shopkeeper.orders.intake.models import ChannelBuyer, ImportBatch
 from shopkeeper.orders.intake.models import ImportedOrder as ImportedRow
 from shopkeeper.orders.intake.statuses import IntakeStatus
@@ -55,10 +57,12 @@ if TYPE_CHECKING:
     from shopkeeper.catalog.models import Sku, Store
 
 MAX_CHANNEL_ORDER_ID = 64  # imported_orders.channel_order_id
-SKIPPED_STATUSES = {
-    IntakeStatus.CANCELLED: "cancelled on the channel",
-    IntakeStatus.NOT_IMPORTABLE: "not paid yet on the channel; a later import brings it in",
+SKIPPED_STATUSES: dict[IntakeStatus, tuple[ProblemCode, str]] = {
+    IntakeStatus.CANCELLED: ("cancelled", "cancelled on the channel"),
+    IntakeStatus.NOT_IMPORTABLE: ("not-paid-yet", "not paid yet on the channel; a later import brings it in"),
 }
+FULFILLED_BY_CHANNEL: tuple[ProblemCode, str] = ("fulfilled-by-channel",
+                                                 "fulfilled by the channel: neither our stock nor our shipment")
 
 
 @dataclass(frozen=True)
@@ -69,17 +73,20 @@ class ImportSource:
 
 @dataclass(frozen=True)
 class Reported:
-    """A file line refused or skipped: where, which column (or "order"), why, and the channel's order id if known."""
+    """A file line refused or skipped: where, which column (or "order"), why (in English, and as a code with the
+    values its wording needs, for the console to say in the reader's language), and the channel's order id if known."""
 
     line: int
     column: str
     message: str
+    code: ProblemCode
+    params: dict[str, str] = field(default_factory=dict)
     outcome: str = "refused"  # refused | skipped
     channel_order_id: str | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"line": self.line, "column": self.column, "message": self.message, "outcome": self.outcome,
-                "channel_order_id": self.channel_order_id}
+        return {"line": self.line, "column": self.column, "message": self.message, "code": self.code,
+                "params": self.params, "outcome": self.outcome, "channel_order_id": self.channel_order_id}
 
 
 @dataclass
@@ -94,9 +101,26 @@ class ImportReport:
 
 
 class Refused(Exception):
-    def __init__(self, column: str, message: str) -> None:
+    def __init__(self, column: str, message: str, code: ProblemCode, **params: object) -> None:
         super().__init__(message)
-        self.column, self.message = column, message
+        self.column, self.message, self.code = column, message, code
+        self.params = {k: str(v) for k, v in params.items()}
+
+
+def read_export(data: bytes, wanted: LayoutName | None) -> tuple[LayoutName, str]:
+    """An uploaded export's layout (sniffed from its header; `wanted`, when given, must match it) and its text.
+
+    A file whose header no layout knows is no export, whatever the uploader chose."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("the file is not UTF-8 text") from None
+    sniffed = sniff(text)
+    if sniffed is None:
+        raise InvalidInput("not an Amazon, Shopify or eBay export")
+    if wanted is not None and wanted != sniffed:
+        raise InvalidInput(f"the file is a {sniffed} export, not {wanted}")
+    return sniffed, text
 
 
 def import_orders(session: Session, now: datetime, actor: Principal, store_id: int,
@@ -111,7 +135,7 @@ def import_orders(session: Session, now: datetime, actor: Principal, store_id: i
     session.flush()
     report = ImportReport(batch_id=batch.id)
     for error in parsed.errors:
-        report.reported.append(Reported(error.line_number, error.column, error.message))
+        report.reported.append(Reported(error.line_number, error.column, error.message, error.code, dict(error.params)))
     report.refused += len({error.line_number for error in parsed.errors})
     for imported in parsed.orders:
         _take(session, now, actor, store, batch, imported, report)
@@ -135,20 +159,22 @@ def _take(session: Session, now: datetime, actor: Principal, store: Store, batch
     reason = _skip_reason(imported)
     if reason is not None:
         report.skipped += 1
-        report.reported.append(Reported(imported.first_line, "order", reason, "skipped", imported.channel_order_id))
+        report.reported.append(Reported(imported.first_line, "order", reason[1], reason[0], {}, "skipped",
+                                        imported.channel_order_id))
         return
     try:
         with session.begin_nested():  # one savepoint per order: a refusal leaves nothing of it behind
             order = _bring_in(session, now, actor, store, batch, imported)
     except Refused as refusal:
         report.refused += 1
-        report.reported.append(Reported(imported.first_line, refusal.column, refusal.message, "refused",
-                                        imported.channel_order_id))
+        report.reported.append(Reported(imported.first_line, refusal.column, refusal.message, refusal.code,
+                                        refusal.params, "refused", imported.channel_order_id))
         return
     except DomainError as error:
         report.refused += 1
-        report.reported.append(Reported(imported.first_line, "order", str(error.detail or error.title), "refused",
-                                        imported.channel_order_id))
+        said = str(error.detail or error.title)  # the engine's own problem: worded by the API's problem catalog
+        report.reported.append(Reported(imported.first_line, "order", said, "refused-by-rule",
+                                        {"error": error.code, "detail": said}, "refused", imported.channel_order_id))
         return
     except IntegrityError:  # the savepoint is rolled back; a concurrent import of the same order won the race
         if not _already_there(session, store.id, imported):
@@ -165,18 +191,19 @@ def _already_there(session: Session, store_id: int, imported: parsed_orders.Impo
         ImportedRow.channel_order_id == imported.channel_order_id)) is not None
 
 
-def _skip_reason(imported: parsed_orders.ImportedOrder) -> str | None:
+def _skip_reason(imported: parsed_orders.ImportedOrder) -> tuple[ProblemCode, str] | None:
     if imported.status in SKIPPED_STATUSES:
         return SKIPPED_STATUSES[imported.status]
     if imported.fulfilled_by_channel:
-        return "fulfilled by the channel: neither our stock nor our shipment"
+        return FULFILLED_BY_CHANNEL
     return None
 
 
 def _bring_in(session: Session, now: datetime, actor: Principal, store: Store, batch: ImportBatch,
               imported: parsed_orders.ImportedOrder) -> Order:
     if len(imported.channel_order_id) > MAX_CHANNEL_ORDER_ID:
-        raise Refused("order", f"a channel order id longer than {MAX_CHANNEL_ORDER_ID} characters")
+        raise Refused("order", f"a channel order id longer than {MAX_CHANNEL_ORDER_ID} characters", "order-id-too-long",
+                      limit=MAX_CHANNEL_ORDER_ID)
     skus = _skus(session, store.id, imported)
     buyer_id = _buyer(session, now, store.id, imported)
     order = _order(session, now, store, buyer_id, imported)
@@ -212,7 +239,8 @@ def _skus(session: Session, store_id: int, imported: parsed_orders.ImportedOrder
     found = skus_by_code(session, store_id, codes)
     unknown = sorted(codes - found.keys())
     if unknown:
-        raise Refused("sku", f"no SKU of this store has the code {', '.join(unknown)}")
+        raise Refused("sku", f"no SKU of this store has the code {', '.join(unknown)}", "unknown-sku",
+                      codes=", ".join(unknown))
     return found
 
 
@@ -236,7 +264,8 @@ def _order(session: Session, now: datetime, store: Store, buyer_id: int, importe
     shipping = imported.shipping + (imported.gift_wrap or zero)
     total = imported.goods + shipping - imported.discounts
     if total.minor < 0:
-        raise Refused("order", f"the discounts ({imported.discounts.minor}) exceed goods and shipping")
+        raise Refused("order", f"the discounts ({imported.discounts.minor}) exceed goods and shipping", "discounts-exceed",
+                      amount=imported.discounts)
     order = Order(
         number=f"{now:%y%m%d}{secrets.randbelow(10**12):012d}", store_id=store.id, buyer_id=buyer_id,
         status=OrderStatus.AWAITING_PAYMENT.value, currency=imported.currency, goods_minor=imported.goods.minor,
@@ -253,7 +282,8 @@ def _order(session: Session, now: datetime, store: Store, buyer_id: int, importe
 
 def _line(session: Session, now: datetime, order: Order, sku: Sku, line: parsed_orders.ImportedLine) -> OrderLine:
     if line.discount.minor > line.amount.minor:
-        raise Refused("discount", f"line {line.sku}: the discount exceeds the line's amount")
+        raise Refused("discount", f"line {line.sku}: the discount exceeds the line's amount", "line-discount-exceeds",
+                      sku=line.sku)
     # reserved as our own paid orders are; a line no warehouse covers refuses the order (OutOfStock)
     warehouse_id = inventory.reserve(session, now, order.store_id, sku.id, line.quantity, order.id)
     return OrderLine(store_id=order.store_id, sku_id=sku.id, product_id=sku.product_id, warehouse_id=warehouse_id,

@@ -50,7 +50,7 @@ def is_header(cells: Sequence[str]) -> bool:
 def parse(text: str | Iterable[str], zone: tzinfo) -> ParseResult:
     table = read_table(text, delimiter=",", is_header=is_header)
     if table is None:
-        return ParseResult((), (RowError(1, "Name", "no Shopify header row found"),))
+        return ParseResult((), (RowError(1, "Name", "no Shopify header row found", "no-header", (("layout", "Shopify"),)),))
     missing = missing_columns(table, REQUIRED)
     if missing:
         return ParseResult((), tuple(missing))
@@ -64,7 +64,8 @@ def parse(text: str | Iterable[str], zone: tzinfo) -> ParseResult:
 def _order(table: Table, order_id: str, rows: Sequence[Row], errors: list[RowError], zone: tzinfo) -> ImportedOrder | None:
     heads = [row for row in rows if row.cells.get("financial status")]
     if not heads:
-        errors.append(RowError(rows[0].line, "Financial Status", f"order {order_id}: no row carries the order"))
+        errors.append(RowError(rows[0].line, "Financial Status", f"order {order_id}: no row carries the order",
+                               "no-order-row", (("order", order_id),)))
         return None
     head = Cells(heads[0], table, errors)
     placed_at = head.moment("Created at", TIME_FORMATS, zone)
@@ -72,7 +73,8 @@ def _order(table: Table, order_id: str, rows: Sequence[Row], errors: list[RowErr
     financial, fulfillment = head.text("Financial Status"), head.text("Fulfillment Status")
     status = shopify_status(financial, fulfillment, cancelled=bool(head.text("Cancelled at")))
     if status is None:
-        head.fail("Financial Status", f"unknown Shopify status {financial!r} / {fulfillment!r}")
+        head.fail("Financial Status", f"unknown Shopify status {financial!r} / {fulfillment!r}", "unknown-status",
+                  channel="Shopify", value=f"{financial} / {fulfillment}")
     ship_to = _ship_to(head)
     if not head.ok or placed_at is None or status is None:
         return None
