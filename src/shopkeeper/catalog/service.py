@@ -334,4 +334,4 @@ def skus_in_store(session: Session, store_id: int) -> list[tuple[Sku, Product]]:
     replenishment over the whole range."""
     rows = session.execute(select(Sku, Product).join(Product, Product.id == Sku.product_id)
                            .where(Sku.store_id == store_id).order_by(Sku.code, Sku.id))
-    return [(sku, product) for sku, product in rows.tuples()]
+    return [(sku, product) for sku, product in rows]

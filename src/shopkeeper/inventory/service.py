@@ -96,7 +96,7 @@ def on_sale_changes(session: Session, sku_ids: list[int], since: datetime) -> li
     rows = session.execute(select(StockMovement.sku_id, StockMovement.at, StockMovement.kind, StockMovement.quantity)
                            .where(StockMovement.sku_id.in_(sku_ids), StockMovement.at >= since)
                            .order_by(StockMovement.at, StockMovement.id))
-    return [(sku_id, at, _ON_SALE.get(kind, 0) * quantity) for sku_id, at, kind, quantity in rows.tuples()]
+    return [(sku_id, at, _ON_SALE.get(kind, 0) * quantity) for sku_id, at, kind, quantity in rows]
 
 
 def reserve(session: Session, now: datetime, store_id: int, sku_id: int, quantity: int, order_id: int) -> int:

@@ -43,4 +43,4 @@ def units_paid(session: Session, store_id: int, start: datetime, end: datetime) 
     rows = session.execute(select(OrderLine.sku_id, Order.paid_at, OrderLine.quantity)
                            .join(Order, Order.id == OrderLine.order_id)
                            .where(Order.store_id == store_id, Order.paid_at >= start, Order.paid_at < end))
-    return [(int(sku_id), paid_at, int(quantity)) for sku_id, paid_at, quantity in rows.tuples() if paid_at is not None]
+    return [(int(sku_id), paid_at, int(quantity)) for sku_id, paid_at, quantity in rows if paid_at is not None]

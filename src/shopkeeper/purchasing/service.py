@@ -155,7 +155,7 @@ def supplies_of(session: Session, store_id: int) -> dict[int, tuple[SkuSupply, S
     """Each linked SKU of a store → its supply and supplier, in one statement (for the suggestion read)."""
     rows = session.execute(select(SkuSupply, Supplier).join(Supplier, Supplier.id == SkuSupply.supplier_id)
                            .where(SkuSupply.store_id == store_id))
-    return {supply.sku_id: (supply, supplier) for supply, supplier in rows.tuples()}
+    return {supply.sku_id: (supply, supplier) for supply, supplier in rows}
 
 
 def in_transit(session: Session, store_id: int) -> dict[int, int]:
@@ -165,7 +165,7 @@ def in_transit(session: Session, store_id: int) -> dict[int, int]:
                            .where(PurchaseOrder.store_id == store_id,
                                   PurchaseOrder.status.in_([s.value for s in moves.IN_TRANSIT]))
                            .group_by(PurchaseLine.sku_id))
-    return {int(sku_id): int(open_units) for sku_id, open_units in rows.tuples() if open_units}
+    return {int(sku_id): int(open_units) for sku_id, open_units in rows if open_units}
 
 
 # --- purchase orders --------------------------------------------------------------------------------
