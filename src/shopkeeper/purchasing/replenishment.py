@@ -18,7 +18,7 @@ Where the inputs come from (our choices, `rules.py` states the formula):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -72,8 +72,10 @@ def _local_midnight(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), zone).astimezone(ZoneInfo("UTC"))
 
 
-def suggestions(session: Session, now: datetime, actor: Principal, store_id: int, request: Request) -> list[Row]:
-    """Every SKU of the store with what the formula saw and suggests, in SKU code order, filtered as asked."""
+def suggestions(session: Session, now: datetime, actor: Principal, store_id: int, request: Request,
+                on_each: Callable[[int], None] | None = None) -> list[Row]:
+    """Every SKU of the store with what the formula saw and suggests, in SKU code order, filtered as asked.
+    `on_each` hears the SKU count first, then once per SKU (the CLI's progress bar)."""
     require_store_manager(actor, store_id)
     store = catalog.get_store(session, actor, store_id)
     if not 1 <= request.window_days <= 90:
@@ -107,6 +109,8 @@ def suggestions(session: Session, now: datetime, actor: Principal, store_id: int
     transit = service.in_transit(session, store_id)
     supplies = service.supplies_of(session, store_id)
     rows = []
+    if on_each is not None:
+        on_each(len(skus))
     for sku, product in skus:
         supply, supplier = supplies.get(sku.id, (None, None))
         terms = _terms(supply, supplier)
@@ -120,6 +124,8 @@ def suggestions(session: Session, now: datetime, actor: Principal, store_id: int
         rows.append(Row(sku.id, sku.code, product.title, supplier.id if supplier else None,
                         supplier.name if supplier else None, supplier.currency if supplier else None,
                         supply.unit_cost_minor if supply else None, reserved[sku.id], terms, suggestion))
+        if on_each is not None:
+            on_each(0)
     return [row for row in rows if _shown(row, request)]
 
 
