@@ -39,6 +39,7 @@ from shopkeeper.console import (
     packet_pages,
     promoter_pages,
     promotion_pages,
+    purchase_pages,
     queries,
     receipt_pages,
     reward_pages,
@@ -293,3 +294,4 @@ router.include_router(assist_pages.router)
 router.include_router(fan_pages.router)
 router.include_router(community_pages.router)
 router.include_router(wave_pages.router)
+router.include_router(purchase_pages.router)
