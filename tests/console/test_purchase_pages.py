@@ -47,6 +47,12 @@ def test_the_replenishment_table_shows_the_inputs_drafts_places_and_receives(cli
     assert set(rows(ok(staff, f"/purchasing/replenishment?supplier={supplier['id']}"), "sku-id")) == {red}
     zh = ok(staff, "/purchasing/replenishment?lang=zh&q=TEE-BLU")
     assert "补货建议" in zh and set(rows(zh, "sku-id")) == {blue} and field(zh, blue, "flags") == "低于再订货点"
+    # a campaign from Nov 3 on the store's clock: blue sold 60 of the 100 it had then (§3.3), and at 1.1 × its daily
+    # sales yesterday's 6 red (planned on: 6 × 30 days − 90 = 90 → 96 in packs of 12) and 60 blue are surges
+    campaign = ok(staff, "/purchasing/replenishment?lang=en&campaign=2026-11-03&surge=1.1")
+    assert field(campaign, blue, "flags") == "Below reorder point Half sold in campaign Sales surge"
+    assert field(campaign, red, "flags") == "Below reorder point Sales surge" and field(campaign, red, "quantity") == "96"
+    assert "within the last 90 days" in ok(staff, "/purchasing/replenishment?campaign=2020-01-01")
     # the export carries the same figures, headers in the page's language
     exported = staff.get("/purchasing/replenishment.csv?show=due&lang=en")
     table = {int(r["SKU id"]): r for r in csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig")))}

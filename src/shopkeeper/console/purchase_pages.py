@@ -9,20 +9,23 @@ principal may not see is a 404 like a missing one.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, time, timezone
+from decimal import Decimal
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
 from shopkeeper.api import problem_text
+from shopkeeper.api.schemas import AMOUNT_TEXT
 from shopkeeper.auth import Principal
 from shopkeeper.catalog.service import skus_with_products
 from shopkeeper.console import display, filters
 from shopkeeper.console.marketing import page_of, pager, stores_of
 from shopkeeper.console.web import detail, lang_of, not_found, refused_cross_origin, render, same_origin, signed_in
-from shopkeeper.errors import DomainError, NotFound
+from shopkeeper.errors import DomainError, InvalidInput, NotFound
 from shopkeeper.inventory.service import list_warehouses
 from shopkeeper.purchasing import exports, replenishment, service
 from shopkeeper.purchasing.moves import OrderStatus, allowed_actions
@@ -43,17 +46,30 @@ def _store_id(request: Request, who: Principal, session: Session) -> int | None:
     return who.store_id if who.store_id in stores.by_id else next(iter(stores.by_id), None)
 
 
-def _plan(request: Request) -> tuple[replenishment.Request, dict[str, str]]:
-    """The filters from the query string; a value out of range falls back to the default, as a form would send it."""
+def _plan(request: Request, zone: str) -> tuple[replenishment.Request, dict[str, str]]:
+    """The filters from the query string; a value out of range falls back to the default, as a form would send it.
+    A campaign's first day (§3.3) is a date on the store's clock, from its midnight."""
     params = request.query_params
     flag = params.get("flag", "")
-    window = filters.parse_id(params.get("window", "")) or 14
+    window = min(filters.parse_id(params.get("window", "")) or 14, 90)
+    campaign = _day(params.get("campaign", ""))
+    surge = params.get("surge", "").strip()
+    factor = Decimal(surge) if AMOUNT_TEXT.fullmatch(surge) and Decimal(1) <= Decimal(surge) <= 100 else Decimal(2)
     form = {"show": "due" if params.get("show") == "due" else "all", "flag": flag if flag in FLAGS else "",
             "supplier": str(filters.parse_id(params.get("supplier", "")) or ""), "q": params.get("q", "")[:64],
-            "window": str(min(window, 90))}
-    return replenishment.Request(window_days=min(window, 90), show="due" if form["show"] == "due" else "all",
+            "window": str(window), "campaign": campaign.isoformat() if campaign else "", "surge": str(factor)}
+    start = None if campaign is None else datetime.combine(campaign, time(0), ZoneInfo(zone)).astimezone(timezone.utc)
+    return replenishment.Request(window_days=window, campaign_start=start, surge_factor=factor,
+                                 show="due" if form["show"] == "due" else "all",
                                  supplier_id=filters.parse_id(form["supplier"]),
                                  flag=next((f for f in FLAGS if f == form["flag"]), None), search=form["q"]), form
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip()[:10])
+    except ValueError:
+        return None
 
 
 @router.get("/purchasing/replenishment")
@@ -62,30 +78,34 @@ def replenishment_table(request: Request) -> Response:
     who = signed_in(request)
     if isinstance(who, Response):
         return who
-    plan, form = _plan(request)
     with request.app.state.db.read() as session:
         store_id = _store_id(request, who, session)
         if store_id is None:
             return not_found(request, who, "purchasing")
         stores = stores_of(session, who, request)
-        rows = replenishment.suggestions(session, request.app.state.clock.now(), who, store_id, plan)
+        plan, form = _plan(request, stores.zone(store_id))
+        error = request.query_params.get("error")
+        try:
+            rows = replenishment.suggestions(session, request.app.state.clock.now(), who, store_id, plan)
+        except InvalidInput as refused:  # a campaign that started too long ago
+            rows, error = [], problem_text.detail(refused.detail, lang_of(request))
         suppliers = service.list_suppliers(session, who, store_id)
         warehouses = list_warehouses(session, store_id)
     query = request.url.query
     return render(request, "purchasing_replenishment.html", principal=who, nav="purchasing", money=display.money, rows=rows,
                   store_id=store_id, stores=list(stores.by_id.values()), suppliers=suppliers, warehouses=warehouses,
-                  flags=FLAGS, form=form, query=query, error=request.query_params.get("error"))
+                  flags=FLAGS, form=form, query=query, error=error)
 
 
 def _export(request: Request, make: Callable[[list[replenishment.Row]], bytes], media: str, suffix: str) -> Response:
     who = signed_in(request)
     if isinstance(who, Response):
         return who
-    plan, _ = _plan(request)
     with request.app.state.db.read() as session:
         store_id = _store_id(request, who, session)
         if store_id is None:
             return not_found(request, who, "purchasing")
+        plan, _ = _plan(request, stores_of(session, who, request).zone(store_id))
         rows = replenishment.suggestions(session, request.app.state.clock.now(), who, store_id, plan)
     return Response(make(rows), media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="replenishment-{store_id}.{suffix}"'})
