@@ -193,3 +193,44 @@ def test_exports_parse_back_with_the_same_figures(shop: Shop, clock: SimulatedCl
     assert cells[red]["建议采购量"] == 60 and cells[red]["日均销量"] == 5 and cells[red]["金额"] == 1110
     assert cells[red]["可售库存"] == 90 and cells[blue]["建议采购量"] == 470 and isinstance(cells[blue]["可售库存"], int)
     assert shop.shopper.client.get(f"{path}.xlsx", headers={"Authorization": f"Bearer {shop.shopper.key}"}).status_code == 403
+
+
+def test_days_the_shelf_stood_empty_in_the_window_are_left_out(shop: Shop, clock: SimulatedClock) -> None:
+    # given all 100 blue tees sold on Nov 2, nothing on sale Nov 3 and 4, 50 back in on Nov 5 and none sold that day
+    _, blue = shop.skus
+    shop.pay(shop.order((blue, 100)))
+    clock.advance(days=3)
+    shop.staff.post(f"/skus/{blue}/stock", {"warehouse_id": shop.warehouse["id"], "quantity": 50})
+    clock.advance(days=1)
+    # then the average is over Nov 2 (100) and Nov 5 (0): the two empty days and the twelve before the stock came
+    # are not days without demand
+    b = _rows(shop)[blue]
+    assert (b["sold"], b["days_counted"], b["stockout_days"], b["average_daily_sales"]) == (100, 2, 12, "50.00")
+    assert (b["on_hand"], b["reserved"], b["last_day_sold"]) == (50, 100, 0)
+
+
+def test_cancelling_a_placed_order_takes_it_out_of_transit_and_supply_terms_read_back(shop: Shop) -> None:
+    red, _ = shop.skus
+    supplier = _supplier(shop, pack_size=1, moq=1)
+    supply = shop.staff.call("PUT", f"/skus/{red}/supply", json={"supplier_id": supplier["id"], "unit_cost": "3.10",
+                                                                 "safety_days": 5, "review_days": 2})
+    assert shop.staff.get(f"/skus/{red}/supply") == supply
+    assert (supply["unit_cost"]["minor"], supply["lead_days"], supply["safety_days"]) == (310, None, 5)
+    row = _rows(shop)[red]
+    assert (row["lead_days"], row["safety_days"], row["review_days"]) == (10, 5, 2)  # the supplier's lead, the SKU's rest
+    order = shop.staff.post(f"/stores/{shop.store_id}/purchase-orders", {
+        "supplier_id": supplier["id"], "warehouse_id": shop.warehouse["id"], "lines": [{"sku_id": red, "quantity": 7}]},
+        expect=201)
+    assert order["lines"][0]["unit_cost"]["minor"] == 310  # the SKU's cost from this supplier
+    shop.staff.post(f"/purchase-orders/{order['id']}/place")
+    assert _rows(shop)[red]["in_transit"] == 7
+    assert shop.staff.post(f"/purchase-orders/{order['id']}/cancel")["status"] == "cancelled"
+    assert _rows(shop)[red]["in_transit"] == 0
+    # a supplier with SKU costs in yuan cannot turn to dollars; deactivated, it takes no new orders
+    body = {"name": supplier["name"], "lead_days": 10, "currency": "USD"}
+    assert shop.staff.call("PUT", f"/suppliers/{supplier['id']}", json=body, expect=409)["code"] == "conflict"
+    shop.staff.call("PUT", f"/suppliers/{supplier['id']}", json={**body, "currency": "CNY", "active": False})
+    shop.staff.post(f"/stores/{shop.store_id}/purchase-orders", {
+        "supplier_id": supplier["id"], "warehouse_id": shop.warehouse["id"], "lines": [{"sku_id": red, "quantity": 7}]},
+        expect=409)
+    assert [s["active"] for s in shop.staff.get(f"/stores/{shop.store_id}/suppliers")] == [False]

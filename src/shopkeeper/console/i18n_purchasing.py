@@ -94,6 +94,9 @@ EN_PURCHASING: dict[str, str] = {
     "event.supplier_payment.requested": "Supplier payment requested",
     "event.supplier_payment.approved": "Supplier payment approved",
     "event.supplier_payment.rejected": "Supplier payment rejected",
+    "event.supplier.created": "Supplier added",
+    "event.supplier.changed": "Supplier changed",
+    "event.sku.supply_set": "SKU's supplier and cost set",
 }
 
 ZH_PURCHASING: dict[str, str] = {
@@ -187,4 +190,7 @@ ZH_PURCHASING: dict[str, str] = {
     "event.supplier_payment.requested": "已提交供应商付款申请",
     "event.supplier_payment.approved": "供应商付款已批准",
     "event.supplier_payment.rejected": "供应商付款已驳回",
+    "event.supplier.created": "已添加供应商",
+    "event.supplier.changed": "供应商已修改",
+    "event.sku.supply_set": "已设置 SKU 的供应商和成本",
 }
