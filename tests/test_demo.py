@@ -440,3 +440,23 @@ def social_history(db: Database) -> tuple[list[tuple[object, ...]], list[tuple[o
         tasks = [tuple(row) for row in session.execute(
             select(AssistTask.opened_at, AssistTask.status, AssistTask.helpers).order_by(AssistTask.opened_at))]
         return commissions, tasks
+
+
+def test_the_weekly_purchase_order_is_placed_and_received_into_stock(built: Built) -> None:
+    """RULES.md §5.1's loop closed by the demo: Monday's suggestions become placed purchase orders, received after
+    the supplier's lead time into stock, each delivery leaving an approved supplier payment request."""
+    from shopkeeper.purchasing.models import PurchaseOrder, SupplierPaymentRequest
+
+    with built.db.read() as session:
+        orders = list(session.scalars(select(PurchaseOrder)))
+        assert orders and {o.status for o in orders} == {"received"}
+        for order in orders:
+            assert all(line.received == line.quantity for line in order.lines)
+            assert order.lines and all(line.quantity % 6 == 0 and line.quantity >= 12 for line in order.lines)
+            notes = {f"{order.number} line {line.id}" for line in order.lines}
+            moved = session.scalars(select(StockMovement).where(StockMovement.note.in_(notes))).all()
+            assert sorted(m.quantity for m in moved) == sorted(line.quantity for line in order.lines)
+        requests = session.scalars(select(SupplierPaymentRequest)).all()
+        assert {r.status for r in requests} == {"approved"} and len(requests) == len(orders)
+        assert sum(r.amount_minor for r in requests) == sum(line.quantity * line.unit_cost_minor for o in orders for line in o.lines)
+    assert f"{len(orders)} purchase orders placed" in built.summary

@@ -1,5 +1,5 @@
 """The `shopkeeper` command: serve, worker, simulate, demo, db upgrade, keys create/list/revoke, rulebook check/list,
-import orders, allocate, webhooks resend-failed."""
+import orders, allocate, replenishment, webhooks resend-failed."""
 
 from __future__ import annotations
 
@@ -381,6 +381,50 @@ def allocate(
                       o.get("rule") or "-", ", ".join(p["warehouse_code"] for p in parcels) or o.get("warehouse_code", "-"),
                       parcels[0]["channel_code"] if parcels else "-", why)
     out.print(table)
+@app.command()
+def replenishment(
+    store: Annotated[int, typer.Option("--store", help="the store's id")],
+    format: Annotated[str, typer.Option("--format", help="table, csv or xlsx")] = "table",
+    out_file: Annotated[Optional[Path], typer.Option("--out", help="write the file here (xlsx needs it)")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="en or zh headers")] = "en",
+) -> None:
+    """Purchase suggestions per SKU (RULES.md §5.1), as a table or a CSV/XLSX file."""
+    from rich.progress import Progress
+
+    from shopkeeper.languages import Lang
+    from shopkeeper.purchasing import exports
+    from shopkeeper.purchasing import replenishment as plan
+    from shopkeeper.scope import SYSTEM
+
+    if format not in ("table", "csv", "xlsx") or lang not in ("en", "zh") or (format == "xlsx" and out_file is None):
+        _fail("--format is table, csv or xlsx (xlsx with --out); --lang is en or zh")
+    settings, db = _database()
+    with db.read() as session, Progress(console=err, transient=True) as progress:
+        task = progress.add_task("SKUs", total=None)
+        tick = (lambda n: progress.update(task, total=n) if n else progress.advance(task))
+        try:
+            rows = plan.suggestions(session, _clock(settings, db).now(), SYSTEM, store, plan.Request(), tick)
+        except DomainError as error:
+            _fail(error.detail)
+    words: Lang = "zh" if lang == "zh" else "en"
+    if format != "table":
+        body = exports.to_csv(rows, words) if format == "csv" else exports.to_xlsx(rows, words)
+        if out_file is None:
+            out.file.write(body.decode("utf-8"))
+        else:
+            out_file.write_bytes(body)
+            out.print(f"{len(rows)} SKUs written to {out_file}")
+        return
+    table = Table(title=f"store {store}: replenishment")
+    for header in ("SKU", "on hand", "in transit", "ADS", "reorder point", "flags", "suggested", "supplier"):
+        table.add_column(header)
+    for r in rows:
+        s = r.suggestion
+        table.add_row(r.sku_code, str(s.on_hand), str(s.in_transit), str(s.average_daily_sales), str(s.reorder_point),
+                      " ".join(s.flags), str(s.quantity), r.supplier_name or "-")
+    out.print(table)
+
+
 @webhooks_app.command("resend-failed")
 def webhooks_resend_failed(
     store: Annotated[int, typer.Option(help="the store whose failed deliveries to send again")],

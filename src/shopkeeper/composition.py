@@ -42,6 +42,7 @@ from shopkeeper.orders import service as order_service
 from shopkeeper.orders.intake import api as order_imports
 from shopkeeper.promotions import api as promotions
 from shopkeeper.promotions.campaigns import api as campaigns
+from shopkeeper.purchasing import api as purchasing
 from shopkeeper.ratelimit import RateLimits
 from shopkeeper.settings import Settings
 from shopkeeper.social.assists import api as assists
@@ -89,7 +90,7 @@ TIMER_HANDLERS: Mapping[str, timers.Handler | timers.Outside] = {
 API_ROUTERS: tuple[APIRouter, ...] = tuple(module.router for module in (
     catalog, customers, inventory, fulfillment, carriers, orders, receipt, complaints, cases, seller_metrics,
     promotions, cart_pricing, campaigns, group_buys, pools, assists, distribution, content, rewards, platform_packets,
-    community, platform_api, order_imports, allocation, webhooks, customs))
+    community, platform_api, order_imports, allocation, webhooks, customs, purchasing))
 
 
 def install_ports() -> None:

@@ -12,6 +12,7 @@ from shopkeeper.orders import models as orders  # noqa: F401
 from shopkeeper.orders.intake import models as intake  # noqa: F401
 from shopkeeper.promotions import models as promotions  # noqa: F401
 from shopkeeper.promotions.campaigns import models as campaigns  # noqa: F401
+from shopkeeper.purchasing import models as purchasing  # noqa: F401
 from shopkeeper.social.assists import models as assists  # noqa: F401
 from shopkeeper.social.community import models as community  # noqa: F401
 from shopkeeper.social.content import models as content  # noqa: F401

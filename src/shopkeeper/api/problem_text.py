@@ -85,6 +85,8 @@ TITLES_ZH: dict[str, str] = {
     "body-too-large": "请求体过大",
     "rate-limited": "请求过于频繁",
     "webhook-url-not-public": "Webhook 地址不指向公网地址",
+    # purchasing
+    "over-receipt": "到货数量超过采购单未到数量",
 }
 
 # Titles of answers that no DomainError gives (the framework's and the catch-all handlers'), in English.
@@ -135,6 +137,11 @@ TERMS_ZH: dict[str, str] = {
     "settle": "结清", "collect": "提货", "collected": "已提货", "settled": "已结清", "returned": "已退回",
     # webhooks
     "webhook": "Webhook 订阅", "webhook delivery": "Webhook 推送",
+    # purchasing
+    "supplier": "供应商", "purchase order": "采购单", "supplier payment request": "供应商付款申请",
+    "placed": "已下单", "partly_received": "部分到货", "received": "已到货", "pending_approval": "待审批",
+    "place": "下单", "receive": "收货",
+    "lead_days": "采购周期天数", "safety_days": "安全天数", "review_days": "补货间隔天数",
 }
 
 # English detail (a template: `{name}` matches any text) → Chinese with the same placeholders.
@@ -658,6 +665,28 @@ DETAILS_ZH: dict[str, str] = {
     "promised days must read like US=30, got {value}": "承诺运达天数的格式应为 US=30，收到 {value}",
     "choose an export file to upload": "请选择要上传的导出文件",
     "unknown export format {format}": "未知的导出格式 {format}",
+    # purchasing: suppliers, replenishment suggestions, purchase orders, receiving, supplier payment requests
+    "{field} must not be negative": "{field}不能为负数",
+    "pack size and minimum order must be at least 1": "箱规和起订量至少为 1",
+    "stock on hand and in transit must not be negative": "在库和在途库存不能为负数",
+    "a supplier named {name} exists already": "已有名为 {name} 的供应商",
+    "supplier {id} has SKU costs in {currency}; link them anew to change currency":
+        "供应商 {id} 已有以 {currency} 计价的 SKU 成本；请重新关联后再更改币种",
+    "supplier {id} is inactive": "供应商 {id} 已停用",
+    "SKU {id} has no supplier": "SKU {id} 没有供应商",
+    "SKU {id} has no cost from supplier {supplier}; give unit_cost": "SKU {id} 没有来自供应商 {supplier} 的成本；请填写 unit_cost",
+    "a purchase order needs at least one line": "采购单至少需要一行",
+    "a purchase order names each SKU once": "采购单中每个 SKU 只能出现一次",
+    "purchase order {number} is {status}; it cannot {action}": "采购单 {number} 为{status}状态，不能{action}",
+    "line {line} is not on purchase order {number}": "第 {line} 行不在采购单 {number} 上",
+    "line {line} of purchase order {number} has {open} open, not {quantity}": "采购单 {number} 第 {line} 行未到 {open} 件，而不是 {quantity} 件",
+    "line {line} of purchase order {number} has less open than {quantity}": "采购单 {number} 第 {line} 行未到数量少于 {quantity}",
+    "name each received line with a positive quantity": "请为每个到货行填写正数数量",
+    "supplier payment request {id} is {status}; it cannot {action}": "供应商付款申请 {id} 为{status}状态，不能{action}",
+    "the window is 1 to 90 days": "统计窗口为 1 至 90 天",
+    "a campaign start lies within the last 90 days": "活动开始时间须在最近 90 天内",
+    "choose at least one SKU": "请至少选择一个 SKU",
+    "nothing is suggested for SKU {code}": "SKU {code} 没有采购建议",
 }
 
 # A few captured phrases that are whole sentences of their own (the VIP wording, outcomes).

@@ -327,3 +327,11 @@ def sku_by_id(session: Session, sku_id: int) -> Sku:
 def skus_by_code(session: Session, store_id: int, codes: set[str]) -> dict[str, Sku]:
     """A store's SKUs by code, in one statement: a marketplace order names its items by the store's own codes."""
     return {sku.code: sku for sku in session.scalars(select(Sku).where(Sku.store_id == store_id, Sku.code.in_(codes)))}
+
+
+def skus_in_store(session: Session, store_id: int) -> list[tuple[Sku, Product]]:
+    """Every SKU of a store with its product, listed or not, in code order, in one statement: purchasing plans
+    replenishment over the whole range."""
+    rows = session.execute(select(Sku, Product).join(Product, Product.id == Sku.product_id)
+                           .where(Sku.store_id == store_id).order_by(Sku.code, Sku.id))
+    return [(sku, product) for sku, product in rows]

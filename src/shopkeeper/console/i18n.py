@@ -16,6 +16,7 @@ from shopkeeper.console.i18n_customs import EN_CUSTOMS, ZH_CUSTOMS
 from shopkeeper.console.i18n_fans import EN_FANS, ZH_FANS
 from shopkeeper.console.i18n_groups import EN_GROUPS, ZH_GROUPS
 from shopkeeper.console.i18n_packets import EN_PACKETS, ZH_PACKETS
+from shopkeeper.console.i18n_purchasing import EN_PURCHASING, ZH_PURCHASING
 from shopkeeper.console.i18n_social import EN_SOCIAL, ZH_SOCIAL
 from shopkeeper.languages import Lang
 
@@ -930,6 +931,8 @@ EN.update(EN_BACKOFFICE)
 ZH.update(ZH_BACKOFFICE)
 EN.update(EN_ALLOCATION)
 ZH.update(ZH_ALLOCATION)
+EN.update(EN_PURCHASING)
+ZH.update(ZH_PURCHASING)
 
 STRINGS: dict[Lang, dict[str, str]] = {"en": EN, "zh": ZH}
 

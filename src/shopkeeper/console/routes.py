@@ -42,6 +42,7 @@ from shopkeeper.console import (
     packet_pages,
     promoter_pages,
     promotion_pages,
+    purchase_pages,
     queries,
     receipt_pages,
     reward_pages,
@@ -303,3 +304,4 @@ router.include_router(wave_pages.router)
 router.include_router(customs_pages.router)
 router.include_router(allocation_pages.router)
 router.include_router(webhook_pages.router)
+router.include_router(purchase_pages.router)

@@ -38,6 +38,7 @@ from shopkeeper.demo.group_buys import GroupBuyDesk
 from shopkeeper.demo.opening import ShopOpening
 from shopkeeper.demo.packets import PacketDesk
 from shopkeeper.demo.pools import PoolDesk
+from shopkeeper.demo.purchasing import PurchasingDesk
 from shopkeeper.demo.rewards import RewardDesk
 from shopkeeper.money import Money
 from shopkeeper.orders.models import Order
@@ -70,9 +71,10 @@ class DemoRun(ShopOpening):
         self.distribution_desk = DistributionDesk(self)
         self.reward_desk = RewardDesk(self)
         self.assist_desk = AssistDesk(self)
+        self.purchasing_desk = PurchasingDesk(self)
         self.social_desks: tuple[SocialDesk, ...] = (
             self.group_desk, self.pool_desk, self.content_desk, self.packet_desk, self.fan_desk, self.community_desk,
-            self.distribution_desk, self.reward_desk, self.assist_desk)
+            self.distribution_desk, self.reward_desk, self.assist_desk, self.purchasing_desk)
 
     def open_shops(self) -> None:
         super().open_shops()
@@ -86,6 +88,7 @@ class DemoRun(ShopOpening):
         self.distribution_desk.launch(tea_house)  # pays its promoters (分销)
         self.reward_desk.launch(tea_house)  # gives for check-ins, follows, reviews; draws lotteries; rains red packets
         self.assist_desk.launch(tea_house)  # and gives a tea for friends' help (邀请助力)
+        self.purchasing_desk.launch(self.shops)  # every shop buys from its supplier each Thursday (采购)
 
     def run(self, console: Console) -> None:
         total_days = max(1, math.ceil((self.end - self.start) / DAY))

@@ -86,6 +86,19 @@ def available_by_sku(session: Session, sku_ids: list[int]) -> dict[int, int]:
     return {sku_id: found.get(sku_id, 0) for sku_id in sku_ids}
 
 
+# how each kind of movement changes the units on sale (available); consume takes reserved units only
+_ON_SALE = {"receive": 1, "adjust": 1, "reserve": -1, "release": 1, "consume": 0}
+
+
+def on_sale_changes(session: Session, sku_ids: list[int], since: datetime) -> list[tuple[int, datetime, int]]:
+    """(SKU, when, change in available units) of every movement of these SKUs since `since`, oldest first, in one
+    statement: walked back from today's levels, they tell the days a SKU had nothing on sale (purchasing)."""
+    rows = session.execute(select(StockMovement.sku_id, StockMovement.at, StockMovement.kind, StockMovement.quantity)
+                           .where(StockMovement.sku_id.in_(sku_ids), StockMovement.at >= since)
+                           .order_by(StockMovement.at, StockMovement.id))
+    return [(sku_id, at, _ON_SALE.get(kind, 0) * quantity) for sku_id, at, kind, quantity in rows]
+
+
 def reserve(session: Session, now: datetime, store_id: int, sku_id: int, quantity: int, order_id: int) -> int:
     """Hold `quantity` units for an order; returns the warehouse they come from.
 

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from shopkeeper.orders.models import Order
+from shopkeeper.orders.models import Order, OrderLine
 
 ShippingMoments = Row[datetime | None, datetime | None, datetime | None, datetime | None, datetime | None]
 """An order's shipped_at, picked_up_at, ship_by, paid_at and closed_at."""
@@ -35,3 +35,12 @@ def shipping_moments(session: Session, store_id: int, start: datetime, end: date
     return session.execute(select(Order.shipped_at, Order.picked_up_at, Order.ship_by, Order.paid_at, Order.closed_at)
                            .where(Order.store_id == store_id,
                                   or_(within(Order.shipped_at), within(Order.picked_up_at), within(Order.closed_at)))).all()
+
+
+def units_paid(session: Session, store_id: int, start: datetime, end: datetime) -> list[tuple[int, datetime, int]]:
+    """(SKU, when paid, units) of the store's order lines paid in [start, end), gifts included: what buyers took off
+    the shelf, the demand purchasing plans on (an unpaid order closed by its timer never was). One statement."""
+    rows = session.execute(select(OrderLine.sku_id, Order.paid_at, OrderLine.quantity)
+                           .join(Order, Order.id == OrderLine.order_id)
+                           .where(Order.store_id == store_id, Order.paid_at >= start, Order.paid_at < end))
+    return [(int(sku_id), paid_at, int(quantity)) for sku_id, paid_at, quantity in rows if paid_at is not None]

@@ -1,7 +1,7 @@
 """customs: stores' customs profiles, SKU origins, orders' duty payers, customs seizures (RULES.md §6)
 
 Revision ID: 0027
-Revises: 0023
+Revises: 0026
 Create Date: 2026-12-05 20:07:29.083854
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ from alembic import op
 import shopkeeper.db
 
 revision: str = '0027'
-down_revision: Union[str, None] = '0023'
+down_revision: Union[str, None] = '0026'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
