@@ -327,3 +327,8 @@ def sku_by_id(session: Session, sku_id: int) -> Sku:
 def skus_by_code(session: Session, store_id: int, codes: set[str]) -> dict[str, Sku]:
     """A store's SKUs by code, in one statement: a marketplace order names its items by the store's own codes."""
     return {sku.code: sku for sku in session.scalars(select(Sku).where(Sku.store_id == store_id, Sku.code.in_(codes)))}
+
+
+def sku_by_barcode(session: Session, store_id: int, barcode: str) -> Sku | None:
+    """The store's SKU printed with this barcode (the packer scans the item, RULES.md §5.1); the oldest if several."""
+    return session.scalar(select(Sku).where(Sku.store_id == store_id, Sku.barcode == barcode).order_by(Sku.id).limit(1))
