@@ -30,7 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shopkeeper import events
-from shopkeeper.auth import Principal
+from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog import service as catalog
 from shopkeeper.errors import InvalidInput, NotAllowedInState, NotFound
 from shopkeeper.fulfillment import documents
@@ -39,7 +39,7 @@ from shopkeeper.fulfillment.models import OrderAllocation, ShippingLabel
 from shopkeeper.inventory import service as inventory
 from shopkeeper.orders import service as orders
 from shopkeeper.orders import shipping_choice
-from shopkeeper.scope import require_store_manager, scoped
+from shopkeeper.scope import require_role, require_store_manager, scoped
 
 if TYPE_CHECKING:
     from shopkeeper.orders.models import Order
@@ -172,6 +172,7 @@ def _sku_code_of(session: Session, store_id: int, code: str) -> str:
 
 
 def get_label(session: Session, actor: Principal, label_id: int, for_update: bool = False) -> ShippingLabel:
+    require_role(actor, Role.OPERATOR, Role.STAFF)
     query = scoped(select(ShippingLabel).where(ShippingLabel.id == label_id), actor, ShippingLabel.store_id)
     row = session.scalar(query.with_for_update() if for_update else query)
     if row is None:
