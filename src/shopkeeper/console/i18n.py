@@ -13,6 +13,7 @@ from shopkeeper.console.i18n_content import EN_CONTENT, ZH_CONTENT
 from shopkeeper.console.i18n_fans import EN_FANS, ZH_FANS
 from shopkeeper.console.i18n_groups import EN_GROUPS, ZH_GROUPS
 from shopkeeper.console.i18n_packets import EN_PACKETS, ZH_PACKETS
+from shopkeeper.console.i18n_shipping import EN_SHIPPING, ZH_SHIPPING
 from shopkeeper.console.i18n_social import EN_SOCIAL, ZH_SOCIAL
 from shopkeeper.languages import Lang
 
@@ -921,6 +922,8 @@ EN.update(EN_FANS)
 ZH.update(ZH_FANS)
 EN.update(EN_COMMUNITY)
 ZH.update(ZH_COMMUNITY)
+EN.update(EN_SHIPPING)
+ZH.update(ZH_SHIPPING)
 
 STRINGS: dict[Lang, dict[str, str]] = {"en": EN, "zh": ZH}
 

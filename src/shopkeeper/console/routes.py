@@ -42,6 +42,7 @@ from shopkeeper.console import (
     queries,
     receipt_pages,
     reward_pages,
+    shipping_pages,
     timeline,
     wave_pages,
 )
@@ -293,3 +294,4 @@ router.include_router(assist_pages.router)
 router.include_router(fan_pages.router)
 router.include_router(community_pages.router)
 router.include_router(wave_pages.router)
+router.include_router(shipping_pages.router)

@@ -253,3 +253,25 @@ def print_batch(session: Session, now: datetime, actor: Principal, store_id: int
                                                _party(order.ship_to), sender))
             mark_printed(session, now, standing[order.id])
     return documents.render(printed, documents.walk_order(pick), batch=f"{now:%Y%m%d-%H%M}")
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """One order in the awaiting-shipment queue: its allocation (or None) and its standing labels."""
+
+    order: Order
+    allocation: OrderAllocation | None
+    labels: list[ShippingLabel]
+
+
+def awaiting_queue(session: Session, actor: Principal, store_ids: Sequence[int]) -> list[Waiting]:
+    """Paid, unshipped orders of the stores named (each one the caller manages), soonest ship-by first (§5.7, §7.3);
+    orders whose ship-by clock has not started (held, then released) come last, oldest first."""
+    found: list[Order] = []
+    for store_id in store_ids:
+        require_store_manager(actor, store_id)
+        found.extend(shipping_choice.awaiting_shipment(session, store_id))
+    ids = [o.id for o in found]
+    allocations, labels = allocations_of(session, ids), live_labels(session, ids)
+    found.sort(key=lambda o: (o.ship_by is None, o.ship_by or o.placed_at, o.id))
+    return [Waiting(o, allocations.get(o.id), labels[o.id]) for o in found]
