@@ -47,13 +47,15 @@ def test_the_same_scan_has_one_name_in_any_time_zone_and_case(kind: str, hours: 
     assert dedupe_key(here) != dedupe_key(TrackingReport(number, kind, T0 + timedelta(seconds=1), "Hangzhou"))
 
 
-def test_a_report_refuses_an_unknown_kind_a_naive_time_and_an_empty_number() -> None:
+def test_a_report_refuses_an_unknown_kind_a_naive_or_far_time_and_an_empty_number() -> None:
     with pytest.raises(InvalidInput):
         TrackingReport("LX1", "lost", T0)
     with pytest.raises(InvalidInput):
         TrackingReport("LX1", "delivered", T0.replace(tzinfo=None))
     with pytest.raises(InvalidInput):
         TrackingReport(" ", "delivered", T0)
+    with pytest.raises(InvalidInput):
+        TrackingReport("LX1", "delivered", datetime(9500, 1, 1, tzinfo=timezone.utc))
 
 
 def test_a_tracking_file_gives_its_good_rows_and_each_bad_rows_line() -> None:

@@ -656,6 +656,8 @@ DETAILS_ZH: dict[str, str] = {
     "{text} is not an ISO 8601 time": "{text} 不是 ISO 8601 时间",
     "the header lacks {columns}": "表头缺少 {columns}",
     "give sku_code or barcode, one of them": "请提供 sku_code 或 barcode 其中之一",
+    "a tracking event's time must lie between the years 1000 and 9000": "物流事件的时间须在 1000 年至 9000 年之间",
+    "a scan cannot come from the future": "物流扫描的时间不能晚于现在",
 }
 
 # A few captured phrases that are whole sentences of their own (the VIP wording, outcomes).

@@ -11,11 +11,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Response
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from shopkeeper.api.deps import MAX_ID, Ctx, IdPath
 from shopkeeper.api.idempotent import run_once
-from shopkeeper.api.schemas import In
+from shopkeeper.api.schemas import In, Moment
 from shopkeeper.fulfillment import label_service, tracking, tracking_service
 from shopkeeper.fulfillment.models import ShippingLabel, TrackingEventRow
 
@@ -81,7 +81,7 @@ class LabelledOut(BaseModel):
 class ScanEventIn(In):
     tracking_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
     kind: tracking.Kind
-    at: AwareDatetime = Field(description="the carrier's time of the scan, with its zone")
+    at: Moment = Field(description="the carrier's time of the scan (naive means UTC)")
     location: Annotated[str, StringConstraints(strip_whitespace=True, max_length=tracking.MAX_LOCATION)] = ""
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Literal, get_args
 
+from shopkeeper.clock import accepted_time
 from shopkeeper.errors import InvalidInput
 
 Kind = Literal["picked_up", "in_transit", "held_by_customs", "delivered", "returned"]
@@ -53,6 +54,10 @@ class TrackingReport:
             raise InvalidInput(f"tracking event kind {self.kind} is not one of {', '.join(KINDS)}", field="kind")
         if not isinstance(self.at, datetime) or self.at.tzinfo is None:
             raise InvalidInput("a tracking event's time needs its time zone (e.g. 2026-12-05T09:30:00+08:00)", field="at")
+        try:
+            accepted_time(self.at)
+        except ValueError:
+            raise InvalidInput("a tracking event's time must lie between the years 1000 and 9000", field="at") from None
         if len(self.location) > MAX_LOCATION:
             raise InvalidInput(f"a location is at most {MAX_LOCATION} characters", field="location")
 

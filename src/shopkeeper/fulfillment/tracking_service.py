@@ -84,8 +84,11 @@ def _apply(session: Session, now: datetime, actor: Principal, order: Order, repo
             orders.record_pickup(session, now, actor, order.id, at=report.at)
         elif step == "deliver":
             orders.mark_delivered(session, now, actor, order.id)
+        elif report.kind == "held_by_customs":
+            events.record(session, now, "shipment.held_by_customs", f"order:{order.id}", order.store_id,
+                          tracking_number=report.tracking_number, scanned_at=report.at.isoformat(), location=report.location)
         else:
-            events.record(session, now, f"shipment.{report.kind}", f"order:{order.id}", order.store_id,
+            events.record(session, now, "shipment.returned", f"order:{order.id}", order.store_id,
                           tracking_number=report.tracking_number, scanned_at=report.at.isoformat(), location=report.location)
 
 
@@ -117,6 +120,9 @@ def _record_one(session: Session, now: datetime, actor: Principal, store_id: int
     if report.tracking_number not in parcels:
         result.unknown.append(Refused(index, report.tracking_number, "unknown-tracking-number",
                                       f"no parcel of this store has the tracking number {report.tracking_number}"))
+        return
+    if report.at > now:
+        result.refused.append(Refused(index, report.tracking_number, "invalid-input", "a scan cannot come from the future"))
         return
     order_id, label = parcels[report.tracking_number]
     try:
