@@ -161,3 +161,22 @@ def test_shipping_without_a_label_is_refused(shop: Shop) -> None:
     order = _paid(shop, (shop.skus[0], 1))
     refused = shop.staff.post(f"/orders/{order['id']}/ship-labelled", expect=409)
     assert "no label" in refused["detail"]
+
+
+def test_the_api_reference_declares_every_error_the_label_and_tracking_routes_answer(shop: Shop) -> None:
+    paths = shop.staff.client.get("/openapi.json").json()["paths"]
+    expected = {("post", "/api/v1/stores/{store_id}/labels"): {"403", "404", "409", "422"},
+                ("get", "/api/v1/stores/{store_id}/labels.pdf"): {"403", "404", "409", "422"},
+                ("post", "/api/v1/stores/{store_id}/labels/scan"): {"403", "404", "422"},
+                ("post", "/api/v1/labels/{label_id}/void"): {"403", "404", "409"},
+                ("post", "/api/v1/orders/{order_id}/ship-labelled"): {"403", "404", "409"},
+                ("post", "/api/v1/stores/{store_id}/tracking-events"): {"403", "404", "422"},
+                ("get", "/api/v1/orders/{order_id}/tracking"): {"403", "404"}}
+    for (method, path), statuses in expected.items():
+        responses = paths[path][method]["responses"]
+        assert statuses <= set(responses), (path, sorted(responses))
+        assert all("application/problem+json" in responses[s]["content"] for s in statuses)
+    pdf = paths["/api/v1/stores/{store_id}/labels.pdf"]["get"]["responses"]["200"]["content"]
+    assert "application/pdf" in pdf
+    booking = paths["/api/v1/stores/{store_id}/labels"]["post"]
+    assert any(p["name"] == "Idempotency-Key" for p in booking["parameters"])

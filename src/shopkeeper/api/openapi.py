@@ -69,6 +69,7 @@ OVERRIDES: dict[tuple[str, str], set[int]] = {
     ("post", "/payments/callback"): {401, 404, 409},  # a signed notification, no key: signature, payment, state
     ("post", "/cases/{case_id}/evidence"): {415},  # evidence of a type not accepted
     ("post", "/coupon-codes/claim"): {404},  # no coupon has the code
+    ("get", "/stores/{store_id}/labels.pdf"): {409},  # an order named has no label booked
 }
 
 _ID_PARAM = re.compile(r"(^|_)ids?$")
