@@ -5,6 +5,7 @@ nothing, unknown numbers are reported while the rest is recorded; and the built-
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +14,9 @@ from sqlalchemy import select
 from shopkeeper.clock import SimulatedClock
 from shopkeeper.db import Database
 from shopkeeper.events import Event
-from shopkeeper.fulfillment.logistics_channels import next_serial
+from shopkeeper.fulfillment.logistics_channels import Booking, Parcel, next_serial, register, unregister
+from shopkeeper.fulfillment.tracking import TrackingReport
+from shopkeeper.fulfillment.tracking_service import poll_channels
 from support import Shop
 
 
@@ -131,3 +134,51 @@ def test_the_built_in_channel_never_issues_a_number_twice_under_threads(shop: Sh
     # then every number of 1..80 was issued exactly once
     assert errors == []
     assert sorted(taken) == list(range(1, 81))
+
+
+class _Carrier:
+    """A carrier adapter as one would be written (logistics_channels.LogisticsChannel): numbers of its own, and scans."""
+
+    def __init__(self, scans: list[TrackingReport]) -> None:
+        self.scans = scans
+        self.asked: list[tuple[tuple[str, ...], Any]] = []
+
+    def book(self, parcel: Parcel) -> Booking:
+        return Booking(f"YUN{parcel.order_number}-{parcel.parcel}", "YunExpress")
+
+    def track(self, tracking_numbers: Sequence[str], since: Any) -> list[TrackingReport]:
+        self.asked.append((tuple(tracking_numbers), since))
+        return [s for s in self.scans if s.tracking_number in tracking_numbers and s.at >= since]
+
+
+def test_a_registered_adapter_books_the_channels_labels_and_polling_records_its_scans(
+        shop: Shop, clock: SimulatedClock, db: Database) -> None:
+    # given an adapter registered for the YUN channel, and an order the rules send by it
+    carrier = _Carrier([])
+    register("YUN", lambda session: carrier)
+    try:
+        order = shop.order((shop.skus[0], 1))
+        shop.pay(order)
+        shop.staff.post(f"/stores/{shop.store_id}/allocation-rules",
+                        {"name": "all", "conditions": {}, "warehouse_code": "HZ1", "channel_code": "YUN"}, expect=201)
+        shop.staff.post(f"/stores/{shop.store_id}/allocations?dry_run=false")
+        [booked] = shop.staff.post(f"/stores/{shop.store_id}/labels", {"order_ids": [order["id"]]})
+        number = booked["labels"][0]["tracking_number"]
+        assert number == f"YUN{order['number']}-1" and booked["labels"][0]["carrier"] == "YunExpress"
+        # when the carrier reports its pickup and polling asks it
+        clock.advance(hours=5)
+        since = clock.now() - timedelta(hours=4)
+        carrier.scans = [TrackingReport(number, "picked_up", clock.now() - timedelta(hours=1), "Shenzhen"),
+                         TrackingReport(number, "in_transit", since - timedelta(hours=1), "old, before since")]
+        with db.transaction() as session:
+            done = poll_channels(session, clock.now(), shop.store_id, since)
+        # then only the new scan is recorded, from the carrier, and the labelled order ships and is picked up
+        assert [(r.kind, r.source) for r in done.recorded] == [("picked_up", "carrier")]
+        assert carrier.asked == [((number,), since)]
+        seen = shop.staff.get(f"/orders/{order['id']}")
+        assert seen["status"] == "shipped" and seen["carrier"] == "YunExpress" and seen["picked_up_at"] is not None
+        # and polling again records nothing more
+        with db.transaction() as session:
+            assert poll_channels(session, clock.now(), shop.store_id, since).duplicates == 1
+    finally:
+        unregister("YUN")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -35,6 +35,8 @@ from shopkeeper.scope import SYSTEM, require_store_manager
 
 if TYPE_CHECKING:
     from shopkeeper.orders.models import Order
+
+POLL_LOOKBACK = timedelta(days=90)
 
 
 @dataclass(frozen=True)
@@ -151,13 +153,17 @@ def tracking_of(session: Session, actor: Principal, order_id: int) -> tuple[Orde
     return order, labels, scans
 
 
-def poll_channels(session: Session, now: datetime, store_id: int, since: datetime) -> Recorded:
-    """Ask each channel with standing labels of the store for its scans since `since`, and record them (source
-    carrier). The built-in channel reports none; a carrier's adapter does (`logistics_channels`)."""
+def poll_channels(session: Session, now: datetime, store_id: int, since: datetime,
+                  lookback: timedelta = POLL_LOOKBACK) -> Recorded:
+    """Ask each channel with standing labels of the store for their scans since `since`, and record them (source
+    carrier, as the engine itself). Labels booked within `lookback` are asked about: a parcel still travels or may
+    still come back within the longest dispute window (RULES.md §5.6: 90 days). The built-in channel reports no
+    scans; a carrier's adapter does (`logistics_channels`)."""
     by_channel: dict[str, list[str]] = {}
     for label in session.scalars(select(ShippingLabel).where(ShippingLabel.store_id == store_id,
                                                              ShippingLabel.voided_at.is_(None),
-                                                             ShippingLabel.booked_at >= since)):
+                                                             ShippingLabel.booked_at >= now - lookback)
+                                 .order_by(ShippingLabel.id)):
         by_channel.setdefault(label.channel_code, []).append(label.tracking_number)
     reports: list[tuple[int, tracking.TrackingReport]] = []
     for code, numbers in sorted(by_channel.items()):
