@@ -180,3 +180,23 @@ def test_the_api_reference_declares_every_error_the_label_and_tracking_routes_an
     assert "application/pdf" in pdf
     booking = paths["/api/v1/stores/{store_id}/labels"]["post"]
     assert any(p["name"] == "Idempotency-Key" for p in booking["parameters"])
+
+
+def test_a_split_order_gets_a_label_per_parcel_each_on_the_pdf_and_ships_with_the_first(shop: Shop) -> None:
+    # given blue tees only in Shenzhen, so the store's split sends an order's red from Hangzhou and its blue from there
+    store = shop.store_id
+    second = shop.staff.post(f"/stores/{store}/warehouses", {"code": "SZ2", "name": "Shenzhen", "country": "CN"}, expect=201)
+    shop.staff.post(f"/skus/{shop.skus[1]}/stock", {"warehouse_id": shop.warehouse["id"], "quantity": -100})
+    shop.staff.post(f"/skus/{shop.skus[1]}/stock", {"warehouse_id": second["id"], "quantity": 50})
+    order = _paid(shop, (shop.skus[0], 2), (shop.skus[1], 3))
+    _allocate(shop)
+    # when it is labelled
+    [booked] = _book(shop, order)
+    # then each parcel has its own label, from its own warehouse, with its own weight
+    parcels = [(lb["parcel"], lb["warehouse_code"], lb["weight_grams"]) for lb in booked["labels"]]
+    assert parcels == [(1, "HZ1", 400), (2, "SZ2", 660)]
+    numbers = [lb["tracking_number"] for lb in booked["labels"]]
+    response = shop.staff.client.get(f"/api/v1/stores/{store}/labels.pdf?order_id={order['id']}",
+                                     headers={"Authorization": f"Bearer {shop.staff.key}"})
+    assert _codes(response.content)[1:] == [[numbers[0]], [numbers[1]]]
+    assert shop.staff.post(f"/orders/{order['id']}/ship-labelled")["tracking_number"] == numbers[0]
