@@ -26,6 +26,7 @@ from shopkeeper.db import Database
 from shopkeeper.errors import DomainError
 from shopkeeper.sessions import issue_link, policy_of, revoke_key
 from shopkeeper.settings import Settings
+from shopkeeper.tracking_cli import tracking_app
 
 if TYPE_CHECKING:
     from shopkeeper.orders.intake.service import ImportReport
@@ -41,7 +42,6 @@ import_app = typer.Typer(help="Bring data in from elsewhere.", no_args_is_help=T
 app.add_typer(import_app, name="import")
 webhooks_app = typer.Typer(help="Outbound webhooks.", no_args_is_help=True)
 app.add_typer(webhooks_app, name="webhooks")
-tracking_app = typer.Typer(help="Carrier scans of a store's parcels.", no_args_is_help=True)
 app.add_typer(tracking_app, name="tracking")
 out = Console()
 err = Console(stderr=True)
@@ -409,41 +409,6 @@ def webhooks_resend_failed(
                 webhooks.resend(session, clock.now(), SYSTEM, delivery_id)
             progress.advance(task)
     out.print(f"{len(ids)} failed deliveries of store {store} will be sent again now")
-
-
-@tracking_app.command("import")
-def import_tracking(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV: tracking_number, kind, at, location")],
-    store: Annotated[int, typer.Option("--store", min=1, help="the store's id")],
-) -> None:
-    """Record a file of carrier scans (RULES.md §5.5): a progress bar over its rows, then each line refused and why.
-    The same scan again changes nothing. Exits 1 when any line was refused or its number is unknown."""
-    from rich.progress import Progress
-
-    from shopkeeper.fulfillment import tracking, tracking_service
-    from shopkeeper.scope import SYSTEM
-
-    good, bad = tracking.read_csv(file.read_text(encoding="utf-8-sig"))
-    settings, db = _database()
-    try:
-        with Progress(console=out, transient=True) as progress, db.transaction() as session:
-            task = progress.add_task(f"recording {file.name}", total=len(good))
-            done = tracking_service.record_tracking_events(session, _clock(settings, db).now(), SYSTEM, store, good, "file",
-                                                           on_each=lambda: progress.advance(task))
-    except DomainError as error:
-        _fail(error.detail)
-    table = Table(title=f"{escape(file.name)}: tracking events of store {store}")
-    for column in ("line", "tracking number", "problem"):
-        table.add_column(column)
-    problems = sorted([(p.line, "", p.message) for p in bad]
-                      + [(r.index, r.tracking_number, r.detail) for r in done.unknown + done.refused])
-    for line, number, message in problems:
-        table.add_row(str(line), escape(number), escape(message))
-    table.caption = (f"recorded {len(done.recorded)}, already there {done.duplicates}, "
-                     f"unknown {len(done.unknown)}, refused {len(bad) + len(done.refused)}")
-    out.print(table, soft_wrap=True)
-    if problems:
-        raise typer.Exit(1)
 
 
 if __name__ == "__main__":
