@@ -665,6 +665,9 @@ TERMS_ZH.update({
     "VIP": "VIP", "non-VIP": "非 VIP",
     "the buyer is refunded": "买家获得退款", "the funds go to the seller": "款项给卖家",
     "the case goes to the platform": "售后单转平台处理",
+    # allocation outcomes a refused label names (fulfillment/allocation.py, allocation_service.py)
+    "warehouse-short": "仓库库存不足", "stock-short": "各仓库存均不足", "no-rule-matched": "没有匹配的分配规则",
+    "no-rules": "店铺没有分配规则", "order-unreadable": "订单信息无法识别",
 })
 
 # Pydantic's error types (422 invalid-request) → a Chinese detail; `{loc}` is where, the rest come from `ctx`.
