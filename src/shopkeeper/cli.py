@@ -1,5 +1,5 @@
 """The `shopkeeper` command: serve, worker, simulate, demo, db upgrade, keys create/list/revoke, rulebook check/list,
-import orders, allocate, tracking import, webhooks resend-failed."""
+import orders, allocate, tracking import|poll, webhooks resend-failed."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""`shopkeeper tracking import FILE --store N`: carrier scans from a file (RULES.md §5.5), mounted by `cli.py`.
+"""`shopkeeper tracking import FILE --store N` and `tracking poll --store N`: carrier scans from a file or from the
+logistics channels (RULES.md §5.5), mounted by `cli.py`.
 
 The command borrows the CLI's database, clock and consoles when it runs (imported then, so `cli` imports this module
 and not the other way round at load time)."""
@@ -51,3 +52,29 @@ def import_tracking(
     out.print(table, soft_wrap=True)
     if problems:
         raise typer.Exit(1)
+
+
+@tracking_app.command("poll")
+def poll_tracking(
+    store: Annotated[int, typer.Option("--store", min=1, help="the store's id")],
+    hours: Annotated[int, typer.Option("--hours", min=1, max=24 * 90, help="ask for scans of the last N hours")] = 24,
+) -> None:
+    """Ask every logistics channel with labels of the store for its scans of the last hours, and record them. The
+    built-in channel reports none; a carrier's adapter (fulfillment/logistics_channels.py) does."""
+    from datetime import timedelta
+
+    from shopkeeper.catalog import service as catalog
+    from shopkeeper.cli import _clock, _database, _fail, out
+    from shopkeeper.fulfillment import tracking_service
+    from shopkeeper.scope import SYSTEM
+
+    settings, db = _database()
+    now = _clock(settings, db).now()
+    try:
+        with db.transaction() as session:
+            catalog.get_store(session, SYSTEM, store)
+            done = tracking_service.poll_channels(session, now, store, now - timedelta(hours=hours))
+    except DomainError as error:
+        _fail(error.detail)
+    out.print(f"store {store}: recorded {len(done.recorded)}, already there {done.duplicates}, "
+              f"unknown {len(done.unknown)}, refused {len(done.refused)}")

@@ -81,3 +81,13 @@ def test_a_store_that_does_not_exist_is_said_so(database_url: str, tmp_path: Pat
     file.write_text("tracking_number,kind,at\n", encoding="utf-8")
     result = runner.invoke(app, ["tracking", "import", str(file), "--store", "999"])
     assert result.exit_code == 2 and "store 999 does not exist" in result.output
+
+
+def test_polling_asks_the_channels_and_says_what_it_recorded(database_url: str) -> None:
+    db = Database(database_url)
+    store_id, _, _ = _labelled_order(db)
+    result = runner.invoke(app, ["tracking", "poll", "--store", str(store_id)])
+    assert result.exit_code == 0, result.output
+    assert f"store {store_id}: recorded 0, already there 0, unknown 0, refused 0" in result.output  # built-in: no scans
+    assert runner.invoke(app, ["tracking", "poll", "--store", "999"]).exit_code == 2
+    db.dispose()
