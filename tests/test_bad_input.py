@@ -130,6 +130,7 @@ def _time_bodies(shop) -> list[tuple[str, dict, str]]:
         ("/campaigns", {**campaign, "phases": [{"name": "main", "starts_at": "2026-11-03T00:00Z", "ends_at": "BAD"}]}, "ends_at"),
         ("/orders/1/pickup", {"at": "BAD"}, "at"),
         ("/cases/1/problem", {"delivered_at": "BAD"}, "delivered_at"),
+        (f"/stores/{store}/tracking-events", {"events": [{"tracking_number": "X1", "kind": "delivered", "at": "BAD"}]}, "at"),
     ]
 
 

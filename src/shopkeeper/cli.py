@@ -1,5 +1,5 @@
 """The `shopkeeper` command: serve, worker, simulate, demo, db upgrade, keys create/list/revoke, rulebook check/list,
-import orders, allocate, replenishment, webhooks resend-failed."""
+import orders, allocate, replenishment, tracking import|poll, webhooks resend-failed."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from shopkeeper.db import Database
 from shopkeeper.errors import DomainError
 from shopkeeper.sessions import issue_link, policy_of, revoke_key
 from shopkeeper.settings import Settings
+from shopkeeper.tracking_cli import tracking_app
 
 if TYPE_CHECKING:
     from shopkeeper.orders.intake.service import ImportReport
@@ -41,6 +42,7 @@ import_app = typer.Typer(help="Bring data in from elsewhere.", no_args_is_help=T
 app.add_typer(import_app, name="import")
 webhooks_app = typer.Typer(help="Outbound webhooks.", no_args_is_help=True)
 app.add_typer(webhooks_app, name="webhooks")
+app.add_typer(tracking_app, name="tracking")
 out = Console()
 err = Console(stderr=True)
 

@@ -33,6 +33,7 @@ from shopkeeper.db import Database
 from shopkeeper.fulfillment import allocation_api as allocation
 from shopkeeper.fulfillment import api as fulfillment
 from shopkeeper.fulfillment import carrier_api as carriers
+from shopkeeper.fulfillment import label_api as labels
 from shopkeeper.fulfillment import service as fulfillment_service
 from shopkeeper.inventory import api as inventory
 from shopkeeper.orders import api as orders
@@ -90,7 +91,7 @@ TIMER_HANDLERS: Mapping[str, timers.Handler | timers.Outside] = {
 API_ROUTERS: tuple[APIRouter, ...] = tuple(module.router for module in (
     catalog, customers, inventory, fulfillment, carriers, orders, receipt, complaints, cases, seller_metrics,
     promotions, cart_pricing, campaigns, group_buys, pools, assists, distribution, content, rewards, platform_packets,
-    community, platform_api, order_imports, allocation, webhooks, customs, purchasing))
+    community, platform_api, order_imports, allocation, labels, webhooks, customs, purchasing))
 
 
 def install_ports() -> None:

@@ -70,6 +70,7 @@ OVERRIDES: dict[tuple[str, str], set[int]] = {
     ("post", "/cases/{case_id}/evidence"): {415},  # evidence of a type not accepted
     ("post", "/coupon-codes/claim"): {404},  # no coupon has the code
     ("get", "/orders/{order_id}/commercial-invoice.pdf"): {409},  # a domestic order has no commercial invoice
+    ("get", "/stores/{store_id}/labels.pdf"): {409},  # an order named has no label booked
 }
 
 _ID_PARAM = re.compile(r"(^|_)ids?$")

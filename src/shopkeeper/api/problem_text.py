@@ -87,6 +87,8 @@ TITLES_ZH: dict[str, str] = {
     "webhook-url-not-public": "Webhook 地址不指向公网地址",
     # purchasing
     "over-receipt": "到货数量超过采购单未到数量",
+    # fulfillment: labels and logistics channels
+    "channel-refused": "物流渠道拒绝了该包裹",
 }
 
 # Titles of answers that no DomainError gives (the framework's and the catch-all handlers'), in English.
@@ -687,6 +689,27 @@ DETAILS_ZH: dict[str, str] = {
     "a campaign start lies within the last 90 days": "活动开始时间须在最近 90 天内",
     "choose at least one SKU": "请至少选择一个 SKU",
     "nothing is suggested for SKU {code}": "SKU {code} 没有采购建议",
+    # fulfillment: labels (面单), logistics channels, tracking events
+    "order {number} has no allocation yet: run the allocation rules first": "订单 {number} 尚未分配：请先运行分配规则",
+    "order {number} is not allocated: {reason}": "订单 {number} 未分配成功：{reason}",
+    "order {number} has no label; book one first": "订单 {number} 还没有面单；请先获取面单",
+    "name 1 to {n} orders": "请指定 1 至 {n} 个订单",
+    "no allocated one-piece order waits for {sku}": "没有等待 {sku} 的已分配单件订单",
+    "no SKU of this store has the code or barcode {code}": "本店铺没有编码或条码为 {code} 的 SKU",
+    "label {id} does not exist": "面单 {id} 不存在",
+    "label {id} left with its parcel; it cannot be voided": "面单 {id} 已随包裹发出，不能作废",
+    "channel {code} has issued every number of its series": "渠道 {code} 的号段已用完",
+    "no parcel of this store has the tracking number {number}": "本店铺没有运单号为 {number} 的包裹",
+    "a tracking number is 1 to 64 characters": "运单号为 1 至 64 个字符",
+    "tracking event kind {kind} is not one of {kinds}": "物流事件类型 {kind} 不是 {kinds} 之一",
+    "a tracking event's time needs its time zone (e.g. 2026-12-05T09:30:00+08:00)":
+        "物流事件的时间须带时区（例如 2026-12-05T09:30:00+08:00）",
+    "a location is at most {n} characters": "地点最多 {n} 个字符",
+    "{text} is not an ISO 8601 time": "{text} 不是 ISO 8601 时间",
+    "the header lacks {columns}": "表头缺少 {columns}",
+    "give sku_code or barcode, one of them": "请提供 sku_code 或 barcode 其中之一",
+    "a tracking event's time must lie between the years 1000 and 9000": "物流事件的时间须在 1000 年至 9000 年之间",
+    "a scan cannot come from the future": "物流扫描的时间不能晚于现在",
 }
 
 # A few captured phrases that are whole sentences of their own (the VIP wording, outcomes).
@@ -694,6 +717,9 @@ TERMS_ZH.update({
     "VIP": "VIP", "non-VIP": "非 VIP",
     "the buyer is refunded": "买家获得退款", "the funds go to the seller": "款项给卖家",
     "the case goes to the platform": "售后单转平台处理",
+    # allocation outcomes a refused label names (fulfillment/allocation.py, allocation_service.py)
+    "warehouse-short": "仓库库存不足", "stock-short": "各仓库存均不足", "no-rule-matched": "没有匹配的分配规则",
+    "no-rules": "店铺没有分配规则", "order-unreadable": "订单信息无法识别",
 })
 
 # crossborder: why a destination refuses a parcel (RULES.md §6.1), listed in "{country} refuses this shipment: {codes}"

@@ -335,3 +335,8 @@ def skus_in_store(session: Session, store_id: int) -> list[tuple[Sku, Product]]:
     rows = session.execute(select(Sku, Product).join(Product, Product.id == Sku.product_id)
                            .where(Sku.store_id == store_id).order_by(Sku.code, Sku.id))
     return [(sku, product) for sku, product in rows]
+
+
+def sku_by_barcode(session: Session, store_id: int, barcode: str) -> Sku | None:
+    """The store's SKU printed with this barcode (the packer scans the item, RULES.md §5.1); the oldest if several."""
+    return session.scalar(select(Sku).where(Sku.store_id == store_id, Sku.barcode == barcode).order_by(Sku.id).limit(1))

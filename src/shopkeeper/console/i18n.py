@@ -17,6 +17,7 @@ from shopkeeper.console.i18n_fans import EN_FANS, ZH_FANS
 from shopkeeper.console.i18n_groups import EN_GROUPS, ZH_GROUPS
 from shopkeeper.console.i18n_packets import EN_PACKETS, ZH_PACKETS
 from shopkeeper.console.i18n_purchasing import EN_PURCHASING, ZH_PURCHASING
+from shopkeeper.console.i18n_shipping import EN_SHIPPING, ZH_SHIPPING
 from shopkeeper.console.i18n_social import EN_SOCIAL, ZH_SOCIAL
 from shopkeeper.languages import Lang
 
@@ -933,6 +934,8 @@ EN.update(EN_ALLOCATION)
 ZH.update(ZH_ALLOCATION)
 EN.update(EN_PURCHASING)
 ZH.update(ZH_PURCHASING)
+EN.update(EN_SHIPPING)
+ZH.update(ZH_SHIPPING)
 
 STRINGS: dict[Lang, dict[str, str]] = {"en": EN, "zh": ZH}
 

@@ -46,6 +46,7 @@ from shopkeeper.console import (
     queries,
     receipt_pages,
     reward_pages,
+    shipping_pages,
     timeline,
     wave_pages,
     webhook_pages,
@@ -305,3 +306,4 @@ router.include_router(customs_pages.router)
 router.include_router(allocation_pages.router)
 router.include_router(webhook_pages.router)
 router.include_router(purchase_pages.router)
+router.include_router(shipping_pages.router)

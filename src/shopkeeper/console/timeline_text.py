@@ -19,6 +19,14 @@ SENTENCES: dict[str, Words] = {
     "order.duty_payer_recorded": ("At pickup, duties are the {duty_payer}'s", "揽收时记录：关税由{duty_payer}承担"),
     "order.duty_payer_changed": ("Duties now paid by the {duty_payer} (was the {before})", "关税改由{duty_payer}承担（原为{before}）"),
     "order.seized": ("Seized by customs ({source}): the {responsible} answers", "被海关扣关（{source}）：{responsible}责任"),
+    # fulfillment: labels booked through logistics channels, carriers' scans (RULES.md §5.1, §7.3)
+    "label.booked": ("Label {tracking_number} booked with {carrier} for parcel {parcel} from {warehouse_code}",
+                     "已获取面单 {tracking_number}（{carrier}，包裹 {parcel}，{warehouse_code} 发出）"),
+    "label.voided": ("Label {tracking_number} ({carrier}) voided", "面单 {tracking_number}（{carrier}）已作废"),
+    "shipment.held_by_customs": ("Held by customs at {location} ({tracking_number}, {scanned_at})",
+                                 "包裹在 {location} 被海关扣留（{tracking_number}，{scanned_at}）"),
+    "shipment.returned": ("The parcel is coming back ({tracking_number}, {location}, {scanned_at})",
+                          "包裹退回中（{tracking_number}，{location}，{scanned_at}）"),
     # orders and payments
     "order.placed": ("Order {number} placed: {lines} line(s), {total} to pay", "下单 {number}：{lines} 种商品，应付 {total}"),
     "order.paid": ("Paid {amount}; ship by {ship_by}", "付款 {amount}，须在 {ship_by} 前发货"),

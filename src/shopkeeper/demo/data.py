@@ -286,6 +286,16 @@ TEA_CARRIERS = {**TAOBAO_CARRIERS, TEA_COURIER[0]: ("MB############", (1, 3))}
 # The DHgate store's carriers cover the three shipping classes its case windows depend on (RULES.md §5.6).
 DHGATE_CARRIERS = {"DHL": ("##########", (3, 6)), "YunExpress": ("YT################", (8, 15)),
                    "China Post 平邮": ("RR#########CN", (14, 25))}
+# The cross-border shops' allocation rules (订单分配, RULES.md §5.1), first match wins: (name, destinations, or none
+# for any, warehouse, logistics channel). Their channels are the carriers above, so each parcel's transit is theirs;
+# the labels come from the built-in channel (S10 numbers), and the carrier's scans arrive as tracking events.
+HOME_ROUTES = (("US buyers from the Ontario stock by UPS", ("US",), "US-ONT", "UPS"),
+               ("Russia and Brazil by Yanwen", ("RU", "BR"), "SZ1", "Yanwen"),
+               ("Canada and Australia by DHL Express", ("CA", "AU"), "SZ1", "DHL Express"),
+               ("everywhere else by 4PX", (), "SZ1", "4PX"))
+GADGET_ROUTES = (("North America by DHL", ("US", "CA"), "SZ2", "DHL"),
+                 ("Russia and Brazil by surface post", ("RU", "BR"), "SZ2", "China Post 平邮"),
+                 ("everywhere else by YunExpress", (), "SZ2", "YunExpress"))
 
 # Promotions: how often a buyer picks up a coupon on the way to checkout, and types a creator's promo code.
 COUPON_CLAIM_SHARE = 0.25

@@ -21,8 +21,10 @@ from shopkeeper.demo.data import (
     DHGATE_LISTINGS,
     DHGATE_ORDERS_PER_DAY,
     FAR,
+    GADGET_ROUTES,
     HOME_CATEGORIES,
     HOME_LISTINGS,
+    HOME_ROUTES,
     NEAR,
     PROMO_CODES,
     PROVINCES,
@@ -36,7 +38,7 @@ from shopkeeper.demo.data import (
     CategoryTree,
     _Listing,
 )
-from shopkeeper.fulfillment import carrier_service
+from shopkeeper.fulfillment import allocation_service, carrier_service
 from shopkeeper.fulfillment import rules as shipping
 from shopkeeper.fulfillment import service as fulfillment
 from shopkeeper.inventory import service as inventory
@@ -95,6 +97,7 @@ class ShopOpening(Buyers):
             shenzhen = inventory.create_warehouse(session, shop.staff, store.id, "SZ1", "深圳龙华仓 Shenzhen", "CN", priority=10)
             ontario = inventory.create_warehouse(session, shop.staff, store.id, "US-ONT", "美国海外仓 Ontario, CA", "US", priority=20)
         shop.warehouse_country = {shenzhen.id: "CN", ontario.id: "US"}
+        self.route(shop, HOME_ROUTES)
         templates = self.home_templates(shop)
         categories = self.create_categories(shop, HOME_CATEGORIES)
         for listing in HOME_LISTINGS:
@@ -113,11 +116,20 @@ class ShopOpening(Buyers):
         with self.db.transaction() as session:
             shenzhen = inventory.create_warehouse(session, shop.staff, store.id, "SZ2", "深圳华强北仓 Shenzhen", "CN", priority=10)
         shop.warehouse_country = {shenzhen.id: "CN"}
+        self.route(shop, GADGET_ROUTES)
         templates = self.home_templates(shop)
         categories = self.create_categories(shop, DHGATE_CATEGORIES)
         for listing in DHGATE_LISTINGS:
             self.list_product(shop, listing, categories[listing.category], templates[listing.template], {shenzhen.id: 1.0})
         return shop
+
+    def route(self, shop: DemoShop, routes: Iterable[tuple[str, tuple[str, ...], str, str]]) -> None:
+        """The shop's allocation rules, in the order they are tried (RULES.md §5.1)."""
+        with self.db.transaction() as session:
+            for name, countries, warehouse, channel in routes:
+                conditions: dict[str, Any] = {"countries": list(countries)} if countries else {}
+                allocation_service.create_rule(session, self.now, shop.staff, shop.store_id,
+                                               allocation_service.RuleSpec(name, conditions, warehouse, channel))
 
     def tea_templates(self, shop: DemoShop) -> dict[str, int]:
         cn = _china_regions

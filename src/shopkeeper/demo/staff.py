@@ -1,5 +1,9 @@
 """What the staff do: ship, the carrier's pickup and delivery scans, and the buyer's confirmation that ends the
-parcel's journey; and between orders, price changes and Monday's restock."""
+parcel's journey; and between orders, price changes and Monday's restock.
+
+Cross-border shops ship as RULES.md §5.1 runs: the store's allocation rules place the order, the built-in logistics
+channel books its label, the order ships with it, and the carrier's pickup and delivery scans come back as tracking
+events. The tea house's desk types in its couriers' numbers and records their scans by hand, as before."""
 
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from shopkeeper.demo.data import (
     US_DOMESTIC,
 )
 from shopkeeper.errors import InvalidInput, NotAllowedInState
+from shopkeeper.fulfillment import allocation_service, label_service, tracking, tracking_service
 from shopkeeper.inventory import service as inventory
 from shopkeeper.orders import receipt
 from shopkeeper.orders import service as orders
@@ -33,18 +38,24 @@ class Staff(DemoCore):
     def ship(self, shop: DemoShop, shopper: DemoShopper, order_id: int, from_us: bool) -> None:
         if order_id in self.desk.held:  # the buyer asked for the money back before shipment: wait for the answer
             return
+        self.before_shipping(shop, order_id)
         if shop.carriers:
             carriers = shop.carriers
         elif not shop.cross_border:
             carriers = TAOBAO_CARRIERS
         else:
             carriers = US_DOMESTIC if from_us else CHINA_OUTBOUND
-        carrier = self.rng.choice(sorted(carriers))
-        pattern, (fastest, slowest) = carriers[carrier]
         try:
-            with self.db.transaction() as session:
-                order = orders.ship(session, self.now, shop.staff, order_id, carrier, self.tracking_number(pattern))
-                confirm_by = order.confirm_by
+            labelled = self.ship_labelled(shop, order_id) if shop.cross_border else None
+            if labelled is not None and labelled[0] in {**carriers, **US_DOMESTIC, **CHINA_OUTBOUND}:
+                carrier, confirm_by, number = labelled
+                pattern, (fastest, slowest) = {**carriers, **US_DOMESTIC, **CHINA_OUTBOUND}[carrier]
+            else:  # held or unallocated by the rules, or a domestic shop: the desk types in the carrier's number
+                carrier = self.rng.choice(sorted(carriers))
+                pattern, (fastest, slowest) = carriers[carrier]
+                with self.db.transaction() as session:
+                    order = orders.ship(session, self.now, shop.staff, order_id, carrier, self.tracking_number(pattern))
+                    confirm_by, number = order.confirm_by, None
         except NotAllowedInState:  # refunded before it could ship
             return
         assert confirm_by is not None
@@ -54,10 +65,10 @@ class Staff(DemoCore):
         self.desk.after_shipment(shop, shopper, order_id, carrier, arrives)
         if self.rng.random() < PICKUP_SCAN_SHARE:
             self.later(self.now + min(timedelta(hours=self.rng.uniform(*PICKUP_HOURS)), transit / 2), self.pick_up, shop,
-                       order_id)
+                       order_id, number)
         scanned = self.rng.random() < DELIVERY_SCAN_SHARE and arrives < confirm_by - timedelta(hours=2)
         if scanned:
-            self.later(arrives, self.deliver, shop, order_id)
+            self.later(arrives, self.deliver, shop, order_id, number)
         if self.rng.random() < BUYER_CONFIRMS_SHARE:
             at = arrives + timedelta(hours=self.rng.uniform(1, 72))
             if at < confirm_by - timedelta(hours=1):
@@ -85,7 +96,40 @@ class Staff(DemoCore):
             return
         self.tally[f"receipt extended by the {'seller' if who.store_id else 'buyer'}"] += 1
 
-    def pick_up(self, shop: DemoShop, order_id: int) -> None:
+    def before_shipping(self, shop: DemoShop, order_id: int) -> None:
+        """The one place for what the warehouse does before a parcel leaves (picking, packing, outbound scans, RULES.md
+        §5.2); nothing yet."""
+
+    def ship_labelled(self, shop: DemoShop, order_id: int) -> tuple[str, datetime | None, str] | None:
+        """订单分配 → 打单 → 发货 (RULES.md §5.1): the store's rules allocate the order, the built-in channel books its label,
+        and it ships with the label's carrier and number. None when the rules hold or cannot place it (the allocation
+        stays on record); a refunded order raises NotAllowedInState, as `orders.ship` does."""
+        with self.db.transaction() as session:
+            try:
+                outcome = allocation_service.allocate_order(session, self.now, shop.staff, order_id, dry_run=False)
+            except InvalidInput as gone:  # no longer paid and waiting: refunded meanwhile
+                raise NotAllowedInState(gone.detail) from None
+            if outcome.outcome["status"] != "allocated":
+                self.tally[f"allocation {outcome.outcome['status']}"] += 1
+                return None
+            label_service.book_labels(session, self.now, shop.staff, shop.store_id, [order_id])
+            order = label_service.ship_labelled(session, self.now, shop.staff, order_id)
+            self.tally["labels booked"] += 1
+            return str(order.carrier), order.confirm_by, str(order.tracking_number)
+
+    def scan(self, shop: DemoShop, number: str, kind: str) -> bool:
+        """The carrier's scan of a labelled parcel, as its feed reports it (a tracking event); whether it was taken."""
+        report = tracking.TrackingReport(number, kind, self.now)
+        with self.db.transaction() as session:
+            done = tracking_service.record_tracking_events(session, self.now, shop.staff, shop.store_id, [(1, report)],
+                                                           "carrier")
+        return bool(done.recorded) and not done.refused
+
+    def pick_up(self, shop: DemoShop, order_id: int, number: str | None = None) -> None:
+        if number is not None:
+            if self.scan(shop, number, "picked_up"):
+                self.tally["pickup scans"] += 1
+            return
         try:
             with self.db.transaction() as session:
                 orders.record_pickup(session, self.now, shop.staff, order_id)
@@ -98,7 +142,11 @@ class Staff(DemoCore):
         return "".join(str(self.rng.randrange(10)) if ch == "#" else self.rng.choice(alphabet) if ch == "A" else ch
                        for ch in pattern)
 
-    def deliver(self, shop: DemoShop, order_id: int) -> None:
+    def deliver(self, shop: DemoShop, order_id: int, number: str | None = None) -> None:
+        if number is not None:
+            if self.scan(shop, number, "delivered"):
+                self.tally["delivery scans"] += 1
+            return
         try:
             with self.db.transaction() as session:
                 orders.mark_delivered(session, self.now, shop.staff, order_id)

@@ -111,3 +111,59 @@ class ShippingMethodChange(Base):
     status: Mapped[str] = mapped_column(String(16))  # proposed | accepted | refused
     proposed_at: Mapped[datetime]
     answered_at: Mapped[datetime | None]
+
+
+class ChannelCounter(Base):
+    """The built-in logistics channel's next S10 serial, one series per store and channel code.
+
+    Taken with one guarded UPDATE … RETURNING, so two bookings at once never get the same number."""
+
+    __tablename__ = "channel_counters"
+
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), primary_key=True, autoincrement=False)
+    channel_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_serial: Mapped[int]
+
+
+class ShippingLabel(Base):
+    """A label (面单) booked with a logistics channel for one parcel of an order (RULES.md §5.1).
+
+    `live_key` is "<order>:<parcel>" while the label stands and NULL once voided, so the database keeps one live label
+    per parcel (NULLs do not collide) while voided ones stay on record."""
+
+    __tablename__ = "shipping_labels"
+    __table_args__ = (UniqueConstraint("store_id", "channel_code", "tracking_number"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    parcel: Mapped[int]  # 1, 2 … in the allocation's order
+    live_key: Mapped[str | None] = mapped_column(String(48), unique=True)
+    warehouse_code: Mapped[str] = mapped_column(String(32))
+    channel_code: Mapped[str] = mapped_column(String(64))
+    carrier: Mapped[str] = mapped_column(String(64))
+    tracking_number: Mapped[str] = mapped_column(String(64), index=True)
+    weight_grams: Mapped[int]
+    booked_at: Mapped[datetime]
+    voided_at: Mapped[datetime | None]
+    printed_count: Mapped[int] = mapped_column(default=0)
+    last_printed_at: Mapped[datetime | None]
+
+
+class TrackingEventRow(Base):
+    """One scan the carrier reported (API, file or the channel's own feed); the same scan twice is one row."""
+
+    __tablename__ = "tracking_events"
+    __table_args__ = (UniqueConstraint("store_id", "dedupe_key"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    label_id: Mapped[int | None] = mapped_column(ForeignKey("shipping_labels.id"))
+    tracking_number: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(24))  # picked_up | in_transit | held_by_customs | delivered | returned
+    at: Mapped[datetime]
+    location: Mapped[str] = mapped_column(String(120), default="")
+    source: Mapped[str] = mapped_column(String(8))  # api | file | carrier
+    dedupe_key: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime]
