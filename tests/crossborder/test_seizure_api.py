@@ -96,3 +96,16 @@ def test_a_tracking_event_reports_the_same_seizure_once(shipped: tuple[Shop, dic
     total = order["total"]["minor"]
     assert books(db, shop.store_id, order) == {"paid": total, "refunded": total, "released": 0, "escrow": 0}
     assert shop.shopper.get(f"/orders/{order['id']}/customs")["seizure"]["reason"] == "infringement"
+
+
+def test_a_carriers_customs_hold_scan_opens_the_seizure_for_the_platform_to_rule(
+        shipped: tuple[Shop, dict[str, Any]], db: Database, clock: SimulatedClock) -> None:
+    shop, order = shipped
+    clock.advance(days=2)
+    scan = {"tracking_number": f"T{order['id']}", "kind": "held_by_customs", "at": clock.now().isoformat(), "location": "Moscow"}
+    for _ in range(2):  # the carrier reports the same hold twice
+        shop.staff.post(f"/stores/{shop.store_id}/tracking-events", {"events": [scan]})
+    seizure = shop.staff.get(f"/orders/{order['id']}/customs")["seizure"]
+    assert seizure["source"] == "tracking"
+    total = order["total"]["minor"]
+    assert books(db, shop.store_id, order) == {"paid": total, "refunded": 0, "released": 0, "escrow": total}

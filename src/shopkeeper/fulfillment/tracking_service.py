@@ -3,8 +3,9 @@
 Each scan is matched to its parcel by tracking number (a standing label of the store, else the number the order
 shipped with), recorded once, and acted on through the orders' own use cases (`tracking.steps_for` says which):
 pickup → `orders.record_pickup` (shipping first a labelled order nobody shipped), delivered → `orders.mark_delivered`
-(which starts the receipt windows), held by customs and returned → the events `shipment.held_by_customs` and
-`shipment.returned` for after-sales and customs to act on.
+(which starts the receipt windows), held by customs → the event `shipment.held_by_customs` and, for a parcel that
+crosses a border, a seizure the platform rules on (`crossborder.order_customs.held_by_customs`); returned → the event
+`shipment.returned`.
 
 A batch is taken scan by scan, oldest first, each in a savepoint: an unknown number is reported, a scan an order
 refuses (a pickup before payment, a time in the future) is reported with the reason, and the rest are recorded.
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session
 from shopkeeper import events
 from shopkeeper.auth import Principal
 from shopkeeper.catalog import service as catalog
+from shopkeeper.crossborder import order_customs
 from shopkeeper.errors import DomainError
 from shopkeeper.fulfillment import tracking
 from shopkeeper.fulfillment.label_service import live_labels, waiting_to_ship
@@ -89,6 +91,8 @@ def _apply(session: Session, now: datetime, actor: Principal, order: Order, repo
         elif report.kind == "held_by_customs":
             events.record(session, now, "shipment.held_by_customs", f"order:{order.id}", order.store_id,
                           tracking_number=report.tracking_number, scanned_at=report.at.isoformat(), location=report.location)
+            # a cross-border parcel held by customs is a seizure whose cause the platform rules on (RULES.md §6.3)
+            order_customs.held_by_customs(session, now, order.id, note=report.location)
         else:
             events.record(session, now, "shipment.returned", f"order:{order.id}", order.store_id,
                           tracking_number=report.tracking_number, scanned_at=report.at.isoformat(), location=report.location)
