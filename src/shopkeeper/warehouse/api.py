@@ -276,6 +276,7 @@ def list_transfers(store_id: IdPath, ctx: Ctx,
 
 @router.get("/transfers/{transfer_id}")
 def get_transfer(transfer_id: IdPath, ctx: Ctx) -> TransferOut:
+    """One transfer with its lines: shipped, in transit, received and short per SKU."""
     with ctx.read() as session:
         return TransferOut.model_validate(_transfer_out(session, transfer_service.get(session, ctx.actor, transfer_id)))
 
