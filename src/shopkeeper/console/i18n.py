@@ -14,6 +14,7 @@ from shopkeeper.console.i18n_fans import EN_FANS, ZH_FANS
 from shopkeeper.console.i18n_groups import EN_GROUPS, ZH_GROUPS
 from shopkeeper.console.i18n_packets import EN_PACKETS, ZH_PACKETS
 from shopkeeper.console.i18n_social import EN_SOCIAL, ZH_SOCIAL
+from shopkeeper.console.i18n_warehouse import EN_WAREHOUSE, ZH_WAREHOUSE
 from shopkeeper.languages import Lang
 
 EN: dict[str, str] = {
@@ -921,6 +922,8 @@ EN.update(EN_FANS)
 ZH.update(ZH_FANS)
 EN.update(EN_COMMUNITY)
 ZH.update(ZH_COMMUNITY)
+EN.update(EN_WAREHOUSE)
+ZH.update(ZH_WAREHOUSE)
 
 STRINGS: dict[Lang, dict[str, str]] = {"en": EN, "zh": ZH}
 

@@ -43,6 +43,7 @@ from shopkeeper.console import (
     receipt_pages,
     reward_pages,
     timeline,
+    warehouse_pages,
     wave_pages,
 )
 from shopkeeper.console.display import TimeLeft, time_left
@@ -293,3 +294,4 @@ router.include_router(assist_pages.router)
 router.include_router(fan_pages.router)
 router.include_router(community_pages.router)
 router.include_router(wave_pages.router)
+router.include_router(warehouse_pages.router)

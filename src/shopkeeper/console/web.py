@@ -141,7 +141,8 @@ def not_found(request: Request, principal: Principal, what: str = "order") -> HT
             "case": ("/cases", "case.back"), "group": ("/group-buys", "gb.back"),
             "packets": ("/platform-packets", "pk.back"), "promoter": ("/promoters", "dist.back"),
             "reward": ("/rewards", "rw.back"), "assist": ("/assists", "as.back"),
-            "leader": ("/community/leaders", "cm.back"), "wave": ("/community/waves", "wv.back")}[what]
+            "leader": ("/community/leaders", "cm.back"), "wave": ("/community/waves", "wv.back"),
+            "stocktake": ("/warehouse/stocktakes", "wh.back")}[what]
     body = "error.not_found.body" if what == "order" else f"error.not_found.{what}"
     return render(request, "not_found.html", status=404, principal=principal, body_key=body, back_url=back[0],
                   back_key=back[1])
