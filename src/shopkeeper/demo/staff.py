@@ -41,6 +41,7 @@ class Staff(DemoCore):
             carriers = US_DOMESTIC if from_us else CHINA_OUTBOUND
         carrier = self.rng.choice(sorted(carriers))
         pattern, (fastest, slowest) = carriers[carrier]
+        self.warehouse_desk.before_shipping(shop, order_id)  # picked, packed, weighed, verified at the door (§5.2)
         try:
             with self.db.transaction() as session:
                 order = orders.ship(session, self.now, shop.staff, order_id, carrier, self.tracking_number(pattern))
@@ -139,5 +140,5 @@ class Staff(DemoCore):
             note = f"补货 restock PO-{self.now:%Y%m%d}-{shop.store_id}"
             for item in due:
                 quantity = item.restock_by + self.rng.randint(0, item.restock_by)
-                inventory.receive(session, self.now, shop.staff, item.sku_id, item.warehouse_id, quantity, note)
+                self.warehouse_desk.receive(session, shop, item, quantity, note)  # scanned in (入库, §5.2)
         self.tally["restock lines"] += len(due)

@@ -38,7 +38,7 @@ class Receipt:
 
 
 def receive(session: Session, now: datetime, actor: Principal, warehouse_id: int, code: str, quantity: int,
-            shelf: str | None = None, is_return: bool = False) -> Receipt:
+            shelf: str | None = None, is_return: bool = False, note: str = "") -> Receipt:
     """Goods in by scan: the SKU's code and the count, optionally the shelf it goes to (its home location). A return
     received into a warehouse outside the store's home country counts as an import (§5.3: re-import duty may apply):
     the scan says so and an event `warehouse.return_imported` is recorded."""
@@ -50,7 +50,8 @@ def receive(session: Session, now: datetime, actor: Principal, warehouse_id: int
         raise InvalidInput("quantity received must be positive", field="quantity")
     if shelf is not None:
         shelves.shelf_code(warehouse.shelf_scheme, shelf, field="shelf")
-    level = inventory.receive(session, now, actor, sku.id, warehouse.id, quantity, "scan" + (" (return)" if is_return else ""))
+    level = inventory.receive(session, now, actor, sku.id, warehouse.id, quantity,
+                              note or ("scanned return" if is_return else "scanned in"))
     if shelf is not None:
         assign_shelf(session, now, actor, warehouse.id, sku.id, shelf)
     home = home_country(session, warehouse.store_id)
