@@ -81,6 +81,7 @@ def test_a_return_into_an_overseas_warehouse_counts_as_an_import(shop: Shop, db:
                                                                             "is_return": True}, expect=201)
     # then only the overseas one counts as an import, on its scan and in an event
     assert overseas["counts_as_import"] and overseas["scan"]["reason"] == "return-counts-as-import"
+    assert overseas["scan"]["result"] == "flagged" and home["scan"]["result"] == "ok"
     assert not home["counts_as_import"]
     [event] = _events(db, "warehouse.return_imported")
     assert event["country"] == "DE" and event["home_country"] == "CN" and event["quantity"] == 1
@@ -154,3 +155,21 @@ def test_buyers_are_refused_and_other_stores_see_nothing(shop: Shop) -> None:
     stranger.get(f"/warehouses/{wid}/scans", expect=404)
     stranger.post(f"/warehouses/{wid}/receipts", {"code": _codes(shop)[0], "quantity": 5}, expect=404)
     stranger.get(f"/stores/{shop.store_id}/warehouses/by-country", expect=404)
+
+
+def test_the_home_country_decides_which_warehouses_are_overseas(shop: Shop, db: Database) -> None:
+    # given a store that ships from Germany, with a warehouse there and its first one in China
+    de = shop.staff.post(f"/stores/{shop.store_id}/warehouses", {"code": "DE1", "name": "Frankfurt", "country": "DE"},
+                         expect=201)
+    shop.staff.call("PUT", f"/stores/{shop.store_id}/warehouses/home-country", json={"home_country": "de"})
+    shop.staff.call("PUT", f"/stores/{shop.store_id}/warehouses/home-country", expect=422, json={"home_country": "D1"})
+    # when returns come back into both
+    at_home = shop.staff.post(f"/warehouses/{de['id']}/receipts", {"code": _codes(shop)[0], "quantity": 1,
+                                                                   "is_return": True}, expect=201)
+    abroad = shop.staff.post(f"/warehouses/{shop.warehouse['id']}/receipts", {"code": _codes(shop)[0], "quantity": 1,
+                                                                              "is_return": True}, expect=201)
+    # then the Chinese one is the overseas warehouse now
+    assert not at_home["counts_as_import"] and abroad["counts_as_import"]
+    report = shop.staff.get(f"/stores/{shop.store_id}/warehouses/by-country")
+    assert report["home_country"] == "DE"
+    assert [(c["country"], c["overseas"]) for c in report["countries"]] == [("DE", False), ("CN", True)]

@@ -41,7 +41,7 @@ def receive(session: Session, now: datetime, actor: Principal, warehouse_id: int
             shelf: str | None = None, is_return: bool = False, note: str = "") -> Receipt:
     """Goods in by scan: the SKU's code and the count, optionally the shelf it goes to (its home location). A return
     received into a warehouse outside the store's home country counts as an import (§5.3: re-import duty may apply):
-    the scan says so and an event `warehouse.return_imported` is recorded."""
+    the scan is flagged with reason `return-counts-as-import` and an event `warehouse.return_imported` is recorded."""
     warehouse = get_warehouse(session, actor, warehouse_id)
     sku = sku_of_code(session, warehouse.store_id, code)
     if sku is None:
@@ -56,7 +56,8 @@ def receive(session: Session, now: datetime, actor: Principal, warehouse_id: int
         assign_shelf(session, now, actor, warehouse.id, sku.id, shelf)
     home = home_country(session, warehouse.store_id)
     imported = is_return and warehouse.country != home
-    scan = record_scan(session, now, actor, warehouse, ScanKind.RECEIVE, sku_id=sku.id, quantity=quantity, code=code,
+    scan = record_scan(session, now, actor, warehouse, ScanKind.RECEIVE, "flagged" if imported else "ok", sku_id=sku.id,
+                       quantity=quantity, code=code,
                        reason="return-counts-as-import" if imported else ("return" if is_return else ""),
                        is_return=is_return, counts_as_import=imported, shelf=shelf)
     if imported:
@@ -67,7 +68,7 @@ def receive(session: Session, now: datetime, actor: Principal, warehouse_id: int
 
 
 def _order_at(session: Session, actor: Principal, warehouse: Warehouse, order_id: int) -> Order:
-    order = orders.get_order(session, actor, order_id)
+    order = orders.get_order(session, actor, order_id, for_update=True)  # one scanner at a time per order: no over-count
     if order.store_id != warehouse.store_id:
         raise NotFound(f"order {order_id} does not exist")
     if order.status != OrderStatus.PAID.value:
