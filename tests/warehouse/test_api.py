@@ -113,6 +113,7 @@ def test_a_wrong_item_or_one_too_many_is_blocked_and_recorded_and_verification_w
     # and when the scans equal the lines the order is verified, once recorded
     verified = shop.staff.post(f"/warehouses/{wid}/verifications", {"order_id": order["id"]}, expect=201)
     assert verified["reason"] == "order-verified"
+    assert shop.staff.post(f"/warehouses/{wid}/verifications", {"order_id": order["id"]}, expect=201) == verified
     assert [e["units"] for e in _events(db, "order.outbound_verified")] == [2]
     blocked = shop.staff.get(f"/warehouses/{wid}/scans?result=blocked")["items"]
     assert [s["reason"] for s in blocked] == ["more-than-ordered", "not-on-order"]

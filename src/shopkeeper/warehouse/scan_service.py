@@ -137,9 +137,12 @@ def scan_item(session: Session, now: datetime, actor: Principal, warehouse_id: i
 
 def verify(session: Session, now: datetime, actor: Principal, warehouse_id: int, order_id: int) -> WarehouseScan:
     """Outbound verification done (出库核验): refused until the items scanned at the door equal the order's lines
-    here; then recorded as a scan with reason `order-verified` and an event."""
+    here; then recorded as a scan with reason `order-verified` and an event, once (asked again, the same scan)."""
     warehouse = get_warehouse(session, actor, warehouse_id)
     order = _order_at(session, actor, warehouse, order_id)
+    done = verified_scan(session, warehouse.id, order.id)
+    if done is not None:
+        return done
     ordered = ordered_here(order, warehouse.id)
     scanned = scanned_items(session, warehouse.id, order.id, "outbound_verify")
     if not rules.is_complete(ordered, scanned):
@@ -153,10 +156,10 @@ def verify(session: Session, now: datetime, actor: Principal, warehouse_id: int,
     return scan
 
 
-def is_verified(session: Session, warehouse_id: int, order_id: int) -> bool:
-    return session.scalar(select(WarehouseScan.id).where(
+def verified_scan(session: Session, warehouse_id: int, order_id: int) -> WarehouseScan | None:
+    return session.scalar(select(WarehouseScan).where(
         WarehouseScan.warehouse_id == warehouse_id, WarehouseScan.order_id == order_id,
-        WarehouseScan.kind == ScanKind.OUTBOUND_VERIFY.value, WarehouseScan.reason == "order-verified").limit(1)) is not None
+        WarehouseScan.kind == ScanKind.OUTBOUND_VERIFY.value, WarehouseScan.reason == "order-verified").limit(1))
 
 
 def pick_scan(session: Session, now: datetime, actor: Principal, warehouse_id: int, order_id: int,
