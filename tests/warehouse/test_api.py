@@ -48,6 +48,7 @@ def test_shelf_codes_follow_the_warehouses_one_scheme_and_pick_lists_read_them(s
     from shopkeeper.warehouse.service import shelf_of
     with db.read() as session:
         assert shelf_of(session, wid, shop.skus) == {shop.skus[0]: "B-02-01", shop.skus[1]: "A-10-03"}
+    assert [w["shelf_scheme"] for w in shop.staff.get(f"/stores/{shop.store_id}/warehouses")] == ["A-99-99"]
     # and the scheme cannot change under codes it would not number
     shop.staff.call("PUT", f"/warehouses/{wid}/shelf-scheme", expect=422, json={"scheme": "99-A"})
 
