@@ -1,5 +1,5 @@
 """The `shopkeeper` command: serve, worker, simulate, demo, db upgrade, keys create/list/revoke, rulebook check/list,
-import orders, allocate, replenishment, tracking import|poll, webhooks resend-failed."""
+import orders, allocate, replenishment, tracking import|poll, stocktake import, webhooks resend-failed."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from shopkeeper.auth import KEY_PREFIX, ApiKey, Role, create_key, find_key, list
 from shopkeeper.clock import Clock, SystemClock
 from shopkeeper.db import Database
 from shopkeeper.errors import DomainError
+from shopkeeper.money import Money
 from shopkeeper.sessions import issue_link, policy_of, revoke_key
 from shopkeeper.settings import Settings
 from shopkeeper.tracking_cli import tracking_app
@@ -43,6 +44,8 @@ app.add_typer(import_app, name="import")
 webhooks_app = typer.Typer(help="Outbound webhooks.", no_args_is_help=True)
 app.add_typer(webhooks_app, name="webhooks")
 app.add_typer(tracking_app, name="tracking")
+stocktake_app = typer.Typer(help="Stocktakes (盘点) of a warehouse.", no_args_is_help=True)
+app.add_typer(stocktake_app, name="stocktake")
 out = Console()
 err = Console(stderr=True)
 
@@ -453,6 +456,56 @@ def webhooks_resend_failed(
                 webhooks.resend(session, clock.now(), SYSTEM, delivery_id)
             progress.advance(task)
     out.print(f"{len(ids)} failed deliveries of store {store} will be sent again now")
+
+
+@stocktake_app.command("import")
+def stocktake_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV of sku_code,counted")],
+    warehouse: Annotated[int, typer.Option("--warehouse", min=1, help="the warehouse's id")],
+    close: Annotated[bool, typer.Option("--close", help="close the stocktake after the counts: stock is adjusted")] = False,
+) -> None:
+    """Record a count sheet in the warehouse's open stocktake (one is opened if none is), with a progress bar, then
+    the variance report (RULES.md §5.2). The sheet is taken whole or not at all. Exits 2 on a bad sheet or a refusal.
+    Acts as the engine itself (the operator), as whoever holds the database does."""
+    from rich.progress import Progress
+
+    from shopkeeper.scope import SYSTEM
+    from shopkeeper.warehouse import stocktake_service
+    from shopkeeper.warehouse.count_sheet import read_counts
+
+    sheet = read_counts(file.read_text(encoding="utf-8-sig"))
+    if sheet.problems:
+        _fail(f"{file.name}: " + "; ".join(sheet.problems[:20]))
+    if not sheet.counts:
+        _fail(f"{file.name}: no counts")
+    settings, db = _database()
+    now = _clock(settings, db).now()
+    chunk = 500
+    try:
+        with Progress(console=out, transient=True) as progress, db.transaction() as session:
+            take = stocktake_service.open_for(session, SYSTEM, warehouse) or stocktake_service.open_stocktake(
+                session, now, SYSTEM, warehouse)
+            task = progress.add_task(f"counting {file.name} into stocktake {take.id}", total=len(sheet.counts))
+            for start in range(0, len(sheet.counts), chunk):
+                part = sheet.counts[start:start + chunk]
+                stocktake_service.count_in_bulk(session, now, SYSTEM, take.id, part)
+                progress.advance(task, len(part))
+            report = (stocktake_service.close(session, now, SYSTEM, take.id) if close
+                      else stocktake_service.report(session, SYSTEM, take.id))
+    except DomainError as error:
+        _fail(error.detail)
+    table = Table(title=f"stocktake {report.stocktake.id} of warehouse {warehouse}: "
+                        f"{'closed, stock adjusted' if close else 'open, nothing adjusted yet'}")
+    for column in ("SKU", "system", "counted", "variance", "value"):
+        table.add_column(column, justify="left" if column == "SKU" else "right")
+    for line in report.lines:
+        if line.variance.units:
+            table.add_row(escape(line.sku_code), str(line.variance.system), str(line.variance.counted),
+                          f"{line.variance.units:+d}", str(Money(line.variance.value_minor, report.currency)))
+    table.caption = (f"counted {len(sheet.counts)} SKUs, {sum(1 for line in report.lines if line.variance.units)} "
+                     f"with a variance: {report.units:+d} units, {Money(report.value_minor, report.currency)}; "
+                     f"not counted {len(report.uncounted)}")
+    out.print(table, soft_wrap=True)
 
 
 if __name__ == "__main__":

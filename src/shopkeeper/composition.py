@@ -65,6 +65,7 @@ from shopkeeper.social.pools import basket as pool_basket
 from shopkeeper.social.rewards import api as rewards
 from shopkeeper.social.rewards import draws as reward_draws
 from shopkeeper.social.rewards import service as reward_service
+from shopkeeper.warehouse import api as warehouse
 from shopkeeper.webhooks import api as webhooks
 from shopkeeper.webhooks import delivery as webhook_delivery
 from shopkeeper.webhooks import outbox as webhook_outbox
@@ -91,7 +92,7 @@ TIMER_HANDLERS: Mapping[str, timers.Handler | timers.Outside] = {
 API_ROUTERS: tuple[APIRouter, ...] = tuple(module.router for module in (
     catalog, customers, inventory, fulfillment, carriers, orders, receipt, complaints, cases, seller_metrics,
     promotions, cart_pricing, campaigns, group_buys, pools, assists, distribution, content, rewards, platform_packets,
-    community, platform_api, order_imports, allocation, labels, webhooks, customs, purchasing))
+    community, platform_api, order_imports, allocation, labels, webhooks, customs, purchasing, warehouse))
 
 
 def install_ports() -> None:

@@ -21,6 +21,7 @@ from shopkeeper.social.groupbuys import models as groupbuys  # noqa: F401
 from shopkeeper.social.packets import models as packets  # noqa: F401
 from shopkeeper.social.pools import models as pools  # noqa: F401
 from shopkeeper.social.rewards import models as rewards  # noqa: F401
+from shopkeeper.warehouse import models as warehouse  # noqa: F401
 from shopkeeper.webhooks import models as webhooks  # noqa: F401
 
 metadata = Base.metadata

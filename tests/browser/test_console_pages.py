@@ -49,7 +49,7 @@ def test_switching_to_chinese_and_back(page: Any, console: Console, log_in: LogI
     page.click("a.lang-switch")
     assert "lang=zh" in page.url
     assert page.locator("h1").inner_text() == "概览"
-    assert page.locator("nav.mainnav").inner_text().split() == ["概览", "订单", "待发货", "承运商", "采购", "API", "密钥", "API", "文档"]
+    assert page.locator("nav.mainnav").inner_text().split() == ["概览", "订单", "待发货", "承运商", "仓库", "采购", "API", "密钥", "API", "文档"]
     assert "剩余 4小时48分" in page.content()
     assert "已超时 1天1小时" in page.content()
     # the choice is remembered on the next page

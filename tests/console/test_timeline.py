@@ -22,7 +22,7 @@ from shopkeeper.promotions.service import PAST_TENSE
 from support import Api
 
 SRC = Path(timeline.__file__).resolve().parents[1]
-STOCK_KINDS = ("receive", "adjust", "reserve", "release", "consume")  # inventory/models.py StockMovement.kind
+STOCK_KINDS = ("receive", "adjust", "reserve", "release", "consume", "transfer_out", "transfer_in")  # inventory/models.py StockMovement.kind
 # the types written by an f-string, as many as the expression can take
 DYNAMIC = {
     "product.{'listed' if status == 'active' else 'delisted'}": ["product.listed", "product.delisted"],
@@ -30,6 +30,7 @@ DYNAMIC = {
     "promotion.{PAST_TENSE[action]}": [f"promotion.{past}" for past in PAST_TENSE.values()],
     "coupon.{PAST_TENSE[action]}": [f"coupon.{past}" for past in PAST_TENSE.values()],
     "campaign.entry_{status.value}": [f"campaign.entry_{status.value}" for status in EntryStatus],
+    "supplier_payment.{request.status}": ["supplier_payment.approved", "supplier_payment.rejected"],
 }
 
 

@@ -89,6 +89,10 @@ TITLES_ZH: dict[str, str] = {
     "over-receipt": "到货数量超过采购单未到数量",
     # fulfillment: labels and logistics channels
     "channel-refused": "物流渠道拒绝了该包裹",
+    # warehouse: scans, verification, stocktakes
+    "scan-blocked": "扫描的商品不属于该订单",
+    "order-not-verified": "已扫描的商品与订单明细尚不一致",
+    "count-below-reserved": "盘点数量低于订单已占用的库存",
 }
 
 # Titles of answers that no DomainError gives (the framework's and the catch-all handlers'), in English.
@@ -141,9 +145,12 @@ TERMS_ZH: dict[str, str] = {
     "webhook": "Webhook 订阅", "webhook delivery": "Webhook 推送",
     # purchasing
     "supplier": "供应商", "purchase order": "采购单", "supplier payment request": "供应商付款申请",
-    "placed": "已下单", "partly_received": "部分到货", "received": "已到货", "pending_approval": "待审批",
+    "placed": "已下单", "partly_received": "部分到货", "pending_approval": "待审批",
     "place": "下单", "receive": "收货",
     "lead_days": "采购周期天数", "safety_days": "安全天数", "review_days": "补货间隔天数",
+    # warehouse
+    "transfer": "调拨单", "stocktake": "盘点单", "created": "已创建", "in_transit": "在途", "received": "已收货",
+    "not-on-order": "不在订单中", "more-than-ordered": "超过订购数量", "unknown-code": "未知条码",
 }
 
 # English detail (a template: `{name}` matches any text) → Chinese with the same placeholders.
@@ -710,6 +717,46 @@ DETAILS_ZH: dict[str, str] = {
     "give sku_code or barcode, one of them": "请提供 sku_code 或 barcode 其中之一",
     "a tracking event's time must lie between the years 1000 and 9000": "物流事件的时间须在 1000 年至 9000 年之间",
     "a scan cannot come from the future": "物流扫描的时间不能晚于现在",
+    # warehouse: shelf locations, scans, stocktakes, transfers (warehouse/, inventory adjust and transfer)
+    "an adjustment of {n} would take available stock of SKU {id} below zero": "调整 {n} 会使 SKU {id} 的可用库存低于零",
+    "warehouse {id} has {n} of SKU {sku} available, fewer than {wanted}": "仓库 {id} 中 SKU {sku} 的可用库存为 {n}，少于 {wanted}",
+    "no SKU of this store has the code {code}": "本店铺没有编码为 {code} 的 SKU",
+    "quantity received must be positive": "入库数量必须为正数",
+    "order {id} has nothing to ship from warehouse {code}": "订单 {id} 没有需要从仓库 {code} 发出的商品",
+    "order {id} is {status}: only paid orders are picked, packed and verified": "订单 {id} {status}：只有已付款订单才能拣货、装箱和核验",
+    "measured_grams must be positive": "measured_grams 必须为正数",
+    "quantity scanned must be positive": "扫描数量必须为正数",
+    "order {id} still misses {n} item(s) at the door": "订单 {id} 出库核验还差 {n} 件商品",
+    "{code} is blocked on order {id}: {reason}": "{code} 在订单 {id} 中被拦截：{reason}",
+    "a shelf scheme is made of A (a letter), 9 (a digit) and the separators - . _, at most {n} long, e.g. A-99-99":
+        "库位编码规则由 A（字母）、9（数字）和分隔符 - . _ 组成，最长 {n} 位，例如 A-99-99",
+    "a shelf scheme needs at least one letter (A) or digit (9) position": "库位编码规则至少需要一个字母（A）或数字（9）位",
+    "the warehouse has no shelf scheme yet: set one first": "该仓库尚未设置库位编码规则：请先设置",
+    "shelf code {code} does not follow the warehouse's scheme {scheme}": "库位编码 {code} 不符合该仓库的编码规则 {scheme}",
+    "{prefix} does not start a shelf code of the scheme {scheme}": "{prefix} 不是编码规则 {scheme} 的库位编码前缀",
+    "shelf slots of this warehouse are numbered otherwise; move them before changing to {scheme}":
+        "该仓库的库位按其他规则编码；请先调整库位再改为 {scheme}",
+    "home_country is a two-letter country code": "home_country 必须是两位字母的国家代码",
+    "warehouse {code} has a stocktake open already: close it first": "仓库 {code} 已有进行中的盘点单：请先关闭",
+    "stocktake {id} is closed": "盘点单 {id} 已关闭",
+    "quantity counted must be positive": "盘点数量必须为正数",
+    "{code} is no SKU on the shelves this stocktake counts": "{code} 不是本次盘点库位上的 SKU",
+    "at most {n} counts at once": "一次最多 {n} 条盘点记录",
+    "each SKU code may appear once": "每个 SKU 编码只能出现一次",
+    "a count is never negative": "盘点数量不能为负数",
+    "not on the shelves this stocktake counts: {codes}": "不在本次盘点的库位上：{codes}",
+    "counts of {codes} are below the units reserved for orders; recount, or release those orders first":
+        "{codes} 的盘点数量低于订单已占用的数量；请重新盘点，或先释放这些订单",
+    "a transfer goes to another warehouse": "调拨必须调往另一个仓库",
+    "a transfer has 1 to {n} lines": "调拨单须有 1 至 {n} 行",
+    "each SKU appears once on a transfer": "每个 SKU 在调拨单中只能出现一次",
+    "quantities are positive": "数量必须为正数",
+    "a SKU of the transfer does not exist": "调拨单中的某个 SKU 不存在",
+    "transfer {id} is {status}: only a created one ships": "调拨单 {id} {status}：只有已创建的调拨单可以发出",
+    "transfer {id} is {status}: only one in transit is received": "调拨单 {id} {status}：只有在途的调拨单可以收货",
+    "a received SKU is not on the transfer": "收货的 SKU 不在调拨单中",
+    "received quantities are between 0 and what was shipped": "收货数量须在 0 与发出数量之间",
+    "a pick scan is pick_start or pick_end": "拣货扫描须为 pick_start 或 pick_end",
 }
 
 # A few captured phrases that are whole sentences of their own (the VIP wording, outcomes).

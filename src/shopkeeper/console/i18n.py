@@ -19,6 +19,7 @@ from shopkeeper.console.i18n_packets import EN_PACKETS, ZH_PACKETS
 from shopkeeper.console.i18n_purchasing import EN_PURCHASING, ZH_PURCHASING
 from shopkeeper.console.i18n_shipping import EN_SHIPPING, ZH_SHIPPING
 from shopkeeper.console.i18n_social import EN_SOCIAL, ZH_SOCIAL
+from shopkeeper.console.i18n_warehouse import EN_WAREHOUSE, ZH_WAREHOUSE
 from shopkeeper.languages import Lang
 
 EN: dict[str, str] = {
@@ -936,6 +937,8 @@ EN.update(EN_PURCHASING)
 ZH.update(ZH_PURCHASING)
 EN.update(EN_SHIPPING)
 ZH.update(ZH_SHIPPING)
+EN.update(EN_WAREHOUSE)
+ZH.update(ZH_WAREHOUSE)
 
 STRINGS: dict[Lang, dict[str, str]] = {"en": EN, "zh": ZH}
 

@@ -48,6 +48,7 @@ from shopkeeper.console import (
     reward_pages,
     shipping_pages,
     timeline,
+    warehouse_pages,
     wave_pages,
     webhook_pages,
 )
@@ -307,3 +308,4 @@ router.include_router(allocation_pages.router)
 router.include_router(webhook_pages.router)
 router.include_router(purchase_pages.router)
 router.include_router(shipping_pages.router)
+router.include_router(warehouse_pages.router)

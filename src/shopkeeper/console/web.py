@@ -143,7 +143,8 @@ def not_found(request: Request, principal: Principal, what: str = "order") -> HT
             "reward": ("/rewards", "rw.back"), "assist": ("/assists", "as.back"),
             "leader": ("/community/leaders", "cm.back"), "wave": ("/community/waves", "wv.back"),
             "import": ("/orders/imports", "im.back"),
-            "purchase_order": ("/purchasing/orders", "po.back"), "purchasing": ("/purchasing/replenishment", "po.back_plan")}[what]
+            "purchase_order": ("/purchasing/orders", "po.back"), "purchasing": ("/purchasing/replenishment", "po.back_plan"),
+            "stocktake": ("/warehouse/stocktakes", "wh.back")}[what]
     body = "error.not_found.body" if what == "order" else f"error.not_found.{what}"
     return render(request, "not_found.html", status=404, principal=principal, body_key=body, back_url=back[0],
                   back_key=back[1])

@@ -17,6 +17,7 @@ from shopkeeper.db import Database
 
 if TYPE_CHECKING:
     from shopkeeper.demo.aftersales import AfterSalesDesk
+    from shopkeeper.demo.warehouse import WarehouseDesk
 
 # --- what the simulation keeps in memory -----------------------------------------------------
 
@@ -67,6 +68,7 @@ class DemoCore:
     """The state of one run and its queue of things to do later; the actors (`staff`, `buyers`, `opening`) build on it."""
 
     desk: AfterSalesDesk  # set by `DemoRun`, which the desk works for
+    warehouse_desk: WarehouseDesk  # likewise: the floor's scans before an order ships, restocks by scan
 
     def __init__(self, db: Database, clock: SimulatedClock, rng: random.Random, secret: str, scale: float,
                  start: datetime, end: datetime) -> None:

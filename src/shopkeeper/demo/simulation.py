@@ -40,6 +40,7 @@ from shopkeeper.demo.packets import PacketDesk
 from shopkeeper.demo.pools import PoolDesk
 from shopkeeper.demo.purchasing import PurchasingDesk
 from shopkeeper.demo.rewards import RewardDesk
+from shopkeeper.demo.warehouse import WarehouseDesk
 from shopkeeper.money import Money
 from shopkeeper.orders.models import Order
 from shopkeeper.orders.rules import OrderStatus
@@ -72,12 +73,14 @@ class DemoRun(ShopOpening):
         self.reward_desk = RewardDesk(self)
         self.assist_desk = AssistDesk(self)
         self.purchasing_desk = PurchasingDesk(self)
+        self.warehouse_desk = WarehouseDesk(self)
         self.social_desks: tuple[SocialDesk, ...] = (
             self.group_desk, self.pool_desk, self.content_desk, self.packet_desk, self.fan_desk, self.community_desk,
-            self.distribution_desk, self.reward_desk, self.assist_desk, self.purchasing_desk)
+            self.distribution_desk, self.reward_desk, self.assist_desk, self.purchasing_desk, self.warehouse_desk)
 
     def open_shops(self) -> None:
         super().open_shops()
+        self.warehouse_desk.launch(self.shops)  # shelf codes in every warehouse (库位), before the first order ships
         tea_house = self.shops[0]
         self.group_desk.launch(tea_house)  # the tea house sells in groups (拼团)
         self.pool_desk.launch(tea_house, self.group_desk.sku_ids)  # and takes a share off baskets friends fill together (拼单)

@@ -97,8 +97,9 @@ class Staff(DemoCore):
         self.tally[f"receipt extended by the {'seller' if who.store_id else 'buyer'}"] += 1
 
     def before_shipping(self, shop: DemoShop, order_id: int) -> None:
-        """The one place for what the warehouse does before a parcel leaves (picking, packing, outbound scans, RULES.md
-        §5.2); nothing yet."""
+        """The one place for what the warehouse does before a parcel leaves: picking, packing, the weight check and
+        outbound verification (RULES.md §5.2)."""
+        self.warehouse_desk.before_shipping(shop, order_id)
 
     def ship_labelled(self, shop: DemoShop, order_id: int) -> tuple[str, datetime | None, str] | None:
         """订单分配 → 打单 → 发货 (RULES.md §5.1): the store's rules allocate the order, the built-in channel books its label,
@@ -187,5 +188,5 @@ class Staff(DemoCore):
             note = f"补货 restock PO-{self.now:%Y%m%d}-{shop.store_id}"
             for item in due:
                 quantity = item.restock_by + self.rng.randint(0, item.restock_by)
-                inventory.receive(session, self.now, shop.staff, item.sku_id, item.warehouse_id, quantity, note)
+                self.warehouse_desk.receive(session, shop, item, quantity, note)  # scanned in (入库, §5.2)
         self.tally["restock lines"] += len(due)

@@ -37,10 +37,12 @@ class WarehouseOut(BaseModel):
     name: str
     country: str
     priority: int
+    shelf_scheme: str | None = Field(default=None, description="how its shelf locations are numbered, e.g. A-99-99")
 
     @classmethod
     def of(cls, w: Warehouse) -> "WarehouseOut":
-        return cls(id=w.id, store_id=w.store_id, code=w.code, name=w.name, country=w.country, priority=w.priority)
+        return cls(id=w.id, store_id=w.store_id, code=w.code, name=w.name, country=w.country, priority=w.priority,
+                   shelf_scheme=w.shelf_scheme)
 
 
 class StockIn(In):

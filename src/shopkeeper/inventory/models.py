@@ -19,6 +19,8 @@ class Warehouse(Base):
     name: Mapped[str] = mapped_column(String(120))
     country: Mapped[str] = mapped_column(String(2))
     priority: Mapped[int] = mapped_column(default=100)  # lower is tried first
+    # one numbering rule for every shelf location of the warehouse (RULES.md §1.1), e.g. "A-99-99"; None: not set
+    shelf_scheme: Mapped[str | None] = mapped_column(String(32))
 
 
 class Stock(Base):
@@ -47,7 +49,7 @@ class StockMovement(Base):
     sku_id: Mapped[int] = mapped_column(ForeignKey("skus.id"), index=True)
     warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"))
     at: Mapped[datetime]
-    kind: Mapped[str] = mapped_column(String(16))  # receive | adjust | reserve | release | consume
+    kind: Mapped[str] = mapped_column(String(16))  # receive | adjust | reserve | release | consume | transfer_out | transfer_in
     quantity: Mapped[int]
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
     note: Mapped[str] = mapped_column(String(200), default="")

@@ -132,6 +132,78 @@ def consume(session: Session, now: datetime, store_id: int, sku_id: int, warehou
     _move(session, now, store_id, sku_id, warehouse_id, "consume", quantity, order_id)
 
 
+def warehouse_by_id(session: Session, warehouse_id: int) -> Warehouse:
+    """A warehouse by id, for a caller that checks the store itself (a missing one is a 404)."""
+    warehouse = session.get(Warehouse, warehouse_id)
+    if warehouse is None:
+        raise NotFound(f"warehouse {warehouse_id} does not exist")
+    return warehouse
+
+
+def set_shelf_scheme(session: Session, now: datetime, warehouse: Warehouse, scheme: str) -> Warehouse:
+    """The one numbering rule of the warehouse's shelf locations (RULES.md §1.1); the caller checked its shape."""
+    before = warehouse.shelf_scheme
+    warehouse.shelf_scheme = scheme
+    events.record(session, now, "warehouse.shelf_scheme_set", f"warehouse:{warehouse.id}", warehouse.store_id,
+                  scheme=scheme, before=before)
+    return warehouse
+
+
+def warehouse_levels(session: Session, warehouse_id: int, sku_ids: list[int] | None = None) -> dict[int, Level]:
+    """Stock of each SKU in one warehouse (all its SKUs when `sku_ids` is None)."""
+    query = select(Stock).where(Stock.warehouse_id == warehouse_id)
+    if sku_ids is not None:
+        query = query.where(Stock.sku_id.in_(sku_ids))
+    return {r.sku_id: Level(r.sku_id, r.warehouse_id, r.available, r.reserved) for r in session.scalars(query)}
+
+
+def store_levels(session: Session, store_id: int) -> list[tuple[Warehouse, Level]]:
+    """Every stock row of a store with its warehouse, by warehouse priority then SKU."""
+    rows = session.execute(select(Warehouse, Stock).join(Stock, Stock.warehouse_id == Warehouse.id)
+                           .where(Warehouse.store_id == store_id)
+                           .order_by(Warehouse.priority, Warehouse.id, Stock.sku_id))
+    return [(w, Level(s.sku_id, s.warehouse_id, s.available, s.reserved)) for w, s in rows]
+
+
+def adjust(session: Session, now: datetime, store_id: int, sku_id: int, warehouse_id: int, units: int, reason: str) -> None:
+    """Correct available stock by `units` (a stocktake's variance), never below zero: reserved units are the orders'
+    and stay. A movement `adjust` with the reason, and its event."""
+    stock = _stock_row(session, store_id, sku_id, warehouse_id)
+    if not _guarded(session, update(Stock).where(Stock.id == stock.id, Stock.available + units >= 0)
+                    .values(available=Stock.available + units)):
+        raise InvalidInput(f"an adjustment of {units} would take available stock of SKU {sku_id} below zero")
+    _move(session, now, store_id, sku_id, warehouse_id, "adjust", units, None, reason)
+
+
+def transfer_out(session: Session, now: datetime, store_id: int, sku_id: int, warehouse_id: int, quantity: int,
+                 note: str) -> None:
+    """Available units leave a warehouse for another (货品调拨); refused when fewer are available."""
+    stock = session.scalar(select(Stock).where(Stock.sku_id == sku_id, Stock.warehouse_id == warehouse_id))
+    if stock is None or not _guarded(session, update(Stock).where(Stock.id == stock.id, Stock.available >= quantity)
+                                     .values(available=Stock.available - quantity)):
+        left = stock.available if stock is not None else 0
+        raise OutOfStock(f"warehouse {warehouse_id} has {left} of SKU {sku_id} available, fewer than {quantity}",
+                         sku_id=sku_id, available=left)
+    _move(session, now, store_id, sku_id, warehouse_id, "transfer_out", -quantity, None, note)
+
+
+def transfer_in(session: Session, now: datetime, store_id: int, sku_id: int, warehouse_id: int, quantity: int,
+                note: str) -> None:
+    """Transferred units arrive and go on sale."""
+    stock = _stock_row(session, store_id, sku_id, warehouse_id)
+    _guarded(session, update(Stock).where(Stock.id == stock.id).values(available=Stock.available + quantity))
+    _move(session, now, store_id, sku_id, warehouse_id, "transfer_in", quantity, None, note)
+
+
+def _stock_row(session: Session, store_id: int, sku_id: int, warehouse_id: int) -> Stock:
+    stock = session.scalar(select(Stock).where(Stock.sku_id == sku_id, Stock.warehouse_id == warehouse_id))
+    if stock is None:
+        stock = Stock(store_id=store_id, sku_id=sku_id, warehouse_id=warehouse_id, available=0, reserved=0)
+        session.add(stock)
+        session.flush()
+    return stock
+
+
 def _shift_reserved(session: Session, sku_id: int, warehouse_id: int, quantity: int, back_on_sale: bool) -> None:
     values = {"reserved": Stock.reserved - quantity}
     if back_on_sale:

@@ -1,7 +1,7 @@
 """purchasing: suppliers, purchase orders, receipts, supplier payment requests
 
 Revision ID: 0026
-Revises: 0024
+Revises: 0025
 Create Date: 2026-12-05 20:07:04.813842
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ from alembic import op
 import shopkeeper.db
 
 revision: str = '0026'
-down_revision: Union[str, None] = '0024'
+down_revision: Union[str, None] = '0025'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
