@@ -200,3 +200,53 @@ def test_a_split_order_gets_a_label_per_parcel_each_on_the_pdf_and_ships_with_th
                                      headers={"Authorization": f"Bearer {shop.staff.key}"})
     assert _codes(response.content)[1:] == [[numbers[0]], [numbers[1]]]
     assert shop.staff.post(f"/orders/{order['id']}/ship-labelled")["tracking_number"] == numbers[0]
+
+
+def _levels(shop: Shop, sku_id: int) -> dict[int, tuple[int, int]]:
+    return {lv["warehouse_id"]: (lv["available"], lv["reserved"]) for lv in shop.staff.get(f"/skus/{sku_id}/stock")}
+
+
+def _pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.get_textpage().get_text_range() for page in pdfium.PdfDocument(pdf))
+
+
+def test_booking_moves_the_reservation_to_the_parcels_warehouse_and_shipping_takes_it_from_there(shop: Shop) -> None:
+    # given a second warehouse holding the red tee, placed on a shelf there, and an order checkout reserved in the first
+    home = shop.warehouse["id"]
+    other = shop.staff.post(f"/stores/{shop.store_id}/warehouses", {"code": "SZ2", "name": "Shenzhen", "country": "CN"},
+                            expect=201)["id"]
+    shop.staff.post(f"/skus/{shop.skus[0]}/stock", {"warehouse_id": other, "quantity": 5})
+    shop.staff.call("PUT", f"/warehouses/{other}/shelf-scheme", json={"scheme": "A-99-99"})
+    shop.staff.call("PUT", f"/warehouses/{other}/shelves", json={"sku_id": shop.skus[0], "code": "C-07-02"})
+    before = _levels(shop, shop.skus[0])
+    order = _paid(shop, (shop.skus[0], 2))
+    assert _levels(shop, shop.skus[0])[home] == (before[home][0] - 2, before[home][1] + 2)
+    # when the rules send it from the second warehouse and its label is booked
+    shop.staff.post(f"/stores/{shop.store_id}/allocation-rules", {"name": "from Shenzhen", "conditions": {},
+                                                                   "warehouse_code": "SZ2", "channel_code": "YANWEN"}, expect=201)
+    shop.staff.post(f"/stores/{shop.store_id}/allocations?dry_run=false")
+    _book(shop, order)
+    # then the two pieces are reserved where the parcel leaves, and back on sale where checkout had put them
+    assert _levels(shop, shop.skus[0]) == {home: before[home], other: (3, 2)}
+    # and the pick list sends the picker to the shelf in that warehouse
+    pick = shop.staff.client.get(f"/api/v1/stores/{shop.store_id}/labels.pdf?order_id={order['id']}&pick_list_only=true",
+                                 headers={"Authorization": f"Bearer {shop.staff.key}"})
+    assert "SZ2 C-07-02" in _pdf_text(pick.content)
+    # and shipping takes them off that shelf: on hand falls there and nowhere else
+    shop.staff.post(f"/orders/{order['id']}/ship-labelled")
+    assert _levels(shop, shop.skus[0]) == {home: before[home], other: (3, 0)}
+
+
+def test_a_parcels_warehouse_that_sold_out_since_allocation_refuses_the_booking_and_moves_nothing(shop: Shop) -> None:
+    other = shop.staff.post(f"/stores/{shop.store_id}/warehouses", {"code": "SZ2", "name": "Shenzhen", "country": "CN"},
+                            expect=201)["id"]
+    shop.staff.post(f"/skus/{shop.skus[0]}/stock", {"warehouse_id": other, "quantity": 1})
+    order = _paid(shop, (shop.skus[0], 1))
+    shop.staff.post(f"/stores/{shop.store_id}/allocation-rules", {"name": "from Shenzhen", "conditions": {},
+                                                                   "warehouse_code": "SZ2", "channel_code": "YANWEN"}, expect=201)
+    shop.staff.post(f"/stores/{shop.store_id}/allocations?dry_run=false")
+    shop.staff.post(f"/skus/{shop.skus[0]}/stock", {"warehouse_id": other, "quantity": -1})  # counted short meanwhile
+    before = _levels(shop, shop.skus[0])
+    refused = _book(shop, order, expect=409)
+    assert refused["code"] == "out-of-stock"
+    assert _levels(shop, shop.skus[0]) == before and shop.staff.get(f"/orders/{order['id']}/tracking")["labels"] == []

@@ -3,7 +3,7 @@
 Staff of the store or the operator keep the rules (checked through the pure engine, `allocation.py`), the store's
 short-stock choice and its promised delivery days, and run the rules over the open orders. A dry run answers what
 would happen and writes nothing; a real run records each order's outcome with an event. Deciding moves no stock:
-picking does.
+booking the labels moves the order's reservations to the warehouses its parcels ship from (`label_service`).
 
 Readings where RULES.md is silent (our choices):
 - An order's value is what the buyer pays for the goods (lines after discounts), shipping excluded.
@@ -206,29 +206,32 @@ class _StockBook:
 
     def __init__(self, session: Session, store_id: int, orders: Sequence[Order]) -> None:
         warehouses = inventory.list_warehouses(session, store_id)  # the store's priority order
+        self.session = session
         self.codes = {w.id: w.code for w in warehouses}
         self.priority = tuple(w.code for w in warehouses)
-        sku_codes = {line.sku_id: line.sku_code for order in orders for line in order.lines}
+        self.sku_codes = {line.sku_id: line.sku_code for order in orders for line in order.lines}
         self.available: dict[str, dict[str, int]] = {}
-        for level in inventory.levels(session, sorted(sku_codes)):
+        for level in inventory.levels(session, sorted(self.sku_codes)):
             if level.warehouse_id in self.codes:
-                self.available.setdefault(self.codes[level.warehouse_id], {})[sku_codes[level.sku_id]] = level.available
+                self.available.setdefault(self.codes[level.warehouse_id], {})[self.sku_codes[level.sku_id]] = level.available
+
+    def _own(self, order: Order) -> dict[tuple[str, str], int]:
+        """The pieces reserved for the order, by warehouse code and SKU code: where its movements put them."""
+        return {(self.codes[warehouse_id], self.sku_codes[sku_id]): units
+                for (sku_id, warehouse_id), units in inventory.held_for(self.session, order.id).items()}
 
     def for_order(self, order: Order) -> dict[str, dict[str, int]]:
-        """What this order may take: the available pieces plus those reserved for it at checkout."""
+        """What this order may take: the available pieces plus those reserved for it."""
         stock = {w: dict(skus) for w, skus in self.available.items()}
-        for line in order.lines:
-            at = stock.setdefault(self.codes[line.warehouse_id], {})
-            at[line.sku_code] = at.get(line.sku_code, 0) + line.quantity
+        for (warehouse, sku), units in self._own(order).items():
+            at = stock.setdefault(warehouse, {})
+            at[sku] = at.get(sku, 0) + units
         return stock
 
     def give(self, order: Order, outcome: engine.Outcome) -> None:
         if not isinstance(outcome, engine.Allocated):
             return
-        own: dict[tuple[str, str], int] = {}
-        for line in order.lines:
-            key = (self.codes[line.warehouse_id], line.sku_code)
-            own[key] = own.get(key, 0) + line.quantity
+        own = self._own(order)
         for parcel in outcome.parcels:
             for sku, n in parcel.items:
                 from_available = max(0, n - own.get((parcel.warehouse_code, sku), 0))

@@ -15,8 +15,9 @@ Readings (our choices where RULES.md is silent):
 - Printing counts: each PDF of a label adds one to its `printed_count`, so a reprint can be told from a first print.
 - A simple parcel (简单包裹) is an order of one piece; scanning that SKU (by code or barcode) labels the oldest such
   allocated order whose label has not been printed yet, so scanning the next piece labels the next order.
-- The pick list walks the shelves in shelf-location order (`documents.walk_order`); the catalog keeps no shelf
-  locations yet, so every stop reads "(no shelf)" until `_shelf_codes` has a source.
+- Booking moves the order's reservations to the warehouses its parcels ship from (`_reserve_where_parcels_ship`).
+- The pick list walks the shelves in shelf-location order (`documents.walk_order`): each piece at its home shelf in
+  the warehouse it is reserved in (`warehouse.service.shelf_of`), "(no shelf)" where the warehouse has not placed it.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from shopkeeper.inventory import service as inventory
 from shopkeeper.orders import service as orders
 from shopkeeper.orders import shipping_choice
 from shopkeeper.scope import require_role, require_store_manager, scoped
+from shopkeeper.warehouse import service as warehouse
 
 if TYPE_CHECKING:
     from shopkeeper.orders.models import Order
@@ -100,10 +102,36 @@ def _check_labellable(order: Order, allocation: OrderAllocation | None) -> list[
     return list(allocation.outcome.get("parcels", []))
 
 
+def _reserve_where_parcels_ship(session: Session, now: datetime, order: Order, parcels: list[dict[str, Any]],
+                                warehouse_ids: dict[str, int]) -> None:
+    """Checkout reserved each line in the first warehouse that had it; the allocation may ship it from others. Before
+    the labels stand, the reservations move to the parcels' warehouses, so shipping takes the stock from the shelf the
+    parcel leaves (RULES.md §5.1). A warehouse that no longer has the pieces refuses the booking (409)."""
+    sku_ids = {line.sku_code: line.sku_id for line in order.lines}
+    wanted: dict[tuple[int, int], int] = {}
+    for parcel in parcels:
+        for item in parcel["items"]:
+            key = (sku_ids[item["sku_code"]], warehouse_ids[parcel["warehouse_code"]])
+            wanted[key] = wanted.get(key, 0) + item["quantity"]
+    held = inventory.held_for(session, order.id)
+    for sku_id in sorted({sku for sku, _ in wanted}):
+        spare = [[w, n - wanted.get((sku_id, w), 0)] for (s, w), n in sorted(held.items()) if s == sku_id]
+        short = [(w, n - held.get((sku_id, w), 0)) for (s, w), n in sorted(wanted.items()) if s == sku_id]
+        for to_warehouse, missing in short:
+            for place in spare:
+                moved = min(missing, place[1])
+                if moved > 0:
+                    inventory.move_reservation(session, now, order.store_id, order.id, sku_id, place[0], to_warehouse, moved)
+                    place[1] -= moved
+                    missing -= moved
+
+
 def _book_order(session: Session, now: datetime, order: Order, parcels: list[dict[str, Any]]) -> list[ShippingLabel]:
     codes = {item["sku_code"] for p in parcels for item in p["items"]}
     skus = catalog.skus_by_code(session, order.store_id, codes)
-    countries = {w.code: w.country for w in inventory.list_warehouses(session, order.store_id)}
+    warehouses = inventory.list_warehouses(session, order.store_id)
+    _reserve_where_parcels_ship(session, now, order, parcels, {w.code: w.id for w in warehouses})
+    countries = {w.code: w.country for w in warehouses}
     labels = []
     for number, parcel in enumerate(parcels, start=1):
         weight = sum(skus[i["sku_code"]].weight_grams * i["quantity"] for i in parcel["items"] if i["sku_code"] in skus)
@@ -213,9 +241,22 @@ def mark_printed(session: Session, now: datetime, labels: Sequence[ShippingLabel
         row.last_printed_at = now
 
 
-def _shelf_codes(session: Session, store_id: int, sku_codes: set[str]) -> dict[str, str]:
-    """Where each SKU lies (货架位, §1.1); the catalog keeps no locations yet, so none is known."""
-    return {}
+def _pick_lines(session: Session, orders_: Sequence[Order], warehouse_codes: dict[int, str]) -> list[documents.PickLine]:
+    """Each order's pieces where they are reserved (after booking: where its parcels ship from), at their shelf there
+    (货架位, §1.1), written with the warehouse's code first so a batch over two warehouses walks one, then the other."""
+    lines = []
+    for order in orders_:
+        titles = {line.sku_id: (line.sku_code, line.title) for line in order.lines}
+        held = inventory.held_for(session, order.id)
+        for warehouse_id in sorted({w for _, w in held}):
+            shelves = warehouse.shelf_of(session, warehouse_id, [s for s, w in held if w == warehouse_id])
+            for (sku_id, at), units in sorted(held.items()):
+                if at == warehouse_id:
+                    shelf = shelves.get(sku_id)
+                    code, title = titles[sku_id]
+                    lines.append(documents.PickLine(order.number, code, units,
+                                                    f"{warehouse_codes[at]} {shelf}" if shelf else None, title))
+    return lines
 
 
 def _party(address: dict[str, Any]) -> documents.Party:
@@ -237,9 +278,7 @@ def print_batch(session: Session, now: datetime, actor: Principal, store_id: int
     standing = live_labels(session, wanted)
     store = catalog.store_by_id(session, store_id)
     warehouses = {w.code: w for w in inventory.list_warehouses(session, store_id)}
-    shelves = _shelf_codes(session, store_id, {line.sku_code for o in found for line in o.lines})
-    pick = [documents.PickLine(o.number, line.sku_code, line.quantity, shelves.get(line.sku_code), line.title)
-            for o in found for line in o.lines]
+    pick = _pick_lines(session, found, {w.id: w.code for w in warehouses.values()})
     printed: list[documents.Label] = []
     if with_labels:
         for order in found:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Update, func, select, update
+from sqlalchemy import CursorResult, Update, case, func, select, update
 from sqlalchemy.orm import Session
 
 from shopkeeper import events
@@ -130,6 +130,43 @@ def consume(session: Session, now: datetime, store_id: int, sku_id: int, warehou
     """Reserved units leave the warehouse (出库)."""
     _shift_reserved(session, sku_id, warehouse_id, quantity, back_on_sale=False)
     _move(session, now, store_id, sku_id, warehouse_id, "consume", quantity, order_id)
+
+
+def held_for(session: Session, order_id: int) -> dict[tuple[int, int], int]:
+    """What stays reserved for an order per (SKU, warehouse), from its movements: reserved, less released and shipped.
+
+    The movements, not the order line, say where an order's units are: allocation may move them to the warehouse
+    its parcel ships from (`move_reservation`), and a line may ship from two."""
+    return _by_place(session, order_id, case((StockMovement.kind == "reserve", StockMovement.quantity),
+                                             else_=-StockMovement.quantity), ("reserve", "release", "consume"))
+
+
+def shipped_from(session: Session, order_id: int) -> dict[tuple[int, int], int]:
+    """What left for an order per (SKU, warehouse): where its units go back to if the parcel never leaves."""
+    return _by_place(session, order_id, StockMovement.quantity, ("consume",))
+
+
+def _by_place(session: Session, order_id: int, signed: Any, kinds: tuple[str, ...]) -> dict[tuple[int, int], int]:
+    rows = session.execute(select(StockMovement.sku_id, StockMovement.warehouse_id, func.sum(signed))
+                           .where(StockMovement.order_id == order_id, StockMovement.kind.in_(kinds))
+                           .group_by(StockMovement.sku_id, StockMovement.warehouse_id))
+    return {(sku_id, warehouse_id): int(units) for sku_id, warehouse_id, units in rows if units > 0}
+
+
+def move_reservation(session: Session, now: datetime, store_id: int, order_id: int, sku_id: int, from_warehouse_id: int,
+                     to_warehouse_id: int, quantity: int) -> None:
+    """Units reserved for an order at checkout ship from another warehouse (allocation decided, RULES.md §5.1): they
+    are reserved there, where they must be available, and put back on sale where they were."""
+    if not _guarded(session, update(Stock).where(Stock.sku_id == sku_id, Stock.warehouse_id == to_warehouse_id,
+                                                 Stock.available >= quantity)
+                    .values(available=Stock.available - quantity, reserved=Stock.reserved + quantity)):
+        left = session.scalar(select(Stock.available).where(Stock.sku_id == sku_id, Stock.warehouse_id == to_warehouse_id)) or 0
+        raise OutOfStock(f"not enough stock of SKU {sku_id} in warehouse {to_warehouse_id} for {quantity} more; {left} left",
+                         sku_id=sku_id, available=left)
+    _shift_reserved(session, sku_id, from_warehouse_id, quantity, back_on_sale=True)
+    note = f"moved to warehouse {to_warehouse_id}"
+    _move(session, now, store_id, sku_id, from_warehouse_id, "release", quantity, order_id, note)
+    _move(session, now, store_id, sku_id, to_warehouse_id, "reserve", quantity, order_id, f"moved from warehouse {from_warehouse_id}")
 
 
 def warehouse_by_id(session: Session, warehouse_id: int) -> Warehouse:

@@ -142,8 +142,8 @@ def ship(session: Session, now: datetime, actor: Principal, order_id: int, carri
                               pool_id=order.held_for_pool)
     customs.check_shipment(session, order, original_invoice)
     order.status = shipped.value
-    for line in order.lines:
-        inventory.consume(session, now, order.store_id, line.sku_id, line.warehouse_id, line.quantity, order.id)
+    for (sku_id, warehouse_id), units in sorted(inventory.held_for(session, order.id).items()):
+        inventory.consume(session, now, order.store_id, sku_id, warehouse_id, units, order.id)
     shipment = fulfillment.record_shipment(session, now, order.store_id, order.id, carrier, tracking_number)
     order.shipped_at, order.carrier, order.tracking_number = now, carrier, tracking_number
     book = book_of(session, order.store_id)
@@ -240,14 +240,14 @@ def close(session: Session, now: datetime, order: Order, reason: str, by: str, u
     order.status = next_status(order.status, "close_uncollected" if uncollected else
                                "close_unpicked" if unpicked else "close").value
     order.closed_at, order.close_reason = now, reason
-    for line in order.lines:
-        if uncollected == "refund":
-            continue  # the goods stay at the pickup point: the store writes them off
-        if unpicked or uncollected == "return":  # its stock left the shelf at `ship`: back on sale
-            inventory.receive(session, now, SYSTEM, line.sku_id, line.warehouse_id, line.quantity,
+    # where the order's units are is what its stock movements say (allocation may have moved them)
+    if unpicked or uncollected == "return":  # its stock left the shelf at `ship`: back on sale where it left
+        for (sku_id, warehouse_id), units in sorted(inventory.shipped_from(session, order.id).items()):
+            inventory.receive(session, now, SYSTEM, sku_id, warehouse_id, units,
                               note=f"not {'collected' if uncollected else 'picked up'}, {subject(order)}")
-        else:
-            inventory.release(session, now, order.store_id, line.sku_id, line.warehouse_id, line.quantity, order.id)
+    elif uncollected != "refund":  # (a refunded uncollected order's goods stay at the pickup point, written off)
+        for (sku_id, warehouse_id), units in sorted(inventory.held_for(session, order.id).items()):
+            inventory.release(session, now, order.store_id, sku_id, warehouse_id, units, order.id)
     if not was_paid:
         quoting.give_back(session, now, order.id, order.store_id)  # a cancelled unpaid order gives its coupons back
     if order.points_spent:
