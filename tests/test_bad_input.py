@@ -206,3 +206,16 @@ def test_true_is_not_a_number(shop, db: Database, path: str, body: dict, field: 
         assert response.status_code == 422, response.text
         assert words in response.json()["detail"] and response.json()["errors"][0]["loc"][-1] == field
     assert _counts(db) == before
+
+
+def test_text_is_measured_as_sent_then_kept_without_its_padding(shop) -> None:
+    """The schema's maxLength holds for the text as sent; what passes is kept trimmed, and blank is refused."""
+    buyers = "/buyers"
+    # one space beyond the published limit of 120 is over it, whatever trimming would leave
+    over = shop.operator.post(buyers, {"name": " " + "x" * 120}, expect=422)
+    assert over["code"] == "invalid-request" and "name" in str(over)
+    # padding within the limit is taken off
+    kept = shop.operator.post(buyers, {"name": "  Li Lei  "}, expect=201)
+    assert kept["name"] == "Li Lei"
+    # and nothing but whitespace is no name
+    shop.operator.post(buyers, {"name": "   "}, expect=422)

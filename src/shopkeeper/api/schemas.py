@@ -17,16 +17,31 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import PydanticCustomError, PydanticKnownError
 
 from shopkeeper.api.deps import MAX_ID
 from shopkeeper.clock import accepted_time
 from shopkeeper.errors import InvalidInput
 from shopkeeper.money import Money, exponent
 
+
+def stripped(min_length: int = 0) -> AfterValidator:
+    """Text taken without its surrounding whitespace, after the lengths `/openapi.json` publishes were checked on the
+    text as sent: a padded value within maxLength is kept trimmed, and what the schema refuses is refused (stripping
+    first would take " " + 120 letters where maxLength says 120). What trimming leaves must still be `min_length`."""
+
+    def strip(value: str) -> str:
+        value = value.strip()
+        if len(value) < min_length:
+            raise PydanticKnownError("string_too_short", {"min_length": min_length})
+        return value
+
+    return AfterValidator(strip)
+
+
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Quantity = Annotated[int, Field(ge=1, le=9999)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=120), stripped(1)]
 Text = Annotated[str, StringConstraints(max_length=4000)]
 # Money in is exact text: ASCII digits, an optional point and decimals, nothing around them. Pydantic's Decimal
 # alone takes " 12 " and full-width "１２"; a JSON number with a fraction has been a float (inexact) before it

@@ -5,11 +5,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from shopkeeper.api.schemas import Amount, Id, In, MoneyOut, Name, Text, to_minor
+from shopkeeper.api.schemas import Amount, Id, In, MoneyOut, Name, Text, stripped, to_minor
 from shopkeeper.catalog.models import Category, PriceChange, Product, Sku, Store
 from shopkeeper.catalog.service import ProductSpec, SkuSpec
 
-Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Code = Annotated[str, StringConstraints(min_length=1, max_length=64), stripped(1)]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 OptionText = Annotated[str, StringConstraints(max_length=60)]
 
@@ -92,7 +92,7 @@ class ProductIn(In):
                  {"code": "TEE-BLU-L", "price": "65.00", "options": {"colour": "blue", "size": "L"}, "weight_grams": 220}],
     }]})
 
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    title: Annotated[str, StringConstraints(min_length=1, max_length=200), stripped(1)]
     title_en: Annotated[str, StringConstraints(max_length=200)] = ""
     description: Text = ""
     category_id: Id | None = None

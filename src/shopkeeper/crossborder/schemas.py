@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from shopkeeper.api.schemas import In, MoneyOut
+from shopkeeper.api.schemas import In, MoneyOut, stripped
 from shopkeeper.crossborder import service
 from shopkeeper.crossborder.models import CustomsProfile, CustomsSeizure, OrderDutyPayer, SkuOrigin
 from shopkeeper.crossborder.seizures import SeizureCause
@@ -15,7 +15,7 @@ from shopkeeper.crossborder.table import Threshold
 from shopkeeper.money import Money
 
 Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
-Channel = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Channel = Annotated[str, StringConstraints(min_length=1, max_length=64), stripped(1)]
 Rate = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,12}(\.[0-9]{1,12})?$")]
 
 

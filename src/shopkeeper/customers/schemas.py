@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from shopkeeper.api.schemas import In, Name
+from shopkeeper.api.schemas import In, Name, stripped
 from shopkeeper.customers.models import Address, Buyer, StoreFollow
 from shopkeeper.customers.rules import FanDay
 from shopkeeper.customers.service import Standing
@@ -90,7 +90,7 @@ class PointsIn(In):
     model_config = ConfigDict(json_schema_extra={"examples": [{"delta": 200, "reason": "goodwill"}]})
 
     delta: Annotated[int, Field(ge=-10_000_000, le=10_000_000)]
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=64), stripped(1)]
 
 
 # --- the store club (关注店铺) ---

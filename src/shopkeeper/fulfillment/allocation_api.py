@@ -13,14 +13,14 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shopkeeper.api.deps import Ctx, IdPath
-from shopkeeper.api.schemas import In
+from shopkeeper.api.schemas import In, stripped
 from shopkeeper.fulfillment import allocation_service as service
 from shopkeeper.fulfillment import shipping_method_service as shipping
 from shopkeeper.fulfillment.models import AllocationRuleRow, AllocationSettings, ShippingMethodChange
 
 router = APIRouter(tags=["fulfillment"])
 
-Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Code = Annotated[str, StringConstraints(min_length=1, max_length=64), stripped(1)]
 
 
 class RuleIn(In):
@@ -28,11 +28,11 @@ class RuleIn(In):
         {"name": "batteries to the US by DHL", "conditions": {"countries": ["US"], "any_line_has": ["battery"]},
          "warehouse_code": "HZ1", "channel_code": "DHL", "enabled": True}]})
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=120), stripped(1)]
     conditions: dict[str, Any] = Field(default_factory=dict, description=(
         "countries, sales_channels (own, amazon, shopify, ebay, aliexpress), any_line_has / no_line_has (battery, "
         "powder, liquid, fragile), min/max_weight_grams, min/max_value as {minor, currency}; all given must hold"))
-    warehouse_code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+    warehouse_code: Annotated[str, StringConstraints(min_length=1, max_length=32), stripped(1)]
     channel_code: Code
     enabled: bool = True
 

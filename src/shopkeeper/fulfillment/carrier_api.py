@@ -9,14 +9,14 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shopkeeper.api.deps import Ctx, IdPath
-from shopkeeper.api.schemas import In
+from shopkeeper.api.schemas import In, stripped
 from shopkeeper.fulfillment import carrier_service as service
 from shopkeeper.fulfillment.models import StoreCarrier
 
 router = APIRouter(tags=["fulfillment"])
 
-CarrierName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=service.MAX_NAME)]
-ClassName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=16)]
+CarrierName = Annotated[str, StringConstraints(min_length=1, max_length=service.MAX_NAME), stripped(1)]
+ClassName = Annotated[str, StringConstraints(min_length=1, max_length=16), stripped(1)]
 
 
 class CarrierIn(In):

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from shopkeeper.api.deps import MAX_ID, Ctx, IdPath
 from shopkeeper.api.idempotent import run_once
-from shopkeeper.api.schemas import In, Moment
+from shopkeeper.api.schemas import In, Moment, stripped
 from shopkeeper.fulfillment import label_service, tracking, tracking_service
 from shopkeeper.fulfillment.models import ShippingLabel, TrackingEventRow
 
@@ -33,8 +33,8 @@ class BookIn(In):
 class ScanIn(In):
     model_config = ConfigDict(json_schema_extra={"examples": [{"sku_code": "TEE-RED-M"}]})
 
-    sku_code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)] | None = None
-    barcode: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)] | None = None
+    sku_code: Annotated[str, StringConstraints(min_length=1, max_length=64), stripped(1)] | None = None
+    barcode: Annotated[str, StringConstraints(min_length=1, max_length=64), stripped(1)] | None = None
 
     @model_validator(mode="after")
     def _one_code(self) -> "ScanIn":
@@ -79,10 +79,10 @@ class LabelledOut(BaseModel):
 
 
 class ScanEventIn(In):
-    tracking_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+    tracking_number: Annotated[str, StringConstraints(min_length=1, max_length=64), stripped(1)]
     kind: tracking.Kind
     at: Moment = Field(description="the carrier's time of the scan (naive means UTC)")
-    location: Annotated[str, StringConstraints(strip_whitespace=True, max_length=tracking.MAX_LOCATION)] = ""
+    location: Annotated[str, StringConstraints(max_length=tracking.MAX_LOCATION), stripped()] = ""
 
 
 class TrackingIn(In):

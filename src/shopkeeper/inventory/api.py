@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shopkeeper.api.deps import Ctx, IdPath, IdQuery, Limit
-from shopkeeper.api.schemas import Id, In, cut_page
+from shopkeeper.api.schemas import Id, In, cut_page, stripped
 from shopkeeper.catalog.service import get_store, sku_by_id
 from shopkeeper.inventory import service
 from shopkeeper.inventory.models import Warehouse
@@ -24,8 +24,8 @@ class WarehouseIn(In):
         "priority": 10,
     }]})
 
-    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    code: Annotated[str, StringConstraints(min_length=1, max_length=32), stripped(1)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=120), stripped(1)]
     country: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")]
     priority: Annotated[int, Field(ge=0, le=10_000)] = 100
 

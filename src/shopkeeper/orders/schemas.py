@@ -5,11 +5,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from shopkeeper.api.schemas import Id, In, Moment, MoneyOut, Quantity
+from shopkeeper.api.schemas import Id, In, Moment, MoneyOut, Quantity, stripped
 from shopkeeper.orders.models import Cart, Order, OrderLine, Payment
 from shopkeeper.orders.rules import LineRequest, allowed_actions
 
-Code = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_-]{3,32}$")]
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{3,32}$")]
 
 
 class LineIn(In):
@@ -34,7 +34,7 @@ class OrderIn(In):
     from_cart: bool = False
     coupon_ids: list[Id] | None = Field(default=None, max_length=20, description="use these coupons; omit to get the best")
     codes: list[Code] = Field(default_factory=list, max_length=5, description="promo codes")
-    shipping_method: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)] | None = Field(
+    shipping_method: Annotated[str, StringConstraints(min_length=1, max_length=64), stripped(1)] | None = Field(
         default=None, description="the logistics method the buyer chose; the store may change it only with the buyer's "
                                   "consent (RULES.md §5.5)")
 
@@ -186,8 +186,8 @@ class SimulateIn(In):
 class ShipmentIn(In):
     model_config = ConfigDict(json_schema_extra={"examples": [{"carrier": "SF", "tracking_number": "SF1234567890"}]})
 
-    carrier: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-    tracking_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+    carrier: Annotated[str, StringConstraints(min_length=1, max_length=64), stripped(1)]
+    tracking_number: Annotated[str, StringConstraints(min_length=1, max_length=64), stripped(1)]
     original_invoice: bool = Field(default=False, description=(
         "the original commercial invoice (原始商业发票) travels with the parcel; Pakistan refuses a parcel without it"))
 
@@ -202,7 +202,7 @@ class PickupIn(In):
 class CancelIn(In):
     model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "buyer_changed_mind"}]})
 
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)] = "cancelled"
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=32), stripped(1)] = "cancelled"
 
 
 class EventOut(BaseModel):

@@ -21,7 +21,7 @@ from shopkeeper.promotions.explain import Lang
 from shopkeeper.promotions.models import Coupon, CouponTemplate, PromotionRow
 from shopkeeper.promotions.service import CouponSpec, PromotionSpec, status_at
 
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[a-z0-9_:-]+$")]
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=r"^[a-z0-9_:-]+$")]
 Level = Literal["regular", "silver", "gold", "platinum"]
 assert set(Level.__args__) == set(MEMBER_LEVELS)  # type: ignore[attr-defined]
 
@@ -176,7 +176,7 @@ class PromotionPage(BaseModel):
 
 # --- coupons ------------------------------------------------------------------------------------
 
-Code = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z0-9_-]{3,32}$")]
+Code = Annotated[str, StringConstraints(to_upper=True, pattern=r"^[A-Za-z0-9_-]{3,32}$")]
 
 
 class CouponIn(In):

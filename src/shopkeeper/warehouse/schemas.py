@@ -7,20 +7,20 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from shopkeeper.api.schemas import Id, In, MoneyOut
+from shopkeeper.api.schemas import Id, In, MoneyOut, stripped
 from shopkeeper.warehouse import rules
 from shopkeeper.warehouse.models import ShelfSlot, Stocktake, StocktakeCount, Transfer, TransferLine, WarehouseScan
 from shopkeeper.warehouse.stocktake_service import Report
 
-ScannedCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-ShelfCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+ScannedCode = Annotated[str, StringConstraints(min_length=1, max_length=64), stripped(1)]
+ShelfCode = Annotated[str, StringConstraints(min_length=1, max_length=32), stripped(1)]
 Units = Annotated[int, Field(ge=1, le=1_000_000)]
 
 
 class SchemeIn(In):
     model_config = ConfigDict(json_schema_extra={"examples": [{"scheme": "A-99-99"}]})
 
-    scheme: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)] = Field(
+    scheme: Annotated[str, StringConstraints(min_length=1, max_length=32), stripped(1)] = Field(
         description="A: a capital letter, 9: a digit, - . _ themselves; e.g. A-99-99 (zone-row-level)")
 
 

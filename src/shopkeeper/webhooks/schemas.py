@@ -7,13 +7,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from shopkeeper.api.schemas import In
+from shopkeeper.api.schemas import In, stripped
 from shopkeeper.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from shopkeeper.webhooks.service import SubscriptionChange, SubscriptionSpec
 
-Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=500)]
+Url = Annotated[str, StringConstraints(min_length=8, max_length=500), stripped(8)]
 Prefix = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Description = Annotated[str, StringConstraints(max_length=200), stripped()]
 PREFIXES = Field(min_length=1, max_length=20, description="event type prefixes heard: `order.`, `case.`, `stock.`, "
                                                           "or a whole type such as `order.paid`")
 

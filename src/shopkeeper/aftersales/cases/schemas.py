@@ -12,14 +12,14 @@ from shopkeeper.aftersales.cases.evidence_rules import EvidenceDeadline
 from shopkeeper.aftersales.cases.moves import ACTIONS, CaseAction
 from shopkeeper.aftersales.cases.rows import CaseView
 from shopkeeper.aftersales.models import CaseLine, CaseMessage, EvidenceFile
-from shopkeeper.api.schemas import Amount, Id, In, Moment, MoneyOut, Text
+from shopkeeper.api.schemas import Amount, Id, In, Moment, MoneyOut, Text, stripped
 from shopkeeper.console.case_view import deadline_line
 from shopkeeper.events import Event
 
 AgreementIn = Literal["refund_only", "return_refund", "reship", "return_reship"]
-ReasonCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9_]{1,64}$")]
-Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+ReasonCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,64}$")]
+Short = Annotated[str, StringConstraints(min_length=1, max_length=64), stripped(1)]
+Note = Annotated[str, StringConstraints(max_length=500), stripped()]
 
 class CaseIn(In):
     model_config = ConfigDict(json_schema_extra={"examples": [{
@@ -72,7 +72,7 @@ class ProblemIn(In):
 class MessageIn(In):
     model_config = ConfigDict(json_schema_extra={"examples": [{"body": "Photos of the damage are attached as evidence."}]})
 
-    body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+    body: Annotated[str, StringConstraints(min_length=1, max_length=4000), stripped(1)]
 
 
 class RulingIn(In):

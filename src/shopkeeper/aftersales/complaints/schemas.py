@@ -10,15 +10,15 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from shopkeeper import rulebooks
 from shopkeeper.aftersales.complaints.rules import complaint_open_until
 from shopkeeper.aftersales.models import Complaint
-from shopkeeper.api.schemas import In, MoneyOut
+from shopkeeper.api.schemas import In, MoneyOut, stripped
 
-Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+Note = Annotated[str, StringConstraints(max_length=500), stripped()]
 
 
 class ComplaintIn(In):
     model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "the seller refused to issue an invoice"}]})
 
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=500), stripped(1)]
 
 
 class UpholdIn(In):

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from shopkeeper.api.schemas import Id, In, MoneyOut, Name
+from shopkeeper.api.schemas import Id, In, MoneyOut, Name, stripped
 from shopkeeper.orders.schemas import Code, LineIn, OrderOut
 from shopkeeper.social.community import rules
 from shopkeeper.social.community.models import CommunityOrder, CommunitySettings, Leader, PickupPoint, Wave
@@ -18,8 +18,8 @@ from shopkeeper.social.community.service import CommunityOrderRequest, PointSpec
 from shopkeeper.social.community.waves import LeaderView
 
 Cutoff = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
-Place = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-PickupCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=4, max_length=16, pattern=r"^[A-Za-z0-9]+$")]
+Place = Annotated[str, StringConstraints(min_length=1, max_length=200), stripped(1)]
+PickupCode = Annotated[str, StringConstraints(min_length=4, max_length=16, pattern=r"^[A-Za-z0-9]+$")]
 
 
 class SettingsIn(In):

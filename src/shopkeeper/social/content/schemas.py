@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from shopkeeper.api.schemas import Amount, Id, In, Moment, MoneyOut, Name, to_minor
+from shopkeeper.api.schemas import Amount, Id, In, Moment, MoneyOut, Name, stripped, to_minor
 from shopkeeper.social.content import rules
 from shopkeeper.social.content.moves import Party, allowed_actions
 from shopkeeper.social.content.service import SessionSpec, TaskSpec
@@ -18,10 +18,10 @@ if TYPE_CHECKING:
     from shopkeeper.social.content.models import ContentTask, LiveSession
     from shopkeeper.social.distribution.models import Promoter
 
-ContentCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9]{4,16}$")]
-Link = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://\S{1,480}$")]
-Brief = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+ContentCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{4,16}$")]
+Link = Annotated[str, StringConstraints(pattern=r"^https?://\S{1,480}$")]
+Brief = Annotated[str, StringConstraints(min_length=1, max_length=2000), stripped(1)]
+Note = Annotated[str, StringConstraints(max_length=200), stripped()]
 
 
 class InfluencerIn(In):

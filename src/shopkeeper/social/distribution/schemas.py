@@ -8,13 +8,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from shopkeeper.api.schemas import Amount, Id, In, MoneyOut, Name, to_minor
+from shopkeeper.api.schemas import Amount, Id, In, MoneyOut, Name, stripped, to_minor
 from shopkeeper.social.distribution.models import Payout, Promoter, PromoterEntry
 from shopkeeper.social.distribution.moves import allowed_actions
 from shopkeeper.social.distribution.rules import SECOND_LEVEL_WARNING, CommissionRule, Level, ProgramTerms
 
-PromoterCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9]{4,16}$")]
-PromotionRef = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9_-]{1,40}(:[0-9]{1,19})?$")]
+PromoterCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{4,16}$")]
+PromotionRef = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]{1,40}(:[0-9]{1,19})?$")]
 
 
 class RuleIn(In):
@@ -190,7 +190,7 @@ class PayoutIn(In):
 class DecisionIn(In):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"note": "bank details do not match"}]})
 
-    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    note: Annotated[str, StringConstraints(max_length=200), stripped()] | None = None
 
 
 class PayoutOut(BaseModel):
