@@ -757,6 +757,8 @@ DETAILS_ZH: dict[str, str] = {
     "a received SKU is not on the transfer": "收货的 SKU 不在调拨单中",
     "received quantities are between 0 and what was shipped": "收货数量须在 0 与发出数量之间",
     "a pick scan is pick_start or pick_end": "拣货扫描须为 pick_start 或 pick_end",
+    # text PostgreSQL cannot store, from a query or a form (api.problems)
+    "text must not contain the NUL character (U+0000)": "文本不能包含空字符（U+0000）",
 }
 
 # A few captured phrases that are whole sentences of their own (the VIP wording, outcomes).
@@ -788,6 +790,7 @@ VALIDATION_ZH: dict[str, str] = {
     "string_pattern_mismatch": "{loc}：格式不符（{pattern}）",
     "int_parsing": "{loc}：必须是整数",
     "int_type": "{loc}：必须是整数",
+    "string_nul": "{loc}：不能包含空字符（U+0000）",
     "int_from_float": "{loc}：必须是整数",
     "float_parsing": "{loc}：必须是数字",
     "float_type": "{loc}：必须是数字",

@@ -8,12 +8,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shopkeeper.api import problem_text
 from shopkeeper.api.problem_text import TITLES_EN
-from shopkeeper.errors import DomainError, RateLimited
+from shopkeeper.errors import DomainError, InvalidInput, RateLimited
 
 log = logging.getLogger(__name__)
 MEDIA_TYPE = "application/problem+json"
@@ -60,6 +60,15 @@ def install(app: FastAPI) -> None:
         # A constraint caught what a check should have: refuse, and the transaction was rolled back.
         log.warning("integrity error on %s: %s", request.url.path, exc.orig)
         return problem(request, 409, "conflict", TITLES_EN["conflict"], "a database constraint refused the change")
+
+    @app.exception_handler(DataError)
+    async def on_data_error(request: Request, exc: DataError) -> JSONResponse:
+        # Request bodies refuse U+0000 (schemas.In); a query or form value that carries one reaches PostgreSQL, whose
+        # text cannot hold it: the transaction was rolled back, and it is the caller's input, not our bug.
+        if "NUL" in str(exc.orig):
+            refused = InvalidInput("text must not contain the NUL character (U+0000)")
+            return problem(request, refused.status, refused.code, refused.title, refused.detail)
+        return await on_bug(request, exc)
 
     @app.exception_handler(OperationalError)
     async def on_busy(request: Request, exc: OperationalError) -> JSONResponse:

@@ -96,6 +96,27 @@ class In(BaseModel):
                 raise PydanticCustomError("int_type", "Input should be a valid integer, not true or false", {"field": name})
         return data
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul_characters(cls, data: Any) -> Any:
+        # PostgreSQL's text cannot hold U+0000 (SQLite would keep it): refused on every backend, at the field
+        if isinstance(data, dict):
+            for name, value in data.items():
+                if _holds_nul(name) or _holds_nul(value):
+                    raise PydanticCustomError("string_nul", "Text must not contain the NUL character (U+0000)",
+                                              {"field": str(name).replace("\x00", "")})
+        return data
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
+
 
 def _numbers_only(annotation: Any) -> bool:
     """Whether a field's type takes whole numbers (or lists of them) and no truth values."""
