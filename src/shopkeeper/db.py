@@ -137,5 +137,13 @@ def newest_first(query: Select[Any], id_column: Any, limit: int, before_id: int 
     return query.where(id_column < before_id) if before_id is not None else query
 
 
+def matching(query: Select[Any], *equal: tuple[Any, object]) -> Select[Any]:
+    """A list read narrowed by each (column, value) filter the caller gave; a value of None means any."""
+    for column, value in equal:
+        if value is not None:
+            query = query.where(column == value)
+    return query
+
+
 def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"

@@ -19,7 +19,7 @@ from shopkeeper import events
 from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog import service as catalog
 from shopkeeper.countries import is_country_code
-from shopkeeper.db import newest_first
+from shopkeeper.db import matching, newest_first
 from shopkeeper.errors import InvalidInput, NotFound
 from shopkeeper.inventory import service as inventory
 from shopkeeper.scope import require_role, require_store_manager, scoped
@@ -62,14 +62,10 @@ def scan_log(session: Session, actor: Principal, warehouse_id: int | None, store
     """Scans newest first, narrowed to what the caller may see, by warehouse or store, kind and result."""
     require_role(actor, Role.OPERATOR, Role.STAFF)
     query = scoped(select(WarehouseScan), actor, WarehouseScan.store_id)
-    if warehouse_id is not None:
-        query = query.where(WarehouseScan.warehouse_id == warehouse_id)
-    if store_id is not None:
-        query = query.where(WarehouseScan.store_id == store_id)
-    if kind is not None:
-        query = query.where(WarehouseScan.kind == kind)
-    if result is not None:
-        query = query.where(WarehouseScan.result == result)
+    query = matching(query, (WarehouseScan.warehouse_id, warehouse_id),
+                     (WarehouseScan.store_id, store_id),
+                     (WarehouseScan.kind, kind),
+                     (WarehouseScan.result, result))
     return list(session.scalars(newest_first(query, WarehouseScan.id, limit, before_id)))
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from shopkeeper import events
 from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog import service as catalog
-from shopkeeper.db import newest_first
+from shopkeeper.db import matching, newest_first
 from shopkeeper.errors import Conflict, InvalidInput, NotAllowedInState, NotFound
 from shopkeeper.inventory import service as inventory
 from shopkeeper.scope import require_role, scoped
@@ -62,12 +62,9 @@ def list_stocktakes(session: Session, actor: Principal, store_id: int | None, wa
                     status: str | None, limit: int, before_id: int | None) -> list[Stocktake]:
     require_role(actor, Role.OPERATOR, Role.STAFF)
     query = scoped(select(Stocktake), actor, Stocktake.store_id)
-    if store_id is not None:
-        query = query.where(Stocktake.store_id == store_id)
-    if warehouse_id is not None:
-        query = query.where(Stocktake.warehouse_id == warehouse_id)
-    if status is not None:
-        query = query.where(Stocktake.status == status)
+    query = matching(query, (Stocktake.store_id, store_id),
+                     (Stocktake.warehouse_id, warehouse_id),
+                     (Stocktake.status, status))
     return list(session.scalars(newest_first(query, Stocktake.id, limit, before_id)))
 
 

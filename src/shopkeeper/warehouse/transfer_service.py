@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from shopkeeper import events
 from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog import service as catalog
-from shopkeeper.db import newest_first
+from shopkeeper.db import matching, newest_first
 from shopkeeper.errors import InvalidInput, NotAllowedInState, NotFound
 from shopkeeper.inventory import service as inventory
 from shopkeeper.scope import require_role, scoped
@@ -74,10 +74,7 @@ def list_transfers(session: Session, actor: Principal, store_id: int | None, sta
                    before_id: int | None) -> list[Transfer]:
     require_role(actor, Role.OPERATOR, Role.STAFF)
     query = scoped(select(Transfer), actor, Transfer.store_id)
-    if store_id is not None:
-        query = query.where(Transfer.store_id == store_id)
-    if status is not None:
-        query = query.where(Transfer.status == status)
+    query = matching(query, (Transfer.store_id, store_id), (Transfer.status, status))
     return list(session.scalars(newest_first(query, Transfer.id, limit, before_id)))
 
 

@@ -21,6 +21,7 @@ from shopkeeper.aftersales.cases.case import Case, Deadline, Origin, Proposal, S
 from shopkeeper.aftersales.cases.moves import Party
 from shopkeeper.aftersales.models import CaseLine, CaseRow
 from shopkeeper.auth import Principal, Role
+from shopkeeper.db import matching
 from shopkeeper.errors import Forbidden, NotFound
 from shopkeeper.money import Money
 from shopkeeper.orders import service as orders
@@ -203,10 +204,7 @@ def open_case_on(session: Session, order_id: int) -> CaseRow | None:
 def list_cases(session: Session, actor: Principal, f: CaseFilter) -> list[CaseRow]:
     query = scoped(select(CaseRow).options(selectinload(CaseRow.lines), selectinload(CaseRow.order)),
                    actor, CaseRow.store_id, CaseRow.buyer_id)
-    if f.store_id is not None:
-        query = query.where(CaseRow.store_id == f.store_id)
-    if f.order_id is not None:
-        query = query.where(CaseRow.order_id == f.order_id)
+    query = matching(query, (CaseRow.store_id, f.store_id), (CaseRow.order_id, f.order_id))
     if f.status == "open" or f.by_deadline:
         query = query.where(CaseRow.closed_at.is_(None))
     elif f.status == "closed":

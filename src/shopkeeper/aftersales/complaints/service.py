@@ -21,7 +21,7 @@ from shopkeeper.aftersales.complaints.rules import compensation, complaint_open_
 from shopkeeper.aftersales.models import Complaint
 from shopkeeper.auth import Principal, Role
 from shopkeeper.customers.service import record_points
-from shopkeeper.db import newest_first
+from shopkeeper.db import matching, newest_first
 from shopkeeper.errors import Conflict, Forbidden, NotAllowedInState, NotFound
 from shopkeeper.money import CurrencyMismatch, Money
 from shopkeeper.orders import ledger
@@ -110,10 +110,7 @@ def get_complaint(session: Session, actor: Principal, complaint_id: int, for_upd
 def list_complaints(session: Session, actor: Principal, f: ComplaintFilter) -> list[Complaint]:
     query = scoped(newest_first(select(Complaint), Complaint.id, f.limit, f.before_id), actor, Complaint.store_id,
                    Complaint.buyer_id)
-    if f.store_id is not None:
-        query = query.where(Complaint.store_id == f.store_id)
-    if f.status is not None:
-        query = query.where(Complaint.status == f.status)
+    query = matching(query, (Complaint.store_id, f.store_id), (Complaint.status, f.status))
     return list(session.scalars(query))
 
 

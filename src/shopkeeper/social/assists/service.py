@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from shopkeeper import events, rulebooks
 from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog import service as catalog
-from shopkeeper.db import newest_first
+from shopkeeper.db import matching, newest_first
 from shopkeeper.errors import InvalidInput, NotAllowedInState, NotFound
 from shopkeeper.promotions import service as promotions
 from shopkeeper.scope import require_store_manager, scoped
@@ -104,10 +104,7 @@ def list_offers(session: Session, actor: Principal, store_id: int | None, status
         query = query.where(AssistOffer.status == "active")
     else:
         query = scoped(query, actor, AssistOffer.store_id)
-    if store_id is not None:
-        query = query.where(AssistOffer.store_id == store_id)
-    if status is not None:
-        query = query.where(AssistOffer.status == status)
+    query = matching(query, (AssistOffer.store_id, store_id), (AssistOffer.status, status))
     return list(session.scalars(query))
 
 
@@ -148,10 +145,7 @@ def list_tasks(session: Session, actor: Principal, f: TaskFilter) -> list[Assist
     """Newest first: a buyer's own tasks, a store's, or every task for the operator."""
     query = scoped(newest_first(select(AssistTask), AssistTask.id, f.limit, f.before_id), actor, AssistTask.store_id,
                    AssistTask.buyer_id)
-    if f.store_id is not None:
-        query = query.where(AssistTask.store_id == f.store_id)
-    if f.offer_id is not None:
-        query = query.where(AssistTask.offer_id == f.offer_id)
+    query = matching(query, (AssistTask.store_id, f.store_id), (AssistTask.offer_id, f.offer_id))
     if f.status is not None:
         query = query.where(AssistTask.status == TaskStatus(f.status).value)
     return list(session.scalars(query))

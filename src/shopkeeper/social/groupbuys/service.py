@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from shopkeeper import events, rulebooks
 from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog import service as catalog
-from shopkeeper.db import newest_first
+from shopkeeper.db import matching, newest_first
 from shopkeeper.errors import NotAllowedInState, NotFound
 from shopkeeper.orders import checkout
 from shopkeeper.orders.rules import LineRequest
@@ -113,10 +113,7 @@ def list_offers(session: Session, actor: Principal, store_id: int | None, status
         query = query.where(GroupBuyOffer.status == "active")
     else:
         query = scoped(query, actor, GroupBuyOffer.store_id)
-    if store_id is not None:
-        query = query.where(GroupBuyOffer.store_id == store_id)
-    if status is not None:
-        query = query.where(GroupBuyOffer.status == status)
+    query = matching(query, (GroupBuyOffer.store_id, store_id), (GroupBuyOffer.status, status))
     return list(session.scalars(query))
 
 
@@ -264,10 +261,7 @@ def list_groups(session: Session, actor: Principal, f: GroupFilter) -> list[Grou
     """Newest first: a buyer's groups (opened or joined), a store's, or every group for the operator."""
     visible = scoped(select(GroupBuyMember.group_id), actor, GroupBuyMember.store_id, GroupBuyMember.buyer_id)
     query = newest_first(select(GroupBuy), GroupBuy.id, f.limit, f.before_id).where(GroupBuy.id.in_(visible))
-    if f.store_id is not None:
-        query = query.where(GroupBuy.store_id == f.store_id)
-    if f.offer_id is not None:
-        query = query.where(GroupBuy.offer_id == f.offer_id)
+    query = matching(query, (GroupBuy.store_id, f.store_id), (GroupBuy.offer_id, f.offer_id))
     if f.status is not None:
         query = query.where(GroupBuy.status == GroupStatus(f.status).value)
     return list(session.scalars(query))

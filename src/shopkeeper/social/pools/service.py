@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from shopkeeper import events, rulebooks
 from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog import service as catalog
-from shopkeeper.db import newest_first
+from shopkeeper.db import matching, newest_first
 from shopkeeper.errors import InvalidInput, NotAllowedInState, NotFound
 from shopkeeper.orders import checkout
 from shopkeeper.orders.rules import LineRequest
@@ -119,10 +119,7 @@ def list_offers(session: Session, actor: Principal, store_id: int | None, status
         query = query.where(PoolOffer.status == "active")
     else:
         query = scoped(query, actor, PoolOffer.store_id)
-    if store_id is not None:
-        query = query.where(PoolOffer.store_id == store_id)
-    if status is not None:
-        query = query.where(PoolOffer.status == status)
+    query = matching(query, (PoolOffer.store_id, store_id), (PoolOffer.status, status))
     return list(session.scalars(query))
 
 
@@ -242,10 +239,7 @@ def list_pools(session: Session, actor: Principal, f: PoolFilter) -> list[Pool]:
     """Newest first: a buyer's pools (opened or joined), a store's, or every pool for the operator."""
     visible = scoped(select(PoolMember.pool_id), actor, PoolMember.store_id, PoolMember.buyer_id)
     query = newest_first(select(Pool), Pool.id, f.limit, f.before_id).where(Pool.id.in_(visible))
-    if f.store_id is not None:
-        query = query.where(Pool.store_id == f.store_id)
-    if f.offer_id is not None:
-        query = query.where(Pool.offer_id == f.offer_id)
+    query = matching(query, (Pool.store_id, f.store_id), (Pool.offer_id, f.offer_id))
     if f.status is not None:
         query = query.where(Pool.status == PoolStatus(f.status).value)
     return list(session.scalars(query))

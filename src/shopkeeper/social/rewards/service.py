@@ -23,7 +23,7 @@ from shopkeeper import events, rulebooks
 from shopkeeper.auth import Principal, Role
 from shopkeeper.catalog import service as catalog
 from shopkeeper.customers import service as customers
-from shopkeeper.db import newest_first
+from shopkeeper.db import matching, newest_first
 from shopkeeper.errors import DomainError, InvalidInput, NotAllowedInState, NotFound
 from shopkeeper.orders import service as orders
 from shopkeeper.promotions import codec
@@ -201,10 +201,7 @@ def list_programs(session: Session, actor: Principal, store_id: int | None, stat
         query = query.where(RewardProgram.status == "active")
     elif actor.role is Role.STAFF:
         query = query.where((RewardProgram.store_id == actor.store_id) | RewardProgram.store_id.is_(None))
-    if store_id is not None:
-        query = query.where(RewardProgram.store_id == store_id)
-    if status is not None:
-        query = query.where(RewardProgram.status == status)
+    query = matching(query, (RewardProgram.store_id, store_id), (RewardProgram.status, status))
     return list(session.scalars(query))
 
 
