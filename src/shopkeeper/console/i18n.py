@@ -14,6 +14,7 @@ from shopkeeper.console.i18n_community import EN_COMMUNITY, ZH_COMMUNITY
 from shopkeeper.console.i18n_content import EN_CONTENT, ZH_CONTENT
 from shopkeeper.console.i18n_customs import EN_CUSTOMS, ZH_CUSTOMS
 from shopkeeper.console.i18n_fans import EN_FANS, ZH_FANS
+from shopkeeper.console.i18n_fulfilment import EN_FULFILMENT, ZH_FULFILMENT
 from shopkeeper.console.i18n_groups import EN_GROUPS, ZH_GROUPS
 from shopkeeper.console.i18n_packets import EN_PACKETS, ZH_PACKETS
 from shopkeeper.console.i18n_purchasing import EN_PURCHASING, ZH_PURCHASING
@@ -939,6 +940,8 @@ EN.update(EN_SHIPPING)
 ZH.update(ZH_SHIPPING)
 EN.update(EN_WAREHOUSE)
 ZH.update(ZH_WAREHOUSE)
+EN.update(EN_FULFILMENT)
+ZH.update(ZH_FULFILMENT)
 
 STRINGS: dict[Lang, dict[str, str]] = {"en": EN, "zh": ZH}
 

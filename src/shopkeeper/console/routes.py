@@ -36,6 +36,7 @@ from shopkeeper.console import (
     customs_pages,
     fan_pages,
     filters,
+    fulfilment_section,
     group_pages,
     import_pages,
     keys_page,
@@ -255,6 +256,7 @@ def order_detail(request: Request, order_id: str) -> Response:
         page["cases"] = _order_cases(session, who, order, now, lang_of(request))
         page.update(receipt_pages.receipt_context(request, session, who, order, now))
         page.update(customs_pages.customs_context(session, who, order.id))
+        page.update(fulfilment_section.fulfilment_context(session, who, order, lang_of(request)))
         page["hold"] = group_pages.order_hold(session, who, order.held_for_group, page["store"].timezone, now,
                                               lang_of(request))
         page["pool_hold"] = group_pages.order_pool_hold(session, who, order.held_for_pool, page["store"].timezone, now,

@@ -39,7 +39,7 @@ def _queue(request: Request, who: Principal, status: int = 200, error: str | Non
                  "overdue": w.order.ship_by is not None and w.order.ship_by < now,
                  "parcels": (w.allocation.outcome.get("parcels", []) if w.allocation else [])} for w in waiting]
     return render(request, "fulfillment_queue.html", status=status, principal=who, nav="queue", rows=rows,
-                  error=error, chosen=set(chosen))
+                  error=error, chosen=set(chosen), canonical_url="/fulfillment/queue")
 
 
 @router.get("/fulfillment/queue")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any, Generic, TypeVar
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -59,13 +59,36 @@ def url_with(request: Request, **changes: str | None) -> str:
     return request.url.path + (f"?{urlencode(params)}" if params else "")
 
 
+def switch_url(request: Request, lang: Lang, canonical: str | None = None) -> str:
+    """Where the language switch goes: this page in `lang`, always a page a GET can open.
+
+    A form answered with a page (a refusal, a 409) was a POST: a link to its URL would answer 405. Such a page's
+    switch goes to the page's canonical GET URL when the route names one, else the console page the form was posted
+    from (the Referer, only if it is ours), else the dashboard."""
+    if request.method in ("GET", "HEAD"):
+        return url_with(request, lang=lang)
+    target = urlsplit(canonical or _our_referer(request) or "/")
+    params = [(k, v) for k, v in parse_qsl(target.query, keep_blank_values=True) if k != "lang"] + [("lang", lang)]
+    return f"{target.path or '/'}?{urlencode(params)}"
+
+
+def _our_referer(request: Request) -> str | None:
+    """The page a form was posted from, as a path on this console; None for another site's or a missing one."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    host = request.headers.get("host", "").lower()
+    if not host or referer.netloc.lower() != host or not referer.path.startswith("/") or referer.path.startswith("//"):
+        return None
+    return referer.path + (f"?{referer.query}" if referer.query else "")
+
+
 def render(request: Request, template: str, status: int = 200, principal: Principal | None = None,
            **context: Any) -> HTMLResponse:
+    """A console page; a page answering a form may name its GET page as `canonical_url` for the language switch."""
     lang = lang_of(request)
-    other = "en" if lang == "zh" else "zh"
+    other: Lang = "en" if lang == "zh" else "zh"
     response = templates.TemplateResponse(request, template, {
         "t": partial(translate, lang), "lang": lang, "principal": principal,
-        "switch_url": url_with(request, lang=other), **context,
+        "switch_url": switch_url(request, other, context.pop("canonical_url", None)), **context,
     }, status_code=status)
     remember_lang(request, response)
     return response

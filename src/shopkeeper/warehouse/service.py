@@ -69,6 +69,13 @@ def scan_log(session: Session, actor: Principal, warehouse_id: int | None, store
     return list(session.scalars(newest_first(query, WarehouseScan.id, limit, before_id)))
 
 
+def scans_of_order(session: Session, actor: Principal, order_id: int) -> list[WarehouseScan]:
+    """One order's scans on the floor, oldest first, as the order page tells its story; the refused ones too."""
+    require_role(actor, Role.OPERATOR, Role.STAFF)
+    query = scoped(select(WarehouseScan), actor, WarehouseScan.store_id).where(WarehouseScan.order_id == order_id)
+    return list(session.scalars(query.order_by(WarehouseScan.at, WarehouseScan.id)))
+
+
 # --- shelf locations (库位, §1.1) --------------------------------------------------------------------
 
 def set_shelf_scheme(session: Session, now: datetime, actor: Principal, warehouse_id: int, scheme: str) -> Warehouse:
