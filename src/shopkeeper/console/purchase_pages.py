@@ -37,7 +37,7 @@ STATUSES = [s.value for s in OrderStatus]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _store_id(request: Request, who: Principal, session: Session) -> int | None:
+def store_id_of(request: Request, who: Principal, session: Session) -> int | None:
     """The store asked for (?store=), else the staff's own or the operator's first; None when none may be seen."""
     stores = stores_of(session, who, request)
     wanted = filters.parse_id(request.query_params.get("store", ""))
@@ -82,7 +82,7 @@ def replenishment_table(request: Request) -> Response:
     if isinstance(who, Response):
         return who
     with request.app.state.db.read() as session:
-        store_id = _store_id(request, who, session)
+        store_id = store_id_of(request, who, session)
         if store_id is None:
             return not_found(request, who, "purchasing")
         stores = stores_of(session, who, request)
@@ -108,7 +108,7 @@ def _export(request: Request, make: Callable[[list[replenishment.Row]], bytes], 
     if isinstance(who, Response):
         return who
     with request.app.state.db.read() as session:
-        store_id = _store_id(request, who, session)
+        store_id = store_id_of(request, who, session)
         if store_id is None:
             return not_found(request, who, "purchasing")
         plan, _ = _plan(request, stores_of(session, who, request).zone(store_id))
@@ -169,7 +169,7 @@ def orders(request: Request) -> Response:
     status = request.query_params.get("status", "")
     before = filters.parse_id(request.query_params.get("before", ""))
     with request.app.state.db.read() as session:
-        store_id = _store_id(request, who, session)
+        store_id = store_id_of(request, who, session)
         if store_id is None:
             return not_found(request, who, "purchasing")
         stores = stores_of(session, who, request)
