@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
@@ -28,8 +28,10 @@ from shopkeeper.console.web import lang_of, not_found, refused_cross_origin, ren
 from shopkeeper.errors import DomainError, NotFound
 from shopkeeper.money import exponent
 from shopkeeper.purchasing import service
-from shopkeeper.purchasing.models import Supplier
 from shopkeeper.purchasing.schemas import SupplierIn, SupplyIn
+
+if TYPE_CHECKING:
+    from shopkeeper.purchasing.models import Supplier
 
 router = APIRouter(include_in_schema=False)
 Shape = TypeVar("Shape", bound=BaseModel)
