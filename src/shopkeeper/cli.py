@@ -392,6 +392,8 @@ def replenishment(
     format: Annotated[str, typer.Option("--format", help="table, csv or xlsx")] = "table",
     out_file: Annotated[Optional[Path], typer.Option("--out", help="write the file here (xlsx needs it)")] = None,
     lang: Annotated[str, typer.Option("--lang", help="en or zh headers")] = "en",
+    campaign: Annotated[str, typer.Option("--campaign", help="auto: the store's signed-up campaign running or opening "
+                                          "within 7 days turns the §3.3 triggers on; none: no campaign")] = "auto",
 ) -> None:
     """Purchase suggestions per SKU (RULES.md §5.1), as a table or a CSV/XLSX file."""
     from rich.progress import Progress
@@ -403,12 +405,15 @@ def replenishment(
 
     if format not in ("table", "csv", "xlsx") or lang not in ("en", "zh") or (format == "xlsx" and out_file is None):
         _fail("--format is table, csv or xlsx (xlsx with --out); --lang is en or zh")
+    if campaign not in ("auto", "none"):
+        _fail("--campaign is auto or none")
     settings, db = _database()
     with db.read() as session, Progress(console=err, transient=True) as progress:
         task = progress.add_task("SKUs", total=None)
         tick = (lambda n: progress.update(task, total=n) if n else progress.advance(task))
         try:
-            rows = plan.suggestions(session, _clock(settings, db).now(), SYSTEM, store, plan.Request(), tick)
+            rows = plan.suggestions(session, _clock(settings, db).now(), SYSTEM, store,
+                                    plan.Request(campaign="none" if campaign == "none" else "auto"), tick)
         except DomainError as error:
             _fail(error.detail)
     words: Lang = "zh" if lang == "zh" else "en"
@@ -420,6 +425,10 @@ def replenishment(
             out_file.write_bytes(body)
             out.print(f"{len(rows)} SKUs written to {out_file}")
         return
+    in_force = rows[0].campaign if rows else None
+    if in_force is not None and in_force.name is not None:
+        out.print(f"campaign in force (RULES.md §3.3): {in_force.name}, official from {in_force.starts_at.isoformat()}"
+                  f", counted from {in_force.counted_from.isoformat()}")
     table = Table(title=f"store {store}: replenishment")
     for header in ("SKU", "on hand", "in transit", "ADS", "reorder point", "flags", "suggested", "supplier"):
         table.add_column(header)

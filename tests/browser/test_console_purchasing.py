@@ -129,3 +129,51 @@ def test_replenishment_drafts_places_and_receives_in_both_languages(tab: Any) ->
     tab.click("text=← All purchase orders")
     tab.click("text=← Replenishment")
     assert (cell("on_hand"), cell("in_transit"), cell("quantity")) == ("70", "90", "0")
+
+
+def test_suppliers_are_added_edited_deactivated_and_a_sku_s_terms_set(tab: Any) -> None:
+    # from the table: no campaign in force; the suppliers page lists the one the seed made
+    tab.goto("/purchasing/replenishment")
+    assert tab.locator("p.campaign-in-force").inner_text().startswith("No campaign in force")
+    tab.click("[data-action=suppliers]")
+    assert tab.locator("h1").inner_text() == "Suppliers"
+    assert tab.locator("table.suppliers tbody tr").count() == 1
+    # add one, in Chinese; a name taken is refused in Chinese and nothing is added
+    tab.click("a.lang-switch")
+    form = tab.locator("form.supplier-form")
+    form.locator("input[name=name]").fill("德化白瓷 Dehua")
+    form.locator("input[name=lead_days]").fill("14")
+    form.locator("input[name=pack_size]").fill("6")
+    form.locator("input[name=moq]").fill("12")
+    form.locator("input[name=prepay]").check()
+    tab.click("[data-action=add-supplier]")
+    assert tab.locator("p.notice").inner_text() == "已添加供应商。"
+    row = tab.locator("table.suppliers tbody tr", has_text="Dehua")
+    assert (row.locator("[data-field=lead_days]").inner_text(), row.locator("[data-field=prepay]").inner_text()) == ("14", "是")
+    form.locator("input[name=name]").fill("德化白瓷 Dehua")
+    form.locator("input[name=lead_days]").fill("3")
+    tab.click("[data-action=add-supplier]")
+    assert "已有名为 德化白瓷 Dehua 的供应商" in tab.locator("div.alert").inner_text()
+    assert tab.locator("table.suppliers tbody tr").count() == 2
+    # edit it in English: a 9-day lead; then deactivate it
+    tab.click("a.lang-switch")
+    tab.click("table.suppliers >> text=德化白瓷 Dehua")
+    tab.fill("input[name=lead_days]", "9")
+    tab.click("[data-action=save-supplier]")
+    assert tab.locator("p.notice").inner_text().startswith("Saved")
+    assert tab.locator("input[name=lead_days]").input_value() == "9"
+    tab.click("[data-action=deactivate]")
+    assert tab.locator("[data-field=active]").inner_text() == "Inactive"
+    tab.click("text=← All suppliers")
+    assert tab.locator("table.suppliers tr[data-active=no]").count() == 1
+    # a SKU's own terms from the table: safety 5 days on the teapot
+    tab.click("text=← Replenishment")
+    tab.click("table.replenishment >> [data-action=supply]")
+    assert tab.locator("h1").inner_text() == "Supply terms of POT-1"
+    assert tab.locator("input[name=unit_cost]").input_value() == "35.00"
+    tab.fill("input[name=safety_days]", "5")
+    tab.click("[data-action=save-supply]")
+    assert tab.locator("p.notice").inner_text().startswith("Saved")
+    tab.click("text=← Replenishment")
+    terms = tab.locator("table.replenishment tbody tr[data-sku=POT-1] [data-field=terms]").inner_text()
+    assert terms == "10 + 5 + 7"

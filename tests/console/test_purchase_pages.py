@@ -11,6 +11,7 @@ import re
 from fastapi.testclient import TestClient
 
 from console.test_marketing_pages import console, ok, rows, text_of
+from promotions.campaigns.test_api import campaign_body, sign_up
 from purchasing.test_purchasing_api import _sell, _supplier
 from shopkeeper.clock import SimulatedClock
 from support import Shop
@@ -53,6 +54,7 @@ def test_the_replenishment_table_shows_the_inputs_drafts_places_and_receives(cli
     assert field(campaign, blue, "flags") == "Below reorder point Half sold in campaign Sales surge"
     assert field(campaign, red, "flags") == "Below reorder point Sales surge" and field(campaign, red, "quantity") == "96"
     assert "within the last 90 days" in ok(staff, "/purchasing/replenishment?campaign=2020-01-01")
+    assert "No campaign in force" in page and "Campaign trigger on from the date given" in campaign
     # the export carries the same figures, headers in the page's language
     exported = staff.get("/purchasing/replenishment.csv?show=due&lang=en")
     table = {int(r["SKU id"]): r for r in csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig")))}
@@ -86,3 +88,23 @@ def test_the_replenishment_table_shows_the_inputs_drafts_places_and_receives(cli
     stranger = console(client, shop.operator.post("/keys", {"role": "staff", "store_id": other["id"]}, expect=201)["key"])
     ok(stranger, order_url, status=404)
     ok(stranger, f"/purchasing/replenishment?store={shop.store_id}", status=404)
+
+
+def test_the_table_names_the_store_s_campaign_in_force_and_turns_it_off(client: TestClient, shop: Shop,
+                                                                        clock: SimulatedClock) -> None:
+    """RULES.md §3.3: a store signed up to a campaign whose official phase opened on 3 Nov gets its half-sold flag
+    without a date; the trigger switched off takes it away."""
+    red, blue = shop.skus
+    campaign = shop.operator.post("/campaigns", campaign_body(starts_at="2026-11-02T00:00:00Z", ends_at="2026-11-08T00:00:00Z",
+        discount="0", min_stock=0, phases=[{"name": "warm_up", "starts_at": "2026-11-02T00:00:00Z", "ends_at": "2026-11-03T00:00:00Z"},
+                                           {"name": "main", "starts_at": "2026-11-03T00:00:00Z", "ends_at": "2026-11-06T00:00:00Z"}]),
+        expect=201)
+    sign_up(shop.staff, campaign, shop.product["id"], {red: "50.00"})
+    _sell(shop, clock)
+    staff = console(client, shop.staff.key)
+    page = ok(staff, "/purchasing/replenishment?lang=en")
+    assert field(page, blue, "flags") == "Below reorder point Half sold in campaign"
+    assert f'data-campaign="{campaign["id"]}"' in page
+    assert "Campaign in force: 双十一 Double 11, official phase from 2026-11-03 08:00" in text_of(page)
+    zh = ok(staff, "/purchasing/replenishment?lang=zh&campaigns=none")
+    assert field(zh, blue, "flags") == "低于再订货点" and "当前没有活动" in zh

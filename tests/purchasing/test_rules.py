@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shopkeeper.errors import Conflict, InvalidInput, NotAllowedInState
-from shopkeeper.purchasing import moves
+from shopkeeper.purchasing import moves, rules
 from shopkeeper.purchasing.rules import Campaign, Day, Position, Terms, average_daily_sales, round_to_packs, suggest
 from support import examples
 
@@ -153,3 +153,12 @@ def test_payment_request_moves() -> None:
     assert moves.next_payment_status("pending_approval", "approve", 1) == moves.PaymentStatus.APPROVED
     with pytest.raises(NotAllowedInState):
         moves.next_payment_status("approved", "reject", 1)
+
+
+def test_a_signed_up_campaign_counts_from_its_official_phase_else_its_warm_up_else_now() -> None:
+    main, warm = datetime(2026, 11, 11, tzinfo=timezone.utc), datetime(2026, 11, 1, tzinfo=timezone.utc)
+    assert rules.counted_from(warm, main, main + timedelta(hours=1)) == main
+    assert rules.counted_from(warm, main, main - timedelta(days=2)) == warm
+    early = warm - timedelta(days=1)
+    assert rules.counted_from(warm, main, early) == early
+    assert rules.counted_from(None, main, main - timedelta(days=2)) == main - timedelta(days=2)

@@ -37,7 +37,7 @@ STATUSES = [s.value for s in OrderStatus]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _store_id(request: Request, who: Principal, session: Session) -> int | None:
+def store_id_of(request: Request, who: Principal, session: Session) -> int | None:
     """The store asked for (?store=), else the staff's own or the operator's first; None when none may be seen."""
     stores = stores_of(session, who, request)
     wanted = filters.parse_id(request.query_params.get("store", ""))
@@ -48,7 +48,8 @@ def _store_id(request: Request, who: Principal, session: Session) -> int | None:
 
 def _plan(request: Request, zone: str) -> tuple[replenishment.Request, dict[str, str]]:
     """The filters from the query string; a value out of range falls back to the default, as a form would send it.
-    A campaign's first day (§3.3) is a date on the store's clock, from its midnight."""
+    A campaign's first day (§3.3) is a date on the store's clock, from its midnight; without one the store's signed-up
+    campaign turns the trigger on unless `campaigns=none`."""
     params = request.query_params
     flag = params.get("flag", "")
     window = min(filters.parse_id(params.get("window", "")) or 14, 90)
@@ -57,12 +58,14 @@ def _plan(request: Request, zone: str) -> tuple[replenishment.Request, dict[str,
     factor = Decimal(surge) if AMOUNT_TEXT.fullmatch(surge) and Decimal(1) <= Decimal(surge) <= 100 else Decimal(2)
     form = {"show": "due" if params.get("show") == "due" else "all", "flag": flag if flag in FLAGS else "",
             "supplier": str(filters.parse_id(params.get("supplier", "")) or ""), "q": params.get("q", "")[:64],
-            "window": str(window), "campaign": campaign.isoformat() if campaign else "", "surge": str(factor)}
+            "window": str(window), "campaign": campaign.isoformat() if campaign else "", "surge": str(factor),
+            "campaigns": "none" if params.get("campaigns") == "none" else "auto"}
     start = None if campaign is None else datetime.combine(campaign, time(0), ZoneInfo(zone)).astimezone(timezone.utc)
     return replenishment.Request(window_days=window, campaign_start=start, surge_factor=factor,
                                  show="due" if form["show"] == "due" else "all",
                                  supplier_id=filters.parse_id(form["supplier"]),
-                                 flag=next((f for f in FLAGS if f == form["flag"]), None), search=form["q"]), form
+                                 flag=next((f for f in FLAGS if f == form["flag"]), None), search=form["q"],
+                                 campaign="none" if form["campaigns"] == "none" else "auto"), form
 
 
 def _day(text: str) -> date | None:
@@ -79,7 +82,7 @@ def replenishment_table(request: Request) -> Response:
     if isinstance(who, Response):
         return who
     with request.app.state.db.read() as session:
-        store_id = _store_id(request, who, session)
+        store_id = store_id_of(request, who, session)
         if store_id is None:
             return not_found(request, who, "purchasing")
         stores = stores_of(session, who, request)
@@ -89,12 +92,15 @@ def replenishment_table(request: Request) -> Response:
             rows = replenishment.suggestions(session, request.app.state.clock.now(), who, store_id, plan)
         except InvalidInput as refused:  # a campaign that started too long ago
             rows, error = [], problem_text.detail(refused.detail, lang_of(request))
+        # the campaign in force is the same for every row; with no rows shown it is read on its own
+        in_force = rows[0].campaign if rows else replenishment.campaign_in_force(
+            session, request.app.state.clock.now(), store_id, plan)
         suppliers = service.list_suppliers(session, who, store_id)
         warehouses = list_warehouses(session, store_id)
     query = request.url.query
     return render(request, "purchasing_replenishment.html", principal=who, nav="purchasing", money=display.money, rows=rows,
                   store_id=store_id, stores=list(stores.by_id.values()), suppliers=suppliers, warehouses=warehouses,
-                  flags=FLAGS, form=form, query=query, error=error)
+                  flags=FLAGS, form=form, query=query, error=error, in_force=in_force, zone=stores.zone(store_id))
 
 
 def _export(request: Request, make: Callable[[list[replenishment.Row]], bytes], media: str, suffix: str) -> Response:
@@ -102,7 +108,7 @@ def _export(request: Request, make: Callable[[list[replenishment.Row]], bytes], 
     if isinstance(who, Response):
         return who
     with request.app.state.db.read() as session:
-        store_id = _store_id(request, who, session)
+        store_id = store_id_of(request, who, session)
         if store_id is None:
             return not_found(request, who, "purchasing")
         plan, _ = _plan(request, stores_of(session, who, request).zone(store_id))
@@ -163,7 +169,7 @@ def orders(request: Request) -> Response:
     status = request.query_params.get("status", "")
     before = filters.parse_id(request.query_params.get("before", ""))
     with request.app.state.db.read() as session:
-        store_id = _store_id(request, who, session)
+        store_id = store_id_of(request, who, session)
         if store_id is None:
             return not_found(request, who, "purchasing")
         stores = stores_of(session, who, request)

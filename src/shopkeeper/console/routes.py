@@ -48,6 +48,7 @@ from shopkeeper.console import (
     receipt_pages,
     reward_pages,
     shipping_pages,
+    supplier_pages,
     timeline,
     warehouse_pages,
     wave_pages,
@@ -309,5 +310,6 @@ router.include_router(customs_pages.router)
 router.include_router(allocation_pages.router)
 router.include_router(webhook_pages.router)
 router.include_router(purchase_pages.router)
+router.include_router(supplier_pages.router)
 router.include_router(shipping_pages.router)
 router.include_router(warehouse_pages.router)

@@ -167,6 +167,7 @@ def not_found(request: Request, principal: Principal, what: str = "order") -> HT
             "leader": ("/community/leaders", "cm.back"), "wave": ("/community/waves", "wv.back"),
             "import": ("/orders/imports", "im.back"),
             "purchase_order": ("/purchasing/orders", "po.back"), "purchasing": ("/purchasing/replenishment", "po.back_plan"),
+            "supplier": ("/purchasing/suppliers", "su.back"),
             "stocktake": ("/warehouse/stocktakes", "wh.back")}[what]
     body = "error.not_found.body" if what == "order" else f"error.not_found.{what}"
     return render(request, "not_found.html", status=404, principal=principal, body_key=body, back_url=back[0],

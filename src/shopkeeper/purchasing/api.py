@@ -44,13 +44,17 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _request(window_days: int, campaign_start: datetime | None, surge_factor: Decimal, show: Literal["all", "due"],
-             supplier_id: int | None, flag: Flag | None, q: str) -> replenishment.Request:
+             supplier_id: int | None, flag: Flag | None, q: str,
+             campaign: replenishment.CampaignMode = "auto") -> replenishment.Request:
     start = None if campaign_start is None else query_time(campaign_start, "campaign_start")
-    return replenishment.Request(window_days, start, surge_factor, show, supplier_id, flag, q)
+    return replenishment.Request(window_days, start, surge_factor, show, supplier_id, flag, q, campaign)
 
 
 WindowDays = Annotated[int, Query(ge=1, le=90, description="days of sales the average is over (whole days before today)")]
 CampaignStart = Annotated[datetime | None, Query(description="a campaign's start (RULES.md §3.3): turns on the half-sold and surge triggers")]
+CampaignQuery = Annotated[replenishment.CampaignMode, Query(
+    description="auto: without a campaign_start, the store's signed-up campaign whose official phase runs now or opens "
+                "within 7 days turns the §3.3 triggers on; none: no campaign")]
 SurgeFactor = Annotated[Decimal, Query(ge=1, le=100, description="the last day above this × the average is a surge")]
 Show = Annotated[Literal["all", "due"], Query(description="every SKU, or only those due for purchase")]
 FlagQuery = Annotated[Flag | None, Query()]
@@ -60,11 +64,12 @@ Search = Annotated[str, Query(max_length=64, description="part of a SKU code or 
 @router.get("/stores/{store_id}/replenishment")
 def list_suggestions(store_id: IdPath, ctx: Ctx, window_days: WindowDays = 14, campaign_start: CampaignStart = None,
                      surge_factor: SurgeFactor = Decimal(2), show: Show = "all", supplier_id: IdQuery = None,
-                     flag: FlagQuery = None, q: Search = "") -> list[SuggestionOut]:
+                     flag: FlagQuery = None, q: Search = "", campaign: CampaignQuery = "auto") -> list[SuggestionOut]:
     """Purchase suggestions (采购建议) per SKU with every input of the formula: units on sale, in transit, sold in the
     window, average daily sales (stock-out days left out), lead, safety and review days, reorder point, target, the
-    §3.3 flags, and the quantity in whole packs at least the MOQ."""
-    request = _request(window_days, campaign_start, surge_factor, show, supplier_id, flag, q)
+    §3.3 flags, and the quantity in whole packs at least the MOQ. Each row names the campaign that turned the §3.3
+    triggers on (the caller's `campaign_start`, else the store's signed-up campaign, unless `campaign=none`)."""
+    request = _request(window_days, campaign_start, surge_factor, show, supplier_id, flag, q, campaign)
     with ctx.read() as session:
         return [SuggestionOut.of(r) for r in replenishment.suggestions(session, ctx.now(), ctx.actor, store_id, request)]
 
@@ -78,9 +83,11 @@ def _export(ctx: Ctx, store_id: int, request: replenishment.Request) -> list[rep
             responses={200: {"content": {"text/csv": {}}, "description": "one header row, then a row per SKU"}})
 def export_csv(store_id: IdPath, ctx: Ctx, http: Request, window_days: WindowDays = 14,
                campaign_start: CampaignStart = None, surge_factor: SurgeFactor = Decimal(2), show: Show = "all",
-               supplier_id: IdQuery = None, flag: FlagQuery = None, q: Search = "") -> Response:
+               supplier_id: IdQuery = None, flag: FlagQuery = None, q: Search = "",
+               campaign: CampaignQuery = "auto") -> Response:
     """The suggestions as CSV (UTF-8 with a BOM), headers in Chinese or English by Accept-Language."""
-    rows = _export(ctx, store_id, _request(window_days, campaign_start, surge_factor, show, supplier_id, flag, q))
+    rows = _export(ctx, store_id, _request(window_days, campaign_start, surge_factor, show, supplier_id, flag, q,
+                                          campaign))
     body = exports.to_csv(rows, language(http.headers.get("accept-language")))
     return Response(body, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="replenishment-{store_id}.csv"'})
@@ -90,9 +97,11 @@ def export_csv(store_id: IdPath, ctx: Ctx, http: Request, window_days: WindowDay
             responses={200: {"content": {XLSX: {}}, "description": "one sheet: a header row, then a row per SKU"}})
 def export_xlsx(store_id: IdPath, ctx: Ctx, http: Request, window_days: WindowDays = 14,
                 campaign_start: CampaignStart = None, surge_factor: SurgeFactor = Decimal(2), show: Show = "all",
-                supplier_id: IdQuery = None, flag: FlagQuery = None, q: Search = "") -> Response:
+                supplier_id: IdQuery = None, flag: FlagQuery = None, q: Search = "",
+                campaign: CampaignQuery = "auto") -> Response:
     """The suggestions as an Excel workbook, numbers stored as numbers, headers by Accept-Language."""
-    rows = _export(ctx, store_id, _request(window_days, campaign_start, surge_factor, show, supplier_id, flag, q))
+    rows = _export(ctx, store_id, _request(window_days, campaign_start, surge_factor, show, supplier_id, flag, q,
+                                          campaign))
     body = exports.to_xlsx(rows, language(http.headers.get("accept-language")))
     return Response(body, media_type=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="replenishment-{store_id}.xlsx"'})

@@ -11,8 +11,11 @@ Where the inputs come from (our choices, `rules.py` states the formula):
   purchase orders have open.
 - A day had stock when the SKU had units on sale at its start or at any moment of it, walked back from today's
   level through the stock movements; a day with neither sales nor stock is a stock-out day, not a day of no demand.
-- During a campaign (`campaign_start` given), the stock at its start is the units on sale then, and the sales since
-  are units paid since, today included.
+- During a campaign, the stock at its start is the units on sale then, and the sales since are units paid since,
+  today included. The campaign is the caller's (`campaign_start`), else, unless the caller turns it off
+  (`campaign="none"`), the store's: the first campaign it has an accepted entry in whose official phase runs now or
+  opens within `rules.CAMPAIGN_LOOKAHEAD_DAYS` (read through the campaigns domain), counted from
+  `rules.counted_from`.
 """
 
 from __future__ import annotations
@@ -32,11 +35,24 @@ from shopkeeper.catalog import service as catalog
 from shopkeeper.errors import InvalidInput
 from shopkeeper.inventory import service as inventory
 from shopkeeper.orders import figures
+from shopkeeper.promotions.campaigns import listings
 from shopkeeper.purchasing import rules, service
 from shopkeeper.purchasing.models import PurchaseOrder
 from shopkeeper.scope import require_store_manager
 
 Show = Literal["all", "due"]
+CampaignMode = Literal["auto", "none"]
+
+
+@dataclass(frozen=True)
+class CampaignInForce:
+    """The campaign that turned the §3.3 trigger on: a signed-up one (id, theme, official start), or the caller's
+    start (no id, no name). `counted_from` is where the half-sold count starts."""
+
+    id: int | None
+    name: str | None
+    starts_at: datetime
+    counted_from: datetime
 
 
 @dataclass(frozen=True)
@@ -48,6 +64,7 @@ class Request:
     supplier_id: int | None = None
     flag: rules.Flag | None = None
     search: str = ""
+    campaign: CampaignMode = "auto"
 
 
 @dataclass(frozen=True)
@@ -62,6 +79,7 @@ class Row:
     reserved: int
     terms: rules.Terms
     suggestion: rules.Suggestion
+    campaign: CampaignInForce | None = None
 
     @property
     def amount_minor(self) -> int | None:
@@ -90,13 +108,15 @@ def suggestions(session: Session, now: datetime, actor: Principal, store_id: int
     sku_ids = [sku.id for sku, _ in skus]
     if not sku_ids:
         return []
-    since = min(start, request.campaign_start or start)
+    in_force = campaign_in_force(session, now, store_id, request)
+    campaign_start = None if in_force is None else in_force.counted_from
+    since = min(start, campaign_start or start)
     sold: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
     sold_since_campaign: dict[int, int] = defaultdict(int)
     for sku_id, paid_at, quantity in figures.units_paid(session, store_id, since, now):
         if paid_at < end and paid_at >= start:
             sold[sku_id][paid_at.astimezone(zone).date()] += quantity
-        if request.campaign_start is not None and paid_at >= request.campaign_start:
+        if campaign_start is not None and paid_at >= campaign_start:
             sold_since_campaign[sku_id] += quantity
     available: dict[int, int] = defaultdict(int)
     reserved: dict[int, int] = defaultdict(int)
@@ -116,17 +136,32 @@ def suggestions(session: Session, now: datetime, actor: Principal, store_id: int
         terms = _terms(supply, supplier)
         history = _days_with_stock(days, zone, available[sku.id], changes[sku.id], start)
         campaign = None
-        if request.campaign_start is not None:
-            at_start = available[sku.id] - sum(d for at, d in changes[sku.id] if at >= request.campaign_start)
+        if campaign_start is not None:
+            at_start = available[sku.id] - sum(d for at, d in changes[sku.id] if at >= campaign_start)
             campaign = rules.Campaign(max(at_start, 0), sold_since_campaign[sku.id], request.surge_factor)
         window = [rules.Day(d, sold[sku.id].get(d, 0), shelf) for d, shelf in zip(days, history)]
         suggestion = rules.suggest(rules.Position(available[sku.id], transit.get(sku.id, 0), window, campaign), terms)
         rows.append(Row(sku.id, sku.code, product.title, supplier.id if supplier else None,
                         supplier.name if supplier else None, supplier.currency if supplier else None,
-                        supply.unit_cost_minor if supply else None, reserved[sku.id], terms, suggestion))
+                        supply.unit_cost_minor if supply else None, reserved[sku.id], terms, suggestion, in_force))
         if on_each is not None:
             on_each(0)
     return [row for row in rows if _shown(row, request)]
+
+
+def campaign_in_force(session: Session, now: datetime, store_id: int, request: Request) -> CampaignInForce | None:
+    """The caller's campaign start wins; else the store's signed-up campaign running now or soon, unless turned off."""
+    if request.campaign_start is not None:
+        return CampaignInForce(None, None, request.campaign_start, request.campaign_start)
+    if request.campaign == "none":
+        return None
+    found = listings.signed_up_campaigns(session, store_id, now, rules.CAMPAIGN_LOOKAHEAD_DAYS)
+    if not found:
+        return None
+    first = found[0]
+    warm_up = next((p.starts_at for p in first.phases if p.name == "warm_up"), None)
+    return CampaignInForce(first.id, first.theme, first.main.starts_at,
+                           rules.counted_from(warm_up, first.main.starts_at, now))
 
 
 def _terms(supply: object, supplier: object) -> rules.Terms:

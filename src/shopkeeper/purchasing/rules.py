@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Literal
 
@@ -37,6 +37,9 @@ DEFAULT_LEAD_DAYS = 7
 DEFAULT_SAFETY_DAYS = 3
 DEFAULT_REVIEW_DAYS = 7
 DEFAULT_SURGE_FACTOR = Decimal(2)
+# Our choice (§15 #21 gives none): a campaign whose official phase opens within a week already turns the trigger on,
+# so a surge in its warm-up (预热) is bought for before the official day (§3.3).
+CAMPAIGN_LOOKAHEAD_DAYS = 7
 CENT = Decimal("0.01")
 
 
@@ -134,6 +137,17 @@ def promotion_flags(campaign: Campaign | None, ads: Decimal, last_day_sold: int)
     if last_day_sold > 0 and Decimal(last_day_sold) > campaign.surge_factor * ads:
         flags.append("surge")
     return tuple(flags)
+
+
+def counted_from(warm_up_start: datetime | None, main_start: datetime, now: datetime) -> datetime:
+    """Where a signed-up campaign's §3.3 count starts: the official phase's start once it has begun; before it, the
+    warm-up's once that has begun; before both, now (the stock on sale now is the opening stock, nothing has sold
+    since, so only a surge can fire)."""
+    if main_start <= now:
+        return main_start
+    if warm_up_start is not None and warm_up_start <= now:
+        return warm_up_start
+    return now
 
 
 def suggest(position: Position, terms: Terms) -> Suggestion:

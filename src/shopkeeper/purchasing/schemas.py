@@ -17,7 +17,7 @@ from shopkeeper.purchasing.models import (
     Supplier,
     SupplierPaymentRequest,
 )
-from shopkeeper.purchasing.replenishment import Row
+from shopkeeper.purchasing.replenishment import CampaignInForce, Row
 
 Days = Annotated[int, Field(ge=0, le=365)]
 Units = Annotated[int, Field(ge=1, le=1_000_000)]
@@ -94,6 +94,17 @@ class SupplyOut(BaseModel):
                    moq=s.moq)
 
 
+class CampaignInForceOut(BaseModel):
+    id: int | None = Field(description="the signed-up campaign; null for a campaign_start the caller gave")
+    name: str | None
+    starts_at: datetime = Field(description="the campaign's official (main) phase start, or the caller's start")
+    counted_from: datetime = Field(description="where the half-sold count starts (RULES.md §3.3)")
+
+    @classmethod
+    def of(cls, c: CampaignInForce | None) -> "CampaignInForceOut | None":
+        return None if c is None else cls(id=c.id, name=c.name, starts_at=c.starts_at, counted_from=c.counted_from)
+
+
 class SuggestionOut(BaseModel):
     sku_id: int
     sku_code: str
@@ -120,6 +131,7 @@ class SuggestionOut(BaseModel):
     quantity: int = Field(description="suggested units, in whole packs and at least the MOQ; 0 when not due")
     unit_cost: MoneyOut | None
     amount: MoneyOut | None
+    campaign: CampaignInForceOut | None = Field(description="the campaign that turned the §3.3 triggers on, if any")
 
     @classmethod
     def of(cls, r: Row) -> "SuggestionOut":
@@ -131,7 +143,7 @@ class SuggestionOut(BaseModel):
                    safety_days=t.safety_days, review_days=t.review_days, pack_size=t.pack_size, moq=t.moq,
                    reorder_point=s.reorder_point, target=s.target, due=s.due, flags=list(s.flags),
                    quantity=s.quantity, unit_cost=_money(r.unit_cost_minor, r.currency),
-                   amount=_money(r.amount_minor, r.currency))
+                   amount=_money(r.amount_minor, r.currency), campaign=CampaignInForceOut.of(r.campaign))
 
 
 def _money(minor: int | None, currency: str | None) -> MoneyOut | None:
