@@ -146,6 +146,24 @@ def shipped_from(session: Session, order_id: int) -> dict[tuple[int, int], int]:
     return _by_place(session, order_id, StockMovement.quantity, ("consume",))
 
 
+def consume_held(session: Session, now: datetime, store_id: int, order_id: int) -> None:
+    """The order leaves: what is reserved for it goes out of the warehouses that hold it (出库)."""
+    for (sku_id, warehouse_id), units in sorted(held_for(session, order_id).items()):  # SKU order: no deadlock
+        consume(session, now, store_id, sku_id, warehouse_id, units, order_id)
+
+
+def release_held(session: Session, now: datetime, store_id: int, order_id: int) -> None:
+    """The order closed unshipped: what is reserved for it goes back on sale where it is."""
+    for (sku_id, warehouse_id), units in sorted(held_for(session, order_id).items()):
+        release(session, now, store_id, sku_id, warehouse_id, units, order_id)
+
+
+def restock_shipped(session: Session, now: datetime, actor: Principal, order_id: int, note: str) -> None:
+    """The goods of an order that left come back on sale in the warehouses they left."""
+    for (sku_id, warehouse_id), units in sorted(shipped_from(session, order_id).items()):
+        receive(session, now, actor, sku_id, warehouse_id, units, note=note)
+
+
 def _by_place(session: Session, order_id: int, signed: Any, kinds: tuple[str, ...]) -> dict[tuple[int, int], int]:
     rows = session.execute(select(StockMovement.sku_id, StockMovement.warehouse_id, func.sum(signed))
                            .where(StockMovement.order_id == order_id, StockMovement.kind.in_(kinds))

@@ -26,8 +26,7 @@ def deliver_to_pickup(session: Session, now: datetime, order_id: int, carrier: s
     (`complete_on_pickup`), or the store's pickup deadline closes it (`close_uncollected`)."""
     order = get_order(session, SYSTEM, order_id, for_update=True)
     order.status = next_status(order.status, "ship").value
-    for (sku_id, warehouse_id), units in sorted(inventory.held_for(session, order.id).items()):
-        inventory.consume(session, now, order.store_id, sku_id, warehouse_id, units, order.id)
+    inventory.consume_held(session, now, order.store_id, order.id)
     shipment = fulfillment.record_shipment(session, now, order.store_id, order.id, carrier, reference)
     order.shipped_at = order.picked_up_at = now
     order.carrier, order.tracking_number = carrier, reference

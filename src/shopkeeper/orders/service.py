@@ -17,7 +17,7 @@ from shopkeeper.catalog.service import store_by_id
 from shopkeeper.clock import Clock
 from shopkeeper.crossborder import service as customs
 from shopkeeper.customers.service import record_points
-from shopkeeper.db import newest_first
+from shopkeeper.db import matching, newest_first
 from shopkeeper.errors import InvalidInput, NotAllowedInState, NotFound
 from shopkeeper.fulfillment import service as fulfillment
 from shopkeeper.inventory import service as inventory
@@ -76,18 +76,12 @@ def get_order(session: Session, actor: Principal, order_id: int, for_update: boo
 def list_orders(session: Session, actor: Principal, f: OrderFilter) -> list[Order]:
     query = scoped(newest_first(select(Order).options(selectinload(Order.lines)), Order.id, f.limit, f.before_id),
                    actor, Order.store_id, Order.buyer_id)
-    if f.store_id is not None:
-        query = query.where(Order.store_id == f.store_id)
-    if f.status:
-        query = query.where(Order.status == OrderStatus(f.status).value)
-    if f.buyer_id is not None:
-        query = query.where(Order.buyer_id == f.buyer_id)
+    query = matching(query, (Order.store_id, f.store_id), (Order.buyer_id, f.buyer_id), (Order.number, f.number or None),
+                     (Order.status, OrderStatus(f.status).value if f.status else None))
     if f.placed_from:
         query = query.where(Order.placed_at >= f.placed_from)
     if f.placed_to:
         query = query.where(Order.placed_at < f.placed_to)
-    if f.number:
-        query = query.where(Order.number == f.number)
     return list(session.scalars(query))
 
 
@@ -142,16 +136,14 @@ def ship(session: Session, now: datetime, actor: Principal, order_id: int, carri
                               pool_id=order.held_for_pool)
     customs.check_shipment(session, order, original_invoice)
     order.status = shipped.value
-    for (sku_id, warehouse_id), units in sorted(inventory.held_for(session, order.id).items()):
-        inventory.consume(session, now, order.store_id, sku_id, warehouse_id, units, order.id)
+    inventory.consume_held(session, now, order.store_id, order.id)
     shipment = fulfillment.record_shipment(session, now, order.store_id, order.id, carrier, tracking_number)
     order.shipped_at, order.carrier, order.tracking_number = now, carrier, tracking_number
     book = book_of(session, order.store_id)
     order.confirm_by = confirm_by(now, book, shipment.shipping_class)  # the carrier's class (RULES.md §17.1)
     # RULES.md §5.5: abroad, the buyer's protection runs past the promised delivery time (crossborder.protection)
     guard = customs.protection_of(session, order, now, order.confirm_by, book, shipment.shipping_class)
-    if guard is not None:
-        order.confirm_by = guard.confirm_by
+    order.confirm_by = order.confirm_by if guard is None else guard.confirm_by
     # on a pickup rulebook the order is not shipped yet: late only if the deadline has passed already
     events.record(session, now, "order.shipped", subject(order), order.store_id, carrier=carrier,
                   tracking_number=tracking_number, shipping_class=shipment.shipping_class, late=is_late(shipment_facts(order), book, order.ship_by, now))
@@ -240,14 +232,10 @@ def close(session: Session, now: datetime, order: Order, reason: str, by: str, u
     order.status = next_status(order.status, "close_uncollected" if uncollected else
                                "close_unpicked" if unpicked else "close").value
     order.closed_at, order.close_reason = now, reason
-    # where the order's units are is what its stock movements say (allocation may have moved them)
     if unpicked or uncollected == "return":  # its stock left the shelf at `ship`: back on sale where it left
-        for (sku_id, warehouse_id), units in sorted(inventory.shipped_from(session, order.id).items()):
-            inventory.receive(session, now, SYSTEM, sku_id, warehouse_id, units,
-                              note=f"not {'collected' if uncollected else 'picked up'}, {subject(order)}")
+        inventory.restock_shipped(session, now, SYSTEM, order.id, f"not {'collected' if uncollected else 'picked up'}, {subject(order)}")
     elif uncollected != "refund":  # (a refunded uncollected order's goods stay at the pickup point, written off)
-        for (sku_id, warehouse_id), units in sorted(inventory.held_for(session, order.id).items()):
-            inventory.release(session, now, order.store_id, sku_id, warehouse_id, units, order.id)
+        inventory.release_held(session, now, order.store_id, order.id)
     if not was_paid:
         quoting.give_back(session, now, order.id, order.store_id)  # a cancelled unpaid order gives its coupons back
     if order.points_spent:
