@@ -62,7 +62,7 @@ SHIP_HOURS = (2.0, 30.0)  # from import to the parcel handed over
 HOLD_EVERY, HELD_BY_CARRIER, VALUE_MISMATCH = 40, 3, 8
 HOLD_AFTER = (0.15, 0.3)  # share of the transit: at a clearance early in the journey
 AFTER_PICKUP = timedelta(hours=PICKUP_HOURS[1] + 1)  # once the carrier has picked it up
-HOLD_LOCATION = "Import customs"
+HOLD_LOCATION = "Customs clearance"
 TRANSIT = {carrier: days for carrier, (_, days) in {**CHINA_OUTBOUND, **US_DOMESTIC, **DHGATE_CARRIERS}.items()}
 
 
