@@ -57,9 +57,10 @@ PULL_HOUR_UTC = 2  # 10:00 in China
 ORDERS_PER_DAY = 4  # the sandbox takes one order every six hours; a smaller demo keeps one in round(1/√scale)
 CHANNEL_SKUS = 6  # the shop's best sellers it also lists on the marketplace
 SHIP_HOURS = (2.0, 30.0)  # from import to the parcel handed over
-# RULES.md §6.3: customs hold a small share of parcels (one in twenty): every 40th, from the 3rd, reported by the
-# carrier; every 40th from the 8th, a declared value customs found not matching, reported by the seller.
-HOLD_EVERY, HELD_BY_CARRIER, VALUE_MISMATCH = 40, 3, 8
+# RULES.md §6.3: customs hold a small share of parcels (one in fifty): every 100th, from the 3rd, reported by the
+# carrier; every 100th from the 8th, a declared value customs found not matching, reported by the seller. Early
+# turns, so that even a short demo has a seizure of each kind to rule on.
+HOLD_EVERY, HELD_BY_CARRIER, VALUE_MISMATCH = 100, 3, 8
 HOLD_AFTER = (0.15, 0.3)  # share of the transit: at a clearance early in the journey
 AFTER_PICKUP = timedelta(hours=PICKUP_HOURS[1] + 1)  # once the carrier has picked it up
 HOLD_LOCATION = "Customs clearance"
