@@ -17,6 +17,7 @@ from shopkeeper.db import Database
 
 if TYPE_CHECKING:
     from shopkeeper.demo.aftersales import AfterSalesDesk
+    from shopkeeper.demo.backoffice import BackOfficeDesk
     from shopkeeper.demo.warehouse import WarehouseDesk
 
 # --- what the simulation keeps in memory -----------------------------------------------------
@@ -69,6 +70,7 @@ class DemoCore:
 
     desk: AfterSalesDesk  # set by `DemoRun`, which the desk works for
     warehouse_desk: WarehouseDesk  # likewise: the floor's scans before an order ships, restocks by scan
+    backoffice_desk: BackOfficeDesk  # likewise: customs holds on parcels abroad, marketplace orders
 
     def __init__(self, db: Database, clock: SimulatedClock, rng: random.Random, secret: str, scale: float,
                  start: datetime, end: datetime) -> None:

@@ -25,6 +25,7 @@ from shopkeeper.customers.models import Buyer
 from shopkeeper.db import Database
 from shopkeeper.demo.aftersales import AfterSalesDesk
 from shopkeeper.demo.assists import AssistDesk
+from shopkeeper.demo.backoffice import BackOfficeDesk
 from shopkeeper.demo.community import CommunityDesk
 from shopkeeper.demo.content import ContentDesk
 from shopkeeper.demo.data import (
@@ -74,13 +75,16 @@ class DemoRun(ShopOpening):
         self.assist_desk = AssistDesk(self)
         self.purchasing_desk = PurchasingDesk(self)
         self.warehouse_desk = WarehouseDesk(self)
+        self.backoffice_desk = BackOfficeDesk(self)
         self.social_desks: tuple[SocialDesk, ...] = (
             self.group_desk, self.pool_desk, self.content_desk, self.packet_desk, self.fan_desk, self.community_desk,
-            self.distribution_desk, self.reward_desk, self.assist_desk, self.purchasing_desk, self.warehouse_desk)
+            self.distribution_desk, self.reward_desk, self.assist_desk, self.purchasing_desk, self.warehouse_desk,
+            self.backoffice_desk)
 
     def open_shops(self) -> None:
         super().open_shops()
         self.warehouse_desk.launch(self.shops)  # shelf codes in every warehouse (库位), before the first order ships
+        self.backoffice_desk.launch(self.shops)  # customs profiles abroad (§6), marketplace channels (§5.1 intake)
         tea_house = self.shops[0]
         self.group_desk.launch(tea_house)  # the tea house sells in groups (拼团)
         self.pool_desk.launch(tea_house, self.group_desk.sku_ids)  # and takes a share off baskets friends fill together (拼单)

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from shopkeeper.auth import Principal
 from shopkeeper.catalog import service as catalog
+from shopkeeper.crossborder.rules import ShipmentRefused
 from shopkeeper.demo.core import DemoCore, DemoShop, DemoShopper, shelf_price
 from shopkeeper.demo.data import (
     BUYER_CONFIRMS_SHARE,
@@ -58,22 +59,29 @@ class Staff(DemoCore):
                     confirm_by, number = order.confirm_by, None
         except NotAllowedInState:  # refunded before it could ship
             return
+        except ShipmentRefused:  # RULES.md §6.1: a destination refuses the parcel (Pakistan): it stays for the staff
+            self.tally["shipments refused by customs rules"] += 1
+            return
         assert confirm_by is not None
         self.tally["shipped"] += 1
         transit = timedelta(days=self.rng.uniform(fastest, slowest) + (2 if shopper.remote else 0))
         arrives = self.now + transit
-        self.desk.after_shipment(shop, shopper, order_id, carrier, arrives)
+        # RULES.md §6.3: customs keep a few parcels abroad; those never arrive, so nobody scans or confirms them
+        held = number is not None and self.backoffice_desk.customs_hold(shop, order_id, carrier, number, transit)
+        if not held:
+            self.desk.after_shipment(shop, shopper, order_id, carrier, arrives)
         if self.rng.random() < PICKUP_SCAN_SHARE:
             self.later(self.now + min(timedelta(hours=self.rng.uniform(*PICKUP_HOURS)), transit / 2), self.pick_up, shop,
                        order_id, number)
         scanned = self.rng.random() < DELIVERY_SCAN_SHARE and arrives < confirm_by - timedelta(hours=2)
-        if scanned:
+        if scanned and not held:
             self.later(arrives, self.deliver, shop, order_id, number)
         if self.rng.random() < BUYER_CONFIRMS_SHARE:
             at = arrives + timedelta(hours=self.rng.uniform(1, 72))
-            if at < confirm_by - timedelta(hours=1):
+            if at < confirm_by - timedelta(hours=1) and not held:
                 self.later(at, self.confirm, shopper, order_id)
-        self.plan_extensions(shop, shopper, order_id, confirm_by)
+        if not held:
+            self.plan_extensions(shop, shopper, order_id, confirm_by)
 
     def plan_extensions(self, shop: DemoShop, shopper: DemoShopper, order_id: int, confirm_by: datetime) -> None:
         """延长收货 where the rulebook offers it (RULES.md §17.1): the seller, a day after shipping (to a remote region, most often);
