@@ -224,3 +224,22 @@ def test_another_stores_staff_finds_no_such_order(eur_shop: Shop, api: Api) -> N
     assert stranger.client.get(f"/api/v1/orders/{order['id']}/commercial-invoice.pdf",
                                headers={"Authorization": f"Bearer {stranger.key}"}).status_code == 404
     assert stranger.call("PUT", f"/skus/{eur_shop.skus[0]}/customs-origin", json={"origin_country": "CN"}, expect=404)
+
+
+def test_an_overseas_warehouse_selling_in_its_own_country_ships_domestically(shop: Shop) -> None:
+    # given a store that sells abroad from China, with a US warehouse first in line that holds the red tee
+    sell_abroad(shop)
+    us = shop.staff.post(f"/stores/{shop.store_id}/warehouses", {"code": "US-ONT", "name": "Ontario", "country": "US",
+                                                                  "priority": 1}, expect=201)
+    shop.staff.post(f"/skus/{shop.skus[0]}/stock", {"warehouse_id": us["id"], "quantity": 5})
+    # when a US buyer's order is reserved there and a German buyer's is too
+    at_home = paid_order(shop, address_in(shop, "US"))
+    abroad = paid_order(shop, address_in(shop, "DE"))
+    # then the US order crosses no border: no estimate, no duty payer, no invoice, and pickup records none
+    domestic = shop.staff.get(f"/orders/{at_home['id']}/customs")
+    assert (domestic["cross_border"], domestic["landed_cost"], domestic["duty_payer"]) == (False, None, None)
+    ship(shop, at_home)
+    shop.staff.post(f"/orders/{at_home['id']}/pickup")
+    assert shop.staff.get(f"/orders/{at_home['id']}/customs")["duty_payer"] is None
+    # while the German one leaves the US warehouse for another country and is cross-border
+    assert shop.staff.get(f"/orders/{abroad['id']}/customs")["cross_border"] is True

@@ -50,15 +50,13 @@ def _seizure_of(session: Session, order_id: int) -> CustomsSeizure | None:
 def order_customs(session: Session, actor: Principal, order_id: int) -> OrderCustoms:
     """What customs means for one order: its buyer, its store's staff and the operator may read it."""
     order = orders.get_order(session, actor, order_id)
-    profile = service.profile_of(session, order.store_id)
-    country = service.destination_of(order)
-    if not service.cross_border(profile, country):
+    profile = service.order_abroad(session, order)
+    if profile is None:
         return OrderCustoms(order, False, None, None, False, False, _seizure_of(session, order.id))
-    assert profile is not None
     row = service.duty_payer_of(session, order)
     return OrderCustoms(order, True, service.order_estimate(session, order), row.duty_payer if row else profile.duty_payer,
                         service.payer_fixed(session, order),
-                        duty_payer_change_allowed(country, picked_up=order.picked_up_at is not None),
+                        duty_payer_change_allowed(service.destination_of(order), picked_up=order.picked_up_at is not None),
                         _seizure_of(session, order.id))
 
 
@@ -123,7 +121,7 @@ def _cause(cause: str | None) -> str | None:
 
 
 def _crosses_border(session: Session, order: Order) -> bool:
-    return service.cross_border(service.profile_of(session, order.store_id), service.destination_of(order))
+    return service.order_abroad(session, order) is not None
 
 
 def _seize(session: Session, now: datetime, order: Order, cause: str | None, source: str, note: str) -> CustomsSeizure:

@@ -35,6 +35,7 @@ from shopkeeper.crossborder.models import CustomsProfile, OrderDutyPayer, SkuOri
 from shopkeeper.crossborder.table import DestinationRules, Threshold, check_country, load_table
 from shopkeeper.errors import InvalidInput, NotAllowedInState, NotFound
 from shopkeeper.fulfillment import service as fulfillment
+from shopkeeper.inventory import service as inventory
 from shopkeeper.money import Money
 from shopkeeper.rulebooks import Rulebook
 from shopkeeper.scope import require_store_manager
@@ -213,10 +214,27 @@ def destination_of(order: Order) -> str:
     return str(order.ship_to.get("country", ""))
 
 
+def ships_from(session: Session, order: Order) -> set[str]:
+    """The countries of the warehouses that hold the order's units or shipped them (none once they are released)."""
+    places = {w for _, w in inventory.held_for(session, order.id)} | {w for _, w in inventory.shipped_from(session, order.id)}
+    return {w.country for w in inventory.list_warehouses(session, order.store_id) if w.id in places}
+
+
+def order_abroad(session: Session, order: Order) -> CustomsProfile | None:
+    """The store's customs profile when this order's parcel crosses a border, else None: its destination differs from
+    a country it ships from, the countries of its warehouses, else the profile's home. An overseas warehouse selling
+    in its own country ships domestically (RULES.md §5.3): no duty, no customs."""
+    profile = profile_of(session, order.store_id)
+    country = destination_of(order)
+    if profile is None or not country:
+        return None
+    return profile if any(origin != country for origin in ships_from(session, order) or {profile.home_country}) else None
+
+
 def order_estimate(session: Session, order: Order) -> Estimate | None:
     """The estimate for an order as placed: its goods after discounts, its shipping, the rule in force that day."""
-    profile = profile_of(session, order.store_id)
-    if profile is None or not cross_border(profile, destination_of(order)):
+    profile = order_abroad(session, order)
+    if profile is None:
         return None
     goods = Money(sum(line.payable_minor for line in order.lines), order.currency)
     shipping = Money(order.total_minor, order.currency) - goods
@@ -229,8 +247,7 @@ def order_estimate(session: Session, order: Order) -> Estimate | None:
 
 def check_shipment(session: Session, order: Order, original_invoice: bool) -> None:
     """Refuse a parcel the destination refuses (Pakistan: the original commercial invoice, no used goods, §6.1)."""
-    profile = profile_of(session, order.store_id)
-    if not cross_border(profile, destination_of(order)):
+    if order_abroad(session, order) is None:
         return
     origins = origins_of(session, [line.sku_id for line in order.lines])
     facts = rules.ShipmentFacts(original_commercial_invoice=original_invoice,
@@ -245,9 +262,8 @@ def check_shipment(session: Session, order: Order, original_invoice: bool) -> No
 def protection_of(session: Session, order: Order, shipped_at: datetime, ordinary_confirm_by: datetime, book: Rulebook,
                   shipping_class: str | None) -> protection.Protection | None:
     """A cross-border order with a promised delivery time: when its promise ends and receipt may confirm (§5.5)."""
-    profile = profile_of(session, order.store_id)
     country = destination_of(order)
-    days = fulfillment.promised_days_for(session, order.store_id, country) if cross_border(profile, country) else None
+    days = fulfillment.promised_days_for(session, order.store_id, country) if order_abroad(session, order) else None
     if days is None:
         return None
     return protection.protection(shipped_at, days, ordinary_confirm_by, book.receipt.auto_confirm_after(shipping_class))
@@ -259,8 +275,8 @@ def duty_payer_of(session: Session, order: Order) -> OrderDutyPayer | None:
 
 def fix_duty_payer_at_pickup(session: Session, now: datetime, order: Order, picked_up_at: datetime) -> None:
     """The pickup scan records who pays duties; where the destination fixes it then (Canada, §6.1) it stays so."""
-    profile = profile_of(session, order.store_id)
-    if profile is None or not cross_border(profile, destination_of(order)):
+    profile = order_abroad(session, order)
+    if profile is None:
         return
     row = duty_payer_of(session, order)
     if row is None:
@@ -274,8 +290,8 @@ def fix_duty_payer_at_pickup(session: Session, now: datetime, order: Order, pick
 
 def change_duty_payer(session: Session, now: datetime, order: Order, payer: DutyPayer) -> OrderDutyPayer:
     """Who pays duties on this order; after pickup Canada refuses a change (§6.1). The caller has authorised."""
-    profile = profile_of(session, order.store_id)
-    if profile is None or not cross_border(profile, destination_of(order)):
+    profile = order_abroad(session, order)
+    if profile is None:
         raise NotAllowedInState(f"order {order.number} does not cross a border: it has no duty payer")
     if not rules.duty_payer_change_allowed(destination_of(order), picked_up=order.picked_up_at is not None):
         raise NotAllowedInState(f"the duty payer of an order to {destination_of(order)} cannot change once the carrier "
