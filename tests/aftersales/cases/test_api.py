@@ -18,6 +18,7 @@ from shopkeeper.aftersales.models import CaseRow, EvidenceFile
 from shopkeeper.clock import SimulatedClock
 from shopkeeper.db import Database
 from shopkeeper.events import Event
+from shopkeeper.inventory import service as inventory
 from shopkeeper.orders import ledger
 from shopkeeper.orders.models import LedgerEntry
 from shopkeeper.settings import Settings
@@ -966,3 +967,26 @@ def test_goods_on_their_way_offer_the_tracking_to_whoever_sends_them(dhgate: Des
     assert dhgate.staff.get(f"/cases/{case['id']}")["allowed_actions"] == ["confirm_received", "report_problem", "message"]
     listed = dhgate.staff.get(f"/cases?order_id={order['id']}")["items"]
     assert [c["allowed_actions"] for c in listed] == [["confirm_received", "report_problem", "message"]]
+
+
+def test_a_return_goes_back_to_the_warehouse_the_parcel_left_from(dhgate: Desk) -> None:
+    """Labels move an order's reservation to the warehouse its parcel ships from; the return goes back there, not to
+    the warehouse checkout first reserved in."""
+    shop, sku = dhgate.shop, dhgate.shop.skus[0]
+    home = shop.warehouse["id"]
+    other = shop.staff.post(f"/stores/{shop.store_id}/warehouses", {"code": "SZ2", "name": "Shenzhen", "country": "CN"},
+                            expect=201)["id"]
+    shop.staff.post(f"/skus/{sku}/stock", {"warehouse_id": other, "quantity": 3})
+    order = dhgate.paid_order()
+    with dhgate.db.transaction() as session:  # as booking its label does when the rules send it from Shenzhen
+        inventory.move_reservation(session, dhgate.clock.now(), shop.store_id, order["id"], sku, home, other, 1)
+    dhgate.clock.advance(hours=2)
+    order = dhgate.staff.post(f"/orders/{order['id']}/shipment", {"carrier": "DHL", "tracking_number": f"T{order['id']}"})
+    levels = {lv["warehouse_id"]: lv["available"] for lv in shop.staff.get(f"/skus/{sku}/stock")}
+    dhgate.until(when(order["shipped_at"]) + 5 * DAY)
+    case = dhgate.open(order, reason="inad_color", agreement="return_refund")
+    case = dhgate.staff.post(f"/cases/{case['id']}/accept")
+    case = dhgate.buyer.post(f"/cases/{case['id']}/tracking", {"carrier": "EMS", "tracking_number": "R1"})
+    closed(dhgate.staff.post(f"/cases/{case['id']}/received"), "refunded", PRICE)
+    after = {lv["warehouse_id"]: lv["available"] for lv in shop.staff.get(f"/skus/{sku}/stock")}
+    assert after == {home: levels[home], other: levels[other] + 1}

@@ -65,7 +65,7 @@ def settle_seizure(session: Session, now: datetime, order: Order, responsible: P
     shipped_by = fulfillment.shipment_class(session, order.store_id, order.id, order.carrier)
     row = _new_row(order, case, book, shipping_minor=order.total_minor - sum(line.payable_minor for line in order.lines),
                    shipped_by=shipped_by)
-    row.lines = _case_lines(order, list(order.lines))
+    row.lines = _case_lines(session, order, list(order.lines))
     held = orders.hold_receipt(session, now, order)
     row.receipt_seconds_left = math.ceil(held.total_seconds()) if held is not None else None
     save(session, row, case, book)

@@ -121,7 +121,7 @@ def open_case(session: Session, now: datetime, actor: Principal, order_id: int, 
         row = _new_row(order, case, book, shipping_minor=0, shipped_by=shipped_by)
     else:
         raise NotAllowedInState(f"a case opens on a paid order; this one is {order.status}", current_status=order.status)
-    row.lines = _case_lines(order, lines)
+    row.lines = _case_lines(session, order, lines)
     held = orders.hold_receipt(session, now, order)
     row.receipt_seconds_left = math.ceil(held.total_seconds()) if held is not None else None
     save(session, row, case, book)
@@ -147,8 +147,14 @@ def _opened(session: Session, now: datetime, row: CaseRow, case: Case) -> None:
                   lines=[line.order_line_id for line in row.lines], due_at=iso(row.due_at))
 
 
-def _case_lines(order: Order, lines: list[OrderLine]) -> list[CaseLine]:
-    return [CaseLine(store_id=order.store_id, order_line_id=line.id, sku_id=line.sku_id, warehouse_id=line.warehouse_id,
+def _case_lines(session: Session, order: Order, lines: list[OrderLine]) -> list[CaseLine]:
+    """The lines in dispute; a return goes back to the warehouse the SKU left from (its stock movements: allocation
+    may have sent the parcel from another than checkout reserved in), else the line's."""
+    left: dict[int, tuple[int, int]] = {}
+    for (sku_id, warehouse_id), units in inventory.shipped_from(session, order.id).items():
+        left[sku_id] = max(left.get(sku_id, (0, warehouse_id)), (units, warehouse_id))
+    return [CaseLine(store_id=order.store_id, order_line_id=line.id, sku_id=line.sku_id,
+                     warehouse_id=left[line.sku_id][1] if line.sku_id in left else line.warehouse_id,
                      quantity=line.quantity, paid_minor=line.payable_minor, refunded_minor=0) for line in lines]
 
 
@@ -187,7 +193,7 @@ def take_late_shipment_refund(session: Session, now: datetime, actor: Principal,
                superseded=True)
     row = _new_row(order, transition.case, book, shipping_minor=order.total_minor - sum(line.payable_minor for line in order.lines),
                    shipped_by=None)
-    row.lines = _case_lines(order, order.lines)
+    row.lines = _case_lines(session, order, order.lines)
     save(session, row, transition.case, book)
     _opened(session, now, row, transition.case)
     apply(session, now, "buyer", row, order, book, transition)
