@@ -185,6 +185,12 @@ def test_funnel_counts_never_increase_down_the_stages(kinds: list[list[str]], st
             assert 0 <= step.step_conversion <= 1
         if step.overall_conversion is not None:
             assert 0 <= step.overall_conversion <= 1
+    if counts[0]:
+        # the overall conversion is the product of the step conversions, exactly
+        product = Fraction(1)
+        for step in steps:
+            product *= step.step_conversion or 0
+            assert step.overall_conversion == product
 
 
 @settings(max_examples=examples(40), deadline=None)
