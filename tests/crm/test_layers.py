@@ -14,6 +14,7 @@ from shopkeeper.crm.layers import (
     PersonEvent,
     PersonFacts,
     facts_at,
+    flows,
     layer_of,
     movements,
     movements_between,
@@ -114,6 +115,8 @@ def test_movements_between_two_dates() -> None:
     moved = [(m.person, m.before, m.after) for m in movements_between(events, at(2), at(7))]
     assert moved == [("ann", Layer.VISITOR, Layer.CUSTOMER), ("bo", Layer.FAN, None), ("cy", None, Layer.VISITOR)]
     assert movements_between(events, at(7), at(7)) == []
+    assert flows(movements_between(events, at(2), at(7))) == {
+        (None, Layer.VISITOR): 1, (Layer.VISITOR, Layer.CUSTOMER): 1, (Layer.FAN, None): 1}
     with pytest.raises(InvalidInput):
         movements_between(events, at(7), at(2))
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shopkeeper.crm.segments import (
-    All,
+    AllOf,
     BuyerFacts,
     Condition,
     Not,
@@ -141,7 +141,7 @@ def test_combinators() -> None:
 
 def test_a_parsed_rule_and_its_json_give_the_same_members() -> None:
     rule = parse({"all": [CARTED, {"not": UPGRADE}]})
-    assert rule == All((Condition("carted_not_ordered", 3), Not(parse(UPGRADE))))
+    assert rule == AllOf((Condition("carted_not_ordered", 3), Not(parse(UPGRADE))))
     assert members(rule, BUYERS, NOW) == members(dump(rule), BUYERS, NOW) == ["ann", "bo"]
 
 
@@ -174,6 +174,12 @@ def test_invalid_rules_are_refused_naming_the_field(rule: Any, field: str) -> No
         members(rule, BUYERS, NOW) if isinstance(rule, dict) else parse(rule)
     assert refused.value.extra["field"] == field
     assert field in refused.value.detail
+
+
+def test_an_unknown_member_level_is_refused() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        BuyerFacts(member_level="diamond")
+    assert refused.value.extra["field"] == "member_level"
 
 
 def test_now_must_carry_its_time_zone() -> None:

@@ -177,3 +177,12 @@ def movements_between(events_by_person: Mapping[str, Iterable[PersonEvent]], sta
     events = {person: list(seen) for person, seen in events_by_person.items()}
     return movements({p: facts_at(e, start) for p, e in events.items()},
                      {p: facts_at(e, end) for p, e in events.items()})
+
+
+def flows(moved: Iterable[Movement]) -> dict[tuple[Layer | None, Layer | None], int]:
+    """How many people went from each layer to each other one: the CRM loop's "review effect" in one table."""
+    counted: dict[tuple[Layer | None, Layer | None], int] = {}
+    for movement in moved:
+        key = (movement.before, movement.after)
+        counted[key] = counted.get(key, 0) + 1
+    return dict(sorted(counted.items(), key=lambda item: ((item[0][0] or 0), (item[0][1] or 0))))

@@ -12,7 +12,9 @@ A rule is one of the five conditions below, or `{"all": [...]}`, `{"any": [...]}
   are the store's, in major units, rising with the level (shopkeeper.members).
 
 Readings (decision lines, Analytics and CRM): "the last N days" is the half-open window (now − N days, now];
-facts after `now` are not yet facts; lapsed counts paid orders only (an unpaid order is not a purchase); upgrade
+facts after `now` are not yet facts; any order placed after a cart add, even one later cancelled or unpaid, takes
+the buyer out of carted_not_ordered (they reached checkout: ordered_not_paid is the segment for them); lapsed counts
+paid orders only (an unpaid order is not a purchase); upgrade
 spend counts paid orders in the threshold currency only, never a downgrade; `all`/`any` need at least one rule.
 `parse` refuses a bad rule with InvalidInput naming the JSON path of the field (`rule.all[1].days`).
 """
@@ -20,7 +22,7 @@ spend counts paid orders in the threshold currency only, never a downgrade; `all
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal, Union
 
@@ -46,6 +48,10 @@ class BuyerFacts:
     orders: tuple[OrderFact, ...] = ()
     member_level: str = MEMBER_LEVELS[0]
 
+    def __post_init__(self) -> None:
+        if self.member_level not in MEMBER_LEVELS:
+            raise InvalidInput(f"{self.member_level!r} is not a member level", field="member_level")
+
 
 ConditionKind = Literal["carted_not_ordered", "ordered_not_paid", "favourited_recently", "lapsed"]
 KINDS = ("carted_not_ordered", "ordered_not_paid", "favourited_recently", "lapsed", "upgrade_due")
@@ -65,12 +71,12 @@ class UpgradeDue:
 
 
 @dataclass(frozen=True)
-class All:
+class AllOf:
     rules: tuple["Rule", ...]
 
 
 @dataclass(frozen=True)
-class Any_:
+class AnyOf:
     rules: tuple["Rule", ...]
 
 
@@ -79,7 +85,7 @@ class Not:
     rule: "Rule"
 
 
-Rule = Union[Condition, UpgradeDue, All, Any_, Not]
+Rule = Union[Condition, UpgradeDue, AllOf, AnyOf, Not]
 
 
 def _refuse(path: str, why: str) -> InvalidInput:
@@ -145,7 +151,7 @@ def parse(data: object, path: str = "rule") -> Rule:
         if not isinstance(parts, list) or not parts:
             raise _refuse(f"{path}.{key}", "must be a list of at least one rule")
         rules = tuple(parse(part, f"{path}.{key}[{i}]") for i, part in enumerate(parts))
-        return All(rules) if key == "all" else Any_(rules)
+        return AllOf(rules) if key == "all" else AnyOf(rules)
     kind = data.get("kind")
     if kind not in KINDS:
         raise _refuse(f"{path}.kind", f"must be one of {', '.join(KINDS)} (or use all / any / not)")
@@ -161,9 +167,9 @@ def parse(data: object, path: str = "rule") -> Rule:
 
 def dump(rule: Rule) -> dict[str, Any]:
     """The JSON a rule is saved as; `parse(dump(rule)) == rule`."""
-    if isinstance(rule, All):
+    if isinstance(rule, AllOf):
         return {"all": [dump(r) for r in rule.rules]}
-    if isinstance(rule, Any_):
+    if isinstance(rule, AnyOf):
         return {"any": [dump(r) for r in rule.rules]}
     if isinstance(rule, Not):
         return {"not": dump(rule.rule)}
@@ -180,7 +186,7 @@ def dump(rule: Rule) -> dict[str, Any]:
 @dataclass(frozen=True)
 class _Window:
     now: datetime
-    days: int | None = field(default=None)
+    days: int | None
 
     def holds(self, at: datetime) -> bool:
         """In (now − days, now]; with no days, anything up to now."""
@@ -198,9 +204,9 @@ def level_by_spend(spent: Money, thresholds: tuple[tuple[str, Money], ...]) -> s
 
 def matches(rule: Rule, facts: BuyerFacts, now: datetime) -> bool:
     """Whether one buyer's facts, as they stand at `now`, meet the rule."""
-    if isinstance(rule, All):
+    if isinstance(rule, AllOf):
         return all(matches(r, facts, now) for r in rule.rules)
-    if isinstance(rule, Any_):
+    if isinstance(rule, AnyOf):
         return any(matches(r, facts, now) for r in rule.rules)
     if isinstance(rule, Not):
         return not matches(rule.rule, facts, now)
@@ -224,12 +230,12 @@ def matches(rule: Rule, facts: BuyerFacts, now: datetime) -> bool:
 
 
 def _rank(level: str) -> int:
-    return MEMBER_LEVELS.index(level) if level in MEMBER_LEVELS else 0
+    return MEMBER_LEVELS.index(level)
 
 
 def members(rule: Rule | Mapping[str, Any], facts_by_buyer: Mapping[str, BuyerFacts], now: datetime) -> list[str]:
     """The buyers in the segment at `now`, ordered by id; a rule still in JSON form is parsed (and checked) first."""
     if now.tzinfo is None:
         raise InvalidInput("now must carry its time zone", field="now")
-    parsed = rule if isinstance(rule, (Condition, UpgradeDue, All, Any_, Not)) else parse(dict(rule))
+    parsed = rule if isinstance(rule, (Condition, UpgradeDue, AllOf, AnyOf, Not)) else parse(dict(rule))
     return sorted(buyer for buyer, facts in facts_by_buyer.items() if matches(parsed, facts, now))
