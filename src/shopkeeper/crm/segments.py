@@ -12,10 +12,10 @@ A rule is one of the five conditions below, or `{"all": [...]}`, `{"any": [...]}
   are the store's, in major units, rising with the level (shopkeeper.members).
 
 Readings (decision lines, Analytics and CRM): "the last N days" is the half-open window (now − N days, now];
-facts after `now` are not yet facts; any order placed after a cart add, even one later cancelled or unpaid, takes
-the buyer out of carted_not_ordered (they reached checkout: ordered_not_paid is the segment for them); lapsed counts
-paid orders only (an unpaid order is not a purchase); upgrade
-spend counts paid orders in the threshold currency only, never a downgrade; `all`/`any` need at least one rule.
+facts after `now` are not yet facts; any order placed after a cart add, even one unpaid or later cancelled, takes
+the buyer out of carted_not_ordered (an unpaid one puts them in ordered_not_paid); lapsed counts paid orders only
+(an unpaid order is not a purchase); upgrade spend counts paid orders in the threshold currency only and never
+moves a buyer down; `all` / `any` need at least one rule.
 `parse` refuses a bad rule with InvalidInput naming the JSON path of the field (`rule.all[1].days`).
 """
 
