@@ -41,7 +41,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 
 class Channel(str, Enum):
-    """A default channel group's channel, ours first; the values are GA4's own names."""
+    """A default channel group's channel, ours first; GA4's carry GA4's own names as values."""
 
     LIVE = "Live"
     KOL = "KOL"
