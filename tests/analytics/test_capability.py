@@ -186,11 +186,13 @@ def benchmarks(draw: st.DrawFn) -> tuple[dict[str, F | None], dict[str, F], dict
     averages: dict[str, F] = {}
     excellent: dict[str, F] = {}
     for code, indicator in INDICATORS.items():
-        store[code] = draw(st.none() | fractions)
+        average, spread = draw(fractions), draw(fractions)
+        best = average + spread if indicator.better == "higher" else max(F(0), average - spread)
+        # mostly near the benchmarks (where the score is not clamped), sometimes anywhere, sometimes not measured
+        near = st.fractions(min_value=-2, max_value=3, max_denominator=20).map(lambda t: max(F(0), average + t * (best - average)))
+        store[code] = draw(st.none() | fractions | near | near)
         if draw(st.integers(0, 4)):  # one in five has no benchmark, so is not scored
-            average, spread = draw(fractions), draw(fractions)
-            averages[code] = average
-            excellent[code] = average + spread if indicator.better == "higher" else max(F(0), average - spread)
+            averages[code], excellent[code] = average, best
     return store, averages, excellent
 
 
