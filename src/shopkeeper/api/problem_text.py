@@ -759,6 +759,25 @@ DETAILS_ZH: dict[str, str] = {
     "a pick scan is pick_start or pick_end": "拣货扫描须为 pick_start 或 pick_end",
     # text PostgreSQL cannot store, from a query or a form (api.problems)
     "text must not contain the NUL character (U+0000)": "文本不能包含空字符（U+0000）",
+    # analytics and CRM: the pure rules' refusals (analytics/, crm/)
+    "the lookback window must be positive": "回溯窗口必须为正",
+    "an order's revenue to attribute cannot be negative": "待归因的订单收入不能为负",
+    "order and touch times must carry a time zone": "订单和触点的时间必须带时区",
+    "the percentile must be between 1 and 100": "百分位必须在 1 到 100 之间",
+    "{field} must be a whole number of at least 0": "{field} 必须是不小于 0 的整数",
+    "{numerator} cannot exceed {denominator}": "{numerator} 不能超过 {denominator}",
+    "a funnel needs at least one stage": "漏斗至少需要一个阶段",
+    "funnel stages must be distinct and in journey order": "漏斗阶段不能重复，且须按顾客路径的顺序排列",
+    "ask for at least one path": "至少要查看一条路径",
+    "journey event times must carry a time zone": "路径事件的时间必须带时区",
+    "the end of a period cannot come before its start": "时段的结束不能早于开始",
+    "unknown person event {kind}": "未知的用户事件 {kind}",
+    "an event time must carry its time zone": "事件时间必须带时区",
+    "{name} cannot be negative": "{name} 不能为负",
+    "RFM scores run from 1 to 5": "RFM 分值在 1 到 5 之间",
+    "as_of must carry its time zone": "as_of 必须带时区",
+    "orders in {currency} and {other} cannot be scored together": "{currency} 和 {other} 的订单不能一起评分",
+    "now must carry its time zone": "now 必须带时区",
 }
 
 # A few captured phrases that are whole sentences of their own (the VIP wording, outcomes).
