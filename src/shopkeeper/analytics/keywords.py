@@ -27,8 +27,9 @@ Readings where RULES.md is silent (our choices):
 - Roles: a core word appears in the phrase with the most exposure (the product's main search); an attribute word
   is one of the product's attribute words; every other word is long-tail. Core wins over attribute.
 - Order (step 2, small changes): kept words keep their place and spelling; words added go after them, core words
-  first, then attribute, then long-tail, each by exposure, orders, clicks, then alphabetically, written with a
-  capital first letter. A word that would not fit is left and the next, shorter one is tried.
+  first in the order the main search has them (fluent), then attribute, then long-tail words, each by exposure,
+  orders, clicks, then alphabetically; an added word is written with a capital first letter. A word that would
+  not fit is left and the next, shorter one is tried.
 - Length: the title is its words joined by single spaces, counted in characters (Unicode code points, spaces
   included), at most `max_chars`. RULES.md gives no limit; the default 128 is AliExpress's product title limit
   (outside the sources). When the kept words alone are too long, words are removed from the end of the title, the
@@ -175,7 +176,8 @@ def plan_title(
             spelling.setdefault(word.casefold(), word)
     attribute_words = {w.casefold() for a in attributes for w in split_words(a)}
     banned_words = {w.casefold() for b in banned for w in split_words(b)}
-    core = {w.casefold() for w in phrases[0].words} if phrases and phrases[0].taken else set()
+    core_order = [w.casefold() for w in phrases[0].words] if phrases and phrases[0].taken else []
+    core = set(core_order)
 
     def role(key: str) -> Role:
         return "core" if key in core else "attribute" if key in attribute_words else "long_tail"
@@ -208,13 +210,12 @@ def plan_title(
     length = _length(old[k] for k in kept)
 
     # Step 3, the data's side: words of the top phrases with exposure that the title lacks are added, by priority.
-    def priority(key: str) -> tuple[int, int, int, int, str]:
+    def priority(key: str) -> tuple[int, int, int, int, int, str]:
         f = figures[key]
-        return (("core", "attribute", "long_tail").index(role(key)), -f.exposure, -f.orders, -f.clicks, key)
+        place = core_order.index(key) if key in core else 0  # the main search reads fluently as searched
+        return (("core", "attribute", "long_tail").index(role(key)), place, -f.exposure, -f.orders, -f.clicks, key)
 
-    candidates = sorted(
-        {w.casefold() for p in phrases if p.taken for w in p.words if w.casefold() not in old}, key=priority
-    )
+    candidates = sorted({w.casefold() for p in phrases if p.taken for w in p.words if w.casefold() not in old}, key=priority)
     added: list[str] = []
     for key in candidates:
         if key in banned_words:
