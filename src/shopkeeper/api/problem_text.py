@@ -778,6 +778,14 @@ DETAILS_ZH: dict[str, str] = {
     "as_of must carry its time zone": "as_of 必须带时区",
     "orders in {currency} and {other} cannot be scored together": "{currency} 和 {other} 的订单不能一起评分",
     "now must carry its time zone": "now 必须带时区",
+    "take between 1 and {count} keywords by exposure": "按曝光量选取的关键词数须在 1 到 {count} 之间",
+    "the title length limit must be at least 1 character": "标题长度上限至少为 1 个字符",
+    "a keyword needs at least one word": "关键词至少要有一个词",
+    "keyword {keyword} appears more than once": "关键词 {keyword} 重复出现",
+    "clicks cannot exceed exposure": "点击量不能超过曝光量",
+    "exposure must be a whole number of at least 0": "曝光量必须是不小于 0 的整数",
+    "clicks must be a whole number of at least 0": "点击量必须是不小于 0 的整数",
+    "orders must be a whole number of at least 0": "订单数必须是不小于 0 的整数",
 }
 
 # A few captured phrases that are whole sentences of their own (the VIP wording, outcomes).
