@@ -96,7 +96,7 @@ def test_lift_must_be_above_the_minimum_not_equal_to_it() -> None:
 
 
 def test_minimum_confidence_is_inclusive() -> None:
-    kept = association_rules(ORDERS, EVERYTHING.__class__(min_orders=2, min_confidence=Fraction(1), max_size=3))
+    kept = association_rules(ORDERS, Thresholds(min_orders=2, min_confidence=Fraction(1), max_size=3))
     assert [(r.antecedent, r.consequent) for r in kept] == [((A, C), B), ((B,), A), ((B, C), A)]
 
 
