@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pricing_builders import line, price, promo, verdict
 from shopkeeper.analytics.baskets import SUGGESTION_TAG, Rule, Thresholds, association_rules, bundle_suggestions
 from shopkeeper.errors import InvalidInput
 from shopkeeper.money import Money
@@ -180,6 +181,12 @@ def test_the_strongest_pairs_become_bundle_promotions_the_api_takes() -> None:
                         "starts_at": "2026-12-10T00:00:00+08:00", "ends_at": "2026-12-12T23:59:59+08:00"}
     assert [accepted(s) for s in specs] == [Bundle({A: 1, B: 1}, 2700), Bundle({B: 1, C: 1}, 1351),
                                             Bundle({A: 1, C: 1}, 2249)]
+
+
+def test_the_engine_sells_a_suggested_bundle_at_its_price() -> None:
+    [spec] = bundle_suggestions(association_rules(ORDERS), PRICES, store_id=1, starts_at=START, ends_at=END)
+    cart = price([line(A, 1999), line(B, 1001)], [promo(1, accepted(spec), kind="bundle")])
+    assert cart.payable == 2700 and verdict(cart, 1).detail == {"sets": 1}
 
 
 def test_limit_discount_and_pairs_that_cannot_be_priced() -> None:
