@@ -786,6 +786,14 @@ DETAILS_ZH: dict[str, str] = {
     "exposure must be a whole number of at least 0": "曝光量必须是不小于 0 的整数",
     "clicks must be a whole number of at least 0": "点击量必须是不小于 0 的整数",
     "orders must be a whole number of at least 0": "订单数必须是不小于 0 的整数",
+    "min_orders must be at least 1": "min_orders 至少为 1",
+    "limit must be at least 1": "limit 至少为 1",
+    "{field} must be between 0 and 1": "{field} 必须在 0 到 1 之间",
+    "rules run over pairs (max_size 2) or triples (max_size 3)": "关联规则只统计二元组（max_size 2）或三元组（max_size 3）",
+    "the bundle discount must be more than 0 and less than 1": "套餐折扣必须大于 0 且小于 1",
+    "a bundle's start and end must carry a time zone": "套餐的开始和结束时间必须带时区",
+    "bundle prices must all be in one currency": "套餐商品的价格必须使用同一币种",
+    "a bundle must end after it starts": "套餐的结束时间必须晚于开始时间",
 }
 
 # A few captured phrases that are whole sentences of their own (the VIP wording, outcomes).
