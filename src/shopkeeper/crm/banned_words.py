@@ -122,9 +122,6 @@ _BLOCKED = (
     _term("click here", "off-channel", "blocked", "see details", "visit our store"),
 )
 
-DEFAULT_LISTS = WordLists(_BANNED + _BLOCKED)
-
-
 def _dropped(char: str) -> bool:
     """Characters an evader slips between letters: white space, zero-width and format characters, punctuation."""
     kind = unicodedata.category(char)
@@ -156,9 +153,10 @@ def _latin(char: str) -> bool:
     return char.isascii() and char.isalnum()
 
 
-def check_text(text: str, lists: WordLists = DEFAULT_LISTS) -> TextCheck:
+def check_text(text: str, lists: WordLists | None = None) -> TextCheck:
     """Every banned or blocked word in `text`, with its position and the synonyms to swap in (RULES.md §10.1)."""
     flat, origin, broken = skeleton(text)
+    lists = DEFAULT_LISTS if lists is None else lists
     found: list[Hit] = []
     for term in lists.terms:
         needle = skeleton(term.word)[0]
@@ -182,3 +180,6 @@ def _outermost(hits: Iterable[Hit]) -> list[Hit]:
     return [hit for hit in pool if not any(
         other.start <= hit.start and hit.end <= other.end and (other.end - other.start) > (hit.end - hit.start)
         for other in pool)]
+
+
+DEFAULT_LISTS = WordLists(_BANNED + _BLOCKED)

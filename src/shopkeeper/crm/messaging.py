@@ -13,8 +13,9 @@ Readings where RULES.md is silent (decision lines, Analytics and CRM):
   person must opt back in), and opt-out is checked before caps and quiet hours;
 - the answer names the first reason in the order opt-out, cap, quiet hours, and the earliest moment every
   rule allows (after skipping quiet hours and waiting for caps to free);
-- posting: "a day" for the one-official-post limit is the calendar date on the window's clock; the tested window
-  runs from its start on a given date (ending the next morning when it wraps midnight, default 22:00–03:00);
+- posting: the tested window opens on a given date (default 22:00–03:00, ending the next morning when it wraps
+  midnight); "one official post a day" holds both per window and per calendar date on the window's clock, so two
+  official posts never share a date nor one night's window;
   other posts are not capped but share the window's slots; a draft that fits no slot is returned unplaced.
 """
 
@@ -246,21 +247,23 @@ def plan_posts(drafts: Iterable[PostDraft], window: PostingWindow, days: Iterabl
     drafts = list(drafts)
     if len({draft.key for draft in drafts}) != len(drafts):
         raise InvalidInput("each draft needs its own key", field="key")
-    slots = sorted({at for day in set(days) for at in window.slots(day)})
+    slots = sorted({(at, day) for day in set(days) for at in window.slots(day)})
     taken: set[datetime] = set()
-    official_days: set[date] = set()
+    official_nights: set[date] = set()  # windows, by the date they open
+    official_dates: set[date] = set()  # calendar dates on the window's clock
     posts: list[PlannedPost] = []
     unplaced: list[str] = []
     for draft in drafts:
-        for at in slots:
+        for at, day in slots:
             if at in taken or (draft.not_before is not None and at < draft.not_before):
                 continue
-            # RULES.md §10.3: 一天最多一个跟官网相关的POST, counted by calendar date on the window's clock.
-            if draft.official and at.date() in official_days:
+            # RULES.md §10.3: 一天最多一个跟官网相关的POST: one per window and one per calendar date on its clock.
+            if draft.official and (day in official_nights or at.date() in official_dates):
                 continue
             taken.add(at)
             if draft.official:
-                official_days.add(at.date())
+                official_nights.add(day)
+                official_dates.add(at.date())
             posts.append(PlannedPost(draft.key, at, draft.official))
             break
         else:
