@@ -90,10 +90,11 @@ def test_a_freed_cap_landing_in_quiet_hours_waits_for_morning() -> None:
 def test_caps_are_never_breached_and_next_allowed_is_allowed(
         attempts: list[tuple[int, str]], zone_name: str) -> None:
     policy = SendPolicy()
-    clock = datetime(2026, 10, 30, 0, 0, tzinfo=UTC)
+    # Times on the buyer's clock, from before both autumn DST changes (London 25 Oct, New York 1 Nov).
+    clock = datetime(2026, 10, 22, 0, 0, tzinfo=UTC)
     sent: list[Sent] = []
     for gap, channel in attempts:
-        clock += timedelta(minutes=gap)
+        clock = (clock.astimezone(UTC) + timedelta(minutes=gap)).astimezone(ZoneInfo(zone_name))
         state = PersonState(zone_name, tuple(sent))
         decision = may_send(state, channel, clock, policy)
         if decision.allowed:
@@ -102,9 +103,9 @@ def test_caps_are_never_breached_and_next_allowed_is_allowed(
             assert decision.next_allowed_at is not None and decision.next_allowed_at > clock
             assert may_send(state, channel, decision.next_allowed_at, policy).allowed
     # Every rolling window, ending at every send, holds no more than the caps.
-    for last in (s.at for s in sent):
+    for last in (s.at.astimezone(UTC) for s in sent):
         for window, overall, per in ((timedelta(days=1), 2, "per_day"), (timedelta(days=7), 5, "per_week")):
-            inside = [s for s in sent if last - window < s.at <= last]
+            inside = [s for s in sent if last - window < s.at.astimezone(UTC) <= last]
             assert len(inside) <= overall
             for channel, caps in policy.per_channel.items():
                 assert len([s for s in inside if s.channel == channel]) <= getattr(caps, per)
@@ -147,6 +148,15 @@ def test_quiet_hours_across_dst_follow_the_wall_clock(now_utc: datetime, expecte
     decision = may_send(person("America/New_York"), "email", now_utc, UNCAPPED)
     assert decision.reason == "quiet-hours"
     assert decision.next_allowed_at == expected_utc
+
+
+def test_a_quiet_end_repeated_by_the_fall_back_is_its_second_occurrence() -> None:
+    # 1 Nov 2026, New York: 01:00–02:00 happens twice. At 01:15 EST (the second pass) quiet hours ending 01:30 end
+    # at 01:30 EST, not at the 01:30 EDT an hour ago.
+    policy = SendPolicy(overall=Caps(), per_channel={}, quiet_start=time(22, 0), quiet_end=time(1, 30))
+    decision = may_send(person("America/New_York"), "sms", datetime(2026, 11, 1, 6, 15, tzinfo=UTC), policy)
+    assert decision.reason == "quiet-hours"
+    assert decision.next_allowed_at == datetime(2026, 11, 1, 6, 30, tzinfo=UTC)
 
 
 def test_a_quiet_window_inside_the_day_and_an_empty_one() -> None:

@@ -96,7 +96,10 @@ class PersonState:
 
 @dataclass(frozen=True)
 class SendDecision:
-    """`allowed`, or the first `reason` it is not and `next_allowed_at` (None: not until the person opts in)."""
+    """`allowed`, or the first `reason` it is not and `next_allowed_at` (None: not until the person opts in).
+
+    `next_allowed_at` is in UTC: a zoned time in the repeated hour of a fall-back compares unequal to every time on
+    another clock (PEP 495), which would surprise a caller."""
 
     allowed: bool
     reason: Reason | None = None
@@ -119,8 +122,9 @@ def _quiet_ends(moment: datetime, tz: ZoneInfo, policy: SendPolicy) -> datetime:
     day = local.date()
     if policy.quiet_start > policy.quiet_end and local.time().replace(tzinfo=None) >= policy.quiet_start:
         day += DAY
-    end = datetime.combine(day, policy.quiet_end, tzinfo=tz)
-    # A quiet end inside a DST gap resolves to a moment that may not be after `moment`; step past it.
+    end = datetime.combine(day, policy.quiet_end, tzinfo=tz).astimezone(timezone.utc)
+    # A quiet end the fall-back repeats resolves to its first occurrence, maybe not after `moment`: step past it
+    # (in UTC: adding to a zoned time adds wall-clock time).
     while end <= moment:
         end += timedelta(hours=1)
     return end
@@ -138,8 +142,8 @@ def _cap_frees(times: Sequence[datetime], now: datetime, window: timedelta, cap:
 
 def _blocked_by_caps(state: PersonState, channel: str, now: datetime,
                      policy: SendPolicy) -> tuple[Reason, datetime] | None:
-    everything = [message.at for message in state.sent]
-    on_channel = [message.at for message in state.sent if message.channel == channel]
+    everything = [message.at.astimezone(timezone.utc) for message in state.sent]
+    on_channel = [message.at.astimezone(timezone.utc) for message in state.sent if message.channel == channel]
     own = policy.per_channel.get(channel, Caps())
     checks: list[tuple[Reason, Sequence[datetime], timedelta, int | None]] = [
         ("channel-daily-cap", on_channel, DAY, own.per_day),
@@ -163,7 +167,8 @@ def may_send(state: PersonState, channel: str, now: datetime, policy: SendPolicy
     if channel in state.opted_out_channels:
         return SendDecision(False, "channel-opted-out")
     first: Reason | None = None
-    moment = now
+    # Arithmetic in UTC: a zoned time plus 24 hours is the same wall time, 23 or 25 real hours away across DST.
+    moment = now.astimezone(timezone.utc)
     # Each step moves strictly later, to a cap freeing or quiet hours ending; sends are finite, so this ends.
     while True:
         capped = _blocked_by_caps(state, channel, moment, policy)
