@@ -83,6 +83,15 @@ def test_a_freed_cap_landing_in_quiet_hours_waits_for_morning() -> None:
     assert decision.next_allowed_at == datetime(2026, 11, 3, 9, 0, tzinfo=SHANGHAI)
 
 
+def test_a_day_is_24_real_hours_across_a_dst_change() -> None:
+    # Sent 15:00 EDT on 31 Oct (19:00 UTC); New York falls back that night, so the cap frees at 14:00 EST, not 15:00.
+    sent = datetime(2026, 10, 31, 15, 0, tzinfo=NEW_YORK)
+    state = person("America/New_York", Sent("sms", sent))
+    decision = may_send(state, "sms", datetime(2026, 11, 1, 12, 0, tzinfo=NEW_YORK))
+    assert decision.reason == "channel-daily-cap"
+    assert decision.next_allowed_at == datetime(2026, 11, 1, 19, 0, tzinfo=UTC)
+
+
 @settings(max_examples=examples(40), deadline=None)
 @given(st.lists(st.tuples(st.integers(1, 12 * 60), st.sampled_from(["sms", "email", "push"])), min_size=1,
                 max_size=60),
