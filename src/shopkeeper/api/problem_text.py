@@ -794,6 +794,13 @@ DETAILS_ZH: dict[str, str] = {
     "a bundle's start and end must carry a time zone": "套餐的开始和结束时间必须带时区",
     "bundle prices must all be in one currency": "套餐商品的价格必须使用同一币种",
     "a bundle must end after it starts": "套餐的结束时间必须晚于开始时间",
+    "a send time must carry its time zone": "发送时间必须带时区",
+    "not_before must carry its time zone": "not_before 必须带时区",
+    "{field} must be a whole number of at least 1": "{field} 必须是不小于 1 的整数",
+    "a posting window must not start and end at the same time": "发帖时段的开始和结束不能是同一时间",
+    "the spacing between posts must be positive": "帖子之间的间隔必须为正",
+    "each draft needs its own key": "每篇草稿须有自己的标识",
+    "a listed word needs at least one letter or digit": "词表中的词至少要有一个字母或数字",
 }
 
 # A few captured phrases that are whole sentences of their own (the VIP wording, outcomes).
