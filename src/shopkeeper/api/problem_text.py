@@ -801,6 +801,7 @@ DETAILS_ZH: dict[str, str] = {
     "the spacing between posts must be positive": "帖子之间的间隔必须为正",
     "each draft needs its own key": "每篇草稿须有自己的标识",
     "a listed word needs at least one letter or digit": "词表中的词至少要有一个字母或数字",
+    "{field} must carry its time zone": "{field} 必须带时区",
 }
 
 # A few captured phrases that are whole sentences of their own (the VIP wording, outcomes).
