@@ -84,6 +84,8 @@ def rates_from_history(periods: Sequence[BaselinePeriod]) -> tuple[Rates, Rates]
     for p in periods:
         if min(p.exposure, p.sessions, p.orders, p.units, p.gmv) < 0:
             raise InvalidInput("History figures must not be negative")
+        if min(p.exposure, p.sessions, p.orders) == 0:
+            raise InvalidInput("The history needs exposure, sessions and orders above zero in every period")
         if p.sessions > p.exposure or p.orders > p.sessions:
             raise InvalidInput("A period cannot have more sessions than exposure, or more orders than sessions")
     central = _pooled(periods)
@@ -132,17 +134,13 @@ def units_per_sku(units: int, sku_mix: Mapping[str, int]) -> dict[str, int]:
     return dict(zip(skus, largest_remainder_allocate(units, [sku_mix[s] for s in skus]), strict=True))
 
 
-def stock_to_prepare(
-    units: Mapping[str, int], on_hand: Mapping[str, int], safety_share: Fraction
-) -> dict[str, int]:
+def stock_to_prepare(units: Mapping[str, int], on_hand: Mapping[str, int], safety_share: Fraction) -> dict[str, int]:
     """Per SKU: ceil(units × (1 + safety)) − on hand, never negative (§3.9 (5): stock up before the campaign)."""
     if safety_share < 0:
         raise InvalidInput("The safety share must not be negative")
     if any(n < 0 for n in on_hand.values()):
         raise InvalidInput("Stock on hand must not be negative")
-    return {
-        sku: max(0, math.ceil(n * (1 + safety_share)) - on_hand.get(sku, 0)) for sku, n in units.items()
-    }
+    return {sku: max(0, math.ceil(n * (1 + safety_share)) - on_hand.get(sku, 0)) for sku, n in units.items()}
 
 
 @dataclass(frozen=True)

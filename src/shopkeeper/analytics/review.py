@@ -114,7 +114,12 @@ def profit(revenue: int, refunds: int, cost_of_goods: int, marketing_cost: int) 
     net = revenue - refunds
     margin = net - cost_of_goods
     return Profit(
-        revenue, refunds, net, margin, marketing_cost, margin - marketing_cost,
+        revenue,
+        refunds,
+        net,
+        margin,
+        marketing_cost,
+        margin - marketing_cost,
         Fraction(refunds, revenue) if revenue else None,
     )
 
