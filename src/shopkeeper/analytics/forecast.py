@@ -68,7 +68,7 @@ def _pooled(periods: Sequence[BaselinePeriod]) -> Rates:
     sessions = sum(p.sessions for p in periods)
     orders = sum(p.orders for p in periods)
     if exposure <= 0 or sessions <= 0 or orders <= 0:
-        raise InvalidInput("The history needs exposure, sessions and orders above zero in every period")
+        raise InvalidInput("the history needs exposure, sessions and orders above zero in every period")
     return Rates(
         ctr=Fraction(sessions, exposure),
         cvr=Fraction(orders, sessions),
@@ -80,14 +80,14 @@ def _pooled(periods: Sequence[BaselinePeriod]) -> Rates:
 def rates_from_history(periods: Sequence[BaselinePeriod]) -> tuple[Rates, Rates]:
     """(conservative, central) rates: central pooled over all periods, conservative the lower of it and the last."""
     if not periods:
-        raise InvalidInput("The history needs at least one baseline period")
+        raise InvalidInput("the history needs at least one baseline period")
     for p in periods:
         if min(p.exposure, p.sessions, p.orders, p.units, p.gmv) < 0:
-            raise InvalidInput("History figures must not be negative")
+            raise InvalidInput("history figures must not be negative")
         if min(p.exposure, p.sessions, p.orders) == 0:
-            raise InvalidInput("The history needs exposure, sessions and orders above zero in every period")
+            raise InvalidInput("the history needs exposure, sessions and orders above zero in every period")
         if p.sessions > p.exposure or p.orders > p.sessions:
-            raise InvalidInput("A period cannot have more sessions than exposure, or more orders than sessions")
+            raise InvalidInput("a period cannot have more sessions than exposure, or more orders than sessions")
     central = _pooled(periods)
     recent = _pooled(periods[-1:])
     # RULES.md §3.8: the effect forecast is always conservative.
@@ -103,7 +103,7 @@ def rates_from_history(periods: Sequence[BaselinePeriod]) -> tuple[Rates, Rates]
 def project(exposure: int, rates: Rates) -> Outcome:
     """Exposure × CTR → visitors × CVR → orders × AOV → GMV (RULES.md §3.8), each step floored."""
     if exposure < 0:
-        raise InvalidInput("Estimated exposure must not be negative")
+        raise InvalidInput("estimated exposure must not be negative")
     visitors = math.floor(exposure * rates.ctr)
     orders = math.floor(visitors * rates.cvr)
     return Outcome(
@@ -127,9 +127,9 @@ def forecast(exposure: int, history: Sequence[BaselinePeriod]) -> Forecast:
 def units_per_sku(units: int, sku_mix: Mapping[str, int]) -> dict[str, int]:
     """Split forecast units over SKUs by their historical units sold, largest remainder (parts sum to `units`)."""
     if units < 0:
-        raise InvalidInput("Forecast units must not be negative")
+        raise InvalidInput("forecast units must not be negative")
     if not sku_mix or any(n < 0 for n in sku_mix.values()) or sum(sku_mix.values()) == 0:
-        raise InvalidInput("The SKU mix needs at least one SKU with units sold, and none negative")
+        raise InvalidInput("the SKU mix needs at least one SKU with units sold, and none negative")
     skus = sorted(sku_mix)
     return dict(zip(skus, largest_remainder_allocate(units, [sku_mix[s] for s in skus]), strict=True))
 
@@ -137,9 +137,9 @@ def units_per_sku(units: int, sku_mix: Mapping[str, int]) -> dict[str, int]:
 def stock_to_prepare(units: Mapping[str, int], on_hand: Mapping[str, int], safety_share: Fraction) -> dict[str, int]:
     """Per SKU: ceil(units × (1 + safety)) − on hand, never negative (§3.9 (5): stock up before the campaign)."""
     if safety_share < 0:
-        raise InvalidInput("The safety share must not be negative")
+        raise InvalidInput("the safety share must not be negative")
     if any(n < 0 for n in on_hand.values()):
-        raise InvalidInput("Stock on hand must not be negative")
+        raise InvalidInput("stock on hand must not be negative")
     return {sku: max(0, math.ceil(n * (1 + safety_share)) - on_hand.get(sku, 0)) for sku, n in units.items()}
 
 
@@ -152,6 +152,6 @@ class Worth:
 def worth(gmv: int, costs: Mapping[str, int]) -> Worth:
     """Cost = the sum of the cost lines (§3.8: promotion + people + rewards + ...); ROI = GMV ÷ cost."""
     if any(c < 0 for c in costs.values()):
-        raise InvalidInput("Cost lines must not be negative")
+        raise InvalidInput("cost lines must not be negative")
     cost = sum(costs.values())
     return Worth(cost=cost, roi=Fraction(gmv, cost) if cost else None)

@@ -31,14 +31,14 @@ from shopkeeper.money import largest_remainder_allocate
 def completion(actual: Mapping[str, int], target: Mapping[str, int]) -> dict[str, Fraction | None]:
     """Per target metric, actual ÷ target (RULES.md §3.8: target completion rate); None for a zero target."""
     if any(v < 0 for v in target.values()) or any(v < 0 for v in actual.values()):
-        raise InvalidInput("Targets and actual figures must not be negative")
+        raise InvalidInput("targets and actual figures must not be negative")
     return {m: (Fraction(actual.get(m, 0), t) if t else None) for m, t in target.items()}
 
 
 def sell_through(sold: Mapping[str, int], available: Mapping[str, int]) -> dict[str, Fraction | None]:
     """Per SKU, units sold ÷ units available at the start (RULES.md §3.8: 售罄率)."""
     if any(v < 0 for v in sold.values()) or any(v < 0 for v in available.values()):
-        raise InvalidInput("Units sold and units available must not be negative")
+        raise InvalidInput("units sold and units available must not be negative")
     for sku, n in sold.items():
         if n > available.get(sku, 0):
             raise InvalidInput(f"SKU {sku} sold more units than were available")
@@ -67,9 +67,9 @@ class Drivers:
 
 def _check(t: Totals) -> None:
     if min(t.sessions, t.orders, t.gmv) < 0:
-        raise InvalidInput("Sessions, orders and GMV must not be negative")
+        raise InvalidInput("sessions, orders and GMV must not be negative")
     if t.orders > t.sessions or (t.gmv and not t.orders):
-        raise InvalidInput("Orders need sessions and GMV needs orders")
+        raise InvalidInput("orders need sessions and GMV needs orders")
 
 
 def _half_away(value: Fraction) -> int:
@@ -82,7 +82,7 @@ def drivers(baseline: Totals, actual: Totals) -> Drivers:
     _check(baseline)
     _check(actual)
     if not baseline.orders:
-        raise InvalidInput("The baseline needs sessions and orders above zero")
+        raise InvalidInput("the baseline needs sessions and orders above zero")
     s0, o0, g0 = baseline.sessions, baseline.orders, baseline.gmv
     s1, o1, g1 = actual.sessions, actual.orders, actual.gmv
     # Written with totals so an actual with no sessions or orders needs no division by them.
@@ -108,9 +108,9 @@ class Profit:
 def profit(revenue: int, refunds: int, cost_of_goods: int, marketing_cost: int) -> Profit:
     """Revenue, gross margin, marketing cost and return rate (RULES.md §3.8 review KPIs)."""
     if min(revenue, refunds, cost_of_goods, marketing_cost) < 0:
-        raise InvalidInput("Revenue, refunds and costs must not be negative")
+        raise InvalidInput("revenue, refunds and costs must not be negative")
     if refunds > revenue:
-        raise InvalidInput("Refunds cannot exceed revenue")
+        raise InvalidInput("refunds cannot exceed revenue")
     net = revenue - refunds
     margin = net - cost_of_goods
     return Profit(
@@ -138,9 +138,9 @@ def channels(orders: Iterable[tuple[str, int]]) -> list[ChannelLine]:
     gmvs: dict[str, int] = {}
     for channel, gmv in orders:
         if gmv < 0:
-            raise InvalidInput("An order's GMV must not be negative")
+            raise InvalidInput("an order's GMV must not be negative")
         if not channel:
-            raise InvalidInput("Every order needs a channel")
+            raise InvalidInput("every order needs a channel")
         counts[channel] = counts.get(channel, 0) + 1
         gmvs[channel] = gmvs.get(channel, 0) + gmv
     names = sorted(counts, key=lambda c: (-gmvs[c], c))

@@ -802,6 +802,27 @@ DETAILS_ZH: dict[str, str] = {
     "each draft needs its own key": "每篇草稿须有自己的标识",
     "a listed word needs at least one letter or digit": "词表中的词至少要有一个字母或数字",
     "{field} must carry its time zone": "{field} 必须带时区",
+    # campaign forecast and review (analytics/forecast.py, review.py)
+    "the history needs at least one baseline period": "历史数据至少需要一个基准期",
+    "history figures must not be negative": "历史数据不能为负数",
+    "a period cannot have more sessions than exposure, or more orders than sessions": "一个周期的访问数不能超过曝光数，订单数不能超过访问数",
+    "the history needs exposure, sessions and orders above zero in every period": "每个历史周期的曝光、访问和订单都必须大于零",
+    "estimated exposure must not be negative": "预估曝光不能为负数",
+    "forecast units must not be negative": "预估件数不能为负数",
+    "the SKU mix needs at least one SKU with units sold, and none negative": "SKU 构成至少要有一个有销量的 SKU，且不能有负数",
+    "the safety share must not be negative": "安全库存比例不能为负数",
+    "stock on hand must not be negative": "现有库存不能为负数",
+    "cost lines must not be negative": "成本项不能为负数",
+    "targets and actual figures must not be negative": "目标和实际数据不能为负数",
+    "units sold and units available must not be negative": "售出件数和可售件数不能为负数",
+    "SKU {sku} sold more units than were available": "SKU {sku} 的售出件数超过了可售件数",
+    "sessions, orders and GMV must not be negative": "访问数、订单数和 GMV 不能为负数",
+    "orders need sessions and GMV needs orders": "有订单必须有访问，有 GMV 必须有订单",
+    "the baseline needs sessions and orders above zero": "基准期的访问数和订单数必须大于零",
+    "revenue, refunds and costs must not be negative": "收入、退款和成本不能为负数",
+    "refunds cannot exceed revenue": "退款不能超过收入",
+    "an order's GMV must not be negative": "订单 GMV 不能为负数",
+    "every order needs a channel": "每个订单都必须有渠道",
 }
 
 # A few captured phrases that are whole sentences of their own (the VIP wording, outcomes).
