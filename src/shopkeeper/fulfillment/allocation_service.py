@@ -206,10 +206,10 @@ class _StockBook:
 
     def __init__(self, session: Session, store_id: int, orders: Sequence[Order]) -> None:
         warehouses = inventory.list_warehouses(session, store_id)  # the store's priority order
-        self.session = session
         self.codes = {w.id: w.code for w in warehouses}
         self.priority = tuple(w.code for w in warehouses)
         self.sku_codes = {line.sku_id: line.sku_code for order in orders for line in order.lines}
+        self.held = inventory.held_for_orders(session, [order.id for order in orders])  # one read for the run
         self.available: dict[str, dict[str, int]] = {}
         for level in inventory.levels(session, sorted(self.sku_codes)):
             if level.warehouse_id in self.codes:
@@ -218,7 +218,7 @@ class _StockBook:
     def _own(self, order: Order) -> dict[tuple[str, str], int]:
         """The pieces reserved for the order, by warehouse code and SKU code: where its movements put them."""
         return {(self.codes[warehouse_id], self.sku_codes[sku_id]): units
-                for (sku_id, warehouse_id), units in inventory.held_for(self.session, order.id).items()}
+                for (sku_id, warehouse_id), units in self.held.get(order.id, {}).items()}
 
     def for_order(self, order: Order) -> dict[str, dict[str, int]]:
         """What this order may take: the available pieces plus those reserved for it."""

@@ -244,18 +244,20 @@ def mark_printed(session: Session, now: datetime, labels: Sequence[ShippingLabel
 def _pick_lines(session: Session, orders_: Sequence[Order], warehouse_codes: dict[int, str]) -> list[documents.PickLine]:
     """Each order's pieces where they are reserved (after booking: where its parcels ship from), at their shelf there
     (货架位, §1.1), written with the warehouse's code first so a batch over two warehouses walks one, then the other."""
+    held = inventory.held_for_orders(session, [order.id for order in orders_])  # one read for the batch
+    places: dict[int, set[int]] = {}
+    for units_at in held.values():
+        for sku_id, warehouse_id in units_at:
+            places.setdefault(warehouse_id, set()).add(sku_id)
+    shelves = {w: warehouse.shelf_of(session, w, sorted(skus)) for w, skus in places.items()}  # one read per warehouse
     lines = []
     for order in orders_:
         titles = {line.sku_id: (line.sku_code, line.title) for line in order.lines}
-        held = inventory.held_for(session, order.id)
-        for warehouse_id in sorted({w for _, w in held}):
-            shelves = warehouse.shelf_of(session, warehouse_id, [s for s, w in held if w == warehouse_id])
-            for (sku_id, at), units in sorted(held.items()):
-                if at == warehouse_id:
-                    shelf = shelves.get(sku_id)
-                    code, title = titles[sku_id]
-                    lines.append(documents.PickLine(order.number, code, units,
-                                                    f"{warehouse_codes[at]} {shelf}" if shelf else None, title))
+        for (sku_id, at), units in sorted(held.get(order.id, {}).items(), key=lambda item: (item[0][1], item[0][0])):
+            shelf = shelves[at].get(sku_id)
+            code, title = titles[sku_id]
+            lines.append(documents.PickLine(order.number, code, units, f"{warehouse_codes[at]} {shelf}" if shelf else None,
+                                            title))
     return lines
 
 

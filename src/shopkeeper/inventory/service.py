@@ -6,6 +6,7 @@ Python lock, keeps stock from going negative or being sold twice.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -132,18 +133,25 @@ def consume(session: Session, now: datetime, store_id: int, sku_id: int, warehou
     _move(session, now, store_id, sku_id, warehouse_id, "consume", quantity, order_id)
 
 
+_HELD = case((StockMovement.kind == "reserve", StockMovement.quantity), else_=-StockMovement.quantity)
+
+
 def held_for(session: Session, order_id: int) -> dict[tuple[int, int], int]:
     """What stays reserved for an order per (SKU, warehouse), from its movements: reserved, less released and shipped.
 
     The movements, not the order line, say where an order's units are: allocation may move them to the warehouse
     its parcel ships from (`move_reservation`), and a line may ship from two."""
-    return _by_place(session, order_id, case((StockMovement.kind == "reserve", StockMovement.quantity),
-                                             else_=-StockMovement.quantity), ("reserve", "release", "consume"))
+    return held_for_orders(session, [order_id]).get(order_id, {})
+
+
+def held_for_orders(session: Session, order_ids: Sequence[int]) -> dict[int, dict[tuple[int, int], int]]:
+    """`held_for` of many orders in one statement (an allocation run, a batch of pick lists)."""
+    return _by_place(session, order_ids, _HELD, ("reserve", "release", "consume"))
 
 
 def shipped_from(session: Session, order_id: int) -> dict[tuple[int, int], int]:
     """What left for an order per (SKU, warehouse): where its units go back to if the parcel never leaves."""
-    return _by_place(session, order_id, StockMovement.quantity, ("consume",))
+    return _by_place(session, [order_id], StockMovement.quantity, ("consume",)).get(order_id, {})
 
 
 def consume_held(session: Session, now: datetime, store_id: int, order_id: int) -> None:
@@ -164,11 +172,18 @@ def restock_shipped(session: Session, now: datetime, actor: Principal, order_id:
         receive(session, now, actor, sku_id, warehouse_id, units, note=note)
 
 
-def _by_place(session: Session, order_id: int, signed: Any, kinds: tuple[str, ...]) -> dict[tuple[int, int], int]:
-    rows = session.execute(select(StockMovement.sku_id, StockMovement.warehouse_id, func.sum(signed))
-                           .where(StockMovement.order_id == order_id, StockMovement.kind.in_(kinds))
-                           .group_by(StockMovement.sku_id, StockMovement.warehouse_id))
-    return {(sku_id, warehouse_id): int(units) for sku_id, warehouse_id, units in rows if units > 0}
+def _by_place(session: Session, order_ids: Sequence[int], signed: Any,
+              kinds: tuple[str, ...]) -> dict[int, dict[tuple[int, int], int]]:
+    found: dict[int, dict[tuple[int, int], int]] = {}
+    for start in range(0, len(order_ids), 500):  # bounded IN lists
+        rows = session.execute(
+            select(StockMovement.order_id, StockMovement.sku_id, StockMovement.warehouse_id, func.sum(signed))
+            .where(StockMovement.order_id.in_(order_ids[start:start + 500]), StockMovement.kind.in_(kinds))
+            .group_by(StockMovement.order_id, StockMovement.sku_id, StockMovement.warehouse_id))
+        for order_id, sku_id, warehouse_id, units in rows:
+            if order_id is not None and units > 0:
+                found.setdefault(order_id, {})[(sku_id, warehouse_id)] = int(units)
+    return found
 
 
 def move_reservation(session: Session, now: datetime, store_id: int, order_id: int, sku_id: int, from_warehouse_id: int,
